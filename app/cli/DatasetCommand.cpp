@@ -1,0 +1,87 @@
+#include <iostream>
+
+#include "ArgumentParser.h"
+#include "Commands.h"
+#include "PairArguments.h"
+#include "PairDataset.h"
+#include "TerminalProgress.h"
+
+namespace specres::cli {
+
+int runDataset(int argc, char** argv) {
+    ArgumentParser parser(
+        "specres-cli dataset --high H --low L --out split.json [options]",
+        "Finds the usable pixel pairs, draws a class-balanced random sample and splits it into "
+        "train / validation / test. The split is JSON with row-major pixel indices "
+        "(row * width + col) on the pair's grid.");
+    addPairOptions(parser);
+    parser.addRequired("out", "FILE", "split file to write (JSON)");
+    parser.addOption("samples", "N", "number of spectra to draw", "10000");
+    parser.addOption("seed", "S", "random seed", "42");
+    parser.addOption("classes", "K", "k-means classes for balanced sampling", "10");
+    parser.addOption("class-map", "FILE", "class raster on the pair's grid (instead of k-means)");
+    parser.addOption("train-fraction", "F", "share of the sample for training", "0.5");
+    parser.addOption("validation-fraction", "F", "share for validation (the rest is test)", "0.25");
+    if (int status = handleParse(parser, "dataset", argc, argv, 2); status >= 0) return status;
+
+    auto pairOptions = pairOptionsFrom(parser);
+    auto samples = parseInteger(parser.value("samples"), "--samples", 3, 100000000);
+    auto seed = parseInteger(parser.value("seed"), "--seed", 0, 2147483647);
+    auto classes = parseInteger(parser.value("classes"), "--classes", 1, 1000);
+    auto train = parseNumber(parser.value("train-fraction"), "--train-fraction");
+    auto validation = parseNumber(parser.value("validation-fraction"), "--validation-fraction");
+    for (const std::string* error : {&pairOptions.error(), &samples.error(), &seed.error(),
+                                     &classes.error(), &train.error(), &validation.error()}) {
+        if (!error->empty()) {
+            std::cerr << "specres-cli dataset: " << *error << "\n";
+            return 2;
+        }
+    }
+    DatasetOptions options;
+    options.sampleCount = *samples;
+    options.seed = static_cast<std::uint64_t>(*seed);
+    options.clusterCount = *classes;
+    options.classMapPath = parser.value("class-map");
+    options.trainFraction = *train;
+    options.validationFraction = *validation;
+
+    auto pair = RasterPair::open(parser.value("high"), parser.value("low"), *pairOptions);
+    if (!pair) {
+        std::cerr << "specres-cli dataset: " << pair.error() << "\n";
+        return 1;
+    }
+    for (const auto& warning : pair->warnings()) std::cerr << "warning: " << warning << "\n";
+    std::cerr << "pair: " << pair->width() << " × " << pair->height() << " pixels, "
+              << pair->high().bandCount() << " high-resolution and " << pair->low().bandCount()
+              << " low-resolution channels; " << pair->alignment() << "\n";
+
+    TerminalProgress progress;
+    PixelSurvey survey;
+    auto split = buildPixelSplit(*pair, options, &progress.feedback(), &survey);
+    progress.finish();
+    if (!split) {
+        std::cerr << "specres-cli dataset: " << split.error() << "\n";
+        return 1;
+    }
+    if (split->size() < static_cast<std::size_t>(options.sampleCount)) {
+        std::cerr << "warning: only " << split->size() << " usable pixels, fewer than the "
+                  << options.sampleCount << " asked for; all of them are used\n";
+    }
+    if (auto saved = savePixelSplit(*split, parser.value("out")); !saved) {
+        std::cerr << "specres-cli dataset: " << saved.error() << "\n";
+        return 1;
+    }
+    std::cout << "usable pixels: " << survey.usablePixels.size() << " of " << survey.totalPixels
+              << " (flat: " << survey.flatRejected
+              << ", masked high: " << survey.highMasked.total()
+              << ", masked low: " << survey.lowMasked.total() << ")\n";
+    std::cout << "classes: " << survey.classCount << " (pixels per class:";
+    for (auto size : survey.classSizes()) std::cout << " " << size;
+    std::cout << ")\n";
+    std::cout << "split: " << split->train.size() << " train, " << split->validation.size()
+              << " validation, " << split->test.size() << " test -> " << parser.value("out")
+              << "\n";
+    return 0;
+}
+
+}  // namespace specres::cli

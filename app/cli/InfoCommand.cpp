@@ -1,0 +1,98 @@
+#include <cmath>
+#include <cstdio>
+#include <iostream>
+
+#include "ArgumentParser.h"
+#include "Commands.h"
+#include "PairArguments.h"
+#include "SpectralRaster.h"
+#include "TerminalProgress.h"
+
+namespace specres::cli {
+
+int runInfo(int argc, char** argv) {
+    ArgumentParser parser("specres-cli info FILE [options]",
+                          "Describes a spectral raster: size, bands and their wavelengths in µm, "
+                          "CRS, nodata and the number of valid pixels.");
+    parser.addOption("window", "MIN,MAX", "count bands and valid pixels in this window (µm)",
+                     "2.0,2.5");
+    parser.addOption("wavelengths", "CSV", "wavelength table overriding the file's");
+    parser.addOption("reflectance-scale", "auto|1|10000", "how stored values map to reflectance",
+                     "auto");
+    if (argc < 3 || std::string(argv[2]).rfind("--", 0) == 0) {
+        if (argc >= 3 && (std::string(argv[2]) == "--help" || std::string(argv[2]) == "-h")) {
+            std::cout << parser.help();
+            return 0;
+        }
+        std::cerr << "specres-cli info: missing FILE\n\n" << parser.help();
+        return 2;
+    }
+    const std::string path = argv[2];
+    if (int status = handleParse(parser, "info", argc, argv, 3); status >= 0) return status;
+
+    RasterOpenOptions options;
+    options.wavelengthCsvPath = parser.value("wavelengths");
+    auto scale = parseReflectanceScale(parser.value("reflectance-scale"));
+    if (!scale) {
+        std::cerr << "specres-cli info: " << scale.error() << "\n";
+        return 2;
+    }
+    options.reflectanceScale = *scale;
+    auto window = parseRange(parser.value("window"), "--window");
+    if (!window) {
+        std::cerr << "specres-cli info: " << window.error() << "\n";
+        return 2;
+    }
+
+    auto raster = SpectralRaster::open(path, options);
+    if (!raster) {
+        std::cerr << "specres-cli info: " << raster.error() << "\n";
+        return 1;
+    }
+    const RasterGrid& grid = raster->grid();
+    std::printf("File:        %s\n", path.c_str());
+    std::printf("Format:      %s\n", raster->driverName().c_str());
+    std::printf("Size:        %d × %d pixels, %zu bands\n", grid.width, grid.height,
+                raster->allBands().size());
+    std::printf("CRS:         %s\n", describeCrs(grid.crsWkt).c_str());
+    if (grid.georeferenced) {
+        std::printf("Origin:      %.3f, %.3f; pixel %.3f × %.3f\n", grid.geoTransform[0],
+                    grid.geoTransform[3], grid.geoTransform[1], std::abs(grid.geoTransform[5]));
+    } else {
+        std::printf("Georeferencing: none (pixel coordinates only)\n");
+    }
+    std::printf("Wavelengths: from the %s\n", toString(raster->wavelengthSource()));
+    std::printf("Reflectance: stored values × %g\n", raster->reflectanceMultiplier());
+    std::printf("Bands (µm):\n");
+    for (const SpectralBand& band : raster->allBands()) {
+        std::printf("  %4d  %.5f", band.gdalIndex, band.wavelengthUm);
+        if (std::isfinite(band.fwhmUm)) std::printf("  FWHM %.5f", band.fwhmUm);
+        if (band.nodata) std::printf("  nodata %g", *band.nodata);
+        if (!band.good) std::printf("  [bad band]");
+        std::printf("\n");
+    }
+    auto inWindow = raster->withinWindow(window->first, window->second);
+    if (!inWindow) {
+        std::printf("Window %.3f–%.3f µm: no bands\n", window->first, window->second);
+    } else {
+        std::printf("Window %.3f–%.3f µm: %d good bands\n", window->first, window->second,
+                    inWindow->bandCount());
+        TerminalProgress progress;
+        auto count = inWindow->countValid(&progress.feedback());
+        progress.finish();
+        if (!count) {
+            std::cerr << "specres-cli info: " << count.error() << "\n";
+            return 1;
+        }
+        std::printf("Valid pixels: %lld of %lld (masked: %lld nodata, %lld NaN/Inf, %lld all-zero)\n",
+                    static_cast<long long>(count->valid),
+                    static_cast<long long>(std::int64_t(grid.width) * grid.height),
+                    static_cast<long long>(count->masked.nodata),
+                    static_cast<long long>(count->masked.nonFinite),
+                    static_cast<long long>(count->masked.allZero));
+    }
+    for (const auto& warning : raster->warnings()) std::cerr << "warning: " << warning << "\n";
+    return 0;
+}
+
+}  // namespace specres::cli

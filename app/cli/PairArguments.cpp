@@ -1,0 +1,52 @@
+#include "PairArguments.h"
+
+namespace specres::cli {
+
+Result<ReflectanceScale> parseReflectanceScale(const std::string& text) {
+    if (text == "auto") return ReflectanceScale::Auto;
+    if (text == "1") return ReflectanceScale::Unit;
+    if (text == "10000") return ReflectanceScale::Times10000;
+    return fail("--reflectance-scale: choose auto, 1 or 10000 (not '" + text + "')");
+}
+
+void addPairOptions(ArgumentParser& parser) {
+    parser.addRequired("high", "FILE", "high-resolution raster (AVIRIS-NG-like)");
+    parser.addRequired("low", "FILE", "low-resolution raster (ASTER-like)");
+    parser.addOption("window", "MIN,MAX", "wavelength window in µm", "2.0,2.5");
+    parser.addOption("high-wavelengths", "CSV", "wavelength table overriding the high raster's");
+    parser.addOption("low-wavelengths", "CSV", "wavelength table overriding the low raster's");
+    parser.addOption("reflectance-scale", "auto|1|10000", "how stored values map to reflectance",
+                     "auto");
+    parser.addOption("resampling", "METHOD",
+                     "nearest, bilinear, cubic or average, for warping the low raster", "nearest");
+    parser.addOption("grid", "high|low",
+                     "put the pair on the high grid (warp low) or the low grid (average high)",
+                     "high");
+}
+
+Result<PairOptions> pairOptionsFrom(const ArgumentParser& parser) {
+    PairOptions options;
+    auto window = parseRange(parser.value("window"), "--window");
+    if (!window) return fail(window.error());
+    options.windowMinUm = window->first;
+    options.windowMaxUm = window->second;
+    options.high.wavelengthCsvPath = parser.value("high-wavelengths");
+    options.low.wavelengthCsvPath = parser.value("low-wavelengths");
+    auto scale = parseReflectanceScale(parser.value("reflectance-scale"));
+    if (!scale) return fail(scale.error());
+    options.high.reflectanceScale = options.low.reflectanceScale = *scale;
+    auto resampling = parseResampling(parser.value("resampling"));
+    if (!resampling) return fail("--resampling: " + resampling.error());
+    options.resampling = *resampling;
+    const std::string grid = parser.value("grid");
+    if (grid == "high") {
+        options.grid = PairGrid::High;
+    } else if (grid == "low") {
+        options.grid = PairGrid::Low;
+    } else {
+        return fail("--grid: choose high or low (not '" + grid + "')");
+    }
+    return options;
+}
+
+}  // namespace specres::cli

@@ -1,0 +1,65 @@
+// specres-cli: the headless entry point. It links the core library alone; if core ever needed
+// Qt Widgets this target would stop building, which is the guard the layering relies on.
+#include <cstring>
+#include <iostream>
+#include <string>
+
+#include "ArgumentParser.h"
+#include "Commands.h"
+#include "GdalSupport.h"
+
+namespace specres::cli {
+
+int handleParse(ArgumentParser& parser, const char* command, int argc, char** argv, int first) {
+    const Status parsed = parser.parse(argc, argv, first);
+    if (parser.helpRequested()) {
+        std::cout << parser.help();
+        return 0;
+    }
+    if (!parsed) {
+        std::cerr << "specres-cli " << command << ": " << parsed.error() << "\n\n"
+                  << parser.help();
+        return 2;
+    }
+    return -1;
+}
+
+}  // namespace specres::cli
+
+namespace {
+const char* kUsage =
+    "Usage: specres-cli COMMAND [options]\n"
+    "\n"
+    "SpecRes infers high-resolution mineral spectra from low-resolution ones, with uncertainty.\n"
+    "\n"
+    "Commands:\n"
+    "  info FILE      describe a spectral raster (bands, wavelengths, CRS, valid pixels)\n"
+    "  demo           write the synthetic Cuprite-like demo scene\n"
+    "  dataset        sample and split pixel pairs into train/validation/test (JSON)\n"
+    "\n"
+    "Run 'specres-cli COMMAND --help' for a command's options.\n"
+    "  --version      print the version\n";
+}
+
+int main(int argc, char** argv) {
+    using namespace specres::cli;
+    if (argc < 2) {
+        std::cerr << kUsage;
+        return 2;
+    }
+    const std::string command = argv[1];
+    if (command == "--help" || command == "-h" || command == "help") {
+        std::cout << kUsage;
+        return 0;
+    }
+    if (command == "--version") {
+        std::cout << "specres-cli " << SPECRES_VERSION << " (GDAL " << specres::gdalVersion()
+                  << ")\n";
+        return 0;
+    }
+    if (command == "info") return runInfo(argc, argv);
+    if (command == "demo") return runDemo(argc, argv);
+    if (command == "dataset") return runDataset(argc, argv);
+    std::cerr << "specres-cli: unknown command '" << command << "'\n\n" << kUsage;
+    return 2;
+}

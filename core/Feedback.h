@@ -1,0 +1,61 @@
+#pragma once
+
+#include <atomic>
+#include <functional>
+#include <mutex>
+#include <string>
+
+namespace specres {
+
+/// Progress and cancellation for long core work (after QGIS's QgsFeedback).
+///
+/// The worker calls setProgress() and polls isCancelled(); any thread may call cancel(). The
+/// progress callback runs on the worker's thread, so a GUI adapter must forward it through a
+/// queued signal and throttle it.
+class Feedback {
+public:
+    using ProgressCallback = std::function<void(double fraction, const std::string& stage)>;
+
+    Feedback() = default;
+    explicit Feedback(ProgressCallback callback) : callback_(std::move(callback)) {}
+    Feedback(const Feedback&) = delete;
+    Feedback& operator=(const Feedback&) = delete;
+
+    void cancel() { cancelled_.store(true, std::memory_order_relaxed); }
+    bool isCancelled() const { return cancelled_.load(std::memory_order_relaxed); }
+
+    /// fraction in [0, 1] of the whole task; stage names what is being done.
+    void setProgress(double fraction, const std::string& stage) {
+        std::lock_guard<std::mutex> lock(mutex_);
+        if (callback_) callback_(fraction, stage);
+    }
+
+private:
+    std::atomic<bool> cancelled_{false};
+    std::mutex mutex_;
+    ProgressCallback callback_;
+};
+
+/// Progress of a sub-task mapped onto [begin, end] of its parent's range.
+class ProgressRange {
+public:
+    ProgressRange(Feedback* feedback, double begin, double end)
+        : feedback_(feedback), begin_(begin), end_(end) {}
+    void set(double fraction, const std::string& stage) const {
+        if (feedback_) feedback_->setProgress(begin_ + (end_ - begin_) * fraction, stage);
+    }
+    bool cancelled() const { return feedback_ && feedback_->isCancelled(); }
+    ProgressRange sub(double from, double to) const {
+        return ProgressRange(feedback_, begin_ + (end_ - begin_) * from,
+                             begin_ + (end_ - begin_) * to);
+    }
+
+private:
+    Feedback* feedback_;
+    double begin_;
+    double end_;
+};
+
+inline const char* kCancelledMessage = "cancelled by the user";
+
+}  // namespace specres

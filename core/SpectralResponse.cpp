@@ -1,0 +1,42 @@
+#include "SpectralResponse.h"
+
+#include <cmath>
+
+namespace specres {
+
+Eigen::VectorXd WavelengthGrid::values() const {
+    Eigen::VectorXd v(count);
+    for (int i = 0; i < count; ++i) v[i] = at(i);
+    return v;
+}
+
+Eigen::MatrixXd gaussianResponse(const std::vector<SensorChannel>& channels,
+                                 const WavelengthGrid& grid) {
+    Eigen::MatrixXd response = Eigen::MatrixXd::Zero(channels.size(), grid.count);
+    const double fwhmToSigma = 1.0 / (2.0 * std::sqrt(2.0 * std::log(2.0)));
+    for (std::size_t k = 0; k < channels.size(); ++k) {
+        const double sigma = channels[k].fwhmUm * fwhmToSigma;
+        for (int i = 0; i < grid.count; ++i) {
+            const double z = (grid.at(i) - channels[k].centreUm) / sigma;
+            if (std::abs(z) < 6.0) response(k, i) = std::exp(-0.5 * z * z);
+        }
+        response.row(k) /= response.row(k).sum();
+    }
+    return response;
+}
+
+Eigen::MatrixXd bandPassResponse(const std::vector<BandPass>& bands, const WavelengthGrid& grid) {
+    Eigen::MatrixXd response = Eigen::MatrixXd::Zero(bands.size(), grid.count);
+    for (std::size_t k = 0; k < bands.size(); ++k) {
+        for (int i = 0; i < grid.count; ++i) {
+            const double w = grid.at(i);
+            if (w >= bands[k].lowerUm - 1e-12 && w <= bands[k].upperUm + 1e-12) {
+                response(k, i) = 1.0;
+            }
+        }
+        response.row(k) /= response.row(k).sum();
+    }
+    return response;
+}
+
+}  // namespace specres
