@@ -1,5 +1,6 @@
 #include "SpectralResponse.h"
 
+#include <algorithm>
 #include <cmath>
 
 namespace specres {
@@ -28,11 +29,12 @@ Eigen::MatrixXd gaussianResponse(const std::vector<SensorChannel>& channels,
 Eigen::MatrixXd bandPassResponse(const std::vector<BandPass>& bands, const WavelengthGrid& grid) {
     Eigen::MatrixXd response = Eigen::MatrixXd::Zero(bands.size(), grid.count);
     for (std::size_t k = 0; k < bands.size(); ++k) {
+        // Each fine sample stands for the cell [w − step/2, w + step/2]; its weight is the part of
+        // that cell inside the band pass, so a band edge on a sample counts half (trapezoid rule).
         for (int i = 0; i < grid.count; ++i) {
-            const double w = grid.at(i);
-            if (w >= bands[k].lowerUm - 1e-12 && w <= bands[k].upperUm + 1e-12) {
-                response(k, i) = 1.0;
-            }
+            const double low = std::max(grid.at(i) - 0.5 * grid.stepUm, bands[k].lowerUm);
+            const double high = std::min(grid.at(i) + 0.5 * grid.stepUm, bands[k].upperUm);
+            if (high > low) response(k, i) = high - low;
         }
         response.row(k) /= response.row(k).sum();
     }
