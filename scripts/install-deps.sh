@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Installs the Debian 12 packages SpecRes needs to build, test and run — only those missing,
+# so a second run costs a second. Uses sudo when not run as root.
+set -euo pipefail
+
+packages=(
+    # toolchain
+    build-essential cmake ninja-build ccache pkg-config
+    # Qt 6: Widgets, Charts, SVG, Test (Charts needs Qt's OpenGL module and GL headers)
+    qt6-base-dev qt6-charts-dev libqt6svg6-dev libqt6opengl6-dev qt6-qpa-plugins
+    libgl-dev libegl-dev libvulkan-dev libxkbcommon-dev fonts-dejavu-core
+    # numerics and I/O
+    libeigen3-dev libgdal-dev nlohmann-json3-dev
+    # LibTorch, and an optimised BLAS for it (Debian's libtorch calls the system BLAS)
+    libtorch-dev libopenblas0-pthread
+)
+
+missing=()
+for p in "${packages[@]}"; do
+    if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+        missing+=("$p")
+    fi
+done
+if [ ${#missing[@]} -eq 0 ]; then
+    exit 0
+fi
+
+echo "Installing: ${missing[*]}"
+sudo=""
+if [ "$(id -u)" -ne 0 ]; then
+    if command -v sudo >/dev/null; then
+        sudo="sudo"
+    else
+        echo "error: need root (or sudo) to install: ${missing[*]}" >&2
+        exit 1
+    fi
+fi
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -q
+$sudo apt-get install -y -q --no-install-recommends "${missing[@]}"

@@ -1,0 +1,159 @@
+#include "MainWindow.h"
+
+#include <QApplication>
+#include <QComboBox>
+#include <QDir>
+#include <QLabel>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QProgressBar>
+#include <QSplitter>
+#include <QStandardPaths>
+#include <QStatusBar>
+#include <QVBoxLayout>
+#include <cmath>
+
+#include "MessageBanner.h"
+#include "OpenPairDialog.h"
+#include "PairLoader.h"
+#include "RasterPanel.h"
+#include "RasterView.h"
+
+namespace specres::ui {
+
+MainWindow::MainWindow(QWidget* parent)
+    : QMainWindow(parent), loader_(new PairLoader(this)), banner_(new MessageBanner(this)),
+      highPanel_(new RasterPanel(RasterPanel::Side::High, this)),
+      lowPanel_(new RasterPanel(RasterPanel::Side::Low, this)), pixelLabel_(new QLabel(this)),
+      progress_(new QProgressBar(this)) {
+    setWindowTitle(tr("SpecRes"));
+    auto* central = new QWidget(this);
+    auto* layout = new QVBoxLayout(central);
+    layout->addWidget(banner_);
+    auto* splitter = new QSplitter(Qt::Horizontal, central);
+    splitter->addWidget(lowPanel_);
+    splitter->addWidget(highPanel_);
+    layout->addWidget(splitter, 1);
+    setCentralWidget(central);
+
+    progress_->setMaximumWidth(220);
+    progress_->setRange(0, 100);
+    progress_->hide();
+    statusBar()->addPermanentWidget(pixelLabel_, 1);
+    statusBar()->addPermanentWidget(progress_);
+    createMenus();
+    resize(1200, 700);
+
+    connect(loader_, &PairLoader::progress, this, [this](int percent, const QString& stage) {
+        progress_->show();
+        progress_->setValue(percent);
+        progress_->setFormat(stage + QStringLiteral(" %p%"));
+    });
+    connect(loader_, &PairLoader::loaded, this, &MainWindow::onLoaded);
+    connect(loader_, &PairLoader::failed, this, &MainWindow::onFailed);
+    for (RasterPanel* panel : {highPanel_, lowPanel_}) {
+        connect(panel->view(), &RasterView::pixelHovered, this, &MainWindow::showPixel);
+        connect(panel->view(), &RasterView::pixelClicked, this, &MainWindow::showPixel);
+        connect(panel, &RasterPanel::previewFailed, this, [this](const QString& message) {
+            banner_->showMessage(MessageBanner::Kind::Error, message);
+        });
+    }
+    statusBar()->showMessage(tr("Open a raster pair, or the demo scene, from the File menu."));
+}
+
+MainWindow::~MainWindow() { loader_->waitForFinished(); }
+
+void MainWindow::createMenus() {
+    QMenu* file = menuBar()->addMenu(tr("&File"));
+    QAction* openPair = file->addAction(tr("&Open Raster Pair…"), this, &MainWindow::showOpenPairDialog);
+    openPair->setShortcut(QKeySequence::Open);
+    file->addAction(tr("Open &Demo Scene"), this, [this] { openDemo(); });
+    file->addSeparator();
+    QAction* quit = file->addAction(tr("&Quit"), this, &QWidget::close);
+    quit->setShortcut(QKeySequence::Quit);
+
+    QMenu* view = menuBar()->addMenu(tr("&View"));
+    view->addAction(tr("&Fit to Window"), this, [this] {
+        highPanel_->view()->fitToWindow();
+        lowPanel_->view()->fitToWindow();
+    });
+    QMenu* help = menuBar()->addMenu(tr("&Help"));
+    help->addAction(tr("&About SpecRes"), this, [this] {
+        QMessageBox::about(this, tr("About SpecRes"),
+                           tr("<b>SpecRes %1</b><p>Infers high-resolution mineral spectra from "
+                              "low-resolution ones, with honest uncertainty.</p>")
+                               .arg(QStringLiteral(SPECRES_VERSION)));
+    });
+}
+
+QString MainWindow::demoFolder(const DemoSceneOptions& options) {
+    const QString cache = QStandardPaths::writableLocation(QStandardPaths::CacheLocation);
+    return QDir(cache).filePath(QStringLiteral("demo-v1-seed%1-%2x%3-f%4")
+                                    .arg(options.seed)
+                                    .arg(options.width)
+                                    .arg(options.height)
+                                    .arg(options.lowResolutionFactor));
+}
+
+void MainWindow::openPair(const PairSource& source) {
+    statusBar()->showMessage(tr("Opening %1 …").arg(source.highPath));
+    loader_->load(source);
+}
+
+void MainWindow::openDemo(const DemoSceneOptions& options) {
+    statusBar()->showMessage(tr("Opening the demo scene …"));
+    loader_->loadDemo(options, demoFolder(options));
+}
+
+void MainWindow::showOpenPairDialog() {
+    OpenPairDialog dialog(this);
+    if (pair_) dialog.setPaths(pair_->source.highPath, pair_->source.lowPath);
+    if (dialog.exec() == QDialog::Accepted) openPair(dialog.source());
+}
+
+void MainWindow::onLoaded(const std::shared_ptr<LoadedPair>& pair) {
+    progress_->hide();
+    pair_ = pair;
+    highPanel_->setPair(pair);
+    lowPanel_->setPair(pair);
+    const QString title = pair->source.title.isEmpty() ? pair->source.highPath : pair->source.title;
+    setWindowTitle(tr("SpecRes — %1").arg(title));
+    if (pair->warnings.isEmpty()) {
+        banner_->hide();
+    } else {
+        banner_->showMessage(MessageBanner::Kind::Warning, pair->warnings.join(QLatin1Char('\n')));
+    }
+    statusBar()->showMessage(tr("%1 × %2 pixels; %3")
+                                 .arg(pair->pair->width())
+                                 .arg(pair->pair->height())
+                                 .arg(QString::fromStdString(pair->pair->alignment())),
+                             10000);
+    emit pairLoaded();
+}
+
+void MainWindow::onFailed(const QString& message) {
+    progress_->hide();
+    statusBar()->clearMessage();
+    // What was open stays open: a failed load changes nothing but the banner.
+    banner_->showMessage(MessageBanner::Kind::Error, message);
+    emit loadFailed(message);
+}
+
+void MainWindow::showPixel(int column, int row) {
+    if (!pair_) return;
+    QString text = tr("Pixel (%1, %2)").arg(column).arg(row);
+    const RasterGrid& grid = pair_->pair->high().grid();
+    if (grid.georeferenced) {
+        const auto map = grid.mapCoordinates(column, row);
+        text += tr("   Map %1, %2").arg(map[0], 0, 'f', 1).arg(map[1], 0, 'f', 1);
+    }
+    for (RasterPanel* panel : {lowPanel_, highPanel_}) {
+        const double value = panel->displayedValue(column, row);
+        const QString band = panel->bandChooser()->currentText();
+        text += std::isfinite(value) ? tr("   %1: %2").arg(band).arg(value, 0, 'f', 4)
+                                     : tr("   %1: no data").arg(band);
+    }
+    pixelLabel_->setText(text);
+}
+
+}  // namespace specres::ui

@@ -1,0 +1,102 @@
+#include "RasterView.h"
+
+#include <QGraphicsPixmapItem>
+#include <QGraphicsScene>
+#include <QMouseEvent>
+#include <QWheelEvent>
+#include <cmath>
+
+namespace specres::ui {
+
+RasterView::RasterView(QWidget* parent) : QGraphicsView(parent) {
+    setScene(new QGraphicsScene(this));
+    setDragMode(QGraphicsView::ScrollHandDrag);
+    setTransformationAnchor(QGraphicsView::AnchorUnderMouse);
+    setBackgroundBrush(QColor(40, 40, 44));
+    setMouseTracking(true);
+    setMinimumSize(160, 160);
+    pixmapItem_ = scene()->addPixmap(QPixmap());
+    // Pixels stay crisp when zoomed in: a geologist must see where one pixel ends.
+    pixmapItem_->setTransformationMode(Qt::FastTransformation);
+    placeholder_ = scene()->addSimpleText(QString());
+    placeholder_->setBrush(QColor(200, 200, 200));
+}
+
+void RasterView::setImage(const QImage& image, QSize rasterSize) {
+    rasterSize_ = rasterSize;
+    pixmapItem_->setPixmap(QPixmap::fromImage(image));
+    pixmapItem_->setTransform(QTransform::fromScale(double(rasterSize.width()) / image.width(),
+                                                    double(rasterSize.height()) / image.height()));
+    pixmapItem_->setVisible(true);
+    placeholder_->setVisible(false);
+    scene()->setSceneRect(QRectF(QPointF(0, 0), QSizeF(rasterSize)));
+    if (!userZoomed_) fitToWindow();
+}
+
+void RasterView::showPlaceholder(const QString& text) {
+    pixmapItem_->setVisible(false);
+    rasterSize_ = QSize();
+    placeholder_->setText(text);
+    placeholder_->setVisible(true);
+    scene()->setSceneRect(placeholder_->boundingRect());
+    resetTransform();
+    userZoomed_ = false;
+}
+
+bool RasterView::hasImage() const { return pixmapItem_->isVisible() && !pixmapItem_->pixmap().isNull(); }
+
+QImage RasterView::image() const { return pixmapItem_->pixmap().toImage(); }
+
+void RasterView::zoomBy(double factor) {
+    userZoomed_ = true;
+    scale(factor, factor);
+}
+
+void RasterView::fitToWindow() {
+    if (!hasImage()) return;
+    fitInView(scene()->sceneRect(), Qt::KeepAspectRatio);
+    userZoomed_ = false;
+}
+
+void RasterView::wheelEvent(QWheelEvent* event) {
+    if (!hasImage()) return;
+    zoomBy(std::pow(1.0015, event->angleDelta().y()));
+}
+
+bool RasterView::pixelAt(const QPoint& viewPosition, int& column, int& row) const {
+    if (!hasImage()) return false;
+    const QPointF p = mapToScene(viewPosition);
+    column = static_cast<int>(std::floor(p.x()));
+    row = static_cast<int>(std::floor(p.y()));
+    return column >= 0 && row >= 0 && column < rasterSize_.width() && row < rasterSize_.height();
+}
+
+void RasterView::mousePressEvent(QMouseEvent* event) {
+    pressPosition_ = event->pos();
+    QGraphicsView::mousePressEvent(event);
+}
+
+void RasterView::mouseMoveEvent(QMouseEvent* event) {
+    int column = 0;
+    int row = 0;
+    if (pixelAt(event->pos(), column, row)) emit pixelHovered(column, row);
+    QGraphicsView::mouseMoveEvent(event);
+}
+
+void RasterView::mouseReleaseEvent(QMouseEvent* event) {
+    QGraphicsView::mouseReleaseEvent(event);
+    // A click, not the end of a drag.
+    if (event->button() == Qt::LeftButton &&
+        (event->pos() - pressPosition_).manhattanLength() <= 3) {
+        int column = 0;
+        int row = 0;
+        if (pixelAt(event->pos(), column, row)) emit pixelClicked(column, row);
+    }
+}
+
+void RasterView::resizeEvent(QResizeEvent* event) {
+    QGraphicsView::resizeEvent(event);
+    if (!userZoomed_) fitToWindow();
+}
+
+}  // namespace specres::ui
