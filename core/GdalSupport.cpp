@@ -9,7 +9,12 @@ namespace specres {
 
 void ensureGdalRegistered() {
     static std::once_flag once;
-    std::call_once(once, [] { GDALAllRegister(); });
+    std::call_once(once, [] {
+        GDALAllRegister();
+        // GDAL's block cache defaults to 5 % of RAM; scenes are read strip by strip, once, so a
+        // large cache only raises the memory peak. The user's GDAL_CACHEMAX still wins.
+        if (!CPLGetConfigOption("GDAL_CACHEMAX", nullptr)) GDALSetCacheMax64(256LL << 20);
+    });
 }
 
 SharedDataset shareDataset(GDALDataset* dataset) {
