@@ -1,0 +1,34 @@
+#pragma once
+
+#include <Eigen/Core>
+#include <optional>
+#include <string>
+
+#include "ConditionalModel.h"
+#include "Result.h"
+
+namespace specres {
+
+/// Held-out performance of one method, with the per-spectrum values that paired tests need.
+struct MethodEvaluation {
+    std::string method;
+    CovarianceType covariance = CovarianceType::Full;
+    Eigen::VectorXd spectrumRmse;  ///< RMSE of each test spectrum over its channels
+    Eigen::VectorXd spectrumNll;   ///< −log p(y | x) of each test spectrum (empty without density)
+    double rmse = 0.0;             ///< over all test channels: √(mean of squared errors)
+    std::optional<double> nll;     ///< mean NLL per test spectrum, in nats
+    double coverage1Sigma = 0.0;   ///< share of test values within mean ± 1σ (ideal 68.3 %)
+    double coverage2Sigma = 0.0;   ///< within mean ± 2σ (ideal 95.4 %)
+    int testCount = 0;
+};
+
+/// Evaluates a fitted model on test pairs. Errors are of the point prediction; calibration uses
+/// the predictive mean and marginal standard deviation of each channel.
+Result<MethodEvaluation> evaluateModel(const ConditionalModel& model, const SpectraSet& test);
+
+/// The metrics from predictions already made (predictions and truth in the same space).
+MethodEvaluation summarisePredictions(const std::string& method, CovarianceType covariance,
+                                      const BatchPrediction& prediction,
+                                      const Eigen::MatrixXd& truth);
+
+}  // namespace specres

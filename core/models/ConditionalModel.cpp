@@ -1,0 +1,46 @@
+#include "ConditionalModel.h"
+
+#include <cmath>
+
+namespace specres {
+
+BatchPrediction ConditionalModel::predictBatch(const Eigen::MatrixXd& x,
+                                               const Eigen::MatrixXd* y) const {
+    BatchPrediction out;
+    const Eigen::Index n = outputDimension();
+    out.point.resize(x.rows(), n);
+    out.mean.resize(x.rows(), n);
+    out.stddev.resize(x.rows(), n);
+    if (y && hasDensity()) out.logDensity.resize(x.rows());
+    for (Eigen::Index i = 0; i < x.rows(); ++i) {
+        const PredictiveDistribution p = predict(x.row(i).transpose());
+        out.point.row(i) = p.point.transpose();
+        out.mean.row(i) = p.mean().transpose();
+        if (p.hasDensity()) {
+            out.stddev.row(i) = p.covariance().diagonal().cwiseSqrt().transpose();
+        } else {
+            out.stddev.row(i).setConstant(std::nan(""));
+        }
+        if (out.logDensity.size()) out.logDensity[i] = p.logDensity(y->row(i).transpose());
+    }
+    return out;
+}
+
+Status ConditionalModel::checkTrainingData(const SpectraSet& train,
+                                           const SpectraSet& validation) const {
+    if (train.x.rows() < 2 || train.x.rows() != train.y.rows()) {
+        return fail(method() + ": the training set needs at least two (x, y) pairs of equal count");
+    }
+    if (validation.x.rows() != validation.y.rows() ||
+        (validation.x.rows() > 0 &&
+         (validation.x.cols() != train.x.cols() || validation.y.cols() != train.y.cols()))) {
+        return fail(method() + ": the validation set does not match the training set's channels");
+    }
+    if (!train.x.allFinite() || !train.y.allFinite() || !validation.x.allFinite() ||
+        !validation.y.allFinite()) {
+        return fail(method() + ": the spectra hold NaN or infinite values");
+    }
+    return Status::success();
+}
+
+}  // namespace specres

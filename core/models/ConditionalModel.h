@@ -1,0 +1,67 @@
+#pragma once
+
+#include <Eigen/Core>
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "CovarianceType.h"
+#include "Feedback.h"
+#include "PredictiveDistribution.h"
+#include "Result.h"
+
+namespace specres {
+
+/// Low-resolution spectra (x, one per row) and the matching high-resolution ones (y).
+struct SpectraSet {
+    Eigen::MatrixXd x;
+    Eigen::MatrixXd y;
+    Eigen::Index size() const { return x.rows(); }
+};
+
+/// How a fit went, for logs, model files and result tables.
+struct FitSummary {
+    bool converged = false;
+    int iterations = 0;
+    double seconds = 0.0;
+    std::string note;
+    nlohmann::json details;  ///< method-specific (log-likelihood history, chosen restart, …)
+};
+
+/// One interface for every method (G, GM, UGM, VE, DCGM): fit on (x, y) pairs, then give the
+/// predictive distribution of y for a new x.
+class ConditionalModel {
+public:
+    virtual ~ConditionalModel() = default;
+
+    /// "G", "GM", "UGM", "VE" or "DCGM".
+    virtual std::string method() const = 0;
+    virtual CovarianceType covarianceType() const = 0;
+    virtual bool hasDensity() const { return true; }
+    virtual int inputDimension() const = 0;
+    virtual int outputDimension() const = 0;
+
+    /// Fits the model. validation may steer model choice (restarts, early stopping). Long fits
+    /// report progress through feedback and stop when it is cancelled; a cancelled or failed
+    /// fit leaves the model as it was.
+    virtual Status fit(const SpectraSet& train, const SpectraSet& validation,
+                       Feedback* feedback = nullptr) = 0;
+    virtual bool isFitted() const = 0;
+
+    virtual PredictiveDistribution predict(const Eigen::VectorXd& x) const = 0;
+    /// Predictions for every row of x; log-densities of y's rows when y is given (and the
+    /// method has a density). The default calls predict() per row.
+    virtual BatchPrediction predictBatch(const Eigen::MatrixXd& x, const Eigen::MatrixXd* y) const;
+
+    /// Everything needed to predict again (model files).
+    virtual nlohmann::json parameters() const = 0;
+    virtual Status setParameters(const nlohmann::json& parameters) = 0;
+
+    const FitSummary& fitSummary() const { return fitSummary_; }
+    void setFitSummary(FitSummary summary) { fitSummary_ = std::move(summary); }
+
+protected:
+    Status checkTrainingData(const SpectraSet& train, const SpectraSet& validation) const;
+    FitSummary fitSummary_;
+};
+
+}  // namespace specres

@@ -1,0 +1,182 @@
+#include "MixtureBaselines.h"
+
+#include <chrono>
+#include <cmath>
+
+namespace specres {
+
+using Eigen::MatrixXd;
+using Eigen::VectorXd;
+using nlohmann::json;
+
+namespace {
+double secondsSince(std::chrono::steady_clock::time_point start) {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+// Keeps a covariance inside its family: diagonal → its diagonal, spherical → mean variance.
+MatrixXd projectOnFamily(const MatrixXd& covariance, CovarianceType type) {
+    switch (type) {
+        case CovarianceType::Full: return covariance;
+        case CovarianceType::Diagonal: return covariance.diagonal().asDiagonal();
+        case CovarianceType::Spherical:
+            return MatrixXd::Identity(covariance.rows(), covariance.cols()) *
+                   covariance.diagonal().mean();
+    }
+    return covariance;
+}
+}  // namespace
+
+int JointMixtureModel::inputDimension() const { return joint_.inputDimension; }
+int JointMixtureModel::outputDimension() const { return joint_.components() ? joint_.outputDimension() : 0; }
+
+MatrixXd JointMixtureModel::joinColumns(const MatrixXd& x, const MatrixXd& y) {
+    MatrixXd joint(x.rows(), x.cols() + y.cols());
+    joint << x, y;
+    return joint;
+}
+
+Status JointMixtureModel::install(JointMixture joint) {
+    auto conditional = ConditionalMixture::create(joint);
+    if (!conditional) return fail(method() + ": " + conditional.error());
+    joint_ = std::move(joint);
+    conditional_ = std::move(*conditional);
+    return Status::success();
+}
+
+json JointMixtureModel::parameters() const { return json{{"joint_mixture", toJson(joint_)}}; }
+
+Status JointMixtureModel::setParameters(const json& parameters) {
+    if (!parameters.contains("joint_mixture")) return fail(method() + ": no joint mixture stored");
+    auto joint = jointMixtureFromJson(parameters.at("joint_mixture"));
+    if (!joint) return fail(method() + ": " + joint.error());
+    if (joint->type != type_) {
+        return fail(method() + ": stored covariance type " + toString(joint->type) +
+                    " differs from " + toString(type_));
+    }
+    return install(std::move(*joint));
+}
+
+// ---- G ----
+
+Status JointGaussianModel::fit(const SpectraSet& train, const SpectraSet& validation,
+                               Feedback* feedback) {
+    if (auto ok = checkTrainingData(train, validation); !ok) return ok;
+    if (feedback && feedback->isCancelled()) return fail(kCancelledMessage);
+    const auto start = std::chrono::steady_clock::now();
+    const MatrixXd data = joinColumns(train.x, train.y);
+    JointMixture joint;
+    joint.type = type_;
+    joint.inputDimension = static_cast<int>(train.x.cols());
+    joint.weights = VectorXd::Ones(1);
+    joint.means = data.colwise().mean();
+    const MatrixXd centred = data.rowwise() - joint.means.row(0);
+    MatrixXd covariance = centred.transpose() * centred / double(data.rows());
+    covariance.diagonal().array() += regularisation_;
+    joint.covariances = {projectOnFamily(covariance, type_)};
+    if (auto ok = install(std::move(joint)); !ok) return ok;
+    FitSummary summary;
+    summary.converged = true;
+    summary.iterations = 1;
+    summary.seconds = secondsSince(start);
+    summary.note = "closed form";
+    setFitSummary(summary);
+    if (feedback) feedback->setProgress(1.0, "joint Gaussian fitted");
+    return Status::success();
+}
+
+PredictiveDistribution JointGaussianModel::predict(const VectorXd& x) const {
+    return conditional_->predict(x);
+}
+
+BatchPrediction JointGaussianModel::predictBatch(const MatrixXd& x, const MatrixXd* y) const {
+    const auto batch = conditional_->evaluate(x, y);
+    return BatchPrediction{batch.mixtureMean, batch.mixtureMean, batch.stddev, batch.logDensity};
+}
+
+// ---- GM ----
+
+GaussianMixtureModel::GaussianMixtureModel(CovarianceType type, MixtureFitOptions options)
+    : JointMixtureModel(type), options_(options) {
+    options_.type = type;
+}
+
+Status GaussianMixtureModel::fit(const SpectraSet& train, const SpectraSet& validation,
+                                 Feedback* feedback) {
+    if (auto ok = checkTrainingData(train, validation); !ok) return ok;
+    const auto start = std::chrono::steady_clock::now();
+    const MatrixXd data = joinColumns(train.x, train.y);
+    const MatrixXd held = validation.size() > 0 ? joinColumns(validation.x, validation.y) : MatrixXd();
+    MixtureFitReport report;
+    auto joint = fitGaussianMixture(data, static_cast<int>(train.x.cols()), options_,
+                                    held.rows() ? &held : nullptr, feedback, &report);
+    if (!joint) return fail(method() + ": " + joint.error());
+    if (auto ok = install(std::move(*joint)); !ok) return ok;
+    FitSummary summary;
+    summary.converged = report.converged;
+    summary.iterations = report.iterations;
+    summary.seconds = secondsSince(start);
+    summary.note = report.converged ? "EM converged" : "EM stopped at the iteration cap";
+    summary.details = json{{"train_log_likelihood", report.trainLogLikelihood},
+                           {"chosen_restart", report.chosenRestart},
+                           {"log_likelihood_history", report.history}};
+    if (std::isfinite(report.validationLogLikelihood)) {
+        summary.details["validation_log_likelihood"] = report.validationLogLikelihood;
+    }
+    setFitSummary(summary);
+    return Status::success();
+}
+
+PredictiveDistribution GaussianMixtureModel::predict(const VectorXd& x) const {
+    return conditional_->predict(x);
+}
+
+BatchPrediction GaussianMixtureModel::predictBatch(const MatrixXd& x, const MatrixXd* y) const {
+    const auto batch = conditional_->evaluate(x, y);
+    return BatchPrediction{batch.mostProbableMean, batch.mixtureMean, batch.stddev, batch.logDensity};
+}
+
+// ---- UGM ----
+
+PredictiveDistribution UnimodalMixtureModel::predict(const VectorXd& x) const {
+    const PredictiveDistribution mixture = conditional_->predict(x);
+    PredictiveDistribution p;
+    p.weights = VectorXd::Ones(1);
+    p.means = {mixture.mean()};
+    p.covariances = {projectOnFamily(mixture.covariance(), type_)};
+    p.point = p.means.front();
+    return p;
+}
+
+BatchPrediction UnimodalMixtureModel::predictBatch(const MatrixXd& x, const MatrixXd* y) const {
+    const int n = outputDimension();
+    const MatrixXd w = conditional_->logWeights(x).array().exp();
+    std::vector<MatrixXd> means;
+    for (int k = 0; k < conditional_->components(); ++k) means.push_back(conditional_->componentMeans(k, x));
+    BatchPrediction out;
+    out.point.resize(x.rows(), n);
+    out.stddev.resize(x.rows(), n);
+    if (y) out.logDensity.resize(x.rows());
+    for (Eigen::Index i = 0; i < x.rows(); ++i) {
+        VectorXd mean = VectorXd::Zero(n);
+        for (int k = 0; k < conditional_->components(); ++k) mean += w(i, k) * means[k].row(i).transpose();
+        MatrixXd covariance = MatrixXd::Zero(n, n);
+        for (int k = 0; k < conditional_->components(); ++k) {
+            const VectorXd d = means[k].row(i).transpose() - mean;
+            covariance += w(i, k) * conditional_->conditionalCovariance(k);
+            covariance.selfadjointView<Eigen::Lower>().rankUpdate(d, w(i, k));
+        }
+        covariance = covariance.selfadjointView<Eigen::Lower>();
+        covariance = projectOnFamily(covariance, type_);
+        out.point.row(i) = mean.transpose();
+        out.stddev.row(i) = covariance.diagonal().cwiseSqrt().transpose();
+        if (y) {
+            auto g = CholeskyGaussian::create(mean, covariance, "UGM");
+            out.logDensity[i] = g ? g->logDensity(y->row(i).transpose()) : std::nan("");
+        }
+    }
+    out.mean = out.point;
+    return out;
+}
+
+}  // namespace specres

@@ -1,0 +1,83 @@
+#pragma once
+
+#include <optional>
+
+#include "ConditionalMixture.h"
+#include "ConditionalModel.h"
+#include "GaussianMixtureFit.h"
+
+namespace specres {
+
+/// Shared machinery of the baselines that condition a joint Gaussian mixture over [x, y]:
+/// G (one component), GM (the conditional mixture) and UGM (that mixture collapsed to one
+/// Gaussian). They differ in how the joint density is fitted and how the conditional is used.
+class JointMixtureModel : public ConditionalModel {
+public:
+    CovarianceType covarianceType() const override { return type_; }
+    int inputDimension() const override;
+    int outputDimension() const override;
+    bool isFitted() const override { return conditional_.has_value(); }
+    nlohmann::json parameters() const override;
+    Status setParameters(const nlohmann::json& parameters) override;
+    const JointMixture& jointMixture() const { return joint_; }
+
+protected:
+    explicit JointMixtureModel(CovarianceType type) : type_(type) {}
+    /// Installs a fitted joint mixture (conditioning it); the old one stays on failure.
+    Status install(JointMixture joint);
+    static Eigen::MatrixXd joinColumns(const Eigen::MatrixXd& x, const Eigen::MatrixXd& y);
+
+    CovarianceType type_;
+    JointMixture joint_;
+    std::optional<ConditionalMixture> conditional_;
+};
+
+/// G: one joint Gaussian over [x, y] (sample mean and maximum-likelihood covariance, plus the
+/// same diagonal regularisation as GM), conditioned on x by the Schur complement. With a
+/// diagonal or spherical joint covariance x and y are independent, so the conditional is just
+/// the marginal of y: the prediction ignores x, and the diagonal and spherical variants share
+/// their point prediction (and RMSE).
+class JointGaussianModel : public JointMixtureModel {
+public:
+    explicit JointGaussianModel(CovarianceType type, double regularisation = 1e-6)
+        : JointMixtureModel(type), regularisation_(regularisation) {}
+    std::string method() const override { return "G"; }
+    Status fit(const SpectraSet& train, const SpectraSet& validation, Feedback* feedback) override;
+    PredictiveDistribution predict(const Eigen::VectorXd& x) const override;
+    BatchPrediction predictBatch(const Eigen::MatrixXd& x, const Eigen::MatrixXd* y) const override;
+
+private:
+    double regularisation_;
+};
+
+/// GM: a joint Gaussian mixture fitted by EM, conditioned on x: a mixture whose component
+/// means move with x and whose weights follow Bayes' theorem. Its point prediction is the mean
+/// of the most probable component (the mode-seeking choice: a mixture mean can fall between
+/// two minerals and look like neither).
+class GaussianMixtureModel : public JointMixtureModel {
+public:
+    explicit GaussianMixtureModel(CovarianceType type, MixtureFitOptions options = {});
+    std::string method() const override { return "GM"; }
+    Status fit(const SpectraSet& train, const SpectraSet& validation, Feedback* feedback) override;
+    PredictiveDistribution predict(const Eigen::VectorXd& x) const override;
+    BatchPrediction predictBatch(const Eigen::MatrixXd& x, const Eigen::MatrixXd* y) const override;
+    const MixtureFitOptions& options() const { return options_; }
+
+protected:
+    MixtureFitOptions options_;
+};
+
+/// UGM: GM's conditional mixture collapsed to one Gaussian by moment matching — the mixture
+/// mean, and the weighted component covariances plus the spread of the component means. For
+/// the diagonal and spherical variants the matched covariance is projected on that family
+/// (its diagonal, or its mean variance), which is again moment matching within the family.
+class UnimodalMixtureModel : public GaussianMixtureModel {
+public:
+    explicit UnimodalMixtureModel(CovarianceType type, MixtureFitOptions options = {})
+        : GaussianMixtureModel(type, options) {}
+    std::string method() const override { return "UGM"; }
+    PredictiveDistribution predict(const Eigen::VectorXd& x) const override;
+    BatchPrediction predictBatch(const Eigen::MatrixXd& x, const Eigen::MatrixXd* y) const override;
+};
+
+}  // namespace specres

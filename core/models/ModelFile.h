@@ -1,0 +1,46 @@
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "ConditionalModel.h"
+#include "Result.h"
+
+namespace specres {
+
+/// The container of SpecRes model files:
+///   bytes 0–7   magic "SPECRESM"
+///   bytes 8–11  format version (uint32, little-endian)
+///   bytes 12–19 payload length in bytes (uint64, little-endian)
+///   bytes 20–27 FNV-1a 64-bit checksum of the payload (uint64, little-endian)
+///   then the payload: one JSON document encoded as CBOR (RFC 8949), doubles as float64 so
+///   parameters come back bit for bit.
+/// A wrong magic, a newer version, a short file or a checksum mismatch is refused with a message
+/// that names the file. Writes are atomic.
+constexpr std::uint32_t kModelFormatVersion = 1;
+
+Status writeModelDocument(const std::string& path, const nlohmann::json& document);
+Result<nlohmann::json> readModelDocument(const std::string& path);
+
+std::uint64_t fnv1a64(const std::uint8_t* data, std::size_t size);
+
+/// Creates an unfitted model. config holds method options (e.g. "components", "restarts",
+/// "max_iterations", "tolerance", "regularisation", "seed" for GM/UGM).
+Result<std::unique_ptr<ConditionalModel>> createModel(const std::string& method,
+                                                      CovarianceType covariance,
+                                                      const nlohmann::json& config = {});
+
+/// A model with what it was trained on (wavelength grids, preprocessing, configuration,
+/// metrics): `context` is stored beside the parameters and returned on load as it was.
+struct StoredModel {
+    std::unique_ptr<ConditionalModel> model;
+    nlohmann::json context;
+};
+
+Status saveModel(const ConditionalModel& model, const std::string& path,
+                 const nlohmann::json& context = nlohmann::json::object());
+Result<StoredModel> loadModel(const std::string& path);
+
+}  // namespace specres
