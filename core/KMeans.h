@@ -12,10 +12,13 @@ namespace specres {
 struct KMeansOptions {
     int clusters = 10;
     int maxIterations = 100;
+    /// Stop when an iteration lowers the total squared distance by less than this fraction.
+    double tolerance = 1e-4;
     std::uint64_t seed = 1;
 };
 
-/// k-means clustering (Lloyd's algorithm with k-means++ seeding, Arthur & Vassilvitskii 2007).
+/// k-means clustering (Lloyd's algorithm with greedy k-means++ seeding, Arthur & Vassilvitskii
+/// 2007).
 /// Used to give spectra classes for class-balanced sampling, and to start EM for mixtures.
 struct KMeansResult {
     Eigen::MatrixXd centroids;  ///< one centroid per row
