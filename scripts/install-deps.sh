@@ -9,8 +9,9 @@ packages=(
     # Qt 6: Widgets, Charts, SVG, Test (Charts needs Qt's OpenGL module and GL headers)
     qt6-base-dev qt6-charts-dev libqt6svg6-dev libqt6opengl6-dev qt6-qpa-plugins
     libgl-dev libegl-dev libvulkan-dev libxkbcommon-dev fonts-dejavu-core
-    # numerics and I/O
-    libeigen3-dev libgdal-dev nlohmann-json3-dev
+    # numerics and I/O (Eigen hands large products to the system BLAS; Boost.Math for the
+    # Student t distribution)
+    libeigen3-dev libblas-dev libboost-dev libgdal-dev nlohmann-json3-dev
     # LibTorch, and an optimised BLAS for it (Debian's libtorch calls the system BLAS)
     libtorch-dev libopenblas0-pthread
 )
