@@ -7,7 +7,8 @@ packages=(
     # toolchain
     build-essential cmake ninja-build ccache pkg-config
     # Qt 6: Widgets, Charts, SVG, Test (Charts needs Qt's OpenGL module and GL headers)
-    qt6-base-dev qt6-charts-dev libqt6svg6-dev libqt6opengl6-dev qt6-qpa-plugins
+    # (libqt6svg6-dev is a virtual name on Debian 12; qt6-svg-dev provides it)
+    qt6-base-dev qt6-charts-dev qt6-svg-dev libqt6opengl6-dev qt6-qpa-plugins
     libgl-dev libegl-dev libvulkan-dev libxkbcommon-dev fonts-dejavu-core
     # numerics and I/O (Eigen hands large products to the system BLAS; Boost.Math for the
     # Student t distribution)
