@@ -7,6 +7,17 @@
 
 namespace specres {
 
+/// What an iterative fit reports after each epoch (neural models) or iteration (EM).
+struct EpochReport {
+    int epoch = 0;
+    std::string phase;  ///< e.g. "diagonal pre-training", "full fine-tuning"
+    double trainLoss = 0.0;
+    double validationLoss = 0.0;
+    double trainRmse = 0.0;
+    double validationRmse = 0.0;
+    double seconds = 0.0;  ///< since the fit started
+};
+
 /// Progress and cancellation for long core work (after QGIS's QgsFeedback).
 ///
 /// The worker calls setProgress() and polls isCancelled(); any thread may call cancel(). The
@@ -30,7 +41,18 @@ public:
         if (callback_) callback_(fraction, stage);
     }
 
+    /// Called by iterative fits after each epoch, on the worker's thread.
+    void setEpochCallback(std::function<void(const EpochReport&)> callback) {
+        std::lock_guard<std::mutex> lock(mutex_);
+        epochCallback_ = std::move(callback);
+    }
+    void reportEpoch(const EpochReport& report) {
+        std::lock_guard<std::mutex> lock(mutex_);
+        if (epochCallback_) epochCallback_(report);
+    }
+
 private:
+    std::function<void(const EpochReport&)> epochCallback_;
     std::atomic<bool> cancelled_{false};
     std::mutex mutex_;
     ProgressCallback callback_;

@@ -85,14 +85,14 @@ Result<json> readModelDocument(const std::string& path) {
     }
 }
 
-Result<std::unique_ptr<ConditionalModel>> createModel(const std::string& method,
-                                                      CovarianceType covariance,
-                                                      const json& config) {
+Result<std::unique_ptr<ConditionalModel>> createBaselineModel(const std::string& method,
+                                                              CovarianceType covariance,
+                                                              const json& config) {
     MixtureFitOptions options;
     double regularisation = options.regularisation;
     if (!config.is_null() && !config.is_object()) return fail(method + ": the configuration must be a JSON object");
     try {
-        if (config.is_null()) return createModel(method, covariance, json::object());
+        if (config.is_null()) return createBaselineModel(method, covariance, json::object());
         options.components = config.value("components", options.components);
         options.restarts = config.value("restarts", options.restarts);
         options.maxIterations = config.value("max_iterations", options.maxIterations);
@@ -105,7 +105,7 @@ Result<std::unique_ptr<ConditionalModel>> createModel(const std::string& method,
     if (method == "G") return std::unique_ptr<ConditionalModel>(new JointGaussianModel(covariance, regularisation));
     if (method == "GM") return std::unique_ptr<ConditionalModel>(new GaussianMixtureModel(covariance, options));
     if (method == "UGM") return std::unique_ptr<ConditionalModel>(new UnimodalMixtureModel(covariance, options));
-    return fail("unknown method '" + method + "' (choose G, GM or UGM)");
+    return fail("unknown baseline '" + method + "' (choose G, GM or UGM)");
 }
 
 Status saveModel(const ConditionalModel& model, const std::string& path, const json& context) {
@@ -125,7 +125,7 @@ Status saveModel(const ConditionalModel& model, const std::string& path, const j
     return writeModelDocument(path, document);
 }
 
-Result<StoredModel> loadModel(const std::string& path) {
+Result<StoredModel> loadModelWith(const std::string& path, ModelFactory factory) {
     auto document = readModelDocument(path);
     if (!document) return fail(document.error());
     try {
@@ -134,7 +134,7 @@ Result<StoredModel> loadModel(const std::string& path) {
         }
         auto covariance = parseCovarianceType(document->at("covariance").get<std::string>());
         if (!covariance) return fail(path + ": " + covariance.error());
-        auto model = createModel(document->at("method").get<std::string>(), *covariance);
+        auto model = factory(document->at("method").get<std::string>(), *covariance, json::object());
         if (!model) return fail(path + ": " + model.error());
         if (auto ok = (*model)->setParameters(document->at("parameters")); !ok) {
             return fail(path + ": " + ok.error());

@@ -26,11 +26,16 @@ Result<nlohmann::json> readModelDocument(const std::string& path);
 
 std::uint64_t fnv1a64(const std::uint8_t* data, std::size_t size);
 
-/// Creates an unfitted model. config holds method options (e.g. "components", "restarts",
-/// "max_iterations", "tolerance", "regularisation", "seed" for GM/UGM).
-Result<std::unique_ptr<ConditionalModel>> createModel(const std::string& method,
-                                                      CovarianceType covariance,
-                                                      const nlohmann::json& config = {});
+/// Creates an unfitted baseline (G, GM or UGM). config holds method options ("components",
+/// "restarts", "max_iterations", "tolerance", "regularisation", "seed"). The neural library's
+/// createModel() covers every method.
+Result<std::unique_ptr<ConditionalModel>> createBaselineModel(const std::string& method,
+                                                              CovarianceType covariance,
+                                                              const nlohmann::json& config = {});
+
+using ModelFactory = Result<std::unique_ptr<ConditionalModel>> (*)(const std::string& method,
+                                                                   CovarianceType covariance,
+                                                                   const nlohmann::json& config);
 
 /// A model with what it was trained on (wavelength grids, preprocessing, configuration,
 /// metrics): `context` is stored beside the parameters and returned on load as it was.
@@ -41,6 +46,7 @@ struct StoredModel {
 
 Status saveModel(const ConditionalModel& model, const std::string& path,
                  const nlohmann::json& context = nlohmann::json::object());
-Result<StoredModel> loadModel(const std::string& path);
+/// Loads a model file, creating the model through `factory`.
+Result<StoredModel> loadModelWith(const std::string& path, ModelFactory factory);
 
 }  // namespace specres

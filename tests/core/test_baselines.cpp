@@ -291,7 +291,7 @@ private slots:
         QVERIFY(gm.fit(train, {}, nullptr));
         const std::string path = dir_.filePath("gm.specres").toStdString();
         QVERIFY(saveModel(gm, path, {{"note", "test"}}));
-        auto loaded = loadModel(path);
+        auto loaded = loadModelWith(path, createBaselineModel);
         QVERIFY2(loaded, loaded.error().c_str());
         QCOMPARE(loaded->model->method(), std::string("GM"));
         QCOMPARE(loaded->context.at("note").get<std::string>(), std::string("test"));
@@ -308,7 +308,7 @@ private slots:
             return p;
         };
         auto expectRefusal = [&](const std::string& p, const char* words) {
-            auto r = loadModel(p);
+            auto r = loadModelWith(p, createBaselineModel);
             QVERIFY(!r);
             QVERIFY2(QString::fromStdString(r.error()).contains(words), r.error().c_str());
             QVERIFY(QString::fromStdString(r.error()).contains(QString::fromStdString(std::filesystem::path(p).filename().string())));

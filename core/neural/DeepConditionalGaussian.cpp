@@ -1,0 +1,330 @@
+#include "DeepConditionalGaussian.h"
+
+#include <cmath>
+
+#include "GaussianDensity.h"
+#include "TorchSupport.h"
+#include "TrainingLoop.h"
+
+namespace specres {
+
+using Eigen::MatrixXd;
+using Eigen::VectorXd;
+using nlohmann::json;
+
+// ---- configuration ----
+
+json DcgmConfig::toJson() const {
+    return json{{"hidden_layers", hiddenLayers},
+                {"dropout", dropout},
+                {"precision_floor", precisionFloor},
+                {"mean_activation", meanActivation == MeanActivation::Sigmoid ? "sigmoid" : "identity"},
+                {"batch_size", batchSize},
+                {"max_epochs", maxEpochs},
+                {"patience", patience},
+                {"learning_rate", learningRate},
+                {"weight_decay", weightDecay},
+                {"pretrain_diagonal", pretrainDiagonal},
+                {"seed", seed}};
+}
+
+Result<DcgmConfig> DcgmConfig::fromJson(const json& document) {
+    DcgmConfig c;
+    if (document.is_null()) return c;
+    if (!document.is_object()) return fail("DCGM: the configuration must be a JSON object");
+    try {
+        c.hiddenLayers = document.value("hidden_layers", c.hiddenLayers);
+        c.dropout = document.value("dropout", c.dropout);
+        c.precisionFloor = document.value("precision_floor", c.precisionFloor);
+        const std::string activation = document.value("mean_activation", std::string("sigmoid"));
+        if (activation != "sigmoid" && activation != "identity") {
+            return fail("DCGM: mean_activation must be sigmoid or identity");
+        }
+        c.meanActivation = activation == "sigmoid" ? MeanActivation::Sigmoid : MeanActivation::Identity;
+        c.batchSize = document.value("batch_size", c.batchSize);
+        c.maxEpochs = document.value("max_epochs", c.maxEpochs);
+        c.patience = document.value("patience", c.patience);
+        c.learningRate = document.value("learning_rate", c.learningRate);
+        c.weightDecay = document.value("weight_decay", c.weightDecay);
+        c.pretrainDiagonal = document.value("pretrain_diagonal", c.pretrainDiagonal);
+        c.seed = document.value("seed", c.seed);
+    } catch (const json::exception& e) {
+        return fail(std::string("DCGM: bad configuration value (") + e.what() + ")");
+    }
+    if (c.hiddenLayers.empty() || c.dropout < 0 || c.dropout >= 1 || c.precisionFloor <= 0 ||
+        c.batchSize < 1 || c.maxEpochs < 1 || c.patience < 1 || c.learningRate <= 0) {
+        return fail("DCGM: configuration out of range (hidden layers ≥ 1, 0 ≤ dropout < 1, "
+                    "λ > 0, batch ≥ 1, epochs ≥ 1, patience ≥ 1, learning rate > 0)");
+    }
+    for (int h : c.hiddenLayers) {
+        if (h < 1) return fail("DCGM: hidden layer sizes must be positive");
+    }
+    return c;
+}
+
+// ---- network ----
+
+namespace {
+
+struct DecoderOutput {
+    torch::Tensor mean;      // B × n
+    torch::Tensor diagonal;  // B × n, or B × 1 (spherical): C_ii > 0
+    torch::Tensor lower;     // B × n(n−1)/2, or undefined: C_ij for i > j
+};
+
+struct DcgmNetImpl : torch::nn::Module {
+    DcgmNetImpl(int inputs, int outputs, const DcgmConfig& config, CovarianceType type)
+        : outputs(outputs), floor(config.precisionFloor), sigmoidMean(config.meanActivation == MeanActivation::Sigmoid) {
+        int width = inputs;
+        for (int h : config.hiddenLayers) {
+            trunk->push_back(torch::nn::Linear(width, h));
+            trunk->push_back(torch::nn::ReLU());
+            if (config.dropout > 0) trunk->push_back(torch::nn::Dropout(config.dropout));
+            width = h;
+        }
+        register_module("trunk", trunk);
+        meanHead = register_module("mean", torch::nn::Linear(width, outputs));
+        diagonalHead = register_module(
+            "diagonal", torch::nn::Linear(width, type == CovarianceType::Spherical ? 1 : outputs));
+        if (type == CovarianceType::Full) {
+            lowerHead = register_module("lower", torch::nn::Linear(width, outputs * (outputs - 1) / 2));
+            torch::NoGradGuard noGrad;
+            lowerHead->weight.zero_();
+            lowerHead->bias.zero_();
+            const torch::Tensor index = torch::tril_indices(outputs, outputs, -1);
+            rows = index[0].contiguous();
+            cols = index[1].contiguous();
+        }
+    }
+
+    DecoderOutput forward(const torch::Tensor& x) {
+        const torch::Tensor h = trunk->forward(x);
+        DecoderOutput out;
+        out.mean = meanHead->forward(h);
+        if (sigmoidMean) out.mean = torch::sigmoid(out.mean);
+        out.diagonal = torch::nn::functional::softplus(diagonalHead->forward(h)) + floor;
+        if (!lowerHead.is_empty()) out.lower = lowerHead->forward(h);
+        return out;
+    }
+
+    int outputs;
+    double floor;
+    bool sigmoidMean;
+    torch::nn::Sequential trunk;
+    torch::nn::Linear meanHead{nullptr};
+    torch::nn::Linear diagonalHead{nullptr};
+    torch::nn::Linear lowerHead{nullptr};
+    torch::Tensor rows;  // row of each strictly-lower entry
+    torch::Tensor cols;  // its column
+};
+TORCH_MODULE(DcgmNet);
+
+// Per-sample ½ ‖Cᵀ r‖² − Σ log C_ii + (n/2) log 2π with r = y − μ. The strictly-lower part
+// adds C_ij r_i to (Cᵀ r)_j for every i > j: one gather and one scatter-add, no n × n matrix.
+torch::Tensor negativeLogLikelihood(DcgmNetImpl& net, const DecoderOutput& out,
+                                    const torch::Tensor& y, bool useLower) {
+    const int64_t n = y.size(1);
+    const torch::Tensor r = y - out.mean;
+    torch::Tensor u = out.diagonal * r;
+    const torch::Tensor logDet = out.diagonal.size(1) == 1
+                                     ? double(n) * torch::log(out.diagonal).squeeze(1)
+                                     : torch::log(out.diagonal).sum(1);
+    if (useLower && out.lower.defined()) {
+        u = u.index_add(1, net.cols, out.lower * r.index_select(1, net.rows));
+    }
+    return 0.5 * u.pow(2).sum(1) - logDet + 0.5 * double(n) * kLogTwoPi;
+}
+
+// The precision factor C of sample i, in double precision.
+MatrixXd precisionFactor(const DcgmNetImpl& net, const torch::Tensor& diagonal,
+                         const torch::Tensor& lower, int64_t i) {
+    const int n = net.outputs;
+    MatrixXd c = MatrixXd::Zero(n, n);
+    const torch::Tensor d = diagonal[i].to(torch::kFloat64).contiguous();
+    const double* dp = d.data_ptr<double>();
+    for (int j = 0; j < n; ++j) c(j, j) = d.numel() == 1 ? dp[0] : dp[j];
+    if (lower.defined()) {
+        const torch::Tensor l = lower[i].to(torch::kFloat64).contiguous();
+        const double* lp = l.data_ptr<double>();
+        const int64_t* rp = net.rows.data_ptr<int64_t>();
+        const int64_t* cp = net.cols.data_ptr<int64_t>();
+        for (int64_t k = 0; k < l.numel(); ++k) c(rp[k], cp[k]) = lp[k];
+    }
+    return c;
+}
+
+// Σ = (C Cᵀ)⁻¹ = Wᵀ W with W = C⁻¹, by a triangular solve.
+MatrixXd covarianceFromFactor(const MatrixXd& c) {
+    const MatrixXd w = c.triangularView<Eigen::Lower>().solve(MatrixXd::Identity(c.rows(), c.cols()));
+    return w.transpose() * w;
+}
+
+}  // namespace
+
+struct DeepConditionalGaussianModel::Network {
+    DcgmNet net;
+    int inputs;
+    int outputs;
+};
+
+// ---- model ----
+
+DeepConditionalGaussianModel::DeepConditionalGaussianModel(CovarianceType type, DcgmConfig config)
+    : type_(type), config_(std::move(config)) {}
+
+DeepConditionalGaussianModel::~DeepConditionalGaussianModel() = default;
+
+int DeepConditionalGaussianModel::inputDimension() const { return network_ ? network_->inputs : 0; }
+int DeepConditionalGaussianModel::outputDimension() const { return network_ ? network_->outputs : 0; }
+bool DeepConditionalGaussianModel::isFitted() const { return network_ != nullptr; }
+
+Status DeepConditionalGaussianModel::fit(const SpectraSet& train, const SpectraSet& validation,
+                                         Feedback* feedback) {
+    if (auto ok = checkTrainingData(train, validation); !ok) return ok;
+    ensureTorchThreads();
+    torch::manual_seed(config_.seed);
+    const int inputs = static_cast<int>(train.x.cols());
+    const int outputs = static_cast<int>(train.y.cols());
+    if (type_ == CovarianceType::Full && outputs < 2) return fail("DCGM: full covariance needs two or more channels");
+    // A fresh network: the fitted one, if any, stays in place until this one succeeds.
+    auto candidate = std::make_shared<Network>(Network{DcgmNet(inputs, outputs, config_, type_), inputs, outputs});
+    DcgmNetImpl& net = *candidate->net;
+    const SpectraSet& held = validation.size() > 0 ? validation : train;
+    const torch::Tensor x = toTensor(train.x), y = toTensor(train.y);
+    const torch::Tensor vx = toTensor(held.x), vy = toTensor(held.y);
+
+    TrainingSettings settings{config_.batchSize, config_.maxEpochs, config_.patience,
+                              config_.learningRate, config_.weightDecay};
+    TrainingLoop loop(settings, config_.seed, feedback);
+    json phases = json::array();
+    auto runPhase = [&](bool useLower, std::vector<torch::Tensor> trainable, const std::string& name,
+                        double from, double to) -> Status {
+        auto result = loop.run(
+            net, std::move(trainable), x, y, vx, vy,
+            [&](const torch::Tensor& bx, const torch::Tensor& by) {
+                const DecoderOutput out = net.forward(bx);
+                return BatchOutput{negativeLogLikelihood(net, out, by, useLower).mean(), out.mean};
+            },
+            name, from, to);
+        if (!result) return fail("DCGM: " + result.error());
+        phases.push_back({{"phase", name}, {"epochs", result->epochs},
+                          {"best_validation_nll", result->bestValidationLoss},
+                          {"stopped_early", result->stoppedEarly}});
+        return Status::success();
+    };
+
+    if (type_ == CovarianceType::Full && config_.pretrainDiagonal) {
+        std::vector<torch::Tensor> withoutLower;
+        for (const auto& p : net.named_parameters()) {
+            if (p.key().rfind("lower.", 0) != 0) withoutLower.push_back(p.value());
+        }
+        if (auto ok = runPhase(false, withoutLower, "diagonal pre-training", 0.0, 0.5); !ok) return ok;
+        if (auto ok = runPhase(true, net.parameters(), "full fine-tuning", 0.5, 1.0); !ok) return ok;
+    } else {
+        if (auto ok = runPhase(true, net.parameters(), "training", 0.0, 1.0); !ok) return ok;
+    }
+    network_ = std::move(candidate);
+    FitSummary summary;
+    summary.converged = true;
+    summary.iterations = loop.totalEpochs();
+    summary.seconds = loop.seconds();
+    summary.note = std::to_string(loop.totalEpochs()) + " epochs, best weights restored";
+    summary.details = json{{"phases", phases}, {"config", config_.toJson()}};
+    setFitSummary(summary);
+    return Status::success();
+}
+
+DeepConditionalGaussianModel::PrecisionForm DeepConditionalGaussianModel::predictPrecision(
+    const VectorXd& x) const {
+    torch::NoGradGuard noGrad;
+    DcgmNetImpl& net = *network_->net;
+    net.eval();
+    const DecoderOutput out = net.forward(toTensor(x.transpose()));
+    return PrecisionForm{toMatrix(out.mean).row(0).transpose(),
+                         precisionFactor(net, out.diagonal, out.lower, 0)};
+}
+
+PredictiveDistribution DeepConditionalGaussianModel::predict(const VectorXd& x) const {
+    const PrecisionForm form = predictPrecision(x);
+    PredictiveDistribution p;
+    p.weights = VectorXd::Ones(1);
+    p.means = {form.mean};
+    p.covariances = {covarianceFromFactor(form.precisionFactor)};
+    p.point = form.mean;
+    return p;
+}
+
+BatchPrediction DeepConditionalGaussianModel::predictBatch(const MatrixXd& x, const MatrixXd* y) const {
+    torch::NoGradGuard noGrad;
+    DcgmNetImpl& net = *network_->net;
+    net.eval();
+    const int n = network_->outputs;
+    BatchPrediction out;
+    out.point.resize(x.rows(), n);
+    out.stddev.resize(x.rows(), n);
+    if (y) out.logDensity.resize(x.rows());
+    const Eigen::Index chunk = 4096;
+    for (Eigen::Index start = 0; start < x.rows(); start += chunk) {
+        const Eigen::Index count = std::min(chunk, x.rows() - start);
+        const DecoderOutput decoded = net.forward(toTensor(x.middleRows(start, count)));
+        out.point.middleRows(start, count) = toMatrix(decoded.mean);
+        for (Eigen::Index i = 0; i < count; ++i) {
+            const MatrixXd c = precisionFactor(net, decoded.diagonal, decoded.lower, i);
+            if (decoded.lower.defined()) {
+                // σ_j² = Σ_jj = ‖column j of C⁻¹‖².
+                const MatrixXd w = c.triangularView<Eigen::Lower>().solve(MatrixXd::Identity(n, n));
+                out.stddev.row(start + i) = w.colwise().norm();
+            } else {
+                out.stddev.row(start + i) = c.diagonal().cwiseInverse().transpose();
+            }
+        }
+        if (y) {
+            const torch::Tensor nll = negativeLogLikelihood(net, decoded, toTensor(y->middleRows(start, count)), true);
+            out.logDensity.segment(start, count) = -toMatrix(nll.unsqueeze(1)).col(0);
+        }
+    }
+    out.mean = out.point;
+    return out;
+}
+
+DeepConditionalGaussianModel::LossCheck DeepConditionalGaussianModel::checkLoss(const SpectraSet& batch) const {
+    DcgmNetImpl& net = *network_->net;
+    net.eval();
+    net.zero_grad();
+    const DecoderOutput out = net.forward(toTensor(batch.x));
+    const torch::Tensor loss = negativeLogLikelihood(net, out, toTensor(batch.y), true).mean();
+    loss.backward();
+    LossCheck check{loss.item<double>(), true};
+    for (const auto& p : net.parameters()) {
+        if (p.grad().defined() && !torch::isfinite(p.grad()).all().item<bool>()) check.gradientsFinite = false;
+    }
+    net.zero_grad();
+    return check;
+}
+
+json DeepConditionalGaussianModel::parameters() const {
+    return json{{"config", config_.toJson()},
+                {"input_dimension", network_->inputs},
+                {"output_dimension", network_->outputs},
+                {"weights", parametersToJson(*network_->net)}};
+}
+
+Status DeepConditionalGaussianModel::setParameters(const json& parameters) {
+    try {
+        auto config = DcgmConfig::fromJson(parameters.at("config"));
+        if (!config) return fail(config.error());
+        const int inputs = parameters.at("input_dimension").get<int>();
+        const int outputs = parameters.at("output_dimension").get<int>();
+        if (inputs < 1 || outputs < 1) return fail("DCGM: stored dimensions are not positive");
+        auto candidate = std::make_shared<Network>(Network{DcgmNet(inputs, outputs, *config, type_), inputs, outputs});
+        if (auto ok = parametersFromJson(*candidate->net, parameters.at("weights"), "DCGM"); !ok) return ok;
+        candidate->net->eval();
+        config_ = *config;
+        network_ = std::move(candidate);
+    } catch (const json::exception& e) {
+        return fail(std::string("DCGM: incomplete stored parameters (") + e.what() + ")");
+    }
+    return Status::success();
+}
+
+}  // namespace specres

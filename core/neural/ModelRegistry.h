@@ -1,0 +1,25 @@
+#pragma once
+
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "ConditionalModel.h"
+#include "ModelFile.h"
+
+namespace specres {
+
+/// The method names, in the order of the paper's table.
+const std::vector<std::string>& methodNames();
+
+/// Creates an unfitted model of any method: G, GM, UGM, VE or DCGM. config holds the
+/// method's options (see GM's MixtureFitOptions, DcgmConfig, VariationalEncoderConfig).
+Result<std::unique_ptr<ConditionalModel>> createModel(const std::string& method,
+                                                      CovarianceType covariance,
+                                                      const nlohmann::json& config = {});
+
+/// Loads a model file of any method.
+Result<StoredModel> loadModel(const std::string& path);
+
+}  // namespace specres

@@ -1,0 +1,86 @@
+#include "TorchSupport.h"
+
+#include <mutex>
+#include <thread>
+
+namespace specres {
+
+void ensureTorchThreads() {
+    static std::once_flag once;
+    std::call_once(once, [] {
+        const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
+        torch::set_num_threads(static_cast<int>(cores));
+    });
+}
+
+torch::Tensor toTensor(const Eigen::MatrixXd& matrix) {
+    const Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor> rowMajor =
+        matrix.cast<float>();
+    return torch::from_blob(const_cast<float*>(rowMajor.data()), {matrix.rows(), matrix.cols()},
+                            torch::kFloat32)
+        .clone();
+}
+
+Eigen::MatrixXd toMatrix(const torch::Tensor& tensor) {
+    const torch::Tensor t = tensor.to(torch::kFloat64).contiguous();
+    const auto rows = t.dim() > 0 ? t.size(0) : 1;
+    const auto cols = t.dim() > 1 ? t.size(1) : 1;
+    return Eigen::Map<const Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>>(
+        t.data_ptr<double>(), rows, cols);
+}
+
+nlohmann::json parametersToJson(torch::nn::Module& module) {
+    nlohmann::json out = nlohmann::json::object();
+    for (const auto& item : module.named_parameters()) {
+        const torch::Tensor t = item.value().detach().to(torch::kFloat32).contiguous();
+        std::vector<double> data(t.data_ptr<float>(), t.data_ptr<float>() + t.numel());
+        out[item.key()] = {{"shape", t.sizes().vec()}, {"data", data}};
+    }
+    return out;
+}
+
+Status parametersFromJson(torch::nn::Module& module, const nlohmann::json& document,
+                          const std::string& what) {
+    torch::NoGradGuard noGrad;
+    auto parameters = module.named_parameters();
+    if (!document.is_object() || document.size() != parameters.size()) {
+        return fail(what + ": the stored weights belong to another network configuration");
+    }
+    for (auto& item : parameters) {
+        if (!document.contains(item.key())) {
+            return fail(what + ": the stored weights lack '" + item.key() +
+                        "' (a model file from another configuration)");
+        }
+        const auto& entry = document.at(item.key());
+        std::vector<int64_t> shape;
+        std::vector<double> data;
+        try {
+            shape = entry.at("shape").get<std::vector<int64_t>>();
+            data = entry.at("data").get<std::vector<double>>();
+        } catch (const nlohmann::json::exception& e) {
+            return fail(what + ": malformed weights for '" + item.key() + "'");
+        }
+        if (shape != item.value().sizes().vec() || int64_t(data.size()) != item.value().numel()) {
+            return fail(what + ": weights '" + item.key() +
+                        "' have another shape than this network (a model file from another "
+                        "configuration)");
+        }
+        std::vector<float> values(data.begin(), data.end());
+        item.value().copy_(torch::from_blob(values.data(), shape, torch::kFloat32));
+    }
+    return Status::success();
+}
+
+std::vector<torch::Tensor> snapshot(torch::nn::Module& module) {
+    std::vector<torch::Tensor> out;
+    for (const auto& p : module.parameters()) out.push_back(p.detach().clone());
+    return out;
+}
+
+void restore(torch::nn::Module& module, const std::vector<torch::Tensor>& saved) {
+    torch::NoGradGuard noGrad;
+    auto parameters = module.parameters();
+    for (std::size_t i = 0; i < parameters.size(); ++i) parameters[i].copy_(saved[i]);
+}
+
+}  // namespace specres

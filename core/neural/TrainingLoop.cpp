@@ -1,0 +1,100 @@
+#include "TrainingLoop.h"
+
+#include <cmath>
+
+namespace specres {
+
+double TrainingLoop::seconds() const {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+}
+
+Result<PhaseResult> TrainingLoop::run(
+    torch::nn::Module& module, std::vector<torch::Tensor> trainable, const torch::Tensor& x,
+    const torch::Tensor& y, const torch::Tensor& validationX, const torch::Tensor& validationY,
+    const std::function<BatchOutput(const torch::Tensor&, const torch::Tensor&)>& batchLoss,
+    const std::string& phase, double progressFrom, double progressTo) {
+    torch::optim::Adam optimiser(trainable, torch::optim::AdamOptions(settings_.learningRate)
+                                                .weight_decay(settings_.weightDecay));
+    auto generator = at::detail::createCPUGenerator(seed_ + 1000003ULL * (epochs_ + 1));
+    const int64_t n = x.size(0);
+    const int64_t batch = std::max<int64_t>(1, settings_.batchSize);
+    PhaseResult result;
+    result.bestValidationLoss = std::numeric_limits<double>::infinity();
+    std::vector<torch::Tensor> best = snapshot(module);
+    int sinceBest = 0;
+
+    for (int epoch = 1; epoch <= settings_.maxEpochs; ++epoch) {
+        module.train();
+        const torch::Tensor order = torch::randperm(n, generator, torch::kLong);
+        double lossSum = 0.0;
+        double squaredErrorSum = 0.0;
+        for (int64_t start = 0; start < n; start += batch) {
+            if (feedback_ && feedback_->isCancelled()) return fail(kCancelledMessage);
+            const torch::Tensor index = order.slice(0, start, std::min(n, start + batch));
+            const torch::Tensor bx = x.index_select(0, index);
+            const torch::Tensor by = y.index_select(0, index);
+            optimiser.zero_grad();
+            BatchOutput out = batchLoss(bx, by);
+            const double value = out.loss.item<double>();
+            if (!std::isfinite(value)) {
+                return fail(phase + ": the loss became " + std::to_string(value) + " in epoch " +
+                            std::to_string(epoch) +
+                            " (training diverged: lower the learning rate or check the data)");
+            }
+            out.loss.backward();
+            optimiser.step();
+            lossSum += value * double(index.size(0));
+            squaredErrorSum += (out.prediction.detach() - by).pow(2).sum().item<double>();
+        }
+        ++epochs_;
+        ++result.epochs;
+
+        module.eval();
+        double validationLoss = 0.0;
+        double validationSquared = 0.0;
+        {
+            torch::NoGradGuard noGrad;
+            const int64_t m = validationX.size(0);
+            for (int64_t start = 0; start < m; start += 4096) {
+                const auto end = std::min(m, start + 4096);
+                const torch::Tensor vx = validationX.slice(0, start, end);
+                const torch::Tensor vy = validationY.slice(0, start, end);
+                BatchOutput out = batchLoss(vx, vy);
+                validationLoss += out.loss.item<double>() * double(end - start);
+                validationSquared += (out.prediction - vy).pow(2).sum().item<double>();
+            }
+            validationLoss /= double(std::max<int64_t>(1, m));
+        }
+        if (!std::isfinite(validationLoss)) {
+            return fail(phase + ": the validation loss became non-finite in epoch " + std::to_string(epoch));
+        }
+        EpochReport report;
+        report.epoch = epochs_;
+        report.phase = phase;
+        report.trainLoss = lossSum / double(n);
+        report.validationLoss = validationLoss;
+        report.trainRmse = std::sqrt(squaredErrorSum / double(y.numel()));
+        report.validationRmse = std::sqrt(validationSquared / double(std::max<int64_t>(1, validationY.numel())));
+        report.seconds = seconds();
+        if (feedback_) {
+            feedback_->reportEpoch(report);
+            feedback_->setProgress(progressFrom + (progressTo - progressFrom) * epoch / settings_.maxEpochs,
+                                   phase + ", epoch " + std::to_string(epochs_));
+        }
+        const bool improved = !std::isfinite(result.bestValidationLoss) ||
+                              validationLoss < result.bestValidationLoss - 1e-6 * std::abs(result.bestValidationLoss);
+        if (improved) {
+            result.bestValidationLoss = validationLoss;
+            best = snapshot(module);
+            sinceBest = 0;
+        } else if (++sinceBest >= settings_.patience) {
+            result.stoppedEarly = true;
+            break;
+        }
+    }
+    restore(module, best);
+    module.eval();
+    return result;
+}
+
+}  // namespace specres

@@ -1,0 +1,64 @@
+#pragma once
+
+// Internal to the neural-model library: mini-batch Adam with early stopping, shared by the
+// DCGM and the VE.
+#include <chrono>
+#include <functional>
+#include <string>
+
+#include "Feedback.h"
+#include "Result.h"
+#include "TorchSupport.h"
+
+namespace specres {
+
+struct TrainingSettings {
+    int batchSize = 32;
+    int maxEpochs = 400;
+    int patience = 20;
+    double learningRate = 1e-3;
+    double weightDecay = 0.0;
+};
+
+/// A mini-batch's loss (what the optimiser minimises, averaged over the batch) and the point
+/// predictions, for the RMSE shown beside it.
+struct BatchOutput {
+    torch::Tensor loss;
+    torch::Tensor prediction;
+};
+
+struct PhaseResult {
+    double bestValidationLoss = 0.0;
+    int epochs = 0;
+    bool stoppedEarly = false;
+};
+
+/// Trains `module` on (x, y) until the validation loss has not improved for `patience` epochs
+/// (or maxEpochs), then restores the weights of the best epoch. `trainable` is what Adam
+/// updates. The loss of a batch comes from `batchLoss(x, y)`; validation runs with the module
+/// in eval mode and without gradients. Stops within one batch of a cancel; a non-finite loss
+/// is an error that names the epoch.
+class TrainingLoop {
+public:
+    TrainingLoop(TrainingSettings settings, std::uint64_t seed, Feedback* feedback)
+        : settings_(settings), seed_(seed), feedback_(feedback),
+          start_(std::chrono::steady_clock::now()) {}
+
+    Result<PhaseResult> run(torch::nn::Module& module, std::vector<torch::Tensor> trainable,
+                            const torch::Tensor& x, const torch::Tensor& y,
+                            const torch::Tensor& validationX, const torch::Tensor& validationY,
+                            const std::function<BatchOutput(const torch::Tensor&, const torch::Tensor&)>& batchLoss,
+                            const std::string& phase, double progressFrom, double progressTo);
+
+    int totalEpochs() const { return epochs_; }
+    double seconds() const;
+
+private:
+    TrainingSettings settings_;
+    std::uint64_t seed_;
+    Feedback* feedback_;
+    std::chrono::steady_clock::time_point start_;
+    int epochs_ = 0;
+};
+
+}  // namespace specres

@@ -1,0 +1,226 @@
+#include "VariationalEncoder.h"
+
+#include <cmath>
+
+#include "TorchSupport.h"
+#include "TrainingLoop.h"
+
+namespace specres {
+
+using Eigen::MatrixXd;
+using Eigen::VectorXd;
+using nlohmann::json;
+
+json VariationalEncoderConfig::toJson() const {
+    return json{{"hidden_layers", hiddenLayers}, {"latent_dimension", latentDimension},
+                {"dropout", dropout}, {"kl_weight", klWeight},
+                {"output_activation", outputActivation == MeanActivation::Sigmoid ? "sigmoid" : "identity"},
+                {"batch_size", batchSize}, {"max_epochs", maxEpochs}, {"patience", patience},
+                {"learning_rate", learningRate}, {"seed", seed}};
+}
+
+Result<VariationalEncoderConfig> VariationalEncoderConfig::fromJson(const json& document) {
+    VariationalEncoderConfig c;
+    if (document.is_null()) return c;
+    if (!document.is_object()) return fail("VE: the configuration must be a JSON object");
+    try {
+        c.hiddenLayers = document.value("hidden_layers", c.hiddenLayers);
+        c.latentDimension = document.value("latent_dimension", c.latentDimension);
+        c.dropout = document.value("dropout", c.dropout);
+        c.klWeight = document.value("kl_weight", c.klWeight);
+        const std::string activation = document.value("output_activation", std::string("sigmoid"));
+        if (activation != "sigmoid" && activation != "identity") return fail("VE: output_activation must be sigmoid or identity");
+        c.outputActivation = activation == "sigmoid" ? MeanActivation::Sigmoid : MeanActivation::Identity;
+        c.batchSize = document.value("batch_size", c.batchSize);
+        c.maxEpochs = document.value("max_epochs", c.maxEpochs);
+        c.patience = document.value("patience", c.patience);
+        c.learningRate = document.value("learning_rate", c.learningRate);
+        c.seed = document.value("seed", c.seed);
+    } catch (const json::exception& e) {
+        return fail(std::string("VE: bad configuration value (") + e.what() + ")");
+    }
+    if (c.hiddenLayers.empty() || c.latentDimension < 1 || c.dropout < 0 || c.dropout >= 1 ||
+        c.klWeight < 0 || c.batchSize < 1 || c.maxEpochs < 1 || c.patience < 1 || c.learningRate <= 0) {
+        return fail("VE: configuration out of range");
+    }
+    return c;
+}
+
+namespace {
+
+torch::nn::Sequential denseStack(int inputs, const std::vector<int>& hidden, double dropout, int& width) {
+    torch::nn::Sequential stack;
+    width = inputs;
+    for (int h : hidden) {
+        stack->push_back(torch::nn::Linear(width, h));
+        stack->push_back(torch::nn::ReLU());
+        if (dropout > 0) stack->push_back(torch::nn::Dropout(dropout));
+        width = h;
+    }
+    return stack;
+}
+
+struct Encoded {
+    torch::Tensor mean;   // B × d
+    torch::Tensor scale;  // B × 1, B × d (positive), or B × d × d lower-triangular factor
+};
+
+struct VeNetImpl : torch::nn::Module {
+    VeNetImpl(int inputs, int outputs, const VariationalEncoderConfig& config, CovarianceType type)
+        : latent(config.latentDimension), type(type), sigmoidOutput(config.outputActivation == MeanActivation::Sigmoid) {
+        int width = 0;
+        encoder = register_module("encoder", denseStack(inputs, config.hiddenLayers, config.dropout, width));
+        latentMean = register_module("latent_mean", torch::nn::Linear(width, latent));
+        const int scaleOutputs = type == CovarianceType::Spherical ? 1
+                                 : type == CovarianceType::Diagonal ? latent
+                                                                    : latent + latent * (latent - 1) / 2;
+        latentScale = register_module("latent_scale", torch::nn::Linear(width, scaleOutputs));
+        std::vector<int> reversed(config.hiddenLayers.rbegin(), config.hiddenLayers.rend());
+        decoder = register_module("decoder", denseStack(latent, reversed, config.dropout, width));
+        output = register_module("output", torch::nn::Linear(width, outputs));
+        if (type == CovarianceType::Full) {
+            const torch::Tensor index = torch::tril_indices(latent, latent, -1);
+            rows = index[0].contiguous();
+            cols = index[1].contiguous();
+        }
+    }
+
+    Encoded encode(const torch::Tensor& x) {
+        const torch::Tensor h = encoder->forward(x);
+        Encoded e;
+        e.mean = latentMean->forward(h);
+        const torch::Tensor s = latentScale->forward(h);
+        if (type != CovarianceType::Full) {
+            e.scale = torch::exp(0.5 * s);  // standard deviations
+        } else {
+            const int64_t b = x.size(0);
+            torch::Tensor factor = torch::diag_embed(torch::exp(0.5 * s.slice(1, 0, latent)));
+            const torch::Tensor flat = factor.view({b, latent * latent});
+            e.scale = flat.index_add(1, rows * latent + cols, s.slice(1, latent)).view({b, latent, latent});
+        }
+        return e;
+    }
+
+    torch::Tensor decode(const torch::Tensor& z) {
+        torch::Tensor y = output->forward(decoder->forward(z));
+        return sigmoidOutput ? torch::sigmoid(y) : y;
+    }
+
+    // A reparameterised sample z = μ + L ε and the KL divergence to N(0, I) per sample.
+    std::pair<torch::Tensor, torch::Tensor> sample(const Encoded& e) {
+        const torch::Tensor eps = torch::randn_like(e.mean);
+        const double d = double(latent);
+        if (type != CovarianceType::Full) {
+            const torch::Tensor sd = e.scale.expand_as(e.mean);
+            const torch::Tensor kl = 0.5 * (sd.pow(2).sum(1) + e.mean.pow(2).sum(1) - d) - torch::log(sd).sum(1);
+            return {e.mean + sd * eps, kl};
+        }
+        const torch::Tensor z = e.mean + torch::bmm(e.scale, eps.unsqueeze(2)).squeeze(2);
+        const torch::Tensor logDiagonal = torch::log(torch::diagonal(e.scale, 0, 1, 2));
+        const torch::Tensor kl = 0.5 * (e.scale.pow(2).sum({1, 2}) + e.mean.pow(2).sum(1) - d) - logDiagonal.sum(1);
+        return {z, kl};
+    }
+
+    int latent;
+    CovarianceType type;
+    bool sigmoidOutput;
+    torch::nn::Sequential encoder{nullptr}, decoder{nullptr};
+    torch::nn::Linear latentMean{nullptr}, latentScale{nullptr}, output{nullptr};
+    torch::Tensor rows, cols;
+};
+TORCH_MODULE(VeNet);
+
+}  // namespace
+
+struct VariationalEncoderModel::Network {
+    VeNet net;
+    int inputs;
+    int outputs;
+};
+
+VariationalEncoderModel::VariationalEncoderModel(CovarianceType type, VariationalEncoderConfig config)
+    : type_(type), config_(std::move(config)) {}
+VariationalEncoderModel::~VariationalEncoderModel() = default;
+int VariationalEncoderModel::inputDimension() const { return network_ ? network_->inputs : 0; }
+int VariationalEncoderModel::outputDimension() const { return network_ ? network_->outputs : 0; }
+bool VariationalEncoderModel::isFitted() const { return network_ != nullptr; }
+
+Status VariationalEncoderModel::fit(const SpectraSet& train, const SpectraSet& validation, Feedback* feedback) {
+    if (auto ok = checkTrainingData(train, validation); !ok) return ok;
+    ensureTorchThreads();
+    torch::manual_seed(config_.seed);
+    const int inputs = static_cast<int>(train.x.cols());
+    const int outputs = static_cast<int>(train.y.cols());
+    auto candidate = std::make_shared<Network>(Network{VeNet(inputs, outputs, config_, type_), inputs, outputs});
+    VeNetImpl& net = *candidate->net;
+    const SpectraSet& held = validation.size() > 0 ? validation : train;
+    TrainingSettings settings{config_.batchSize, config_.maxEpochs, config_.patience, config_.learningRate, 0.0};
+    TrainingLoop loop(settings, config_.seed, feedback);
+    const double klWeight = config_.klWeight;
+    auto result = loop.run(
+        net, net.parameters(), toTensor(train.x), toTensor(train.y), toTensor(held.x), toTensor(held.y),
+        [&](const torch::Tensor& bx, const torch::Tensor& by) {
+            const Encoded e = net.encode(bx);
+            if (!net.is_training()) {
+                // Validation: the reconstruction of the point prediction (decoded latent mean).
+                const torch::Tensor prediction = net.decode(e.mean);
+                return BatchOutput{(prediction - by).pow(2).sum(1).mean(), prediction};
+            }
+            auto [z, kl] = net.sample(e);
+            const torch::Tensor reconstruction = net.decode(z);
+            return BatchOutput{((reconstruction - by).pow(2).sum(1) + klWeight * kl).mean(), reconstruction};
+        },
+        "training", 0.0, 1.0);
+    if (!result) return fail("VE: " + result.error());
+    network_ = std::move(candidate);
+    FitSummary summary;
+    summary.converged = true;
+    summary.iterations = loop.totalEpochs();
+    summary.seconds = loop.seconds();
+    summary.note = std::to_string(loop.totalEpochs()) + " epochs, best weights restored";
+    summary.details = json{{"best_validation_squared_error", result->bestValidationLoss}, {"config", config_.toJson()}};
+    setFitSummary(summary);
+    return Status::success();
+}
+
+BatchPrediction VariationalEncoderModel::predictBatch(const MatrixXd& x, const MatrixXd*) const {
+    torch::NoGradGuard noGrad;
+    VeNetImpl& net = *network_->net;
+    net.eval();
+    BatchPrediction out;
+    out.point = toMatrix(net.decode(net.encode(toTensor(x)).mean));
+    out.mean = out.point;
+    out.stddev = MatrixXd::Constant(out.point.rows(), out.point.cols(), std::nan(""));
+    return out;  // no density: logDensity stays empty
+}
+
+PredictiveDistribution VariationalEncoderModel::predict(const VectorXd& x) const {
+    PredictiveDistribution p;
+    p.point = predictBatch(x.transpose(), nullptr).point.row(0).transpose();
+    return p;
+}
+
+json VariationalEncoderModel::parameters() const {
+    return json{{"config", config_.toJson()}, {"input_dimension", network_->inputs},
+                {"output_dimension", network_->outputs}, {"weights", parametersToJson(*network_->net)}};
+}
+
+Status VariationalEncoderModel::setParameters(const json& parameters) {
+    try {
+        auto config = VariationalEncoderConfig::fromJson(parameters.at("config"));
+        if (!config) return fail(config.error());
+        const int inputs = parameters.at("input_dimension").get<int>();
+        const int outputs = parameters.at("output_dimension").get<int>();
+        if (inputs < 1 || outputs < 1) return fail("VE: stored dimensions are not positive");
+        auto candidate = std::make_shared<Network>(Network{VeNet(inputs, outputs, *config, type_), inputs, outputs});
+        if (auto ok = parametersFromJson(*candidate->net, parameters.at("weights"), "VE"); !ok) return ok;
+        candidate->net->eval();
+        config_ = *config;
+        network_ = std::move(candidate);
+    } catch (const json::exception& e) {
+        return fail(std::string("VE: incomplete stored parameters (") + e.what() + ")");
+    }
+    return Status::success();
+}
+
+}  // namespace specres

@@ -1,0 +1,247 @@
+// The DCGM and the VE: the loss against an explicit Gaussian, recovery of a known covariance,
+// persistence, cancellation, and the VE's absent NLL.
+#include <QTemporaryDir>
+#include <QtTest>
+#include <Eigen/Cholesky>
+#include <Eigen/LU>
+#include <cmath>
+
+#include "DeepConditionalGaussian.h"
+#include "DeterministicRandom.h"
+#include "Evaluation.h"
+#include "GaussianDensity.h"
+#include "ModelRegistry.h"
+#include "VariationalEncoder.h"
+
+using namespace specres;
+using Eigen::MatrixXd;
+using Eigen::VectorXd;
+
+namespace {
+
+// y = A x + b + ε, ε ~ N(0, Σ*) with a dense Σ*: the DCGM's ideal answer is known exactly.
+struct LinearGaussian {
+    MatrixXd a;
+    VectorXd b;
+    MatrixXd sigma;
+    SpectraSet sample(int count, DeterministicRandom& random) const {
+        const MatrixXd l = sigma.llt().matrixL();
+        SpectraSet s{MatrixXd(count, a.cols()), MatrixXd(count, a.rows())};
+        for (int i = 0; i < count; ++i) {
+            VectorXd x(a.cols()), e(a.rows());
+            for (int j = 0; j < x.size(); ++j) x[j] = random.uniform(-1, 1);
+            for (int j = 0; j < e.size(); ++j) e[j] = random.normal();
+            s.x.row(i) = x.transpose();
+            s.y.row(i) = (a * x + b + l * e).transpose();
+        }
+        return s;
+    }
+    double conditionalEntropy() const {  // ½ log det(2πe Σ*)
+        return 0.5 * (sigma.rows() * (kLogTwoPi + 1.0) + 2.0 * MatrixXd(sigma.llt().matrixL()).diagonal().array().log().sum());
+    }
+};
+
+LinearGaussian makeProblem(int inputs, int outputs, std::uint64_t seed) {
+    DeterministicRandom random(seed);
+    LinearGaussian p;
+    p.a.resize(outputs, inputs);
+    for (int i = 0; i < outputs; ++i)
+        for (int j = 0; j < inputs; ++j) p.a(i, j) = random.normal() * 0.5;
+    p.b = VectorXd::LinSpaced(outputs, 0.2, 0.8);
+    // Smooth, strongly correlated noise, like neighbouring spectral channels.
+    p.sigma.resize(outputs, outputs);
+    for (int i = 0; i < outputs; ++i)
+        for (int j = 0; j < outputs; ++j)
+            p.sigma(i, j) = 0.01 * (0.3 + 0.7 * std::exp(-std::abs(i - j) / 4.0)) * (1.0 + 0.02 * (i + j));
+    return p;
+}
+
+DcgmConfig smallConfig() {
+    DcgmConfig c;
+    c.hiddenLayers = {64, 64};
+    c.dropout = 0.0;
+    c.meanActivation = MeanActivation::Identity;
+    c.batchSize = 64;
+    c.maxEpochs = 200;
+    c.patience = 20;
+    c.learningRate = 1e-3;
+    c.seed = 3;
+    return c;
+}
+
+MatrixXd meanPredictedCovariance(const ConditionalModel& model, const MatrixXd& x, int count) {
+    MatrixXd sum = MatrixXd::Zero(model.outputDimension(), model.outputDimension());
+    for (int i = 0; i < count; ++i) sum += model.predict(x.row(i).transpose()).covariances[0];
+    return sum / count;
+}
+
+}  // namespace
+
+class NeuralModelsTest : public QObject {
+    Q_OBJECT
+    QTemporaryDir dir_;
+    LinearGaussian problem_ = makeProblem(5, 20, 11);
+    SpectraSet train_, validation_, test_;
+    std::unique_ptr<DeepConditionalGaussianModel> full_;
+
+private slots:
+    void initTestCase() {
+        DeterministicRandom random(12);
+        train_ = problem_.sample(6000, random);
+        validation_ = problem_.sample(2000, random);
+        test_ = problem_.sample(2000, random);
+        full_ = std::make_unique<DeepConditionalGaussianModel>(CovarianceType::Full, smallConfig());
+        const Status fitted = full_->fit(train_, validation_, nullptr);
+        QVERIFY2(fitted, fitted.error().c_str());
+    }
+
+    void lossEqualsTheExplicitGaussian() {
+        // The NLL the network trains on (precision Cholesky, no inverse) against an Eigen
+        // computation with Σ = (C Cᵀ)⁻¹ formed explicitly, its inverse and determinant.
+        for (int i = 0; i < 20; ++i) {
+            const VectorXd x = test_.x.row(i).transpose();
+            const VectorXd y = test_.y.row(i).transpose();
+            const auto form = full_->predictPrecision(x);
+            const MatrixXd c = form.precisionFactor;
+            QVERIFY(c.triangularView<Eigen::StrictlyLower>().toDenseMatrix().norm() > 1e-3);  // C2 is in use
+            const MatrixXd sigma = (c * c.transpose()).inverse();
+            const VectorXd r = y - form.mean;
+            const double explicitNll = 0.5 * r.dot(sigma.inverse() * r) + 0.5 * std::log(sigma.determinant()) +
+                                       0.5 * y.size() * kLogTwoPi;
+            const MatrixXd yRow = y.transpose();
+            const double networkNll = -full_->predictBatch(x.transpose(), &yRow).logDensity[0];
+            QVERIFY2(std::abs(networkNll - explicitNll) < 1e-4 * std::max(1.0, std::abs(explicitNll)),
+                     qPrintable(QString("network %1, explicit %2").arg(networkNll).arg(explicitNll)));
+        }
+        const auto check = full_->checkLoss({test_.x.topRows(64), test_.y.topRows(64)});
+        QVERIFY(check.gradientsFinite);
+        QVERIFY(std::isfinite(check.loss));
+    }
+
+    void fullModelRecoversTheNoiseCovariance() {
+        const MatrixXd predicted = meanPredictedCovariance(*full_, test_.x, 50);
+        const double relative = (predicted - problem_.sigma).norm() / problem_.sigma.norm();
+        QVERIFY2(relative < 0.15, qPrintable(QString("relative Frobenius error %1").arg(relative)));
+        auto evaluation = evaluateModel(*full_, test_);
+        QVERIFY(evaluation && evaluation->nll);
+        const double entropy = problem_.conditionalEntropy();
+        QVERIFY2(std::abs(*evaluation->nll - entropy) < 0.05 * std::abs(entropy),
+                 qPrintable(QString("test NLL %1, true conditional entropy %2").arg(*evaluation->nll).arg(entropy)));
+    }
+
+    void diagonalModelMatchesTheDiagonalAndLosesLikelihood() {
+        DeepConditionalGaussianModel diagonal(CovarianceType::Diagonal, smallConfig());
+        QVERIFY(diagonal.fit(train_, validation_, nullptr));
+        const MatrixXd predicted = meanPredictedCovariance(diagonal, test_.x, 50);
+        QVERIFY((predicted - MatrixXd(predicted.diagonal().asDiagonal())).norm() < 1e-12);
+        const VectorXd relative = (predicted.diagonal() - problem_.sigma.diagonal()).cwiseQuotient(problem_.sigma.diagonal());
+        QVERIFY2(relative.cwiseAbs().maxCoeff() < 0.15, qPrintable(QString("worst variance error %1").arg(relative.cwiseAbs().maxCoeff())));
+        auto diagonalEval = evaluateModel(diagonal, test_);
+        auto fullEval = evaluateModel(*full_, test_);
+        QVERIFY(*diagonalEval->nll > *fullEval->nll + 1.0);  // correlated noise ignored costs nats
+    }
+
+    void saveAndLoadGiveIdenticalPredictions() {
+        const std::string path = dir_.filePath("dcgm.specres").toStdString();
+        QVERIFY(saveModel(*full_, path, {{"purpose", "test"}}));
+        auto loaded = loadModel(path);
+        QVERIFY2(loaded, loaded.error().c_str());
+        QCOMPARE(loaded->model->method(), std::string("DCGM"));
+        const BatchPrediction a = full_->predictBatch(test_.x, &test_.y);
+        const BatchPrediction b = loaded->model->predictBatch(test_.x, &test_.y);
+        QVERIFY(a.point == b.point);
+        QVERIFY(a.logDensity == b.logDensity);
+        QVERIFY(a.stddev == b.stddev);
+    }
+
+    void modelFromAnotherConfigurationIsRefused() {
+        const std::string path = dir_.filePath("other.specres").toStdString();
+        QVERIFY(saveModel(*full_, path));
+        auto document = readModelDocument(path);
+        QVERIFY(document);
+        (*document)["parameters"]["config"]["hidden_layers"] = std::vector<int>{32, 32};
+        QVERIFY(writeModelDocument(path, *document));
+        auto loaded = loadModel(path);
+        QVERIFY(!loaded);
+        QVERIFY2(QString::fromStdString(loaded.error()).contains("another configuration"), loaded.error().c_str());
+        QVERIFY(QString::fromStdString(loaded.error()).contains("other.specres"));
+    }
+
+    void cancelStopsPromptlyAndKeepsThePreviousModel() {
+        const BatchPrediction before = full_->predictBatch(test_.x.topRows(10), nullptr);
+        Feedback feedback;
+        int epochs = 0;
+        feedback.setEpochCallback([&](const EpochReport&) {
+            if (++epochs == 2) feedback.cancel();
+        });
+        QElapsedTimer timer;
+        timer.start();
+        const Status status = full_->fit(train_, validation_, &feedback);
+        QVERIFY(!status);
+        QVERIFY(QString::fromStdString(status.error()).contains("cancelled"));
+        QCOMPARE(epochs, 2);  // stopped within the next batch, not after another epoch
+        QVERIFY(timer.elapsed() < 10000);
+        QVERIFY(full_->predictBatch(test_.x.topRows(10), nullptr).point == before.point);
+    }
+
+    void epochsAreReported() {
+        DcgmConfig c = smallConfig();
+        c.maxEpochs = 3;
+        DeepConditionalGaussianModel model(CovarianceType::Spherical, c);
+        Feedback feedback;
+        std::vector<EpochReport> reports;
+        feedback.setEpochCallback([&](const EpochReport& r) { reports.push_back(r); });
+        QVERIFY(model.fit(train_, validation_, &feedback));
+        QCOMPARE(reports.size(), std::size_t(3));
+        QVERIFY(reports[2].validationLoss < reports[0].validationLoss);
+        QVERIFY(reports[2].trainRmse > 0 && std::isfinite(reports[2].validationRmse));
+    }
+
+    void divergenceIsAClearError() {
+        DcgmConfig c = smallConfig();
+        c.learningRate = 1e12;
+        c.maxEpochs = 20;
+        DeepConditionalGaussianModel model(CovarianceType::Full, c);
+        const Status status = model.fit(train_, validation_, nullptr);
+        QVERIFY(!status);
+        QVERIFY2(QString::fromStdString(status.error()).contains("non-finite") ||
+                     QString::fromStdString(status.error()).contains("diverged"),
+                 status.error().c_str());
+        QVERIFY(!model.isFitted());
+    }
+
+    void variationalEncoderHasNoDensity() {
+        VariationalEncoderConfig c;
+        c.hiddenLayers = {64, 64};
+        c.latentDimension = 8;
+        c.outputActivation = MeanActivation::Identity;
+        c.maxEpochs = 60;
+        c.patience = 8;
+        c.learningRate = 3e-3;
+        for (CovarianceType type : {CovarianceType::Spherical, CovarianceType::Full}) {
+            VariationalEncoderModel ve(type, c);
+            QVERIFY(ve.fit(train_, validation_, nullptr));
+            QVERIFY(!ve.hasDensity());
+            auto evaluation = evaluateModel(ve, test_);
+            QVERIFY2(evaluation, evaluation.error().c_str());
+            QVERIFY(!evaluation->nll.has_value());  // absent, not a made-up number
+            QVERIFY(evaluation->spectrumNll.size() == 0);
+            // It learns the mean map: far better than predicting the average spectrum.
+            const double baseline = std::sqrt((test_.y.rowwise() - train_.y.colwise().mean()).array().square().mean());
+            QVERIFY2(evaluation->rmse < 0.7 * baseline, qPrintable(QString("VE RMSE %1 vs %2").arg(evaluation->rmse).arg(baseline)));
+        }
+    }
+
+    void registryKnowsEveryMethod() {
+        for (const auto& method : methodNames()) {
+            auto model = createModel(method, CovarianceType::Diagonal);
+            QVERIFY2(model, model.error().c_str());
+            QCOMPARE((*model)->method(), method);
+        }
+        QVERIFY(!createModel("SVM", CovarianceType::Full));
+        QVERIFY(!createModel("DCGM", CovarianceType::Full, {{"dropout", 1.5}}));
+    }
+};
+
+QTEST_GUILESS_MAIN(NeuralModelsTest)
+#include "test_neural_models.moc"
