@@ -43,8 +43,8 @@ void TerminalProgress::draw(double fraction, const std::string& stage) {
         std::string bar(filled, '#');
         bar += std::string(width - filled, ' ');
         const double eta = fraction > 0.01 ? elapsed * (1 - fraction) / fraction : 0.0;
-        std::fprintf(stderr, "\r[%s] %3d%%  %-32s ETA %4.0f s ", bar.c_str(),
-                     static_cast<int>(fraction * 100 + 0.5), stage.c_str(), eta);
+        std::fprintf(stderr, "\r[%s] %3d%%  %-32s %s  ETA %4.0f s ", bar.c_str(),
+                     static_cast<int>(fraction * 100 + 0.5), stage.c_str(), detail_.c_str(), eta);
         std::fflush(stderr);
         drawn_ = true;
         return;
@@ -53,8 +53,8 @@ void TerminalProgress::draw(double fraction, const std::string& stage) {
     if (decile != lastDecile_ || stage != lastStage_) {
         lastDecile_ = decile;
         lastStage_ = stage;
-        std::fprintf(stderr, "%3d%%  %s (%.1f s)\n", static_cast<int>(fraction * 100 + 0.5),
-                     stage.c_str(), elapsed);
+        std::fprintf(stderr, "%3d%%  %s %s(%.1f s)\n", static_cast<int>(fraction * 100 + 0.5),
+                     stage.c_str(), detail_.empty() ? "" : (detail_ + " ").c_str(), elapsed);
     }
 }
 
@@ -65,4 +65,8 @@ void TerminalProgress::finish() {
     }
 }
 
+}  // namespace specres::cli
+
+namespace specres::cli {
+void TerminalProgress::setDetail(const std::string& detail) { detail_ = detail; }
 }  // namespace specres::cli

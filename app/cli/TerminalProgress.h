@@ -16,6 +16,8 @@ public:
     Feedback& feedback() { return feedback_; }
     /// Ends the bar line.
     void finish();
+    /// Extra text after the stage (e.g. the last epoch's losses); set from the worker thread.
+    void setDetail(const std::string& detail);
 
 private:
     void draw(double fraction, const std::string& stage);
@@ -27,6 +29,7 @@ private:
     std::chrono::steady_clock::time_point start_;
     std::chrono::steady_clock::time_point lastDraw_;
     bool drawn_ = false;
+    std::string detail_;
 };
 
 }  // namespace specres::cli

@@ -1,5 +1,5 @@
-// specres-cli: the headless entry point. It links the core library alone; if core ever needed
-// Qt Widgets this target would stop building, which is the guard the layering relies on.
+// specres-cli: the headless entry point. It links the core libraries alone (data, models,
+// experiments); if core ever needed Qt this target would stop building — the layering's guard.
 #include <cstring>
 #include <iostream>
 #include <string>
@@ -36,6 +36,8 @@ const char* kUsage =
     "  info FILE      describe a spectral raster (bands, wavelengths, CRS, valid pixels)\n"
     "  demo           write the synthetic Cuprite-like demo scene\n"
     "  dataset        sample and split pixel pairs into train/validation/test (JSON)\n"
+    "  train          train one method (G, GM, UGM, VE, DCGM) and save the model\n"
+    "  compare        train and evaluate every method on one split; tables and t-tests\n"
     "\n"
     "Run 'specres-cli COMMAND --help' for a command's options.\n"
     "  --version      print the version\n";
@@ -60,6 +62,8 @@ int main(int argc, char** argv) {
     if (command == "info") return runInfo(argc, argv);
     if (command == "demo") return runDemo(argc, argv);
     if (command == "dataset") return runDataset(argc, argv);
+    if (command == "train") return runTrain(argc, argv);
+    if (command == "compare") return runCompare(argc, argv);
     std::cerr << "specres-cli: unknown command '" << command << "'\n\n" << kUsage;
     return 2;
 }

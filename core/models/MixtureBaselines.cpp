@@ -71,15 +71,30 @@ Status JointGaussianModel::fit(const SpectraSet& train, const SpectraSet& valida
     joint.weights = VectorXd::Ones(1);
     joint.means = data.colwise().mean();
     const MatrixXd centred = data.rowwise() - joint.means.row(0);
-    MatrixXd covariance = centred.transpose() * centred / double(data.rows());
-    covariance.diagonal().array() += regularisation_;
-    joint.covariances = {projectOnFamily(covariance, type_)};
-    if (auto ok = install(std::move(joint)); !ok) return ok;
+    const MatrixXd sample = centred.transpose() * centred / double(data.rows());
+    std::string note = "closed form";
+    Status installed = fail("");
+    for (double ridge : {regularisation_, 1e-9, 1e-6, 1e-3}) {
+        if (ridge < regularisation_) continue;
+        MatrixXd covariance = sample;
+        const double added = ridge == regularisation_ ? ridge : ridge * sample.diagonal().mean();
+        covariance.diagonal().array() += added;
+        JointMixture attempt = joint;
+        attempt.covariances = {projectOnFamily(covariance, type_)};
+        installed = install(std::move(attempt));
+        if (installed) {
+            if (ridge != regularisation_) {
+                note = "closed form; the covariance was singular, ridge " + std::to_string(added) + " added";
+            }
+            break;
+        }
+    }
+    if (!installed) return installed;
     FitSummary summary;
     summary.converged = true;
     summary.iterations = 1;
     summary.seconds = secondsSince(start);
-    summary.note = "closed form";
+    summary.note = note;
     setFitSummary(summary);
     if (feedback) feedback->setProgress(1.0, "joint Gaussian fitted");
     return Status::success();

@@ -32,14 +32,17 @@ protected:
     std::optional<ConditionalMixture> conditional_;
 };
 
-/// G: one joint Gaussian over [x, y] (sample mean and maximum-likelihood covariance, plus the
-/// same diagonal regularisation as GM), conditioned on x by the Schur complement. With a
+/// G: one joint Gaussian over [x, y] (sample mean and maximum-likelihood covariance),
+/// conditioned on x by the Schur complement. No regularisation by default (thousands of
+/// samples in ~100 dimensions give a well-conditioned estimate, and an absolute ridge would
+/// break the invariance of G to invertible linear transforms such as the MNF); a singular
+/// covariance gets the smallest ridge that makes it positive definite, noted in the fit summary. With a
 /// diagonal or spherical joint covariance x and y are independent, so the conditional is just
 /// the marginal of y: the prediction ignores x, and the diagonal and spherical variants share
 /// their point prediction (and RMSE).
 class JointGaussianModel : public JointMixtureModel {
 public:
-    explicit JointGaussianModel(CovarianceType type, double regularisation = 1e-6)
+    explicit JointGaussianModel(CovarianceType type, double regularisation = 0.0)
         : JointMixtureModel(type), regularisation_(regularisation) {}
     std::string method() const override { return "G"; }
     Status fit(const SpectraSet& train, const SpectraSet& validation, Feedback* feedback) override;

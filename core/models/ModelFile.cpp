@@ -89,7 +89,6 @@ Result<std::unique_ptr<ConditionalModel>> createBaselineModel(const std::string&
                                                               CovarianceType covariance,
                                                               const json& config) {
     MixtureFitOptions options;
-    double regularisation = options.regularisation;
     if (!config.is_null() && !config.is_object()) return fail(method + ": the configuration must be a JSON object");
     try {
         if (config.is_null()) return createBaselineModel(method, covariance, json::object());
@@ -97,12 +96,20 @@ Result<std::unique_ptr<ConditionalModel>> createBaselineModel(const std::string&
         options.restarts = config.value("restarts", options.restarts);
         options.maxIterations = config.value("max_iterations", options.maxIterations);
         options.tolerance = config.value("tolerance", options.tolerance);
-        regularisation = options.regularisation = config.value("regularisation", options.regularisation);
+        options.regularisation = config.value("regularisation", options.regularisation);
         options.seed = config.value("seed", options.seed);
     } catch (const json::exception& e) {
         return fail(method + ": bad configuration value (" + e.what() + ")");
     }
-    if (method == "G") return std::unique_ptr<ConditionalModel>(new JointGaussianModel(covariance, regularisation));
+    if (method == "G") {
+        double ridge = 0.0;
+        try {
+            ridge = config.value("regularisation", 0.0);
+        } catch (const json::exception& e) {
+            return fail("G: bad configuration value (" + std::string(e.what()) + ")");
+        }
+        return std::unique_ptr<ConditionalModel>(new JointGaussianModel(covariance, ridge));
+    }
     if (method == "GM") return std::unique_ptr<ConditionalModel>(new GaussianMixtureModel(covariance, options));
     if (method == "UGM") return std::unique_ptr<ConditionalModel>(new UnimodalMixtureModel(covariance, options));
     return fail("unknown baseline '" + method + "' (choose G, GM or UGM)");

@@ -199,7 +199,7 @@ private slots:
             options.components = 1;
             options.restarts = 1;
             GaussianMixtureModel gm(type, options);
-            JointGaussianModel g(type);
+            JointGaussianModel g(type, options.regularisation);
             QVERIFY(gm.fit(train, {}, nullptr));
             QVERIFY(g.fit(train, {}, nullptr));
             QVERIFY((gm.jointMixture().means - g.jointMixture().means).norm() < 1e-10);

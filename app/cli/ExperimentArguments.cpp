@@ -1,0 +1,61 @@
+#include "ExperimentArguments.h"
+
+#include <iostream>
+
+#include "PairArguments.h"
+#include "PairDataset.h"
+
+namespace specres::cli {
+
+void addExperimentOptions(ArgumentParser& parser) {
+    addPairOptions(parser);
+    parser.addOption("split", "FILE", "use this split (JSON) instead of drawing one");
+    parser.addOption("config", "FILE", "experiment configuration (JSON; presets \"default\" and \"paper\")");
+    parser.addOption("samples", "N", "spectra to draw when no split is given (overrides the configuration)");
+    parser.addOption("seed", "S", "seed of the split when none is given (overrides the configuration)");
+    parser.addFlag("mnf", "let the models learn MNF components (metrics stay in reflectance)");
+}
+
+Result<ExperimentInputs> experimentInputsFrom(const ArgumentParser& parser, Feedback& feedback) {
+    ExperimentInputs inputs;
+    if (parser.has("config")) {
+        auto config = loadExperimentConfig(parser.value("config"));
+        if (!config) return fail(config.error());
+        inputs.config = *config;
+    }
+    if (parser.has("samples")) {
+        auto n = parseInteger(parser.value("samples"), "--samples", 3, 100000000);
+        if (!n) return fail(n.error());
+        inputs.config.dataset.sampleCount = *n;
+    }
+    if (parser.has("seed")) {
+        auto seed = parseInteger(parser.value("seed"), "--seed", 0, 2147483647);
+        if (!seed) return fail(seed.error());
+        inputs.config.dataset.seed = static_cast<std::uint64_t>(*seed);
+    }
+    if (parser.has("mnf")) inputs.config.preprocessing.mnf = true;
+    auto options = pairOptionsFrom(parser);
+    if (!options) return fail(options.error());
+    auto pair = RasterPair::open(parser.value("high"), parser.value("low"), *options);
+    if (!pair) return fail(pair.error());
+    for (const auto& warning : pair->warnings()) std::cerr << "warning: " << warning << "\n";
+    inputs.pair = std::make_unique<RasterPair>(std::move(*pair));
+    if (parser.has("split")) {
+        inputs.splitPath = parser.value("split");
+        auto split = loadPixelSplit(inputs.splitPath);
+        if (!split) return fail(split.error());
+        if (split->width != inputs.pair->width() || split->height != inputs.pair->height()) {
+            return fail(inputs.splitPath + ": the split is for a " + std::to_string(split->width) + " × " +
+                        std::to_string(split->height) + " grid, the pair is " +
+                        std::to_string(inputs.pair->width()) + " × " + std::to_string(inputs.pair->height()));
+        }
+        inputs.split = std::move(*split);
+    } else {
+        auto split = buildPixelSplit(*inputs.pair, inputs.config.dataset, &feedback);
+        if (!split) return fail(split.error());
+        inputs.split = std::move(*split);
+    }
+    return inputs;
+}
+
+}  // namespace specres::cli

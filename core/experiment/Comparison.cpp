@@ -1,0 +1,48 @@
+#include "Comparison.h"
+
+#include "ModelRegistry.h"
+
+namespace specres {
+
+Result<std::unique_ptr<ConditionalModel>> trainMethod(const MethodSpec& spec, const PreparedData& data,
+                                                      const ExperimentConfig& config, Feedback* feedback) {
+    auto model = createModel(spec.method, spec.covariance, config.methodConfig(spec.method));
+    if (!model) return fail(model.error());
+    if (auto ok = (*model)->fit(data.train, data.validation, feedback); !ok) {
+        return fail(spec.label() + ": " + ok.error());
+    }
+    return model;
+}
+
+Result<ComparisonResult> runComparison(const PreparedData& data, const std::vector<MethodSpec>& methods,
+                                       const ExperimentConfig& config, Feedback* feedback) {
+    ComparisonResult result;
+    for (std::size_t i = 0; i < methods.size(); ++i) {
+        const MethodSpec& spec = methods[i];
+        if (feedback) feedback->setProgress(double(i) / methods.size(), "training " + spec.label());
+        auto model = trainMethod(spec, data, config, feedback);
+        if (!model) return fail(model.error());
+        auto evaluation = evaluateInReflectance(**model, data);
+        if (!evaluation) return fail(spec.label() + ": " + evaluation.error());
+        result.runs.push_back(MethodRun{spec, std::move(*evaluation), (*model)->fitSummary()});
+    }
+    for (std::size_t i = 0; i < result.runs.size(); ++i) {
+        for (std::size_t j = i + 1; j < result.runs.size(); ++j) {
+            const MethodRun& a = result.runs[i];
+            const MethodRun& b = result.runs[j];
+            if (a.spec.covariance != b.spec.covariance) continue;
+            if (auto t = pairedTTest(a.evaluation.spectrumRmse, b.evaluation.spectrumRmse)) {
+                result.ttests.push_back({"rmse", a.spec.label(), b.spec.label(), *t});
+            }
+            if (a.evaluation.nll && b.evaluation.nll) {
+                if (auto t = pairedTTest(a.evaluation.spectrumNll, b.evaluation.spectrumNll)) {
+                    result.ttests.push_back({"nll", a.spec.label(), b.spec.label(), *t});
+                }
+            }
+        }
+    }
+    if (feedback) feedback->setProgress(1.0, "comparison finished");
+    return result;
+}
+
+}  // namespace specres

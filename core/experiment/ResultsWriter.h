@@ -1,0 +1,40 @@
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "Comparison.h"
+
+namespace specres {
+
+/// What was run, so that it can be repeated exactly (written as run.json).
+struct RunRecord {
+    nlohmann::json config;
+    std::string highPath;
+    std::string lowPath;
+    std::string splitPath;  ///< the split file used or written
+    PixelSplit split;
+};
+
+/// Writes a comparison into `folder` (each file atomically):
+///  results.json     every method × covariance with RMSE, NLL (null where undefined), coverage,
+///                   test count and fit time; the paired t-tests; the split; the configuration
+///  results.csv      the same rows as a table
+///  per_spectrum.csv every test spectrum's RMSE and NLL for every method
+///  table.md/.tex    laid out like the DCGM paper's Table 2: a block per covariance type with
+///                   RMSE and NLL rows; the best value in bold; a star where the difference to
+///                   the best is not significant (two-sided paired t-test, p ≥ 0.05)
+///  run.json         configuration, seed, split, input files with checksums, software versions
+///                   and the source revision
+Status writeComparison(const std::string& folder, const ComparisonResult& result, const RunRecord& run);
+
+/// FNV-1a 64-bit checksum of a file's bytes, as 16 hex digits (for run records).
+Result<std::string> fileChecksum(const std::string& path);
+
+/// SpecRes, GDAL and LibTorch versions and the source revision the binary was built from.
+nlohmann::json softwareVersions();
+
+/// The Table 2 layout, as Markdown or LaTeX.
+std::string comparisonTable(const ComparisonResult& result, bool latex);
+
+}  // namespace specres

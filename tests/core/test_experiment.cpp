@@ -1,0 +1,195 @@
+// Experiments end to end: preparation, MNF invariance, the comparison and its files.
+#include <QTemporaryDir>
+#include <QtTest>
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "Comparison.h"
+#include "DemoScene.h"
+#include "ModelContext.h"
+#include "ModelRegistry.h"
+#include "PairDataset.h"
+#include "ResultsWriter.h"
+#include "TestRasters.h"
+
+using namespace specres;
+using nlohmann::json;
+
+namespace {
+// Settings that train in seconds on a 2-core machine and still learn the demo scene well.
+ExperimentConfig fastConfig() {
+    ExperimentConfig config;
+    config.methods = json{{"DCGM", {{"hidden_layers", {128, 128}}, {"dropout", 0.1}, {"max_epochs", 60}, {"patience", 10}}},
+                          {"VE", {{"hidden_layers", {64, 64}}, {"max_epochs", 40}, {"patience", 8}}},
+                          {"GM", {{"components", 5}, {"restarts", 1}}}};
+    return config;
+}
+
+const MethodRun* find(const ComparisonResult& result, const std::string& method) {
+    for (const auto& run : result.runs)
+        if (run.spec.method == method) return &run;
+    return nullptr;
+}
+}  // namespace
+
+class ExperimentTest : public QObject {
+    Q_OBJECT
+    QTemporaryDir dir_;
+    std::unique_ptr<RasterPair> pair_;
+    PixelSplit split_;
+
+private slots:
+    void initTestCase() {
+        DemoSceneOptions options;
+        options.width = 80;
+        options.height = 80;
+        auto paths = DemoScene::create(options)->write(dir_.filePath("demo").toStdString());
+        QVERIFY(paths);
+        auto pair = RasterPair::open(paths->high, paths->low);
+        QVERIFY(pair);
+        pair_ = std::make_unique<RasterPair>(std::move(*pair));
+        DatasetOptions datasetOptions;
+        datasetOptions.sampleCount = 2400;
+        auto split = buildPixelSplit(*pair_, datasetOptions);
+        QVERIFY(split);
+        split_ = *split;
+    }
+
+    void jointGaussianIsInvariantToTheMnf() {
+        // G with full covariance is equivariant under an invertible affine map of y, so in
+        // reflectance space its RMSE and NLL must not change — unless the MNF's log-Jacobian
+        // is missing from the NLL.
+        auto plain = prepareData(*pair_, split_, PreprocessingOptions{false});
+        auto mnf = prepareData(*pair_, split_, PreprocessingOptions{true});
+        QVERIFY2(plain && mnf, (plain ? mnf.error() : plain.error()).c_str());
+        QVERIFY(mnf->mnf.has_value());
+        QVERIFY((mnf->train.y - plain->train.y).norm() > 1.0);  // the models really see MNF space
+        auto g = createModel("G", CovarianceType::Full);
+        auto h = createModel("G", CovarianceType::Full);
+        QVERIFY((*g)->fit(plain->train, plain->validation, nullptr));
+        QVERIFY((*h)->fit(mnf->train, mnf->validation, nullptr));
+        auto a = evaluateInReflectance(**g, *plain);
+        auto b = evaluateInReflectance(**h, *mnf);
+        QVERIFY(a && b);
+        QVERIFY2(std::abs(a->rmse - b->rmse) <= 1e-6 * a->rmse, qPrintable(QString("RMSE %1 vs %2").arg(a->rmse).arg(b->rmse)));
+        QVERIFY2(std::abs(*a->nll - *b->nll) <= 1e-6 * std::abs(*a->nll),
+                 qPrintable(QString("NLL %1 vs %2").arg(*a->nll, 0, 'g', 12).arg(*b->nll, 0, 'g', 12)));
+        QVERIFY(std::abs(a->coverage1Sigma - b->coverage1Sigma) < 1e-9);
+    }
+
+    void dcgmBeatsTheJointGaussianOnTheDemo() {
+        auto data = prepareData(*pair_, split_, PreprocessingOptions{});
+        QVERIFY(data);
+        const std::vector<MethodSpec> methods = {{"G", CovarianceType::Full}, {"VE", CovarianceType::Full},
+                                                 {"DCGM", CovarianceType::Full}};
+        auto result = runComparison(*data, methods, fastConfig());
+        QVERIFY2(result, result.error().c_str());
+        const MethodRun* g = find(*result, "G");
+        const MethodRun* dcgm = find(*result, "DCGM");
+        const MethodRun* ve = find(*result, "VE");
+        QVERIFY2(dcgm->evaluation.rmse < g->evaluation.rmse,
+                 qPrintable(QString("RMSE DCGM %1, G %2").arg(dcgm->evaluation.rmse).arg(g->evaluation.rmse)));
+        QVERIFY2(*dcgm->evaluation.nll < *g->evaluation.nll,
+                 qPrintable(QString("NLL DCGM %1, G %2").arg(*dcgm->evaluation.nll).arg(*g->evaluation.nll)));
+        QVERIFY(!ve->evaluation.nll.has_value());
+        for (const auto& run : result->runs) {
+            QVERIFY(std::isfinite(run.evaluation.rmse));
+            if (run.evaluation.nll) QVERIFY(std::isfinite(*run.evaluation.nll));
+        }
+        // t-tests: G vs DCGM on both metrics, and no NLL test involving VE.
+        int nllTests = 0;
+        for (const auto& t : result->ttests) {
+            QVERIFY(std::isfinite(t.result.p) && t.result.p >= 0 && t.result.p <= 1);
+            QCOMPARE(t.result.degreesOfFreedom, double(split_.test.size() - 1));
+            if (t.metric == "nll") {
+                ++nllTests;
+                QVERIFY(t.a.rfind("VE", 0) != 0 && t.b.rfind("VE", 0) != 0);
+            }
+        }
+        QCOMPARE(nllTests, 1);
+
+        const std::string folder = dir_.filePath("results").toStdString();
+        RunRecord run{fastConfig().toJson(), pair_->high().path(), pair_->low().path(), "split.json", split_};
+        QVERIFY(writeComparison(folder, *result, run));
+        std::ifstream in(folder + "/results.json");
+        const json results = json::parse(in);
+        QCOMPARE(results.at("results").size(), std::size_t(3));
+        for (const auto& row : results.at("results")) {
+            if (row.at("method") == "VE") {
+                QVERIFY(row.at("nll").is_null());
+            } else {
+                QVERIFY(row.at("nll").is_number());
+            }
+            QCOMPARE(row.at("n_test").get<int>(), int(split_.test.size()));
+        }
+        std::ifstream table(folder + "/table.md");
+        const std::string markdown((std::istreambuf_iterator<char>(table)), {});
+        QVERIFY(QString::fromStdString(markdown).contains("| full | NLL |"));
+        QVERIFY(QString::fromStdString(markdown).contains("**"));
+        std::ifstream perSpectrum(folder + "/per_spectrum.csv");
+        int lines = 0;
+        for (std::string line; std::getline(perSpectrum, line);) ++lines;
+        QCOMPARE(lines, int(split_.test.size()) + 1);
+        std::ifstream runFile(folder + "/run.json");
+        const json runJson = json::parse(runFile);
+        QCOMPARE(runJson.at("inputs").size(), std::size_t(2));
+        QCOMPARE(runJson.at("inputs")[0].at("fnv1a64").get<std::string>().size(), std::size_t(16));
+        QVERIFY(runJson.at("software").contains("libtorch"));
+    }
+
+    void dcgmBeatsTheJointGaussianOnJasperRidge() {
+        if (!specres::test::haveSharedData()) QSKIP("../shared/data is absent: the Jasper Ridge check is skipped");
+        const std::string dir = specres::test::sharedDataDir() + "/jasper_ridge_pair";
+        auto pair = RasterPair::open(dir + "/aviris_jasper.img", dir + "/aster_sim_jasper.tif");
+        QVERIFY2(pair, pair.error().c_str());
+        DatasetOptions options;
+        options.sampleCount = 3000;
+        auto split = buildPixelSplit(*pair, options);
+        QVERIFY(split);
+        auto data = prepareData(*pair, *split, PreprocessingOptions{});
+        QVERIFY(data);
+        auto result = runComparison(*data, {{"G", CovarianceType::Full}, {"DCGM", CovarianceType::Full}}, fastConfig());
+        QVERIFY2(result, result.error().c_str());
+        const MethodRun* g = find(*result, "G");
+        const MethodRun* dcgm = find(*result, "DCGM");
+        QVERIFY2(dcgm->evaluation.rmse < g->evaluation.rmse && *dcgm->evaluation.nll < *g->evaluation.nll,
+                 qPrintable(QString("DCGM RMSE %1 NLL %2; G RMSE %3 NLL %4").arg(dcgm->evaluation.rmse)
+                                .arg(*dcgm->evaluation.nll).arg(g->evaluation.rmse).arg(*g->evaluation.nll)));
+    }
+
+    void modelContextGuardsTheWavelengthGrid() {
+        auto data = prepareData(*pair_, split_, PreprocessingOptions{true});
+        QVERIFY(data);
+        MethodEvaluation metrics;
+        const json context = makeModelContext(*data, ExperimentConfig{}, metrics, "split.json");
+        QVERIFY(checkModelMatchesData(context, data->lowWavelengthsUm, data->highWavelengthsUm, "m.specres"));
+        std::vector<double> shifted = data->highWavelengthsUm;
+        shifted[10] += 0.003;
+        const Status moved = checkModelMatchesData(context, data->lowWavelengthsUm, shifted, "m.specres");
+        QVERIFY(!moved);
+        QVERIFY(QString::fromStdString(moved.error()).contains("channel 11"));
+        shifted.pop_back();
+        QVERIFY(!checkModelMatchesData(context, data->lowWavelengthsUm, shifted, "m.specres"));
+        auto mnf = mnfFromContext(context, "m.specres");
+        QVERIFY(mnf && mnf->has_value());
+        QCOMPARE((*mnf)->forward(data->testReflectance), data->test.y);
+    }
+
+    void configurationFiles() {
+        auto paper = experimentConfigFromJson(json{{"preset", "paper"}, {"methods", {{"DCGM", {{"dropout", 0.5}}}}}}, "c.json");
+        QVERIFY(paper);
+        QCOMPARE(paper->methodConfig("DCGM").at("batch_size").get<int>(), 4);
+        QCOMPARE(paper->methodConfig("DCGM").at("dropout").get<double>(), 0.5);
+        QCOMPARE(paper->methodConfig("GM").at("components").get<int>(), 30);
+        QCOMPARE(paper->dataset.sampleCount, 10000);
+        auto typo = experimentConfigFromJson(json{{"datset", {}}}, "c.json");
+        QVERIFY(!typo);
+        QVERIFY(QString::fromStdString(typo.error()).contains("unknown setting \"datset\""));
+        QVERIFY(!experimentConfigFromJson(json{{"preset", "turbo"}}, "c.json"));
+    }
+};
+
+QTEST_GUILESS_MAIN(ExperimentTest)
+#include "test_experiment.moc"
