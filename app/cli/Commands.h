@@ -9,6 +9,7 @@ int runDemo(int argc, char** argv);
 int runDataset(int argc, char** argv);
 int runTrain(int argc, char** argv);
 int runCompare(int argc, char** argv);
+int runPredict(int argc, char** argv);
 
 /// Prints a parser error or help; returns the exit status to use, or -1 to go on.
 class ArgumentParser;

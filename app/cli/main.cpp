@@ -38,6 +38,7 @@ const char* kUsage =
     "  dataset        sample and split pixel pairs into train/validation/test (JSON)\n"
     "  train          train one method (G, GM, UGM, VE, DCGM) and save the model\n"
     "  compare        train and evaluate every method on one split; tables and t-tests\n"
+    "  predict        predict a whole scene with a model: mean, σ and uncertainty GeoTIFFs\n"
     "\n"
     "Run 'specres-cli COMMAND --help' for a command's options.\n"
     "  --version      print the version\n";
@@ -64,6 +65,7 @@ int main(int argc, char** argv) {
     if (command == "dataset") return runDataset(argc, argv);
     if (command == "train") return runTrain(argc, argv);
     if (command == "compare") return runCompare(argc, argv);
+    if (command == "predict") return runPredict(argc, argv);
     std::cerr << "specres-cli: unknown command '" << command << "'\n\n" << kUsage;
     return 2;
 }

@@ -1,5 +1,6 @@
 #include "ConditionalModel.h"
 
+#include <Eigen/Cholesky>
 #include <cmath>
 
 namespace specres {
@@ -22,6 +23,25 @@ BatchPrediction ConditionalModel::predictBatch(const Eigen::MatrixXd& x,
             out.stddev.row(i).setConstant(std::nan(""));
         }
         if (out.logDensity.size()) out.logDensity[i] = p.logDensity(y->row(i).transpose());
+    }
+    return out;
+}
+
+ConditionalModel::CovarianceSummary ConditionalModel::summariseCovariance(const Eigen::MatrixXd& x) const {
+    CovarianceSummary out;
+    const Eigen::Index n = outputDimension();
+    out.stddev = Eigen::MatrixXd::Constant(x.rows(), n, std::nan(""));
+    out.logDeterminant = Eigen::VectorXd::Constant(x.rows(), std::nan(""));
+    out.trace = Eigen::VectorXd::Constant(x.rows(), std::nan(""));
+    if (!hasDensity()) return out;
+    for (Eigen::Index i = 0; i < x.rows(); ++i) {
+        const Eigen::MatrixXd covariance = predict(x.row(i).transpose()).covariance();
+        Eigen::LLT<Eigen::MatrixXd> llt(covariance);
+        out.stddev.row(i) = covariance.diagonal().cwiseSqrt().transpose();
+        out.trace[i] = covariance.trace();
+        if (llt.info() == Eigen::Success) {
+            out.logDeterminant[i] = 2.0 * llt.matrixLLT().diagonal().array().log().sum();
+        }
     }
     return out;
 }

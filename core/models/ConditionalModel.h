@@ -52,6 +52,16 @@ public:
     /// method has a density). The default calls predict() per row.
     virtual BatchPrediction predictBatch(const Eigen::MatrixXd& x, const Eigen::MatrixXd* y) const;
 
+    /// log det Σ(x) and trace Σ(x) of the predictive covariance for every row of x, and the
+    /// predictive standard deviations: whole-scene uncertainty maps. The default forms each
+    /// covariance from predict(); models with a cheaper route override it.
+    struct CovarianceSummary {
+        Eigen::MatrixXd stddev;
+        Eigen::VectorXd logDeterminant;
+        Eigen::VectorXd trace;
+    };
+    virtual CovarianceSummary summariseCovariance(const Eigen::MatrixXd& x) const;
+
     /// Everything needed to predict again (model files).
     virtual nlohmann::json parameters() const = 0;
     virtual Status setParameters(const nlohmann::json& parameters) = 0;

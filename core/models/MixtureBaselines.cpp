@@ -109,6 +109,15 @@ BatchPrediction JointGaussianModel::predictBatch(const MatrixXd& x, const Matrix
     return BatchPrediction{batch.mixtureMean, batch.mixtureMean, batch.stddev, batch.logDensity};
 }
 
+ConditionalModel::CovarianceSummary JointGaussianModel::summariseCovariance(const MatrixXd& x) const {
+    const MatrixXd& s = conditional_->conditionalCovariance(0);
+    CovarianceSummary out;
+    out.stddev = s.diagonal().cwiseSqrt().transpose().replicate(x.rows(), 1);
+    out.logDeterminant = VectorXd::Constant(x.rows(), conditional_->conditionalGaussian(0).logDeterminant());
+    out.trace = VectorXd::Constant(x.rows(), s.trace());
+    return out;
+}
+
 // ---- GM ----
 
 GaussianMixtureModel::GaussianMixtureModel(CovarianceType type, MixtureFitOptions options)

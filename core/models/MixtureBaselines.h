@@ -48,6 +48,8 @@ public:
     Status fit(const SpectraSet& train, const SpectraSet& validation, Feedback* feedback) override;
     PredictiveDistribution predict(const Eigen::VectorXd& x) const override;
     BatchPrediction predictBatch(const Eigen::MatrixXd& x, const Eigen::MatrixXd* y) const override;
+    /// The conditional covariance of one Gaussian does not depend on x: computed once.
+    CovarianceSummary summariseCovariance(const Eigen::MatrixXd& x) const override;
 
 private:
     double regularisation_;

@@ -2,6 +2,7 @@
 
 #include <cmath>
 
+#include "BlasThreads.h"
 #include "GaussianDensity.h"
 #include "TorchSupport.h"
 #include "TrainingLoop.h"
@@ -254,6 +255,71 @@ PredictiveDistribution DeepConditionalGaussianModel::predict(const VectorXd& x) 
     return p;
 }
 
+namespace {
+
+// σ, log det Σ and trace Σ of every sample from the decoder's precision factors: log det Σ =
+// −2 Σ log C_ii; with W = C⁻¹ (one triangular inversion), σ_j² = ‖column j of W‖² and
+// trace Σ = ‖W‖²_F. Samples run in parallel, each inversion on its own thread.
+void summariseFactors(const DcgmNetImpl& net, const DecoderOutput& decoded, Eigen::Index offset,
+                      ConditionalModel::CovarianceSummary& out) {
+    const int n = net.outputs;
+    // Read the float outputs in place: converting the C2 block to double first cost more than
+    // the inversions (it is n(n−1)/2 values per pixel).
+    const torch::Tensor diagonal = decoded.diagonal.contiguous();
+    const torch::Tensor lower = decoded.lower.defined() ? decoded.lower.contiguous() : torch::Tensor();
+    const float* d = diagonal.data_ptr<float>();
+    const float* l = lower.defined() ? lower.data_ptr<float>() : nullptr;
+    const int64_t diagonalWidth = diagonal.size(1);
+    const int64_t lowerWidth = lower.defined() ? lower.size(1) : 0;
+    const int64_t* rows = net.rows.defined() ? net.rows.data_ptr<int64_t>() : nullptr;
+    const int64_t* cols = net.cols.defined() ? net.cols.data_ptr<int64_t>() : nullptr;
+    const Eigen::Index count = diagonal.size(0);
+    const SingleThreadedBlas blas;
+#pragma omp parallel
+    {
+        MatrixXd c = MatrixXd::Zero(n, n);
+        MatrixXd w(n, n);
+#pragma omp for schedule(static)
+        for (Eigen::Index i = 0; i < count; ++i) {
+            const Eigen::Index row = offset + i;
+            const float* di = d + i * diagonalWidth;
+            if (!l) {
+                double logDeterminant = 0.0, trace = 0.0;
+                for (int j = 0; j < n; ++j) {
+                    const double cj = diagonalWidth == 1 ? di[0] : di[j];
+                    out.stddev(row, j) = 1.0 / cj;
+                    logDeterminant -= 2.0 * std::log(cj);
+                    trace += 1.0 / (cj * cj);
+                }
+                out.logDeterminant[row] = logDeterminant;
+                out.trace[row] = trace;
+                continue;
+            }
+            const float* li = l + i * lowerWidth;
+            for (int j = 0; j < n; ++j) c(j, j) = di[j];
+            for (int64_t k = 0; k < lowerWidth; ++k) c(rows[k], cols[k]) = li[k];
+            w.setIdentity();
+            c.triangularView<Eigen::Lower>().solveInPlace(w);
+            out.stddev.row(row) = w.colwise().norm();
+            out.logDeterminant[row] = -2.0 * c.diagonal().array().log().sum();
+            out.trace[row] = w.squaredNorm();
+        }
+    }
+}
+
+ConditionalModel::CovarianceSummary emptySummary(Eigen::Index count, int n) {
+    ConditionalModel::CovarianceSummary out;
+    out.stddev.resize(count, n);
+    out.logDeterminant.resize(count);
+    out.trace.resize(count);
+    return out;
+}
+
+// 4,096 spectra per forward pass: the C2 block is then ~80 MB for 85–99 channels.
+constexpr Eigen::Index kForwardChunk = 4096;
+
+}  // namespace
+
 BatchPrediction DeepConditionalGaussianModel::predictBatch(const MatrixXd& x, const MatrixXd* y) const {
     torch::NoGradGuard noGrad;
     DcgmNetImpl& net = *network_->net;
@@ -261,29 +327,35 @@ BatchPrediction DeepConditionalGaussianModel::predictBatch(const MatrixXd& x, co
     const int n = network_->outputs;
     BatchPrediction out;
     out.point.resize(x.rows(), n);
-    out.stddev.resize(x.rows(), n);
     if (y) out.logDensity.resize(x.rows());
-    const Eigen::Index chunk = 4096;
-    for (Eigen::Index start = 0; start < x.rows(); start += chunk) {
-        const Eigen::Index count = std::min(chunk, x.rows() - start);
+    // One forward pass gives the mean, the density and the covariance summary.
+    CovarianceSummary summary = emptySummary(x.rows(), n);
+    for (Eigen::Index start = 0; start < x.rows(); start += kForwardChunk) {
+        const Eigen::Index count = std::min(kForwardChunk, x.rows() - start);
         const DecoderOutput decoded = net.forward(toTensor(x.middleRows(start, count)));
         out.point.middleRows(start, count) = toMatrix(decoded.mean);
-        for (Eigen::Index i = 0; i < count; ++i) {
-            const MatrixXd c = precisionFactor(net, decoded.diagonal, decoded.lower, i);
-            if (decoded.lower.defined()) {
-                // σ_j² = Σ_jj = ‖column j of C⁻¹‖².
-                const MatrixXd w = c.triangularView<Eigen::Lower>().solve(MatrixXd::Identity(n, n));
-                out.stddev.row(start + i) = w.colwise().norm();
-            } else {
-                out.stddev.row(start + i) = c.diagonal().cwiseInverse().transpose();
-            }
-        }
         if (y) {
             const torch::Tensor nll = negativeLogLikelihood(net, decoded, toTensor(y->middleRows(start, count)), true);
             out.logDensity.segment(start, count) = -toMatrix(nll.unsqueeze(1)).col(0);
         }
+        summariseFactors(net, decoded, start, summary);
     }
     out.mean = out.point;
+    out.stddev = std::move(summary.stddev);
+    out.logDeterminant = std::move(summary.logDeterminant);
+    out.trace = std::move(summary.trace);
+    return out;
+}
+
+ConditionalModel::CovarianceSummary DeepConditionalGaussianModel::summariseCovariance(const MatrixXd& x) const {
+    torch::NoGradGuard noGrad;
+    DcgmNetImpl& net = *network_->net;
+    net.eval();
+    CovarianceSummary out = emptySummary(x.rows(), network_->outputs);
+    for (Eigen::Index start = 0; start < x.rows(); start += kForwardChunk) {
+        const Eigen::Index count = std::min(kForwardChunk, x.rows() - start);
+        summariseFactors(net, net.forward(toTensor(x.middleRows(start, count))), start, out);
+    }
     return out;
 }
 

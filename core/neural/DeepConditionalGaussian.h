@@ -59,6 +59,10 @@ public:
     PredictiveDistribution predict(const Eigen::VectorXd& x) const override;
     BatchPrediction predictBatch(const Eigen::MatrixXd& x, const Eigen::MatrixXd* y) const override;
 
+    /// From the precision factor directly: log det Σ = −2 Σ log C_ii, and with W = C⁻¹ (one
+    /// triangular inversion) σ_j² = ‖column j of W‖² and trace Σ = ‖W‖²_F. Pixels in parallel.
+    CovarianceSummary summariseCovariance(const Eigen::MatrixXd& x) const override;
+
     /// μ(x) and the precision's Cholesky factor C(x) (lower triangular) for one spectrum.
     struct PrecisionForm {
         Eigen::VectorXd mean;

@@ -1,0 +1,248 @@
+#include "ScenePrediction.h"
+
+#include <gdal_priv.h>
+#include <ogr_spatialref.h>
+
+#include <cmath>
+#include <filesystem>
+#include <limits>
+#include <sstream>
+
+#include "AtomicFile.h"
+#include "GdalSupport.h"
+#include "MinMaxScaling.h"
+
+namespace specres {
+
+namespace fs = std::filesystem;
+using Eigen::MatrixXd;
+using Eigen::VectorXd;
+
+namespace {
+
+constexpr float kMissing = std::numeric_limits<float>::quiet_NaN();
+
+struct OutputRaster {
+    std::string finalPath;
+    std::string temporaryPath;
+    GDALDataset* dataset = nullptr;
+    int bands = 0;
+    std::vector<float> strip;  // pixel-interleaved rows of the current strip
+};
+
+std::string formatWavelength(double um) {
+    std::ostringstream out;
+    out.setf(std::ios::fixed);
+    out.precision(5);
+    out << um;
+    return out.str();
+}
+
+}  // namespace
+
+Result<ScenePredictionFiles> predictScene(const ConditionalModel& model, const std::optional<MnfTransform>& mnf,
+                                          const std::vector<double>& highWavelengthsUm,
+                                          const SpectralRaster& low, const SpectralRaster* high,
+                                          const std::string& prefix, Feedback* feedback) {
+    ensureGdalRegistered();
+    const int width = low.width();
+    const int height = low.height();
+    const int n = model.outputDimension();
+    if (low.bandCount() != model.inputDimension()) {
+        return fail(low.path() + ": " + std::to_string(low.bandCount()) + " channels, the model expects " +
+                    std::to_string(model.inputDimension()));
+    }
+    if (high && (high->width() != width || high->height() != height || high->bandCount() != n)) {
+        return fail(high->path() + ": does not match the prediction grid or the model's channels");
+    }
+    GDALDriver* driver = GetGDALDriverManager()->GetDriverByName("GTiff");
+    if (!driver) return fail("GDAL has no GeoTIFF driver");
+
+    std::vector<OutputRaster> outputs;
+    auto cleanup = [&outputs] {
+        for (auto& o : outputs) {
+            if (o.dataset) GDALClose(GDALDataset::ToHandle(o.dataset));
+            o.dataset = nullptr;
+            std::error_code ignored;
+            fs::remove(o.temporaryPath, ignored);
+        }
+    };
+    ScenePredictionFiles files;
+    files.mean = prefix + "_mean.tif";
+    files.sigma = prefix + "_sigma.tif";
+    files.uncertainty = prefix + "_uncertainty.tif";
+    std::vector<std::pair<std::string, int>> plan = {{files.mean, n}, {files.sigma, n}, {files.uncertainty, 2}};
+    if (high) {
+        files.nll = prefix + "_nll.tif";
+        files.rmse = prefix + "_rmse.tif";
+        plan.push_back({files.nll, 1});
+        plan.push_back({files.rmse, 1});
+    }
+    const RasterGrid& grid = low.grid();
+    for (const auto& [path, bands] : plan) {
+        OutputRaster o;
+        o.finalPath = path;
+        o.temporaryPath = temporaryPathBeside(path);
+        o.bands = bands;
+        const char* options[] = {"TILED=YES", "BLOCKXSIZE=256", "BLOCKYSIZE=256", "INTERLEAVE=PIXEL",
+                                 "BIGTIFF=IF_SAFER", nullptr};
+        GdalErrorCapture capture;
+        o.dataset = driver->Create(o.temporaryPath.c_str(), width, height, bands, GDT_Float32,
+                                   const_cast<char**>(options));
+        if (!o.dataset) {
+            cleanup();
+            return fail(path + ": cannot create the file: " + capture.errors());
+        }
+        if (grid.georeferenced) {
+            double transform[6];
+            std::copy(grid.geoTransform.begin(), grid.geoTransform.end(), transform);
+            o.dataset->SetGeoTransform(transform);
+            if (!grid.crsWkt.empty()) {
+                OGRSpatialReference srs(grid.crsWkt.c_str());
+                o.dataset->SetSpatialRef(&srs);
+            }
+        }
+        for (int b = 1; b <= bands; ++b) o.dataset->GetRasterBand(b)->SetNoDataValue(kMissing);
+        o.dataset->SetMetadataItem("SPECRES_MODEL", (model.method() + "/" + toString(model.covarianceType())).c_str());
+        o.dataset->SetMetadataItem("SPECRES_UNITS", "normalised reflectance (per-spectrum min-max)");
+        outputs.push_back(std::move(o));
+    }
+    for (int k : {0, 1}) {
+        for (int b = 0; b < n; ++b) {
+            GDALRasterBand* band = outputs[k].dataset->GetRasterBand(b + 1);
+            band->SetMetadataItem("wavelength", formatWavelength(highWavelengthsUm[b]).c_str());
+            band->SetMetadataItem("wavelength_units", "Micrometers");
+            band->SetMetadataItem("CENTRAL_WAVELENGTH_UM", formatWavelength(highWavelengthsUm[b]).c_str(), "IMAGERY");
+            band->SetDescription((formatWavelength(highWavelengthsUm[b]) + (k == 0 ? " µm mean" : " µm sigma")).c_str());
+        }
+    }
+    outputs[2].dataset->GetRasterBand(1)->SetDescription("log det Sigma");
+    outputs[2].dataset->GetRasterBand(2)->SetDescription("trace Sigma");
+    if (high) {
+        outputs[3].dataset->GetRasterBand(1)->SetDescription("negative log-likelihood (nats)");
+        outputs[4].dataset->GetRasterBand(1)->SetDescription("RMSE (normalised reflectance)");
+    }
+
+    // 16,384 pixels a strip keeps every buffer (x, y, Σ summaries) to a few tens of MB.
+    const int strip = std::max(1, 16384 / std::max(1, width));
+    const double logJacobian = mnf ? mnf->logAbsDetJacobian() : 0.0;
+    for (int y0 = 0; y0 < height; y0 += strip) {
+        if (feedback && feedback->isCancelled()) {
+            cleanup();
+            return fail(kCancelledMessage);
+        }
+        const int rows = std::min(strip, height - y0);
+        auto lowBlock = low.read(0, y0, width, rows);
+        if (!lowBlock) {
+            cleanup();
+            return fail(lowBlock.error());
+        }
+        std::optional<PixelBlock> highBlock;
+        if (high) {
+            auto read = high->read(0, y0, width, rows);
+            if (!read) {
+                cleanup();
+                return fail(read.error());
+            }
+            highBlock = std::move(*read);
+        }
+        const std::int64_t pixels = std::int64_t(width) * rows;
+        std::vector<std::int64_t> usable;
+        for (std::int64_t p = 0; p < pixels; ++p) {
+            if (lowBlock->valid[p] && (!highBlock || highBlock->valid[p])) usable.push_back(p);
+        }
+        MatrixXd x(usable.size(), low.bandCount());
+        MatrixXd y;
+        if (high) y.resize(usable.size(), n);
+        for (std::size_t i = 0; i < usable.size(); ++i) {
+            x.row(i) = lowBlock->values.row(usable[i]);
+            if (high) y.row(i) = highBlock->values.row(usable[i]);
+        }
+        const MinMaxResult scaledX = scaleMinMaxRows(x);
+        std::vector<std::uint8_t> keep = scaledX.accepted;
+        if (high) {
+            const MinMaxResult scaledY = scaleMinMaxRows(y);
+            for (std::size_t i = 0; i < keep.size(); ++i) keep[i] = keep[i] && scaledY.accepted[i];
+        }
+        // Flat spectra cannot be normalised: predict them anyway from a placeholder, then mask.
+        for (std::size_t i = 0; i < keep.size(); ++i) {
+            if (!keep[i]) {
+                x.row(i).setConstant(0.5);
+                if (high) y.row(i).setConstant(0.5);
+            }
+        }
+        for (auto& o : outputs) o.strip.assign(std::size_t(pixels) * o.bands, kMissing);
+        if (!usable.empty()) {
+            const MatrixXd modelY = (high && mnf) ? mnf->forward(y) : y;
+            BatchPrediction prediction = model.predictBatch(x, high ? &modelY : nullptr);
+            ConditionalModel::CovarianceSummary summary;
+            if (prediction.logDeterminant.size() == x.rows() && prediction.trace.size() == x.rows()) {
+                summary = {prediction.stddev, prediction.logDeterminant, prediction.trace};
+            } else {
+                summary = model.summariseCovariance(x);
+            }
+            if (mnf) {
+                // Back to reflectance: mean through the inverse MNF; log det Σ_y = log det Σ_t
+                // − 2 log|det A|; σ and trace need Σ_y = B Σ_t Bᵀ, formed per pixel.
+                prediction.point = mnf->inverse(prediction.point);
+                if (prediction.logDensity.size()) prediction.logDensity.array() += logJacobian;
+                summary.logDeterminant.array() -= 2.0 * logJacobian;
+                const MatrixXd& b = mnf->inverseMatrix();
+                for (Eigen::Index i = 0; i < x.rows(); ++i) {
+                    const MatrixXd covariance = model.predict(x.row(i).transpose()).covariance();
+                    const MatrixXd bc = b * covariance;
+                    summary.stddev.row(i) = bc.cwiseProduct(b).rowwise().sum().cwiseSqrt().transpose();
+                    summary.trace[i] = bc.cwiseProduct(b).sum();
+                }
+            }
+            for (std::size_t i = 0; i < usable.size(); ++i) {
+                if (!keep[i]) continue;
+                const std::int64_t p = usable[i];
+                for (int b = 0; b < n; ++b) {
+                    outputs[0].strip[std::size_t(p) * n + b] = float(prediction.point(i, b));
+                    outputs[1].strip[std::size_t(p) * n + b] = float(summary.stddev(i, b));
+                }
+                outputs[2].strip[std::size_t(p) * 2] = float(summary.logDeterminant[i]);
+                outputs[2].strip[std::size_t(p) * 2 + 1] = float(summary.trace[i]);
+                if (high) {
+                    if (prediction.logDensity.size()) outputs[3].strip[p] = float(-prediction.logDensity[i]);
+                    outputs[4].strip[p] = float(std::sqrt((prediction.point.row(i) - y.row(i)).squaredNorm() / n));
+                }
+                ++files.predictedPixels;
+            }
+        }
+        files.skippedPixels += pixels - std::int64_t(std::count(keep.begin(), keep.end(), 1));
+        for (auto& o : outputs) {
+            GdalErrorCapture capture;
+            const GSpacing pixelSpace = GSpacing(sizeof(float)) * o.bands;
+            if (o.dataset->RasterIO(GF_Write, 0, y0, width, rows, o.strip.data(), width, rows, GDT_Float32,
+                                    o.bands, nullptr, pixelSpace, pixelSpace * width, sizeof(float),
+                                    nullptr) != CE_None) {
+                const std::string why = capture.errors();
+                cleanup();
+                return fail(o.finalPath + ": writing failed: " + why);
+            }
+        }
+        if (feedback) feedback->setProgress(double(y0 + rows) / height, "predicting the scene");
+    }
+    for (auto& o : outputs) {
+        GdalErrorCapture capture;
+        GDALClose(GDALDataset::ToHandle(o.dataset));
+        o.dataset = nullptr;
+        if (!capture.errors().empty()) {
+            cleanup();
+            return fail(o.finalPath + ": finishing the file failed: " + capture.errors());
+        }
+    }
+    for (auto& o : outputs) {
+        std::error_code ec;
+        fs::rename(o.temporaryPath, o.finalPath, ec);
+        if (ec) {
+            cleanup();
+            return fail(o.finalPath + ": cannot move the finished file into place: " + ec.message());
+        }
+    }
+    return files;
+}
+
+}  // namespace specres

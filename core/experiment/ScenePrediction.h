@@ -1,0 +1,39 @@
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "ConditionalModel.h"
+#include "Feedback.h"
+#include "MnfTransform.h"
+#include "SpectralRaster.h"
+
+namespace specres {
+
+/// The GeoTIFFs of a whole-scene prediction (empty paths for maps not made).
+struct ScenePredictionFiles {
+    std::string mean;         ///< predicted spectrum, one band per high-resolution channel
+    std::string sigma;        ///< predictive standard deviation per channel
+    std::string uncertainty;  ///< band 1: log det Σ, band 2: trace Σ (cross-channel uncertainty)
+    std::string nll;          ///< −log p(y | x) per pixel, when the measured spectra are given
+    std::string rmse;         ///< RMSE of the prediction per pixel, likewise
+    std::int64_t predictedPixels = 0;
+    std::int64_t skippedPixels = 0;  ///< invalid or flat input (written as NaN)
+};
+
+/// Predicts every pixel of `low` (already on the output grid) and writes the maps next to
+/// `prefix` (PREFIX_mean.tif, PREFIX_sigma.tif, PREFIX_uncertainty.tif, and with `high`
+/// PREFIX_nll.tif and PREFIX_rmse.tif), with the grid's georeferencing and the model's
+/// wavelengths as band metadata. Values are in normalised reflectance (per-spectrum min–max, as
+/// the model was trained); pixels without a usable input are NaN.
+///
+/// Works strip by strip, so memory does not grow with the scene; the files appear complete or
+/// not at all (temporary names until the end; a cancel or error removes them).
+Result<ScenePredictionFiles> predictScene(const ConditionalModel& model, const std::optional<MnfTransform>& mnf,
+                                          const std::vector<double>& highWavelengthsUm,
+                                          const SpectralRaster& low, const SpectralRaster* high,
+                                          const std::string& prefix, Feedback* feedback = nullptr);
+
+}  // namespace specres
