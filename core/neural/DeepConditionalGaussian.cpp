@@ -261,7 +261,8 @@ namespace {
 // −2 Σ log C_ii; with W = C⁻¹ (one triangular inversion), σ_j² = ‖column j of W‖² and
 // trace Σ = ‖W‖²_F. Samples run in parallel, each inversion on its own thread.
 void summariseFactors(const DcgmNetImpl& net, const DecoderOutput& decoded, Eigen::Index offset,
-                      ConditionalModel::CovarianceSummary& out) {
+                      ConditionalModel::CovarianceSummary& out, const MatrixXd* y = nullptr,
+                      Eigen::VectorXd* logDensity = nullptr) {
     const int n = net.outputs;
     // Read the float outputs in place: converting the C2 block to double first cost more than
     // the inversions (it is n(n−1)/2 values per pixel).
@@ -274,6 +275,8 @@ void summariseFactors(const DcgmNetImpl& net, const DecoderOutput& decoded, Eige
     const int64_t* rows = net.rows.defined() ? net.rows.data_ptr<int64_t>() : nullptr;
     const int64_t* cols = net.cols.defined() ? net.cols.data_ptr<int64_t>() : nullptr;
     const Eigen::Index count = diagonal.size(0);
+    const torch::Tensor mean = decoded.mean.contiguous();
+    const float* mu = mean.data_ptr<float>();
     const SingleThreadedBlas blas;
 #pragma omp parallel
     {
@@ -303,6 +306,13 @@ void summariseFactors(const DcgmNetImpl& net, const DecoderOutput& decoded, Eige
             out.stddev.row(row) = w.colwise().norm();
             out.logDeterminant[row] = -2.0 * c.diagonal().array().log().sum();
             out.trace[row] = w.squaredNorm();
+            if (y) {
+                // The same NLL as training, from the factor already in hand: ½‖Cᵀr‖² − Σ log C_ii.
+                VectorXd r(n);
+                for (int j = 0; j < n; ++j) r[j] = (*y)(row, j) - double(mu[i * n + j]);
+                const VectorXd u = c.triangularView<Eigen::Lower>().transpose() * r;
+                (*logDensity)[row] = -(0.5 * u.squaredNorm() + 0.5 * out.logDeterminant[row] + 0.5 * n * kLogTwoPi);
+            }
         }
     }
 }
@@ -334,11 +344,11 @@ BatchPrediction DeepConditionalGaussianModel::predictBatch(const MatrixXd& x, co
         const Eigen::Index count = std::min(kForwardChunk, x.rows() - start);
         const DecoderOutput decoded = net.forward(toTensor(x.middleRows(start, count)));
         out.point.middleRows(start, count) = toMatrix(decoded.mean);
-        if (y) {
+        if (y && !decoded.lower.defined()) {
             const torch::Tensor nll = negativeLogLikelihood(net, decoded, toTensor(y->middleRows(start, count)), true);
             out.logDensity.segment(start, count) = -toMatrix(nll.unsqueeze(1)).col(0);
         }
-        summariseFactors(net, decoded, start, summary);
+        summariseFactors(net, decoded, start, summary, decoded.lower.defined() ? y : nullptr, &out.logDensity);
     }
     out.mean = out.point;
     out.stddev = std::move(summary.stddev);
