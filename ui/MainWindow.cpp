@@ -2,6 +2,9 @@
 
 #include <QApplication>
 #include <QComboBox>
+#include <QFileDialog>
+#include <QFutureWatcher>
+#include <QtConcurrent/QtConcurrentRun>
 #include <QDir>
 #include <QLabel>
 #include <QMenuBar>
@@ -13,10 +16,12 @@
 #include <QVBoxLayout>
 #include <cmath>
 
+#include "InspectionPanel.h"
 #include "MessageBanner.h"
 #include "OpenPairDialog.h"
 #include "PairLoader.h"
 #include "RasterPanel.h"
+#include "ModelContext.h"
 #include "RasterView.h"
 
 namespace specres::ui {
@@ -25,15 +30,20 @@ MainWindow::MainWindow(QWidget* parent)
     : QMainWindow(parent), loader_(new PairLoader(this)), banner_(new MessageBanner(this)),
       highPanel_(new RasterPanel(RasterPanel::Side::High, this)),
       lowPanel_(new RasterPanel(RasterPanel::Side::Low, this)), pixelLabel_(new QLabel(this)),
-      progress_(new QProgressBar(this)) {
+      progress_(new QProgressBar(this)), inspection_(new InspectionPanel(this)) {
     setWindowTitle(tr("SpecRes"));
     auto* central = new QWidget(this);
     auto* layout = new QVBoxLayout(central);
     layout->addWidget(banner_);
-    auto* splitter = new QSplitter(Qt::Horizontal, central);
+    auto* vertical = new QSplitter(Qt::Vertical, central);
+    auto* splitter = new QSplitter(Qt::Horizontal, vertical);
     splitter->addWidget(lowPanel_);
     splitter->addWidget(highPanel_);
-    layout->addWidget(splitter, 1);
+    vertical->addWidget(splitter);
+    vertical->addWidget(inspection_);
+    vertical->setStretchFactor(0, 3);
+    vertical->setStretchFactor(1, 2);
+    layout->addWidget(vertical, 1);
     setCentralWidget(central);
 
     progress_->setMaximumWidth(220);
@@ -42,7 +52,7 @@ MainWindow::MainWindow(QWidget* parent)
     statusBar()->addPermanentWidget(pixelLabel_, 1);
     statusBar()->addPermanentWidget(progress_);
     createMenus();
-    resize(1200, 700);
+    resize(1300, 900);
 
     connect(loader_, &PairLoader::progress, this, [this](int percent, const QString& stage) {
         progress_->show();
@@ -54,6 +64,7 @@ MainWindow::MainWindow(QWidget* parent)
     for (RasterPanel* panel : {highPanel_, lowPanel_}) {
         connect(panel->view(), &RasterView::pixelHovered, this, &MainWindow::showPixel);
         connect(panel->view(), &RasterView::pixelClicked, this, &MainWindow::showPixel);
+        connect(panel->view(), &RasterView::pixelClicked, this, &MainWindow::inspect);
         connect(panel, &RasterPanel::previewFailed, this, [this](const QString& message) {
             banner_->showMessage(MessageBanner::Kind::Error, message);
         });
@@ -68,6 +79,11 @@ void MainWindow::createMenus() {
     QAction* openPair = file->addAction(tr("&Open Raster Pair…"), this, &MainWindow::showOpenPairDialog);
     openPair->setShortcut(QKeySequence::Open);
     file->addAction(tr("Open &Demo Scene"), this, [this] { openDemo(); });
+    file->addAction(tr("&Load Model…"), this, [this] {
+        const QString path = QFileDialog::getOpenFileName(this, tr("Load a SpecRes model"), modelPath_,
+                                                          tr("SpecRes models (*.specres);;All files (*)"));
+        if (!path.isEmpty()) loadModelFile(path);
+    });
     file->addSeparator();
     QAction* quit = file->addAction(tr("&Quit"), this, &QWidget::close);
     quit->setShortcut(QKeySequence::Quit);
@@ -111,9 +127,70 @@ void MainWindow::showOpenPairDialog() {
     if (dialog.exec() == QDialog::Accepted) openPair(dialog.source());
 }
 
+void MainWindow::loadModelFile(const QString& path) {
+    statusBar()->showMessage(tr("Loading the model %1 …").arg(path));
+    auto* watcher = new QFutureWatcher<std::shared_ptr<Result<StoredModel>>>(this);
+    connect(watcher, &QFutureWatcher<std::shared_ptr<Result<StoredModel>>>::finished, this, [this, watcher, path] {
+        watcher->deleteLater();
+        auto loaded = watcher->result();
+        QString problem;
+        std::optional<MnfTransform> mnf;
+        if (!*loaded) {
+            problem = QString::fromStdString(loaded->error());
+        } else if (pair_) {
+            const auto& context = (*loaded)->context;
+            if (auto ok = checkModelMatchesData(context, pair_->pair->low().wavelengthsUm(),
+                                                pair_->pair->high().wavelengthsUm(), path.toStdString());
+                !ok) {
+                problem = QString::fromStdString(ok.error());
+            } else if (auto stored = mnfFromContext(context, path.toStdString()); !stored) {
+                problem = QString::fromStdString(stored.error());
+            } else {
+                mnf = std::move(*stored);
+            }
+        } else {
+            problem = tr("Open a raster pair before loading a model.");
+        }
+        if (!problem.isEmpty()) {
+            // The model in use, if any, stays in use.
+            onFailed(problem);
+            return;
+        }
+        model_ = std::make_shared<StoredModel>(std::move(**loaded));
+        mnf_ = std::move(mnf);
+        modelPath_ = path;
+        statusBar()->showMessage(tr("Model %1/%2 loaded from %3")
+                                     .arg(QString::fromStdString(model_->model->method()),
+                                          QString::fromLatin1(toString(model_->model->covarianceType())), path),
+                                 10000);
+        emit modelLoaded();
+    });
+    watcher->setFuture(QtConcurrent::run([path] {
+        return std::make_shared<Result<StoredModel>>(loadModel(path.toStdString()));
+    }));
+}
+
+void MainWindow::inspect(int column, int row) {
+    if (!pair_) return;
+    auto inspection = inspectPixel(*pair_->pair, column, row, model_ ? model_->model.get() : nullptr, mnf_);
+    if (!inspection) {
+        banner_->showMessage(MessageBanner::Kind::Warning, QString::fromStdString(inspection.error()));
+        return;
+    }
+    inspection_->showInspection(*inspection);
+    emit pixelInspected(column, row);
+}
+
 void MainWindow::onLoaded(const std::shared_ptr<LoadedPair>& pair) {
     progress_->hide();
     pair_ = pair;
+    // A model trained for other rasters may not fit these: it is let go with them.
+    if (model_ && !checkModelMatchesData(model_->context, pair->pair->low().wavelengthsUm(),
+                                         pair->pair->high().wavelengthsUm(), modelPath_.toStdString())) {
+        model_.reset();
+        mnf_.reset();
+    }
+    inspection_->clearInspection();
     highPanel_->setPair(pair);
     lowPanel_->setPair(pair);
     const QString title = pair->source.title.isEmpty() ? pair->source.highPath : pair->source.title;

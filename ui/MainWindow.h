@@ -2,15 +2,19 @@
 
 #include <QMainWindow>
 #include <memory>
+#include <optional>
 
 #include "DemoScene.h"
+#include "ModelRegistry.h"
 #include "PairSource.h"
+#include "PixelInspection.h"
 
 class QLabel;
 class QProgressBar;
 
 namespace specres::ui {
 
+class InspectionPanel;
 class MessageBanner;
 class PairLoader;
 class RasterPanel;
@@ -27,6 +31,12 @@ public:
     void openPair(const PairSource& source);
     void openDemo(const DemoSceneOptions& options = {});
 
+    /// Loads a model file on a worker thread; modelLoaded or loadFailed follows. The model must
+    /// match the open pair's wavelength grids.
+    void loadModelFile(const QString& path);
+    /// Shows the spectra (and, with a model, the prediction) of one pixel.
+    void inspect(int column, int row);
+
     /// Where the demo scene for these options is generated (once) and kept.
     static QString demoFolder(const DemoSceneOptions& options);
 
@@ -34,11 +44,15 @@ public:
     RasterPanel* highPanel() const { return highPanel_; }
     RasterPanel* lowPanel() const { return lowPanel_; }
     MessageBanner* banner() const { return banner_; }
+    InspectionPanel* inspectionPanel() const { return inspection_; }
+    const std::shared_ptr<StoredModel>& model() const { return model_; }
     PairLoader* loader() const { return loader_; }
 
 signals:
     void pairLoaded();
     void loadFailed(const QString& message);
+    void modelLoaded();
+    void pixelInspected(int column, int row);
 
 private:
     void createMenus();
@@ -53,7 +67,11 @@ private:
     RasterPanel* lowPanel_;
     QLabel* pixelLabel_;
     QProgressBar* progress_;
+    InspectionPanel* inspection_;
     std::shared_ptr<LoadedPair> pair_;
+    std::shared_ptr<StoredModel> model_;
+    std::optional<MnfTransform> mnf_;
+    QString modelPath_;
 };
 
 }  // namespace specres::ui

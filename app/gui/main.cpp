@@ -22,12 +22,37 @@ int main(int argc, char** argv) {
                             QStringLiteral("Open a raster pair: high-resolution then low-resolution file, "
                                            "separated by a comma."),
                             QStringLiteral("HIGH,LOW"));
+    QCommandLineOption model(QStringLiteral("model"), QStringLiteral("Load a model file once the rasters are open."),
+                             QStringLiteral("MODEL"));
+    QCommandLineOption pixel(QStringLiteral("pixel"), QStringLiteral("Inspect this pixel once the model is loaded."),
+                             QStringLiteral("COL,ROW"));
     parser.addOption(demo);
     parser.addOption(pair);
+    parser.addOption(model);
+    parser.addOption(pixel);
     parser.process(app);
 
     specres::ui::MainWindow window;
     window.show();
+    if (parser.isSet(model)) {
+        const QString modelPath = parser.value(model);
+        QObject::connect(&window, &specres::ui::MainWindow::pairLoaded, &window,
+                         [&window, modelPath] { window.loadModelFile(modelPath); }, Qt::SingleShotConnection);
+    }
+    if (parser.isSet(pixel)) {
+        const QStringList xy = parser.value(pixel).split(QLatin1Char(','));
+        if (xy.size() != 2) {
+            qCritical("specres: --pixel needs COL,ROW");
+            return 2;
+        }
+        const int column = xy[0].toInt(), row = xy[1].toInt();
+        auto inspectNow = [&window, column, row] { window.inspect(column, row); };
+        if (parser.isSet(model)) {
+            QObject::connect(&window, &specres::ui::MainWindow::modelLoaded, &window, inspectNow, Qt::SingleShotConnection);
+        } else {
+            QObject::connect(&window, &specres::ui::MainWindow::pairLoaded, &window, inspectNow, Qt::SingleShotConnection);
+        }
+    }
     if (parser.isSet(pair)) {
         const QStringList files = parser.value(pair).split(QLatin1Char(','));
         if (files.size() != 2) {

@@ -106,7 +106,7 @@ PredictiveDistribution JointGaussianModel::predict(const VectorXd& x) const {
 
 BatchPrediction JointGaussianModel::predictBatch(const MatrixXd& x, const MatrixXd* y) const {
     const auto batch = conditional_->evaluate(x, y);
-    return BatchPrediction{batch.mixtureMean, batch.mixtureMean, batch.stddev, batch.logDensity};
+    return BatchPrediction{batch.mixtureMean, batch.mixtureMean, batch.stddev, batch.logDensity, {}, {}};
 }
 
 ConditionalModel::CovarianceSummary JointGaussianModel::summariseCovariance(const MatrixXd& x) const {
@@ -157,7 +157,7 @@ PredictiveDistribution GaussianMixtureModel::predict(const VectorXd& x) const {
 
 BatchPrediction GaussianMixtureModel::predictBatch(const MatrixXd& x, const MatrixXd* y) const {
     const auto batch = conditional_->evaluate(x, y);
-    return BatchPrediction{batch.mostProbableMean, batch.mixtureMean, batch.stddev, batch.logDensity};
+    return BatchPrediction{batch.mostProbableMean, batch.mixtureMean, batch.stddev, batch.logDensity, {}, {}};
 }
 
 // ---- UGM ----

@@ -6,12 +6,24 @@
 #include <QStatusBar>
 #include <QTemporaryDir>
 #include <QtTest>
+#include <Eigen/LU>
 #include <fstream>
 
+#include <QLineSeries>
+#include <QScatterSeries>
+
 #include "BandImage.h"
+#include "ColourMaps.h"
+#include "CovarianceHeatmap.h"
+#include "InspectionPanel.h"
 #include "MainWindow.h"
+#include "ModelContext.h"
+#include "SpectrumChart.h"
 #include "MessageBanner.h"
+#include "ModelRegistry.h"
+#include "PairDataset.h"
 #include "PairLoader.h"
+#include "PreparedData.h"
 #include "RasterPanel.h"
 #include "RasterView.h"
 
@@ -134,6 +146,97 @@ private slots:
         window.openPair(source);
         QVERIFY(loaded.wait(30000));
         QVERIFY(!window.banner()->isVisible());
+    }
+
+    void clickedPixelShowsTheModelsPrediction() {
+        MainWindow window;
+        window.show();
+        openDemo(window);
+        // A joint Gaussian fitted on this very scene, saved as a model file with its context.
+        const RasterPair& pair = *window.currentPair()->pair;
+        DatasetOptions datasetOptions;
+        datasetOptions.sampleCount = 600;
+        auto split = buildPixelSplit(pair, datasetOptions);
+        QVERIFY(split);
+        auto data = prepareData(pair, *split, PreprocessingOptions{});
+        QVERIFY(data);
+        auto model = createModel("G", CovarianceType::Full);
+        QVERIFY((*model)->fit(data->train, data->validation, nullptr));
+        const std::string path = dir_.filePath("g.specres").toStdString();
+        QVERIFY(saveModel(**model, path, makeModelContext(*data, ExperimentConfig{}, MethodEvaluation{}, "")));
+        QSignalSpy loaded(&window, &MainWindow::modelLoaded);
+        window.loadModelFile(QString::fromStdString(path));
+        QVERIFY(loaded.wait(30000));
+
+        RasterView* view = window.highPanel()->view();
+        QSignalSpy inspected(&window, &MainWindow::pixelInspected);
+        QTest::mouseClick(view->viewport(), Qt::LeftButton, {}, view->mapFromScene(QPointF(10.5, 20.5)));
+        QCOMPARE(inspected.count(), 1);
+        auto expected = inspectPixel(pair, 10, 20, (*model).get(), std::nullopt);
+        QVERIFY(expected && expected->hasPrediction);
+        SpectrumChart* chart = window.inspectionPanel()->chart();
+        const auto points = chart->meanSeries()->points();
+        QCOMPARE(points.size(), qsizetype(expected->mean.size()));
+        for (int i = 0; i < points.size(); i += 17) {
+            QCOMPARE(points[i].x(), expected->highWavelengthsUm[i]);
+            QCOMPARE(points[i].y(), expected->mean[i]);
+            QCOMPARE(chart->upperSeries()->points()[i].y(), expected->mean[i] + expected->stddev[i]);
+        }
+        QCOMPARE(chart->inputSeries()->points().size(), qsizetype(5));
+        window.inspectionPanel()->sigmaChooser()->setCurrentIndex(1);  // ±2σ
+        QCOMPARE(chart->lowerSeries()->points()[3].y(), expected->mean[3] - 2 * expected->stddev[3]);
+        CovarianceHeatmap* heatmap = window.inspectionPanel()->heatmap();
+        QVERIFY(heatmap->hasMatrix());
+        QCOMPARE(heatmap->valueAt(4, 7), expected->covariance(4, 7));
+    }
+
+    void modelForOtherWavelengthsIsRefused() {
+        MainWindow window;
+        openDemo(window);
+        SpectraSet tiny{Eigen::MatrixXd::Random(50, 5), Eigen::MatrixXd::Random(50, 12)};
+        auto model = createModel("G", CovarianceType::Full);
+        QVERIFY((*model)->fit(tiny, {}, nullptr));
+        const std::vector<double> wrong(12, 2.2);
+        const std::string path = dir_.filePath("other.specres").toStdString();
+        QVERIFY(saveModel(**model, path, {{"wavelengths_low_um", window.currentPair()->pair->low().wavelengthsUm()},
+                                          {"wavelengths_high_um", wrong}}));
+        QSignalSpy failed(&window, &MainWindow::loadFailed);
+        window.loadModelFile(QString::fromStdString(path));
+        QVERIFY(failed.wait(30000));
+        QVERIFY(window.banner()->text().contains("other.specres"));
+        QVERIFY(window.banner()->text().contains("expects 12 high-resolution channels"));
+        QVERIFY(!window.model());
+    }
+
+    void gapsAreNotBridged() {
+        PixelInspection p;
+        p.highWavelengthsUm = {2.0, 2.1, 2.2, 2.3, 2.4};
+        p.measured = (Eigen::VectorXd(5) << 0.1, 0.2, NAN, 0.4, 0.5).finished();
+        SpectrumChart chart;
+        chart.showInspection(p);
+        QCOMPARE(chart.measuredSegments().size(), qsizetype(2));
+        QCOMPARE(chart.measuredSegments()[0]->points().size(), qsizetype(2));
+        QCOMPARE(chart.measuredSegments()[1]->points().first().x(), 2.3);
+        QCOMPARE(chart.meanSeries()->points().size(), qsizetype(0));
+    }
+
+    void heatmapColours() {
+        CovarianceHeatmap heatmap;
+        const Eigen::MatrixXd covariance = (Eigen::MatrixXd(3, 3) << 4, 2, 0, 2, 9, -2, 0, -2, 1).finished();
+        heatmap.setCovariance(covariance, {2.1, 2.2, 2.3});
+        QCOMPARE(heatmap.rangeLow(), -2.0);
+        QCOMPARE(heatmap.rangeHigh(), 9.0);
+        QCOMPARE(heatmap.colourAt(1, 1), viridis(1.0));   // the maximum is the top of viridis
+        QCOMPARE(heatmap.colourAt(1, 2), viridis(0.0));   // the minimum its bottom
+        QCOMPARE(heatmap.colourAt(0, 0), viridis(6.0 / 11.0));
+        heatmap.setMode(CovarianceHeatmap::Mode::Correlation);
+        QCOMPARE(heatmap.valueAt(0, 1), 2.0 / 6.0);
+        QCOMPARE(heatmap.colourAt(2, 2), diverging(1.0));  // correlation 1
+        QCOMPARE(heatmap.colourAt(0, 2), diverging(0.5));  // zero is white
+        QCOMPARE(diverging(0.5), QColor(247, 247, 247));
+        heatmap.setMode(CovarianceHeatmap::Mode::Precision);
+        const Eigen::MatrixXd precision = covariance.inverse();
+        QVERIFY(std::abs(heatmap.valueAt(0, 1) - precision(0, 1)) < 1e-12);
     }
 
     void missingFileIsNamed() {

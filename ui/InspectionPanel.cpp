@@ -1,0 +1,60 @@
+#include "InspectionPanel.h"
+
+#include <QComboBox>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QSplitter>
+#include <QVBoxLayout>
+
+#include "CovarianceHeatmap.h"
+#include "SpectrumChart.h"
+
+namespace specres::ui {
+
+InspectionPanel::InspectionPanel(QWidget* parent)
+    : QWidget(parent), chart_(new SpectrumChart(this)), heatmap_(new CovarianceHeatmap(this)),
+      sigma_(new QComboBox(this)), matrix_(new QComboBox(this)) {
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    auto* controls = new QHBoxLayout;
+    controls->addWidget(new QLabel(tr("Band:"), this));
+    sigma_->addItem(tr("±1σ"), 1.0);
+    sigma_->addItem(tr("±2σ"), 2.0);
+    controls->addWidget(sigma_);
+    controls->addSpacing(20);
+    controls->addWidget(new QLabel(tr("Matrix:"), this));
+    matrix_->addItem(tr("Covariance"), int(CovarianceHeatmap::Mode::Covariance));
+    matrix_->addItem(tr("Correlation"), int(CovarianceHeatmap::Mode::Correlation));
+    matrix_->addItem(tr("Precision"), int(CovarianceHeatmap::Mode::Precision));
+    controls->addWidget(matrix_);
+    controls->addStretch(1);
+    layout->addLayout(controls);
+    auto* splitter = new QSplitter(Qt::Horizontal, this);
+    splitter->addWidget(chart_);
+    splitter->addWidget(heatmap_);
+    splitter->setStretchFactor(0, 3);
+    splitter->setStretchFactor(1, 2);
+    splitter->setSizes({600, 400});
+    layout->addWidget(splitter, 1);
+    connect(sigma_, qOverload<int>(&QComboBox::currentIndexChanged), this,
+            [this] { chart_->setSigmaMultiplier(sigma_->currentData().toDouble()); });
+    connect(matrix_, qOverload<int>(&QComboBox::currentIndexChanged), this, [this] {
+        heatmap_->setMode(static_cast<CovarianceHeatmap::Mode>(matrix_->currentData().toInt()));
+    });
+}
+
+void InspectionPanel::showInspection(const PixelInspection& inspection) {
+    chart_->showInspection(inspection);
+    if (inspection.covariance.size()) {
+        heatmap_->setCovariance(inspection.covariance, inspection.highWavelengthsUm);
+    } else {
+        heatmap_->clearMatrix();
+    }
+}
+
+void InspectionPanel::clearInspection() {
+    chart_->clearSpectra();
+    heatmap_->clearMatrix();
+}
+
+}  // namespace specres::ui

@@ -1,0 +1,35 @@
+#pragma once
+
+#include <QWidget>
+
+#include "PixelInspection.h"
+
+class QComboBox;
+
+namespace specres::ui {
+
+class CovarianceHeatmap;
+class SpectrumChart;
+
+/// The spectra of the clicked pixel beside the heatmap of its predicted matrix, with the
+/// choices that go with them (±1σ or ±2σ; covariance, correlation or precision).
+class InspectionPanel : public QWidget {
+    Q_OBJECT
+public:
+    explicit InspectionPanel(QWidget* parent = nullptr);
+    void showInspection(const PixelInspection& inspection);
+    void clearInspection();
+
+    SpectrumChart* chart() const { return chart_; }
+    CovarianceHeatmap* heatmap() const { return heatmap_; }
+    QComboBox* sigmaChooser() const { return sigma_; }
+    QComboBox* matrixChooser() const { return matrix_; }
+
+private:
+    SpectrumChart* chart_;
+    CovarianceHeatmap* heatmap_;
+    QComboBox* sigma_;
+    QComboBox* matrix_;
+};
+
+}  // namespace specres::ui

@@ -1,0 +1,135 @@
+#include "SpectrumChart.h"
+
+#include <QAreaSeries>
+#include <QChart>
+#include <QLegend>
+#include <QLegendMarker>
+#include <QLineSeries>
+#include <QScatterSeries>
+#include <QValueAxis>
+#include <cmath>
+
+namespace specres::ui {
+
+namespace {
+const QColor kMeasured(40, 40, 40);
+const QColor kPredicted(0, 114, 178);  // Okabe–Ito blue: distinct for colour-blind readers
+const QColor kInput(213, 94, 0);       // Okabe–Ito vermillion
+}  // namespace
+
+SpectrumChart::SpectrumChart(QWidget* parent)
+    : QChartView(parent), xAxis_(new QValueAxis), yAxis_(new QValueAxis), mean_(new QLineSeries),
+      upper_(new QLineSeries), lower_(new QLineSeries), band_(new QAreaSeries(upper_, lower_)),
+      input_(new QScatterSeries) {
+    setRenderHint(QPainter::Antialiasing);
+    setMinimumSize(360, 240);
+    QChart* c = chart();
+    c->setTitle(tr("Click a pixel to inspect it"));
+    c->legend()->setAlignment(Qt::AlignBottom);
+    xAxis_->setTitleText(tr("Wavelength (µm)"));
+    xAxis_->setLabelFormat("%.2f");
+    yAxis_->setTitleText(tr("Normalised reflectance"));
+    yAxis_->setLabelFormat("%.2f");
+    c->addAxis(xAxis_, Qt::AlignBottom);
+    c->addAxis(yAxis_, Qt::AlignLeft);
+
+    band_->setName(tr("±1σ"));
+    QColor fill = kPredicted;
+    fill.setAlpha(60);
+    band_->setBrush(fill);
+    band_->setPen(Qt::NoPen);
+    mean_->setName(tr("Predicted mean"));
+    mean_->setPen(QPen(kPredicted, 2));
+    input_->setName(tr("Input (own min–max)"));
+    input_->setColor(kInput);
+    input_->setMarkerSize(10);
+    for (QAbstractSeries* s : std::initializer_list<QAbstractSeries*>{band_, mean_, input_}) {
+        c->addSeries(s);
+        s->attachAxis(xAxis_);
+        s->attachAxis(yAxis_);
+    }
+    for (QLineSeries* hidden : {upper_, lower_}) hidden->setVisible(false);
+    connect(mean_, &QLineSeries::hovered, this, [this](const QPointF& p, bool state) {
+        if (state) setToolTip(tr("%1 µm: %2").arg(p.x(), 0, 'f', 4).arg(p.y(), 0, 'f', 4));
+    });
+}
+
+void SpectrumChart::showInspection(const PixelInspection& inspection) {
+    inspection_ = inspection;
+    hasInspection_ = true;
+    rebuild();
+}
+
+void SpectrumChart::setSigmaMultiplier(double k) {
+    sigmaMultiplier_ = k;
+    band_->setName(tr("±%1σ").arg(k));
+    if (hasInspection_) rebuild();
+}
+
+void SpectrumChart::clearSpectra() {
+    hasInspection_ = false;
+    for (QLineSeries* s : {mean_, upper_, lower_}) s->clear();
+    input_->clear();
+    for (QLineSeries* s : measured_) chart()->removeSeries(s), delete s;
+    measured_.clear();
+    chart()->setTitle(tr("Click a pixel to inspect it"));
+}
+
+void SpectrumChart::rebuild() {
+    const PixelInspection& p = inspection_;
+    for (QLineSeries* s : measured_) chart()->removeSeries(s), delete s;
+    measured_.clear();
+    // The measured spectrum, one series per run of valid channels.
+    QList<QPointF> run;
+    auto flush = [&] {
+        if (run.isEmpty()) return;
+        auto* segment = new QLineSeries;
+        segment->replace(run);
+        segment->setPen(QPen(kMeasured, 1.5));
+        segment->setName(tr("Measured"));
+        chart()->addSeries(segment);
+        segment->attachAxis(xAxis_);
+        segment->attachAxis(yAxis_);
+        if (!measured_.isEmpty()) {
+            for (auto* marker : chart()->legend()->markers(segment)) marker->setVisible(false);
+        }
+        measured_.append(segment);
+        run.clear();
+    };
+    for (Eigen::Index i = 0; i < p.measured.size(); ++i) {
+        if (std::isfinite(p.measured[i])) {
+            run.append(QPointF(p.highWavelengthsUm[i], p.measured[i]));
+        } else {
+            flush();
+        }
+    }
+    flush();
+
+    QList<QPointF> mean, upper, lower, input;
+    if (p.hasPrediction) {
+        for (Eigen::Index i = 0; i < p.mean.size(); ++i) {
+            mean.append(QPointF(p.highWavelengthsUm[i], p.mean[i]));
+            const double s = std::isfinite(p.stddev[i]) ? sigmaMultiplier_ * p.stddev[i] : 0.0;
+            upper.append(QPointF(p.highWavelengthsUm[i], p.mean[i] + s));
+            lower.append(QPointF(p.highWavelengthsUm[i], p.mean[i] - s));
+        }
+        for (Eigen::Index i = 0; i < p.low.size(); ++i) input.append(QPointF(p.lowWavelengthsUm[i], p.low[i]));
+    }
+    // Whole series are swapped at once (QXYSeries::replace): one repaint, not one per point.
+    mean_->replace(mean);
+    upper_->replace(upper);
+    lower_->replace(lower);
+    input_->replace(input);
+    band_->setVisible(p.hasPrediction && p.stddev.allFinite());
+
+    double xMin = INFINITY, xMax = -INFINITY, yMin = 0.0, yMax = 1.0;
+    for (double w : p.highWavelengthsUm) xMin = std::min(xMin, w), xMax = std::max(xMax, w);
+    for (const auto& list : {upper, lower}) {
+        for (const QPointF& q : list) yMin = std::min(yMin, q.y()), yMax = std::max(yMax, q.y());
+    }
+    if (std::isfinite(xMin)) xAxis_->setRange(xMin, xMax);
+    yAxis_->setRange(yMin - 0.05, yMax + 0.05);
+    chart()->setTitle(tr("Pixel (%1, %2)").arg(p.column).arg(p.row));
+}
+
+}  // namespace specres::ui

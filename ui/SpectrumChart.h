@@ -1,0 +1,52 @@
+#pragma once
+
+#include <QChartView>
+#include <QList>
+
+#include "PixelInspection.h"
+
+class QAreaSeries;
+class QLineSeries;
+class QScatterSeries;
+class QValueAxis;
+
+namespace specres::ui {
+
+/// The spectra of one pixel against wavelength (µm): the low-resolution input as markers at the
+/// band centres, the measured high-resolution spectrum (gaps drawn as gaps, never bridged), and
+/// the predicted mean with a shaded ±kσ band.
+class SpectrumChart : public QChartView {
+    Q_OBJECT
+public:
+    explicit SpectrumChart(QWidget* parent = nullptr);
+
+    void showInspection(const PixelInspection& inspection);
+    /// k of the ±kσ band (1 or 2).
+    void setSigmaMultiplier(double k);
+    double sigmaMultiplier() const { return sigmaMultiplier_; }
+    void clearSpectra();
+
+    QLineSeries* meanSeries() const { return mean_; }
+    QLineSeries* upperSeries() const { return upper_; }
+    QLineSeries* lowerSeries() const { return lower_; }
+    QScatterSeries* inputSeries() const { return input_; }
+    /// One series per unbroken run of valid measured channels.
+    const QList<QLineSeries*>& measuredSegments() const { return measured_; }
+
+private:
+    void rebuild();
+
+    PixelInspection inspection_;
+    bool hasInspection_ = false;
+    double sigmaMultiplier_ = 1.0;
+    QValueAxis* xAxis_;
+    QValueAxis* yAxis_;
+    QLineSeries* mean_;
+    QLineSeries* upper_;
+    QLineSeries* lower_;
+    QAreaSeries* band_;
+    QScatterSeries* input_;
+    QList<QLineSeries*> measured_;
+};
+
+}  // namespace specres::ui
