@@ -17,7 +17,7 @@ InspectionPanel::InspectionPanel(QWidget* parent)
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     auto* controls = new QHBoxLayout;
-    controls->addWidget(new QLabel(tr("Band:"), this));
+    controls->addWidget(new QLabel(tr("Uncertainty band:"), this));
     sigma_->addItem(tr("±1σ"), 1.0);
     sigma_->addItem(tr("±2σ"), 2.0);
     controls->addWidget(sigma_);
