@@ -11,6 +11,7 @@
 #include "ContinuumRemoval.h"
 #include "DeterministicRandom.h"
 #include "GdalSupport.h"
+#include "GeoTiffOutputs.h"
 #include "MineralLibrary.h"
 #include "SpectralResponse.h"
 
@@ -167,29 +168,11 @@ Eigen::MatrixXd DemoScene::abundances(int row) const {
 
 namespace {
 
-struct OutputFile {
-    std::string finalPath;
-    std::string temporaryPath;
-    GDALDataset* dataset = nullptr;
-};
-
-Result<OutputFile> createGeoTiff(const std::string& path, int width, int height, int bands,
-                                 GDALDataType type, double pixelSizeM) {
-    OutputFile file;
-    file.finalPath = path;
-    file.temporaryPath = temporaryPathBeside(path);
-    GDALDriver* driver = GetGDALDriverManager()->GetDriverByName("GTiff");
-    if (!driver) return fail("GDAL has no GeoTIFF driver");
-    const char* createOptions[] = {"INTERLEAVE=PIXEL", "BLOCKYSIZE=4", nullptr};
-    GdalErrorCapture capture;
-    file.dataset = driver->Create(file.temporaryPath.c_str(), width, height, bands, type,
-                                  const_cast<char**>(createOptions));
-    if (!file.dataset) return fail(path + ": cannot create the file: " + capture.errors());
+void georeference(GDALDataset& dataset, double pixelSizeM) {
     double transform[6] = {kOriginEastingM, pixelSizeM, 0, kOriginNorthingM, 0, -pixelSizeM};
-    file.dataset->SetGeoTransform(transform);
+    dataset.SetGeoTransform(transform);
     OGRSpatialReference srs;
-    if (srs.importFromEPSG(kUtmEpsg) == OGRERR_NONE) file.dataset->SetSpatialRef(&srs);
-    return file;
+    if (srs.importFromEPSG(kUtmEpsg) == OGRERR_NONE) dataset.SetSpatialRef(&srs);
 }
 
 void describeBands(GDALDataset& dataset, const std::vector<double>& centres,
@@ -222,30 +205,21 @@ Result<DemoScenePaths> DemoScene::write(const std::string& folder, Feedback* fee
     const int n = static_cast<int>(highWavelengths_.size());
     const int lowBands = static_cast<int>(asterSwirBands().size());
 
-    std::vector<OutputFile> files;
-    auto cleanup = [&files] {
-        for (auto& f : files) {
-            if (f.dataset) GDALClose(GDALDataset::ToHandle(f.dataset));
-            f.dataset = nullptr;
-            std::error_code ignored;
-            fs::remove(f.temporaryPath, ignored);
-        }
-    };
+    GeoTiffOutputs outputs;
+    std::vector<GDALDataset*> datasets;
     for (auto [path, w, h, bands, type, pixel] :
          {std::tuple{paths.high, width, height, n, GDT_Float32, options_.highPixelSizeM},
           std::tuple{paths.low, lowWidth(), lowHeight(), lowBands, GDT_Float32,
                      options_.highPixelSizeM * factor},
           std::tuple{paths.minerals, width, height, 1, GDT_Byte, options_.highPixelSizeM}}) {
-        auto file = createGeoTiff(path, w, h, bands, type, pixel);
-        if (!file) {
-            cleanup();
-            return fail(file.error());
-        }
-        files.push_back(*file);
+        auto created = outputs.create(path, w, h, bands, type, {"INTERLEAVE=PIXEL", "BLOCKYSIZE=4"});
+        if (!created) return fail(created.error());
+        georeference(**created, pixel);
+        datasets.push_back(*created);
     }
-    GDALDataset& high = *files[0].dataset;
-    GDALDataset& low = *files[1].dataset;
-    GDALDataset& classes = *files[2].dataset;
+    GDALDataset& high = *datasets[0];
+    GDALDataset& low = *datasets[1];
+    GDALDataset& classes = *datasets[2];
 
     std::vector<std::string> highNames;
     for (double w : highWavelengths_) highNames.push_back(formatNumber(w, 4) + " µm");
@@ -291,10 +265,7 @@ Result<DemoScenePaths> DemoScene::write(const std::string& folder, Feedback* fee
     const double scale = 1.0 / std::max(width, height);
 
     for (int lowY = 0; lowY < lowHeight(); ++lowY) {
-        if (feedback && feedback->isCancelled()) {
-            cleanup();
-            return fail(kCancelledMessage);
-        }
+        if (feedback && feedback->isCancelled()) return fail(kCancelledMessage);
         Eigen::MatrixXd lowSum = Eigen::MatrixXd::Zero(lowWidth(), lowBands);
         const int firstRow = lowY * factor;
         const int rowsHere = std::min(factor, height - firstRow);
@@ -340,30 +311,11 @@ Result<DemoScenePaths> DemoScene::write(const std::string& folder, Feedback* fee
         ok = ok && low.RasterIO(GF_Write, 0, lowY, lowWidth(), 1, lowRow.data(), lowWidth(), 1,
                                 GDT_Float32, lowBands, nullptr, lowPixel, lowPixel * lowWidth(),
                                 sizeof(float), nullptr) == CE_None;
-        if (!ok) {
-            cleanup();
-            return fail(folder + ": writing the demo scene failed: " + capture.errors());
-        }
+        if (!ok) return fail(folder + ": writing the demo scene failed: " + capture.errors());
         if (feedback) feedback->setProgress(double(lowY + 1) / lowHeight(), "generating the demo scene");
     }
 
-    for (auto& f : files) {
-        GdalErrorCapture capture;
-        GDALClose(GDALDataset::ToHandle(f.dataset));
-        if (!capture.errors().empty()) {
-            f.dataset = nullptr;
-            cleanup();
-            return fail(f.finalPath + ": finishing the file failed: " + capture.errors());
-        }
-        f.dataset = nullptr;
-    }
-    for (auto& f : files) {
-        fs::rename(f.temporaryPath, f.finalPath, ec);
-        if (ec) {
-            cleanup();
-            return fail(f.finalPath + ": cannot move the finished file into place: " + ec.message());
-        }
-    }
+    if (auto committed = outputs.commit(); !committed) return fail(committed.error());
     return paths;
 }
 

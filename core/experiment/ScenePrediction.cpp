@@ -10,6 +10,7 @@
 
 #include "AtomicFile.h"
 #include "GdalSupport.h"
+#include "GeoTiffOutputs.h"
 #include "MinMaxScaling.h"
 
 namespace specres {
@@ -24,7 +25,6 @@ constexpr float kMissing = std::numeric_limits<float>::quiet_NaN();
 
 struct OutputRaster {
     std::string finalPath;
-    std::string temporaryPath;
     GDALDataset* dataset = nullptr;
     int bands = 0;
     std::vector<float> strip;  // pixel-interleaved rows of the current strip
@@ -55,18 +55,8 @@ Result<ScenePredictionFiles> predictScene(const ConditionalModel& model, const s
     if (high && (high->width() != width || high->height() != height || high->bandCount() != n)) {
         return fail(high->path() + ": does not match the prediction grid or the model's channels");
     }
-    GDALDriver* driver = GetGDALDriverManager()->GetDriverByName("GTiff");
-    if (!driver) return fail("GDAL has no GeoTIFF driver");
-
+    GeoTiffOutputs created;  // removed unless committed at the end
     std::vector<OutputRaster> outputs;
-    auto cleanup = [&outputs] {
-        for (auto& o : outputs) {
-            if (o.dataset) GDALClose(GDALDataset::ToHandle(o.dataset));
-            o.dataset = nullptr;
-            std::error_code ignored;
-            fs::remove(o.temporaryPath, ignored);
-        }
-    };
     ScenePredictionFiles files;
     files.mean = prefix + "_mean.tif";
     files.sigma = prefix + "_sigma.tif";
@@ -82,17 +72,12 @@ Result<ScenePredictionFiles> predictScene(const ConditionalModel& model, const s
     for (const auto& [path, bands] : plan) {
         OutputRaster o;
         o.finalPath = path;
-        o.temporaryPath = temporaryPathBeside(path);
         o.bands = bands;
-        const char* options[] = {"TILED=YES", "BLOCKXSIZE=256", "BLOCKYSIZE=256", "INTERLEAVE=PIXEL",
-                                 "BIGTIFF=IF_SAFER", nullptr};
-        GdalErrorCapture capture;
-        o.dataset = driver->Create(o.temporaryPath.c_str(), width, height, bands, GDT_Float32,
-                                   const_cast<char**>(options));
-        if (!o.dataset) {
-            cleanup();
-            return fail(path + ": cannot create the file: " + capture.errors());
-        }
+        auto made = created.create(path, width, height, bands, GDT_Float32,
+                                     {"TILED=YES", "BLOCKXSIZE=256", "BLOCKYSIZE=256", "INTERLEAVE=PIXEL",
+                                      "BIGTIFF=IF_SAFER"});
+        if (!made) return fail(made.error());
+        o.dataset = *made;
         if (grid.georeferenced) {
             double transform[6];
             std::copy(grid.geoTransform.begin(), grid.geoTransform.end(), transform);
@@ -127,23 +112,14 @@ Result<ScenePredictionFiles> predictScene(const ConditionalModel& model, const s
     const int strip = std::max(1, 16384 / std::max(1, width));
     const double logJacobian = mnf ? mnf->logAbsDetJacobian() : 0.0;
     for (int y0 = 0; y0 < height; y0 += strip) {
-        if (feedback && feedback->isCancelled()) {
-            cleanup();
-            return fail(kCancelledMessage);
-        }
+        if (feedback && feedback->isCancelled()) return fail(kCancelledMessage);
         const int rows = std::min(strip, height - y0);
         auto lowBlock = low.read(0, y0, width, rows);
-        if (!lowBlock) {
-            cleanup();
-            return fail(lowBlock.error());
-        }
+        if (!lowBlock) return fail(lowBlock.error());
         std::optional<PixelBlock> highBlock;
         if (high) {
             auto read = high->read(0, y0, width, rows);
-            if (!read) {
-                cleanup();
-                return fail(read.error());
-            }
+            if (!read) return fail(read.error());
             highBlock = std::move(*read);
         }
         const std::int64_t pixels = std::int64_t(width) * rows;
@@ -218,30 +194,12 @@ Result<ScenePredictionFiles> predictScene(const ConditionalModel& model, const s
             if (o.dataset->RasterIO(GF_Write, 0, y0, width, rows, o.strip.data(), width, rows, GDT_Float32,
                                     o.bands, nullptr, pixelSpace, pixelSpace * width, sizeof(float),
                                     nullptr) != CE_None) {
-                const std::string why = capture.errors();
-                cleanup();
-                return fail(o.finalPath + ": writing failed: " + why);
+                return fail(o.finalPath + ": writing failed: " + capture.errors());
             }
         }
         if (feedback) feedback->setProgress(double(y0 + rows) / height, "predicting the scene");
     }
-    for (auto& o : outputs) {
-        GdalErrorCapture capture;
-        GDALClose(GDALDataset::ToHandle(o.dataset));
-        o.dataset = nullptr;
-        if (!capture.errors().empty()) {
-            cleanup();
-            return fail(o.finalPath + ": finishing the file failed: " + capture.errors());
-        }
-    }
-    for (auto& o : outputs) {
-        std::error_code ec;
-        fs::rename(o.temporaryPath, o.finalPath, ec);
-        if (ec) {
-            cleanup();
-            return fail(o.finalPath + ": cannot move the finished file into place: " + ec.message());
-        }
-    }
+    if (auto committed = created.commit(); !committed) return fail(committed.error());
     return files;
 }
 

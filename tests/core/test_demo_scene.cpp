@@ -6,6 +6,7 @@
 
 #include "ContinuumRemoval.h"
 #include "DemoScene.h"
+#include "GeoTiffOutputs.h"
 #include "MineralLibrary.h"
 #include "RasterPair.h"
 #include "SensorChannels.h"
@@ -148,6 +149,25 @@ private slots:
         QVERIFY2(std::abs(found - 2.206) <= 0.010, qPrintable(QString("kaolinite at %1 µm").arg(found)));
         auto builtIn = DemoScene::create({});
         QVERIFY((builtIn->pureHighSpectrum(kaolinite) - scene->pureHighSpectrum(kaolinite)).norm() > 0.01);
+    }
+
+    void outputsAppearTogetherOrNotAtAll() {
+        const std::string a = dir_.filePath("a.tif").toStdString(), b = dir_.filePath("b.tif").toStdString();
+        {
+            GeoTiffOutputs outputs;
+            QVERIFY(outputs.create(a, 4, 4, 1, 6, {}));
+            QVERIFY(outputs.create(b, 4, 4, 1, 6, {}));
+            // Destroyed without commit, as after an error or a cancel.
+        }
+        QVERIFY(!std::filesystem::exists(a) && !std::filesystem::exists(b));
+        for (const auto& entry : std::filesystem::directory_iterator(dir_.path().toStdString())) {
+            QVERIFY2(entry.path().extension() != ".part", entry.path().c_str());
+        }
+        GeoTiffOutputs outputs;
+        QVERIFY(outputs.create(a, 4, 4, 1, 6, {}));
+        QVERIFY(outputs.create(b, 4, 4, 1, 6, {}));
+        QVERIFY(outputs.commit());
+        QVERIFY(std::filesystem::exists(a) && std::filesystem::exists(b));
     }
 
     void rejectsImpossibleSizes() {
