@@ -384,29 +384,15 @@ DeepConditionalGaussianModel::LossCheck DeepConditionalGaussianModel::checkLoss(
     return check;
 }
 
-json DeepConditionalGaussianModel::parameters() const {
-    return json{{"config", config_.toJson()},
-                {"input_dimension", network_->inputs},
-                {"output_dimension", network_->outputs},
-                {"weights", parametersToJson(*network_->net)}};
-}
+json DeepConditionalGaussianModel::parameters() const { return storedNetwork(config_, *network_); }
 
 Status DeepConditionalGaussianModel::setParameters(const json& parameters) {
-    try {
-        auto config = DcgmConfig::fromJson(parameters.at("config"));
-        if (!config) return fail(config.error());
-        const int inputs = parameters.at("input_dimension").get<int>();
-        const int outputs = parameters.at("output_dimension").get<int>();
-        if (inputs < 1 || outputs < 1) return fail("DCGM: stored dimensions are not positive");
-        auto candidate = std::make_shared<Network>(Network{DcgmNet(inputs, outputs, *config, type_), inputs, outputs});
-        if (auto ok = parametersFromJson(*candidate->net, parameters.at("weights"), "DCGM"); !ok) return ok;
-        candidate->net->eval();
-        config_ = *config;
-        network_ = std::move(candidate);
-    } catch (const json::exception& e) {
-        return fail(std::string("DCGM: incomplete stored parameters (") + e.what() + ")");
-    }
-    return Status::success();
+    return restoreNetwork(
+        parameters, "DCGM",
+        [this](const DcgmConfig& config, int inputs, int outputs) {
+            return std::make_shared<Network>(Network{DcgmNet(inputs, outputs, config, type_), inputs, outputs});
+        },
+        config_, network_);
 }
 
 }  // namespace specres

@@ -29,7 +29,7 @@ Eigen::MatrixXd toMatrix(const torch::Tensor& tensor) {
         t.data_ptr<double>(), rows, cols);
 }
 
-nlohmann::json parametersToJson(torch::nn::Module& module) {
+nlohmann::json parametersToJson(const torch::nn::Module& module) {
     nlohmann::json out = nlohmann::json::object();
     for (const auto& item : module.named_parameters()) {
         const torch::Tensor t = item.value().detach().to(torch::kFloat32).contiguous();

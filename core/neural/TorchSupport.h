@@ -18,7 +18,7 @@ Eigen::MatrixXd toMatrix(const torch::Tensor& tensor);
 
 /// All parameters of a module as JSON (name → {shape, data}); float values are stored
 /// exactly (every float is a double).
-nlohmann::json parametersToJson(torch::nn::Module& module);
+nlohmann::json parametersToJson(const torch::nn::Module& module);
 /// Loads parameters saved by parametersToJson into a module of the same architecture; names
 /// and shapes must match exactly.
 Status parametersFromJson(torch::nn::Module& module, const nlohmann::json& document,
@@ -27,5 +27,41 @@ Status parametersFromJson(torch::nn::Module& module, const nlohmann::json& docum
 /// Deep copies of a module's parameters (for "restore the best weights").
 std::vector<torch::Tensor> snapshot(torch::nn::Module& module);
 void restore(torch::nn::Module& module, const std::vector<torch::Tensor>& saved);
+
+}  // namespace specres
+
+namespace specres {
+
+/// The stored form of a neural model: its configuration, dimensions and weights.
+template <typename Config, typename Holder>
+nlohmann::json storedNetwork(const Config& config, const Holder& holder) {
+    return nlohmann::json{{"config", config.toJson()},
+                          {"input_dimension", holder.inputs},
+                          {"output_dimension", holder.outputs},
+                          {"weights", parametersToJson(*holder.net)}};
+}
+
+/// Rebuilds a neural model from storedNetwork()'s form. `make(config, inputs, outputs)`
+/// returns a fresh holder of the same architecture; the weights must fit it exactly. Nothing
+/// changes on failure.
+template <typename Config, typename Holder, typename Make>
+Status restoreNetwork(const nlohmann::json& parameters, const std::string& method, Make make, Config& config,
+                      std::shared_ptr<Holder>& holder) {
+    try {
+        auto stored = Config::fromJson(parameters.at("config"));
+        if (!stored) return fail(stored.error());
+        const int inputs = parameters.at("input_dimension").get<int>();
+        const int outputs = parameters.at("output_dimension").get<int>();
+        if (inputs < 1 || outputs < 1) return fail(method + ": stored dimensions are not positive");
+        std::shared_ptr<Holder> candidate = make(*stored, inputs, outputs);
+        if (auto ok = parametersFromJson(*candidate->net, parameters.at("weights"), method); !ok) return ok;
+        candidate->net->eval();
+        config = *stored;
+        holder = std::move(candidate);
+    } catch (const nlohmann::json::exception& e) {
+        return fail(method + ": incomplete stored parameters (" + e.what() + ")");
+    }
+    return Status::success();
+}
 
 }  // namespace specres

@@ -200,27 +200,15 @@ PredictiveDistribution VariationalEncoderModel::predict(const VectorXd& x) const
     return p;
 }
 
-json VariationalEncoderModel::parameters() const {
-    return json{{"config", config_.toJson()}, {"input_dimension", network_->inputs},
-                {"output_dimension", network_->outputs}, {"weights", parametersToJson(*network_->net)}};
-}
+json VariationalEncoderModel::parameters() const { return storedNetwork(config_, *network_); }
 
 Status VariationalEncoderModel::setParameters(const json& parameters) {
-    try {
-        auto config = VariationalEncoderConfig::fromJson(parameters.at("config"));
-        if (!config) return fail(config.error());
-        const int inputs = parameters.at("input_dimension").get<int>();
-        const int outputs = parameters.at("output_dimension").get<int>();
-        if (inputs < 1 || outputs < 1) return fail("VE: stored dimensions are not positive");
-        auto candidate = std::make_shared<Network>(Network{VeNet(inputs, outputs, *config, type_), inputs, outputs});
-        if (auto ok = parametersFromJson(*candidate->net, parameters.at("weights"), "VE"); !ok) return ok;
-        candidate->net->eval();
-        config_ = *config;
-        network_ = std::move(candidate);
-    } catch (const json::exception& e) {
-        return fail(std::string("VE: incomplete stored parameters (") + e.what() + ")");
-    }
-    return Status::success();
+    return restoreNetwork(
+        parameters, "VE",
+        [this](const VariationalEncoderConfig& config, int inputs, int outputs) {
+            return std::make_shared<Network>(Network{VeNet(inputs, outputs, config, type_), inputs, outputs});
+        },
+        config_, network_);
 }
 
 }  // namespace specres
