@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <cmath>
+#include <limits>
 
 namespace specres {
 
@@ -120,8 +121,9 @@ ConditionalModel::CovarianceSummary JointGaussianModel::summariseCovariance(cons
 
 // ---- GM ----
 
-GaussianMixtureModel::GaussianMixtureModel(CovarianceType type, MixtureFitOptions options)
-    : JointMixtureModel(type), options_(options) {
+GaussianMixtureModel::GaussianMixtureModel(CovarianceType type, MixtureFitOptions options,
+                                           bool chooseRegularisation)
+    : JointMixtureModel(type), options_(options), chooseRegularisation_(chooseRegularisation) {
     options_.type = type;
 }
 
@@ -131,11 +133,64 @@ Status GaussianMixtureModel::fit(const SpectraSet& train, const SpectraSet& vali
     const auto start = std::chrono::steady_clock::now();
     const MatrixXd data = joinColumns(train.x, train.y);
     const MatrixXd held = validation.size() > 0 ? joinColumns(validation.x, validation.y) : MatrixXd();
+    std::vector<double> ridges = {options_.regularisation};
+    if (chooseRegularisation_ && validation.size() > 0) {
+        const Eigen::RowVectorXd mean = data.colwise().mean();
+        const double meanVariance = (data.rowwise() - mean).array().square().mean();
+        ridges.clear();
+        for (double f : {1e-5, 1e-4, 1e-3, 1e-2, 1e-1}) ridges.push_back(f * meanVariance);
+    }
+    // Each candidate is installed and scored by this method's own validation NLL; the best
+    // is installed last. A failed or cancelled fit leaves the previous model in place.
+    const JointMixture previousJoint = joint_;
+    const std::optional<ConditionalMixture> previousConditional = conditional_;
+    std::optional<JointMixture> best;
     MixtureFitReport report;
-    auto joint = fitGaussianMixture(data, static_cast<int>(train.x.cols()), options_,
-                                    held.rows() ? &held : nullptr, feedback, &report);
-    if (!joint) return fail(method() + ": " + joint.error());
-    if (auto ok = install(std::move(*joint)); !ok) return ok;
+    double bestNll = std::numeric_limits<double>::infinity();
+    double bestRidge = ridges.front();
+    json candidates = json::array();
+    std::string lastError;
+    for (std::size_t i = 0; i < ridges.size(); ++i) {
+        MixtureFitOptions options = options_;
+        options.regularisation = ridges[i];
+        MixtureFitReport candidateReport;
+        Feedback* sub = feedback;
+        auto fitted = fitGaussianMixture(data, static_cast<int>(train.x.cols()), options,
+                                         held.rows() ? &held : nullptr, sub, &candidateReport);
+        if (!fitted) {
+            if (fitted.error() == kCancelledMessage || ridges.size() == 1) {
+                joint_ = previousJoint;
+                conditional_ = previousConditional;
+                return fail(method() + ": " + fitted.error());
+            }
+            lastError = fitted.error();
+            continue;
+        }
+        double nll = 0.0;
+        if (ridges.size() > 1) {
+            if (!install(*fitted)) continue;
+            const BatchPrediction p = predictBatch(validation.x, &validation.y);
+            nll = -p.logDensity.mean();
+            candidates.push_back({{"regularisation", ridges[i]}, {"validation_nll", nll}});
+            if (!std::isfinite(nll)) continue;
+        }
+        if (!best || nll < bestNll) {
+            bestNll = nll;
+            bestRidge = ridges[i];
+            best = std::move(*fitted);
+            report = candidateReport;
+        }
+    }
+    if (!best) {
+        joint_ = previousJoint;
+        conditional_ = previousConditional;
+        return fail(method() + ": every regularisation failed: " + lastError);
+    }
+    if (auto ok = install(std::move(*best)); !ok) {
+        joint_ = previousJoint;
+        conditional_ = previousConditional;
+        return ok;
+    }
     FitSummary summary;
     summary.converged = report.converged;
     summary.iterations = report.iterations;
@@ -143,6 +198,8 @@ Status GaussianMixtureModel::fit(const SpectraSet& train, const SpectraSet& vali
     summary.note = report.converged ? "EM converged" : "EM stopped at the iteration cap";
     summary.details = json{{"train_log_likelihood", report.trainLogLikelihood},
                            {"chosen_restart", report.chosenRestart},
+                           {"regularisation", bestRidge},
+                           {"regularisation_candidates", candidates},
                            {"log_likelihood_history", report.history}};
     if (std::isfinite(report.validationLogLikelihood)) {
         summary.details["validation_log_likelihood"] = report.validationLogLikelihood;

@@ -110,8 +110,10 @@ Result<std::unique_ptr<ConditionalModel>> createBaselineModel(const std::string&
         }
         return std::unique_ptr<ConditionalModel>(new JointGaussianModel(covariance, ridge));
     }
-    if (method == "GM") return std::unique_ptr<ConditionalModel>(new GaussianMixtureModel(covariance, options));
-    if (method == "UGM") return std::unique_ptr<ConditionalModel>(new UnimodalMixtureModel(covariance, options));
+    // Without a fixed "regularisation" the ridge is chosen by validation NLL.
+    const bool choose = !config.contains("regularisation");
+    if (method == "GM") return std::unique_ptr<ConditionalModel>(new GaussianMixtureModel(covariance, options, choose));
+    if (method == "UGM") return std::unique_ptr<ConditionalModel>(new UnimodalMixtureModel(covariance, options, choose));
     return fail("unknown baseline '" + method + "' (choose G, GM or UGM)");
 }
 
