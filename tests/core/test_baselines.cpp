@@ -250,6 +250,39 @@ private slots:
         QVERIFY(std::abs(gmEval->coverage2Sigma - 0.954) < 0.03);
     }
 
+    void validationChoosesARidgeThatGeneralises() {
+        // Few spectra per component in 14 dimensions: a 1e-6 ridge leaves the components
+        // nearly singular and the conditional overconfident on new data.
+        DeterministicRandom random(31);
+        const int inputs = 4, outputs = 10;
+        MatrixXd a = MatrixXd::Zero(outputs, inputs);
+        for (int i = 0; i < outputs; ++i)
+            for (int j = 0; j < inputs; ++j) a(i, j) = std::sin(1.0 + i + 3 * j);
+        auto sample = [&](int count) {
+            MatrixXd joint(count, inputs + outputs);
+            for (int r = 0; r < count; ++r) {
+                VectorXd x(inputs), y(outputs);
+                for (int j = 0; j < inputs; ++j) x[j] = random.normal();
+                y = (a * x).array().tanh().matrix();
+                for (int j = 0; j < outputs; ++j) y[j] += 0.3 * random.normal();
+                joint.row(r) << x.transpose(), y.transpose();
+            }
+            return split(joint, inputs);
+        };
+        const SpectraSet train = sample(240), validation = sample(400), test = sample(1000);
+        MixtureFitOptions options;
+        options.components = 12;
+        options.restarts = 1;
+        GaussianMixtureModel fixed(CovarianceType::Full, options, false);
+        GaussianMixtureModel chosen(CovarianceType::Full, options, true);
+        QVERIFY(fixed.fit(train, validation, nullptr));
+        QVERIFY(chosen.fit(train, validation, nullptr));
+        QCOMPARE(chosen.fitSummary().details.at("regularisation_candidates").size(), std::size_t(5));
+        const double fixedNll = *evaluateModel(fixed, test)->nll;
+        const double chosenNll = *evaluateModel(chosen, test)->nll;
+        QVERIFY2(chosenNll < fixedNll - 1.0, qPrintable(QString("chosen ridge NLL %1, fixed 1e-6 NLL %2").arg(chosenNll).arg(fixedNll)));
+    }
+
     void metricsOnAHandExample() {
         BatchPrediction p;
         p.point = (MatrixXd(2, 2) << 1, 2, 3, 4).finished();
