@@ -16,7 +16,10 @@
 #include <QVBoxLayout>
 #include <cmath>
 
+#include "CovarianceHeatmap.h"
+#include "FigureExport.h"
 #include "InspectionPanel.h"
+#include "SpectrumChart.h"
 #include "MessageBanner.h"
 #include "OpenPairDialog.h"
 #include "PairLoader.h"
@@ -84,6 +87,10 @@ void MainWindow::createMenus() {
                                                           tr("SpecRes models (*.specres);;All files (*)"));
         if (!path.isEmpty()) loadModelFile(path);
     });
+    file->addSeparator();
+    file->addAction(tr("Export &Spectrum Figure…"), this, [this] { exportWithDialog(0); });
+    file->addAction(tr("Export &Matrix Figure…"), this, [this] { exportWithDialog(1); });
+    file->addAction(tr("Export Pixel &Data (CSV)…"), this, [this] { exportWithDialog(2); });
     file->addSeparator();
     QAction* quit = file->addAction(tr("&Quit"), this, &QWidget::close);
     quit->setShortcut(QKeySequence::Quit);
@@ -178,7 +185,37 @@ void MainWindow::inspect(int column, int row) {
         return;
     }
     inspection_->showInspection(*inspection);
+    inspected_ = std::move(*inspection);
     emit pixelInspected(column, row);
+}
+
+Status MainWindow::exportSpectrumFigure(const QString& path, QSizeF sizeMm, int dpi) {
+    if (!inspected_) return fail("inspect a pixel first: there is no spectrum to export");
+    return exportFigure(*inspection_->chart(), path, sizeMm, dpi);
+}
+
+Status MainWindow::exportMatrixFigure(const QString& path, QSizeF sizeMm, int dpi) {
+    if (!inspected_ || !inspection_->heatmap()->hasMatrix()) {
+        return fail("inspect a pixel with a model that predicts a covariance first");
+    }
+    return exportFigure(*inspection_->heatmap(), path, sizeMm, dpi);
+}
+
+Status MainWindow::exportPixelData(const QString& path) {
+    if (!inspected_) return fail("inspect a pixel first: there are no numbers to export");
+    return exportInspectionCsv(*inspected_, path);
+}
+
+void MainWindow::exportWithDialog(int kind) {
+    const QString filter = kind == 2 ? tr("CSV (*.csv)") : tr("PDF (*.pdf);;SVG (*.svg);;PNG (*.png)");
+    const QString path = QFileDialog::getSaveFileName(this, tr("Export"), QString(), filter);
+    if (path.isEmpty()) return;
+    const Status status = kind == 0 ? exportSpectrumFigure(path) : kind == 1 ? exportMatrixFigure(path) : exportPixelData(path);
+    if (!status) {
+        banner_->showMessage(MessageBanner::Kind::Error, QString::fromStdString(status.error()));
+    } else {
+        statusBar()->showMessage(tr("Exported %1").arg(path), 8000);
+    }
 }
 
 void MainWindow::onLoaded(const std::shared_ptr<LoadedPair>& pair) {

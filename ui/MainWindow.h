@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QMainWindow>
+#include <QSizeF>
 #include <memory>
 #include <optional>
 
@@ -36,6 +37,10 @@ public:
     void loadModelFile(const QString& path);
     /// Shows the spectra (and, with a model, the prediction) of one pixel.
     void inspect(int column, int row);
+    /// Figures and numbers of the inspected pixel (see exportFigure, exportInspectionCsv).
+    Status exportSpectrumFigure(const QString& path, QSizeF sizeMm = QSizeF(160, 100), int dpi = 300);
+    Status exportMatrixFigure(const QString& path, QSizeF sizeMm = QSizeF(120, 100), int dpi = 300);
+    Status exportPixelData(const QString& path);
 
     /// Where the demo scene for these options is generated (once) and kept.
     static QString demoFolder(const DemoSceneOptions& options);
@@ -60,6 +65,7 @@ private:
     void onLoaded(const std::shared_ptr<LoadedPair>& pair);
     void onFailed(const QString& message);
     void showOpenPairDialog();
+    void exportWithDialog(int kind);
 
     PairLoader* loader_;
     MessageBanner* banner_;
@@ -72,6 +78,7 @@ private:
     std::shared_ptr<StoredModel> model_;
     std::optional<MnfTransform> mnf_;
     QString modelPath_;
+    std::optional<PixelInspection> inspected_;
 };
 
 }  // namespace specres::ui

@@ -26,14 +26,34 @@ int main(int argc, char** argv) {
                              QStringLiteral("MODEL"));
     QCommandLineOption pixel(QStringLiteral("pixel"), QStringLiteral("Inspect this pixel once the model is loaded."),
                              QStringLiteral("COL,ROW"));
+    QCommandLineOption exportSpectrum(QStringLiteral("export-spectrum"),
+                                      QStringLiteral("Write the inspected pixel's spectrum figure (.pdf, .svg, .png) and quit."),
+                                      QStringLiteral("FILE"));
+    QCommandLineOption exportMatrix(QStringLiteral("export-covariance"),
+                                    QStringLiteral("Write the inspected pixel's covariance figure (.pdf, .svg, .png) and quit."),
+                                    QStringLiteral("FILE"));
+    QCommandLineOption exportData(QStringLiteral("export-data"),
+                                  QStringLiteral("Write the inspected pixel's numbers (CSV) and quit."), QStringLiteral("FILE"));
+    QCommandLineOption figureSize(QStringLiteral("figure-size"), QStringLiteral("Figure size in millimetres."),
+                                  QStringLiteral("WxH"), QStringLiteral("160x100"));
+    QCommandLineOption dpi(QStringLiteral("dpi"), QStringLiteral("Resolution of PNG figures."), QStringLiteral("DPI"),
+                           QStringLiteral("300"));
     parser.addOption(demo);
     parser.addOption(pair);
     parser.addOption(model);
     parser.addOption(pixel);
+    for (const auto* option : {&exportSpectrum, &exportMatrix, &exportData, &figureSize, &dpi}) parser.addOption(*option);
     parser.process(app);
 
     specres::ui::MainWindow window;
     window.show();
+    // A load that fails while exporting must end the program, not leave it waiting.
+    QObject::connect(&window, &specres::ui::MainWindow::loadFailed, &window, [&parser, &exportSpectrum, &exportMatrix, &exportData](const QString& message) {
+        if (parser.isSet(exportSpectrum) || parser.isSet(exportMatrix) || parser.isSet(exportData)) {
+            qCritical("specres: %s", qPrintable(message));
+            QCoreApplication::exit(1);
+        }
+    });
     if (parser.isSet(model)) {
         const QString modelPath = parser.value(model);
         QObject::connect(&window, &specres::ui::MainWindow::pairLoaded, &window,
@@ -46,7 +66,28 @@ int main(int argc, char** argv) {
             return 2;
         }
         const int column = xy[0].toInt(), row = xy[1].toInt();
-        auto inspectNow = [&window, column, row] { window.inspect(column, row); };
+        const bool exporting = parser.isSet(exportSpectrum) || parser.isSet(exportMatrix) || parser.isSet(exportData);
+        const QStringList size = parser.value(figureSize).split(QLatin1Char('x'));
+        const QSizeF sizeMm(size.value(0).toDouble(), size.value(1).toDouble());
+        const int resolution = parser.value(dpi).toInt();
+        const QString spectrumPath = parser.value(exportSpectrum), matrixPath = parser.value(exportMatrix),
+                      dataPath = parser.value(exportData);
+        // Figures for papers, reproducibly and without a display (QT_QPA_PLATFORM=offscreen).
+        auto inspectNow = [&window, column, row, exporting, sizeMm, resolution, spectrumPath, matrixPath, dataPath] {
+            window.inspect(column, row);
+            if (!exporting) return;
+            int status = 0;
+            auto report = [&status](const specres::Status& s) {
+                if (!s) {
+                    qCritical("specres: %s", s.error().c_str());
+                    status = 1;
+                }
+            };
+            if (!spectrumPath.isEmpty()) report(window.exportSpectrumFigure(spectrumPath, sizeMm, resolution));
+            if (!matrixPath.isEmpty()) report(window.exportMatrixFigure(matrixPath, sizeMm, resolution));
+            if (!dataPath.isEmpty()) report(window.exportPixelData(dataPath));
+            QCoreApplication::exit(status);
+        };
         if (parser.isSet(model)) {
             QObject::connect(&window, &specres::ui::MainWindow::modelLoaded, &window, inspectNow, Qt::SingleShotConnection);
         } else {

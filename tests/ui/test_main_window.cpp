@@ -9,7 +9,9 @@
 #include <Eigen/LU>
 #include <fstream>
 
+#include <QFile>
 #include <QLineSeries>
+#include <QSvgRenderer>
 #include <QScatterSeries>
 
 #include "BandImage.h"
@@ -188,6 +190,31 @@ private slots:
         CovarianceHeatmap* heatmap = window.inspectionPanel()->heatmap();
         QVERIFY(heatmap->hasMatrix());
         QCOMPARE(heatmap->valueAt(4, 7), expected->covariance(4, 7));
+
+        // Figures at a physical size: PNG pixels follow mm × dpi; SVG and PDF are valid files.
+        const QString png = dir_.filePath("spectrum.png"), svg = dir_.filePath("matrix.svg"),
+                      pdf = dir_.filePath("spectrum.pdf"), csv = dir_.filePath("pixel.csv");
+        QVERIFY(window.exportSpectrumFigure(png, QSizeF(127, 76.2), 200));
+        const QImage image(png);
+        QCOMPARE(image.size(), QSize(1000, 600));
+        QVERIFY(window.exportMatrixFigure(svg, QSizeF(120, 100), 300));
+        QSvgRenderer renderer(svg);
+        QVERIFY(renderer.isValid());
+        QFile svgFile(svg);
+        QVERIFY(svgFile.open(QIODevice::ReadOnly));
+        QVERIFY(svgFile.readAll().contains("Wavelength"));
+        QVERIFY(window.exportSpectrumFigure(pdf));
+        QFile pdfFile(pdf);
+        QVERIFY(pdfFile.open(QIODevice::ReadOnly));
+        QVERIFY(pdfFile.read(5) == "%PDF-");
+        QVERIFY(window.exportPixelData(csv));
+        QFile dataFile(csv);
+        QVERIFY(dataFile.open(QIODevice::ReadOnly));
+        const QList<QByteArray> lines = dataFile.readAll().split('\n');
+        QCOMPARE(lines[1], QByteArray("wavelength_um,measured,predicted_mean,predicted_sigma"));
+        QVERIFY(lines[2].startsWith(QByteArray::number(expected->highWavelengthsUm[0], 'g', 6)));
+        QVERIFY(QFile::exists(dir_.filePath("pixel_covariance.csv")));
+        QVERIFY(!window.exportSpectrumFigure(dir_.filePath("figure.bmp")));
     }
 
     void modelForOtherWavelengthsIsRefused() {

@@ -1,0 +1,113 @@
+#include "FigureExport.h"
+
+#include <QCoreApplication>
+#include <QDir>
+#include <QFileInfo>
+#include <QGraphicsView>
+#include <QImage>
+#include <QPainter>
+#include <QPdfWriter>
+#include <QSvgGenerator>
+#include <QWidget>
+#include <cmath>
+#include <sstream>
+
+#include "AtomicFile.h"
+
+namespace specres::ui {
+
+namespace {
+// Draws the widget laid out at the figure's size in points, scaled onto the device.
+void renderInto(QWidget& widget, QPaintDevice& device, QSizeF sizeMm, int deviceDpi) {
+    const QSize layoutSize(int(std::lround(sizeMm.width() / 25.4 * 96)), int(std::lround(sizeMm.height() / 25.4 * 96)));
+    const QSize previous = widget.size();
+    widget.resize(layoutSize);
+    // Charts lay out their legend and axes on posted layout requests: let them settle at the
+    // figure's size before drawing, or the legend comes out cramped.
+    for (int pass = 0; pass < 3; ++pass) QCoreApplication::sendPostedEvents(nullptr, 0);
+    QPainter painter(&device);
+    painter.setRenderHint(QPainter::Antialiasing);
+    const double scale = double(deviceDpi) / 96.0;
+    painter.scale(scale, scale);
+    if (auto* view = qobject_cast<QGraphicsView*>(&widget)) {
+        // A chart is a graphics scene: drawn through the view, every item (legend markers
+        // included) is painted on the device itself, as vectors in SVG and PDF.
+        view->render(&painter, QRectF(QPointF(0, 0), QSizeF(layoutSize)), view->viewport()->rect());
+    } else {
+        widget.render(&painter, QPoint(), QRegion(), QWidget::DrawChildren | QWidget::DrawWindowBackground);
+    }
+    painter.end();
+    widget.resize(previous);
+    QCoreApplication::sendPostedEvents(nullptr, 0);
+}
+}  // namespace
+
+Status exportFigure(QWidget& widget, const QString& path, QSizeF sizeMm, int dpi) {
+    const QString suffix = QFileInfo(path).suffix().toLower();
+    if (suffix != "png" && suffix != "svg" && suffix != "pdf") {
+        return fail(path.toStdString() + ": choose a .png, .svg or .pdf file name");
+    }
+    if (sizeMm.width() < 10 || sizeMm.height() < 10 || dpi < 36 || dpi > 2400) {
+        return fail(path.toStdString() + ": the figure needs at least 10 × 10 mm and 36–2400 dpi");
+    }
+    return writeAtomically(path.toStdString(), [&](const std::string& temporary) -> Status {
+        const QString target = QString::fromStdString(temporary);
+        if (suffix == "png") {
+            QImage image(int(std::lround(sizeMm.width() / 25.4 * dpi)), int(std::lround(sizeMm.height() / 25.4 * dpi)),
+                         QImage::Format_ARGB32);
+            image.fill(Qt::white);
+            image.setDotsPerMeterX(int(std::lround(dpi / 0.0254)));
+            image.setDotsPerMeterY(int(std::lround(dpi / 0.0254)));
+            renderInto(widget, image, sizeMm, dpi);
+            if (!image.save(target, "PNG")) return fail(path.toStdString() + ": cannot write the PNG");
+        } else if (suffix == "svg") {
+            QSvgGenerator svg;
+            svg.setFileName(target);
+            const QSize points(int(std::lround(sizeMm.width() / 25.4 * 72)), int(std::lround(sizeMm.height() / 25.4 * 72)));
+            svg.setSize(points);
+            svg.setViewBox(QRect(QPoint(), points));
+            svg.setResolution(72);
+            svg.setTitle(QStringLiteral("SpecRes figure"));
+            renderInto(widget, svg, sizeMm, 72);
+        } else {
+            QPdfWriter pdf(target);
+            pdf.setPageSize(QPageSize(sizeMm, QPageSize::Millimeter));
+            pdf.setPageMargins(QMarginsF(0, 0, 0, 0));
+            pdf.setResolution(dpi);
+            pdf.setCreator(QStringLiteral("SpecRes"));
+            renderInto(widget, pdf, sizeMm, dpi);
+        }
+        return QFileInfo(target).size() > 0 ? Status::success() : Status(fail(path.toStdString() + ": nothing was written"));
+    });
+}
+
+Status exportInspectionCsv(const PixelInspection& p, const QString& path) {
+    std::ostringstream spectra;
+    spectra.precision(10);
+    spectra << "# SpecRes pixel (column " << p.column << ", row " << p.row
+            << "); normalised reflectance (per-spectrum min-max)\n";
+    spectra << "wavelength_um,measured,predicted_mean,predicted_sigma\n";
+    for (std::size_t i = 0; i < p.highWavelengthsUm.size(); ++i) {
+        auto cell = [](double v) { return std::isfinite(v) ? std::to_string(v) : std::string(); };
+        spectra << p.highWavelengthsUm[i] << ',' << cell(p.measured[Eigen::Index(i)]) << ','
+                << (p.hasPrediction ? cell(p.mean[Eigen::Index(i)]) : "") << ','
+                << (p.hasPrediction ? cell(p.stddev[Eigen::Index(i)]) : "") << '\n';
+    }
+    if (auto ok = writeTextAtomically(path.toStdString(), spectra.str()); !ok) return ok;
+    if (p.covariance.size() == 0) return Status::success();
+    const QFileInfo info(path);
+    const QString matrixPath = info.dir().filePath(info.completeBaseName() + "_covariance." + info.suffix());
+    std::ostringstream matrix;
+    matrix.precision(10);
+    matrix << "wavelength_um";
+    for (double w : p.highWavelengthsUm) matrix << ',' << w;
+    matrix << '\n';
+    for (Eigen::Index i = 0; i < p.covariance.rows(); ++i) {
+        matrix << p.highWavelengthsUm[std::size_t(i)];
+        for (Eigen::Index j = 0; j < p.covariance.cols(); ++j) matrix << ',' << p.covariance(i, j);
+        matrix << '\n';
+    }
+    return writeTextAtomically(matrixPath.toStdString(), matrix.str());
+}
+
+}  // namespace specres::ui

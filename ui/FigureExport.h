@@ -1,0 +1,25 @@
+#pragma once
+
+#include <QSizeF>
+#include <QString>
+
+#include "PixelInspection.h"
+#include "Result.h"
+
+class QWidget;
+
+namespace specres::ui {
+
+/// Renders a widget (a chart, a heatmap) into a figure file at a physical size: PNG at the given
+/// resolution, or SVG and PDF as vector graphics (text and lines stay sharp; an embedded
+/// matrix image stays one pixel per cell). The format follows the file extension. The widget
+/// is drawn whole — axes, legend, colour bar — never cropped like a screenshot. Written
+/// atomically.
+Status exportFigure(QWidget& widget, const QString& path, QSizeF sizeMm = QSizeF(160, 100), int dpi = 300);
+
+/// The numbers behind a pixel's figures: wavelength, measured, predicted mean and σ per channel,
+/// and, when there is one, the predicted covariance matrix in a second file (PATH with
+/// "_covariance" before the extension). Written atomically.
+Status exportInspectionCsv(const PixelInspection& inspection, const QString& path);
+
+}  // namespace specres::ui
