@@ -11,8 +11,8 @@
 
 namespace specres::bench {
 
-Result<BenchmarkData> makeBenchmarkData(const std::string& folder, int highChannels,
-                                        int trainCount, int testCount, std::uint64_t seed) {
+Result<BenchmarkData> makeBenchmarkData(const std::string& folder, int highChannels, int trainCount,
+                                        int testCount, std::uint64_t seed) {
     DemoSceneOptions options;
     options.width = 256;
     options.height = 256;
@@ -32,8 +32,8 @@ Result<BenchmarkData> makeBenchmarkData(const std::string& folder, int highChann
     for (auto [indices, set, count] : {std::tuple{&split->train, &data.train, trainCount},
                                        std::tuple{&split->validation, &data.validation, testCount},
                                        std::tuple{&split->test, &data.test, testCount}}) {
-        std::vector<std::int64_t> pixels(indices->begin(),
-                                         indices->begin() + std::min<std::size_t>(count, indices->size()));
+        std::vector<std::int64_t> pixels(
+            indices->begin(), indices->begin() + std::min<std::size_t>(count, indices->size()));
         auto spectra = readPairedSpectra(*pair, pixels);
         if (!spectra) return fail(spectra.error());
         set->x = spectra->low;
@@ -50,7 +50,8 @@ Status writeCsv(const std::string& path, const SpectraSet& set) {
     out << std::setprecision(17);
     for (Eigen::Index i = 0; i < set.size(); ++i) {
         for (Eigen::Index j = 0; j < set.x.cols(); ++j) out << set.x(i, j) << ',';
-        for (Eigen::Index j = 0; j < set.y.cols(); ++j) out << set.y(i, j) << (j + 1 < set.y.cols() ? ',' : '\n');
+        for (Eigen::Index j = 0; j < set.y.cols(); ++j)
+            out << set.y(i, j) << (j + 1 < set.y.cols() ? ',' : '\n');
     }
     return out ? Status::success() : Status(fail(path + ": write failed"));
 }

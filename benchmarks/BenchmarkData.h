@@ -16,8 +16,8 @@ struct BenchmarkData {
     SpectraSet test;
 };
 
-Result<BenchmarkData> makeBenchmarkData(const std::string& folder, int highChannels,
-                                        int trainCount, int testCount, std::uint64_t seed);
+Result<BenchmarkData> makeBenchmarkData(const std::string& folder, int highChannels, int trainCount,
+                                        int testCount, std::uint64_t seed);
 
 /// Writes x|y rows as CSV (for the Python comparison scripts).
 Status writeCsv(const std::string& path, const SpectraSet& set);

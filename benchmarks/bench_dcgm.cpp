@@ -54,8 +54,9 @@ int main(int argc, char** argv) {
                 latency.push_back(std::chrono::duration<double>(Clock::now() - start).count());
                 if (!p.covariances[0].allFinite()) return 1;
             }
-            std::printf("SpecRes DCGM one-spectrum prediction (μ and full 85 × 85 Σ): median %.3f ms\n",
-                        1000 * bench::median(latency));
+            std::printf(
+                "SpecRes DCGM one-spectrum prediction (μ and full 85 × 85 Σ): median %.3f ms\n",
+                1000 * bench::median(latency));
         }
     }
     return 0;

@@ -25,8 +25,9 @@ int main(int argc, char** argv) {
     }
     bench::writeCsv(folder + "/train.csv", data->train);
     bench::writeCsv(folder + "/test.csv", data->test);
-    std::printf("data: %lld train, %lld test, %lld + %lld dimensions\n", (long long)data->train.size(),
-                (long long)data->test.size(), (long long)data->train.x.cols(), (long long)data->train.y.cols());
+    std::printf("data: %lld train, %lld test, %lld + %lld dimensions\n",
+                (long long)data->train.size(), (long long)data->test.size(),
+                (long long)data->train.x.cols(), (long long)data->train.y.cols());
 
     // The same settings as scikit-learn's defaults, one start: a like-for-like comparison.
     MixtureFitOptions options;
@@ -59,7 +60,8 @@ int main(int argc, char** argv) {
         auto conditional = ConditionalMixture::create(*mixture);
         const auto predictStart = Clock::now();
         const auto batch = conditional->evaluate(data->test.x, &data->test.y);
-        predictSeconds.push_back(std::chrono::duration<double>(Clock::now() - predictStart).count());
+        predictSeconds.push_back(
+            std::chrono::duration<double>(Clock::now() - predictStart).count());
         if (!batch.logDensity.allFinite()) return 1;
     }
     // Equal work for both libraries: exactly 20 EM iterations from the same kind of start.
@@ -73,15 +75,19 @@ int main(int argc, char** argv) {
         fixedSeconds.push_back(std::chrono::duration<double>(Clock::now() - start).count());
         if (!mixture) return 1;
     }
-    std::printf("SpecRes GM fit, exactly 20 EM iterations: median %.3f s\n", bench::median(fixedSeconds));
+    std::printf("SpecRes GM fit, exactly 20 EM iterations: median %.3f s\n",
+                bench::median(fixedSeconds));
     std::printf("SpecRes GM fit: median %.3f s over %d runs (%.1f EM iterations on average)\n",
                 bench::median(fitSeconds), repeats, double(iterations) / repeats);
     double mean = 0, spread = 0;
     for (double v : logLikelihoods) mean += v / repeats;
     for (double v : logLikelihoods) spread += (v - mean) * (v - mean) / std::max(1, repeats - 1);
-    std::printf("SpecRes held-out mean log-likelihood per sample: %.3f ± %.3f nats (mean ± sd over runs)\n",
-                mean, std::sqrt(spread));
-    std::printf("SpecRes conditional prediction of %lld spectra (mixture, means, σ, log p(y|x)): median %.1f ms\n",
-                (long long)data->test.size(), 1000 * bench::median(predictSeconds));
+    std::printf(
+        "SpecRes held-out mean log-likelihood per sample: %.3f ± %.3f nats (mean ± sd over runs)\n",
+        mean, std::sqrt(spread));
+    std::printf(
+        "SpecRes conditional prediction of %lld spectra (mixture, means, σ, log p(y|x)): median "
+        "%.1f ms\n",
+        (long long)data->test.size(), 1000 * bench::median(predictSeconds));
     return 0;
 }

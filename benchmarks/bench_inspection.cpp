@@ -36,17 +36,22 @@ int main(int argc, char** argv) {
     DeterministicRandom random(3);
     std::vector<double> ms;
     for (int i = 0; i < clicks; ++i) {
-        const int column = int(random.below(pair->width())), row = int(random.below(pair->height()));
+        const int column = int(random.below(pair->width())),
+                  row = int(random.below(pair->height()));
         const auto start = std::chrono::steady_clock::now();
         auto inspection = inspectPixel(*pair, column, row, stored->model.get(), *mnf);
         if (!inspection) continue;
         panel.showInspection(*inspection);
         panel.repaint();
-        ms.push_back(1000 * std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+        ms.push_back(
+            1000 * std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
     }
     std::sort(ms.begin(), ms.end());
-    std::printf("click → chart and heatmap repainted (%s/%s, %d channels): median %.2f ms, 95th percentile %.2f ms over %zu clicks\n",
-                stored->model->method().c_str(), toString(stored->model->covarianceType()), stored->model->outputDimension(),
-                ms[ms.size() / 2], ms[std::size_t(0.95 * (ms.size() - 1))], ms.size());
+    std::printf(
+        "click → chart and heatmap repainted (%s/%s, %d channels): median %.2f ms, 95th percentile "
+        "%.2f ms over %zu clicks\n",
+        stored->model->method().c_str(), toString(stored->model->covarianceType()),
+        stored->model->outputDimension(), ms[ms.size() / 2],
+        ms[std::size_t(0.95 * (ms.size() - 1))], ms.size());
     return 0;
 }

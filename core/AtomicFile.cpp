@@ -14,9 +14,8 @@ namespace fs = std::filesystem;
 std::string temporaryPathBeside(const std::string& targetPath) {
     static std::atomic<unsigned> counter{0};
     const fs::path target(targetPath);
-    const std::string name = "." + target.filename().string() + "." +
-                             std::to_string(::getpid()) + "." + std::to_string(counter++) +
-                             ".part";
+    const std::string name = "." + target.filename().string() + "." + std::to_string(::getpid()) +
+                             "." + std::to_string(counter++) + ".part";
     return (target.parent_path() / name).string();
 }
 

@@ -14,10 +14,14 @@ namespace specres {
 
 const char* toString(WavelengthSource source) {
     switch (source) {
-        case WavelengthSource::CsvOverride: return "wavelength CSV";
-        case WavelengthSource::GdalImageryDomain: return "GDAL IMAGERY metadata";
-        case WavelengthSource::GdalBandMetadata: return "band metadata";
-        case WavelengthSource::EnviHeader: return "ENVI header";
+        case WavelengthSource::CsvOverride:
+            return "wavelength CSV";
+        case WavelengthSource::GdalImageryDomain:
+            return "GDAL IMAGERY metadata";
+        case WavelengthSource::GdalBandMetadata:
+            return "band metadata";
+        case WavelengthSource::EnviHeader:
+            return "ENVI header";
     }
     return "unknown";
 }
@@ -83,8 +87,7 @@ Result<BandWavelengths> fromImageryDomain(GDALDataset& dataset, const std::strin
     }
     if (found == 0) return fail("");
     if (found != bandCount) {
-        return fail(path + ": only " + std::to_string(found) + " of " +
-                    std::to_string(bandCount) +
+        return fail(path + ": only " + std::to_string(found) + " of " + std::to_string(bandCount) +
                     " bands have CENTRAL_WAVELENGTH_UM in the IMAGERY metadata domain");
     }
     return out;
@@ -125,8 +128,8 @@ Result<BandWavelengths> fromBandMetadata(GDALDataset& dataset, const std::string
     }
     if (found == 0) return fail("");
     if (found != bandCount) {
-        return fail(path + ": only " + std::to_string(found) + " of " +
-                    std::to_string(bandCount) + " bands have a `wavelength` metadata item");
+        return fail(path + ": only " + std::to_string(found) + " of " + std::to_string(bandCount) +
+                    " bands have a `wavelength` metadata item");
     }
     auto centres = toMicrometres(raw, unit, path + ": band metadata", out.warnings);
     if (!centres) return fail(centres.error());
@@ -164,8 +167,9 @@ Result<BandWavelengths> fromEnviHeader(GDALDataset& dataset, const std::string& 
                 out.fwhmUm[i] = (*widths)[i] * out.centreUm[i] / (*values)[i];
             }
         } else {
-            out.warnings.push_back(path + ": the ENVI header's `fwhm` list does not match the "
-                                          "band count and is ignored");
+            out.warnings.push_back(path +
+                                   ": the ENVI header's `fwhm` list does not match the "
+                                   "band count and is ignored");
         }
     }
     return out;
@@ -200,8 +204,9 @@ void applyBadBandList(GDALDataset& dataset, const std::string& path, BandWavelen
     if (!bbl) return;
     auto flags = parseNumberList(bbl);
     if (!flags || static_cast<int>(flags->size()) != bandCount) {
-        out.warnings.push_back(path + ": the ENVI bad-band list (bbl) does not match the band "
-                                      "count and is ignored");
+        out.warnings.push_back(path +
+                               ": the ENVI bad-band list (bbl) does not match the band "
+                               "count and is ignored");
         return;
     }
     for (int i = 0; i < bandCount; ++i) {
@@ -253,8 +258,9 @@ Result<BandWavelengths> readWavelengthCsv(const std::string& csvPath, int bandCo
             }
         }
         if (wavelengthColumn < 0) {
-            return fail(csvPath + ": the header has no `wavelength_um`, `wavelength_nm` or "
-                                  "`wavelength` column");
+            return fail(csvPath +
+                        ": the header has no `wavelength_um`, `wavelength_nm` or "
+                        "`wavelength` column");
         }
         firstRow = 1;
     } else if (rows.front().size() >= 2) {
@@ -325,8 +331,8 @@ Result<BandWavelengths> discoverBandWavelengths(GDALDataset& dataset, const std:
     const int bandCount = dataset.GetRasterCount();
     if (bandCount == 0) return fail(path + ": the raster has no bands");
     using Finder = Result<BandWavelengths> (*)(GDALDataset&, const std::string&);
-    for (Finder finder : {Finder(fromImageryDomain), Finder(fromBandMetadata),
-                          Finder(fromEnviHeader)}) {
+    for (Finder finder :
+         {Finder(fromImageryDomain), Finder(fromBandMetadata), Finder(fromEnviHeader)}) {
         auto found = finder(dataset, path);
         if (!found) {
             if (!found.error().empty()) return found;

@@ -9,11 +9,13 @@ using SetThreads = void (*)(int);
 using GetThreads = int (*)();
 
 SetThreads setter() {
-    static const auto function = reinterpret_cast<SetThreads>(dlsym(RTLD_DEFAULT, "openblas_set_num_threads"));
+    static const auto function =
+        reinterpret_cast<SetThreads>(dlsym(RTLD_DEFAULT, "openblas_set_num_threads"));
     return function;
 }
 GetThreads getter() {
-    static const auto function = reinterpret_cast<GetThreads>(dlsym(RTLD_DEFAULT, "openblas_get_num_threads"));
+    static const auto function =
+        reinterpret_cast<GetThreads>(dlsym(RTLD_DEFAULT, "openblas_get_num_threads"));
     return function;
 }
 }  // namespace

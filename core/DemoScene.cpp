@@ -42,7 +42,8 @@ std::string formatNumber(double v, int precision = 5) {
 }  // namespace
 
 Result<DemoScene> DemoScene::create(const DemoSceneOptions& options) {
-    if (options.width < 2 || options.height < 2) return fail("demo scene: size must be at least 2 × 2");
+    if (options.width < 2 || options.height < 2)
+        return fail("demo scene: size must be at least 2 × 2");
     if (std::int64_t(options.width) * options.height > 50'000'000) {
         return fail("demo scene: at most 50 million pixels");
     }
@@ -212,7 +213,8 @@ Result<DemoScenePaths> DemoScene::write(const std::string& folder, Feedback* fee
           std::tuple{paths.low, lowWidth(), lowHeight(), lowBands, GDT_Float32,
                      options_.highPixelSizeM * factor},
           std::tuple{paths.minerals, width, height, 1, GDT_Byte, options_.highPixelSizeM}}) {
-        auto created = outputs.create(path, w, h, bands, type, {"INTERLEAVE=PIXEL", "BLOCKYSIZE=4"});
+        auto created =
+            outputs.create(path, w, h, bands, type, {"INTERLEAVE=PIXEL", "BLOCKYSIZE=4"});
         if (!created) return fail(created.error());
         georeference(**created, pixel);
         datasets.push_back(*created);
@@ -240,9 +242,9 @@ Result<DemoScenePaths> DemoScene::write(const std::string& folder, Feedback* fee
     high.SetDescription("AVIRIS-NG-like reflectance");
     low.SetDescription("ASTER-like reflectance (SWIR bands 5-9)");
     GDALColorTable colours;
-    const int palette[][3] = {{0, 0, 0},     {230, 75, 53},  {77, 187, 213}, {0, 160, 135},
-                              {60, 84, 136}, {243, 155, 127}, {132, 145, 180}, {145, 209, 194},
-                              {180, 180, 180}};
+    const int palette[][3] = {{0, 0, 0},       {230, 75, 53},   {77, 187, 213},
+                              {0, 160, 135},   {60, 84, 136},   {243, 155, 127},
+                              {132, 145, 180}, {145, 209, 194}, {180, 180, 180}};
     for (int i = 0; i < 9; ++i) {
         GDALColorEntry entry{short(palette[i][0]), short(palette[i][1]), short(palette[i][2]), 255};
         colours.SetColorEntry(i, &entry);
@@ -289,7 +291,8 @@ Result<DemoScenePaths> DemoScene::write(const std::string& folder, Feedback* fee
                 }
                 Eigen::Index dominant;
                 a.maxCoeff(&dominant);
-                classRows[std::size_t(dy) * width + column] = static_cast<std::uint8_t>(dominant + 1);
+                classRows[std::size_t(dy) * width + column] =
+                    static_cast<std::uint8_t>(dominant + 1);
             }
         }
         for (int column = 0; column < lowWidth(); ++column) {
@@ -312,7 +315,8 @@ Result<DemoScenePaths> DemoScene::write(const std::string& folder, Feedback* fee
                                 GDT_Float32, lowBands, nullptr, lowPixel, lowPixel * lowWidth(),
                                 sizeof(float), nullptr) == CE_None;
         if (!ok) return fail(folder + ": writing the demo scene failed: " + capture.errors());
-        if (feedback) feedback->setProgress(double(lowY + 1) / lowHeight(), "generating the demo scene");
+        if (feedback)
+            feedback->setProgress(double(lowY + 1) / lowHeight(), "generating the demo scene");
     }
 
     if (auto committed = outputs.commit(); !committed) return fail(committed.error());

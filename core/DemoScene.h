@@ -11,7 +11,7 @@
 namespace specres {
 
 struct DemoSceneOptions {
-    int width = 256;   ///< high-resolution pixels
+    int width = 256;  ///< high-resolution pixels
     int height = 256;
     std::uint64_t seed = 1;
     int lowResolutionFactor = 2;  ///< an ASTER pixel spans factor × factor AVIRIS-NG pixels

@@ -24,8 +24,9 @@ void GeoTiffOutputs::discard() {
     }
 }
 
-Result<GDALDataset*> GeoTiffOutputs::create(const std::string& path, int width, int height, int bands,
-                                            int gdalType, const std::vector<std::string>& options) {
+Result<GDALDataset*> GeoTiffOutputs::create(const std::string& path, int width, int height,
+                                            int bands, int gdalType,
+                                            const std::vector<std::string>& options) {
     ensureGdalRegistered();
     GDALDriver* driver = GetGDALDriverManager()->GetDriverByName("GTiff");
     if (!driver) return fail("GDAL has no GeoTIFF driver");
@@ -34,8 +35,9 @@ Result<GDALDataset*> GeoTiffOutputs::create(const std::string& path, int width, 
     for (const auto& o : options) list.push_back(o.c_str());
     list.push_back(nullptr);
     GdalErrorCapture capture;
-    file.dataset = driver->Create(file.temporaryPath.c_str(), width, height, bands,
-                                  static_cast<GDALDataType>(gdalType), const_cast<char**>(list.data()));
+    file.dataset =
+        driver->Create(file.temporaryPath.c_str(), width, height, bands,
+                       static_cast<GDALDataType>(gdalType), const_cast<char**>(list.data()));
     if (!file.dataset) return fail(path + ": cannot create the file: " + capture.errors());
     files_.push_back(file);
     return file.dataset;
@@ -56,7 +58,8 @@ Status GeoTiffOutputs::commit() {
         fs::rename(f.temporaryPath, f.finalPath, ec);
         if (ec) {
             discard();
-            return fail(f.finalPath + ": cannot move the finished file into place: " + ec.message());
+            return fail(f.finalPath +
+                        ": cannot move the finished file into place: " + ec.message());
         }
     }
     committed_ = true;

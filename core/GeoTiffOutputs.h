@@ -21,8 +21,8 @@ public:
     GeoTiffOutputs& operator=(const GeoTiffOutputs&) = delete;
 
     /// gdalType is a GDALDataType; options are GTiff creation options ("TILED=YES", …).
-    Result<GDALDataset*> create(const std::string& path, int width, int height, int bands, int gdalType,
-                                const std::vector<std::string>& options);
+    Result<GDALDataset*> create(const std::string& path, int width, int height, int bands,
+                                int gdalType, const std::vector<std::string>& options);
     Status commit();
 
 private:

@@ -98,8 +98,8 @@ Result<KMeansResult> kMeans(const Eigen::MatrixXd& points, const KMeansOptions& 
         double bestPotential = std::numeric_limits<double>::infinity();
         Eigen::Index bestPick = 0;
         for (int t = 0; t < trials; ++t) {
-            Eigen::VectorXd candidate =
-                nearest.cwiseMin((distances.col(t).array() + norms[candidates[t]]).max(0.0).matrix());
+            Eigen::VectorXd candidate = nearest.cwiseMin(
+                (distances.col(t).array() + norms[candidates[t]]).max(0.0).matrix());
             const double potential = candidate.sum();
             if (potential < bestPotential) {
                 bestPotential = potential;

@@ -34,14 +34,15 @@ Result<MnfTransform> MnfTransform::fit(const Matrix& spectra, const Matrix& neig
     noise.diagonal().array() += ridgeFraction * meanDiagonal;
     Eigen::LLT<Matrix> noiseFactor(noise);
     if (noiseFactor.info() != Eigen::Success) {
-        return fail("MNF: the noise covariance is not positive definite even after "
-                    "regularisation");
+        return fail(
+            "MNF: the noise covariance is not positive definite even after "
+            "regularisation");
     }
     mnf.noiseCholesky_ = noiseFactor.matrixL();
 
     // Whitened covariance W = L⁻¹ Σ L⁻ᵀ by two triangular solves.
     const auto L = mnf.noiseCholesky_.triangularView<Eigen::Lower>();
-    const Matrix half = L.solve(covariance);                       // L⁻¹ Σ
+    const Matrix half = L.solve(covariance);                        // L⁻¹ Σ
     const Matrix whitened = L.solve(half.transpose()).transpose();  // L⁻¹ Σ L⁻ᵀ
     Eigen::SelfAdjointEigenSolver<Matrix> eigen(0.5 * (whitened + whitened.transpose()));
     if (eigen.info() != Eigen::Success) return fail("MNF: eigen-decomposition failed");
@@ -74,8 +75,8 @@ Result<MnfTransform> MnfTransform::fromParts(const Vector& mean, const Matrix& n
 
 void MnfTransform::completeFromParts() {
     // A = Vᵀ L⁻¹, i.e. Aᵀ = L⁻ᵀ V: one triangular solve, no explicit inverse.
-    forward_ = noiseCholesky_.transpose().triangularView<Eigen::Upper>().solve(eigenvectors_)
-                   .transpose();
+    forward_ =
+        noiseCholesky_.transpose().triangularView<Eigen::Upper>().solve(eigenvectors_).transpose();
     inverse_ = noiseCholesky_.triangularView<Eigen::Lower>() * eigenvectors_;
     logAbsDetJacobian_ = -noiseCholesky_.diagonal().array().log().sum();
 }

@@ -131,8 +131,9 @@ Result<PixelSurvey> surveyPixels(const RasterPair& pair, const DatasetOptions& o
                 codes.push_back(stripCodes[i]);
                 continue;
             }
-            std::int64_t slot = seenForReservoir < limit ? seenForReservoir
-                                                         : std::int64_t(random.below(seenForReservoir + 1));
+            std::int64_t slot = seenForReservoir < limit
+                                    ? seenForReservoir
+                                    : std::int64_t(random.below(seenForReservoir + 1));
             ++seenForReservoir;
             if (slot < limit) {
                 Eigen::Map<const Eigen::RowVectorXd> spectrum(highSpectrum, highBands);
@@ -146,15 +147,14 @@ Result<PixelSurvey> surveyPixels(const RasterPair& pair, const DatasetOptions& o
 
     if (survey.usablePixels.empty()) {
         const std::int64_t valid = survey.totalPixels - survey.highMasked.total();
-        return fail("no usable pixel pairs in " + pair.high().path() + " and " +
-                    pair.low().path() + ": of " + std::to_string(survey.totalPixels) +
-                    " pixels, " + std::to_string(survey.highMasked.nodata + survey.lowMasked.nodata) +
-                    " hold nodata, " +
-                    std::to_string(survey.highMasked.nonFinite + survey.lowMasked.nonFinite) +
-                    " NaN/Inf, " +
-                    std::to_string(survey.highMasked.allZero + survey.lowMasked.allZero) +
-                    " are all zero, " + std::to_string(survey.flatRejected) + " are flat" +
-                    (valid == 0 ? " — every pixel is masked" : ""));
+        return fail(
+            "no usable pixel pairs in " + pair.high().path() + " and " + pair.low().path() +
+            ": of " + std::to_string(survey.totalPixels) + " pixels, " +
+            std::to_string(survey.highMasked.nodata + survey.lowMasked.nodata) + " hold nodata, " +
+            std::to_string(survey.highMasked.nonFinite + survey.lowMasked.nonFinite) +
+            " NaN/Inf, " + std::to_string(survey.highMasked.allZero + survey.lowMasked.allZero) +
+            " are all zero, " + std::to_string(survey.flatRejected) + " are flat" +
+            (valid == 0 ? " — every pixel is masked" : ""));
     }
 
     if (classMap) {
@@ -314,9 +314,8 @@ Result<PairedSpectra> readPairedSpectra(const RasterPair& pair,
     out.pixels = pixels;
     out.low.resize(pixels.size(), pair.low().bandCount());
     out.high.resize(pixels.size(), pair.high().bandCount());
-    for (auto [raster, target, name] :
-         {std::tuple{&pair.low(), &out.low, "low-resolution"},
-          std::tuple{&pair.high(), &out.high, "high-resolution"}}) {
+    for (auto [raster, target, name] : {std::tuple{&pair.low(), &out.low, "low-resolution"},
+                                        std::tuple{&pair.high(), &out.high, "high-resolution"}}) {
         std::string problem;
         auto status = forRequestedRows(*raster, rows, feedback, [&](const PixelBlock& block) {
             for (int r = block.y0; r < block.y0 + block.height; ++r) {

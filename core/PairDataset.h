@@ -52,8 +52,7 @@ std::vector<std::int64_t> sampleClassBalanced(const PixelSurvey& survey, int cou
 
 /// Survey, class-balanced sample and a seeded shuffle into train / validation / test.
 Result<PixelSplit> buildPixelSplit(const RasterPair& pair, const DatasetOptions& options,
-                                   Feedback* feedback = nullptr,
-                                   PixelSurvey* surveyOut = nullptr);
+                                   Feedback* feedback = nullptr, PixelSurvey* surveyOut = nullptr);
 
 /// Spectra of chosen pixels, in reflectance (not yet normalised): row i belongs to pixels[i].
 struct PairedSpectra {

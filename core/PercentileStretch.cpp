@@ -10,8 +10,7 @@ double Stretch::apply(double value) const {
     return std::clamp((value - low) / (high - low), 0.0, 1.0);
 }
 
-Stretch percentileStretch(const std::vector<float>& values, double lowPercent,
-                          double highPercent) {
+Stretch percentileStretch(const std::vector<float>& values, double lowPercent, double highPercent) {
     std::vector<float> finite;
     finite.reserve(values.size());
     for (float v : values) {

@@ -11,17 +11,21 @@ namespace specres {
 
 const char* toString(Resampling resampling) {
     switch (resampling) {
-        case Resampling::Nearest: return "nearest";
-        case Resampling::Bilinear: return "bilinear";
-        case Resampling::Cubic: return "cubic";
-        case Resampling::Average: return "average";
+        case Resampling::Nearest:
+            return "nearest";
+        case Resampling::Bilinear:
+            return "bilinear";
+        case Resampling::Cubic:
+            return "cubic";
+        case Resampling::Average:
+            return "average";
     }
     return "nearest";
 }
 
 Result<Resampling> parseResampling(const std::string& name) {
-    for (Resampling r : {Resampling::Nearest, Resampling::Bilinear, Resampling::Cubic,
-                         Resampling::Average}) {
+    for (Resampling r :
+         {Resampling::Nearest, Resampling::Bilinear, Resampling::Cubic, Resampling::Average}) {
         if (name == toString(r)) return r;
     }
     return fail("unknown resampling '" + name + "' (choose nearest, bilinear, cubic or average)");
@@ -96,8 +100,8 @@ Result<SpectralRaster> warpOnto(const SpectralRaster& source, const SpectralRast
         return fail(source.path() + " and " + target.path() +
                     ": the two rasters do not overlap on the ground");
     }
-    std::vector<std::string> args = {"-of", "VRT", "-ot", "Float64", "-r", toString(resampling),
-                                     "-dstnodata", "nan"};
+    std::vector<std::string> args = {
+        "-of", "VRT", "-ot", "Float64", "-r", toString(resampling), "-dstnodata", "nan"};
     if (!grid.crsWkt.empty()) {
         args.insert(args.end(), {"-t_srs", grid.crsWkt});
         if (source.grid().crsWkt.empty()) args.insert(args.end(), {"-s_srs", grid.crsWkt});
@@ -130,10 +134,9 @@ Result<SpectralRaster> warpOnto(const SpectralRaster& source, const SpectralRast
                                 [keepSource = source.sharedDataset()](GDALDataset* d) {
                                     GDALClose(GDALDataset::ToHandle(d));
                                 });
-    return SpectralRaster::resampledFrom(
-        source, warpedDataset,
-        source.path() + " (warped onto the grid of " + target.path() + ", " +
-            toString(resampling) + ")");
+    return SpectralRaster::resampledFrom(source, warpedDataset,
+                                         source.path() + " (warped onto the grid of " +
+                                             target.path() + ", " + toString(resampling) + ")");
 }
 
 }  // namespace

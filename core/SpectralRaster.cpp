@@ -90,8 +90,9 @@ Result<SpectralRaster> SpectralRaster::open(const std::string& path,
     {
         const fs::path p(path);
         if (p.extension() == ".hdr") {
-            return fail(path + ": this is an ENVI header; open the data file beside it "
-                               "(same name without .hdr, or with .img/.dat/.bsq/.bil/.bip)");
+            return fail(path +
+                        ": this is an ENVI header; open the data file beside it "
+                        "(same name without .hdr, or with .img/.dat/.bsq/.bil/.bip)");
         }
     }
 
@@ -158,8 +159,12 @@ Result<SpectralRaster> SpectralRaster::open(const std::string& path,
 
     // Reflectance scale: explicit choice, else the ENVI header's factor, else the values.
     switch (options.reflectanceScale) {
-        case ReflectanceScale::Unit: raster.reflectanceMultiplier_ = 1.0; break;
-        case ReflectanceScale::Times10000: raster.reflectanceMultiplier_ = 1e-4; break;
+        case ReflectanceScale::Unit:
+            raster.reflectanceMultiplier_ = 1.0;
+            break;
+        case ReflectanceScale::Times10000:
+            raster.reflectanceMultiplier_ = 1e-4;
+            break;
         case ReflectanceScale::Auto: {
             const char* factor = raw->GetMetadataItem("reflectance_scale_factor", "ENVI");
             if (factor && std::atof(factor) > 0) {
@@ -199,7 +204,8 @@ SpectralRaster SpectralRaster::resampledFrom(const SpectralRaster& like, SharedD
     SpectralRaster raster = like;
     raster.dataset_ = std::move(dataset);
     raster.description_ = description;
-    raster.driverName_ = raster.dataset_->GetDriver() ? raster.dataset_->GetDriver()->GetDescription() : "";
+    raster.driverName_ =
+        raster.dataset_->GetDriver() ? raster.dataset_->GetDriver()->GetDescription() : "";
     raster.grid_.width = raster.dataset_->GetRasterXSize();
     raster.grid_.height = raster.dataset_->GetRasterYSize();
     double transform[6];
@@ -225,9 +231,8 @@ void SpectralRaster::selectBands(double minUm, double maxUm) {
             bands_.push_back(band);
         }
     }
-    std::stable_sort(bands_.begin(), bands_.end(), [](const auto& a, const auto& b) {
-        return a.wavelengthUm < b.wavelengthUm;
-    });
+    std::stable_sort(bands_.begin(), bands_.end(),
+                     [](const auto& a, const auto& b) { return a.wavelengthUm < b.wavelengthUm; });
 }
 
 Result<SpectralRaster> SpectralRaster::withinWindow(double minUm, double maxUm) const {
@@ -335,8 +340,8 @@ Result<std::vector<float>> SpectralRaster::readBandPreview(int bandIndex, int pr
     GDALRasterBand* gdalBand = dataset_->GetRasterBand(band.gdalIndex);
     if (gdalBand->RasterIO(GF_Read, 0, 0, grid_.width, grid_.height, values.data(), previewWidth,
                            previewHeight, GDT_Float32, 0, 0, &extra) != CE_None) {
-        return fail(description_ + ": cannot read band " + std::to_string(band.gdalIndex) +
-                    ": " + capture.errors());
+        return fail(description_ + ": cannot read band " + std::to_string(band.gdalIndex) + ": " +
+                    capture.errors());
     }
     for (float& v : values) {
         if ((band.nodata && v == static_cast<float>(*band.nodata)) || !std::isfinite(v)) {

@@ -16,8 +16,8 @@ namespace specres {
 
 /// How stored values become reflectance (0–1) after GDAL's scale and offset.
 enum class ReflectanceScale {
-    Auto,        ///< ×10,000 recognised from the ENVI `reflectance scale factor` or from values > 100
-    Unit,        ///< values are reflectance already
+    Auto,  ///< ×10,000 recognised from the ENVI `reflectance scale factor` or from values > 100
+    Unit,  ///< values are reflectance already
     Times10000,  ///< values are reflectance × 10,000 (common for integer products)
 };
 

@@ -69,8 +69,7 @@ Result<std::vector<double>> toMicrometres(const std::vector<double>& values, Wav
             warnings.push_back(what + ": wavelength units not given; values look like nanometres");
         } else if (median < 30.0) {
             unit = WavelengthUnit::Micrometres;
-            warnings.push_back(what +
-                               ": wavelength units not given; values look like micrometres");
+            warnings.push_back(what + ": wavelength units not given; values look like micrometres");
         } else {
             return fail(what + ": wavelength units not given and the values (median " +
                         std::to_string(median) +

@@ -16,7 +16,8 @@ CovarianceHeatmap::CovarianceHeatmap(QWidget* parent) : QWidget(parent) {
     setMinimumSize(280, 240);
 }
 
-void CovarianceHeatmap::setCovariance(const Eigen::MatrixXd& covariance, const std::vector<double>& wavelengthsUm) {
+void CovarianceHeatmap::setCovariance(const Eigen::MatrixXd& covariance,
+                                      const std::vector<double>& wavelengthsUm) {
     covariance_ = covariance;
     wavelengths_ = wavelengthsUm;
     rebuild();
@@ -43,8 +44,12 @@ QColor CovarianceHeatmap::colourAt(int i, int j) const {
 void CovarianceHeatmap::rebuild() {
     const Eigen::Index n = covariance_.rows();
     switch (mode_) {
-        case Mode::Covariance: shown_ = covariance_; break;
-        case Mode::Correlation: shown_ = correlationFromCovariance(covariance_); break;
+        case Mode::Covariance:
+            shown_ = covariance_;
+            break;
+        case Mode::Correlation:
+            shown_ = correlationFromCovariance(covariance_);
+            break;
         case Mode::Precision: {
             // Σ⁻¹ through a Cholesky-type (LDLᵀ) factorisation, which also copes with a
             // covariance that rounding left barely positive definite.
@@ -105,7 +110,9 @@ void CovarianceHeatmap::paintEvent(QPaintEvent*) {
     painter.drawRect(bar);
     painter.drawText(QPointF(bar.right() + 4, bar.top() + 8), QString::number(high_, 'g', 3));
     painter.drawText(QPointF(bar.right() + 4, bar.bottom()), QString::number(low_, 'g', 3));
-    const char* title = mode_ == Mode::Covariance ? "Covariance" : mode_ == Mode::Correlation ? "Correlation" : "Precision";
+    const char* title = mode_ == Mode::Covariance    ? "Covariance"
+                        : mode_ == Mode::Correlation ? "Correlation"
+                                                     : "Precision";
     painter.drawText(QPointF(bar.left() - 4, bar.bottom() + 30), tr(title));
 }
 
@@ -114,10 +121,14 @@ void CovarianceHeatmap::mouseMoveEvent(QMouseEvent* event) {
     const QRectF plot = plotRect();
     if (!plot.contains(event->position())) return;
     const int n = int(wavelengths_.size());
-    const int j = std::clamp(int((event->position().x() - plot.left()) / plot.width() * n), 0, n - 1);
-    const int i = std::clamp(int((event->position().y() - plot.top()) / plot.height() * n), 0, n - 1);
+    const int j =
+        std::clamp(int((event->position().x() - plot.left()) / plot.width() * n), 0, n - 1);
+    const int i =
+        std::clamp(int((event->position().y() - plot.top()) / plot.height() * n), 0, n - 1);
     QToolTip::showText(event->globalPosition().toPoint(),
-                       tr("λi %1 µm, λj %2 µm: %3").arg(wavelengths_[i], 0, 'f', 4).arg(wavelengths_[j], 0, 'f', 4)
+                       tr("λi %1 µm, λj %2 µm: %3")
+                           .arg(wavelengths_[i], 0, 'f', 4)
+                           .arg(wavelengths_[j], 0, 'f', 4)
                            .arg(shown_(i, j), 0, 'g', 4),
                        this);
 }

@@ -19,7 +19,8 @@ namespace specres::ui {
 namespace {
 // Draws the widget laid out at the figure's size in points, scaled onto the device.
 void renderInto(QWidget& widget, QPaintDevice& device, QSizeF sizeMm, int deviceDpi) {
-    const QSize layoutSize(int(std::lround(sizeMm.width() / 25.4 * 96)), int(std::lround(sizeMm.height() / 25.4 * 96)));
+    const QSize layoutSize(int(std::lround(sizeMm.width() / 25.4 * 96)),
+                           int(std::lround(sizeMm.height() / 25.4 * 96)));
     const QSize previous = widget.size();
     widget.resize(layoutSize);
     // Charts lay out their legend and axes on posted layout requests: let them settle at the
@@ -34,7 +35,8 @@ void renderInto(QWidget& widget, QPaintDevice& device, QSizeF sizeMm, int device
         // included) is painted on the device itself, as vectors in SVG and PDF.
         view->render(&painter, QRectF(QPointF(0, 0), QSizeF(layoutSize)), view->viewport()->rect());
     } else {
-        widget.render(&painter, QPoint(), QRegion(), QWidget::DrawChildren | QWidget::DrawWindowBackground);
+        widget.render(&painter, QPoint(), QRegion(),
+                      QWidget::DrawChildren | QWidget::DrawWindowBackground);
     }
     painter.end();
     widget.resize(previous);
@@ -53,17 +55,19 @@ Status exportFigure(QWidget& widget, const QString& path, QSizeF sizeMm, int dpi
     return writeAtomically(path.toStdString(), [&](const std::string& temporary) -> Status {
         const QString target = QString::fromStdString(temporary);
         if (suffix == "png") {
-            QImage image(int(std::lround(sizeMm.width() / 25.4 * dpi)), int(std::lround(sizeMm.height() / 25.4 * dpi)),
-                         QImage::Format_ARGB32);
+            QImage image(int(std::lround(sizeMm.width() / 25.4 * dpi)),
+                         int(std::lround(sizeMm.height() / 25.4 * dpi)), QImage::Format_ARGB32);
             image.fill(Qt::white);
             image.setDotsPerMeterX(int(std::lround(dpi / 0.0254)));
             image.setDotsPerMeterY(int(std::lround(dpi / 0.0254)));
             renderInto(widget, image, sizeMm, dpi);
-            if (!image.save(target, "PNG")) return fail(path.toStdString() + ": cannot write the PNG");
+            if (!image.save(target, "PNG"))
+                return fail(path.toStdString() + ": cannot write the PNG");
         } else if (suffix == "svg") {
             QSvgGenerator svg;
             svg.setFileName(target);
-            const QSize points(int(std::lround(sizeMm.width() / 25.4 * 72)), int(std::lround(sizeMm.height() / 25.4 * 72)));
+            const QSize points(int(std::lround(sizeMm.width() / 25.4 * 72)),
+                               int(std::lround(sizeMm.height() / 25.4 * 72)));
             svg.setSize(points);
             svg.setViewBox(QRect(QPoint(), points));
             svg.setResolution(72);
@@ -77,7 +81,9 @@ Status exportFigure(QWidget& widget, const QString& path, QSizeF sizeMm, int dpi
             pdf.setCreator(QStringLiteral("SpecRes"));
             renderInto(widget, pdf, sizeMm, dpi);
         }
-        return QFileInfo(target).size() > 0 ? Status::success() : Status(fail(path.toStdString() + ": nothing was written"));
+        return QFileInfo(target).size() > 0
+                   ? Status::success()
+                   : Status(fail(path.toStdString() + ": nothing was written"));
     });
 }
 
@@ -96,7 +102,8 @@ Status exportInspectionCsv(const PixelInspection& p, const QString& path) {
     if (auto ok = writeTextAtomically(path.toStdString(), spectra.str()); !ok) return ok;
     if (p.covariance.size() == 0) return Status::success();
     const QFileInfo info(path);
-    const QString matrixPath = info.dir().filePath(info.completeBaseName() + "_covariance." + info.suffix());
+    const QString matrixPath =
+        info.dir().filePath(info.completeBaseName() + "_covariance." + info.suffix());
     std::ostringstream matrix;
     matrix.precision(10);
     matrix << "wavelength_um";

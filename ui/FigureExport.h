@@ -15,7 +15,8 @@ namespace specres::ui {
 /// matrix image stays one pixel per cell). The format follows the file extension. The widget
 /// is drawn whole — axes, legend, colour bar — never cropped like a screenshot. Written
 /// atomically.
-Status exportFigure(QWidget& widget, const QString& path, QSizeF sizeMm = QSizeF(160, 100), int dpi = 300);
+Status exportFigure(QWidget& widget, const QString& path, QSizeF sizeMm = QSizeF(160, 100),
+                    int dpi = 300);
 
 /// The numbers behind a pixel's figures: wavelength, measured, predicted mean and σ per channel,
 /// and, when there is one, the predicted covariance matrix in a second file (PATH with

@@ -12,8 +12,11 @@
 namespace specres::ui {
 
 InspectionPanel::InspectionPanel(QWidget* parent)
-    : QWidget(parent), chart_(new SpectrumChart(this)), heatmap_(new CovarianceHeatmap(this)),
-      sigma_(new QComboBox(this)), matrix_(new QComboBox(this)) {
+    : QWidget(parent),
+      chart_(new SpectrumChart(this)),
+      heatmap_(new CovarianceHeatmap(this)),
+      sigma_(new QComboBox(this)),
+      matrix_(new QComboBox(this)) {
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     auto* controls = new QHBoxLayout;

@@ -2,10 +2,9 @@
 
 #include <QApplication>
 #include <QComboBox>
+#include <QDir>
 #include <QFileDialog>
 #include <QFutureWatcher>
-#include <QtConcurrent/QtConcurrentRun>
-#include <QDir>
 #include <QLabel>
 #include <QMenuBar>
 #include <QMessageBox>
@@ -14,26 +13,31 @@
 #include <QStandardPaths>
 #include <QStatusBar>
 #include <QVBoxLayout>
+#include <QtConcurrent/QtConcurrentRun>
 #include <cmath>
 
 #include "CovarianceHeatmap.h"
 #include "FigureExport.h"
 #include "InspectionPanel.h"
-#include "SpectrumChart.h"
 #include "MessageBanner.h"
+#include "ModelContext.h"
 #include "OpenPairDialog.h"
 #include "PairLoader.h"
 #include "RasterPanel.h"
-#include "ModelContext.h"
 #include "RasterView.h"
+#include "SpectrumChart.h"
 
 namespace specres::ui {
 
 MainWindow::MainWindow(QWidget* parent)
-    : QMainWindow(parent), loader_(new PairLoader(this)), banner_(new MessageBanner(this)),
+    : QMainWindow(parent),
+      loader_(new PairLoader(this)),
+      banner_(new MessageBanner(this)),
       highPanel_(new RasterPanel(RasterPanel::Side::High, this)),
-      lowPanel_(new RasterPanel(RasterPanel::Side::Low, this)), pixelLabel_(new QLabel(this)),
-      progress_(new QProgressBar(this)), inspection_(new InspectionPanel(this)) {
+      lowPanel_(new RasterPanel(RasterPanel::Side::Low, this)),
+      pixelLabel_(new QLabel(this)),
+      progress_(new QProgressBar(this)),
+      inspection_(new InspectionPanel(this)) {
     setWindowTitle(tr("SpecRes"));
     auto* central = new QWidget(this);
     auto* layout = new QVBoxLayout(central);
@@ -79,12 +83,14 @@ MainWindow::~MainWindow() { loader_->waitForFinished(); }
 
 void MainWindow::createMenus() {
     QMenu* file = menuBar()->addMenu(tr("&File"));
-    QAction* openPair = file->addAction(tr("&Open Raster Pair…"), this, &MainWindow::showOpenPairDialog);
+    QAction* openPair =
+        file->addAction(tr("&Open Raster Pair…"), this, &MainWindow::showOpenPairDialog);
     openPair->setShortcut(QKeySequence::Open);
     file->addAction(tr("Open &Demo Scene"), this, [this] { openDemo(); });
     file->addAction(tr("&Load Model…"), this, [this] {
-        const QString path = QFileDialog::getOpenFileName(this, tr("Load a SpecRes model"), modelPath_,
-                                                          tr("SpecRes models (*.specres);;All files (*)"));
+        const QString path =
+            QFileDialog::getOpenFileName(this, tr("Load a SpecRes model"), modelPath_,
+                                         tr("SpecRes models (*.specres);;All files (*)"));
         if (!path.isEmpty()) loadModelFile(path);
     });
     file->addSeparator();
@@ -137,51 +143,55 @@ void MainWindow::showOpenPairDialog() {
 void MainWindow::loadModelFile(const QString& path) {
     statusBar()->showMessage(tr("Loading the model %1 …").arg(path));
     auto* watcher = new QFutureWatcher<std::shared_ptr<Result<StoredModel>>>(this);
-    connect(watcher, &QFutureWatcher<std::shared_ptr<Result<StoredModel>>>::finished, this, [this, watcher, path] {
-        watcher->deleteLater();
-        auto loaded = watcher->result();
-        QString problem;
-        std::optional<MnfTransform> mnf;
-        if (!*loaded) {
-            problem = QString::fromStdString(loaded->error());
-        } else if (pair_) {
-            const auto& context = (*loaded)->context;
-            if (auto ok = checkModelMatchesData(context, pair_->pair->low().wavelengthsUm(),
-                                                pair_->pair->high().wavelengthsUm(), path.toStdString());
-                !ok) {
-                problem = QString::fromStdString(ok.error());
-            } else if (auto stored = mnfFromContext(context, path.toStdString()); !stored) {
-                problem = QString::fromStdString(stored.error());
-            } else {
-                mnf = std::move(*stored);
-            }
-        } else {
-            problem = tr("Open a raster pair before loading a model.");
-        }
-        if (!problem.isEmpty()) {
-            // The model in use, if any, stays in use.
-            onFailed(problem);
-            return;
-        }
-        model_ = std::make_shared<StoredModel>(std::move(**loaded));
-        mnf_ = std::move(mnf);
-        modelPath_ = path;
-        statusBar()->showMessage(tr("Model %1/%2 loaded from %3")
-                                     .arg(QString::fromStdString(model_->model->method()),
-                                          QString::fromLatin1(toString(model_->model->covarianceType())), path),
-                                 10000);
-        emit modelLoaded();
-    });
-    watcher->setFuture(QtConcurrent::run([path] {
-        return std::make_shared<Result<StoredModel>>(loadModel(path.toStdString()));
-    }));
+    connect(watcher, &QFutureWatcher<std::shared_ptr<Result<StoredModel>>>::finished, this,
+            [this, watcher, path] {
+                watcher->deleteLater();
+                auto loaded = watcher->result();
+                QString problem;
+                std::optional<MnfTransform> mnf;
+                if (!*loaded) {
+                    problem = QString::fromStdString(loaded->error());
+                } else if (pair_) {
+                    const auto& context = (*loaded)->context;
+                    if (auto ok = checkModelMatchesData(context, pair_->pair->low().wavelengthsUm(),
+                                                        pair_->pair->high().wavelengthsUm(),
+                                                        path.toStdString());
+                        !ok) {
+                        problem = QString::fromStdString(ok.error());
+                    } else if (auto stored = mnfFromContext(context, path.toStdString()); !stored) {
+                        problem = QString::fromStdString(stored.error());
+                    } else {
+                        mnf = std::move(*stored);
+                    }
+                } else {
+                    problem = tr("Open a raster pair before loading a model.");
+                }
+                if (!problem.isEmpty()) {
+                    // The model in use, if any, stays in use.
+                    onFailed(problem);
+                    return;
+                }
+                model_ = std::make_shared<StoredModel>(std::move(**loaded));
+                mnf_ = std::move(mnf);
+                modelPath_ = path;
+                statusBar()->showMessage(
+                    tr("Model %1/%2 loaded from %3")
+                        .arg(QString::fromStdString(model_->model->method()),
+                             QString::fromLatin1(toString(model_->model->covarianceType())), path),
+                    10000);
+                emit modelLoaded();
+            });
+    watcher->setFuture(QtConcurrent::run(
+        [path] { return std::make_shared<Result<StoredModel>>(loadModel(path.toStdString())); }));
 }
 
 void MainWindow::inspect(int column, int row) {
     if (!pair_) return;
-    auto inspection = inspectPixel(*pair_->pair, column, row, model_ ? model_->model.get() : nullptr, mnf_);
+    auto inspection =
+        inspectPixel(*pair_->pair, column, row, model_ ? model_->model.get() : nullptr, mnf_);
     if (!inspection) {
-        banner_->showMessage(MessageBanner::Kind::Warning, QString::fromStdString(inspection.error()));
+        banner_->showMessage(MessageBanner::Kind::Warning,
+                             QString::fromStdString(inspection.error()));
         return;
     }
     inspection_->showInspection(*inspection);
@@ -207,10 +217,13 @@ Status MainWindow::exportPixelData(const QString& path) {
 }
 
 void MainWindow::exportWithDialog(int kind) {
-    const QString filter = kind == 2 ? tr("CSV (*.csv)") : tr("PDF (*.pdf);;SVG (*.svg);;PNG (*.png)");
+    const QString filter =
+        kind == 2 ? tr("CSV (*.csv)") : tr("PDF (*.pdf);;SVG (*.svg);;PNG (*.png)");
     const QString path = QFileDialog::getSaveFileName(this, tr("Export"), QString(), filter);
     if (path.isEmpty()) return;
-    const Status status = kind == 0 ? exportSpectrumFigure(path) : kind == 1 ? exportMatrixFigure(path) : exportPixelData(path);
+    const Status status = kind == 0   ? exportSpectrumFigure(path)
+                          : kind == 1 ? exportMatrixFigure(path)
+                                      : exportPixelData(path);
     if (!status) {
         banner_->showMessage(MessageBanner::Kind::Error, QString::fromStdString(status.error()));
     } else {
@@ -222,8 +235,9 @@ void MainWindow::onLoaded(const std::shared_ptr<LoadedPair>& pair) {
     progress_->hide();
     pair_ = pair;
     // A model trained for other rasters may not fit these: it is let go with them.
-    if (model_ && !checkModelMatchesData(model_->context, pair->pair->low().wavelengthsUm(),
-                                         pair->pair->high().wavelengthsUm(), modelPath_.toStdString())) {
+    if (model_ &&
+        !checkModelMatchesData(model_->context, pair->pair->low().wavelengthsUm(),
+                               pair->pair->high().wavelengthsUm(), modelPath_.toStdString())) {
         model_.reset();
         mnf_.reset();
     }

@@ -38,7 +38,8 @@ public:
     /// Shows the spectra (and, with a model, the prediction) of one pixel.
     void inspect(int column, int row);
     /// Figures and numbers of the inspected pixel (see exportFigure, exportInspectionCsv).
-    Status exportSpectrumFigure(const QString& path, QSizeF sizeMm = QSizeF(160, 100), int dpi = 300);
+    Status exportSpectrumFigure(const QString& path, QSizeF sizeMm = QSizeF(160, 100),
+                                int dpi = 300);
     Status exportMatrixFigure(const QString& path, QSizeF sizeMm = QSizeF(120, 100), int dpi = 300);
     Status exportPixelData(const QString& path);
 

@@ -46,8 +46,8 @@ OpenPairDialog::OpenPairDialog(QWidget* parent) : QDialog(parent) {
     form->addRow(tr("Stored values:"), reflectance_);
 
     resampling_ = new QComboBox(this);
-    for (Resampling r : {Resampling::Nearest, Resampling::Bilinear, Resampling::Cubic,
-                         Resampling::Average}) {
+    for (Resampling r :
+         {Resampling::Nearest, Resampling::Bilinear, Resampling::Cubic, Resampling::Average}) {
         resampling_->addItem(QString::fromLatin1(toString(r)), int(r));
     }
     form->addRow(tr("Resampling of the low raster:"), resampling_);
@@ -61,8 +61,8 @@ OpenPairDialog::OpenPairDialog(QWidget* parent) : QDialog(parent) {
     connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
     form->addRow(buttons);
     auto updateOpen = [this, buttons] {
-        buttons->button(QDialogButtonBox::Open)->setEnabled(!high_->text().isEmpty() &&
-                                                            !low_->text().isEmpty());
+        buttons->button(QDialogButtonBox::Open)
+            ->setEnabled(!high_->text().isEmpty() && !low_->text().isEmpty());
     };
     connect(high_, &QLineEdit::textChanged, this, updateOpen);
     connect(low_, &QLineEdit::textChanged, this, updateOpen);

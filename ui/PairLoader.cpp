@@ -72,7 +72,8 @@ bool PairLoader::start(std::function<Outcome(Feedback&)> work) {
             Qt::QueuedConnection);
     });
     Feedback* feedback = feedback_.get();
-    watcher_.setFuture(QtConcurrent::run([work = std::move(work), feedback] { return work(*feedback); }));
+    watcher_.setFuture(
+        QtConcurrent::run([work = std::move(work), feedback] { return work(*feedback); }));
     return true;
 }
 

@@ -2,8 +2,8 @@
 
 #include <QMetaType>
 #include <QSize>
-#include <QStringList>
 #include <QString>
+#include <QStringList>
 #include <memory>
 #include <vector>
 

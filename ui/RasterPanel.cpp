@@ -13,7 +13,10 @@
 namespace specres::ui {
 
 RasterPanel::RasterPanel(Side side, QWidget* parent)
-    : QWidget(parent), side_(side), title_(new QLabel(this)), bands_(new QComboBox(this)),
+    : QWidget(parent),
+      side_(side),
+      title_(new QLabel(this)),
+      bands_(new QComboBox(this)),
       view_(new RasterView(this)) {
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
@@ -104,20 +107,21 @@ void RasterPanel::requestBand(int band) {
     const PairSource source = pair_->source;
     const bool high = side_ == Side::High;
     QString* error = &lastError_;
-    watcher_.setFuture(QtConcurrent::run([source, high, band, error]() -> std::optional<BandPreview> {
-        auto pair = RasterPair::open(source.highPath.toStdString(), source.lowPath.toStdString(),
-                                     source.options);
-        if (!pair) {
-            *error = QString::fromStdString(pair.error());
-            return std::nullopt;
-        }
-        auto preview = makeBandPreview(high ? pair->high() : pair->low(), band);
-        if (!preview) {
-            *error = QString::fromStdString(preview.error());
-            return std::nullopt;
-        }
-        return std::move(*preview);
-    }));
+    watcher_.setFuture(
+        QtConcurrent::run([source, high, band, error]() -> std::optional<BandPreview> {
+            auto pair = RasterPair::open(source.highPath.toStdString(),
+                                         source.lowPath.toStdString(), source.options);
+            if (!pair) {
+                *error = QString::fromStdString(pair.error());
+                return std::nullopt;
+            }
+            auto preview = makeBandPreview(high ? pair->high() : pair->low(), band);
+            if (!preview) {
+                *error = QString::fromStdString(preview.error());
+                return std::nullopt;
+            }
+            return std::move(*preview);
+        }));
 }
 
 double RasterPanel::displayedValue(int column, int row) const {

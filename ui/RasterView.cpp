@@ -43,7 +43,9 @@ void RasterView::showPlaceholder(const QString& text) {
     userZoomed_ = false;
 }
 
-bool RasterView::hasImage() const { return pixmapItem_->isVisible() && !pixmapItem_->pixmap().isNull(); }
+bool RasterView::hasImage() const {
+    return pixmapItem_->isVisible() && !pixmapItem_->pixmap().isNull();
+}
 
 QImage RasterView::image() const { return pixmapItem_->pixmap().toImage(); }
 

@@ -18,8 +18,13 @@ const QColor kInput(213, 94, 0);       // Okabe–Ito vermillion
 }  // namespace
 
 SpectrumChart::SpectrumChart(QWidget* parent)
-    : QChartView(parent), xAxis_(new QValueAxis), yAxis_(new QValueAxis), mean_(new QLineSeries),
-      upper_(new QLineSeries), lower_(new QLineSeries), band_(new QAreaSeries(upper_, lower_)),
+    : QChartView(parent),
+      xAxis_(new QValueAxis),
+      yAxis_(new QValueAxis),
+      mean_(new QLineSeries),
+      upper_(new QLineSeries),
+      lower_(new QLineSeries),
+      band_(new QAreaSeries(upper_, lower_)),
       input_(new QScatterSeries) {
     setRenderHint(QPainter::Antialiasing);
     setMinimumSize(360, 240);
@@ -113,7 +118,8 @@ void SpectrumChart::rebuild() {
             upper.append(QPointF(p.highWavelengthsUm[i], p.mean[i] + s));
             lower.append(QPointF(p.highWavelengthsUm[i], p.mean[i] - s));
         }
-        for (Eigen::Index i = 0; i < p.low.size(); ++i) input.append(QPointF(p.lowWavelengthsUm[i], p.low[i]));
+        for (Eigen::Index i = 0; i < p.low.size(); ++i)
+            input.append(QPointF(p.lowWavelengthsUm[i], p.low[i]));
     }
     // Whole series are swapped at once (QXYSeries::replace): one repaint, not one per point.
     mean_->replace(mean);

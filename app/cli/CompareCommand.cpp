@@ -25,13 +25,15 @@ std::vector<std::string> splitList(const std::string& text) {
 }  // namespace
 
 int runCompare(int argc, char** argv) {
-    ArgumentParser parser("specres-cli compare --high H --low L --out DIR [options]",
-                          "Trains and evaluates every method × covariance type on one split and writes "
-                          "results.json, results.csv, per_spectrum.csv, table.md, table.tex (the DCGM "
-                          "paper's Table 2 layout) and run.json.");
+    ArgumentParser parser(
+        "specres-cli compare --high H --low L --out DIR [options]",
+        "Trains and evaluates every method × covariance type on one split and writes "
+        "results.json, results.csv, per_spectrum.csv, table.md, table.tex (the DCGM "
+        "paper's Table 2 layout) and run.json.");
     addExperimentOptions(parser);
     parser.addOption("methods", "LIST", "comma-separated methods", "G,GM,UGM,VE,DCGM");
-    parser.addOption("covariances", "LIST", "comma-separated covariance types", "spherical,diagonal,full");
+    parser.addOption("covariances", "LIST", "comma-separated covariance types",
+                     "spherical,diagonal,full");
     parser.addRequired("out", "DIR", "folder for the results (created if missing)");
     if (int status = handleParse(parser, "compare", argc, argv, 2); status >= 0) return status;
 
@@ -67,14 +69,16 @@ int runCompare(int argc, char** argv) {
     std::filesystem::create_directories(folder);
     const std::string splitPath = (std::filesystem::path(folder) / "split.json").string();
     std::error_code same;
-    if (inputs->splitPath.empty() || !std::filesystem::equivalent(inputs->splitPath, splitPath, same)) {
+    if (inputs->splitPath.empty() ||
+        !std::filesystem::equivalent(inputs->splitPath, splitPath, same)) {
         if (auto saved = savePixelSplit(inputs->split, splitPath); !saved) {
             progress.finish();
             std::cerr << "specres-cli compare: " << saved.error() << "\n";
             return 1;
         }
     }
-    auto data = prepareData(*inputs->pair, inputs->split, inputs->config.preprocessing, &progress.feedback());
+    auto data = prepareData(*inputs->pair, inputs->split, inputs->config.preprocessing,
+                            &progress.feedback());
     if (!data) {
         progress.finish();
         std::cerr << "specres-cli compare: " << data.error() << "\n";
@@ -86,7 +90,8 @@ int runCompare(int argc, char** argv) {
         std::cerr << "specres-cli compare: " << result.error() << "\n";
         return 1;
     }
-    RunRecord run{inputs->config.toJson(), parser.value("high"), parser.value("low"), splitPath, inputs->split};
+    RunRecord run{inputs->config.toJson(), parser.value("high"), parser.value("low"), splitPath,
+                  inputs->split};
     if (auto written = writeComparison(folder, *result, run); !written) {
         std::cerr << "specres-cli compare: " << written.error() << "\n";
         return 1;

@@ -72,8 +72,7 @@ int runDataset(int argc, char** argv) {
         return 1;
     }
     std::cout << "usable pixels: " << survey.usablePixels.size() << " of " << survey.totalPixels
-              << " (flat: " << survey.flatRejected
-              << ", masked high: " << survey.highMasked.total()
+              << " (flat: " << survey.flatRejected << ", masked high: " << survey.highMasked.total()
               << ", masked low: " << survey.lowMasked.total() << ")\n";
     std::cout << "classes: " << survey.classCount << " (pixels per class:";
     for (auto size : survey.classSizes()) std::cout << " " << size;

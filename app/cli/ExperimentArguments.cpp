@@ -10,9 +10,12 @@ namespace specres::cli {
 void addExperimentOptions(ArgumentParser& parser) {
     addPairOptions(parser);
     parser.addOption("split", "FILE", "use this split (JSON) instead of drawing one");
-    parser.addOption("config", "FILE", "experiment configuration (JSON; presets \"default\" and \"paper\")");
-    parser.addOption("samples", "N", "spectra to draw when no split is given (overrides the configuration)");
-    parser.addOption("seed", "S", "seed of the split when none is given (overrides the configuration)");
+    parser.addOption("config", "FILE",
+                     "experiment configuration (JSON; presets \"default\" and \"paper\")");
+    parser.addOption("samples", "N",
+                     "spectra to draw when no split is given (overrides the configuration)");
+    parser.addOption("seed", "S",
+                     "seed of the split when none is given (overrides the configuration)");
     parser.addFlag("mnf", "let the models learn MNF components (metrics stay in reflectance)");
 }
 
@@ -45,9 +48,10 @@ Result<ExperimentInputs> experimentInputsFrom(const ArgumentParser& parser, Feed
         auto split = loadPixelSplit(inputs.splitPath);
         if (!split) return fail(split.error());
         if (split->width != inputs.pair->width() || split->height != inputs.pair->height()) {
-            return fail(inputs.splitPath + ": the split is for a " + std::to_string(split->width) + " × " +
-                        std::to_string(split->height) + " grid, the pair is " +
-                        std::to_string(inputs.pair->width()) + " × " + std::to_string(inputs.pair->height()));
+            return fail(inputs.splitPath + ": the split is for a " + std::to_string(split->width) +
+                        " × " + std::to_string(split->height) + " grid, the pair is " +
+                        std::to_string(inputs.pair->width()) + " × " +
+                        std::to_string(inputs.pair->height()));
         }
         inputs.split = std::move(*split);
     } else {

@@ -84,12 +84,13 @@ int runInfo(int argc, char** argv) {
             std::cerr << "specres-cli info: " << count.error() << "\n";
             return 1;
         }
-        std::printf("Valid pixels: %lld of %lld (masked: %lld nodata, %lld NaN/Inf, %lld all-zero)\n",
-                    static_cast<long long>(count->valid),
-                    static_cast<long long>(std::int64_t(grid.width) * grid.height),
-                    static_cast<long long>(count->masked.nodata),
-                    static_cast<long long>(count->masked.nonFinite),
-                    static_cast<long long>(count->masked.allZero));
+        std::printf(
+            "Valid pixels: %lld of %lld (masked: %lld nodata, %lld NaN/Inf, %lld all-zero)\n",
+            static_cast<long long>(count->valid),
+            static_cast<long long>(std::int64_t(grid.width) * grid.height),
+            static_cast<long long>(count->masked.nodata),
+            static_cast<long long>(count->masked.nonFinite),
+            static_cast<long long>(count->masked.allZero));
     }
     for (const auto& warning : raster->warnings()) std::cerr << "warning: " << warning << "\n";
     return 0;

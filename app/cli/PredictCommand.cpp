@@ -23,8 +23,10 @@ int runPredict(int argc, char** argv) {
     parser.addRequired("out", "PREFIX", "output path prefix");
     parser.addOption("low-wavelengths", "CSV", "wavelength table overriding the low raster's");
     parser.addOption("high-wavelengths", "CSV", "wavelength table overriding the high raster's");
-    parser.addOption("reflectance-scale", "auto|1|10000", "how stored values map to reflectance", "auto");
-    parser.addOption("resampling", "METHOD", "nearest, bilinear, cubic or average (with --high)", "nearest");
+    parser.addOption("reflectance-scale", "auto|1|10000", "how stored values map to reflectance",
+                     "auto");
+    parser.addOption("resampling", "METHOD", "nearest, bilinear, cubic or average (with --high)",
+                     "nearest");
     if (int status = handleParse(parser, "predict", argc, argv, 2); status >= 0) return status;
 
     const std::string modelPath = parser.value("model");
@@ -38,7 +40,8 @@ int runPredict(int argc, char** argv) {
         lowGrid = stored->context.at("wavelengths_low_um").get<std::vector<double>>();
         highGrid = stored->context.at("wavelengths_high_um").get<std::vector<double>>();
     } catch (const nlohmann::json::exception&) {
-        std::cerr << "specres-cli predict: " << modelPath << ": the model file does not record its wavelength grids\n";
+        std::cerr << "specres-cli predict: " << modelPath
+                  << ": the model file does not record its wavelength grids\n";
         return 1;
     }
     auto mnf = mnfFromContext(stored->context, modelPath);
@@ -49,14 +52,17 @@ int runPredict(int argc, char** argv) {
     auto scale = parseReflectanceScale(parser.value("reflectance-scale"));
     auto resampling = parseResampling(parser.value("resampling"));
     if (!scale || !resampling) {
-        std::cerr << "specres-cli predict: " << (!scale ? scale.error() : resampling.error()) << "\n";
+        std::cerr << "specres-cli predict: " << (!scale ? scale.error() : resampling.error())
+                  << "\n";
         return 2;
     }
     // The window that holds the model's channels, with half a nanometre to spare.
     const double windowMin = std::min(*std::min_element(lowGrid.begin(), lowGrid.end()),
-                                      *std::min_element(highGrid.begin(), highGrid.end())) - 0.0005;
+                                      *std::min_element(highGrid.begin(), highGrid.end())) -
+                             0.0005;
     const double windowMax = std::max(*std::max_element(lowGrid.begin(), lowGrid.end()),
-                                      *std::max_element(highGrid.begin(), highGrid.end())) + 0.0005;
+                                      *std::max_element(highGrid.begin(), highGrid.end())) +
+                             0.0005;
     PairOptions options;
     options.windowMinUm = windowMin;
     options.windowMaxUm = windowMax;
@@ -85,14 +91,15 @@ int runPredict(int argc, char** argv) {
     }
     const SpectralRaster& low = pair ? pair->low() : *lowOnly;
     const SpectralRaster* high = pair ? &pair->high() : nullptr;
-    if (auto ok = checkModelMatchesData(stored->context, low.wavelengthsUm(), high ? high->wavelengthsUm() : highGrid,
-                                        modelPath);
+    if (auto ok = checkModelMatchesData(stored->context, low.wavelengthsUm(),
+                                        high ? high->wavelengthsUm() : highGrid, modelPath);
         !ok) {
         std::cerr << "specres-cli predict: " << ok.error() << "\n";
         return 1;
     }
     TerminalProgress progress;
-    auto files = predictScene(*stored->model, *mnf, highGrid, low, high, parser.value("out"), &progress.feedback());
+    auto files = predictScene(*stored->model, *mnf, highGrid, low, high, parser.value("out"),
+                              &progress.feedback());
     progress.finish();
     if (!files) {
         std::cerr << "specres-cli predict: " << files.error() << "\n";
@@ -102,7 +109,8 @@ int runPredict(int argc, char** argv) {
               << " without a usable input, written as NaN)\n"
               << "mean:        " << files->mean << "\nsigma:       " << files->sigma
               << "\nuncertainty: " << files->uncertainty << "\n";
-    if (high) std::cout << "nll:         " << files->nll << "\nrmse:        " << files->rmse << "\n";
+    if (high)
+        std::cout << "nll:         " << files->nll << "\nrmse:        " << files->rmse << "\n";
     return 0;
 }
 

@@ -33,7 +33,8 @@ void TerminalProgress::draw(double fraction, const std::string& stage) {
     const auto now = std::chrono::steady_clock::now();
     const double elapsed = std::chrono::duration<double>(now - start_).count();
     if (interactive_) {
-        if (now - lastDraw_ < std::chrono::milliseconds(100) && fraction < 1.0 && stage == lastStage_) {
+        if (now - lastDraw_ < std::chrono::milliseconds(100) && fraction < 1.0 &&
+            stage == lastStage_) {
             return;
         }
         lastDraw_ = now;

@@ -12,9 +12,10 @@
 namespace specres::cli {
 
 int runTrain(int argc, char** argv) {
-    ArgumentParser parser("specres-cli train --high H --low L --method M --covariance C --out MODEL [options]",
-                          "Trains one method on a raster pair and saves it as a model file (with its "
-                          "wavelength grids, preprocessing, configuration and test metrics).");
+    ArgumentParser parser(
+        "specres-cli train --high H --low L --method M --covariance C --out MODEL [options]",
+        "Trains one method on a raster pair and saves it as a model file (with its "
+        "wavelength grids, preprocessing, configuration and test metrics).");
     addExperimentOptions(parser);
     parser.addRequired("method", "M", "G, GM, UGM, VE or DCGM");
     parser.addOption("covariance", "C", "spherical, diagonal or full", "full");
@@ -27,14 +28,16 @@ int runTrain(int argc, char** argv) {
     }
     const MethodSpec spec{parser.value("method"), *covariance};
     if (!createModel(spec.method, spec.covariance)) {
-        std::cerr << "specres-cli train: --method: " << createModel(spec.method, spec.covariance).error() << "\n";
+        std::cerr << "specres-cli train: --method: "
+                  << createModel(spec.method, spec.covariance).error() << "\n";
         return 2;
     }
 
     TerminalProgress progress;
     progress.feedback().setEpochCallback([&progress](const EpochReport& r) {
-        progress.setDetail("epoch " + std::to_string(r.epoch) + "  train " + std::to_string(r.trainLoss).substr(0, 8) +
-                           "  validation " + std::to_string(r.validationLoss).substr(0, 8));
+        progress.setDetail("epoch " + std::to_string(r.epoch) + "  train " +
+                           std::to_string(r.trainLoss).substr(0, 8) + "  validation " +
+                           std::to_string(r.validationLoss).substr(0, 8));
     });
     auto inputs = experimentInputsFrom(parser, progress.feedback());
     if (!inputs) {
@@ -42,7 +45,8 @@ int runTrain(int argc, char** argv) {
         std::cerr << "specres-cli train: " << inputs.error() << "\n";
         return 1;
     }
-    auto data = prepareData(*inputs->pair, inputs->split, inputs->config.preprocessing, &progress.feedback());
+    auto data = prepareData(*inputs->pair, inputs->split, inputs->config.preprocessing,
+                            &progress.feedback());
     if (!data) {
         progress.finish();
         std::cerr << "specres-cli train: " << data.error() << "\n";
@@ -64,10 +68,13 @@ int runTrain(int argc, char** argv) {
         std::cerr << "specres-cli train: " << saved.error() << "\n";
         return 1;
     }
-    std::cout << spec.label() << ": " << (*model)->fitSummary().note << " in " << (*model)->fitSummary().seconds << " s\n"
+    std::cout << spec.label() << ": " << (*model)->fitSummary().note << " in "
+              << (*model)->fitSummary().seconds << " s\n"
               << "test RMSE " << evaluation->rmse << ", test NLL "
-              << (evaluation->nll ? std::to_string(*evaluation->nll) : std::string("undefined")) << " nats, "
-              << "±1σ coverage " << evaluation->coverage1Sigma << " (" << evaluation->testCount << " test spectra)\n"
+              << (evaluation->nll ? std::to_string(*evaluation->nll) : std::string("undefined"))
+              << " nats, "
+              << "±1σ coverage " << evaluation->coverage1Sigma << " (" << evaluation->testCount
+              << " test spectra)\n"
               << "model: " << parser.value("out") << "\n";
     return 0;
 }

@@ -17,8 +17,7 @@ int handleParse(ArgumentParser& parser, const char* command, int argc, char** ar
         return 0;
     }
     if (!parsed) {
-        std::cerr << "specres-cli " << command << ": " << parsed.error() << "\n\n"
-                  << parser.help();
+        std::cerr << "specres-cli " << command << ": " << parsed.error() << "\n\n" << parser.help();
         return 2;
     }
     return -1;

@@ -17,47 +17,62 @@ int main(int argc, char** argv) {
         "With no arguments the built-in synthetic demo scene opens."));
     parser.addHelpOption();
     parser.addVersionOption();
-    QCommandLineOption demo(QStringLiteral("demo"), QStringLiteral("Open the built-in demo scene."));
-    QCommandLineOption pair(QStringLiteral("pair"),
-                            QStringLiteral("Open a raster pair: high-resolution then low-resolution file, "
-                                           "separated by a comma."),
-                            QStringLiteral("HIGH,LOW"));
-    QCommandLineOption model(QStringLiteral("model"), QStringLiteral("Load a model file once the rasters are open."),
+    QCommandLineOption demo(QStringLiteral("demo"),
+                            QStringLiteral("Open the built-in demo scene."));
+    QCommandLineOption pair(
+        QStringLiteral("pair"),
+        QStringLiteral("Open a raster pair: high-resolution then low-resolution file, "
+                       "separated by a comma."),
+        QStringLiteral("HIGH,LOW"));
+    QCommandLineOption model(QStringLiteral("model"),
+                             QStringLiteral("Load a model file once the rasters are open."),
                              QStringLiteral("MODEL"));
-    QCommandLineOption pixel(QStringLiteral("pixel"), QStringLiteral("Inspect this pixel once the model is loaded."),
+    QCommandLineOption pixel(QStringLiteral("pixel"),
+                             QStringLiteral("Inspect this pixel once the model is loaded."),
                              QStringLiteral("COL,ROW"));
-    QCommandLineOption exportSpectrum(QStringLiteral("export-spectrum"),
-                                      QStringLiteral("Write the inspected pixel's spectrum figure (.pdf, .svg, .png) and quit."),
-                                      QStringLiteral("FILE"));
-    QCommandLineOption exportMatrix(QStringLiteral("export-covariance"),
-                                    QStringLiteral("Write the inspected pixel's covariance figure (.pdf, .svg, .png) and quit."),
-                                    QStringLiteral("FILE"));
-    QCommandLineOption exportData(QStringLiteral("export-data"),
-                                  QStringLiteral("Write the inspected pixel's numbers (CSV) and quit."), QStringLiteral("FILE"));
-    QCommandLineOption figureSize(QStringLiteral("figure-size"), QStringLiteral("Figure size in millimetres."),
+    QCommandLineOption exportSpectrum(
+        QStringLiteral("export-spectrum"),
+        QStringLiteral("Write the inspected pixel's spectrum figure (.pdf, .svg, .png) and quit."),
+        QStringLiteral("FILE"));
+    QCommandLineOption exportMatrix(
+        QStringLiteral("export-covariance"),
+        QStringLiteral(
+            "Write the inspected pixel's covariance figure (.pdf, .svg, .png) and quit."),
+        QStringLiteral("FILE"));
+    QCommandLineOption exportData(
+        QStringLiteral("export-data"),
+        QStringLiteral("Write the inspected pixel's numbers (CSV) and quit."),
+        QStringLiteral("FILE"));
+    QCommandLineOption figureSize(QStringLiteral("figure-size"),
+                                  QStringLiteral("Figure size in millimetres."),
                                   QStringLiteral("WxH"), QStringLiteral("160x100"));
-    QCommandLineOption dpi(QStringLiteral("dpi"), QStringLiteral("Resolution of PNG figures."), QStringLiteral("DPI"),
-                           QStringLiteral("300"));
+    QCommandLineOption dpi(QStringLiteral("dpi"), QStringLiteral("Resolution of PNG figures."),
+                           QStringLiteral("DPI"), QStringLiteral("300"));
     parser.addOption(demo);
     parser.addOption(pair);
     parser.addOption(model);
     parser.addOption(pixel);
-    for (const auto* option : {&exportSpectrum, &exportMatrix, &exportData, &figureSize, &dpi}) parser.addOption(*option);
+    for (const auto* option : {&exportSpectrum, &exportMatrix, &exportData, &figureSize, &dpi})
+        parser.addOption(*option);
     parser.process(app);
 
     specres::ui::MainWindow window;
     window.show();
     // A load that fails while exporting must end the program, not leave it waiting.
-    QObject::connect(&window, &specres::ui::MainWindow::loadFailed, &window, [&parser, &exportSpectrum, &exportMatrix, &exportData](const QString& message) {
-        if (parser.isSet(exportSpectrum) || parser.isSet(exportMatrix) || parser.isSet(exportData)) {
-            qCritical("specres: %s", qPrintable(message));
-            QCoreApplication::exit(1);
-        }
-    });
+    QObject::connect(
+        &window, &specres::ui::MainWindow::loadFailed, &window,
+        [&parser, &exportSpectrum, &exportMatrix, &exportData](const QString& message) {
+            if (parser.isSet(exportSpectrum) || parser.isSet(exportMatrix) ||
+                parser.isSet(exportData)) {
+                qCritical("specres: %s", qPrintable(message));
+                QCoreApplication::exit(1);
+            }
+        });
     if (parser.isSet(model)) {
         const QString modelPath = parser.value(model);
-        QObject::connect(&window, &specres::ui::MainWindow::pairLoaded, &window,
-                         [&window, modelPath] { window.loadModelFile(modelPath); }, Qt::SingleShotConnection);
+        QObject::connect(
+            &window, &specres::ui::MainWindow::pairLoaded, &window,
+            [&window, modelPath] { window.loadModelFile(modelPath); }, Qt::SingleShotConnection);
     }
     if (parser.isSet(pixel)) {
         const QStringList xy = parser.value(pixel).split(QLatin1Char(','));
@@ -66,14 +81,16 @@ int main(int argc, char** argv) {
             return 2;
         }
         const int column = xy[0].toInt(), row = xy[1].toInt();
-        const bool exporting = parser.isSet(exportSpectrum) || parser.isSet(exportMatrix) || parser.isSet(exportData);
+        const bool exporting =
+            parser.isSet(exportSpectrum) || parser.isSet(exportMatrix) || parser.isSet(exportData);
         const QStringList size = parser.value(figureSize).split(QLatin1Char('x'));
         const QSizeF sizeMm(size.value(0).toDouble(), size.value(1).toDouble());
         const int resolution = parser.value(dpi).toInt();
-        const QString spectrumPath = parser.value(exportSpectrum), matrixPath = parser.value(exportMatrix),
-                      dataPath = parser.value(exportData);
+        const QString spectrumPath = parser.value(exportSpectrum),
+                      matrixPath = parser.value(exportMatrix), dataPath = parser.value(exportData);
         // Figures for papers, reproducibly and without a display (QT_QPA_PLATFORM=offscreen).
-        auto inspectNow = [&window, column, row, exporting, sizeMm, resolution, spectrumPath, matrixPath, dataPath] {
+        auto inspectNow = [&window, column, row, exporting, sizeMm, resolution, spectrumPath,
+                           matrixPath, dataPath] {
             window.inspect(column, row);
             if (!exporting) return;
             int status = 0;
@@ -83,15 +100,19 @@ int main(int argc, char** argv) {
                     status = 1;
                 }
             };
-            if (!spectrumPath.isEmpty()) report(window.exportSpectrumFigure(spectrumPath, sizeMm, resolution));
-            if (!matrixPath.isEmpty()) report(window.exportMatrixFigure(matrixPath, sizeMm, resolution));
+            if (!spectrumPath.isEmpty())
+                report(window.exportSpectrumFigure(spectrumPath, sizeMm, resolution));
+            if (!matrixPath.isEmpty())
+                report(window.exportMatrixFigure(matrixPath, sizeMm, resolution));
             if (!dataPath.isEmpty()) report(window.exportPixelData(dataPath));
             QCoreApplication::exit(status);
         };
         if (parser.isSet(model)) {
-            QObject::connect(&window, &specres::ui::MainWindow::modelLoaded, &window, inspectNow, Qt::SingleShotConnection);
+            QObject::connect(&window, &specres::ui::MainWindow::modelLoaded, &window, inspectNow,
+                             Qt::SingleShotConnection);
         } else {
-            QObject::connect(&window, &specres::ui::MainWindow::pairLoaded, &window, inspectNow, Qt::SingleShotConnection);
+            QObject::connect(&window, &specres::ui::MainWindow::pairLoaded, &window, inspectNow,
+                             Qt::SingleShotConnection);
         }
     }
     if (parser.isSet(pair)) {

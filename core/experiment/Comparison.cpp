@@ -4,8 +4,10 @@
 
 namespace specres {
 
-Result<std::unique_ptr<ConditionalModel>> trainMethod(const MethodSpec& spec, const PreparedData& data,
-                                                      const ExperimentConfig& config, Feedback* feedback) {
+Result<std::unique_ptr<ConditionalModel>> trainMethod(const MethodSpec& spec,
+                                                      const PreparedData& data,
+                                                      const ExperimentConfig& config,
+                                                      Feedback* feedback) {
     auto model = createModel(spec.method, spec.covariance, config.methodConfig(spec.method));
     if (!model) return fail(model.error());
     if (auto ok = (*model)->fit(data.train, data.validation, feedback); !ok) {
@@ -14,7 +16,8 @@ Result<std::unique_ptr<ConditionalModel>> trainMethod(const MethodSpec& spec, co
     return model;
 }
 
-Result<ComparisonResult> runComparison(const PreparedData& data, const std::vector<MethodSpec>& methods,
+Result<ComparisonResult> runComparison(const PreparedData& data,
+                                       const std::vector<MethodSpec>& methods,
                                        const ExperimentConfig& config, Feedback* feedback) {
     ComparisonResult result;
     for (std::size_t i = 0; i < methods.size(); ++i) {

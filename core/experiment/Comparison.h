@@ -37,14 +37,18 @@ struct ComparisonResult {
 };
 
 /// Creates and fits one method on prepared data with the configuration's options.
-Result<std::unique_ptr<ConditionalModel>> trainMethod(const MethodSpec& spec, const PreparedData& data,
-                                                      const ExperimentConfig& config, Feedback* feedback);
+Result<std::unique_ptr<ConditionalModel>> trainMethod(const MethodSpec& spec,
+                                                      const PreparedData& data,
+                                                      const ExperimentConfig& config,
+                                                      Feedback* feedback);
 
 /// Trains and evaluates every method on the same split, then runs two-sided paired t-tests on
 /// the per-spectrum RMSE and NLL of every two methods with the same covariance type (NLL only
 /// where both define it). Progress covers the whole run; a failing method stops it with its
 /// name in the message.
-Result<ComparisonResult> runComparison(const PreparedData& data, const std::vector<MethodSpec>& methods,
-                                       const ExperimentConfig& config, Feedback* feedback = nullptr);
+Result<ComparisonResult> runComparison(const PreparedData& data,
+                                       const std::vector<MethodSpec>& methods,
+                                       const ExperimentConfig& config,
+                                       Feedback* feedback = nullptr);
 
 }  // namespace specres

@@ -30,7 +30,8 @@ struct ExperimentConfig {
     nlohmann::json toJson() const;
 };
 
-Result<ExperimentConfig> experimentConfigFromJson(const nlohmann::json& document, const std::string& where);
+Result<ExperimentConfig> experimentConfigFromJson(const nlohmann::json& document,
+                                                  const std::string& where);
 Result<ExperimentConfig> loadExperimentConfig(const std::string& path);
 
 }  // namespace specres

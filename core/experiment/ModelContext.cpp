@@ -22,10 +22,14 @@ json makeModelContext(const PreparedData& data, const ExperimentConfig& config,
                 {"wavelengths_high_um", data.highWavelengthsUm},
                 {"preprocessing", preprocessing},
                 {"config", config.toJson()},
-                {"split", {{"file", splitPath}, {"train", data.split.train.size()},
-                           {"validation", data.split.validation.size()}, {"test", data.split.test.size()}}},
-                {"test_metrics", {{"rmse", testMetrics.rmse},
-                                  {"nll", testMetrics.nll ? json(*testMetrics.nll) : json(nullptr)}}}};
+                {"split",
+                 {{"file", splitPath},
+                  {"train", data.split.train.size()},
+                  {"validation", data.split.validation.size()},
+                  {"test", data.split.test.size()}}},
+                {"test_metrics",
+                 {{"rmse", testMetrics.rmse},
+                  {"nll", testMetrics.nll ? json(*testMetrics.nll) : json(nullptr)}}}};
 }
 
 Status checkModelMatchesData(const json& context, const std::vector<double>& low,
@@ -40,14 +44,15 @@ Status checkModelMatchesData(const json& context, const std::vector<double>& low
     for (auto [stored, actual, name] : {std::tuple{&storedLow, &low, "low-resolution"},
                                         std::tuple{&storedHigh, &high, "high-resolution"}}) {
         if (stored->size() != actual->size()) {
-            return fail(modelPath + ": the model expects " + std::to_string(stored->size()) + " " + name +
-                        " channels, the data have " + std::to_string(actual->size()));
+            return fail(modelPath + ": the model expects " + std::to_string(stored->size()) + " " +
+                        name + " channels, the data have " + std::to_string(actual->size()));
         }
         for (std::size_t i = 0; i < stored->size(); ++i) {
             if (std::abs((*stored)[i] - (*actual)[i]) > 0.0005) {
                 std::ostringstream message;
-                message << modelPath << ": " << name << " channel " << i + 1 << " is at " << (*actual)[i]
-                        << " µm in the data but " << (*stored)[i] << " µm in the model (another wavelength grid)";
+                message << modelPath << ": " << name << " channel " << i + 1 << " is at "
+                        << (*actual)[i] << " µm in the data but " << (*stored)[i]
+                        << " µm in the model (another wavelength grid)";
                 return fail(message.str());
             }
         }
@@ -55,7 +60,8 @@ Status checkModelMatchesData(const json& context, const std::vector<double>& low
     return Status::success();
 }
 
-Result<std::optional<MnfTransform>> mnfFromContext(const json& context, const std::string& modelPath) {
+Result<std::optional<MnfTransform>> mnfFromContext(const json& context,
+                                                   const std::string& modelPath) {
     try {
         const json& mnf = context.at("preprocessing").at("mnf");
         if (mnf.is_null()) return std::optional<MnfTransform>();
@@ -63,7 +69,8 @@ Result<std::optional<MnfTransform>> mnfFromContext(const json& context, const st
         auto cholesky = matrixFromJson(mnf.at("noise_cholesky"), "MNF noise factor");
         auto vectors = matrixFromJson(mnf.at("eigenvectors"), "MNF eigenvectors");
         auto values = vectorFromJson(mnf.at("eigenvalues"), "MNF eigenvalues");
-        if (!mean || !cholesky || !vectors || !values) return fail(modelPath + ": damaged MNF parameters");
+        if (!mean || !cholesky || !vectors || !values)
+            return fail(modelPath + ": damaged MNF parameters");
         auto transform = MnfTransform::fromParts(*mean, *cholesky, *vectors, *values);
         if (!transform) return fail(modelPath + ": " + transform.error());
         return std::optional<MnfTransform>(std::move(*transform));

@@ -20,10 +20,13 @@ nlohmann::json makeModelContext(const PreparedData& data, const ExperimentConfig
 /// Checks that a model's wavelength grids match the data it is asked to predict on (channel
 /// count and every centre within 0.5 nm); the message names the model file and the first
 /// mismatch.
-Status checkModelMatchesData(const nlohmann::json& context, const std::vector<double>& lowWavelengthsUm,
-                             const std::vector<double>& highWavelengthsUm, const std::string& modelPath);
+Status checkModelMatchesData(const nlohmann::json& context,
+                             const std::vector<double>& lowWavelengthsUm,
+                             const std::vector<double>& highWavelengthsUm,
+                             const std::string& modelPath);
 
 /// The stored MNF transform, if the model was trained in MNF space.
-Result<std::optional<MnfTransform>> mnfFromContext(const nlohmann::json& context, const std::string& modelPath);
+Result<std::optional<MnfTransform>> mnfFromContext(const nlohmann::json& context,
+                                                   const std::string& modelPath);
 
 }  // namespace specres

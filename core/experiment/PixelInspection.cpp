@@ -9,10 +9,12 @@ Eigen::MatrixXd correlationFromCovariance(const Eigen::MatrixXd& covariance) {
     return scale.asDiagonal() * covariance * scale.asDiagonal();
 }
 
-Result<PixelInspection> inspectPixel(const RasterPair& pair, int column, int row, const ConditionalModel* model,
+Result<PixelInspection> inspectPixel(const RasterPair& pair, int column, int row,
+                                     const ConditionalModel* model,
                                      const std::optional<MnfTransform>& mnf) {
     if (column < 0 || row < 0 || column >= pair.width() || row >= pair.height()) {
-        return fail("pixel (" + std::to_string(column) + ", " + std::to_string(row) + ") is outside the scene");
+        return fail("pixel (" + std::to_string(column) + ", " + std::to_string(row) +
+                    ") is outside the scene");
     }
     auto low = pair.low().read(column, row, 1, 1);
     if (!low) return fail(low.error());
@@ -47,10 +49,12 @@ Result<PixelInspection> inspectPixel(const RasterPair& pair, int column, int row
     }
     const PredictiveDistribution p = model->predict(out.low);
     out.hasPrediction = true;
-    out.mean = mnf ? Eigen::VectorXd(mnf->inverse(p.point.transpose()).row(0).transpose()) : p.point;
+    out.mean =
+        mnf ? Eigen::VectorXd(mnf->inverse(p.point.transpose()).row(0).transpose()) : p.point;
     if (p.hasDensity()) {
         const Eigen::MatrixXd covariance = p.covariance();
-        out.covariance = mnf ? Eigen::MatrixXd(mnf->inverseMatrix() * covariance * mnf->inverseMatrix().transpose())
+        out.covariance = mnf ? Eigen::MatrixXd(mnf->inverseMatrix() * covariance *
+                                               mnf->inverseMatrix().transpose())
                              : covariance;
         out.stddev = out.covariance.diagonal().cwiseSqrt();
     } else {

@@ -8,8 +8,8 @@
 
 namespace specres {
 
-Status normaliseSpectra(Eigen::MatrixXd& spectra, const std::vector<std::int64_t>& pixels, int width,
-                        const std::string& what) {
+Status normaliseSpectra(Eigen::MatrixXd& spectra, const std::vector<std::int64_t>& pixels,
+                        int width, const std::string& what) {
     const MinMaxResult result = scaleMinMaxRows(spectra);
     if (result.rejectedFlat == 0) return Status::success();
     for (std::size_t i = 0; i < result.accepted.size(); ++i) {
@@ -36,13 +36,16 @@ Result<PreparedData> prepareData(const RasterPair& pair, const PixelSplit& split
     data.highWavelengthsUm = pair.high().wavelengthsUm();
     const ProgressRange progress(feedback, 0.0, 1.0);
     int part = 0;
-    for (auto [pixels, set] : {std::pair{&split.train, &data.train},
-                               std::pair{&split.validation, &data.validation},
-                               std::pair{&split.test, &data.test}}) {
+    for (auto [pixels, set] :
+         {std::pair{&split.train, &data.train}, std::pair{&split.validation, &data.validation},
+          std::pair{&split.test, &data.test}}) {
         auto spectra = readPairedSpectra(pair, *pixels);
         if (!spectra) return fail(spectra.error());
-        if (auto ok = normaliseSpectra(spectra->low, *pixels, pair.width(), "low-resolution"); !ok) return fail(ok.error());
-        if (auto ok = normaliseSpectra(spectra->high, *pixels, pair.width(), "high-resolution"); !ok) return fail(ok.error());
+        if (auto ok = normaliseSpectra(spectra->low, *pixels, pair.width(), "low-resolution"); !ok)
+            return fail(ok.error());
+        if (auto ok = normaliseSpectra(spectra->high, *pixels, pair.width(), "high-resolution");
+            !ok)
+            return fail(ok.error());
         set->x = std::move(spectra->low);
         set->y = std::move(spectra->high);
         progress.set(++part / 4.0, "reading spectra");
@@ -63,7 +66,8 @@ Result<PreparedData> prepareData(const RasterPair& pair, const PixelSplit& split
     return data;
 }
 
-Result<MethodEvaluation> evaluateInReflectance(const ConditionalModel& model, const PreparedData& data) {
+Result<MethodEvaluation> evaluateInReflectance(const ConditionalModel& model,
+                                               const PreparedData& data) {
     if (!data.mnf) {
         auto evaluation = evaluateModel(model, SpectraSet{data.test.x, data.testReflectance});
         return evaluation;
@@ -77,12 +81,15 @@ Result<MethodEvaluation> evaluateInReflectance(const ConditionalModel& model, co
         // diag(B Σ_t Bᵀ) with B the inverse MNF matrix, per spectrum.
         const Eigen::MatrixXd& b = mnf.inverseMatrix();
         for (Eigen::Index i = 0; i < data.test.x.rows(); ++i) {
-            const Eigen::MatrixXd covariance = model.predict(data.test.x.row(i).transpose()).covariance();
-            prediction.stddev.row(i) = ((b * covariance).cwiseProduct(b)).rowwise().sum().cwiseSqrt().transpose();
+            const Eigen::MatrixXd covariance =
+                model.predict(data.test.x.row(i).transpose()).covariance();
+            prediction.stddev.row(i) =
+                ((b * covariance).cwiseProduct(b)).rowwise().sum().cwiseSqrt().transpose();
         }
     }
     if (!prediction.point.allFinite()) return fail(model.method() + ": non-finite predictions");
-    return summarisePredictions(model.method(), model.covarianceType(), prediction, data.testReflectance);
+    return summarisePredictions(model.method(), model.covarianceType(), prediction,
+                                data.testReflectance);
 }
 
 }  // namespace specres

@@ -40,13 +40,17 @@ Result<std::string> fileChecksum(const std::string& path) {
 }
 
 json softwareVersions() {
-    return json{{"specres", SPECRES_VERSION}, {"source_revision", SPECRES_SOURCE_REVISION},
-                {"gdal", gdalVersion()}, {"libtorch", TORCH_VERSION}};
+    return json{{"specres", SPECRES_VERSION},
+                {"source_revision", SPECRES_SOURCE_REVISION},
+                {"gdal", gdalVersion()},
+                {"libtorch", TORCH_VERSION}};
 }
 
 namespace {
 
-json optionalNumber(const std::optional<double>& value) { return value ? json(*value) : json(nullptr); }
+json optionalNumber(const std::optional<double>& value) {
+    return value ? json(*value) : json(nullptr);
+}
 json numberOrNull(double value) { return std::isfinite(value) ? json(value) : json(nullptr); }
 
 std::string csvNumber(double value) {
@@ -56,8 +60,8 @@ std::string csvNumber(double value) {
     return out.str();
 }
 
-const TTestRow* findTest(const ComparisonResult& result, const std::string& metric, const std::string& a,
-                         const std::string& b) {
+const TTestRow* findTest(const ComparisonResult& result, const std::string& metric,
+                         const std::string& a, const std::string& b) {
     for (const auto& t : result.ttests) {
         if (t.metric == metric && ((t.a == a && t.b == b) || (t.a == b && t.b == a))) return &t;
     }
@@ -69,19 +73,26 @@ const TTestRow* findTest(const ComparisonResult& result, const std::string& metr
 std::string comparisonTable(const ComparisonResult& result, bool latex) {
     std::vector<std::string> methods;
     for (const auto& run : result.runs) {
-        if (std::find(methods.begin(), methods.end(), run.spec.method) == methods.end()) methods.push_back(run.spec.method);
+        if (std::find(methods.begin(), methods.end(), run.spec.method) == methods.end())
+            methods.push_back(run.spec.method);
     }
     std::ostringstream out;
     if (latex) {
-        out << "\\begin{tabular}{ll" << std::string(methods.size(), 'r') << "}\n\\hline\nCovariance & Metric";
+        out << "\\begin{tabular}{ll" << std::string(methods.size(), 'r')
+            << "}\n\\hline\nCovariance & Metric";
         for (const auto& m : methods) out << " & " << m;
         out << " \\\\\n\\hline\n";
     } else {
         out << "| Covariance | Metric |";
         for (const auto& m : methods) out << " " << m << " |";
-        out << "\n|---|---|" << [&] { std::string s; for (std::size_t i = 0; i < methods.size(); ++i) s += "---:|"; return s; }() << "\n";
+        out << "\n|---|---|" << [&] {
+            std::string s;
+            for (std::size_t i = 0; i < methods.size(); ++i) s += "---:|";
+            return s;
+        }() << "\n";
     }
-    for (CovarianceType type : {CovarianceType::Spherical, CovarianceType::Diagonal, CovarianceType::Full}) {
+    for (CovarianceType type :
+         {CovarianceType::Spherical, CovarianceType::Diagonal, CovarianceType::Full}) {
         std::map<std::string, const MethodRun*> block;
         for (const auto& run : result.runs) {
             if (run.spec.covariance == type) block[run.spec.method] = &run;
@@ -96,7 +107,8 @@ std::string comparisonTable(const ComparisonResult& result, bool latex) {
             for (const auto& [name, run] : block) {
                 if (value(run) && (!best || *value(run) < *value(best))) best = run;
             }
-            out << (latex ? "" : "| ") << toString(type) << (latex ? " & " : " | ") << (metric == "rmse" ? "RMSE" : "NLL");
+            out << (latex ? "" : "| ") << toString(type) << (latex ? " & " : " | ")
+                << (metric == "rmse" ? "RMSE" : "NLL");
             for (const auto& m : methods) {
                 out << (latex ? " & " : " | ");
                 auto found = block.find(m);
@@ -105,13 +117,15 @@ std::string comparisonTable(const ComparisonResult& result, bool latex) {
                     continue;
                 }
                 std::ostringstream number;
-                number << std::setprecision(metric == "rmse" ? 4 : 5) << (metric == "rmse" ? std::fixed : std::defaultfloat)
+                number << std::setprecision(metric == "rmse" ? 4 : 5)
+                       << (metric == "rmse" ? std::fixed : std::defaultfloat)
                        << *value(found->second);
                 std::string text = number.str();
                 if (found->second == best) {
                     text = latex ? "\\textbf{" + text + "}" : "**" + text + "**";
                 } else if (best) {
-                    const TTestRow* t = findTest(result, metric, found->second->spec.label(), best->spec.label());
+                    const TTestRow* t =
+                        findTest(result, metric, found->second->spec.label(), best->spec.label());
                     if (t && !(t->result.p < 0.05)) text += latex ? "$^{*}$" : "*";
                 }
                 out << text;
@@ -121,17 +135,21 @@ std::string comparisonTable(const ComparisonResult& result, bool latex) {
         if (latex) out << "\\hline\n";
     }
     if (latex) {
-        out << "\\end{tabular}\n% Bold: best in its block. *: not significantly different from the best "
-               "(two-sided paired t-test, p >= 0.05). NLL in nats per spectrum; VE defines no NLL.\n";
+        out << "\\end{tabular}\n% Bold: best in its block. *: not significantly different from the "
+               "best "
+               "(two-sided paired t-test, p >= 0.05). NLL in nats per spectrum; VE defines no "
+               "NLL.\n";
     } else {
-        out << "\nBold: best in its block. *: not significantly different from the best (two-sided paired "
+        out << "\nBold: best in its block. *: not significantly different from the best (two-sided "
+               "paired "
                "t-test, p ≥ 0.05). RMSE in normalised reflectance; NLL in nats per test spectrum; "
                "– where a method defines no NLL.\n";
     }
     return out.str();
 }
 
-Status writeComparison(const std::string& folder, const ComparisonResult& result, const RunRecord& run) {
+Status writeComparison(const std::string& folder, const ComparisonResult& result,
+                       const RunRecord& run) {
     std::error_code ec;
     fs::create_directories(folder, ec);
     if (ec) return fail(folder + ": cannot create the folder: " + ec.message());
@@ -142,35 +160,52 @@ Status writeComparison(const std::string& folder, const ComparisonResult& result
     csv << "method,covariance,rmse,nll,coverage_1sigma,coverage_2sigma,n_test,fit_seconds\n";
     for (const auto& r : result.runs) {
         const MethodEvaluation& e = r.evaluation;
-        rows.push_back({{"method", r.spec.method}, {"covariance", toString(r.spec.covariance)},
-                        {"rmse", e.rmse}, {"nll", optionalNumber(e.nll)},
+        rows.push_back({{"method", r.spec.method},
+                        {"covariance", toString(r.spec.covariance)},
+                        {"rmse", e.rmse},
+                        {"nll", optionalNumber(e.nll)},
                         {"coverage_1sigma", numberOrNull(e.coverage1Sigma)},
-                        {"coverage_2sigma", numberOrNull(e.coverage2Sigma)}, {"n_test", e.testCount},
-                        {"fit_seconds", r.fit.seconds}, {"fit_note", r.fit.note}});
-        csv << r.spec.method << ',' << toString(r.spec.covariance) << ',' << csvNumber(e.rmse) << ','
-            << (e.nll ? csvNumber(*e.nll) : "") << ',' << csvNumber(e.coverage1Sigma) << ','
-            << csvNumber(e.coverage2Sigma) << ',' << e.testCount << ',' << csvNumber(r.fit.seconds) << '\n';
+                        {"coverage_2sigma", numberOrNull(e.coverage2Sigma)},
+                        {"n_test", e.testCount},
+                        {"fit_seconds", r.fit.seconds},
+                        {"fit_note", r.fit.note}});
+        csv << r.spec.method << ',' << toString(r.spec.covariance) << ',' << csvNumber(e.rmse)
+            << ',' << (e.nll ? csvNumber(*e.nll) : "") << ',' << csvNumber(e.coverage1Sigma) << ','
+            << csvNumber(e.coverage2Sigma) << ',' << e.testCount << ',' << csvNumber(r.fit.seconds)
+            << '\n';
     }
     json tests = json::array();
     for (const auto& t : result.ttests) {
-        tests.push_back({{"metric", t.metric}, {"a", t.a}, {"b", t.b}, {"t", numberOrNull(t.result.t)},
-                         {"df", t.result.degreesOfFreedom}, {"p", numberOrNull(t.result.p)}});
+        tests.push_back({{"metric", t.metric},
+                         {"a", t.a},
+                         {"b", t.b},
+                         {"t", numberOrNull(t.result.t)},
+                         {"df", t.result.degreesOfFreedom},
+                         {"p", numberOrNull(t.result.p)}});
     }
-    const json splitSummary = {{"file", run.splitPath}, {"width", run.split.width}, {"height", run.split.height},
-                               {"train", run.split.train.size()}, {"validation", run.split.validation.size()},
+    const json splitSummary = {{"file", run.splitPath},
+                               {"width", run.split.width},
+                               {"height", run.split.height},
+                               {"train", run.split.train.size()},
+                               {"validation", run.split.validation.size()},
                                {"test", run.split.test.size()}};
-    const json results = {{"results", rows}, {"ttests", tests}, {"split", splitSummary}, {"config", run.config}};
+    const json results = {
+        {"results", rows}, {"ttests", tests}, {"split", splitSummary}, {"config", run.config}};
 
     std::ostringstream perSpectrum;
     perSpectrum << "test_index,pixel,column,row";
-    for (const auto& r : result.runs) perSpectrum << ',' << r.spec.label() << "_rmse," << r.spec.label() << "_nll";
+    for (const auto& r : result.runs)
+        perSpectrum << ',' << r.spec.label() << "_rmse," << r.spec.label() << "_nll";
     perSpectrum << '\n';
     for (std::size_t i = 0; i < run.split.test.size(); ++i) {
         const std::int64_t pixel = run.split.test[i];
-        perSpectrum << i << ',' << pixel << ',' << pixel % run.split.width << ',' << pixel / run.split.width;
+        perSpectrum << i << ',' << pixel << ',' << pixel % run.split.width << ','
+                    << pixel / run.split.width;
         for (const auto& r : result.runs) {
             perSpectrum << ',' << csvNumber(r.evaluation.spectrumRmse[Eigen::Index(i)]) << ','
-                        << (r.evaluation.spectrumNll.size() ? csvNumber(r.evaluation.spectrumNll[Eigen::Index(i)]) : "");
+                        << (r.evaluation.spectrumNll.size()
+                                ? csvNumber(r.evaluation.spectrumNll[Eigen::Index(i)])
+                                : "");
         }
         perSpectrum << '\n';
     }
@@ -181,16 +216,19 @@ Status writeComparison(const std::string& folder, const ComparisonResult& result
         if (!checksum) return fail(checksum.error());
         inputs.push_back({{"path", fs::absolute(path).string()}, {"fnv1a64", *checksum}});
     }
-    const json runJson = {{"config", run.config}, {"seed", run.config.value("dataset", json::object()).value("seed", 0)},
-                          {"split", splitSummary}, {"inputs", inputs}, {"software", softwareVersions()}};
+    const json runJson = {{"config", run.config},
+                          {"seed", run.config.value("dataset", json::object()).value("seed", 0)},
+                          {"split", splitSummary},
+                          {"inputs", inputs},
+                          {"software", softwareVersions()}};
 
-    for (const auto& [name, content] :
-         std::vector<std::pair<std::string, std::string>>{{"results.json", results.dump(2) + "\n"},
-                                                          {"results.csv", csv.str()},
-                                                          {"per_spectrum.csv", perSpectrum.str()},
-                                                          {"table.md", comparisonTable(result, false)},
-                                                          {"table.tex", comparisonTable(result, true)},
-                                                          {"run.json", runJson.dump(2) + "\n"}}) {
+    for (const auto& [name, content] : std::vector<std::pair<std::string, std::string>>{
+             {"results.json", results.dump(2) + "\n"},
+             {"results.csv", csv.str()},
+             {"per_spectrum.csv", perSpectrum.str()},
+             {"table.md", comparisonTable(result, false)},
+             {"table.tex", comparisonTable(result, true)},
+             {"run.json", runJson.dump(2) + "\n"}}) {
         if (auto ok = writeTextAtomically((dir / name).string(), content); !ok) return ok;
     }
     return Status::success();

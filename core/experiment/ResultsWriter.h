@@ -26,7 +26,8 @@ struct RunRecord {
 ///                   the best is not significant (two-sided paired t-test, p ≥ 0.05)
 ///  run.json         configuration, seed, split, input files with checksums, software versions
 ///                   and the source revision
-Status writeComparison(const std::string& folder, const ComparisonResult& result, const RunRecord& run);
+Status writeComparison(const std::string& folder, const ComparisonResult& result,
+                       const RunRecord& run);
 
 /// FNV-1a 64-bit checksum of a file's bytes, as 16 hex digits (for run records).
 Result<std::string> fileChecksum(const std::string& path);

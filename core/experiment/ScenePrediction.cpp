@@ -40,7 +40,8 @@ std::string formatWavelength(double um) {
 
 }  // namespace
 
-Result<ScenePredictionFiles> predictScene(const ConditionalModel& model, const std::optional<MnfTransform>& mnf,
+Result<ScenePredictionFiles> predictScene(const ConditionalModel& model,
+                                          const std::optional<MnfTransform>& mnf,
                                           const std::vector<double>& highWavelengthsUm,
                                           const SpectralRaster& low, const SpectralRaster* high,
                                           const std::string& prefix, Feedback* feedback) {
@@ -49,8 +50,8 @@ Result<ScenePredictionFiles> predictScene(const ConditionalModel& model, const s
     const int height = low.height();
     const int n = model.outputDimension();
     if (low.bandCount() != model.inputDimension()) {
-        return fail(low.path() + ": " + std::to_string(low.bandCount()) + " channels, the model expects " +
-                    std::to_string(model.inputDimension()));
+        return fail(low.path() + ": " + std::to_string(low.bandCount()) +
+                    " channels, the model expects " + std::to_string(model.inputDimension()));
     }
     if (high && (high->width() != width || high->height() != height || high->bandCount() != n)) {
         return fail(high->path() + ": does not match the prediction grid or the model's channels");
@@ -61,7 +62,8 @@ Result<ScenePredictionFiles> predictScene(const ConditionalModel& model, const s
     files.mean = prefix + "_mean.tif";
     files.sigma = prefix + "_sigma.tif";
     files.uncertainty = prefix + "_uncertainty.tif";
-    std::vector<std::pair<std::string, int>> plan = {{files.mean, n}, {files.sigma, n}, {files.uncertainty, 2}};
+    std::vector<std::pair<std::string, int>> plan = {
+        {files.mean, n}, {files.sigma, n}, {files.uncertainty, 2}};
     if (high) {
         files.nll = prefix + "_nll.tif";
         files.rmse = prefix + "_rmse.tif";
@@ -74,8 +76,8 @@ Result<ScenePredictionFiles> predictScene(const ConditionalModel& model, const s
         o.finalPath = path;
         o.bands = bands;
         auto made = created.create(path, width, height, bands, GDT_Float32,
-                                     {"TILED=YES", "BLOCKXSIZE=256", "BLOCKYSIZE=256", "INTERLEAVE=PIXEL",
-                                      "BIGTIFF=IF_SAFER"});
+                                   {"TILED=YES", "BLOCKXSIZE=256", "BLOCKYSIZE=256",
+                                    "INTERLEAVE=PIXEL", "BIGTIFF=IF_SAFER"});
         if (!made) return fail(made.error());
         o.dataset = *made;
         if (grid.georeferenced) {
@@ -88,8 +90,10 @@ Result<ScenePredictionFiles> predictScene(const ConditionalModel& model, const s
             }
         }
         for (int b = 1; b <= bands; ++b) o.dataset->GetRasterBand(b)->SetNoDataValue(kMissing);
-        o.dataset->SetMetadataItem("SPECRES_MODEL", (model.method() + "/" + toString(model.covarianceType())).c_str());
-        o.dataset->SetMetadataItem("SPECRES_UNITS", "normalised reflectance (per-spectrum min-max)");
+        o.dataset->SetMetadataItem(
+            "SPECRES_MODEL", (model.method() + "/" + toString(model.covarianceType())).c_str());
+        o.dataset->SetMetadataItem("SPECRES_UNITS",
+                                   "normalised reflectance (per-spectrum min-max)");
         outputs.push_back(std::move(o));
     }
     for (int k : {0, 1}) {
@@ -97,8 +101,11 @@ Result<ScenePredictionFiles> predictScene(const ConditionalModel& model, const s
             GDALRasterBand* band = outputs[k].dataset->GetRasterBand(b + 1);
             band->SetMetadataItem("wavelength", formatWavelength(highWavelengthsUm[b]).c_str());
             band->SetMetadataItem("wavelength_units", "Micrometers");
-            band->SetMetadataItem("CENTRAL_WAVELENGTH_UM", formatWavelength(highWavelengthsUm[b]).c_str(), "IMAGERY");
-            band->SetDescription((formatWavelength(highWavelengthsUm[b]) + (k == 0 ? " µm mean" : " µm sigma")).c_str());
+            band->SetMetadataItem("CENTRAL_WAVELENGTH_UM",
+                                  formatWavelength(highWavelengthsUm[b]).c_str(), "IMAGERY");
+            band->SetDescription(
+                (formatWavelength(highWavelengthsUm[b]) + (k == 0 ? " µm mean" : " µm sigma"))
+                    .c_str());
         }
     }
     outputs[2].dataset->GetRasterBand(1)->SetDescription("log det Sigma");
@@ -152,7 +159,8 @@ Result<ScenePredictionFiles> predictScene(const ConditionalModel& model, const s
             const MatrixXd modelY = (high && mnf) ? mnf->forward(y) : y;
             BatchPrediction prediction = model.predictBatch(x, high ? &modelY : nullptr);
             ConditionalModel::CovarianceSummary summary;
-            if (prediction.logDeterminant.size() == x.rows() && prediction.trace.size() == x.rows()) {
+            if (prediction.logDeterminant.size() == x.rows() &&
+                prediction.trace.size() == x.rows()) {
                 summary = {prediction.stddev, prediction.logDeterminant, prediction.trace};
             } else {
                 summary = model.summariseCovariance(x);
@@ -167,7 +175,8 @@ Result<ScenePredictionFiles> predictScene(const ConditionalModel& model, const s
                 for (Eigen::Index i = 0; i < x.rows(); ++i) {
                     const MatrixXd covariance = model.predict(x.row(i).transpose()).covariance();
                     const MatrixXd bc = b * covariance;
-                    summary.stddev.row(i) = bc.cwiseProduct(b).rowwise().sum().cwiseSqrt().transpose();
+                    summary.stddev.row(i) =
+                        bc.cwiseProduct(b).rowwise().sum().cwiseSqrt().transpose();
                     summary.trace[i] = bc.cwiseProduct(b).sum();
                 }
             }
@@ -181,8 +190,10 @@ Result<ScenePredictionFiles> predictScene(const ConditionalModel& model, const s
                 outputs[2].strip[std::size_t(p) * 2] = float(summary.logDeterminant[i]);
                 outputs[2].strip[std::size_t(p) * 2 + 1] = float(summary.trace[i]);
                 if (high) {
-                    if (prediction.logDensity.size()) outputs[3].strip[p] = float(-prediction.logDensity[i]);
-                    outputs[4].strip[p] = float(std::sqrt((prediction.point.row(i) - y.row(i)).squaredNorm() / n));
+                    if (prediction.logDensity.size())
+                        outputs[3].strip[p] = float(-prediction.logDensity[i]);
+                    outputs[4].strip[p] =
+                        float(std::sqrt((prediction.point.row(i) - y.row(i)).squaredNorm() / n));
                 }
                 ++files.predictedPixels;
             }
@@ -191,9 +202,9 @@ Result<ScenePredictionFiles> predictScene(const ConditionalModel& model, const s
         for (auto& o : outputs) {
             GdalErrorCapture capture;
             const GSpacing pixelSpace = GSpacing(sizeof(float)) * o.bands;
-            if (o.dataset->RasterIO(GF_Write, 0, y0, width, rows, o.strip.data(), width, rows, GDT_Float32,
-                                    o.bands, nullptr, pixelSpace, pixelSpace * width, sizeof(float),
-                                    nullptr) != CE_None) {
+            if (o.dataset->RasterIO(GF_Write, 0, y0, width, rows, o.strip.data(), width, rows,
+                                    GDT_Float32, o.bands, nullptr, pixelSpace, pixelSpace * width,
+                                    sizeof(float), nullptr) != CE_None) {
                 return fail(o.finalPath + ": writing failed: " + capture.errors());
             }
         }

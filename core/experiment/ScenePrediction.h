@@ -31,7 +31,8 @@ struct ScenePredictionFiles {
 ///
 /// Works strip by strip, so memory does not grow with the scene; the files appear complete or
 /// not at all (temporary names until the end; a cancel or error removes them).
-Result<ScenePredictionFiles> predictScene(const ConditionalModel& model, const std::optional<MnfTransform>& mnf,
+Result<ScenePredictionFiles> predictScene(const ConditionalModel& model,
+                                          const std::optional<MnfTransform>& mnf,
                                           const std::vector<double>& highWavelengthsUm,
                                           const SpectralRaster& low, const SpectralRaster* high,
                                           const std::string& prefix, Feedback* feedback = nullptr);

@@ -22,7 +22,8 @@ MethodEvaluation summarisePredictions(const std::string& method, CovarianceType 
         const Eigen::ArrayXXd distance = (truth - prediction.mean).array().abs();
         const double values = double(truth.size());
         e.coverage1Sigma = (distance <= prediction.stddev.array()).cast<double>().sum() / values;
-        e.coverage2Sigma = (distance <= 2.0 * prediction.stddev.array()).cast<double>().sum() / values;
+        e.coverage2Sigma =
+            (distance <= 2.0 * prediction.stddev.array()).cast<double>().sum() / values;
     } else {
         e.coverage1Sigma = e.coverage2Sigma = std::nan("");
     }

@@ -14,11 +14,11 @@ struct MethodEvaluation {
     std::string method;
     CovarianceType covariance = CovarianceType::Full;
     Eigen::VectorXd spectrumRmse;  ///< RMSE of each test spectrum over its channels
-    Eigen::VectorXd spectrumNll;   ///< −log p(y | x) of each test spectrum (empty without density)
-    double rmse = 0.0;             ///< over all test channels: √(mean of squared errors)
-    std::optional<double> nll;     ///< mean NLL per test spectrum, in nats
-    double coverage1Sigma = 0.0;   ///< share of test values within mean ± 1σ (ideal 68.3 %)
-    double coverage2Sigma = 0.0;   ///< within mean ± 2σ (ideal 95.4 %)
+    Eigen::VectorXd spectrumNll;  ///< −log p(y | x) of each test spectrum (empty without density)
+    double rmse = 0.0;            ///< over all test channels: √(mean of squared errors)
+    std::optional<double> nll;    ///< mean NLL per test spectrum, in nats
+    double coverage1Sigma = 0.0;  ///< share of test values within mean ± 1σ (ideal 68.3 %)
+    double coverage2Sigma = 0.0;  ///< within mean ± 2σ (ideal 95.4 %)
     int testCount = 0;
 };
 

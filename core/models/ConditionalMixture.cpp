@@ -30,8 +30,8 @@ Result<ConditionalMixture> ConditionalMixture::create(const JointMixture& joint)
         MatrixXd regression = solved.transpose();
         MatrixXd schur = sigma.bottomRightCorner(n, n) - regression * sigma.topRightCorner(m, n);
         schur = 0.5 * (schur + schur.transpose());
-        auto conditional = CholeskyGaussian::create(VectorXd::Zero(n), schur,
-                                                    what + " (conditional covariance)");
+        auto conditional =
+            CholeskyGaussian::create(VectorXd::Zero(n), schur, what + " (conditional covariance)");
         if (!conditional) return fail(conditional.error());
         c.inputMarginal_.push_back(std::move(*input));
         c.regression_.push_back(std::move(regression));
@@ -54,7 +54,8 @@ MatrixXd ConditionalMixture::logWeights(const MatrixXd& x) const {
 }
 
 MatrixXd ConditionalMixture::componentMeans(int k, const MatrixXd& x) const {
-    MatrixXd means = (x.rowwise() - inputMarginal_[k].mean().transpose()) * regression_[k].transpose();
+    MatrixXd means =
+        (x.rowwise() - inputMarginal_[k].mean().transpose()) * regression_[k].transpose();
     means.rowwise() += outputMean_[k].transpose();
     return means;
 }
@@ -91,11 +92,11 @@ ConditionalMixture::Batch ConditionalMixture::evaluate(const MatrixXd& x, const 
     for (int k = 0; k < components(); ++k) {
         const MatrixXd means = componentMeans(k, x);
         batch.mixtureMean += (means.array().colwise() * w.col(k).array()).matrix();
-        secondMoment += ((means.array().square().rowwise() +
-                          covariance_[k].diagonal().transpose().array())
-                             .colwise() *
-                         w.col(k).array())
-                            .matrix();
+        secondMoment +=
+            ((means.array().square().rowwise() + covariance_[k].diagonal().transpose().array())
+                 .colwise() *
+             w.col(k).array())
+                .matrix();
         for (Eigen::Index i = 0; i < count; ++i) {
             if (best[i] == k) batch.mostProbableMean.row(i) = means.row(i);
         }
@@ -111,7 +112,8 @@ ConditionalMixture::Batch ConditionalMixture::evaluate(const MatrixXd& x, const 
     batch.stddev = (secondMoment.array() - batch.mixtureMean.array().square()).max(0.0).sqrt();
     if (y) {
         batch.logDensity.resize(count);
-        for (Eigen::Index i = 0; i < count; ++i) batch.logDensity[i] = logSumExp(logTerms.row(i).transpose());
+        for (Eigen::Index i = 0; i < count; ++i)
+            batch.logDensity[i] = logSumExp(logTerms.row(i).transpose());
     }
     return batch;
 }

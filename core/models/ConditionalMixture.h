@@ -28,8 +28,12 @@ public:
     Eigen::MatrixXd logWeights(const Eigen::MatrixXd& x) const;
     /// Conditional means of component k for every row of x (N × n).
     Eigen::MatrixXd componentMeans(int component, const Eigen::MatrixXd& x) const;
-    const Eigen::MatrixXd& conditionalCovariance(int component) const { return covariance_[component]; }
-    const CholeskyGaussian& conditionalGaussian(int component) const { return conditional_[component]; }
+    const Eigen::MatrixXd& conditionalCovariance(int component) const {
+        return covariance_[component];
+    }
+    const CholeskyGaussian& conditionalGaussian(int component) const {
+        return conditional_[component];
+    }
 
     /// The full conditional mixture for one x.
     PredictiveDistribution predict(const Eigen::VectorXd& x) const;

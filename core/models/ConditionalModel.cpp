@@ -27,7 +27,8 @@ BatchPrediction ConditionalModel::predictBatch(const Eigen::MatrixXd& x,
     return out;
 }
 
-ConditionalModel::CovarianceSummary ConditionalModel::summariseCovariance(const Eigen::MatrixXd& x) const {
+ConditionalModel::CovarianceSummary ConditionalModel::summariseCovariance(
+    const Eigen::MatrixXd& x) const {
     CovarianceSummary out;
     const Eigen::Index n = outputDimension();
     out.stddev = Eigen::MatrixXd::Constant(x.rows(), n, std::nan(""));

@@ -4,15 +4,19 @@ namespace specres {
 
 const char* toString(CovarianceType type) {
     switch (type) {
-        case CovarianceType::Spherical: return "spherical";
-        case CovarianceType::Diagonal: return "diagonal";
-        case CovarianceType::Full: return "full";
+        case CovarianceType::Spherical:
+            return "spherical";
+        case CovarianceType::Diagonal:
+            return "diagonal";
+        case CovarianceType::Full:
+            return "full";
     }
     return "full";
 }
 
 Result<CovarianceType> parseCovarianceType(const std::string& name) {
-    for (CovarianceType t : {CovarianceType::Spherical, CovarianceType::Diagonal, CovarianceType::Full}) {
+    for (CovarianceType t :
+         {CovarianceType::Spherical, CovarianceType::Diagonal, CovarianceType::Full}) {
         if (name == toString(t)) return t;
     }
     return fail("unknown covariance type '" + name + "' (choose spherical, diagonal or full)");

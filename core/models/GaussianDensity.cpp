@@ -24,8 +24,9 @@ Result<CholeskyGaussian> CholeskyGaussian::create(const Eigen::VectorXd& mean,
     if (jitter > 0) sigma.diagonal().array() += jitter * sigma.diagonal().mean();
     Eigen::LLT<Eigen::MatrixXd> llt(sigma);
     if (llt.info() != Eigen::Success) {
-        return fail(what + ": the covariance is not positive definite (singular data? increase "
-                           "the covariance regularisation)");
+        return fail(what +
+                    ": the covariance is not positive definite (singular data? increase "
+                    "the covariance regularisation)");
     }
     CholeskyGaussian g;
     g.mean_ = mean;

@@ -1,7 +1,7 @@
 #pragma once
 
-#include <Eigen/Core>
 #include <Eigen/Cholesky>
+#include <Eigen/Core>
 #include <optional>
 #include <string>
 

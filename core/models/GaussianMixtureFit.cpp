@@ -60,14 +60,16 @@ Status weightedLogDensities(const MatrixXd& data, const MatrixXd& dataTransposed
             continue;
         }
         const double logDeterminant = 2.0 * llt.matrixLLT().diagonal().array().log().sum();
-        const double constant = std::log(mixture.weights[c]) - 0.5 * logDeterminant - 0.5 * d * kLogTwoPi;
+        const double constant =
+            std::log(mixture.weights[c]) - 0.5 * logDeterminant - 0.5 * d * kLogTwoPi;
         // Samples are columns of the transposed data. They go through in cache-sized blocks —
         // centre, solve, square — so each is read from memory once, not four times.
         MatrixXd block(d, kBlock);
         for (Index start = 0; start < n; start += kBlock) {
             const Index count = std::min<Index>(kBlock, n - start);
             auto centred = block.leftCols(count);
-            centred = dataTransposed.middleCols(start, count).colwise() - mixture.means.row(c).transpose();
+            centred = dataTransposed.middleCols(start, count).colwise() -
+                      mixture.means.row(c).transpose();
             llt.matrixL().solveInPlace(centred);
             out.col(c).segment(start, count) =
                 (-0.5 * centred.colwise().squaredNorm().array()).transpose() + constant;
@@ -106,8 +108,9 @@ void maximise(const MatrixXd& data, const MatrixXd& dataTransposed, const Matrix
             if (counts[c] < 1e-8) continue;
             const Eigen::RowVectorXd mu = weightedSums.row(c) / counts[c];
             // Centred before squaring: E[x²] − μ² would cancel badly for large means.
-            Eigen::RowVectorXd variance =
-                resp.col(c).transpose() * (data.rowwise() - mu).array().square().matrix() / counts[c];
+            Eigen::RowVectorXd variance = resp.col(c).transpose() *
+                                          (data.rowwise() - mu).array().square().matrix() /
+                                          counts[c];
             variance.array() += regularisation;
             if (mixture.type == CovarianceType::Spherical) variance.setConstant(variance.mean());
             mixture.means.row(c) = mu;
@@ -126,7 +129,9 @@ void maximise(const MatrixXd& data, const MatrixXd& dataTransposed, const Matrix
         for (Index start = 0; start < n; start += kBlock) {
             const Index count = std::min<Index>(kBlock, n - start);
             auto w = weighted.leftCols(count);
-            w = (dataTransposed.middleCols(start, count).colwise() - mu.transpose()).array().rowwise() *
+            w = (dataTransposed.middleCols(start, count).colwise() - mu.transpose())
+                    .array()
+                    .rowwise() *
                 resp.col(c).segment(start, count).transpose().array().sqrt();
             covariance.selfadjointView<Eigen::Lower>().rankUpdate(w, 1.0 / counts[c]);
         }
@@ -235,7 +240,8 @@ Result<JointMixture> fitGaussianMixture(const MatrixXd& data, int inputDimension
     if (options.regularisation < 0) return fail("Gaussian mixture: negative regularisation");
     const int restarts = std::max(1, options.restarts);
     const ProgressRange progress(feedback, 0.0, 1.0);
-    const SingleThreadedBlas blas;  // components run in parallel; each BLAS call stays on its thread
+    const SingleThreadedBlas
+        blas;  // components run in parallel; each BLAS call stays on its thread
 
     std::optional<JointMixture> best;
     MixtureFitReport bestReport;
@@ -243,9 +249,9 @@ Result<JointMixture> fitGaussianMixture(const MatrixXd& data, int inputDimension
     std::string lastError;
     for (int r = 0; r < restarts; ++r) {
         MixtureFitReport runReport;
-        auto fitted = fitOnce(data, inputDimension, options, options.seed + 7919ULL * r,
-                              progress.sub(double(r) / restarts, double(r + 1) / restarts),
-                              runReport);
+        auto fitted =
+            fitOnce(data, inputDimension, options, options.seed + 7919ULL * r,
+                    progress.sub(double(r) / restarts, double(r + 1) / restarts), runReport);
         if (!fitted) {
             if (fitted.error() == kCancelledMessage) return fitted;
             lastError = fitted.error();

@@ -25,7 +25,7 @@ struct MixtureFitOptions {
 
 struct MixtureFitReport {
     bool converged = false;
-    int iterations = 0;            ///< of the chosen restart
+    int iterations = 0;  ///< of the chosen restart
     int chosenRestart = 0;
     double trainLogLikelihood = 0;       ///< mean per sample
     double validationLogLikelihood = 0;  ///< mean per sample (NaN without validation data)

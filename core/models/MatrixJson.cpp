@@ -19,9 +19,10 @@ Result<Eigen::MatrixXd> matrixFromJson(const json& value, const std::string& wha
         if (rows < 0 || cols < 0 || Eigen::Index(data.size()) != rows * cols) {
             return fail(what + ": matrix size does not match its data");
         }
-        return Eigen::MatrixXd(Eigen::Map<const Eigen::Matrix<double, Eigen::Dynamic,
-                                                               Eigen::Dynamic, Eigen::RowMajor>>(
-            data.data(), rows, cols));
+        return Eigen::MatrixXd(
+            Eigen::Map<
+                const Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>>(
+                data.data(), rows, cols));
     } catch (const json::exception& e) {
         return fail(what + ": malformed matrix (" + e.what() + ")");
     }

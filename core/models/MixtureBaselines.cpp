@@ -18,8 +18,10 @@ double secondsSince(std::chrono::steady_clock::time_point start) {
 // Keeps a covariance inside its family: diagonal → its diagonal, spherical → mean variance.
 MatrixXd projectOnFamily(const MatrixXd& covariance, CovarianceType type) {
     switch (type) {
-        case CovarianceType::Full: return covariance;
-        case CovarianceType::Diagonal: return covariance.diagonal().asDiagonal();
+        case CovarianceType::Full:
+            return covariance;
+        case CovarianceType::Diagonal:
+            return covariance.diagonal().asDiagonal();
         case CovarianceType::Spherical:
             return MatrixXd::Identity(covariance.rows(), covariance.cols()) *
                    covariance.diagonal().mean();
@@ -29,7 +31,9 @@ MatrixXd projectOnFamily(const MatrixXd& covariance, CovarianceType type) {
 }  // namespace
 
 int JointMixtureModel::inputDimension() const { return joint_.inputDimension; }
-int JointMixtureModel::outputDimension() const { return joint_.components() ? joint_.outputDimension() : 0; }
+int JointMixtureModel::outputDimension() const {
+    return joint_.components() ? joint_.outputDimension() : 0;
+}
 
 MatrixXd JointMixtureModel::joinColumns(const MatrixXd& x, const MatrixXd& y) {
     MatrixXd joint(x.rows(), x.cols() + y.cols());
@@ -85,7 +89,8 @@ Status JointGaussianModel::fit(const SpectraSet& train, const SpectraSet& valida
         installed = install(std::move(attempt));
         if (installed) {
             if (ridge != regularisation_) {
-                note = "closed form; the covariance was singular, ridge " + std::to_string(added) + " added";
+                note = "closed form; the covariance was singular, ridge " + std::to_string(added) +
+                       " added";
             }
             break;
         }
@@ -107,14 +112,17 @@ PredictiveDistribution JointGaussianModel::predict(const VectorXd& x) const {
 
 BatchPrediction JointGaussianModel::predictBatch(const MatrixXd& x, const MatrixXd* y) const {
     const auto batch = conditional_->evaluate(x, y);
-    return BatchPrediction{batch.mixtureMean, batch.mixtureMean, batch.stddev, batch.logDensity, {}, {}};
+    return BatchPrediction{
+        batch.mixtureMean, batch.mixtureMean, batch.stddev, batch.logDensity, {}, {}};
 }
 
-ConditionalModel::CovarianceSummary JointGaussianModel::summariseCovariance(const MatrixXd& x) const {
+ConditionalModel::CovarianceSummary JointGaussianModel::summariseCovariance(
+    const MatrixXd& x) const {
     const MatrixXd& s = conditional_->conditionalCovariance(0);
     CovarianceSummary out;
     out.stddev = s.diagonal().cwiseSqrt().transpose().replicate(x.rows(), 1);
-    out.logDeterminant = VectorXd::Constant(x.rows(), conditional_->conditionalGaussian(0).logDeterminant());
+    out.logDeterminant =
+        VectorXd::Constant(x.rows(), conditional_->conditionalGaussian(0).logDeterminant());
     out.trace = VectorXd::Constant(x.rows(), s.trace());
     return out;
 }
@@ -132,7 +140,8 @@ Status GaussianMixtureModel::fit(const SpectraSet& train, const SpectraSet& vali
     if (auto ok = checkTrainingData(train, validation); !ok) return ok;
     const auto start = std::chrono::steady_clock::now();
     const MatrixXd data = joinColumns(train.x, train.y);
-    const MatrixXd held = validation.size() > 0 ? joinColumns(validation.x, validation.y) : MatrixXd();
+    const MatrixXd held =
+        validation.size() > 0 ? joinColumns(validation.x, validation.y) : MatrixXd();
     std::vector<double> ridges = {options_.regularisation};
     if (chooseRegularisation_ && validation.size() > 0) {
         const Eigen::RowVectorXd mean = data.colwise().mean();
@@ -214,7 +223,8 @@ PredictiveDistribution GaussianMixtureModel::predict(const VectorXd& x) const {
 
 BatchPrediction GaussianMixtureModel::predictBatch(const MatrixXd& x, const MatrixXd* y) const {
     const auto batch = conditional_->evaluate(x, y);
-    return BatchPrediction{batch.mostProbableMean, batch.mixtureMean, batch.stddev, batch.logDensity, {}, {}};
+    return BatchPrediction{
+        batch.mostProbableMean, batch.mixtureMean, batch.stddev, batch.logDensity, {}, {}};
 }
 
 // ---- UGM ----
@@ -233,14 +243,16 @@ BatchPrediction UnimodalMixtureModel::predictBatch(const MatrixXd& x, const Matr
     const int n = outputDimension();
     const MatrixXd w = conditional_->logWeights(x).array().exp();
     std::vector<MatrixXd> means;
-    for (int k = 0; k < conditional_->components(); ++k) means.push_back(conditional_->componentMeans(k, x));
+    for (int k = 0; k < conditional_->components(); ++k)
+        means.push_back(conditional_->componentMeans(k, x));
     BatchPrediction out;
     out.point.resize(x.rows(), n);
     out.stddev.resize(x.rows(), n);
     if (y) out.logDensity.resize(x.rows());
     for (Eigen::Index i = 0; i < x.rows(); ++i) {
         VectorXd mean = VectorXd::Zero(n);
-        for (int k = 0; k < conditional_->components(); ++k) mean += w(i, k) * means[k].row(i).transpose();
+        for (int k = 0; k < conditional_->components(); ++k)
+            mean += w(i, k) * means[k].row(i).transpose();
         MatrixXd covariance = MatrixXd::Zero(n, n);
         for (int k = 0; k < conditional_->components(); ++k) {
             const VectorXd d = means[k].row(i).transpose() - mean;

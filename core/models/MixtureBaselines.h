@@ -36,9 +36,9 @@ protected:
 /// conditioned on x by the Schur complement. No regularisation by default (thousands of
 /// samples in ~100 dimensions give a well-conditioned estimate, and an absolute ridge would
 /// break the invariance of G to invertible linear transforms such as the MNF); a singular
-/// covariance gets the smallest ridge that makes it positive definite, noted in the fit summary. With a
-/// diagonal or spherical joint covariance x and y are independent, so the conditional is just
-/// the marginal of y: the prediction ignores x, and the diagonal and spherical variants share
+/// covariance gets the smallest ridge that makes it positive definite, noted in the fit summary.
+/// With a diagonal or spherical joint covariance x and y are independent, so the conditional is
+/// just the marginal of y: the prediction ignores x, and the diagonal and spherical variants share
 /// their point prediction (and RMSE).
 class JointGaussianModel : public JointMixtureModel {
 public:

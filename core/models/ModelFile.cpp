@@ -89,7 +89,8 @@ Result<std::unique_ptr<ConditionalModel>> createBaselineModel(const std::string&
                                                               CovarianceType covariance,
                                                               const json& config) {
     MixtureFitOptions options;
-    if (!config.is_null() && !config.is_object()) return fail(method + ": the configuration must be a JSON object");
+    if (!config.is_null() && !config.is_object())
+        return fail(method + ": the configuration must be a JSON object");
     try {
         if (config.is_null()) return createBaselineModel(method, covariance, json::object());
         options.components = config.value("components", options.components);
@@ -112,25 +113,32 @@ Result<std::unique_ptr<ConditionalModel>> createBaselineModel(const std::string&
     }
     // Without a fixed "regularisation" the ridge is chosen by validation NLL.
     const bool choose = !config.contains("regularisation");
-    if (method == "GM") return std::unique_ptr<ConditionalModel>(new GaussianMixtureModel(covariance, options, choose));
-    if (method == "UGM") return std::unique_ptr<ConditionalModel>(new UnimodalMixtureModel(covariance, options, choose));
+    if (method == "GM")
+        return std::unique_ptr<ConditionalModel>(
+            new GaussianMixtureModel(covariance, options, choose));
+    if (method == "UGM")
+        return std::unique_ptr<ConditionalModel>(
+            new UnimodalMixtureModel(covariance, options, choose));
     return fail("unknown baseline '" + method + "' (choose G, GM or UGM)");
 }
 
 Status saveModel(const ConditionalModel& model, const std::string& path, const json& context) {
     if (!model.isFitted()) return fail(path + ": the " + model.method() + " model is not fitted");
     const FitSummary& fit = model.fitSummary();
-    const json document = {
-        {"format", "specres-model"},
-        {"software", std::string("SpecRes ") + SPECRES_VERSION},
-        {"method", model.method()},
-        {"covariance", toString(model.covarianceType())},
-        {"input_dimension", model.inputDimension()},
-        {"output_dimension", model.outputDimension()},
-        {"parameters", model.parameters()},
-        {"fit", {{"converged", fit.converged}, {"iterations", fit.iterations},
-                 {"seconds", fit.seconds}, {"note", fit.note}, {"details", fit.details}}},
-        {"context", context}};
+    const json document = {{"format", "specres-model"},
+                           {"software", std::string("SpecRes ") + SPECRES_VERSION},
+                           {"method", model.method()},
+                           {"covariance", toString(model.covarianceType())},
+                           {"input_dimension", model.inputDimension()},
+                           {"output_dimension", model.outputDimension()},
+                           {"parameters", model.parameters()},
+                           {"fit",
+                            {{"converged", fit.converged},
+                             {"iterations", fit.iterations},
+                             {"seconds", fit.seconds},
+                             {"note", fit.note},
+                             {"details", fit.details}}},
+                           {"context", context}};
     return writeModelDocument(path, document);
 }
 
@@ -143,7 +151,8 @@ Result<StoredModel> loadModelWith(const std::string& path, ModelFactory factory)
         }
         auto covariance = parseCovarianceType(document->at("covariance").get<std::string>());
         if (!covariance) return fail(path + ": " + covariance.error());
-        auto model = factory(document->at("method").get<std::string>(), *covariance, json::object());
+        auto model =
+            factory(document->at("method").get<std::string>(), *covariance, json::object());
         if (!model) return fail(path + ": " + model.error());
         if (auto ok = (*model)->setParameters(document->at("parameters")); !ok) {
             return fail(path + ": " + ok.error());

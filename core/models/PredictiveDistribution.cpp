@@ -31,8 +31,8 @@ double PredictiveDistribution::logDensity(const Eigen::VectorXd& y) const {
     Eigen::VectorXd terms(means.size());
     for (std::size_t k = 0; k < means.size(); ++k) {
         auto g = CholeskyGaussian::create(means[k], covariances[k], "component");
-        terms[k] = g ? std::log(weights[k]) + g->logDensity(y)
-                     : -std::numeric_limits<double>::infinity();
+        terms[k] =
+            g ? std::log(weights[k]) + g->logDensity(y) : -std::numeric_limits<double>::infinity();
     }
     return logSumExp(terms);
 }

@@ -25,10 +25,10 @@ struct PredictiveDistribution {
 
 /// Predictions for many spectra at once, as the metrics need them. Row i belongs to input i.
 struct BatchPrediction {
-    Eigen::MatrixXd point;        ///< point predictions
-    Eigen::MatrixXd mean;         ///< predictive means (mixture mean)
-    Eigen::MatrixXd stddev;       ///< predictive marginal standard deviations
-    Eigen::VectorXd logDensity;   ///< log p(y_i | x_i); empty when the method has no density
+    Eigen::MatrixXd point;       ///< point predictions
+    Eigen::MatrixXd mean;        ///< predictive means (mixture mean)
+    Eigen::MatrixXd stddev;      ///< predictive marginal standard deviations
+    Eigen::VectorXd logDensity;  ///< log p(y_i | x_i); empty when the method has no density
     /// log det Σ(x_i) and trace Σ(x_i), when the method computed them on the way (else empty).
     Eigen::VectorXd logDeterminant;
     Eigen::VectorXd trace;

@@ -16,17 +16,18 @@ using nlohmann::json;
 // ---- configuration ----
 
 json DcgmConfig::toJson() const {
-    return json{{"hidden_layers", hiddenLayers},
-                {"dropout", dropout},
-                {"precision_floor", precisionFloor},
-                {"mean_activation", meanActivation == MeanActivation::Sigmoid ? "sigmoid" : "identity"},
-                {"batch_size", batchSize},
-                {"max_epochs", maxEpochs},
-                {"patience", patience},
-                {"learning_rate", learningRate},
-                {"weight_decay", weightDecay},
-                {"pretrain_diagonal", pretrainDiagonal},
-                {"seed", seed}};
+    return json{
+        {"hidden_layers", hiddenLayers},
+        {"dropout", dropout},
+        {"precision_floor", precisionFloor},
+        {"mean_activation", meanActivation == MeanActivation::Sigmoid ? "sigmoid" : "identity"},
+        {"batch_size", batchSize},
+        {"max_epochs", maxEpochs},
+        {"patience", patience},
+        {"learning_rate", learningRate},
+        {"weight_decay", weightDecay},
+        {"pretrain_diagonal", pretrainDiagonal},
+        {"seed", seed}};
 }
 
 Result<DcgmConfig> DcgmConfig::fromJson(const json& document) {
@@ -41,7 +42,8 @@ Result<DcgmConfig> DcgmConfig::fromJson(const json& document) {
         if (activation != "sigmoid" && activation != "identity") {
             return fail("DCGM: mean_activation must be sigmoid or identity");
         }
-        c.meanActivation = activation == "sigmoid" ? MeanActivation::Sigmoid : MeanActivation::Identity;
+        c.meanActivation =
+            activation == "sigmoid" ? MeanActivation::Sigmoid : MeanActivation::Identity;
         c.batchSize = document.value("batch_size", c.batchSize);
         c.maxEpochs = document.value("max_epochs", c.maxEpochs);
         c.patience = document.value("patience", c.patience);
@@ -54,8 +56,9 @@ Result<DcgmConfig> DcgmConfig::fromJson(const json& document) {
     }
     if (c.hiddenLayers.empty() || c.dropout < 0 || c.dropout >= 1 || c.precisionFloor <= 0 ||
         c.batchSize < 1 || c.maxEpochs < 1 || c.patience < 1 || c.learningRate <= 0) {
-        return fail("DCGM: configuration out of range (hidden layers ≥ 1, 0 ≤ dropout < 1, "
-                    "λ > 0, batch ≥ 1, epochs ≥ 1, patience ≥ 1, learning rate > 0)");
+        return fail(
+            "DCGM: configuration out of range (hidden layers ≥ 1, 0 ≤ dropout < 1, "
+            "λ > 0, batch ≥ 1, epochs ≥ 1, patience ≥ 1, learning rate > 0)");
     }
     for (int h : c.hiddenLayers) {
         if (h < 1) return fail("DCGM: hidden layer sizes must be positive");
@@ -75,7 +78,9 @@ struct DecoderOutput {
 
 struct DcgmNetImpl : torch::nn::Module {
     DcgmNetImpl(int inputs, int outputs, const DcgmConfig& config, CovarianceType type)
-        : outputs(outputs), floor(config.precisionFloor), sigmoidMean(config.meanActivation == MeanActivation::Sigmoid) {
+        : outputs(outputs),
+          floor(config.precisionFloor),
+          sigmoidMean(config.meanActivation == MeanActivation::Sigmoid) {
         int width = inputs;
         for (int h : config.hiddenLayers) {
             trunk->push_back(torch::nn::Linear(width, h));
@@ -88,7 +93,8 @@ struct DcgmNetImpl : torch::nn::Module {
         diagonalHead = register_module(
             "diagonal", torch::nn::Linear(width, type == CovarianceType::Spherical ? 1 : outputs));
         if (type == CovarianceType::Full) {
-            lowerHead = register_module("lower", torch::nn::Linear(width, outputs * (outputs - 1) / 2));
+            lowerHead =
+                register_module("lower", torch::nn::Linear(width, outputs * (outputs - 1) / 2));
             torch::NoGradGuard noGrad;
             lowerHead->weight.zero_();
             lowerHead->bias.zero_();
@@ -156,7 +162,8 @@ MatrixXd precisionFactor(const DcgmNetImpl& net, const torch::Tensor& diagonal,
 
 // Σ = (C Cᵀ)⁻¹ = Wᵀ W with W = C⁻¹, by a triangular solve.
 MatrixXd covarianceFromFactor(const MatrixXd& c) {
-    const MatrixXd w = c.triangularView<Eigen::Lower>().solve(MatrixXd::Identity(c.rows(), c.cols()));
+    const MatrixXd w =
+        c.triangularView<Eigen::Lower>().solve(MatrixXd::Identity(c.rows(), c.cols()));
     return w.transpose() * w;
 }
 
@@ -176,7 +183,9 @@ DeepConditionalGaussianModel::DeepConditionalGaussianModel(CovarianceType type, 
 DeepConditionalGaussianModel::~DeepConditionalGaussianModel() = default;
 
 int DeepConditionalGaussianModel::inputDimension() const { return network_ ? network_->inputs : 0; }
-int DeepConditionalGaussianModel::outputDimension() const { return network_ ? network_->outputs : 0; }
+int DeepConditionalGaussianModel::outputDimension() const {
+    return network_ ? network_->outputs : 0;
+}
 bool DeepConditionalGaussianModel::isFitted() const { return network_ != nullptr; }
 
 Status DeepConditionalGaussianModel::fit(const SpectraSet& train, const SpectraSet& validation,
@@ -186,9 +195,11 @@ Status DeepConditionalGaussianModel::fit(const SpectraSet& train, const SpectraS
     torch::manual_seed(config_.seed);
     const int inputs = static_cast<int>(train.x.cols());
     const int outputs = static_cast<int>(train.y.cols());
-    if (type_ == CovarianceType::Full && outputs < 2) return fail("DCGM: full covariance needs two or more channels");
+    if (type_ == CovarianceType::Full && outputs < 2)
+        return fail("DCGM: full covariance needs two or more channels");
     // A fresh network: the fitted one, if any, stays in place until this one succeeds.
-    auto candidate = std::make_shared<Network>(Network{DcgmNet(inputs, outputs, config_, type_), inputs, outputs});
+    auto candidate = std::make_shared<Network>(
+        Network{DcgmNet(inputs, outputs, config_, type_), inputs, outputs});
     DcgmNetImpl& net = *candidate->net;
     const SpectraSet& held = validation.size() > 0 ? validation : train;
     const torch::Tensor x = toTensor(train.x), y = toTensor(train.y);
@@ -198,8 +209,8 @@ Status DeepConditionalGaussianModel::fit(const SpectraSet& train, const SpectraS
                               config_.learningRate, config_.weightDecay};
     TrainingLoop loop(settings, config_.seed, feedback);
     json phases = json::array();
-    auto runPhase = [&](bool useLower, std::vector<torch::Tensor> trainable, const std::string& name,
-                        double from, double to) -> Status {
+    auto runPhase = [&](bool useLower, std::vector<torch::Tensor> trainable,
+                        const std::string& name, double from, double to) -> Status {
         auto result = loop.run(
             net, std::move(trainable), x, y, vx, vy,
             [&](const torch::Tensor& bx, const torch::Tensor& by) {
@@ -208,7 +219,8 @@ Status DeepConditionalGaussianModel::fit(const SpectraSet& train, const SpectraS
             },
             name, from, to);
         if (!result) return fail("DCGM: " + result.error());
-        phases.push_back({{"phase", name}, {"epochs", result->epochs},
+        phases.push_back({{"phase", name},
+                          {"epochs", result->epochs},
                           {"best_validation_nll", result->bestValidationLoss},
                           {"stopped_early", result->stoppedEarly}});
         return Status::success();
@@ -219,8 +231,10 @@ Status DeepConditionalGaussianModel::fit(const SpectraSet& train, const SpectraS
         for (const auto& p : net.named_parameters()) {
             if (p.key().rfind("lower.", 0) != 0) withoutLower.push_back(p.value());
         }
-        if (auto ok = runPhase(false, withoutLower, "diagonal pre-training", 0.0, 0.5); !ok) return ok;
-        if (auto ok = runPhase(true, net.parameters(), "full fine-tuning", 0.5, 1.0); !ok) return ok;
+        if (auto ok = runPhase(false, withoutLower, "diagonal pre-training", 0.0, 0.5); !ok)
+            return ok;
+        if (auto ok = runPhase(true, net.parameters(), "full fine-tuning", 0.5, 1.0); !ok)
+            return ok;
     } else {
         if (auto ok = runPhase(true, net.parameters(), "training", 0.0, 1.0); !ok) return ok;
     }
@@ -267,7 +281,8 @@ void summariseFactors(const DcgmNetImpl& net, const DecoderOutput& decoded, Eige
     // Read the float outputs in place: converting the C2 block to double first cost more than
     // the inversions (it is n(n−1)/2 values per pixel).
     const torch::Tensor diagonal = decoded.diagonal.contiguous();
-    const torch::Tensor lower = decoded.lower.defined() ? decoded.lower.contiguous() : torch::Tensor();
+    const torch::Tensor lower =
+        decoded.lower.defined() ? decoded.lower.contiguous() : torch::Tensor();
     const float* d = diagonal.data_ptr<float>();
     const float* l = lower.defined() ? lower.data_ptr<float>() : nullptr;
     const int64_t diagonalWidth = diagonal.size(1);
@@ -311,7 +326,8 @@ void summariseFactors(const DcgmNetImpl& net, const DecoderOutput& decoded, Eige
                 VectorXd r(n);
                 for (int j = 0; j < n; ++j) r[j] = (*y)(row, j) - double(mu[i * n + j]);
                 const VectorXd u = c.triangularView<Eigen::Lower>().transpose() * r;
-                (*logDensity)[row] = -(0.5 * u.squaredNorm() + 0.5 * out.logDeterminant[row] + 0.5 * n * kLogTwoPi);
+                (*logDensity)[row] =
+                    -(0.5 * u.squaredNorm() + 0.5 * out.logDeterminant[row] + 0.5 * n * kLogTwoPi);
             }
         }
     }
@@ -330,7 +346,8 @@ constexpr Eigen::Index kForwardChunk = 4096;
 
 }  // namespace
 
-BatchPrediction DeepConditionalGaussianModel::predictBatch(const MatrixXd& x, const MatrixXd* y) const {
+BatchPrediction DeepConditionalGaussianModel::predictBatch(const MatrixXd& x,
+                                                           const MatrixXd* y) const {
     torch::NoGradGuard noGrad;
     DcgmNetImpl& net = *network_->net;
     net.eval();
@@ -345,10 +362,12 @@ BatchPrediction DeepConditionalGaussianModel::predictBatch(const MatrixXd& x, co
         const DecoderOutput decoded = net.forward(toTensor(x.middleRows(start, count)));
         out.point.middleRows(start, count) = toMatrix(decoded.mean);
         if (y && !decoded.lower.defined()) {
-            const torch::Tensor nll = negativeLogLikelihood(net, decoded, toTensor(y->middleRows(start, count)), true);
+            const torch::Tensor nll =
+                negativeLogLikelihood(net, decoded, toTensor(y->middleRows(start, count)), true);
             out.logDensity.segment(start, count) = -toMatrix(nll.unsqueeze(1)).col(0);
         }
-        summariseFactors(net, decoded, start, summary, decoded.lower.defined() ? y : nullptr, &out.logDensity);
+        summariseFactors(net, decoded, start, summary, decoded.lower.defined() ? y : nullptr,
+                         &out.logDensity);
     }
     out.mean = out.point;
     out.stddev = std::move(summary.stddev);
@@ -357,7 +376,8 @@ BatchPrediction DeepConditionalGaussianModel::predictBatch(const MatrixXd& x, co
     return out;
 }
 
-ConditionalModel::CovarianceSummary DeepConditionalGaussianModel::summariseCovariance(const MatrixXd& x) const {
+ConditionalModel::CovarianceSummary DeepConditionalGaussianModel::summariseCovariance(
+    const MatrixXd& x) const {
     torch::NoGradGuard noGrad;
     DcgmNetImpl& net = *network_->net;
     net.eval();
@@ -369,7 +389,8 @@ ConditionalModel::CovarianceSummary DeepConditionalGaussianModel::summariseCovar
     return out;
 }
 
-DeepConditionalGaussianModel::LossCheck DeepConditionalGaussianModel::checkLoss(const SpectraSet& batch) const {
+DeepConditionalGaussianModel::LossCheck DeepConditionalGaussianModel::checkLoss(
+    const SpectraSet& batch) const {
     DcgmNetImpl& net = *network_->net;
     net.eval();
     net.zero_grad();
@@ -378,7 +399,8 @@ DeepConditionalGaussianModel::LossCheck DeepConditionalGaussianModel::checkLoss(
     loss.backward();
     LossCheck check{loss.item<double>(), true};
     for (const auto& p : net.parameters()) {
-        if (p.grad().defined() && !torch::isfinite(p.grad()).all().item<bool>()) check.gradientsFinite = false;
+        if (p.grad().defined() && !torch::isfinite(p.grad()).all().item<bool>())
+            check.gradientsFinite = false;
     }
     net.zero_grad();
     return check;
@@ -390,7 +412,8 @@ Status DeepConditionalGaussianModel::setParameters(const json& parameters) {
     return restoreNetwork(
         parameters, "DCGM",
         [this](const DcgmConfig& config, int inputs, int outputs) {
-            return std::make_shared<Network>(Network{DcgmNet(inputs, outputs, config, type_), inputs, outputs});
+            return std::make_shared<Network>(
+                Network{DcgmNet(inputs, outputs, config, type_), inputs, outputs});
         },
         config_, network_);
 }

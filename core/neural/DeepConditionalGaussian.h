@@ -13,8 +13,9 @@ enum class MeanActivation { Sigmoid, Identity };
 
 struct DcgmConfig {
     std::vector<int> hiddenLayers{256, 256};
-    double dropout = 0.7;           ///< the paper's value
-    double precisionFloor = 1e-3;   ///< λ: C_ii = softplus(·) + λ keeps the precision factor positive
+    double dropout = 0.7;  ///< the paper's value
+    double precisionFloor =
+        1e-3;  ///< λ: C_ii = softplus(·) + λ keeps the precision factor positive
     MeanActivation meanActivation = MeanActivation::Sigmoid;
     /// The paper trained with batches of 4; 32 gives the same optimum in a fraction of the time
     /// on a CPU (fewer, larger steps; see the benchmark), so it is the default.

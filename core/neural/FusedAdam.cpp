@@ -8,8 +8,12 @@ namespace specres {
 
 FusedAdam::FusedAdam(std::vector<torch::Tensor> parameters, double learningRate, double weightDecay,
                      double beta1, double beta2, double epsilon)
-    : parameters_(std::move(parameters)), learningRate_(learningRate), weightDecay_(weightDecay),
-      beta1_(beta1), beta2_(beta2), epsilon_(epsilon) {
+    : parameters_(std::move(parameters)),
+      learningRate_(learningRate),
+      weightDecay_(weightDecay),
+      beta1_(beta1),
+      beta2_(beta2),
+      epsilon_(epsilon) {
     for (const auto& p : parameters_) {
         firstMoment_.push_back(torch::zeros_like(p, torch::MemoryFormat::Contiguous));
         secondMoment_.push_back(torch::zeros_like(p, torch::MemoryFormat::Contiguous));

@@ -30,8 +30,9 @@ Result<std::unique_ptr<ConditionalModel>> createModel(const std::string& method,
 }
 
 Result<StoredModel> loadModel(const std::string& path) {
-    return loadModelWith(path, [](const std::string& method, CovarianceType covariance,
-                                  const nlohmann::json& config) { return createModel(method, covariance, config); });
+    return loadModelWith(
+        path, [](const std::string& method, CovarianceType covariance,
+                 const nlohmann::json& config) { return createModel(method, covariance, config); });
 }
 
 }  // namespace specres

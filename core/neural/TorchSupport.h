@@ -45,8 +45,8 @@ nlohmann::json storedNetwork(const Config& config, const Holder& holder) {
 /// returns a fresh holder of the same architecture; the weights must fit it exactly. Nothing
 /// changes on failure.
 template <typename Config, typename Holder, typename Make>
-Status restoreNetwork(const nlohmann::json& parameters, const std::string& method, Make make, Config& config,
-                      std::shared_ptr<Holder>& holder) {
+Status restoreNetwork(const nlohmann::json& parameters, const std::string& method, Make make,
+                      Config& config, std::shared_ptr<Holder>& holder) {
     try {
         auto stored = Config::fromJson(parameters.at("config"));
         if (!stored) return fail(stored.error());
@@ -54,7 +54,8 @@ Status restoreNetwork(const nlohmann::json& parameters, const std::string& metho
         const int outputs = parameters.at("output_dimension").get<int>();
         if (inputs < 1 || outputs < 1) return fail(method + ": stored dimensions are not positive");
         std::shared_ptr<Holder> candidate = make(*stored, inputs, outputs);
-        if (auto ok = parametersFromJson(*candidate->net, parameters.at("weights"), method); !ok) return ok;
+        if (auto ok = parametersFromJson(*candidate->net, parameters.at("weights"), method); !ok)
+            return ok;
         candidate->net->eval();
         config = *stored;
         holder = std::move(candidate);

@@ -71,7 +71,8 @@ Result<PhaseResult> TrainingLoop::run(
             validationLoss /= double(std::max<int64_t>(1, m));
         }
         if (!std::isfinite(validationLoss)) {
-            return fail(phase + ": the validation loss became non-finite in epoch " + std::to_string(epoch));
+            return fail(phase + ": the validation loss became non-finite in epoch " +
+                        std::to_string(epoch));
         }
         EpochReport report;
         report.epoch = epochs_;
@@ -79,15 +80,18 @@ Result<PhaseResult> TrainingLoop::run(
         report.trainLoss = lossSum / double(n);
         report.validationLoss = validationLoss;
         report.trainRmse = std::sqrt(squaredErrorSum / double(y.numel()));
-        report.validationRmse = std::sqrt(validationSquared / double(std::max<int64_t>(1, validationY.numel())));
+        report.validationRmse =
+            std::sqrt(validationSquared / double(std::max<int64_t>(1, validationY.numel())));
         report.seconds = seconds();
         if (feedback_) {
             feedback_->reportEpoch(report);
-            feedback_->setProgress(progressFrom + (progressTo - progressFrom) * epoch / settings_.maxEpochs,
-                                   phase + ", epoch " + std::to_string(epochs_));
+            feedback_->setProgress(
+                progressFrom + (progressTo - progressFrom) * epoch / settings_.maxEpochs,
+                phase + ", epoch " + std::to_string(epochs_));
         }
-        const bool improved = !std::isfinite(result.bestValidationLoss) ||
-                              validationLoss < result.bestValidationLoss - 1e-6 * std::abs(result.bestValidationLoss);
+        const bool improved =
+            !std::isfinite(result.bestValidationLoss) ||
+            validationLoss < result.bestValidationLoss - 1e-6 * std::abs(result.bestValidationLoss);
         if (improved) {
             result.bestValidationLoss = validationLoss;
             best = snapshot(module);

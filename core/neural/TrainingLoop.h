@@ -41,14 +41,16 @@ struct PhaseResult {
 class TrainingLoop {
 public:
     TrainingLoop(TrainingSettings settings, std::uint64_t seed, Feedback* feedback)
-        : settings_(settings), seed_(seed), feedback_(feedback),
+        : settings_(settings),
+          seed_(seed),
+          feedback_(feedback),
           start_(std::chrono::steady_clock::now()) {}
 
-    Result<PhaseResult> run(torch::nn::Module& module, std::vector<torch::Tensor> trainable,
-                            const torch::Tensor& x, const torch::Tensor& y,
-                            const torch::Tensor& validationX, const torch::Tensor& validationY,
-                            const std::function<BatchOutput(const torch::Tensor&, const torch::Tensor&)>& batchLoss,
-                            const std::string& phase, double progressFrom, double progressTo);
+    Result<PhaseResult> run(
+        torch::nn::Module& module, std::vector<torch::Tensor> trainable, const torch::Tensor& x,
+        const torch::Tensor& y, const torch::Tensor& validationX, const torch::Tensor& validationY,
+        const std::function<BatchOutput(const torch::Tensor&, const torch::Tensor&)>& batchLoss,
+        const std::string& phase, double progressFrom, double progressTo);
 
     int totalEpochs() const { return epochs_; }
     double seconds() const;

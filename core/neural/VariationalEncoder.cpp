@@ -12,11 +12,17 @@ using Eigen::VectorXd;
 using nlohmann::json;
 
 json VariationalEncoderConfig::toJson() const {
-    return json{{"hidden_layers", hiddenLayers}, {"latent_dimension", latentDimension},
-                {"dropout", dropout}, {"kl_weight", klWeight},
-                {"output_activation", outputActivation == MeanActivation::Sigmoid ? "sigmoid" : "identity"},
-                {"batch_size", batchSize}, {"max_epochs", maxEpochs}, {"patience", patience},
-                {"learning_rate", learningRate}, {"seed", seed}};
+    return json{
+        {"hidden_layers", hiddenLayers},
+        {"latent_dimension", latentDimension},
+        {"dropout", dropout},
+        {"kl_weight", klWeight},
+        {"output_activation", outputActivation == MeanActivation::Sigmoid ? "sigmoid" : "identity"},
+        {"batch_size", batchSize},
+        {"max_epochs", maxEpochs},
+        {"patience", patience},
+        {"learning_rate", learningRate},
+        {"seed", seed}};
 }
 
 Result<VariationalEncoderConfig> VariationalEncoderConfig::fromJson(const json& document) {
@@ -29,8 +35,10 @@ Result<VariationalEncoderConfig> VariationalEncoderConfig::fromJson(const json& 
         c.dropout = document.value("dropout", c.dropout);
         c.klWeight = document.value("kl_weight", c.klWeight);
         const std::string activation = document.value("output_activation", std::string("sigmoid"));
-        if (activation != "sigmoid" && activation != "identity") return fail("VE: output_activation must be sigmoid or identity");
-        c.outputActivation = activation == "sigmoid" ? MeanActivation::Sigmoid : MeanActivation::Identity;
+        if (activation != "sigmoid" && activation != "identity")
+            return fail("VE: output_activation must be sigmoid or identity");
+        c.outputActivation =
+            activation == "sigmoid" ? MeanActivation::Sigmoid : MeanActivation::Identity;
         c.batchSize = document.value("batch_size", c.batchSize);
         c.maxEpochs = document.value("max_epochs", c.maxEpochs);
         c.patience = document.value("patience", c.patience);
@@ -40,7 +48,8 @@ Result<VariationalEncoderConfig> VariationalEncoderConfig::fromJson(const json& 
         return fail(std::string("VE: bad configuration value (") + e.what() + ")");
     }
     if (c.hiddenLayers.empty() || c.latentDimension < 1 || c.dropout < 0 || c.dropout >= 1 ||
-        c.klWeight < 0 || c.batchSize < 1 || c.maxEpochs < 1 || c.patience < 1 || c.learningRate <= 0) {
+        c.klWeight < 0 || c.batchSize < 1 || c.maxEpochs < 1 || c.patience < 1 ||
+        c.learningRate <= 0) {
         return fail("VE: configuration out of range");
     }
     return c;
@@ -48,7 +57,8 @@ Result<VariationalEncoderConfig> VariationalEncoderConfig::fromJson(const json& 
 
 namespace {
 
-torch::nn::Sequential denseStack(int inputs, const std::vector<int>& hidden, double dropout, int& width) {
+torch::nn::Sequential denseStack(int inputs, const std::vector<int>& hidden, double dropout,
+                                 int& width) {
     torch::nn::Sequential stack;
     width = inputs;
     for (int h : hidden) {
@@ -67,13 +77,17 @@ struct Encoded {
 
 struct VeNetImpl : torch::nn::Module {
     VeNetImpl(int inputs, int outputs, const VariationalEncoderConfig& config, CovarianceType type)
-        : latent(config.latentDimension), type(type), sigmoidOutput(config.outputActivation == MeanActivation::Sigmoid) {
+        : latent(config.latentDimension),
+          type(type),
+          sigmoidOutput(config.outputActivation == MeanActivation::Sigmoid) {
         int width = 0;
-        encoder = register_module("encoder", denseStack(inputs, config.hiddenLayers, config.dropout, width));
+        encoder = register_module("encoder",
+                                  denseStack(inputs, config.hiddenLayers, config.dropout, width));
         latentMean = register_module("latent_mean", torch::nn::Linear(width, latent));
         const int scaleOutputs = type == CovarianceType::Spherical ? 1
-                                 : type == CovarianceType::Diagonal ? latent
-                                                                    : latent + latent * (latent - 1) / 2;
+                                 : type == CovarianceType::Diagonal
+                                     ? latent
+                                     : latent + latent * (latent - 1) / 2;
         latentScale = register_module("latent_scale", torch::nn::Linear(width, scaleOutputs));
         std::vector<int> reversed(config.hiddenLayers.rbegin(), config.hiddenLayers.rend());
         decoder = register_module("decoder", denseStack(latent, reversed, config.dropout, width));
@@ -96,7 +110,8 @@ struct VeNetImpl : torch::nn::Module {
             const int64_t b = x.size(0);
             torch::Tensor factor = torch::diag_embed(torch::exp(0.5 * s.slice(1, 0, latent)));
             const torch::Tensor flat = factor.view({b, latent * latent});
-            e.scale = flat.index_add(1, rows * latent + cols, s.slice(1, latent)).view({b, latent, latent});
+            e.scale = flat.index_add(1, rows * latent + cols, s.slice(1, latent))
+                          .view({b, latent, latent});
         }
         return e;
     }
@@ -112,12 +127,14 @@ struct VeNetImpl : torch::nn::Module {
         const double d = double(latent);
         if (type != CovarianceType::Full) {
             const torch::Tensor sd = e.scale.expand_as(e.mean);
-            const torch::Tensor kl = 0.5 * (sd.pow(2).sum(1) + e.mean.pow(2).sum(1) - d) - torch::log(sd).sum(1);
+            const torch::Tensor kl =
+                0.5 * (sd.pow(2).sum(1) + e.mean.pow(2).sum(1) - d) - torch::log(sd).sum(1);
             return {e.mean + sd * eps, kl};
         }
         const torch::Tensor z = e.mean + torch::bmm(e.scale, eps.unsqueeze(2)).squeeze(2);
         const torch::Tensor logDiagonal = torch::log(torch::diagonal(e.scale, 0, 1, 2));
-        const torch::Tensor kl = 0.5 * (e.scale.pow(2).sum({1, 2}) + e.mean.pow(2).sum(1) - d) - logDiagonal.sum(1);
+        const torch::Tensor kl =
+            0.5 * (e.scale.pow(2).sum({1, 2}) + e.mean.pow(2).sum(1) - d) - logDiagonal.sum(1);
         return {z, kl};
     }
 
@@ -138,27 +155,32 @@ struct VariationalEncoderModel::Network {
     int outputs;
 };
 
-VariationalEncoderModel::VariationalEncoderModel(CovarianceType type, VariationalEncoderConfig config)
+VariationalEncoderModel::VariationalEncoderModel(CovarianceType type,
+                                                 VariationalEncoderConfig config)
     : type_(type), config_(std::move(config)) {}
 VariationalEncoderModel::~VariationalEncoderModel() = default;
 int VariationalEncoderModel::inputDimension() const { return network_ ? network_->inputs : 0; }
 int VariationalEncoderModel::outputDimension() const { return network_ ? network_->outputs : 0; }
 bool VariationalEncoderModel::isFitted() const { return network_ != nullptr; }
 
-Status VariationalEncoderModel::fit(const SpectraSet& train, const SpectraSet& validation, Feedback* feedback) {
+Status VariationalEncoderModel::fit(const SpectraSet& train, const SpectraSet& validation,
+                                    Feedback* feedback) {
     if (auto ok = checkTrainingData(train, validation); !ok) return ok;
     ensureTorchThreads();
     torch::manual_seed(config_.seed);
     const int inputs = static_cast<int>(train.x.cols());
     const int outputs = static_cast<int>(train.y.cols());
-    auto candidate = std::make_shared<Network>(Network{VeNet(inputs, outputs, config_, type_), inputs, outputs});
+    auto candidate =
+        std::make_shared<Network>(Network{VeNet(inputs, outputs, config_, type_), inputs, outputs});
     VeNetImpl& net = *candidate->net;
     const SpectraSet& held = validation.size() > 0 ? validation : train;
-    TrainingSettings settings{config_.batchSize, config_.maxEpochs, config_.patience, config_.learningRate, 0.0};
+    TrainingSettings settings{config_.batchSize, config_.maxEpochs, config_.patience,
+                              config_.learningRate, 0.0};
     TrainingLoop loop(settings, config_.seed, feedback);
     const double klWeight = config_.klWeight;
     auto result = loop.run(
-        net, net.parameters(), toTensor(train.x), toTensor(train.y), toTensor(held.x), toTensor(held.y),
+        net, net.parameters(), toTensor(train.x), toTensor(train.y), toTensor(held.x),
+        toTensor(held.y),
         [&](const torch::Tensor& bx, const torch::Tensor& by) {
             const Encoded e = net.encode(bx);
             if (!net.is_training()) {
@@ -168,7 +190,8 @@ Status VariationalEncoderModel::fit(const SpectraSet& train, const SpectraSet& v
             }
             auto [z, kl] = net.sample(e);
             const torch::Tensor reconstruction = net.decode(z);
-            return BatchOutput{((reconstruction - by).pow(2).sum(1) + klWeight * kl).mean(), reconstruction};
+            return BatchOutput{((reconstruction - by).pow(2).sum(1) + klWeight * kl).mean(),
+                               reconstruction};
         },
         "training", 0.0, 1.0);
     if (!result) return fail("VE: " + result.error());
@@ -178,7 +201,8 @@ Status VariationalEncoderModel::fit(const SpectraSet& train, const SpectraSet& v
     summary.iterations = loop.totalEpochs();
     summary.seconds = loop.seconds();
     summary.note = std::to_string(loop.totalEpochs()) + " epochs, best weights restored";
-    summary.details = json{{"best_validation_squared_error", result->bestValidationLoss}, {"config", config_.toJson()}};
+    summary.details = json{{"best_validation_squared_error", result->bestValidationLoss},
+                           {"config", config_.toJson()}};
     setFitSummary(summary);
     return Status::success();
 }
@@ -206,7 +230,8 @@ Status VariationalEncoderModel::setParameters(const json& parameters) {
     return restoreNetwork(
         parameters, "VE",
         [this](const VariationalEncoderConfig& config, int inputs, int outputs) {
-            return std::make_shared<Network>(Network{VeNet(inputs, outputs, config, type_), inputs, outputs});
+            return std::make_shared<Network>(
+                Network{VeNet(inputs, outputs, config, type_), inputs, outputs});
         },
         config_, network_);
 }

@@ -1,8 +1,8 @@
 // The probabilistic baselines G, GM and UGM: closed forms, recovery, monotone EM, moments.
-#include <QTemporaryDir>
-#include <QtTest>
 #include <Eigen/Cholesky>
 #include <Eigen/LU>
+#include <QTemporaryDir>
+#include <QtTest>
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
@@ -23,7 +23,8 @@ using Eigen::VectorXd;
 
 namespace {
 
-MatrixXd sampleGaussian(DeterministicRandom& random, const VectorXd& mean, const MatrixXd& covariance, int count) {
+MatrixXd sampleGaussian(DeterministicRandom& random, const VectorXd& mean,
+                        const MatrixXd& covariance, int count) {
     const MatrixXd L = covariance.llt().matrixL();
     MatrixXd out(count, mean.size());
     for (int i = 0; i < count; ++i) {
@@ -91,11 +92,14 @@ private slots:
     void knownGaussianDensities() {
         auto unit = CholeskyGaussian::create(VectorXd::Zero(2), MatrixXd::Identity(2, 2), "unit");
         QVERIFY(std::abs(-unit->logDensity(VectorXd::Zero(2)) - kLogTwoPi) < 1e-14);
-        auto scaled = CholeskyGaussian::create(VectorXd::Zero(2), (VectorXd(2) << 4, 1).finished().asDiagonal(), "d");
+        auto scaled = CholeskyGaussian::create(VectorXd::Zero(2),
+                                               (VectorXd(2) << 4, 1).finished().asDiagonal(), "d");
         // ½(2²/4 + 1²/1) + ½ log 4 + log 2π = 3.5310242469692907
-        QVERIFY(std::abs(-scaled->logDensity((VectorXd(2) << 2, 1).finished()) - 3.5310242469692907) < 1e-12);
+        QVERIFY(std::abs(-scaled->logDensity((VectorXd(2) << 2, 1).finished()) -
+                         3.5310242469692907) < 1e-12);
         // A full covariance, against the textbook route with an explicit inverse and determinant.
-        const MatrixXd sigma = (MatrixXd(3, 3) << 2, 0.6, 0.1, 0.6, 1.5, -0.4, 0.1, -0.4, 0.9).finished();
+        const MatrixXd sigma =
+            (MatrixXd(3, 3) << 2, 0.6, 0.1, 0.6, 1.5, -0.4, 0.1, -0.4, 0.9).finished();
         const VectorXd mu = (VectorXd(3) << 0.1, -0.2, 0.3).finished();
         const VectorXd y = (VectorXd(3) << 1.0, 0.5, -0.7).finished();
         const double textbook = -0.5 * (y - mu).dot(sigma.inverse() * (y - mu)) -
@@ -119,19 +123,24 @@ private slots:
         QVERIFY(report.converged);
         // Match components by weight: the true weights are 0.5, 0.3, 0.2.
         std::vector<int> order = {0, 1, 2};
-        std::sort(order.begin(), order.end(), [&](int a, int b) { return fitted->weights[a] > fitted->weights[b]; });
+        std::sort(order.begin(), order.end(),
+                  [&](int a, int b) { return fitted->weights[a] > fitted->weights[b]; });
         for (int k = 0; k < 3; ++k) {
             const int f = order[k];
             QVERIFY2(std::abs(fitted->weights[f] - truth.weights[k]) < 0.03, "weight within 0.03");
-            QVERIFY2((fitted->means.row(f).transpose() - truth.means[k]).norm() < 0.12, "mean within 0.12");
-            const double relative = (fitted->covariances[f] - truth.covariances[k]).norm() / truth.covariances[k].norm();
-            QVERIFY2(relative < 0.12, qPrintable(QString("covariance %1 off by %2").arg(k).arg(relative)));
+            QVERIFY2((fitted->means.row(f).transpose() - truth.means[k]).norm() < 0.12,
+                     "mean within 0.12");
+            const double relative = (fitted->covariances[f] - truth.covariances[k]).norm() /
+                                    truth.covariances[k].norm();
+            QVERIFY2(relative < 0.12,
+                     qPrintable(QString("covariance %1 off by %2").arg(k).arg(relative)));
         }
     }
 
     void emLogLikelihoodNeverDecreases() {
         const ThreeComponents data = threeComponents(1500, 22);
-        for (CovarianceType type : {CovarianceType::Spherical, CovarianceType::Diagonal, CovarianceType::Full}) {
+        for (CovarianceType type :
+             {CovarianceType::Spherical, CovarianceType::Diagonal, CovarianceType::Full}) {
             MixtureFitOptions options;
             options.components = 6;  // more than needed, so EM has work to do
             options.restarts = 1;
@@ -144,10 +153,13 @@ private slots:
             QVERIFY2(fitted, fitted.error().c_str());
             QVERIFY(report.history.size() > 5);
             for (std::size_t i = 1; i < report.history.size(); ++i) {
-                QVERIFY2(report.history[i] >= report.history[i - 1] - 1e-9,
-                         qPrintable(QString("%1: iteration %2 lowered the log-likelihood from %3 to %4")
-                                        .arg(toString(type)).arg(i).arg(report.history[i - 1], 0, 'g', 15)
-                                        .arg(report.history[i], 0, 'g', 15)));
+                QVERIFY2(
+                    report.history[i] >= report.history[i - 1] - 1e-9,
+                    qPrintable(QString("%1: iteration %2 lowered the log-likelihood from %3 to %4")
+                                   .arg(toString(type))
+                                   .arg(i)
+                                   .arg(report.history[i - 1], 0, 'g', 15)
+                                   .arg(report.history[i], 0, 'g', 15)));
             }
         }
     }
@@ -173,8 +185,11 @@ private slots:
         for (int i = 0; i < samples; ++i) {
             double u = random.uniform();
             int k = 0;
-            while (k + 1 < int(mixture.weights.size()) && u > mixture.weights[k]) u -= mixture.weights[k++];
-            const VectorXd y = sampleGaussian(random, mixture.means[k], mixture.covariances[k], 1).row(0).transpose();
+            while (k + 1 < int(mixture.weights.size()) && u > mixture.weights[k])
+                u -= mixture.weights[k++];
+            const VectorXd y = sampleGaussian(random, mixture.means[k], mixture.covariances[k], 1)
+                                   .row(0)
+                                   .transpose();
             sum += y;
             outer += y * y.transpose();
         }
@@ -188,13 +203,15 @@ private slots:
         // The batched route agrees with the single-spectrum one.
         const BatchPrediction batch = ugm.predictBatch(x.transpose(), nullptr);
         QVERIFY((batch.point.row(0).transpose() - collapsed.means[0]).norm() < 1e-12);
-        QVERIFY((batch.stddev.row(0).transpose() - collapsed.covariances[0].diagonal().cwiseSqrt()).norm() < 1e-12);
+        QVERIFY((batch.stddev.row(0).transpose() - collapsed.covariances[0].diagonal().cwiseSqrt())
+                    .norm() < 1e-12);
     }
 
     void singleComponentMixtureEqualsG() {
         const ThreeComponents data = threeComponents(800, 24);
         const SpectraSet train = split(data.data, 2);
-        for (CovarianceType type : {CovarianceType::Spherical, CovarianceType::Diagonal, CovarianceType::Full}) {
+        for (CovarianceType type :
+             {CovarianceType::Spherical, CovarianceType::Diagonal, CovarianceType::Full}) {
             MixtureFitOptions options;
             options.components = 1;
             options.restarts = 1;
@@ -203,7 +220,8 @@ private slots:
             QVERIFY(gm.fit(train, {}, nullptr));
             QVERIFY(g.fit(train, {}, nullptr));
             QVERIFY((gm.jointMixture().means - g.jointMixture().means).norm() < 1e-10);
-            QVERIFY((gm.jointMixture().covariances[0] - g.jointMixture().covariances[0]).norm() < 1e-10);
+            QVERIFY((gm.jointMixture().covariances[0] - g.jointMixture().covariances[0]).norm() <
+                    1e-10);
             const BatchPrediction a = gm.predictBatch(train.x, &train.y);
             const BatchPrediction b = g.predictBatch(train.x, &train.y);
             QVERIFY((a.point - b.point).norm() < 1e-9);
@@ -214,8 +232,10 @@ private slots:
     void diagonalAndSphericalGIgnoreX() {
         const ThreeComponents data = threeComponents(500, 25);
         const SpectraSet train = split(data.data, 2);
-        JointGaussianModel diagonal(CovarianceType::Diagonal), spherical(CovarianceType::Spherical), full(CovarianceType::Full);
-        QVERIFY(diagonal.fit(train, {}, nullptr) && spherical.fit(train, {}, nullptr) && full.fit(train, {}, nullptr));
+        JointGaussianModel diagonal(CovarianceType::Diagonal), spherical(CovarianceType::Spherical),
+            full(CovarianceType::Full);
+        QVERIFY(diagonal.fit(train, {}, nullptr) && spherical.fit(train, {}, nullptr) &&
+                full.fit(train, {}, nullptr));
         const BatchPrediction d = diagonal.predictBatch(train.x, nullptr);
         const BatchPrediction s = spherical.predictBatch(train.x, nullptr);
         const VectorXd meanY = train.y.colwise().mean().transpose();
@@ -277,10 +297,14 @@ private slots:
         GaussianMixtureModel chosen(CovarianceType::Full, options, true);
         QVERIFY(fixed.fit(train, validation, nullptr));
         QVERIFY(chosen.fit(train, validation, nullptr));
-        QCOMPARE(chosen.fitSummary().details.at("regularisation_candidates").size(), std::size_t(5));
+        QCOMPARE(chosen.fitSummary().details.at("regularisation_candidates").size(),
+                 std::size_t(5));
         const double fixedNll = *evaluateModel(fixed, test)->nll;
         const double chosenNll = *evaluateModel(chosen, test)->nll;
-        QVERIFY2(chosenNll < fixedNll - 1.0, qPrintable(QString("chosen ridge NLL %1, fixed 1e-6 NLL %2").arg(chosenNll).arg(fixedNll)));
+        QVERIFY2(
+            chosenNll < fixedNll - 1.0,
+            qPrintable(
+                QString("chosen ridge NLL %1, fixed 1e-6 NLL %2").arg(chosenNll).arg(fixedNll)));
     }
 
     void metricsOnAHandExample() {
@@ -337,23 +361,27 @@ private slots:
         std::vector<char> bytes((std::istreambuf_iterator<char>(in)), {});
         auto writeVariant = [&](const char* name, std::vector<char> content) {
             const std::string p = dir_.filePath(name).toStdString();
-            std::ofstream(p, std::ios::binary).write(content.data(), std::streamsize(content.size()));
+            std::ofstream(p, std::ios::binary)
+                .write(content.data(), std::streamsize(content.size()));
             return p;
         };
         auto expectRefusal = [&](const std::string& p, const char* words) {
             auto r = loadModelWith(p, createBaselineModel);
             QVERIFY(!r);
             QVERIFY2(QString::fromStdString(r.error()).contains(words), r.error().c_str());
-            QVERIFY(QString::fromStdString(r.error()).contains(QString::fromStdString(std::filesystem::path(p).filename().string())));
+            QVERIFY(QString::fromStdString(r.error()).contains(
+                QString::fromStdString(std::filesystem::path(p).filename().string())));
         };
-        expectRefusal(writeVariant("short.specres", {bytes.begin(), bytes.end() - 100}), "truncated");
+        expectRefusal(writeVariant("short.specres", {bytes.begin(), bytes.end() - 100}),
+                      "truncated");
         auto tampered = bytes;
         tampered[bytes.size() / 2] ^= 0x40;
         expectRefusal(writeVariant("tampered.specres", tampered), "checksum");
         auto newer = bytes;
         newer[8] = 99;
         expectRefusal(writeVariant("newer.specres", newer), "newer");
-        expectRefusal(writeVariant("other.specres", {'G', 'I', 'F', '8', '9', 'a'}), "not a SpecRes model");
+        expectRefusal(writeVariant("other.specres", {'G', 'I', 'F', '8', '9', 'a'}),
+                      "not a SpecRes model");
     }
 
     void fitRefusesBadData() {

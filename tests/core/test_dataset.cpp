@@ -103,12 +103,22 @@ private slots:
     void splitFileErrors_data() {
         QTest::addColumn<QString>("json");
         QTest::addColumn<QString>("expected");
-        QTest::newRow("not json") << "{width: 3" << "not valid JSON";
-        QTest::newRow("missing key") << R"({"width":2,"height":2,"train":[0],"test":[]})" << "missing \"validation\"";
-        QTest::newRow("outside") << R"({"width":2,"height":2,"train":[4],"validation":[],"test":[]})" << "outside the 2 × 2 grid";
-        QTest::newRow("duplicate") << R"({"width":2,"height":2,"train":[1],"validation":[1],"test":[]})" << "more than once";
-        QTest::newRow("wrong type") << R"({"width":"2","height":2,"train":[1],"validation":[],"test":[]})" << "wrong value type";
-        QTest::newRow("no train") << R"({"width":2,"height":2,"train":[],"validation":[1],"test":[]})" << "no training pixels";
+        QTest::newRow("not json") << "{width: 3"
+                                  << "not valid JSON";
+        QTest::newRow("missing key") << R"({"width":2,"height":2,"train":[0],"test":[]})"
+                                     << "missing \"validation\"";
+        QTest::newRow("outside")
+            << R"({"width":2,"height":2,"train":[4],"validation":[],"test":[]})"
+            << "outside the 2 × 2 grid";
+        QTest::newRow("duplicate")
+            << R"({"width":2,"height":2,"train":[1],"validation":[1],"test":[]})"
+            << "more than once";
+        QTest::newRow("wrong type")
+            << R"({"width":"2","height":2,"train":[1],"validation":[],"test":[]})"
+            << "wrong value type";
+        QTest::newRow("no train")
+            << R"({"width":2,"height":2,"train":[],"validation":[1],"test":[]})"
+            << "no training pixels";
     }
     void splitFileErrors() {
         QFETCH(QString, json);

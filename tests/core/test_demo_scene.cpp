@@ -17,7 +17,8 @@ using namespace specres;
 
 namespace {
 // Wavelength of the deepest continuum-removed absorption within 2.0–2.5 µm.
-double deepestAbsorptionUm(const std::vector<double>& wavelengths, const Eigen::VectorXd& spectrum) {
+double deepestAbsorptionUm(const std::vector<double>& wavelengths,
+                           const Eigen::VectorXd& spectrum) {
     std::vector<double> w;
     std::vector<double> r;
     for (std::size_t i = 0; i < wavelengths.size(); ++i) {
@@ -26,8 +27,9 @@ double deepestAbsorptionUm(const std::vector<double>& wavelengths, const Eigen::
             r.push_back(spectrum[i]);
         }
     }
-    const Eigen::VectorXd removed = continuumRemoved(Eigen::Map<Eigen::VectorXd>(w.data(), w.size()),
-                                                     Eigen::Map<Eigen::VectorXd>(r.data(), r.size()));
+    const Eigen::VectorXd removed =
+        continuumRemoved(Eigen::Map<Eigen::VectorXd>(w.data(), w.size()),
+                         Eigen::Map<Eigen::VectorXd>(r.data(), r.size()));
     Eigen::Index deepest;
     removed.minCoeff(&deepest);
     return w[deepest];
@@ -46,11 +48,13 @@ private slots:
         for (std::size_t m = 0; m < scene->mineralNames().size(); ++m) {
             const double expected = scene->diagnosticUm()[m];
             if (std::isnan(expected)) continue;
-            const double found = deepestAbsorptionUm(scene->highWavelengthsUm(), scene->pureHighSpectrum(int(m)));
+            const double found =
+                deepestAbsorptionUm(scene->highWavelengthsUm(), scene->pureHighSpectrum(int(m)));
             QVERIFY2(std::abs(found - expected) <= 0.010,
                      qPrintable(QString("%1: deepest absorption at %2 µm, expected %3 µm")
                                     .arg(QString::fromStdString(scene->mineralNames()[m]))
-                                    .arg(found).arg(expected)));
+                                    .arg(found)
+                                    .arg(expected)));
             ++checked;
         }
         QCOMPARE(checked, 7);
@@ -59,7 +63,7 @@ private slots:
     void continuumRemovalOfAKnownShape() {
         Eigen::VectorXd w = Eigen::VectorXd::LinSpaced(11, 2.0, 2.5);
         Eigen::VectorXd r = (0.5 + 0.2 * (w.array() - 2.0)).matrix();  // a straight continuum
-        r[5] *= 0.6;                                                    // one absorption
+        r[5] *= 0.6;                                                   // one absorption
         const Eigen::VectorXd removed = continuumRemoved(w, r);
         QVERIFY(std::abs(removed[5] - 0.6) < 1e-12);
         QVERIFY(std::abs(removed[0] - 1.0) < 1e-12 && std::abs(removed[10] - 1.0) < 1e-12);
@@ -74,10 +78,12 @@ private slots:
         const auto& bands = asterSwirBands();
         for (std::size_t b = 0; b < bands.size(); ++b) {
             const int steps = 4000;
-            Eigen::VectorXd w = Eigen::VectorXd::LinSpaced(steps, bands[b].lowerUm, bands[b].upperUm);
+            Eigen::VectorXd w =
+                Eigen::VectorXd::LinSpaced(steps, bands[b].lowerUm, bands[b].upperUm);
             const double mean = mineral.reflectance(w).mean();
-            QVERIFY2(std::abs(mean - low[b]) < 2e-4,
-                     qPrintable(QString("band %1: %2 vs %3").arg(bands[b].band).arg(mean).arg(low[b])));
+            QVERIFY2(
+                std::abs(mean - low[b]) < 2e-4,
+                qPrintable(QString("band %1: %2 vs %3").arg(bands[b].band).arg(mean).arg(low[b])));
         }
     }
 
@@ -104,7 +110,8 @@ private slots:
             QVERIFY(a && b && c);
             const auto va = a->read(0, 0, a->width(), a->height())->values;
             QVERIFY(va == b->read(0, 0, b->width(), b->height())->values);
-            QVERIFY((va - c->read(0, 0, c->width(), c->height())->values).cwiseAbs().maxCoeff() > 0.01);
+            QVERIFY((va - c->read(0, 0, c->width(), c->height())->values).cwiseAbs().maxCoeff() >
+                    0.01);
         }
     }
 
@@ -138,21 +145,27 @@ private slots:
     }
 
     void usesLibrarySpectraWhenGiven() {
-        if (!specres::test::haveSharedData()) QSKIP("../shared/data is absent: no USGS library spectra");
+        if (!specres::test::haveSharedData())
+            QSKIP("../shared/data is absent: no USGS library spectra");
         DemoSceneOptions options;
         options.libraryFolder = specres::test::sharedDataDir() + "/usgs_splib07_cuprite_minerals";
         auto scene = DemoScene::create(options);
         QVERIFY2(scene, scene.error().c_str());
         const auto& names = scene->mineralNames();
-        const int kaolinite = int(std::find(names.begin(), names.end(), "Kaolinite") - names.begin());
-        const double found = deepestAbsorptionUm(scene->highWavelengthsUm(), scene->pureHighSpectrum(kaolinite));
-        QVERIFY2(std::abs(found - 2.206) <= 0.010, qPrintable(QString("kaolinite at %1 µm").arg(found)));
+        const int kaolinite =
+            int(std::find(names.begin(), names.end(), "Kaolinite") - names.begin());
+        const double found =
+            deepestAbsorptionUm(scene->highWavelengthsUm(), scene->pureHighSpectrum(kaolinite));
+        QVERIFY2(std::abs(found - 2.206) <= 0.010,
+                 qPrintable(QString("kaolinite at %1 µm").arg(found)));
         auto builtIn = DemoScene::create({});
-        QVERIFY((builtIn->pureHighSpectrum(kaolinite) - scene->pureHighSpectrum(kaolinite)).norm() > 0.01);
+        QVERIFY((builtIn->pureHighSpectrum(kaolinite) - scene->pureHighSpectrum(kaolinite)).norm() >
+                0.01);
     }
 
     void outputsAppearTogetherOrNotAtAll() {
-        const std::string a = dir_.filePath("a.tif").toStdString(), b = dir_.filePath("b.tif").toStdString();
+        const std::string a = dir_.filePath("a.tif").toStdString(),
+                          b = dir_.filePath("b.tif").toStdString();
         {
             GeoTiffOutputs outputs;
             QVERIFY(outputs.create(a, 4, 4, 1, 6, {}));

@@ -21,9 +21,11 @@ namespace {
 // Settings that train in seconds on a 2-core machine and still learn the demo scene well.
 ExperimentConfig fastConfig() {
     ExperimentConfig config;
-    config.methods = json{{"DCGM", {{"hidden_layers", {128, 128}}, {"dropout", 0.1}, {"max_epochs", 60}, {"patience", 10}}},
-                          {"VE", {{"hidden_layers", {64, 64}}, {"max_epochs", 40}, {"patience", 8}}},
-                          {"GM", {{"components", 5}, {"restarts", 1}}}};
+    config.methods = json{
+        {"DCGM",
+         {{"hidden_layers", {128, 128}}, {"dropout", 0.1}, {"max_epochs", 60}, {"patience", 10}}},
+        {"VE", {{"hidden_layers", {64, 64}}, {"max_epochs", 40}, {"patience", 8}}},
+        {"GM", {{"components", 5}, {"restarts", 1}}}};
     return config;
 }
 
@@ -73,26 +75,33 @@ private slots:
         auto a = evaluateInReflectance(**g, *plain);
         auto b = evaluateInReflectance(**h, *mnf);
         QVERIFY(a && b);
-        QVERIFY2(std::abs(a->rmse - b->rmse) <= 1e-6 * a->rmse, qPrintable(QString("RMSE %1 vs %2").arg(a->rmse).arg(b->rmse)));
-        QVERIFY2(std::abs(*a->nll - *b->nll) <= 1e-6 * std::abs(*a->nll),
-                 qPrintable(QString("NLL %1 vs %2").arg(*a->nll, 0, 'g', 12).arg(*b->nll, 0, 'g', 12)));
+        QVERIFY2(std::abs(a->rmse - b->rmse) <= 1e-6 * a->rmse,
+                 qPrintable(QString("RMSE %1 vs %2").arg(a->rmse).arg(b->rmse)));
+        QVERIFY2(
+            std::abs(*a->nll - *b->nll) <= 1e-6 * std::abs(*a->nll),
+            qPrintable(QString("NLL %1 vs %2").arg(*a->nll, 0, 'g', 12).arg(*b->nll, 0, 'g', 12)));
         QVERIFY(std::abs(a->coverage1Sigma - b->coverage1Sigma) < 1e-9);
     }
 
     void dcgmBeatsTheJointGaussianOnTheDemo() {
         auto data = prepareData(*pair_, split_, PreprocessingOptions{});
         QVERIFY(data);
-        const std::vector<MethodSpec> methods = {{"G", CovarianceType::Full}, {"VE", CovarianceType::Full},
+        const std::vector<MethodSpec> methods = {{"G", CovarianceType::Full},
+                                                 {"VE", CovarianceType::Full},
                                                  {"DCGM", CovarianceType::Full}};
         auto result = runComparison(*data, methods, fastConfig());
         QVERIFY2(result, result.error().c_str());
         const MethodRun* g = find(*result, "G");
         const MethodRun* dcgm = find(*result, "DCGM");
         const MethodRun* ve = find(*result, "VE");
-        QVERIFY2(dcgm->evaluation.rmse < g->evaluation.rmse,
-                 qPrintable(QString("RMSE DCGM %1, G %2").arg(dcgm->evaluation.rmse).arg(g->evaluation.rmse)));
-        QVERIFY2(*dcgm->evaluation.nll < *g->evaluation.nll,
-                 qPrintable(QString("NLL DCGM %1, G %2").arg(*dcgm->evaluation.nll).arg(*g->evaluation.nll)));
+        QVERIFY2(
+            dcgm->evaluation.rmse < g->evaluation.rmse,
+            qPrintable(
+                QString("RMSE DCGM %1, G %2").arg(dcgm->evaluation.rmse).arg(g->evaluation.rmse)));
+        QVERIFY2(
+            *dcgm->evaluation.nll < *g->evaluation.nll,
+            qPrintable(
+                QString("NLL DCGM %1, G %2").arg(*dcgm->evaluation.nll).arg(*g->evaluation.nll)));
         QVERIFY(!ve->evaluation.nll.has_value());
         for (const auto& run : result->runs) {
             QVERIFY(std::isfinite(run.evaluation.rmse));
@@ -111,7 +120,8 @@ private slots:
         QCOMPARE(nllTests, 1);
 
         const std::string folder = dir_.filePath("results").toStdString();
-        RunRecord run{fastConfig().toJson(), pair_->high().path(), pair_->low().path(), "split.json", split_};
+        RunRecord run{fastConfig().toJson(), pair_->high().path(), pair_->low().path(),
+                      "split.json", split_};
         QVERIFY(writeComparison(folder, *result, run));
         std::ifstream in(folder + "/results.json");
         const json results = json::parse(in);
@@ -140,7 +150,8 @@ private slots:
     }
 
     void dcgmBeatsTheJointGaussianOnJasperRidge() {
-        if (!specres::test::haveSharedData()) QSKIP("../shared/data is absent: the Jasper Ridge check is skipped");
+        if (!specres::test::haveSharedData())
+            QSKIP("../shared/data is absent: the Jasper Ridge check is skipped");
         const std::string dir = specres::test::sharedDataDir() + "/jasper_ridge_pair";
         auto pair = RasterPair::open(dir + "/aviris_jasper.img", dir + "/aster_sim_jasper.tif");
         QVERIFY2(pair, pair.error().c_str());
@@ -150,13 +161,18 @@ private slots:
         QVERIFY(split);
         auto data = prepareData(*pair, *split, PreprocessingOptions{});
         QVERIFY(data);
-        auto result = runComparison(*data, {{"G", CovarianceType::Full}, {"DCGM", CovarianceType::Full}}, fastConfig());
+        auto result = runComparison(
+            *data, {{"G", CovarianceType::Full}, {"DCGM", CovarianceType::Full}}, fastConfig());
         QVERIFY2(result, result.error().c_str());
         const MethodRun* g = find(*result, "G");
         const MethodRun* dcgm = find(*result, "DCGM");
-        QVERIFY2(dcgm->evaluation.rmse < g->evaluation.rmse && *dcgm->evaluation.nll < *g->evaluation.nll,
-                 qPrintable(QString("DCGM RMSE %1 NLL %2; G RMSE %3 NLL %4").arg(dcgm->evaluation.rmse)
-                                .arg(*dcgm->evaluation.nll).arg(g->evaluation.rmse).arg(*g->evaluation.nll)));
+        QVERIFY2(dcgm->evaluation.rmse < g->evaluation.rmse &&
+                     *dcgm->evaluation.nll < *g->evaluation.nll,
+                 qPrintable(QString("DCGM RMSE %1 NLL %2; G RMSE %3 NLL %4")
+                                .arg(dcgm->evaluation.rmse)
+                                .arg(*dcgm->evaluation.nll)
+                                .arg(g->evaluation.rmse)
+                                .arg(*g->evaluation.nll)));
     }
 
     void modelContextGuardsTheWavelengthGrid() {
@@ -164,10 +180,12 @@ private slots:
         QVERIFY(data);
         MethodEvaluation metrics;
         const json context = makeModelContext(*data, ExperimentConfig{}, metrics, "split.json");
-        QVERIFY(checkModelMatchesData(context, data->lowWavelengthsUm, data->highWavelengthsUm, "m.specres"));
+        QVERIFY(checkModelMatchesData(context, data->lowWavelengthsUm, data->highWavelengthsUm,
+                                      "m.specres"));
         std::vector<double> shifted = data->highWavelengthsUm;
         shifted[10] += 0.003;
-        const Status moved = checkModelMatchesData(context, data->lowWavelengthsUm, shifted, "m.specres");
+        const Status moved =
+            checkModelMatchesData(context, data->lowWavelengthsUm, shifted, "m.specres");
         QVERIFY(!moved);
         QVERIFY(QString::fromStdString(moved.error()).contains("channel 11"));
         shifted.pop_back();
@@ -178,7 +196,8 @@ private slots:
     }
 
     void configurationFiles() {
-        auto paper = experimentConfigFromJson(json{{"preset", "paper"}, {"methods", {{"DCGM", {{"dropout", 0.5}}}}}}, "c.json");
+        auto paper = experimentConfigFromJson(
+            json{{"preset", "paper"}, {"methods", {{"DCGM", {{"dropout", 0.5}}}}}}, "c.json");
         QVERIFY(paper);
         QCOMPARE(paper->methodConfig("DCGM").at("batch_size").get<int>(), 4);
         QCOMPARE(paper->methodConfig("DCGM").at("dropout").get<double>(), 0.5);

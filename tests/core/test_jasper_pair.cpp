@@ -16,7 +16,8 @@ class JasperPairTest : public QObject {
 
 private slots:
     void initTestCase() {
-        if (!specres::test::haveSharedData()) QSKIP("../shared/data is absent: real-data tests skipped");
+        if (!specres::test::haveSharedData())
+            QSKIP("../shared/data is absent: real-data tests skipped");
         dir_ = specres::test::sharedDataDir();
     }
 
@@ -97,7 +98,10 @@ private slots:
         double sum = 0;
         int count = 0;
         for (std::size_t i = 0; i < w.size(); ++i)
-            if (w[i] >= 2.145 && w[i] <= 2.185) { sum += spectra->high(0, i); ++count; }
+            if (w[i] >= 2.145 && w[i] <= 2.185) {
+                sum += spectra->high(0, i);
+                ++count;
+            }
         QVERIFY(count > 0);
         QVERIFY(std::abs(sum / count - spectra->low(0, 0)) < 0.02);
     }

@@ -1,7 +1,7 @@
 // The MNF transform: exact inverse, whitened noise, the Jacobian, and component order.
-#include <QtTest>
 #include <Eigen/Cholesky>
 #include <Eigen/LU>
+#include <QtTest>
 #include <cmath>
 
 #include "DeterministicRandom.h"
@@ -94,7 +94,8 @@ private slots:
         // And it is −½ log det Σ_N of the estimated noise covariance.
         const MatrixXd estimated =
             data.differences.transpose() * data.differences / (2.0 * data.differences.rows());
-        const double halfLogDet = Eigen::LLT<MatrixXd>(estimated).matrixLLT().diagonal().array().log().sum();
+        const double halfLogDet =
+            Eigen::LLT<MatrixXd>(estimated).matrixLLT().diagonal().array().log().sum();
         QVERIFY(std::abs(mnf->logAbsDetJacobian() + halfLogDet) < 1e-6);
     }
 

@@ -1,9 +1,9 @@
 // The DCGM and the VE: the loss against an explicit Gaussian, recovery of a known covariance,
 // persistence, cancellation, and the VE's absent NLL.
-#include <QTemporaryDir>
-#include <QtTest>
 #include <Eigen/Cholesky>
 #include <Eigen/LU>
+#include <QTemporaryDir>
+#include <QtTest>
 #include <cmath>
 
 #include "DeepConditionalGaussian.h"
@@ -37,7 +37,8 @@ struct LinearGaussian {
         return s;
     }
     double conditionalEntropy() const {  // ½ log det(2πe Σ*)
-        return 0.5 * (sigma.rows() * (kLogTwoPi + 1.0) + 2.0 * MatrixXd(sigma.llt().matrixL()).diagonal().array().log().sum());
+        return 0.5 * (sigma.rows() * (kLogTwoPi + 1.0) +
+                      2.0 * MatrixXd(sigma.llt().matrixL()).diagonal().array().log().sum());
     }
 };
 
@@ -52,7 +53,8 @@ LinearGaussian makeProblem(int inputs, int outputs, std::uint64_t seed) {
     p.sigma.resize(outputs, outputs);
     for (int i = 0; i < outputs; ++i)
         for (int j = 0; j < outputs; ++j)
-            p.sigma(i, j) = 0.01 * (0.3 + 0.7 * std::exp(-std::abs(i - j) / 4.0)) * (1.0 + 0.02 * (i + j));
+            p.sigma(i, j) =
+                0.01 * (0.3 + 0.7 * std::exp(-std::abs(i - j) / 4.0)) * (1.0 + 0.02 * (i + j));
     return p;
 }
 
@@ -104,22 +106,27 @@ private slots:
             const VectorXd y = test_.y.row(i).transpose();
             const auto form = full_->predictPrecision(x);
             const MatrixXd c = form.precisionFactor;
-            QVERIFY(c.triangularView<Eigen::StrictlyLower>().toDenseMatrix().norm() > 1e-3);  // C2 is in use
+            QVERIFY(c.triangularView<Eigen::StrictlyLower>().toDenseMatrix().norm() >
+                    1e-3);  // C2 is in use
             const MatrixXd sigma = (c * c.transpose()).inverse();
             const VectorXd r = y - form.mean;
-            const double explicitNll = 0.5 * r.dot(sigma.inverse() * r) + 0.5 * std::log(sigma.determinant()) +
+            const double explicitNll = 0.5 * r.dot(sigma.inverse() * r) +
+                                       0.5 * std::log(sigma.determinant()) +
                                        0.5 * y.size() * kLogTwoPi;
             explicitSum += explicitNll;
             const MatrixXd yRow = y.transpose();
             const double networkNll = -full_->predictBatch(x.transpose(), &yRow).logDensity[0];
-            QVERIFY2(std::abs(networkNll - explicitNll) < 1e-4 * std::max(1.0, std::abs(explicitNll)),
-                     qPrintable(QString("network %1, explicit %2").arg(networkNll).arg(explicitNll)));
+            QVERIFY2(
+                std::abs(networkNll - explicitNll) < 1e-4 * std::max(1.0, std::abs(explicitNll)),
+                qPrintable(QString("network %1, explicit %2").arg(networkNll).arg(explicitNll)));
         }
         // The training loss itself (LibTorch, float32) on the same 20 spectra.
         const auto check = full_->checkLoss({test_.x.topRows(20), test_.y.topRows(20)});
         QVERIFY(check.gradientsFinite);
-        QVERIFY2(std::abs(check.loss - explicitSum / 20) < 1e-4 * std::abs(explicitSum / 20),
-                 qPrintable(QString("training loss %1, explicit %2").arg(check.loss).arg(explicitSum / 20)));
+        QVERIFY2(
+            std::abs(check.loss - explicitSum / 20) < 1e-4 * std::abs(explicitSum / 20),
+            qPrintable(
+                QString("training loss %1, explicit %2").arg(check.loss).arg(explicitSum / 20)));
     }
 
     void fullModelRecoversTheNoiseCovariance() {
@@ -130,7 +137,9 @@ private slots:
         QVERIFY(evaluation && evaluation->nll);
         const double entropy = problem_.conditionalEntropy();
         QVERIFY2(std::abs(*evaluation->nll - entropy) < 0.05 * std::abs(entropy),
-                 qPrintable(QString("test NLL %1, true conditional entropy %2").arg(*evaluation->nll).arg(entropy)));
+                 qPrintable(QString("test NLL %1, true conditional entropy %2")
+                                .arg(*evaluation->nll)
+                                .arg(entropy)));
     }
 
     void diagonalModelMatchesTheDiagonalAndLosesLikelihood() {
@@ -138,8 +147,11 @@ private slots:
         QVERIFY(diagonal.fit(train_, validation_, nullptr));
         const MatrixXd predicted = meanPredictedCovariance(diagonal, test_.x, 50);
         QVERIFY((predicted - MatrixXd(predicted.diagonal().asDiagonal())).norm() < 1e-12);
-        const VectorXd relative = (predicted.diagonal() - problem_.sigma.diagonal()).cwiseQuotient(problem_.sigma.diagonal());
-        QVERIFY2(relative.cwiseAbs().maxCoeff() < 0.15, qPrintable(QString("worst variance error %1").arg(relative.cwiseAbs().maxCoeff())));
+        const VectorXd relative = (predicted.diagonal() - problem_.sigma.diagonal())
+                                      .cwiseQuotient(problem_.sigma.diagonal());
+        QVERIFY2(
+            relative.cwiseAbs().maxCoeff() < 0.15,
+            qPrintable(QString("worst variance error %1").arg(relative.cwiseAbs().maxCoeff())));
         auto diagonalEval = evaluateModel(diagonal, test_);
         auto fullEval = evaluateModel(*full_, test_);
         QVERIFY(*diagonalEval->nll > *fullEval->nll + 1.0);  // correlated noise ignored costs nats
@@ -167,7 +179,8 @@ private slots:
         QVERIFY(writeModelDocument(path, *document));
         auto loaded = loadModel(path);
         QVERIFY(!loaded);
-        QVERIFY2(QString::fromStdString(loaded.error()).contains("another configuration"), loaded.error().c_str());
+        QVERIFY2(QString::fromStdString(loaded.error()).contains("another configuration"),
+                 loaded.error().c_str());
         QVERIFY(QString::fromStdString(loaded.error()).contains("other.specres"));
     }
 
@@ -231,8 +244,10 @@ private slots:
             QVERIFY(!evaluation->nll.has_value());  // absent, not a made-up number
             QVERIFY(evaluation->spectrumNll.size() == 0);
             // It learns the mean map: far better than predicting the average spectrum.
-            const double baseline = std::sqrt((test_.y.rowwise() - train_.y.colwise().mean()).array().square().mean());
-            QVERIFY2(evaluation->rmse < 0.7 * baseline, qPrintable(QString("VE RMSE %1 vs %2").arg(evaluation->rmse).arg(baseline)));
+            const double baseline =
+                std::sqrt((test_.y.rowwise() - train_.y.colwise().mean()).array().square().mean());
+            QVERIFY2(evaluation->rmse < 0.7 * baseline,
+                     qPrintable(QString("VE RMSE %1 vs %2").arg(evaluation->rmse).arg(baseline)));
         }
     }
 

@@ -36,18 +36,19 @@ private slots:
         // Pixel (column 2, row 1) is the block's second pixel.
         QCOMPARE(float(block->values(1, 2)), float(0.1 + 0.02 + 0.002 + 0.0001));
         QCOMPARE(float(block->values(2, 0)), float(0.1 + 0.001 + 0.0002));
-        QVERIFY(std::all_of(block->valid.begin(), block->valid.end(), [](auto v) { return v == 1; }));
+        QVERIFY(
+            std::all_of(block->valid.begin(), block->valid.end(), [](auto v) { return v == 1; }));
     }
 
     void masksNodataNanAndZeroSpectra() {
         RasterSpec spec = swir();
         spec.nodata = -9999;
         spec.value = [](int b, int c, int r) {
-            if (r == 0 && c == 0) return -9999.0;                   // nodata in every band
-            if (r == 0 && c == 1 && b == 1) return -9999.0;         // nodata in one band
-            if (r == 1 && c == 0 && b == 2) return std::nan("");    // NaN
-            if (r == 1 && c == 1) return 0.0;                       // all-zero fill
-            if (r == 2 && c == 3 && b == 0) return double(INFINITY);      // infinite
+            if (r == 0 && c == 0) return -9999.0;                     // nodata in every band
+            if (r == 0 && c == 1 && b == 1) return -9999.0;           // nodata in one band
+            if (r == 1 && c == 0 && b == 2) return std::nan("");      // NaN
+            if (r == 1 && c == 1) return 0.0;                         // all-zero fill
+            if (r == 2 && c == 3 && b == 0) return double(INFINITY);  // infinite
             return 0.3;
         };
         QVERIFY(writeRaster(path("mask.tif"), spec));
@@ -138,8 +139,9 @@ private slots:
     }
 
     void headerInsteadOfData() {
-        QVERIFY(writeEnvi(path("h.img"), 2, 2, 2, [](int, int, int) { return 0.5f; },
-                          "wavelength = {2.1, 2.2}\n"));
+        QVERIFY(writeEnvi(
+            path("h.img"), 2, 2, 2, [](int, int, int) { return 0.5f; },
+            "wavelength = {2.1, 2.2}\n"));
         auto r = SpectralRaster::open(path("h.hdr"));
         QVERIFY(!r);
         QVERIFY(QString::fromStdString(r.error()).contains("open the data file"));
@@ -147,8 +149,9 @@ private slots:
 
     void truncatedEnvi() {
         const std::string data = path("cut.img");
-        QVERIFY(writeEnvi(data, 10, 10, 5, [](int, int, int) { return 0.5f; },
-                          "wavelength = {2.1, 2.2, 2.3, 2.4, 2.45}\nwavelength units = um\n"));
+        QVERIFY(writeEnvi(
+            data, 10, 10, 5, [](int, int, int) { return 0.5f; },
+            "wavelength = {2.1, 2.2, 2.3, 2.4, 2.45}\nwavelength units = um\n"));
         std::filesystem::resize_file(data, 10 * 10 * 5 * 4 - 123);
         auto r = SpectralRaster::open(data);
         QVERIFY(!r);

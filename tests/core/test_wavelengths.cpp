@@ -60,7 +60,8 @@ private slots:
         QVERIFY(guessedUm);
         QCOMPARE((*guessedUm)[0], 2.1);
         QVERIFY(!toMicrometres({50.0, 60.0}, WavelengthUnit::Unknown, "x", warnings));
-        auto negative = toMicrometres({2.0, -1.0}, WavelengthUnit::Micrometres, "scene.tif", warnings);
+        auto negative =
+            toMicrometres({2.0, -1.0}, WavelengthUnit::Micrometres, "scene.tif", warnings);
         QVERIFY(!negative);
         QVERIFY(QString::fromStdString(negative.error()).contains("scene.tif"));
     }
@@ -102,10 +103,11 @@ private slots:
 
     void enviHeaderWithFwhmAndBadBands() {
         const std::string data = path("cube.img");
-        QVERIFY(writeEnvi(data, 3, 2, 4, [](int b, int c, int r) { return 0.2f + b + c + r; },
-                          "wavelength units = Nanometers\n"
-                          "wavelength = {2010.0, 2110.0, 2210.0, 2310.0}\n"
-                          "fwhm = {10, 10, 12, 12}\nbbl = {1, 0, 1, 1}\n"));
+        QVERIFY(writeEnvi(
+            data, 3, 2, 4, [](int b, int c, int r) { return 0.2f + b + c + r; },
+            "wavelength units = Nanometers\n"
+            "wavelength = {2010.0, 2110.0, 2210.0, 2310.0}\n"
+            "fwhm = {10, 10, 12, 12}\nbbl = {1, 0, 1, 1}\n"));
         auto r = SpectralRaster::open(data);
         QVERIFY2(r, r.error().c_str());
         QCOMPARE(r->allBands().size(), std::size_t(4));
@@ -119,7 +121,8 @@ private slots:
         RasterSpec spec;
         spec.bandMetadata = wavelengthMetadata({900, 950, 1000}, "Nanometers");
         QVERIFY(writeRaster(path("over.tif"), spec));
-        writeCsv(path("w.csv"), "band,wavelength_nm,fwhm_nm,good\n3,2300,10,1\n1,2100,10,1\n2,2200,10,0\n");
+        writeCsv(path("w.csv"),
+                 "band,wavelength_nm,fwhm_nm,good\n3,2300,10,1\n1,2100,10,1\n2,2200,10,0\n");
         RasterOpenOptions options;
         options.wavelengthCsvPath = path("w.csv");
         auto r = SpectralRaster::open(path("over.tif"), options);

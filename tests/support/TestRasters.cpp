@@ -39,14 +39,16 @@ bool writeRaster(const std::string& path, const RasterSpec& spec, std::string* e
         if (spec.scale) band->SetScale(*spec.scale);
         if (spec.offset) band->SetOffset(*spec.offset);
         if (b < int(spec.bandMetadata.size())) {
-            for (const auto& [k, v] : spec.bandMetadata[b]) band->SetMetadataItem(k.c_str(), v.c_str());
+            for (const auto& [k, v] : spec.bandMetadata[b])
+                band->SetMetadataItem(k.c_str(), v.c_str());
         }
         if (b < int(spec.bandImagery.size())) {
             for (const auto& [k, v] : spec.bandImagery[b])
                 band->SetMetadataItem(k.c_str(), v.c_str(), "IMAGERY");
         }
         for (int r = 0; r < spec.height; ++r)
-            for (int c = 0; c < spec.width; ++c) buffer[std::size_t(r) * spec.width + c] = spec.value(b, c, r);
+            for (int c = 0; c < spec.width; ++c)
+                buffer[std::size_t(r) * spec.width + c] = spec.value(b, c, r);
         if (band->RasterIO(GF_Write, 0, 0, spec.width, spec.height, buffer.data(), spec.width,
                            spec.height, GDT_Float64, 0, 0, nullptr) != CE_None) {
             GDALClose(ds);
@@ -58,8 +60,8 @@ bool writeRaster(const std::string& path, const RasterSpec& spec, std::string* e
     return true;
 }
 
-std::vector<std::map<std::string, std::string>> wavelengthMetadata(const std::vector<double>& values,
-                                                                    const std::string& units) {
+std::vector<std::map<std::string, std::string>> wavelengthMetadata(
+    const std::vector<double>& values, const std::string& units) {
     std::vector<std::map<std::string, std::string>> out;
     for (double v : values) {
         std::ostringstream text;

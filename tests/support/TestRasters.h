@@ -38,8 +38,8 @@ struct RasterSpec {
 bool writeRaster(const std::string& path, const RasterSpec& spec, std::string* error = nullptr);
 
 /// Band metadata with `wavelength` values in the given unit name.
-std::vector<std::map<std::string, std::string>> wavelengthMetadata(const std::vector<double>& values,
-                                                                    const std::string& units);
+std::vector<std::map<std::string, std::string>> wavelengthMetadata(
+    const std::vector<double>& values, const std::string& units);
 
 /// Writes an ENVI BSQ float32 file (raw + .hdr) by hand; extraHeader lines are appended.
 bool writeEnvi(const std::string& dataPath, int width, int height, int bands,

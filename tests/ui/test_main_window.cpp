@@ -1,4 +1,5 @@
 // The main window, offscreen: opening the demo, clicking pixels, changing bands, bad input.
+#include <Eigen/LU>
 #include <QComboBox>
 #include <QLabel>
 #include <QSignalSpy>
@@ -6,28 +7,27 @@
 #include <QStatusBar>
 #include <QTemporaryDir>
 #include <QtTest>
-#include <Eigen/LU>
 #include <fstream>
 
 #include <QFile>
 #include <QLineSeries>
-#include <QSvgRenderer>
 #include <QScatterSeries>
+#include <QSvgRenderer>
 
 #include "BandImage.h"
 #include "ColourMaps.h"
 #include "CovarianceHeatmap.h"
 #include "InspectionPanel.h"
 #include "MainWindow.h"
-#include "ModelContext.h"
-#include "SpectrumChart.h"
 #include "MessageBanner.h"
+#include "ModelContext.h"
 #include "ModelRegistry.h"
 #include "PairDataset.h"
 #include "PairLoader.h"
 #include "PreparedData.h"
 #include "RasterPanel.h"
 #include "RasterView.h"
+#include "SpectrumChart.h"
 
 using namespace specres;
 using namespace specres::ui;
@@ -104,7 +104,8 @@ private slots:
         const auto& pair = *window.currentPair()->pair;
         auto block = pair.high().read(10, 20, 1, 1);
         const double expected = block->values(0, window.highPanel()->currentBand());
-        QVERIFY2(label->text().contains(QString::number(expected, 'f', 4)), qPrintable(label->text()));
+        QVERIFY2(label->text().contains(QString::number(expected, 'f', 4)),
+                 qPrintable(label->text()));
         QVERIFY(label->text().contains("Map 478"));
     }
 
@@ -165,14 +166,16 @@ private slots:
         auto model = createModel("G", CovarianceType::Full);
         QVERIFY((*model)->fit(data->train, data->validation, nullptr));
         const std::string path = dir_.filePath("g.specres").toStdString();
-        QVERIFY(saveModel(**model, path, makeModelContext(*data, ExperimentConfig{}, MethodEvaluation{}, "")));
+        QVERIFY(saveModel(**model, path,
+                          makeModelContext(*data, ExperimentConfig{}, MethodEvaluation{}, "")));
         QSignalSpy loaded(&window, &MainWindow::modelLoaded);
         window.loadModelFile(QString::fromStdString(path));
         QVERIFY(loaded.wait(30000));
 
         RasterView* view = window.highPanel()->view();
         QSignalSpy inspected(&window, &MainWindow::pixelInspected);
-        QTest::mouseClick(view->viewport(), Qt::LeftButton, {}, view->mapFromScene(QPointF(10.5, 20.5)));
+        QTest::mouseClick(view->viewport(), Qt::LeftButton, {},
+                          view->mapFromScene(QPointF(10.5, 20.5)));
         QCOMPARE(inspected.count(), 1);
         auto expected = inspectPixel(pair, 10, 20, (*model).get(), std::nullopt);
         QVERIFY(expected && expected->hasPrediction);
@@ -182,11 +185,13 @@ private slots:
         for (int i = 0; i < points.size(); i += 17) {
             QCOMPARE(points[i].x(), expected->highWavelengthsUm[i]);
             QCOMPARE(points[i].y(), expected->mean[i]);
-            QCOMPARE(chart->upperSeries()->points()[i].y(), expected->mean[i] + expected->stddev[i]);
+            QCOMPARE(chart->upperSeries()->points()[i].y(),
+                     expected->mean[i] + expected->stddev[i]);
         }
         QCOMPARE(chart->inputSeries()->points().size(), qsizetype(5));
         window.inspectionPanel()->sigmaChooser()->setCurrentIndex(1);  // ±2σ
-        QCOMPARE(chart->lowerSeries()->points()[3].y(), expected->mean[3] - 2 * expected->stddev[3]);
+        QCOMPARE(chart->lowerSeries()->points()[3].y(),
+                 expected->mean[3] - 2 * expected->stddev[3]);
         CovarianceHeatmap* heatmap = window.inspectionPanel()->heatmap();
         QVERIFY(heatmap->hasMatrix());
         QCOMPARE(heatmap->valueAt(4, 7), expected->covariance(4, 7));
@@ -225,8 +230,10 @@ private slots:
         QVERIFY((*model)->fit(tiny, {}, nullptr));
         const std::vector<double> wrong(12, 2.2);
         const std::string path = dir_.filePath("other.specres").toStdString();
-        QVERIFY(saveModel(**model, path, {{"wavelengths_low_um", window.currentPair()->pair->low().wavelengthsUm()},
-                                          {"wavelengths_high_um", wrong}}));
+        QVERIFY(
+            saveModel(**model, path,
+                      {{"wavelengths_low_um", window.currentPair()->pair->low().wavelengthsUm()},
+                       {"wavelengths_high_um", wrong}}));
         QSignalSpy failed(&window, &MainWindow::loadFailed);
         window.loadModelFile(QString::fromStdString(path));
         QVERIFY(failed.wait(30000));
@@ -249,12 +256,13 @@ private slots:
 
     void heatmapColours() {
         CovarianceHeatmap heatmap;
-        const Eigen::MatrixXd covariance = (Eigen::MatrixXd(3, 3) << 4, 2, 0, 2, 9, -2, 0, -2, 1).finished();
+        const Eigen::MatrixXd covariance =
+            (Eigen::MatrixXd(3, 3) << 4, 2, 0, 2, 9, -2, 0, -2, 1).finished();
         heatmap.setCovariance(covariance, {2.1, 2.2, 2.3});
         QCOMPARE(heatmap.rangeLow(), -2.0);
         QCOMPARE(heatmap.rangeHigh(), 9.0);
-        QCOMPARE(heatmap.colourAt(1, 1), viridis(1.0));   // the maximum is the top of viridis
-        QCOMPARE(heatmap.colourAt(1, 2), viridis(0.0));   // the minimum its bottom
+        QCOMPARE(heatmap.colourAt(1, 1), viridis(1.0));  // the maximum is the top of viridis
+        QCOMPARE(heatmap.colourAt(1, 2), viridis(0.0));  // the minimum its bottom
         QCOMPARE(heatmap.colourAt(0, 0), viridis(6.0 / 11.0));
         heatmap.setMode(CovarianceHeatmap::Mode::Correlation);
         QCOMPARE(heatmap.valueAt(0, 1), 2.0 / 6.0);
