@@ -153,6 +153,10 @@ Status GaussianMixtureModel::fit(const SpectraSet& train, const SpectraSet& vali
     // is installed last. A failed or cancelled fit leaves the previous model in place.
     const JointMixture previousJoint = joint_;
     const std::optional<ConditionalMixture> previousConditional = conditional_;
+    auto restorePrevious = [&] {
+        joint_ = previousJoint;
+        conditional_ = previousConditional;
+    };
     std::optional<JointMixture> best;
     MixtureFitReport report;
     double bestNll = std::numeric_limits<double>::infinity();
@@ -163,13 +167,11 @@ Status GaussianMixtureModel::fit(const SpectraSet& train, const SpectraSet& vali
         MixtureFitOptions options = options_;
         options.regularisation = ridges[i];
         MixtureFitReport candidateReport;
-        Feedback* sub = feedback;
         auto fitted = fitGaussianMixture(data, static_cast<int>(train.x.cols()), options,
-                                         held.rows() ? &held : nullptr, sub, &candidateReport);
+                                         held.rows() ? &held : nullptr, feedback, &candidateReport);
         if (!fitted) {
             if (fitted.error() == kCancelledMessage || ridges.size() == 1) {
-                joint_ = previousJoint;
-                conditional_ = previousConditional;
+                restorePrevious();
                 return fail(method() + ": " + fitted.error());
             }
             lastError = fitted.error();
@@ -191,13 +193,11 @@ Status GaussianMixtureModel::fit(const SpectraSet& train, const SpectraSet& vali
         }
     }
     if (!best) {
-        joint_ = previousJoint;
-        conditional_ = previousConditional;
+        restorePrevious();
         return fail(method() + ": every regularisation failed: " + lastError);
     }
     if (auto ok = install(std::move(*best)); !ok) {
-        joint_ = previousJoint;
-        conditional_ = previousConditional;
+        restorePrevious();
         return ok;
     }
     FitSummary summary;
