@@ -18,7 +18,8 @@ Result<std::unique_ptr<ConditionalModel>> trainMethod(const MethodSpec& spec,
 
 Result<ComparisonResult> runComparison(const PreparedData& data,
                                        const std::vector<MethodSpec>& methods,
-                                       const ExperimentConfig& config, Feedback* feedback) {
+                                       const ExperimentConfig& config, Feedback* feedback,
+                                       const MethodDoneCallback& onMethodDone) {
     ComparisonResult result;
     for (std::size_t i = 0; i < methods.size(); ++i) {
         const MethodSpec& spec = methods[i];
@@ -27,7 +28,12 @@ Result<ComparisonResult> runComparison(const PreparedData& data,
         if (!model) return fail(model.error());
         auto evaluation = evaluateInReflectance(**model, data);
         if (!evaluation) return fail(spec.label() + ": " + evaluation.error());
-        result.runs.push_back(MethodRun{spec, std::move(*evaluation), (*model)->fitSummary()});
+        std::shared_ptr<ConditionalModel> fitted = std::move(*model);
+        result.runs.push_back(MethodRun{spec, std::move(*evaluation), fitted->fitSummary()});
+        result.models.push_back(fitted);
+        if (onMethodDone) {
+            if (auto ok = onMethodDone(result.runs.back(), fitted); !ok) return fail(ok.error());
+        }
     }
     for (std::size_t i = 0; i < result.runs.size(); ++i) {
         for (std::size_t j = i + 1; j < result.runs.size(); ++j) {

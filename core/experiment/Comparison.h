@@ -1,5 +1,6 @@
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -34,7 +35,14 @@ struct TTestRow {
 struct ComparisonResult {
     std::vector<MethodRun> runs;
     std::vector<TTestRow> ttests;
+    /// The fitted models, parallel to runs (empty when read back from a file).
+    std::vector<std::shared_ptr<ConditionalModel>> models;
 };
+
+/// Called on the worker's thread as soon as one method is trained and evaluated, so that a
+/// caller can keep (autosave) it before the next one starts; a failure stops the comparison.
+using MethodDoneCallback =
+    std::function<Status(const MethodRun& run, const std::shared_ptr<ConditionalModel>& model)>;
 
 /// Creates and fits one method on prepared data with the configuration's options.
 Result<std::unique_ptr<ConditionalModel>> trainMethod(const MethodSpec& spec,
@@ -49,6 +57,7 @@ Result<std::unique_ptr<ConditionalModel>> trainMethod(const MethodSpec& spec,
 Result<ComparisonResult> runComparison(const PreparedData& data,
                                        const std::vector<MethodSpec>& methods,
                                        const ExperimentConfig& config,
-                                       Feedback* feedback = nullptr);
+                                       Feedback* feedback = nullptr,
+                                       const MethodDoneCallback& onMethodDone = {});
 
 }  // namespace specres

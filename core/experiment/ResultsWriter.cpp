@@ -148,16 +148,8 @@ std::string comparisonTable(const ComparisonResult& result, bool latex) {
     return out.str();
 }
 
-Status writeComparison(const std::string& folder, const ComparisonResult& result,
-                       const RunRecord& run) {
-    std::error_code ec;
-    fs::create_directories(folder, ec);
-    if (ec) return fail(folder + ": cannot create the folder: " + ec.message());
-    const fs::path dir(folder);
-
+json comparisonToJson(const ComparisonResult& result) {
     json rows = json::array();
-    std::ostringstream csv;
-    csv << "method,covariance,rmse,nll,coverage_1sigma,coverage_2sigma,n_test,fit_seconds\n";
     for (const auto& r : result.runs) {
         const MethodEvaluation& e = r.evaluation;
         rows.push_back({{"method", r.spec.method},
@@ -169,10 +161,6 @@ Status writeComparison(const std::string& folder, const ComparisonResult& result
                         {"n_test", e.testCount},
                         {"fit_seconds", r.fit.seconds},
                         {"fit_note", r.fit.note}});
-        csv << r.spec.method << ',' << toString(r.spec.covariance) << ',' << csvNumber(e.rmse)
-            << ',' << (e.nll ? csvNumber(*e.nll) : "") << ',' << csvNumber(e.coverage1Sigma) << ','
-            << csvNumber(e.coverage2Sigma) << ',' << e.testCount << ',' << csvNumber(r.fit.seconds)
-            << '\n';
     }
     json tests = json::array();
     for (const auto& t : result.ttests) {
@@ -183,14 +171,80 @@ Status writeComparison(const std::string& folder, const ComparisonResult& result
                          {"df", t.result.degreesOfFreedom},
                          {"p", numberOrNull(t.result.p)}});
     }
+    return json{{"results", rows}, {"ttests", tests}};
+}
+
+Result<ComparisonResult> comparisonFromJson(const json& document, const std::string& where) {
+    auto number = [](const json& value) {
+        return value.is_number() ? value.get<double>() : std::nan("");
+    };
+    try {
+        ComparisonResult result;
+        for (const json& row : document.at("results")) {
+            MethodRun run;
+            run.spec.method = row.at("method").get<std::string>();
+            auto covariance = parseCovarianceType(row.at("covariance").get<std::string>());
+            if (!covariance) return fail(where + ": " + covariance.error());
+            run.spec.covariance = *covariance;
+            MethodEvaluation& e = run.evaluation;
+            e.method = run.spec.method;
+            e.covariance = run.spec.covariance;
+            e.rmse = number(row.at("rmse"));
+            if (row.at("nll").is_number()) e.nll = row.at("nll").get<double>();
+            e.coverage1Sigma = number(row.at("coverage_1sigma"));
+            e.coverage2Sigma = number(row.at("coverage_2sigma"));
+            e.testCount = row.at("n_test").get<int>();
+            run.fit.seconds = number(row.at("fit_seconds"));
+            run.fit.note = row.value("fit_note", std::string());
+            result.runs.push_back(std::move(run));
+        }
+        for (const json& t : document.at("ttests")) {
+            TTestRow row;
+            row.metric = t.at("metric").get<std::string>();
+            row.a = t.at("a").get<std::string>();
+            row.b = t.at("b").get<std::string>();
+            row.result.t = number(t.at("t"));
+            row.result.degreesOfFreedom = number(t.at("df"));
+            row.result.p = number(t.at("p"));
+            result.ttests.push_back(std::move(row));
+        }
+        return result;
+    } catch (const json::exception& error) {
+        return fail(where + ": the comparison results are malformed: " + error.what());
+    }
+}
+
+std::string comparisonCsv(const ComparisonResult& result) {
+    std::ostringstream csv;
+    csv << "method,covariance,rmse,nll,coverage_1sigma,coverage_2sigma,n_test,fit_seconds\n";
+    for (const auto& r : result.runs) {
+        const MethodEvaluation& e = r.evaluation;
+        csv << r.spec.method << ',' << toString(r.spec.covariance) << ',' << csvNumber(e.rmse)
+            << ',' << (e.nll ? csvNumber(*e.nll) : "") << ',' << csvNumber(e.coverage1Sigma) << ','
+            << csvNumber(e.coverage2Sigma) << ',' << e.testCount << ',' << csvNumber(r.fit.seconds)
+            << '\n';
+    }
+    return csv.str();
+}
+
+Status writeComparison(const std::string& folder, const ComparisonResult& result,
+                       const RunRecord& run) {
+    std::error_code ec;
+    fs::create_directories(folder, ec);
+    if (ec) return fail(folder + ": cannot create the folder: " + ec.message());
+    const fs::path dir(folder);
+
+    const json summary = comparisonToJson(result);
     const json splitSummary = {{"file", run.splitPath},
                                {"width", run.split.width},
                                {"height", run.split.height},
                                {"train", run.split.train.size()},
                                {"validation", run.split.validation.size()},
                                {"test", run.split.test.size()}};
-    const json results = {
-        {"results", rows}, {"ttests", tests}, {"split", splitSummary}, {"config", run.config}};
+    const json results = {{"results", summary["results"]},
+                           {"ttests", summary["ttests"]},
+                           {"split", splitSummary},
+                           {"config", run.config}};
 
     std::ostringstream perSpectrum;
     perSpectrum << "test_index,pixel,column,row";
@@ -224,7 +278,7 @@ Status writeComparison(const std::string& folder, const ComparisonResult& result
 
     for (const auto& [name, content] : std::vector<std::pair<std::string, std::string>>{
              {"results.json", results.dump(2) + "\n"},
-             {"results.csv", csv.str()},
+             {"results.csv", comparisonCsv(result)},
              {"per_spectrum.csv", perSpectrum.str()},
              {"table.md", comparisonTable(result, false)},
              {"table.tex", comparisonTable(result, true)},

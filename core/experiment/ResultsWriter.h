@@ -35,6 +35,14 @@ Result<std::string> fileChecksum(const std::string& path);
 /// SpecRes, GDAL and LibTorch versions and the source revision the binary was built from.
 nlohmann::json softwareVersions();
 
+/// The method rows and t-tests of a comparison (what results.json holds besides the run record),
+/// and back: a project keeps its comparison table this way. Per-spectrum values are not kept.
+nlohmann::json comparisonToJson(const ComparisonResult& result);
+Result<ComparisonResult> comparisonFromJson(const nlohmann::json& document,
+                                            const std::string& where);
+/// results.csv: one row per method × covariance.
+std::string comparisonCsv(const ComparisonResult& result);
+
 /// The Table 2 layout, as Markdown or LaTeX.
 std::string comparisonTable(const ComparisonResult& result, bool latex);
 

@@ -1,4 +1,5 @@
 // Experiments end to end: preparation, MNF invariance, the comparison and its files.
+#include <QDir>
 #include <QTemporaryDir>
 #include <QtTest>
 #include <cmath>
@@ -11,6 +12,8 @@
 #include "ModelContext.h"
 #include "ModelRegistry.h"
 #include "PairDataset.h"
+#include "PixelInspection.h"
+#include "Project.h"
 #include "ResultsWriter.h"
 #include "TestRasters.h"
 
@@ -89,8 +92,22 @@ private slots:
         const std::vector<MethodSpec> methods = {{"G", CovarianceType::Full},
                                                  {"VE", CovarianceType::Full},
                                                  {"DCGM", CovarianceType::Full}};
-        auto result = runComparison(*data, methods, fastConfig());
+        std::vector<std::string> announced;
+        auto result = runComparison(*data, methods, fastConfig(), nullptr,
+                                    [&](const MethodRun& run, const auto& model) {
+                                        announced.push_back(run.spec.label());
+                                        return model ? Status::success() : fail("no model");
+                                    });
         QVERIFY2(result, result.error().c_str());
+        QCOMPARE(announced, (std::vector<std::string>{"G/full", "VE/full", "DCGM/full"}));
+        QCOMPARE(result->models.size(), std::size_t(3));
+        // What a project keeps of the comparison gives back the same table.
+        auto reread = comparisonFromJson(json::parse(comparisonToJson(*result).dump()), "p.json");
+        QVERIFY2(reread, reread.error().c_str());
+        QCOMPARE(comparisonTable(*reread, false), comparisonTable(*result, false));
+        QCOMPARE(comparisonTable(*reread, true), comparisonTable(*result, true));
+        QCOMPARE(comparisonCsv(*reread), comparisonCsv(*result));
+        QVERIFY(!reread->runs[1].evaluation.nll.has_value());
         const MethodRun* g = find(*result, "G");
         const MethodRun* dcgm = find(*result, "DCGM");
         const MethodRun* ve = find(*result, "VE");
@@ -173,6 +190,122 @@ private slots:
                                 .arg(*dcgm->evaluation.nll)
                                 .arg(g->evaluation.rmse)
                                 .arg(*g->evaluation.nll)));
+    }
+
+    void neighbourhoodMeanIsTheBlockAverage() {
+        // Route 1: inspectPixel over a 3 × 3 block. Route 2: nine single-pixel reads averaged.
+        for (auto [column, row, expected] : {std::tuple{20, 30, 9}, std::tuple{0, 0, 4}}) {
+            auto block = inspectPixel(*pair_, column, row, nullptr, std::nullopt, 3);
+            QVERIFY2(block, block.error().c_str());
+            QCOMPARE(block->averagedPixels, expected);
+            Eigen::VectorXd sum = Eigen::VectorXd::Zero(pair_->high().bandCount());
+            int count = 0;
+            for (int y = row - 1; y <= row + 1; ++y) {
+                for (int x = column - 1; x <= column + 1; ++x) {
+                    if (x < 0 || y < 0) continue;
+                    auto one = pair_->high().read(x, y, 1, 1);
+                    QVERIFY(one);
+                    sum += one->values.row(0).transpose();
+                    ++count;
+                }
+            }
+            const Eigen::VectorXd mean = sum / count;
+            const Eigen::VectorXd normalised =
+                (mean.array() - mean.minCoeff()) / (mean.maxCoeff() - mean.minCoeff());
+            QVERIFY((block->measured - normalised).cwiseAbs().maxCoeff() < 1e-12);
+            // And it differs from the centre pixel alone (the scene is noisy).
+            auto single = inspectPixel(*pair_, column, row, nullptr, std::nullopt, 1);
+            QVERIFY((single->measured - block->measured).cwiseAbs().maxCoeff() > 1e-4);
+        }
+        QVERIFY(!inspectPixel(*pair_, 1, 1, nullptr, std::nullopt, 4));
+    }
+
+    void projectRoundTrips() {
+        const QString folder = dir_.filePath("project");
+        QVERIFY(QDir().mkpath(folder + "/inputs"));
+        Project project;
+        project.title = "Cuprite test";
+        project.highPath = (folder + "/inputs/high.tif").toStdString();
+        project.lowPath = "/elsewhere/low.tif";
+        project.pairOptions.resampling = Resampling::Bilinear;
+        project.pairOptions.grid = PairGrid::Low;
+        project.pairOptions.windowMinUm = 2.05;
+        project.pairOptions.high.reflectanceScale = ReflectanceScale::Times10000;
+        project.pairOptions.low.wavelengthCsvPath = (folder + "/inputs/aster.csv").toStdString();
+        project.config = fastConfig();
+        project.config.dataset.seed = 7;
+        project.split = split_;
+        const std::string modelPath = (folder + "/g.specres").toStdString();
+        project.models = {{"G/full", modelPath}};
+        project.currentModel = "G/full";
+        project.pins = {{3, 4}, {50, 60}};
+        project.neighbourhood = 5;
+        project.view = json{{"sigma", 2}};
+        ComparisonResult comparison;
+        MethodRun run;
+        run.spec = {"G", CovarianceType::Diagonal};
+        run.evaluation.rmse = 0.125;
+        run.evaluation.nll = -42.5;
+        run.evaluation.testCount = 9;
+        comparison.runs.push_back(run);
+        project.comparison = comparison;
+
+        const std::string path = (folder + "/session.specresproj").toStdString();
+        QVERIFY(saveProject(project, path));
+        std::ifstream in(path);
+        const json stored = json::parse(in);
+        QCOMPARE(stored.at("high").get<std::string>(), std::string("inputs/high.tif"));
+        QCOMPARE(stored.at("low").get<std::string>(), std::string("/elsewhere/low.tif"));
+
+        auto loaded = loadProject(path);
+        QVERIFY2(loaded, loaded.error().c_str());
+        QCOMPARE(loaded->title, project.title);
+        QCOMPARE(loaded->highPath, project.highPath);
+        QCOMPARE(loaded->lowPath, project.lowPath);
+        QCOMPARE(loaded->pairOptions.low.wavelengthCsvPath, project.pairOptions.low.wavelengthCsvPath);
+        QVERIFY(loaded->pairOptions.resampling == Resampling::Bilinear);
+        QVERIFY(loaded->pairOptions.grid == PairGrid::Low);
+        QVERIFY(loaded->pairOptions.high.reflectanceScale == ReflectanceScale::Times10000);
+        QCOMPARE(loaded->pairOptions.windowMinUm, 2.05);
+        QCOMPARE(loaded->config.toJson(), project.config.toJson());
+        QVERIFY(loaded->split && *loaded->split == split_);
+        QCOMPARE(loaded->models.size(), std::size_t(1));
+        QCOMPARE(loaded->models[0].path, modelPath);
+        QCOMPARE(loaded->currentModel, project.currentModel);
+        QVERIFY(loaded->pins == project.pins);
+        QCOMPARE(loaded->neighbourhood, 5);
+        QCOMPARE(loaded->view, project.view);
+        QVERIFY(loaded->comparison);
+        QCOMPARE(comparisonCsv(*loaded->comparison), comparisonCsv(comparison));
+
+        // Gathering copies the model beside the project and points at the copy.
+        {
+            std::ofstream model(modelPath, std::ios::binary);
+            model << "model bytes";
+        }
+        auto gathered = gatherProjectModels(project, path);
+        QVERIFY2(gathered, gathered.error().c_str());
+        QCOMPARE(project.models[0].path, (folder + "/session_models/G_full.specres").toStdString());
+        std::ifstream copy(project.models[0].path);
+        QCOMPARE(std::string((std::istreambuf_iterator<char>(copy)), {}), std::string("model bytes"));
+
+        // A newer format, a malformed file and a missing one are refused with their names.
+        json newer = stored;
+        newer["version"] = kProjectFormatVersion + 1;
+        const std::string newerPath = (folder + "/newer.specresproj").toStdString();
+        std::ofstream(newerPath) << newer.dump();
+        auto refused = loadProject(newerPath);
+        QVERIFY(!refused);
+        QVERIFY(QString::fromStdString(refused.error()).contains("newer"));
+        QVERIFY(QString::fromStdString(refused.error()).contains("newer.specresproj"));
+        const std::string brokenPath = (folder + "/broken.specresproj").toStdString();
+        std::ofstream(brokenPath) << stored.dump().substr(0, 200);
+        QVERIFY(!loadProject(brokenPath));
+        json wrongPins = stored;
+        wrongPins["neighbourhood"] = 4;
+        std::ofstream(brokenPath) << wrongPins.dump();
+        QVERIFY(!loadProject(brokenPath));
+        QVERIFY(!loadProject((folder + "/absent.specresproj").toStdString()));
     }
 
     void modelContextGuardsTheWavelengthGrid() {

@@ -1,0 +1,220 @@
+#include "Project.h"
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "AtomicFile.h"
+#include "ResultsWriter.h"
+
+namespace specres {
+
+using nlohmann::json;
+namespace fs = std::filesystem;
+
+namespace {
+
+const char* scaleName(ReflectanceScale scale) {
+    switch (scale) {
+        case ReflectanceScale::Unit: return "1";
+        case ReflectanceScale::Times10000: return "10000";
+        case ReflectanceScale::Auto: break;
+    }
+    return "auto";
+}
+
+Result<ReflectanceScale> scaleFromName(const std::string& name, const std::string& where) {
+    if (name == "auto") return ReflectanceScale::Auto;
+    if (name == "1") return ReflectanceScale::Unit;
+    if (name == "10000") return ReflectanceScale::Times10000;
+    return fail(where + ": unknown reflectance scale '" + name + "' (auto, 1 or 10000)");
+}
+
+/// Relative to the project folder when the file lies inside it, otherwise absolute.
+std::string storedPath(const std::string& path, const fs::path& folder) {
+    if (path.empty()) return path;
+    const fs::path absolute = fs::absolute(path).lexically_normal();
+    const fs::path relative = absolute.lexically_relative(folder);
+    if (!relative.empty() && *relative.begin() != "..") return relative.generic_string();
+    return absolute.string();
+}
+
+std::string resolvedPath(const std::string& path, const fs::path& folder) {
+    if (path.empty() || fs::path(path).is_absolute()) return path;
+    return (folder / path).lexically_normal().string();
+}
+
+fs::path projectFolder(const std::string& projectPath) {
+    return fs::absolute(projectPath).lexically_normal().parent_path();
+}
+
+}  // namespace
+
+json toJson(const PairOptions& options) {
+    return json{{"high", {{"wavelengths_csv", options.high.wavelengthCsvPath},
+                          {"reflectance_scale", scaleName(options.high.reflectanceScale)}}},
+                {"low", {{"wavelengths_csv", options.low.wavelengthCsvPath},
+                         {"reflectance_scale", scaleName(options.low.reflectanceScale)}}},
+                {"window_um", {options.windowMinUm, options.windowMaxUm}},
+                {"resampling", toString(options.resampling)},
+                {"grid", options.grid == PairGrid::High ? "high" : "low"}};
+}
+
+Result<PairOptions> pairOptionsFromJson(const json& document, const std::string& where) {
+    try {
+        PairOptions options;
+        for (auto [key, raster] : {std::pair<const char*, RasterOpenOptions*>{"high", &options.high},
+                                   {"low", &options.low}}) {
+            const json& entry = document.at(key);
+            raster->wavelengthCsvPath = entry.value("wavelengths_csv", std::string());
+            auto scale = scaleFromName(entry.value("reflectance_scale", std::string("auto")), where);
+            if (!scale) return fail(scale.error());
+            raster->reflectanceScale = *scale;
+        }
+        const json& window = document.at("window_um");
+        options.windowMinUm = window.at(0).get<double>();
+        options.windowMaxUm = window.at(1).get<double>();
+        auto resampling = parseResampling(document.at("resampling").get<std::string>());
+        if (!resampling) return fail(where + ": " + resampling.error());
+        options.resampling = *resampling;
+        const std::string grid = document.at("grid").get<std::string>();
+        if (grid != "high" && grid != "low") {
+            return fail(where + ": unknown pair grid '" + grid + "' (high or low)");
+        }
+        options.grid = grid == "high" ? PairGrid::High : PairGrid::Low;
+        return options;
+    } catch (const json::exception& error) {
+        return fail(where + ": the pair options are malformed: " + error.what());
+    }
+}
+
+Status saveProject(const Project& project, const std::string& path) {
+    const fs::path folder = projectFolder(path);
+    PairOptions options = project.pairOptions;
+    options.high.wavelengthCsvPath = storedPath(options.high.wavelengthCsvPath, folder);
+    options.low.wavelengthCsvPath = storedPath(options.low.wavelengthCsvPath, folder);
+    ExperimentConfig config = project.config;
+    config.dataset.classMapPath = storedPath(config.dataset.classMapPath, folder);
+
+    json models = json::array();
+    for (const ProjectModel& model : project.models) {
+        models.push_back({{"label", model.label}, {"path", storedPath(model.path, folder)}});
+    }
+    json pins = json::array();
+    for (const ProjectPin& pin : project.pins) pins.push_back({pin.column, pin.row});
+    const json document = {
+        {"format", "specres-project"},
+        {"version", kProjectFormatVersion},
+        {"software", SPECRES_VERSION},
+        {"title", project.title},
+        {"high", storedPath(project.highPath, folder)},
+        {"low", storedPath(project.lowPath, folder)},
+        {"pair_options", toJson(options)},
+        {"config", config.toJson()},
+        {"split", project.split ? json::parse(toJson(*project.split)) : json(nullptr)},
+        {"models", models},
+        {"current_model", project.currentModel},
+        {"pins", pins},
+        {"neighbourhood", project.neighbourhood},
+        {"comparison", project.comparison ? comparisonToJson(*project.comparison) : json(nullptr)},
+        {"view", project.view}};
+    return writeTextAtomically(path, document.dump(1) + "\n");
+}
+
+Result<Project> loadProject(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) return fail(path + ": cannot open the project file");
+    json document;
+    try {
+        document = json::parse(in);
+    } catch (const json::exception& error) {
+        return fail(path + ": not a SpecRes project (invalid JSON: " + error.what() + ")");
+    }
+    if (!document.is_object() || document.value("format", std::string()) != "specres-project") {
+        return fail(path + ": not a SpecRes project (no \"format\": \"specres-project\")");
+    }
+    const int version = document.value("version", 0);
+    if (version > kProjectFormatVersion) {
+        return fail(path + ": the project was written by a newer SpecRes (format version " +
+                    std::to_string(version) + "; this one reads up to " +
+                    std::to_string(kProjectFormatVersion) + ")");
+    }
+    const fs::path folder = projectFolder(path);
+    Project project;
+    try {
+        project.title = document.value("title", std::string());
+        project.highPath = resolvedPath(document.at("high").get<std::string>(), folder);
+        project.lowPath = resolvedPath(document.at("low").get<std::string>(), folder);
+        auto options = pairOptionsFromJson(document.at("pair_options"), path);
+        if (!options) return fail(options.error());
+        project.pairOptions = *options;
+        project.pairOptions.high.wavelengthCsvPath =
+            resolvedPath(options->high.wavelengthCsvPath, folder);
+        project.pairOptions.low.wavelengthCsvPath =
+            resolvedPath(options->low.wavelengthCsvPath, folder);
+        auto config = experimentConfigFromJson(document.at("config"), path);
+        if (!config) return fail(config.error());
+        project.config = *config;
+        project.config.dataset.classMapPath =
+            resolvedPath(config->dataset.classMapPath, folder);
+        if (!document.at("split").is_null()) {
+            auto split = pixelSplitFromJson(document.at("split").dump(), path);
+            if (!split) return fail(split.error());
+            project.split = std::move(*split);
+        }
+        for (const json& model : document.at("models")) {
+            project.models.push_back({model.at("label").get<std::string>(),
+                                      resolvedPath(model.at("path").get<std::string>(), folder)});
+        }
+        project.currentModel = document.value("current_model", std::string());
+        for (const json& pin : document.at("pins")) {
+            project.pins.push_back({pin.at(0).get<int>(), pin.at(1).get<int>()});
+        }
+        project.neighbourhood = document.value("neighbourhood", 1);
+        if (project.neighbourhood != 1 && project.neighbourhood != 3 &&
+            project.neighbourhood != 5) {
+            return fail(path + ": the neighbourhood must be 1, 3 or 5 pixels wide");
+        }
+        if (!document.at("comparison").is_null()) {
+            auto comparison = comparisonFromJson(document.at("comparison"), path);
+            if (!comparison) return fail(comparison.error());
+            project.comparison = std::move(*comparison);
+        }
+        project.view = document.value("view", json::object());
+    } catch (const json::exception& error) {
+        return fail(path + ": the project file is malformed: " + error.what());
+    }
+    return project;
+}
+
+Result<std::string> gatherProjectModels(Project& project, const std::string& projectPath) {
+    const fs::path absolute = fs::absolute(projectPath).lexically_normal();
+    const fs::path folder =
+        absolute.parent_path() / (absolute.stem().string() + "_models");
+    std::error_code error;
+    fs::create_directories(folder, error);
+    if (error) return fail(folder.string() + ": cannot create the folder: " + error.message());
+    for (ProjectModel& model : project.models) {
+        const fs::path source = fs::absolute(model.path).lexically_normal();
+        if (source.parent_path() == folder) continue;
+        std::string name = model.label;
+        for (char& c : name) {
+            if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
+        }
+        const fs::path target = folder / (name + ".specres");
+        const Status copied = writeAtomically(target.string(), [&](const std::string& temporary) {
+            std::error_code copyError;
+            fs::copy_file(source, temporary, fs::copy_options::overwrite_existing, copyError);
+            if (copyError) {
+                return Status(fail(source.string() + ": cannot copy the model into the project: " +
+                                   copyError.message()));
+            }
+            return Status::success();
+        });
+        if (!copied) return fail(copied.error());
+        model.path = target.string();
+    }
+    return folder.string();
+}
+
+}  // namespace specres
