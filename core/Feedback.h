@@ -29,14 +29,25 @@ public:
 
     Feedback() = default;
     explicit Feedback(ProgressCallback callback) : callback_(std::move(callback)) {}
+    /// A sub-task's feedback: its progress [0, 1] lands on [begin, end] of the parent's, its
+    /// stage gets `stagePrefix` in front, its epochs go to the parent, and cancelling the
+    /// parent cancels it. parent may be null (then it is a plain Feedback).
+    Feedback(Feedback* parent, double begin, double end, std::string stagePrefix = {})
+        : parent_(parent), begin_(begin), end_(end), stagePrefix_(std::move(stagePrefix)) {}
     Feedback(const Feedback&) = delete;
     Feedback& operator=(const Feedback&) = delete;
 
     void cancel() { cancelled_.store(true, std::memory_order_relaxed); }
-    bool isCancelled() const { return cancelled_.load(std::memory_order_relaxed); }
+    bool isCancelled() const {
+        return cancelled_.load(std::memory_order_relaxed) || (parent_ && parent_->isCancelled());
+    }
 
     /// fraction in [0, 1] of the whole task; stage names what is being done.
     void setProgress(double fraction, const std::string& stage) {
+        if (parent_) {
+            parent_->setProgress(begin_ + (end_ - begin_) * fraction, stagePrefix_ + stage);
+            return;
+        }
         std::lock_guard<std::mutex> lock(mutex_);
         if (callback_) callback_(fraction, stage);
     }
@@ -47,11 +58,18 @@ public:
         epochCallback_ = std::move(callback);
     }
     void reportEpoch(const EpochReport& report) {
-        std::lock_guard<std::mutex> lock(mutex_);
-        if (epochCallback_) epochCallback_(report);
+        {
+            std::lock_guard<std::mutex> lock(mutex_);
+            if (epochCallback_) epochCallback_(report);
+        }
+        if (parent_) parent_->reportEpoch(report);
     }
 
 private:
+    Feedback* parent_ = nullptr;
+    double begin_ = 0.0;
+    double end_ = 1.0;
+    std::string stagePrefix_;
     std::function<void(const EpochReport&)> epochCallback_;
     std::atomic<bool> cancelled_{false};
     std::mutex mutex_;

@@ -4,6 +4,7 @@
 #include <QMouseEvent>
 #include <QPainter>
 #include <QToolTip>
+#include <algorithm>
 #include <cmath>
 
 #include "ColourMaps.h"
@@ -30,6 +31,29 @@ void CovarianceHeatmap::clearMatrix() {
     update();
 }
 
+void CovarianceHeatmap::setSharedRange(double low, double high) {
+    sharedRange_ = true;
+    sharedLow_ = low;
+    sharedHigh_ = high;
+    if (covariance_.size()) rebuild();
+}
+
+void CovarianceHeatmap::clearSharedRange() {
+    sharedRange_ = false;
+    if (covariance_.size()) rebuild();
+}
+
+void CovarianceHeatmap::setTitle(const QString& title) {
+    title_ = title;
+    update();
+}
+
+std::pair<double, double> CovarianceHeatmap::ownRange() const {
+    if (!shown_.size()) return {0.0, 0.0};
+    if (mode_ == Mode::Correlation) return {-1.0, 1.0};
+    return {shown_.minCoeff(), shown_.maxCoeff()};
+}
+
 void CovarianceHeatmap::setMode(Mode mode) {
     mode_ = mode;
     if (covariance_.size()) rebuild();
@@ -38,7 +62,7 @@ void CovarianceHeatmap::setMode(Mode mode) {
 QColor CovarianceHeatmap::colourAt(int i, int j) const {
     const double v = shown_(i, j);
     if (mode_ == Mode::Correlation) return diverging(0.5 + 0.5 * v);
-    return viridis(high_ > low_ ? (v - low_) / (high_ - low_) : 0.5);
+    return viridis(high_ > low_ ? std::clamp((v - low_) / (high_ - low_), 0.0, 1.0) : 0.5);
 }
 
 void CovarianceHeatmap::rebuild() {
@@ -60,6 +84,9 @@ void CovarianceHeatmap::rebuild() {
     if (mode_ == Mode::Correlation) {
         low_ = -1.0;
         high_ = 1.0;
+    } else if (sharedRange_) {
+        low_ = sharedLow_;
+        high_ = sharedHigh_;
     } else {
         low_ = shown_.minCoeff();
         high_ = shown_.maxCoeff();
@@ -71,18 +98,28 @@ void CovarianceHeatmap::rebuild() {
 }
 
 QRectF CovarianceHeatmap::plotRect() const {
-    const double side = std::max(10.0, std::min(width() - 110.0, height() - 60.0));
-    return QRectF(60, 10, side, side);
+    const double top = title_.isEmpty() ? 10.0 : 28.0;
+    const double side = std::max(10.0, std::min(width() - 110.0, height() - top - 50.0));
+    return QRectF(60, top, side, side);
 }
 
 void CovarianceHeatmap::paintEvent(QPaintEvent*) {
     QPainter painter(this);
     painter.fillRect(rect(), palette().window());
     if (image_.isNull()) {
-        painter.drawText(rect(), Qt::AlignCenter, tr("No predicted covariance"));
+        painter.drawText(rect(), Qt::AlignCenter,
+                         title_.isEmpty() ? tr("No predicted covariance")
+                                          : tr("%1: no predicted covariance").arg(title_));
         return;
     }
     const QRectF plot = plotRect();
+    if (!title_.isEmpty()) {
+        QFont bold = font();
+        bold.setBold(true);
+        painter.setFont(bold);
+        painter.drawText(QRectF(plot.left(), 2, plot.width(), 22), Qt::AlignCenter, title_);
+        painter.setFont(font());
+    }
     painter.drawImage(plot, image_);
     painter.setPen(palette().windowText().color());
     painter.drawRect(plot);

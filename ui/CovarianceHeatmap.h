@@ -22,6 +22,15 @@ public:
     void setMode(Mode mode);
     Mode mode() const { return mode_; }
 
+    /// Covariance and precision colours over [low, high] instead of this matrix's own range, so
+    /// that several heatmaps side by side can be compared cell for cell.
+    void setSharedRange(double low, double high);
+    void clearSharedRange();
+    /// Drawn above the matrix (e.g. the method's name in a grid of heatmaps).
+    void setTitle(const QString& title);
+    /// This matrix's own range in the current mode (what a shared range must cover).
+    std::pair<double, double> ownRange() const;
+
     bool hasMatrix() const { return shown_.size() > 0; }
     /// The value and colour drawn in cell (i, j) of the current mode.
     double valueAt(int i, int j) const { return shown_(i, j); }
@@ -43,6 +52,10 @@ private:
     Mode mode_ = Mode::Covariance;
     double low_ = 0.0;
     double high_ = 1.0;
+    bool sharedRange_ = false;
+    double sharedLow_ = 0.0;
+    double sharedHigh_ = 1.0;
+    QString title_;
     QImage image_;
 };
 

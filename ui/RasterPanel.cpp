@@ -3,6 +3,7 @@
 #include <QComboBox>
 #include <QFileInfo>
 #include <QLabel>
+#include <QStackedWidget>
 #include <QVBoxLayout>
 #include <QtConcurrent/QtConcurrentRun>
 #include <cmath>
@@ -12,42 +13,81 @@
 
 namespace specres::ui {
 
+namespace {
+// A composite that separates the Cuprite minerals' 2.16–2.34 µm features.
+constexpr std::array<double, 3> kCompositeUm{2.33, 2.205, 2.165};
+}  // namespace
+
 RasterPanel::RasterPanel(Side side, QWidget* parent)
     : QWidget(parent),
       side_(side),
       title_(new QLabel(this)),
+      display_(new QComboBox(this)),
+      choosers_(new QStackedWidget(this)),
       bands_(new QComboBox(this)),
+      rgb_{new QComboBox(this), new QComboBox(this), new QComboBox(this)},
       view_(new RasterView(this)) {
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     auto* header = new QHBoxLayout;
     title_->setTextFormat(Qt::PlainText);
     header->addWidget(title_, 1);
-    header->addWidget(new QLabel(tr("Band:"), this));
+    display_->addItem(tr("Band"));
+    display_->addItem(tr("RGB"));
+    display_->setToolTip(tr("One band in grey, or a colour composite of three wavelengths"));
+    display_->setObjectName(side == Side::High ? "highDisplayChooser" : "lowDisplayChooser");
+    header->addWidget(display_);
     bands_->setObjectName(side == Side::High ? "highBandChooser" : "lowBandChooser");
     bands_->setSizeAdjustPolicy(QComboBox::AdjustToContents);
-    header->addWidget(bands_);
+    choosers_->addWidget(bands_);
+    auto* rgbRow = new QWidget(this);
+    auto* rgbLayout = new QHBoxLayout(rgbRow);
+    rgbLayout->setContentsMargins(0, 0, 0, 0);
+    const char* names[] = {"R", "G", "B"};
+    for (int c = 0; c < 3; ++c) {
+        auto* label = new QLabel(QString::fromLatin1(names[c]), rgbRow);
+        rgbLayout->addWidget(label);
+        rgb_[c]->setSizeAdjustPolicy(QComboBox::AdjustToContents);
+        rgbLayout->addWidget(rgb_[c]);
+    }
+    choosers_->addWidget(rgbRow);
+    header->addWidget(choosers_);
     layout->addLayout(header);
     layout->addWidget(view_, 1);
     view_->setObjectName(side == Side::High ? "highView" : "lowView");
     clear(side == Side::High ? tr("High-resolution raster") : tr("Low-resolution raster"));
 
-    connect(bands_, qOverload<int>(&QComboBox::currentIndexChanged), this, [this](int index) {
-        if (pair_ && index >= 0 && index != preview_.band) requestBand(index);
-    });
-    connect(&watcher_, &QFutureWatcher<std::optional<BandPreview>>::finished, this, [this] {
-        const auto result = watcher_.result();
-        if (result) {
-            show(*result);
+    connect(display_, qOverload<int>(&QComboBox::currentIndexChanged), this, [this](int index) {
+        choosers_->setCurrentIndex(index);
+        if (!pair_) return;
+        if (index == 1) {
+            showComposite(compositeBands());
         } else {
-            emit previewFailed(lastError_);
-        }
-        if (pendingBand_ >= 0) {
-            const int band = pendingBand_;
-            pendingBand_ = -1;
-            requestBand(band);
+            showBand(bands_->currentIndex());
         }
     });
+    connect(bands_, qOverload<int>(&QComboBox::currentIndexChanged), this, [this](int index) {
+        if (pair_ && index >= 0) showBand(index);
+    });
+    for (QComboBox* chooser : rgb_) {
+        connect(chooser, qOverload<int>(&QComboBox::currentIndexChanged), this, [this] {
+            if (pair_ && composite_) showComposite(compositeBands());
+        });
+    }
+    connect(&watcher_, &QFutureWatcher<std::optional<std::vector<BandPreview>>>::finished, this,
+            [this] {
+                const auto result = watcher_.result();
+                if (result) {
+                    show(*result);
+                } else {
+                    emit previewFailed(lastError_);
+                }
+                if (!pending_.empty()) {
+                    const std::vector<int> next = std::move(pending_);
+                    pending_.clear();
+                    request(next);
+                }
+            });
 }
 
 RasterPanel::~RasterPanel() { watcher_.waitForFinished(); }
@@ -58,7 +98,7 @@ const SpectralRaster& RasterPanel::raster() const {
 
 void RasterPanel::setPair(const std::shared_ptr<LoadedPair>& pair) {
     watcher_.waitForFinished();
-    pendingBand_ = -1;
+    pending_.clear();
     pair_ = pair;
     const SpectralRaster& r = raster();
     const QString path = side_ == Side::High ? pair->source.highPath : pair->source.lowPath;
@@ -68,67 +108,149 @@ void RasterPanel::setPair(const std::shared_ptr<LoadedPair>& pair) {
                         .arg(r.bands().front().wavelengthUm, 0, 'f', 3)
                         .arg(r.bands().back().wavelengthUm, 0, 'f', 3));
     title_->setToolTip(QString::fromStdString(r.description()));
-    const QSignalBlocker block(bands_);
-    bands_->clear();
-    for (const SpectralBand& band : r.bands()) {
-        bands_->addItem(QStringLiteral("%1 µm").arg(band.wavelengthUm, 0, 'f', 4));
+    for (QComboBox* chooser : {bands_, rgb_[0], rgb_[1], rgb_[2]}) {
+        const QSignalBlocker block(chooser);
+        chooser->clear();
+        for (const SpectralBand& band : r.bands()) {
+            chooser->addItem(QStringLiteral("%1 µm").arg(band.wavelengthUm, 0, 'f', 4));
+        }
     }
-    show(side_ == Side::High ? pair->highPreview : pair->lowPreview);
+    for (int c = 0; c < 3; ++c) {
+        const QSignalBlocker block(rgb_[c]);
+        rgb_[c]->setCurrentIndex(nearestBand(r, kCompositeUm[std::size_t(c)]));
+    }
+    {
+        const QSignalBlocker block(display_);
+        display_->setCurrentIndex(0);
+        choosers_->setCurrentIndex(0);
+    }
+    composite_ = false;
+    show({side_ == Side::High ? pair->highPreview : pair->lowPreview});
 }
 
 void RasterPanel::clear(const QString& placeholder) {
     watcher_.waitForFinished();
     pair_.reset();
-    preview_ = BandPreview{};
-    const QSignalBlocker block(bands_);
-    bands_->clear();
+    previews_ = {BandPreview{}};
+    for (QComboBox* chooser : {bands_, rgb_[0], rgb_[1], rgb_[2]}) {
+        const QSignalBlocker block(chooser);
+        chooser->clear();
+    }
     title_->setText(placeholder);
     view_->showPlaceholder(tr("No raster open"));
 }
 
-int RasterPanel::currentBand() const { return preview_.band; }
+int RasterPanel::currentBand() const { return previews_.front().band; }
 
-void RasterPanel::show(const BandPreview& preview) {
-    preview_ = preview;
-    {
-        const QSignalBlocker block(bands_);
-        bands_->setCurrentIndex(preview.band);
-    }
-    view_->setImage(bandImage(preview.values, preview.width, preview.height, preview.stretch),
-                    QSize(raster().width(), raster().height()));
-    emit previewShown(preview.band);
+std::array<int, 3> RasterPanel::compositeBands() const {
+    return {rgb_[0]->currentIndex(), rgb_[1]->currentIndex(), rgb_[2]->currentIndex()};
 }
 
-void RasterPanel::requestBand(int band) {
+void RasterPanel::showBand(int band) {
+    if (!pair_ || band < 0 || band >= raster().bandCount()) return;
+    {
+        const QSignalBlocker block(display_);
+        display_->setCurrentIndex(0);
+        choosers_->setCurrentIndex(0);
+    }
+    {
+        const QSignalBlocker block(bands_);
+        bands_->setCurrentIndex(band);
+    }
+    if (!composite_ && previews_.size() == 1 && previews_.front().band == band &&
+        !previews_.front().values.empty()) {
+        return;
+    }
+    request({band});
+}
+
+void RasterPanel::showComposite(const std::array<int, 3>& bands) {
+    if (!pair_) return;
+    for (int band : bands) {
+        if (band < 0 || band >= raster().bandCount()) return;
+    }
+    {
+        const QSignalBlocker block(display_);
+        display_->setCurrentIndex(1);
+        choosers_->setCurrentIndex(1);
+    }
+    for (int c = 0; c < 3; ++c) {
+        const QSignalBlocker block(rgb_[c]);
+        rgb_[c]->setCurrentIndex(bands[std::size_t(c)]);
+    }
+    request({bands[0], bands[1], bands[2]});
+}
+
+void RasterPanel::show(const std::vector<BandPreview>& previews) {
+    previews_ = previews;
+    composite_ = previews.size() == 3;
+    const QSize size(raster().width(), raster().height());
+    if (composite_) {
+        const auto& [r, g, b] = std::tie(previews[0], previews[1], previews[2]);
+        view_->setImage(rgbImage(r.values, g.values, b.values, r.width, r.height, r.stretch,
+                                 g.stretch, b.stretch),
+                        size);
+    } else {
+        const BandPreview& p = previews.front();
+        const QSignalBlocker block(bands_);
+        bands_->setCurrentIndex(p.band);
+        view_->setImage(bandImage(p.values, p.width, p.height, p.stretch), size);
+    }
+    emit previewShown(previews.front().band);
+}
+
+void RasterPanel::request(const std::vector<int>& bands) {
     if (watcher_.isRunning()) {
-        pendingBand_ = band;
+        pending_ = bands;
         return;
     }
     const PairSource source = pair_->source;
     const bool high = side_ == Side::High;
     QString* error = &lastError_;
-    watcher_.setFuture(
-        QtConcurrent::run([source, high, band, error]() -> std::optional<BandPreview> {
+    watcher_.setFuture(QtConcurrent::run(
+        [source, high, bands, error]() -> std::optional<std::vector<BandPreview>> {
             auto pair = RasterPair::open(source.highPath.toStdString(),
                                          source.lowPath.toStdString(), source.options);
             if (!pair) {
                 *error = QString::fromStdString(pair.error());
                 return std::nullopt;
             }
-            auto preview = makeBandPreview(high ? pair->high() : pair->low(), band);
-            if (!preview) {
-                *error = QString::fromStdString(preview.error());
-                return std::nullopt;
+            std::vector<BandPreview> previews;
+            for (int band : bands) {
+                auto preview = makeBandPreview(high ? pair->high() : pair->low(), band);
+                if (!preview) {
+                    *error = QString::fromStdString(preview.error());
+                    return std::nullopt;
+                }
+                previews.push_back(std::move(*preview));
             }
-            return std::move(*preview);
+            return previews;
         }));
 }
 
+double RasterPanel::valueIn(const BandPreview& preview, int column, int row) const {
+    if (!pair_ || preview.values.empty()) return std::nan("");
+    const int x = std::min(preview.width - 1, column * preview.width / raster().width());
+    const int y = std::min(preview.height - 1, row * preview.height / raster().height());
+    return preview.values[std::size_t(y) * preview.width + x];
+}
+
 double RasterPanel::displayedValue(int column, int row) const {
-    if (!pair_ || preview_.values.empty()) return std::nan("");
-    const int x = std::min(preview_.width - 1, column * preview_.width / raster().width());
-    const int y = std::min(preview_.height - 1, row * preview_.height / raster().height());
-    return preview_.values[std::size_t(y) * preview_.width + x];
+    return valueIn(previews_.front(), column, row);
+}
+
+QString RasterPanel::describeValue(int column, int row) const {
+    if (!pair_) return {};
+    QStringList parts;
+    for (const BandPreview& preview : previews_) {
+        const double value = valueIn(preview, column, row);
+        const QString band =
+            QStringLiteral("%1 µm").arg(raster().bands()[std::size_t(preview.band)].wavelengthUm,
+                                        0, 'f', 4);
+        parts << (std::isfinite(value) ? QStringLiteral("%1: %2").arg(band).arg(value, 0, 'f', 4)
+                                       : tr("%1: no data").arg(band));
+    }
+    return parts.join(QStringLiteral(", "));
 }
 
 }  // namespace specres::ui

@@ -2,6 +2,7 @@
 
 #include <QFutureWatcher>
 #include <QWidget>
+#include <array>
 #include <functional>
 #include <optional>
 
@@ -9,14 +10,16 @@
 
 class QComboBox;
 class QLabel;
+class QStackedWidget;
 
 namespace specres::ui {
 
 class RasterView;
 
-/// One raster of a pair: its name, a band chooser and the image of the chosen band.
-/// Changing the band renders the new preview on a worker thread (which opens its own copy of
-/// the pair, since GDAL datasets are not shared across threads).
+/// One raster of a pair: its name, what to show (one band, or an RGB composite of three chosen
+/// wavelengths, each with its own percentile stretch) and the image. A new choice is rendered
+/// on a worker thread (which opens its own copy of the pair, since GDAL datasets are not
+/// shared across threads); choices made meanwhile are coalesced into one more render.
 class RasterPanel : public QWidget {
     Q_OBJECT
 public:
@@ -29,10 +32,21 @@ public:
 
     RasterView* view() const { return view_; }
     QComboBox* bandChooser() const { return bands_; }
+    QComboBox* displayChooser() const { return display_; }
+    QComboBox* rgbChooser(int channel) const { return rgb_[std::size_t(channel)]; }
     int currentBand() const;
+    bool showsComposite() const { return composite_; }
+    /// Band indices of the composite's red, green and blue.
+    std::array<int, 3> compositeBands() const;
+    /// Shows one band, or the composite of three bands (indices into the raster's bands()).
+    void showBand(int band);
+    void showComposite(const std::array<int, 3>& bands);
+
     /// Reflectance of the shown band at a full-resolution pixel, from the preview (NaN if none).
     double displayedValue(int column, int row) const;
-    const BandPreview& preview() const { return preview_; }
+    /// What the status bar shows for a pixel: "2.2050 µm: 0.3012", or the three values.
+    QString describeValue(int column, int row) const;
+    const BandPreview& preview() const { return previews_.front(); }
 
 signals:
     void previewFailed(const QString& message);
@@ -40,18 +54,23 @@ signals:
 
 private:
     const SpectralRaster& raster() const;
-    void requestBand(int band);
-    void show(const BandPreview& preview);
+    void request(const std::vector<int>& bands);
+    void show(const std::vector<BandPreview>& previews);
+    double valueIn(const BandPreview& preview, int column, int row) const;
 
     Side side_;
     QLabel* title_;
+    QComboBox* display_;
+    QStackedWidget* choosers_;
     QComboBox* bands_;
+    std::array<QComboBox*, 3> rgb_;
     RasterView* view_;
     std::shared_ptr<LoadedPair> pair_;
-    BandPreview preview_;
-    QFutureWatcher<std::optional<BandPreview>> watcher_;
+    std::vector<BandPreview> previews_{BandPreview{}};
+    bool composite_ = false;
+    QFutureWatcher<std::optional<std::vector<BandPreview>>> watcher_;
     QString lastError_;
-    int pendingBand_ = -1;
+    std::vector<int> pending_;
 };
 
 }  // namespace specres::ui

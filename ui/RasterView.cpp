@@ -1,5 +1,7 @@
 #include "RasterView.h"
 
+#include <QGraphicsEllipseItem>
+#include <QGraphicsPathItem>
 #include <QGraphicsPixmapItem>
 #include <QGraphicsScene>
 #include <QMouseEvent>
@@ -20,6 +22,63 @@ RasterView::RasterView(QWidget* parent) : QGraphicsView(parent) {
     pixmapItem_->setTransformationMode(Qt::FastTransformation);
     placeholder_ = scene()->addSimpleText(QString());
     placeholder_->setBrush(QColor(200, 200, 200));
+    QPainterPath cross;
+    for (auto [from, to] : {std::pair{QPointF(-12, 0), QPointF(-3, 0)},
+                            {QPointF(3, 0), QPointF(12, 0)},
+                            {QPointF(0, -12), QPointF(0, -3)},
+                            {QPointF(0, 3), QPointF(0, 12)}}) {
+        cross.moveTo(from);
+        cross.lineTo(to);
+    }
+    auto* cursor = scene()->addPath(cross, QPen(QColor(255, 230, 0), 2));
+    // Markers keep their screen size at any zoom, so they never hide the pixels around them.
+    cursor->setFlag(QGraphicsItem::ItemIgnoresTransformations);
+    cursor->setZValue(20);
+    cursor->setVisible(false);
+    cursor_ = cursor;
+}
+
+void RasterView::setMarkers(const QList<ViewMarker>& markers) {
+    for (QGraphicsItem* item : markerItems_) {
+        scene()->removeItem(item);
+        delete item;
+    }
+    markerItems_.clear();
+    for (const ViewMarker& marker : markers) {
+        const QPointF centre(marker.column + 0.5, marker.row + 0.5);
+        QPen pen(marker.colour, 2.5);
+        auto* ring = scene()->addEllipse(QRectF(-7, -7, 14, 14), pen);
+        ring->setPos(centre);
+        ring->setFlag(QGraphicsItem::ItemIgnoresTransformations);
+        ring->setZValue(10);
+        auto* label = scene()->addSimpleText(marker.label);
+        label->setBrush(marker.colour);
+        label->setPen(QPen(QColor(0, 0, 0, 160), 0.6));
+        QFont bold = label->font();
+        bold.setBold(true);
+        label->setFont(bold);
+        label->setPos(centre);
+        label->setFlag(QGraphicsItem::ItemIgnoresTransformations);
+        label->setTransform(QTransform::fromTranslate(9, -8));
+        label->setZValue(10);
+        markerItems_ << ring << label;
+    }
+}
+
+void RasterView::setLinkedCursor(int column, int row) {
+    cursor_->setPos(column + 0.5, row + 0.5);
+    cursor_->setVisible(hasImage());
+}
+
+void RasterView::hideLinkedCursor() { cursor_->setVisible(false); }
+
+bool RasterView::linkedCursorVisible() const { return cursor_->isVisible(); }
+
+QPointF RasterView::linkedCursorPosition() const { return cursor_->pos(); }
+
+void RasterView::leaveEvent(QEvent* event) {
+    QGraphicsView::leaveEvent(event);
+    emit left();
 }
 
 void RasterView::setImage(const QImage& image, QSize rasterSize) {

@@ -1,12 +1,23 @@
 #pragma once
 
+#include <QColor>
 #include <QGraphicsView>
+#include <QList>
 #include <QPoint>
 
+class QGraphicsItem;
 class QGraphicsPixmapItem;
 class QGraphicsSimpleTextItem;
 
 namespace specres::ui {
+
+/// A pixel marked on the raster (a pinned pixel): a ring in the pin's colour and a label.
+struct ViewMarker {
+    int column = 0;
+    int row = 0;
+    QColor colour;
+    QString label;
+};
 
 /// Shows one raster image with wheel zoom and drag pan. The image may be a reduced preview of a
 /// larger raster: it is drawn stretched to the raster's full size, so the signals always report
@@ -23,16 +34,28 @@ public:
     /// The image currently shown (the preview, not the full-resolution raster).
     QImage image() const;
 
+    /// Pinned pixels, drawn at a fixed screen size whatever the zoom.
+    void setMarkers(const QList<ViewMarker>& markers);
+    int markerCount() const { return int(markerItems_.size() / 2); }
+    /// A crosshair at a pixel: the cursor position mirrored from the other raster.
+    void setLinkedCursor(int column, int row);
+    void hideLinkedCursor();
+    bool linkedCursorVisible() const;
+    QPointF linkedCursorPosition() const;
+
     void zoomBy(double factor);
     void fitToWindow();
 
 signals:
     void pixelHovered(int column, int row);
     void pixelClicked(int column, int row);
+    /// The mouse left the view (the other raster's linked cursor can go).
+    void left();
 
 protected:
     void wheelEvent(QWheelEvent* event) override;
     void mousePressEvent(QMouseEvent* event) override;
+    void leaveEvent(QEvent* event) override;
     void mouseMoveEvent(QMouseEvent* event) override;
     void mouseReleaseEvent(QMouseEvent* event) override;
     void resizeEvent(QResizeEvent* event) override;
@@ -42,6 +65,8 @@ private:
 
     QGraphicsPixmapItem* pixmapItem_ = nullptr;
     QGraphicsSimpleTextItem* placeholder_ = nullptr;
+    QList<QGraphicsItem*> markerItems_;
+    QGraphicsItem* cursor_ = nullptr;
     QSize rasterSize_;
     QPoint pressPosition_;
     bool userZoomed_ = false;

@@ -9,6 +9,8 @@
 #include <QValueAxis>
 #include <cmath>
 
+#include "SeriesHelpers.h"
+
 namespace specres::ui {
 
 namespace {
@@ -71,12 +73,20 @@ void SpectrumChart::setSigmaMultiplier(double k) {
     if (hasInspection_) rebuild();
 }
 
+void SpectrumChart::setPinned(const QList<LabelledInspection>& pinned) {
+    pinnedInspections_ = pinned;
+    rebuild();
+}
+
 void SpectrumChart::clearSpectra() {
     hasInspection_ = false;
     for (QLineSeries* s : {mean_, upper_, lower_}) s->clear();
     input_->clear();
     for (QLineSeries* s : measured_) chart()->removeSeries(s), delete s;
     measured_.clear();
+    for (QLineSeries* s : pinned_) chart()->removeSeries(s), delete s;
+    pinned_.clear();
+    pinnedInspections_.clear();
     chart()->setTitle(tr("Click a pixel to inspect it"));
 }
 
@@ -84,6 +94,29 @@ void SpectrumChart::rebuild() {
     const PixelInspection& p = inspection_;
     for (QLineSeries* s : measured_) chart()->removeSeries(s), delete s;
     measured_.clear();
+    for (QLineSeries* s : pinned_) chart()->removeSeries(s), delete s;
+    pinned_.clear();
+    double pinnedMin = INFINITY, pinnedMax = -INFINITY;
+    for (const LabelledInspection& pin : pinnedInspections_) {
+        const PixelInspection& q = pin.inspection;
+        QPen dotted(pin.colour, 1.2, Qt::DotLine);
+        pinned_ += addSegmentedSpectrum(*chart(), xAxis_, yAxis_, q.highWavelengthsUm, q.measured,
+                                        dotted, pin.label + tr(" measured"));
+        if (q.hasPrediction) {
+            pinned_ += addSegmentedSpectrum(*chart(), xAxis_, yAxis_, q.highWavelengthsUm, q.mean,
+                                            QPen(pin.colour, 2), pin.label + tr(" predicted"));
+            pinnedMin = std::min(pinnedMin, q.mean.minCoeff());
+            pinnedMax = std::max(pinnedMax, q.mean.maxCoeff());
+        }
+    }
+    if (!hasInspection_) {
+        if (!pinnedInspections_.isEmpty()) {
+            const auto& w = pinnedInspections_.front().inspection.highWavelengthsUm;
+            if (!w.empty()) xAxis_->setRange(w.front(), w.back());
+            yAxis_->setRange(std::min(0.0, pinnedMin) - 0.05, std::max(1.0, pinnedMax) + 0.05);
+        }
+        return;
+    }
     // The measured spectrum, one series per run of valid channels.
     QList<QPointF> run;
     auto flush = [&] {
@@ -134,8 +167,13 @@ void SpectrumChart::rebuild() {
         for (const QPointF& q : list) yMin = std::min(yMin, q.y()), yMax = std::max(yMax, q.y());
     }
     if (std::isfinite(xMin)) xAxis_->setRange(xMin, xMax);
+    if (std::isfinite(pinnedMin)) yMin = std::min(yMin, pinnedMin), yMax = std::max(yMax, pinnedMax);
     yAxis_->setRange(yMin - 0.05, yMax + 0.05);
-    chart()->setTitle(tr("Pixel (%1, %2)").arg(p.column).arg(p.row));
+    QString title = tr("Pixel (%1, %2)").arg(p.column).arg(p.row);
+    if (p.neighbourhood > 1) {
+        title += tr(", mean of %1 × %1 (%2 pixels)").arg(p.neighbourhood).arg(p.averagedPixels);
+    }
+    chart()->setTitle(title);
 }
 
 }  // namespace specres::ui

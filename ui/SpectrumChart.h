@@ -3,6 +3,7 @@
 #include <QChartView>
 #include <QList>
 
+#include "MethodOverlayChart.h"
 #include "PixelInspection.h"
 
 class QAreaSeries;
@@ -25,6 +26,11 @@ public:
     void setSigmaMultiplier(double k);
     double sigmaMultiplier() const { return sigmaMultiplier_; }
     void clearSpectra();
+    /// Pinned pixels, drawn in their colours beside the clicked one: the predicted mean (solid)
+    /// where there is a model, and the measured spectrum (dotted).
+    void setPinned(const QList<LabelledInspection>& pinned);
+    /// The series drawn for pinned pixels (for tests).
+    const QList<QLineSeries*>& pinnedSeries() const { return pinned_; }
 
     QLineSeries* meanSeries() const { return mean_; }
     QLineSeries* upperSeries() const { return upper_; }
@@ -47,6 +53,8 @@ private:
     QAreaSeries* band_;
     QScatterSeries* input_;
     QList<QLineSeries*> measured_;
+    QList<LabelledInspection> pinnedInspections_;
+    QList<QLineSeries*> pinned_;
 };
 
 }  // namespace specres::ui

@@ -23,8 +23,10 @@ Result<ComparisonResult> runComparison(const PreparedData& data,
     ComparisonResult result;
     for (std::size_t i = 0; i < methods.size(); ++i) {
         const MethodSpec& spec = methods[i];
-        if (feedback) feedback->setProgress(double(i) / methods.size(), "training " + spec.label());
-        auto model = trainMethod(spec, data, config, feedback);
+        const double n = double(methods.size());
+        Feedback methodFeedback(feedback, i / n, (i + 1) / n, spec.label() + ": ");
+        methodFeedback.setProgress(0.0, "training");
+        auto model = trainMethod(spec, data, config, &methodFeedback);
         if (!model) return fail(model.error());
         auto evaluation = evaluateInReflectance(**model, data);
         if (!evaluation) return fail(spec.label() + ": " + evaluation.error());

@@ -38,9 +38,10 @@ using ModelFactory = Result<std::unique_ptr<ConditionalModel>> (*)(const std::st
                                                                    const nlohmann::json& config);
 
 /// A model with what it was trained on (wavelength grids, preprocessing, configuration,
-/// metrics): `context` is stored beside the parameters and returned on load as it was.
+/// metrics): `context` is stored beside the parameters and returned on load as it was. The model
+/// is shared: a GUI shows one fitted model in several views at once.
 struct StoredModel {
-    std::unique_ptr<ConditionalModel> model;
+    std::shared_ptr<ConditionalModel> model;
     nlohmann::json context;
 };
 

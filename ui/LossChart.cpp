@@ -1,0 +1,96 @@
+#include "LossChart.h"
+
+#include <QChart>
+#include <QLegend>
+#include <QLineSeries>
+#include <QValueAxis>
+#include <cmath>
+
+namespace specres::ui {
+
+LossChart::LossChart(QWidget* parent)
+    : QChartView(parent),
+      train_(new QLineSeries),
+      validation_(new QLineSeries),
+      xAxis_(new QValueAxis),
+      yAxis_(new QValueAxis) {
+    setRenderHint(QPainter::Antialiasing);
+    setMinimumSize(320, 200);
+    QChart* c = chart();
+    c->setTitle(tr("Training curves appear here while a model trains"));
+    c->legend()->setAlignment(Qt::AlignBottom);
+    xAxis_->setTitleText(tr("Epoch"));
+    xAxis_->setLabelFormat("%d");
+    yAxis_->setTitleText(tr("Loss (NLL, nats per spectrum)"));
+    c->addAxis(xAxis_, Qt::AlignBottom);
+    c->addAxis(yAxis_, Qt::AlignLeft);
+    train_->setName(tr("Training"));
+    train_->setPen(QPen(QColor(0, 114, 178), 2));
+    validation_->setName(tr("Validation"));
+    validation_->setPen(QPen(QColor(213, 94, 0), 2));
+    for (QLineSeries* s : {train_, validation_}) {
+        c->addSeries(s);
+        s->attachAxis(xAxis_);
+        s->attachAxis(yAxis_);
+    }
+}
+
+void LossChart::clearCurves() {
+    points_.clear();
+    shown_.clear();
+    train_->clear();
+    validation_->clear();
+    chart()->setTitle(tr("Training curves appear here while a model trains"));
+}
+
+void LossChart::addPoint(const EpochPoint& point) {
+    const bool added = !points_.contains(point.label);
+    points_[point.label].push_back(point);
+    if (added) emit methodAdded(point.label);
+    if (shown_ != point.label) {
+        // While training, the chart follows the method being fitted.
+        showMethod(point.label);
+        return;
+    }
+    train_->append(point.epoch, point.trainLoss);
+    validation_->append(point.epoch, point.validationLoss);
+    extendAxes(point);
+    chart()->setTitle(tr("%1 — %2, epoch %3").arg(point.label, point.phase).arg(point.epoch));
+}
+
+void LossChart::showMethod(const QString& label) {
+    shown_ = label;
+    QList<QPointF> train, validation;
+    low_ = INFINITY;
+    high_ = -INFINITY;
+    lastEpoch_ = 1;
+    for (const EpochPoint& p : points_.value(label)) {
+        train.append(QPointF(p.epoch, p.trainLoss));
+        validation.append(QPointF(p.epoch, p.validationLoss));
+        extendAxes(p);
+    }
+    // replace() redraws once, where appending point by point would redraw each time.
+    train_->replace(train);
+    validation_->replace(validation);
+    const auto& list = points_.value(label);
+    chart()->setTitle(list.isEmpty() ? label
+                                     : tr("%1 — %2, epoch %3")
+                                           .arg(label, list.back().phase)
+                                           .arg(list.back().epoch));
+}
+
+void LossChart::extendAxes(const EpochPoint& point) {
+    for (double v : {point.trainLoss, point.validationLoss}) {
+        if (!std::isfinite(v)) continue;
+        low_ = std::min(low_, v);
+        high_ = std::max(high_, v);
+    }
+    lastEpoch_ = std::max(lastEpoch_, point.epoch);
+    xAxis_->setRange(0, std::max(5, lastEpoch_));
+    if (high_ >= low_) {
+        const double margin = std::max(1e-6, 0.05 * (high_ - low_));
+        yAxis_->setRange(low_ - margin, high_ + margin);
+    }
+}
+
+}  // namespace specres::ui

@@ -1,0 +1,47 @@
+#pragma once
+
+#include <QChartView>
+#include <QMap>
+#include <QVector>
+
+#include "TrainingWorker.h"
+
+class QLineSeries;
+class QValueAxis;
+
+namespace specres::ui {
+
+/// Training and validation NLL per epoch of one method, like the DCGM paper's training plot.
+/// Keeps the curves of every method of a run; shows one at a time.
+class LossChart : public QChartView {
+    Q_OBJECT
+public:
+    explicit LossChart(QWidget* parent = nullptr);
+
+    void addPoint(const EpochPoint& point);
+    void showMethod(const QString& label);
+    void clearCurves();
+
+    QStringList methods() const { return points_.keys(); }
+    QString shownMethod() const { return shown_; }
+    QLineSeries* trainSeries() const { return train_; }
+    QLineSeries* validationSeries() const { return validation_; }
+
+signals:
+    void methodAdded(const QString& label);
+
+private:
+    void extendAxes(const EpochPoint& point);
+
+    QMap<QString, QVector<EpochPoint>> points_;
+    QString shown_;
+    QLineSeries* train_;
+    QLineSeries* validation_;
+    QValueAxis* xAxis_;
+    QValueAxis* yAxis_;
+    double low_ = 0.0;
+    double high_ = 0.0;
+    int lastEpoch_ = 1;
+};
+
+}  // namespace specres::ui

@@ -1,0 +1,27 @@
+#pragma once
+
+#include <Eigen/Core>
+#include <QColor>
+#include <QList>
+#include <QPen>
+#include <vector>
+
+class QChart;
+class QLineSeries;
+class QValueAxis;
+
+namespace specres::ui {
+
+/// Adds a spectrum as one line series per unbroken run of finite values, so that a gap (bad
+/// band, nodata) is drawn as a gap and never bridged. Only the first segment shows in the
+/// legend. Returns the segments (owned by the chart).
+QList<QLineSeries*> addSegmentedSpectrum(QChart& chart, QValueAxis* x, QValueAxis* y,
+                                         const std::vector<double>& wavelengthsUm,
+                                         const Eigen::VectorXd& values, const QPen& pen,
+                                         const QString& name);
+
+/// Colours for several spectra in one chart: Okabe–Ito first (distinct for colour-blind
+/// readers), then evenly spaced hues.
+QColor seriesColour(int index);
+
+}  // namespace specres::ui

@@ -1,0 +1,92 @@
+#pragma once
+
+#include <QElapsedTimer>
+#include <QMetaType>
+#include <QObject>
+#include <QString>
+#include <QThread>
+#include <atomic>
+#include <memory>
+#include <optional>
+
+#include "Comparison.h"
+#include "ModelFile.h"
+#include "PairSource.h"
+
+namespace specres::ui {
+
+/// What to train: methods on one pair with one configuration. Without a split, one is drawn
+/// from config.dataset (and returned with the outcome, so that later runs can reuse it).
+struct TrainingRequest {
+    PairSource source;
+    ExperimentConfig config;
+    std::vector<MethodSpec> methods;
+    std::optional<PixelSplit> split;
+    /// Every trained model is saved here as soon as it is evaluated, so a crash loses nothing.
+    QString modelFolder;
+};
+
+/// One method, trained, evaluated on the test set and saved.
+struct TrainedMethod {
+    MethodRun run;
+    std::shared_ptr<StoredModel> model;
+    QString path;
+    QString label() const { return QString::fromStdString(run.spec.label()); }
+};
+
+/// Everything a finished run produced.
+struct TrainingOutcome {
+    ComparisonResult comparison;
+    PixelSplit split;
+    ExperimentConfig config;
+    std::vector<TrainedMethod> trained;
+};
+
+/// One epoch (or EM iteration) of the method being fitted, for the live loss curves.
+struct EpochPoint {
+    QString label;  ///< e.g. "DCGM/full"
+    QString phase;
+    int epoch = 0;
+    double trainLoss = 0.0;
+    double validationLoss = 0.0;
+};
+
+/// Trains on a background QThread while the window stays live. The worker opens its own copy
+/// of the rasters (GDAL datasets are not shared across threads), reports progress with an ETA
+/// and every epoch, autosaves each model as soon as it is trained, and honours cancel within
+/// one mini-batch or EM iteration. Signals arrive queued on the thread that owns the worker.
+class TrainingWorker : public QObject {
+    Q_OBJECT
+public:
+    explicit TrainingWorker(QObject* parent = nullptr);
+    /// Cancels a running job and waits for it.
+    ~TrainingWorker() override;
+
+    /// Starts a job; false (and nothing started) when one is already running.
+    bool start(TrainingRequest request);
+    void cancel();
+    bool isRunning() const;
+    /// Blocks until the running job (if any) has ended; for tests and shutdown.
+    void wait();
+
+signals:
+    void progress(double fraction, const QString& stage, double etaSeconds);
+    void epochReported(const specres::ui::EpochPoint& point);
+    void methodTrained(const specres::ui::TrainedMethod& method);
+    void finished(const std::shared_ptr<specres::ui::TrainingOutcome>& outcome);
+    void failed(const QString& message);
+    void cancelled();
+
+private:
+    void run(const TrainingRequest& request, const std::shared_ptr<Feedback>& feedback);
+
+    QThread* thread_ = nullptr;
+    std::shared_ptr<Feedback> feedback_;
+    std::atomic<bool> running_{false};
+};
+
+}  // namespace specres::ui
+
+Q_DECLARE_METATYPE(specres::ui::EpochPoint)
+Q_DECLARE_METATYPE(specres::ui::TrainedMethod)
+Q_DECLARE_METATYPE(std::shared_ptr<specres::ui::TrainingOutcome>)
