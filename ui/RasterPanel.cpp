@@ -157,7 +157,9 @@ void RasterPanel::showBand(int band) {
         const QSignalBlocker block(bands_);
         bands_->setCurrentIndex(band);
     }
-    if (!composite_ && previews_.size() == 1 && previews_.front().band == band &&
+    const bool wasComposite = composite_;
+    composite_ = false;  // what is asked for; the image follows when rendered
+    if (!wasComposite && previews_.size() == 1 && previews_.front().band == band &&
         !previews_.front().values.empty()) {
         return;
     }
@@ -178,14 +180,14 @@ void RasterPanel::showComposite(const std::array<int, 3>& bands) {
         const QSignalBlocker block(rgb_[c]);
         rgb_[c]->setCurrentIndex(bands[std::size_t(c)]);
     }
+    composite_ = true;  // what is asked for; the image follows when rendered
     request({bands[0], bands[1], bands[2]});
 }
 
 void RasterPanel::show(const std::vector<BandPreview>& previews) {
     previews_ = previews;
-    composite_ = previews.size() == 3;
     const QSize size(raster().width(), raster().height());
-    if (composite_) {
+    if (previews.size() == 3) {
         const auto& [r, g, b] = std::tie(previews[0], previews[1], previews[2]);
         view_->setImage(rgbImage(r.values, g.values, b.values, r.width, r.height, r.stretch,
                                  g.stretch, b.stretch),

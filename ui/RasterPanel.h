@@ -35,6 +35,7 @@ public:
     QComboBox* displayChooser() const { return display_; }
     QComboBox* rgbChooser(int channel) const { return rgb_[std::size_t(channel)]; }
     int currentBand() const;
+    /// Whether the composite is chosen (its image may still be rendering).
     bool showsComposite() const { return composite_; }
     /// Band indices of the composite's red, green and blue.
     std::array<int, 3> compositeBands() const;

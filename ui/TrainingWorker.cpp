@@ -75,21 +75,22 @@ bool TrainingWorker::start(TrainingRequest request) {
         emit progress(fraction, QString::fromStdString(stage), eta);
     });
     thread_ = QThread::create([this, request = std::move(request), feedback = feedback_] {
-        run(request, feedback);
+        // The last signal goes out after the flag drops, so whoever receives it sees an idle
+        // worker that will accept the next job.
+        std::function<void()> last = run(request, feedback);
         running_.store(false);
+        if (last) last();
     });
     thread_->setObjectName(QStringLiteral("SpecRes training"));
     thread_->start();
     return true;
 }
 
-void TrainingWorker::run(const TrainingRequest& request, const std::shared_ptr<Feedback>& feedback) {
-    auto stop = [&](const std::string& message) {
-        if (feedback->isCancelled()) {
-            emit cancelled();
-        } else {
-            emit failed(QString::fromStdString(message));
-        }
+std::function<void()> TrainingWorker::run(const TrainingRequest& request,
+                                          const std::shared_ptr<Feedback>& feedback) {
+    auto stop = [&](const std::string& message) -> std::function<void()> {
+        if (feedback->isCancelled()) return [this] { emit cancelled(); };
+        return [this, text = QString::fromStdString(message)] { emit failed(text); };
     };
     if (request.methods.empty()) return stop("choose at least one method to train");
     if (!QDir().mkpath(request.modelFolder)) {
@@ -171,7 +172,7 @@ void TrainingWorker::run(const TrainingRequest& request, const std::shared_ptr<F
     outcome->config = request.config;
     outcome->trained = std::move(trained);
     feedback->setProgress(1.0, "finished");
-    emit finished(outcome);
+    return [this, outcome] { emit finished(outcome); };
 }
 
 }  // namespace specres::ui

@@ -6,6 +6,7 @@
 #include <QString>
 #include <QThread>
 #include <atomic>
+#include <functional>
 #include <memory>
 #include <optional>
 
@@ -78,7 +79,9 @@ signals:
     void cancelled();
 
 private:
-    void run(const TrainingRequest& request, const std::shared_ptr<Feedback>& feedback);
+    /// The job; returns the emission of its last signal (finished, failed or cancelled).
+    std::function<void()> run(const TrainingRequest& request,
+                              const std::shared_ptr<Feedback>& feedback);
 
     QThread* thread_ = nullptr;
     std::shared_ptr<Feedback> feedback_;

@@ -1,0 +1,382 @@
+// Training, comparison and sessions in the main window, offscreen: the worker's signals,
+// prompt cancel that keeps the model in use, the table against the core, a project that
+// reopens to the same state; and pins, neighbourhood means, composites, linked cursors, drops.
+#include <QCheckBox>
+#include <QComboBox>
+#include <QElapsedTimer>
+#include <QLineEdit>
+#include <QMimeData>
+#include <QPushButton>
+#include <QSignalSpy>
+#include <QSpinBox>
+#include <QStandardItemModel>
+#include <QTableView>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+#include <QtTest>
+#include <QLineSeries>
+
+#include "ComparisonPanel.h"
+#include "FigureExport.h"
+#include "CovarianceHeatmap.h"
+#include "HeatmapGrid.h"
+#include "InspectionPanel.h"
+#include "LossChart.h"
+#include "MainWindow.h"
+#include "MessageBanner.h"
+#include "MethodOverlayChart.h"
+#include "ModelRegistry.h"
+#include "RasterPanel.h"
+#include "RasterView.h"
+#include "ResultsWriter.h"
+#include "SpectrumChart.h"
+#include "TrainingPanel.h"
+#include "TrainingWorker.h"
+
+using namespace specres;
+using namespace specres::ui;
+
+namespace {
+DemoSceneOptions smallDemo() {
+    DemoSceneOptions options;
+    options.width = 64;
+    options.height = 48;
+    return options;
+}
+
+// Settings that train in a few seconds on two cores.
+void chooseFastSettings(TrainingPanel& panel, const QStringList& methods,
+                        const QStringList& covariances, int epochs = 25) {
+    for (const QString& m : {"G", "GM", "UGM", "VE", "DCGM"}) {
+        panel.methodBox(m)->setChecked(methods.contains(m));
+    }
+    for (const QString& c : {"spherical", "diagonal", "full"}) {
+        panel.covarianceBox(c)->setChecked(covariances.contains(c));
+    }
+    panel.sampleCount()->setValue(800);
+    panel.maxEpochs()->setValue(epochs);
+    panel.hiddenLayers()->setText("32, 32");
+    panel.gmComponents()->setValue(3);
+}
+
+constexpr int kSortRole = Qt::UserRole + 1;
+}  // namespace
+
+class TrainingGuiTest : public QObject {
+    Q_OBJECT
+    QTemporaryDir dir_;
+
+    void openDemo(MainWindow& window) {
+        QSignalSpy loaded(&window, &MainWindow::pairLoaded);
+        window.openDemo(smallDemo());
+        QVERIFY(loaded.wait(60000));
+    }
+    void train(MainWindow& window) {
+        QSignalSpy finished(&window, &MainWindow::trainingFinished);
+        QSignalSpy failed(window.trainingWorker(), &TrainingWorker::failed);
+        window.startTraining();
+        QVERIFY(window.trainingWorker()->isRunning());
+        QVERIFY2(finished.wait(240000),
+                 failed.isEmpty() ? "no finish" : qPrintable(failed[0][0].toString()));
+    }
+
+private slots:
+    void initTestCase() { QStandardPaths::setTestModeEnabled(true); }
+
+    void workerReportsProgressEpochsAndModels() {
+        MainWindow window;
+        openDemo(window);
+        TrainingWorker worker;
+        QSignalSpy progress(&worker, &TrainingWorker::progress);
+        QSignalSpy epochs(&worker, &TrainingWorker::epochReported);
+        QSignalSpy trained(&worker, &TrainingWorker::methodTrained);
+        QSignalSpy finished(&worker, &TrainingWorker::finished);
+        TrainingPanel panel;
+        chooseFastSettings(panel, {"G", "DCGM"}, {"full"});
+        auto choice = panel.choice();
+        QVERIFY2(choice, choice.error().c_str());
+        QCOMPARE(choice->methods.size(), std::size_t(2));
+        TrainingRequest request{window.currentPair()->source, choice->config, choice->methods,
+                                std::nullopt, dir_.filePath("autosave")};
+        QVERIFY(worker.start(request));
+        QVERIFY(!worker.start(request));  // one job at a time
+        QVERIFY(finished.wait(240000));
+        QVERIFY(!worker.isRunning());
+
+        QVERIFY(progress.count() >= 3);
+        double last = -1;
+        for (const auto& signal : progress) {
+            const double fraction = signal[0].toDouble();
+            QVERIFY2(fraction >= last - 1e-12, "progress went backwards");
+            last = fraction;
+        }
+        QCOMPARE(last, 1.0);
+        QVERIFY(epochs.count() >= 2);
+        QCOMPARE(epochs.back()[0].value<EpochPoint>().label, QString("DCGM/full"));
+        QVERIFY(std::isfinite(epochs.back()[0].value<EpochPoint>().validationLoss));
+        QCOMPARE(trained.count(), 2);
+
+        // Each model was saved as soon as it existed, and the file predicts what the run had.
+        const auto outcome = finished[0][0].value<std::shared_ptr<TrainingOutcome>>();
+        QCOMPARE(outcome->trained.size(), std::size_t(2));
+        QCOMPARE(int(outcome->split.train.size()), 400);
+        for (const TrainedMethod& method : outcome->trained) {
+            QVERIFY(method.path.startsWith(dir_.filePath("autosave")));
+            auto reloaded = loadModel(method.path.toStdString());
+            QVERIFY2(reloaded, reloaded.error().c_str());
+            const Eigen::VectorXd x = Eigen::VectorXd::LinSpaced(5, 0.0, 1.0);
+            QCOMPARE(reloaded->model->predict(x).point, method.model->model->predict(x).point);
+        }
+    }
+
+    void cancelIsPromptAndKeepsTheModelInUse() {
+        MainWindow window;
+        openDemo(window);
+        chooseFastSettings(*window.trainingPanel(), {"G"}, {"full"});
+        train(window);
+        const auto before = window.model();
+        QVERIFY(before);
+        QCOMPARE(window.currentModelLabel(), QString("G/full"));
+
+        chooseFastSettings(*window.trainingPanel(), {"DCGM"}, {"full"}, 100000);
+        QSignalSpy epochs(window.trainingWorker(), &TrainingWorker::epochReported);
+        QSignalSpy cancelled(window.trainingWorker(), &TrainingWorker::cancelled);
+        window.startTraining();
+        QVERIFY(epochs.wait(60000));
+        // The window stays live: a pixel can be inspected with the model in use meanwhile.
+        window.inspect(10, 10);
+        QVERIFY(window.inspected() && window.inspected()->hasPrediction);
+        QElapsedTimer clock;
+        clock.start();
+        QTest::mouseClick(window.trainingPanel()->cancelButton(), Qt::LeftButton);
+        QVERIFY(cancelled.wait(5000));
+        const qint64 ms = clock.elapsed();
+        QVERIFY2(ms < 1000, qPrintable(QString("cancel took %1 ms").arg(ms)));
+        QCOMPARE(window.model(), before);
+        QCOMPARE(window.models().size(), qsizetype(1));
+        QVERIFY(window.trainingPanel()->trainButton()->isEnabled());
+    }
+
+    void comparisonTableEqualsTheCore() {
+        MainWindow window;
+        openDemo(window);
+        chooseFastSettings(*window.trainingPanel(), {"G", "GM", "UGM"}, {"diagonal", "full"});
+        train(window);
+        QVERIFY(window.split());
+
+        // The same methods on the same split, straight through the core.
+        auto choice = window.trainingPanel()->choice();
+        QVERIFY(choice);
+        auto data = prepareData(*window.currentPair()->pair, *window.split(),
+                                choice->config.preprocessing);
+        QVERIFY(data);
+        auto core = runComparison(*data, choice->methods, choice->config);
+        QVERIFY2(core, core.error().c_str());
+
+        QStandardItemModel* table = window.comparisonPanel()->tableModel();
+        QCOMPARE(table->rowCount(), 6);
+        for (int row = 0; row < table->rowCount(); ++row) {
+            const std::string method = table->item(row, ComparisonPanel::Method)->text().toStdString();
+            const std::string covariance =
+                table->item(row, ComparisonPanel::Covariance)->text().toStdString();
+            const MethodRun* expected = nullptr;
+            for (const MethodRun& run : core->runs) {
+                if (run.spec.method == method && toString(run.spec.covariance) == covariance) {
+                    expected = &run;
+                }
+            }
+            QVERIFY(expected);
+            QCOMPARE(table->item(row, ComparisonPanel::Rmse)->data(kSortRole).toDouble(),
+                     expected->evaluation.rmse);
+            QCOMPARE(table->item(row, ComparisonPanel::Nll)->data(kSortRole).toDouble(),
+                     *expected->evaluation.nll);
+        }
+        // The best RMSE of each block is bold, and only it.
+        for (const char* block : {"diagonal", "full"}) {
+            int bestRow = -1;
+            for (int row = 0; row < 6; ++row) {
+                if (table->item(row, ComparisonPanel::Covariance)->text() != block) continue;
+                if (bestRow < 0 || table->item(row, ComparisonPanel::Rmse)->data(kSortRole).toDouble() <
+                                       table->item(bestRow, ComparisonPanel::Rmse)->data(kSortRole).toDouble())
+                    bestRow = row;
+            }
+            for (int row = 0; row < 6; ++row) {
+                if (table->item(row, ComparisonPanel::Covariance)->text() != block) continue;
+                QCOMPARE(table->item(row, ComparisonPanel::Rmse)->font().bold(), row == bestRow);
+            }
+        }
+        // Sorting by NLL orders the rows by value (negative numbers included).
+        window.comparisonPanel()->table()->sortByColumn(ComparisonPanel::Nll, Qt::AscendingOrder);
+        auto* view = window.comparisonPanel()->table();
+        double previous = -INFINITY;
+        for (int row = 0; row < 6; ++row) {
+            const double v = view->model()->index(row, ComparisonPanel::Nll).data(kSortRole).toDouble();
+            QVERIFY(v >= previous);
+            previous = v;
+        }
+        // Exports: the core's own table text.
+        const QString md = dir_.filePath("table.md");
+        QVERIFY(window.comparisonPanel()->exportTable(md));
+        QFile file(md);
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        QCOMPARE(file.readAll().toStdString(), comparisonTable(*window.comparisonPanel()->result(), false));
+        QVERIFY(window.comparisonPanel()->exportTable(dir_.filePath("table.tex")));
+        QVERIFY(window.comparisonPanel()->exportTable(dir_.filePath("table.csv")));
+        QVERIFY(!window.comparisonPanel()->exportTable(dir_.filePath("table.xls")));
+
+        // The overlay draws every checked method; unchecking one removes it.
+        window.inspect(20, 20);
+        MethodOverlayChart* overlay = window.comparisonPanel()->overlay();
+        QCOMPARE(overlay->meanSeries().size(), qsizetype(6));
+        table->item(0, ComparisonPanel::Method)->setCheckState(Qt::Unchecked);
+        QCOMPARE(overlay->meanSeries().size(), qsizetype(5));
+        // Small multiples share one colour scale covering every matrix.
+        HeatmapGrid* grid = window.comparisonPanel()->heatmaps();
+        QCOMPARE(grid->heatmaps().size(), qsizetype(5));
+        double low = INFINITY, high = -INFINITY;
+        for (CovarianceHeatmap* h : grid->heatmaps()) {
+            low = std::min(low, h->valueAt(0, 0));
+            QCOMPARE(h->rangeLow(), grid->sharedLow());
+            QCOMPARE(h->rangeHigh(), grid->sharedHigh());
+            for (int i = 0; i < 5; ++i) high = std::max(high, h->valueAt(i, i));
+        }
+        QVERIFY(grid->sharedLow() <= low && grid->sharedHigh() >= high);
+        const QString figure = dir_.filePath("grid.png");
+        QVERIFY(exportFigure(*window.comparisonPanel()->figureArea(), figure, QSizeF(180, 90), 150));
+        QCOMPARE(QImage(figure).size(), QSize(1063, 531));
+
+        // A saved project reopens to the same state.
+        window.pinPixel(3, 4);
+        window.pinPixel(40, 30);
+        window.setNeighbourhood(3);
+        window.highPanel()->showComposite({80, 40, 20});
+        window.useModel("GM/diagonal");
+        window.inspect(12, 13);
+        const QString project = dir_.filePath("session/cuprite.specresproj");
+        QVERIFY(QDir().mkpath(dir_.filePath("session")));
+        QVERIFY(window.saveProject(project));
+        QVERIFY(QFile::exists(dir_.filePath("session/cuprite_models/GM_diagonal.specres")));
+
+        MainWindow reopened;
+        QSignalSpy restored(&reopened, &MainWindow::projectRestored);
+        reopened.openProject(project);
+        QVERIFY(restored.wait(60000));
+        QCOMPARE(reopened.currentPair()->source.highPath, window.currentPair()->source.highPath);
+        QCOMPARE(reopened.models().size(), window.models().size());
+        QCOMPARE(reopened.currentModelLabel(), QString("GM/diagonal"));
+        QVERIFY(reopened.split() && *reopened.split() == *window.split());
+        QCOMPARE(reopened.pins().size(), qsizetype(2));
+        QCOMPARE(reopened.pins()[1].column, 40);
+        QCOMPARE(reopened.neighbourhood(), 3);
+        QVERIFY(reopened.highPanel()->showsComposite());
+        QCOMPARE(reopened.highPanel()->compositeBands(), (std::array<int, 3>{80, 40, 20}));
+        QCOMPARE(comparisonCsv(*reopened.comparisonPanel()->result()),
+                 comparisonCsv(*window.comparisonPanel()->result()));
+        QVERIFY(reopened.inspected() && reopened.inspected()->hasPrediction);
+        QCOMPARE(reopened.inspected()->column, 12);
+        QCOMPARE(reopened.inspected()->mean, window.inspected()->mean);
+        QCOMPARE(reopened.inspected()->covariance, window.inspected()->covariance);
+    }
+
+    void pinsNeighbourhoodsCompositesAndCursors() {
+        MainWindow window;
+        openDemo(window);
+        window.inspect(5, 6);
+        window.pinInspectedPixel();
+        window.pinPixel(30, 20);
+        window.pinPixel(30, 20);  // pinned once only
+        QCOMPARE(window.pins().size(), qsizetype(2));
+        QCOMPARE(window.highPanel()->view()->markerCount(), 2);
+        QCOMPARE(window.lowPanel()->view()->markerCount(), 2);
+        // Without a model each pin shows its measured spectrum (one segment: no gaps here).
+        QCOMPARE(window.inspectionPanel()->chart()->pinnedSeries().size(), qsizetype(2));
+        QVERIFY(window.pins()[0].colour != window.pins()[1].colour);
+        window.clearPins();
+        QCOMPARE(window.highPanel()->view()->markerCount(), 0);
+        QCOMPARE(window.inspectionPanel()->chart()->pinnedSeries().size(), qsizetype(0));
+
+        window.setNeighbourhood(5);
+        window.inspect(30, 20);
+        QCOMPARE(window.inspected()->averagedPixels, 25);
+        window.inspect(0, 0);
+        QCOMPARE(window.inspected()->averagedPixels, 9);
+
+        // RGB composite: three bands, each stretched; the image is in colour.
+        RasterPanel* high = window.highPanel();
+        QSignalSpy shown(high, &RasterPanel::previewShown);
+        high->showComposite({90, 50, 10});
+        QVERIFY(shown.wait(30000));
+        QVERIFY(high->showsComposite());
+        const QImage image = high->view()->image();
+        int coloured = 0;
+        for (int y = 0; y < image.height(); y += 4)
+            for (int x = 0; x < image.width(); x += 4) {
+                const QColor c = image.pixelColor(x, y);
+                if (c.red() != c.green() || c.green() != c.blue()) ++coloured;
+            }
+        QVERIFY(coloured > 10);
+        QVERIFY(high->describeValue(3, 3).count("µm") == 3);
+        high->showBand(7);
+        QVERIFY(shown.wait(30000));
+        QVERIFY(!high->showsComposite());
+
+        // Linked cursors: hovering one raster marks the same pixel on the other.
+        emit window.highPanel()->view()->pixelHovered(17, 9);
+        QVERIFY(window.lowPanel()->view()->linkedCursorVisible());
+        QCOMPARE(window.lowPanel()->view()->linkedCursorPosition(), QPointF(17.5, 9.5));
+        emit window.highPanel()->view()->left();
+        QVERIFY(!window.lowPanel()->view()->linkedCursorVisible());
+    }
+
+    void droppedFilesOpen() {
+        MainWindow window;
+        openDemo(window);
+        const QString high = window.currentPair()->source.highPath;
+        const QString low = window.currentPair()->source.lowPath;
+        // Dropped in the "wrong" order: the raster with more bands is taken as high.
+        QMimeData mime;
+        mime.setUrls({QUrl::fromLocalFile(low), QUrl::fromLocalFile(high)});
+        QDragEnterEvent enter(QPoint(10, 10), Qt::CopyAction, &mime, Qt::LeftButton,
+                              Qt::NoModifier);
+        QApplication::sendEvent(&window, &enter);
+        QVERIFY(enter.isAccepted());
+        QDropEvent drop(QPointF(10, 10), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+        QSignalSpy loaded(&window, &MainWindow::pairLoaded);
+        QApplication::sendEvent(&window, &drop);
+        QVERIFY2(loaded.wait(30000), qPrintable(window.banner()->text()));
+        QCOMPARE(window.currentPair()->source.highPath, high);
+        QCOMPARE(window.currentPair()->source.lowPath, low);
+        // Three files are not a pair: an error, and the pair stays open.
+        QMimeData three;
+        three.setUrls({QUrl::fromLocalFile(low), QUrl::fromLocalFile(high),
+                       QUrl::fromLocalFile(high)});
+        QDragEnterEvent enterBad(QPoint(10, 10), Qt::CopyAction, &three, Qt::LeftButton,
+                                 Qt::NoModifier);
+        QApplication::sendEvent(&window, &enterBad);
+        QDropEvent bad(QPointF(10, 10), Qt::CopyAction, &three, Qt::LeftButton, Qt::NoModifier);
+        QSignalSpy failed(&window, &MainWindow::loadFailed);
+        QApplication::sendEvent(&window, &bad);
+        QCOMPARE(failed.count(), 1);
+        QVERIFY(window.banner()->text().contains("Drop two rasters"));
+        QVERIFY(window.currentPair());
+    }
+
+    void badProjectShowsAnError() {
+        MainWindow window;
+        openDemo(window);
+        const QString path = dir_.filePath("broken.specresproj");
+        QFile file(path);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write("{\"format\": \"specres-project\", \"version\": 99}");
+        file.close();
+        QSignalSpy failed(&window, &MainWindow::loadFailed);
+        window.openProject(path);
+        QCOMPARE(failed.count(), 1);
+        QVERIFY(window.banner()->text().contains("broken.specresproj"));
+        QVERIFY(window.banner()->text().contains("newer"));
+        QVERIFY(window.currentPair());
+    }
+};
+
+QTEST_MAIN(TrainingGuiTest)
+#include "test_training_gui.moc"
