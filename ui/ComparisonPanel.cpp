@@ -159,7 +159,7 @@ ComparisonPanel::ComparisonPanel(QWidget* parent)
         heatmaps_->setMode(static_cast<CovarianceHeatmap::Mode>(matrix_->currentData().toInt()));
     });
     connect(model_, &QStandardItemModel::itemChanged, this, [this](QStandardItem* item) {
-        if (item->column() == Method) redrawPixel();
+        if (item->column() == Method && !filling_) redrawPixel();
     });
 }
 
@@ -173,7 +173,8 @@ void ComparisonPanel::clearResult() {
 
 void ComparisonPanel::setResult(const ComparisonResult& result) {
     result_ = result;
-    const QSignalBlocker block(model_);
+    // The proxy must see the rows arrive (no signal blocking); the overlay waits till the end.
+    filling_ = true;
     model_->removeRows(0, model_->rowCount());
     // Best of each covariance block, per metric.
     std::map<CovarianceType, const MethodRun*> bestRmse, bestNll;
@@ -229,6 +230,7 @@ void ComparisonPanel::setResult(const ComparisonResult& result) {
                            numberItem(density ? run.evaluation.coverage2Sigma : NAN, 1, true),
                            numberItem(run.fit.seconds, 1)});
     }
+    filling_ = false;
     table_->sortByColumn(-1, Qt::AscendingOrder);  // the run's order until the user sorts
     paper_->setMarkdown(QString::fromStdString(comparisonTable(result, false)));
     redrawPixel();

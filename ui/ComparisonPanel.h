@@ -65,6 +65,7 @@ private:
     int column_ = -1;
     int row_ = -1;
     int neighbourhood_ = 1;
+    bool filling_ = false;
     QStandardItemModel* model_;
     QSortFilterProxyModel* proxy_;
     QTableView* table_;

@@ -98,9 +98,11 @@ void CovarianceHeatmap::rebuild() {
 }
 
 QRectF CovarianceHeatmap::plotRect() const {
-    const double top = title_.isEmpty() ? 10.0 : 28.0;
-    const double side = std::max(10.0, std::min(width() - 110.0, height() - top - 50.0));
-    return QRectF(60, top, side, side);
+    // Room for the heading above, the wavelength axis below and the colour bar with its
+    // labels on the right.
+    const double top = 26.0;
+    const double side = std::max(10.0, std::min(width() - 130.0, height() - top - 44.0));
+    return QRectF(52, top, side, side);
 }
 
 void CovarianceHeatmap::paintEvent(QPaintEvent*) {
@@ -113,11 +115,16 @@ void CovarianceHeatmap::paintEvent(QPaintEvent*) {
         return;
     }
     const QRectF plot = plotRect();
-    if (!title_.isEmpty()) {
+    const char* modeName = mode_ == Mode::Covariance    ? "Covariance"
+                           : mode_ == Mode::Correlation ? "Correlation"
+                                                        : "Precision";
+    {
         QFont bold = font();
         bold.setBold(true);
         painter.setFont(bold);
-        painter.drawText(QRectF(plot.left(), 2, plot.width(), 22), Qt::AlignCenter, title_);
+        const QString heading =
+            title_.isEmpty() ? tr(modeName) : tr("%1 — %2").arg(title_, tr(modeName).toLower());
+        painter.drawText(QRectF(0, 2, plot.right() + 60, 22), Qt::AlignCenter, heading);
         painter.setFont(font());
     }
     painter.drawImage(plot, image_);
@@ -128,14 +135,17 @@ void CovarianceHeatmap::paintEvent(QPaintEvent*) {
     QFont small = font();
     small.setPointSizeF(small.pointSizeF() * 0.8);
     painter.setFont(small);
-    for (int k = 0; k < 5 && n > 1; ++k) {
-        const int index = k * (n - 1) / 4;
+    // As many ticks as fit without their labels running together.
+    const int ticks = std::clamp(int(plot.width() / 48.0), 2, 5);
+    for (int k = 0; k < ticks && n > 1; ++k) {
+        const int index = k * (n - 1) / (ticks - 1);
         const double offset = (index + 0.5) / n * plot.width();
         const QString label = QString::number(wavelengths_[index], 'f', 2);
         painter.drawText(QPointF(plot.left() + offset - 12, plot.bottom() + 14), label);
         painter.drawText(QPointF(plot.left() - 34, plot.top() + offset + 4), label);
     }
-    painter.drawText(QPointF(plot.center().x() - 40, plot.bottom() + 30), tr("Wavelength (µm)"));
+    painter.drawText(QRectF(plot.left(), plot.bottom() + 16, plot.width(), 18), Qt::AlignCenter,
+                     tr("Wavelength (µm)"));
     // Colour bar.
     const QRectF bar(plot.right() + 12, plot.top(), 14, plot.height());
     for (int y = 0; y < int(bar.height()); ++y) {
@@ -147,10 +157,6 @@ void CovarianceHeatmap::paintEvent(QPaintEvent*) {
     painter.drawRect(bar);
     painter.drawText(QPointF(bar.right() + 4, bar.top() + 8), QString::number(high_, 'g', 3));
     painter.drawText(QPointF(bar.right() + 4, bar.bottom()), QString::number(low_, 'g', 3));
-    const char* title = mode_ == Mode::Covariance    ? "Covariance"
-                        : mode_ == Mode::Correlation ? "Correlation"
-                                                     : "Precision";
-    painter.drawText(QPointF(bar.left() - 4, bar.bottom() + 30), tr(title));
 }
 
 void CovarianceHeatmap::mouseMoveEvent(QMouseEvent* event) {

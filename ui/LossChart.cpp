@@ -90,6 +90,7 @@ void LossChart::extendAxes(const EpochPoint& point) {
     if (high_ >= low_) {
         const double margin = std::max(1e-6, 0.05 * (high_ - low_));
         yAxis_->setRange(low_ - margin, high_ + margin);
+        yAxis_->applyNiceNumbers();
     }
 }
 

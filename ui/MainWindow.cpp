@@ -392,8 +392,8 @@ void MainWindow::pinPixel(int column, int row) {
         if (pin.column == column && pin.row == row) return;
     }
     const int number = pins_.isEmpty() ? 1 : pins_.back().number + 1;
-    // Colours after the first: the first Okabe–Ito colour is the clicked pixel's prediction.
-    pins_.append(Pin{column, row, seriesColour(number), number});
+    // The first two Okabe–Ito colours are the clicked pixel's prediction and input markers.
+    pins_.append(Pin{column, row, seriesColour(number + 1), number});
     refreshPins();
 }
 

@@ -129,7 +129,8 @@ TrainingPanel::TrainingPanel(QWidget* parent)
     auto* scroll = new QScrollArea(this);
     scroll->setWidget(settings);
     scroll->setWidgetResizable(true);
-    scroll->setMinimumWidth(360);
+    scroll->setMinimumWidth(380);
+    scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
 
     auto* right = new QWidget(this);
     auto* rightLayout = new QVBoxLayout(right);
@@ -281,6 +282,7 @@ void TrainingPanel::setSplitAvailable(bool available) {
 void TrainingPanel::setRunning(bool running) {
     train_->setEnabled(!running);
     cancel_->setEnabled(running);
+    if (!running) eta_->clear();
     if (running) {
         progress_->setValue(0);
         progress_->setFormat(tr("starting …"));
