@@ -1,6 +1,7 @@
 // specres: the desktop application's entry point.
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QTimer>
 
 #include "MainWindow.h"
 
@@ -24,6 +25,10 @@ int main(int argc, char** argv) {
         QStringLiteral("Open a raster pair: high-resolution then low-resolution file, "
                        "separated by a comma."),
         QStringLiteral("HIGH,LOW"));
+    QCommandLineOption project(QStringLiteral("project"),
+                               QStringLiteral("Open a saved project (.specresproj): its rasters, "
+                                              "models, pins and settings."),
+                               QStringLiteral("FILE"));
     QCommandLineOption model(QStringLiteral("model"),
                              QStringLiteral("Load a model file once the rasters are open."),
                              QStringLiteral("MODEL"));
@@ -50,6 +55,7 @@ int main(int argc, char** argv) {
                            QStringLiteral("DPI"), QStringLiteral("300"));
     parser.addOption(demo);
     parser.addOption(pair);
+    parser.addOption(project);
     parser.addOption(model);
     parser.addOption(pixel);
     for (const auto* option : {&exportSpectrum, &exportMatrix, &exportData, &figureSize, &dpi})
@@ -107,7 +113,10 @@ int main(int argc, char** argv) {
             if (!dataPath.isEmpty()) report(window.exportPixelData(dataPath));
             QCoreApplication::exit(status);
         };
-        if (parser.isSet(model)) {
+        if (parser.isSet(project)) {
+            QObject::connect(&window, &specres::ui::MainWindow::projectRestored, &window,
+                             inspectNow, Qt::SingleShotConnection);
+        } else if (parser.isSet(model)) {
             QObject::connect(&window, &specres::ui::MainWindow::modelLoaded, &window, inspectNow,
                              Qt::SingleShotConnection);
         } else {
@@ -115,7 +124,11 @@ int main(int argc, char** argv) {
                              Qt::SingleShotConnection);
         }
     }
-    if (parser.isSet(pair)) {
+    if (parser.isSet(project)) {
+        // From the event loop: a project that fails at once must still be able to end it.
+        const QString path = parser.value(project);
+        QTimer::singleShot(0, &window, [&window, path] { window.openProject(path); });
+    } else if (parser.isSet(pair)) {
         const QStringList files = parser.value(pair).split(QLatin1Char(','));
         if (files.size() != 2) {
             qCritical("specres: --pair needs two files, HIGH,LOW");
