@@ -4,6 +4,7 @@
 
 #include "BlasThreads.h"
 #include "GaussianDensity.h"
+#include "LowRankLinear.h"
 #include "TorchSupport.h"
 #include "TrainingLoop.h"
 
@@ -104,13 +105,19 @@ struct DcgmNetImpl : torch::nn::Module {
         }
     }
 
-    DecoderOutput forward(const torch::Tensor& x) {
+    /// withLower false skips the C2 decoder (diagonal pre-training never reads it).
+    DecoderOutput forward(const torch::Tensor& x, bool withLower = true) {
         const torch::Tensor h = trunk->forward(x);
         DecoderOutput out;
         out.mean = meanHead->forward(h);
         if (sigmoidMean) out.mean = torch::sigmoid(out.mean);
         out.diagonal = torch::nn::functional::softplus(diagonalHead->forward(h)) + floor;
-        if (!lowerHead.is_empty()) out.lower = lowerHead->forward(h);
+        if (!lowerHead.is_empty() && withLower) {
+            // While training, C2's weight gradient goes to the optimiser in low-rank form.
+            out.lower = lowerGradient && torch::GradMode::is_enabled()
+                            ? lowRankLinear(h, lowerHead->weight, lowerHead->bias, lowerGradient)
+                            : lowerHead->forward(h);
+        }
         return out;
     }
 
@@ -123,6 +130,7 @@ struct DcgmNetImpl : torch::nn::Module {
     torch::nn::Linear lowerHead{nullptr};
     torch::Tensor rows;  // row of each strictly-lower entry
     torch::Tensor cols;  // its column
+    LowRankGradient* lowerGradient = nullptr;  // set only while fit() trains
 };
 TORCH_MODULE(DcgmNet);
 
@@ -208,13 +216,22 @@ Status DeepConditionalGaussianModel::fit(const SpectraSet& train, const SpectraS
     TrainingSettings settings{config_.batchSize, config_.maxEpochs, config_.patience,
                               config_.learningRate, config_.weightDecay};
     TrainingLoop loop(settings, config_.seed, feedback);
+    LowRankGradient lowerGradient;
+    struct SinkGuard {
+        DcgmNetImpl& net;
+        ~SinkGuard() { net.lowerGradient = nullptr; }  // the sink lives only as long as fit()
+    } guard{net};
+    if (!net.lowerHead.is_empty()) {
+        net.lowerGradient = &lowerGradient;
+        loop.setLowRankLayers({{net.lowerHead->weight, net.lowerHead->bias, &lowerGradient}});
+    }
     json phases = json::array();
     auto runPhase = [&](bool useLower, std::vector<torch::Tensor> trainable,
                         const std::string& name, double from, double to) -> Status {
         auto result = loop.run(
             net, std::move(trainable), x, y, vx, vy,
             [&](const torch::Tensor& bx, const torch::Tensor& by) {
-                const DecoderOutput out = net.forward(bx);
+                const DecoderOutput out = net.forward(bx, useLower);
                 return BatchOutput{negativeLogLikelihood(net, out, by, useLower).mean(), out.mean};
             },
             name, from, to);

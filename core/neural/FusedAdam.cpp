@@ -1,5 +1,7 @@
 #include "FusedAdam.h"
 
+#include "AdamKernels.h"
+
 #include <ATen/Parallel.h>
 
 #include <cmath>
@@ -20,8 +22,48 @@ FusedAdam::FusedAdam(std::vector<torch::Tensor> parameters, double learningRate,
     }
 }
 
+bool FusedAdam::addLowRankLayer(const torch::Tensor& weight, const torch::Tensor& bias,
+                                LowRankGradient* gradient) {
+    auto find = [this](const torch::Tensor& t) {
+        for (std::size_t k = 0; k < parameters_.size(); ++k) {
+            if (parameters_[k].unsafeGetTensorImpl() == t.unsafeGetTensorImpl()) return k;
+        }
+        return parameters_.size();
+    };
+    const std::size_t w = find(weight), b = find(bias);
+    if (w == parameters_.size() || b == parameters_.size() || weight.dim() != 2) return false;
+    lowRank_.push_back({w, b, gradient});
+    return true;
+}
+
 void FusedAdam::zeroGrad() {
     for (auto& p : parameters_) p.mutable_grad() = torch::Tensor();
+    for (const LowRankLayer& layer : lowRank_) layer.gradient->clear();
+}
+
+void FusedAdam::stepLowRank(const LowRankLayer& layer, float lr, float root) {
+    LowRankGradient& gradient = *layer.gradient;
+    if (gradient.empty()) return;
+    const AdamConstants c{float(beta1_), float(beta2_), float(epsilon_), lr, root,
+                          float(weightDecay_)};
+    const torch::Tensor delta = gradient.outputGradient.contiguous();
+    const torch::Tensor input = gradient.input.contiguous();
+    const int64_t batch = delta.size(0), rows = delta.size(1), cols = input.size(1);
+    const float* d = delta.data_ptr<float>();
+    const float* h = input.data_ptr<float>();
+    torch::Tensor& weight = parameters_[layer.weight];
+    torch::Tensor& bias = parameters_[layer.bias];
+    float* w = weight.data_ptr<float>();
+    float* mw = firstMoment_[layer.weight].data_ptr<float>();
+    float* vw = secondMoment_[layer.weight].data_ptr<float>();
+    float* bw = bias.data_ptr<float>();
+    float* mb = firstMoment_[layer.bias].data_ptr<float>();
+    float* vb = secondMoment_[layer.bias].data_ptr<float>();
+    // Blocks of rows in parallel: one pass over W, m and v, and no m × k gradient array.
+    at::parallel_for(0, rows, 64, [&](int64_t begin, int64_t end) {
+        lowRankAdamUpdate(c, d, h, batch, rows, cols, begin, end, w, mw, vw, bw, mb, vb);
+    });
+    gradient.clear();
 }
 
 void FusedAdam::step() {
@@ -39,15 +81,12 @@ void FusedAdam::step() {
         const float* g = grad.data_ptr<float>();
         float* m = firstMoment_[k].data_ptr<float>();
         float* v = secondMoment_[k].data_ptr<float>();
+        const AdamConstants c{b1, b2, eps, lr, root, decay};
         at::parallel_for(0, p.numel(), 32768, [&](int64_t begin, int64_t end) {
-            for (int64_t i = begin; i < end; ++i) {
-                const float gi = g[i] + decay * data[i];
-                m[i] = b1 * m[i] + (1.0f - b1) * gi;
-                v[i] = b2 * v[i] + (1.0f - b2) * gi * gi;
-                data[i] -= lr * m[i] / (std::sqrt(v[i]) / root + eps);
-            }
+            adamUpdate(c, g + begin, data + begin, m + begin, v + begin, end - begin);
         });
     }
+    for (const LowRankLayer& layer : lowRank_) stepLowRank(layer, lr, root);
 }
 
 }  // namespace specres

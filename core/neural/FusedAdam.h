@@ -3,6 +3,7 @@
 // Internal to the neural-model library.
 #include <vector>
 
+#include "LowRankLinear.h"
 #include "TorchSupport.h"
 
 namespace specres {
@@ -17,10 +18,23 @@ public:
     FusedAdam(std::vector<torch::Tensor> parameters, double learningRate, double weightDecay = 0.0,
               double beta1 = 0.9, double beta2 = 0.999, double epsilon = 1e-8);
 
+    /// A dense layer trained through lowRankLinear(): its weight gradient δᵀh is formed row by
+    /// row inside the Adam pass and its bias gradient is Σ_b δ. Ignored (false) when the weight
+    /// is not among this optimiser's parameters (a frozen layer).
+    bool addLowRankLayer(const torch::Tensor& weight, const torch::Tensor& bias,
+                         LowRankGradient* gradient);
+
     void zeroGrad();
     void step();
 
 private:
+    struct LowRankLayer {
+        std::size_t weight;
+        std::size_t bias;
+        LowRankGradient* gradient;
+    };
+    void stepLowRank(const LowRankLayer& layer, float lr, float root);
+    std::vector<LowRankLayer> lowRank_;
     std::vector<torch::Tensor> parameters_;
     std::vector<torch::Tensor> firstMoment_;
     std::vector<torch::Tensor> secondMoment_;

@@ -20,6 +20,9 @@ Result<PhaseResult> TrainingLoop::run(
     // (measured: a 2-thread step took twice as long as a 1-thread one).
     const SingleThreadedBlas blas;
     FusedAdam optimiser(std::move(trainable), settings_.learningRate, settings_.weightDecay);
+    for (const LowRankLayer& layer : lowRank_) {
+        optimiser.addLowRankLayer(layer.weight, layer.bias, layer.gradient);
+    }
     auto generator = at::detail::createCPUGenerator(seed_ + 1000003ULL * (epochs_ + 1));
     const int64_t n = x.size(0);
     const int64_t batch = std::max<int64_t>(1, settings_.batchSize);

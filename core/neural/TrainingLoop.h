@@ -7,6 +7,7 @@
 #include <string>
 
 #include "Feedback.h"
+#include "LowRankLinear.h"
 #include "Result.h"
 #include "TorchSupport.h"
 
@@ -52,6 +53,14 @@ public:
         const std::function<BatchOutput(const torch::Tensor&, const torch::Tensor&)>& batchLoss,
         const std::string& phase, double progressFrom, double progressTo);
 
+    /// A layer trained through lowRankLinear() with this sink (see FusedAdam::addLowRankLayer).
+    struct LowRankLayer {
+        torch::Tensor weight;
+        torch::Tensor bias;
+        LowRankGradient* gradient;
+    };
+    void setLowRankLayers(std::vector<LowRankLayer> layers) { lowRank_ = std::move(layers); }
+
     int totalEpochs() const { return epochs_; }
     double seconds() const;
 
@@ -61,6 +70,7 @@ private:
     Feedback* feedback_;
     std::chrono::steady_clock::time_point start_;
     int epochs_ = 0;
+    std::vector<LowRankLayer> lowRank_;
 };
 
 }  // namespace specres
