@@ -328,8 +328,20 @@ Result<PixelBlock> SpectralRaster::read(int x0, int y0, int width, int height) c
 
 Result<std::vector<float>> SpectralRaster::readBandPreview(int bandIndex, int previewWidth,
                                                            int previewHeight) const {
+    return readBandRegion(bandIndex, 0, 0, grid_.width, grid_.height, previewWidth, previewHeight);
+}
+
+Result<std::vector<float>> SpectralRaster::readBandRegion(int bandIndex, int x0, int y0, int width,
+                                                          int height, int previewWidth,
+                                                          int previewHeight) const {
     if (bandIndex < 0 || bandIndex >= bandCount()) {
         return fail(description_ + ": no band " + std::to_string(bandIndex));
+    }
+    if (x0 < 0 || y0 < 0 || width < 1 || height < 1 || x0 + width > grid_.width ||
+        y0 + height > grid_.height || previewWidth < 1 || previewHeight < 1) {
+        return fail(description_ + ": the window (" + std::to_string(x0) + ", " +
+                    std::to_string(y0) + ") " + std::to_string(width) + " × " +
+                    std::to_string(height) + " is not inside the raster");
     }
     const SpectralBand& band = bands_[bandIndex];
     std::vector<float> values(std::size_t(previewWidth) * previewHeight);
@@ -338,7 +350,7 @@ Result<std::vector<float>> SpectralRaster::readBandPreview(int bandIndex, int pr
     INIT_RASTERIO_EXTRA_ARG(extra);
     extra.eResampleAlg = GRIORA_Average;
     GDALRasterBand* gdalBand = dataset_->GetRasterBand(band.gdalIndex);
-    if (gdalBand->RasterIO(GF_Read, 0, 0, grid_.width, grid_.height, values.data(), previewWidth,
+    if (gdalBand->RasterIO(GF_Read, x0, y0, width, height, values.data(), previewWidth,
                            previewHeight, GDT_Float32, 0, 0, &extra) != CE_None) {
         return fail(description_ + ": cannot read band " + std::to_string(band.gdalIndex) + ": " +
                     capture.errors());

@@ -120,6 +120,10 @@ public:
     /// maxSide pixels on the longer side (for previews); missing values are NaN.
     Result<std::vector<float>> readBandPreview(int bandIndex, int previewWidth,
                                                int previewHeight) const;
+    /// The same for a window of the scene (x0, y0, width × height full-resolution pixels),
+    /// resampled to outWidth × outHeight: the detail of a zoomed-in view.
+    Result<std::vector<float>> readBandRegion(int bandIndex, int x0, int y0, int width, int height,
+                                              int outWidth, int outHeight) const;
 
     /// Counts valid and masked pixels over the whole scene in strips.
     struct ValidityCount {

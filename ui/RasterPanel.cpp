@@ -74,6 +74,30 @@ RasterPanel::RasterPanel(Side side, QWidget* parent)
             if (pair_ && composite_) showComposite(compositeBands());
         });
     }
+    connect(view_, &RasterView::visibleRegionChanged, this, &RasterPanel::requestDetail);
+    connect(&detailWatcher_, &QFutureWatcher<std::optional<DetailTile>>::finished, this, [this] {
+        const auto tile = detailWatcher_.result();
+        std::vector<int> shown;
+        for (const BandPreview& p : previews_) shown.push_back(p.band);
+        // A tile for bands no longer shown (the choice changed meanwhile) is dropped.
+        if (tile && pair_ && tile->bands == shown) {
+            // The preview's stretch, so that the detail matches its surroundings.
+            const QImage image =
+                tile->values.size() == 3
+                    ? rgbImage(tile->values[0], tile->values[1], tile->values[2], tile->width,
+                               tile->height, previews_[0].stretch, previews_[1].stretch,
+                               previews_[2].stretch)
+                    : bandImage(tile->values[0], tile->width, tile->height,
+                                previews_[0].stretch);
+            view_->setDetail(image, tile->region);
+            emit detailShown(tile->region);
+        }
+        if (pendingDetail_) {
+            const auto [region, viewport] = *pendingDetail_;
+            pendingDetail_.reset();
+            requestDetail(region, viewport);
+        }
+    });
     connect(&watcher_, &QFutureWatcher<std::optional<std::vector<BandPreview>>>::finished, this,
             [this] {
                 const auto result = watcher_.result();
@@ -90,7 +114,52 @@ RasterPanel::RasterPanel(Side side, QWidget* parent)
             });
 }
 
-RasterPanel::~RasterPanel() { watcher_.waitForFinished(); }
+RasterPanel::~RasterPanel() {
+    watcher_.waitForFinished();
+    detailWatcher_.waitForFinished();
+}
+
+void RasterPanel::requestDetail(const QRect& visible, const QSize& viewport) {
+    if (!pair_ || previews_.front().values.empty() || visible.isEmpty()) return;
+    const BandPreview& preview = previews_.front();
+    const double previewScale = double(preview.width) / raster().width();
+    const double screenScale = double(viewport.width()) / visible.width();
+    // The preview is sharp enough at this zoom (or is the raster itself).
+    if (previewScale >= 1.0 || screenScale <= previewScale * 1.05) {
+        view_->clearDetail();
+        return;
+    }
+    if (detailWatcher_.isRunning()) {
+        pendingDetail_ = std::make_pair(visible, viewport);
+        return;
+    }
+    // A margin around the view, so that a short pan stays sharp.
+    const QRect whole(0, 0, raster().width(), raster().height());
+    const int mx = visible.width() / 4, my = visible.height() / 4;
+    const QRect region = visible.adjusted(-mx, -my, mx, my).intersected(whole);
+    const double factor = std::min(1.0, screenScale);  // never finer than the raster
+    const int outWidth = std::max(1, int(std::ceil(region.width() * factor)));
+    const int outHeight = std::max(1, int(std::ceil(region.height() * factor)));
+    std::vector<int> bands;
+    for (const BandPreview& p : previews_) bands.push_back(p.band);
+    const PairSource source = pair_->source;
+    const bool high = side_ == Side::High;
+    detailWatcher_.setFuture(QtConcurrent::run(
+        [source, high, bands, region, outWidth, outHeight]() -> std::optional<DetailTile> {
+            auto pair = RasterPair::open(source.highPath.toStdString(),
+                                         source.lowPath.toStdString(), source.options);
+            if (!pair) return std::nullopt;
+            const SpectralRaster& r = high ? pair->high() : pair->low();
+            DetailTile tile{region, outWidth, outHeight, bands, {}};
+            for (int band : bands) {
+                auto values = r.readBandRegion(band, region.x(), region.y(), region.width(),
+                                               region.height(), outWidth, outHeight);
+                if (!values) return std::nullopt;
+                tile.values.push_back(std::move(*values));
+            }
+            return tile;
+        }));
+}
 
 const SpectralRaster& RasterPanel::raster() const {
     return side_ == Side::High ? pair_->pair->high() : pair_->pair->low();
@@ -98,6 +167,8 @@ const SpectralRaster& RasterPanel::raster() const {
 
 void RasterPanel::setPair(const std::shared_ptr<LoadedPair>& pair) {
     watcher_.waitForFinished();
+    detailWatcher_.waitForFinished();
+    pendingDetail_.reset();
     pending_.clear();
     pair_ = pair;
     const SpectralRaster& r = raster();
@@ -130,6 +201,8 @@ void RasterPanel::setPair(const std::shared_ptr<LoadedPair>& pair) {
 
 void RasterPanel::clear(const QString& placeholder) {
     watcher_.waitForFinished();
+    detailWatcher_.waitForFinished();
+    pendingDetail_.reset();
     pair_.reset();
     previews_ = {BandPreview{}};
     for (QComboBox* chooser : {bands_, rgb_[0], rgb_[1], rgb_[2]}) {
@@ -199,6 +272,7 @@ void RasterPanel::show(const std::vector<BandPreview>& previews) {
         view_->setImage(bandImage(p.values, p.width, p.height, p.stretch), size);
     }
     emit previewShown(previews.front().band);
+    if (view_->hasImage()) requestDetail(view_->visibleRegion(), view_->viewport()->size());
 }
 
 void RasterPanel::request(const std::vector<int>& bands) {

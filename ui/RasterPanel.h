@@ -52,12 +52,25 @@ public:
 signals:
     void previewFailed(const QString& message);
     void previewShown(int band);
+    /// A full-resolution detail of the zoomed-in region is on screen.
+    void detailShown(const QRect& rasterRegion);
 
 private:
     const SpectralRaster& raster() const;
     void request(const std::vector<int>& bands);
     void show(const std::vector<BandPreview>& previews);
     double valueIn(const BandPreview& preview, int column, int row) const;
+    /// Reads the visible region at screen resolution when the reduced preview is too coarse
+    /// for the zoom: large scenes stay sharp without ever being read whole at full resolution.
+    void requestDetail(const QRect& region, const QSize& viewport);
+
+    struct DetailTile {
+        QRect region;
+        int width = 0;
+        int height = 0;
+        std::vector<int> bands;
+        std::vector<std::vector<float>> values;
+    };
 
     Side side_;
     QLabel* title_;
@@ -72,6 +85,8 @@ private:
     QFutureWatcher<std::optional<std::vector<BandPreview>>> watcher_;
     QString lastError_;
     std::vector<int> pending_;
+    QFutureWatcher<std::optional<DetailTile>> detailWatcher_;
+    std::optional<std::pair<QRect, QSize>> pendingDetail_;
 };
 
 }  // namespace specres::ui

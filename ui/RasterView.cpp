@@ -5,6 +5,8 @@
 #include <QGraphicsPixmapItem>
 #include <QGraphicsScene>
 #include <QMouseEvent>
+#include <QScrollBar>
+#include <QTimer>
 #include <QWheelEvent>
 #include <cmath>
 
@@ -36,6 +38,52 @@ RasterView::RasterView(QWidget* parent) : QGraphicsView(parent) {
     cursor->setZValue(20);
     cursor->setVisible(false);
     cursor_ = cursor;
+    detailItem_ = scene()->addPixmap(QPixmap());
+    detailItem_->setTransformationMode(Qt::FastTransformation);
+    detailItem_->setZValue(1);
+    detailItem_->setVisible(false);
+    // Zooming and panning arrive as bursts of events: the region is announced once they settle,
+    // so a detail read starts once per gesture, not once per wheel step.
+    settle_ = new QTimer(this);
+    settle_->setSingleShot(true);
+    settle_->setInterval(120);
+    connect(settle_, &QTimer::timeout, this, [this] {
+        if (hasImage()) emit visibleRegionChanged(visibleRegion(), viewport()->size());
+    });
+}
+
+void RasterView::setDetail(const QImage& image, const QRect& rasterRegion) {
+    detailRegion_ = rasterRegion;
+    detailItem_->setPixmap(QPixmap::fromImage(image));
+    detailItem_->setTransform(
+        QTransform::fromScale(double(rasterRegion.width()) / image.width(),
+                              double(rasterRegion.height()) / image.height()));
+    detailItem_->setPos(rasterRegion.topLeft());
+    detailItem_->setVisible(true);
+}
+
+void RasterView::clearDetail() {
+    detailItem_->setVisible(false);
+    detailItem_->setPixmap(QPixmap());
+    detailRegion_ = QRect();
+}
+
+bool RasterView::hasDetail() const { return detailItem_->isVisible(); }
+
+QImage RasterView::detailImage() const { return detailItem_->pixmap().toImage(); }
+
+QRect RasterView::visibleRegion() const {
+    if (!hasImage()) return {};
+    const QRectF visible = mapToScene(viewport()->rect()).boundingRect();
+    const QRect pixels(QPoint(int(std::floor(visible.left())), int(std::floor(visible.top()))),
+                       QPoint(int(std::ceil(visible.right())) - 1,
+                              int(std::ceil(visible.bottom())) - 1));
+    return pixels.intersected(QRect(QPoint(0, 0), rasterSize_));
+}
+
+void RasterView::scrollContentsBy(int dx, int dy) {
+    QGraphicsView::scrollContentsBy(dx, dy);
+    settle_->start();
 }
 
 void RasterView::setMarkers(const QList<ViewMarker>& markers) {
@@ -82,6 +130,7 @@ void RasterView::leaveEvent(QEvent* event) {
 }
 
 void RasterView::setImage(const QImage& image, QSize rasterSize) {
+    clearDetail();
     rasterSize_ = rasterSize;
     pixmapItem_->setPixmap(QPixmap::fromImage(image));
     pixmapItem_->setTransform(QTransform::fromScale(double(rasterSize.width()) / image.width(),
@@ -93,6 +142,7 @@ void RasterView::setImage(const QImage& image, QSize rasterSize) {
 }
 
 void RasterView::showPlaceholder(const QString& text) {
+    clearDetail();
     pixmapItem_->setVisible(false);
     rasterSize_ = QSize();
     placeholder_->setText(text);
@@ -111,12 +161,14 @@ QImage RasterView::image() const { return pixmapItem_->pixmap().toImage(); }
 void RasterView::zoomBy(double factor) {
     userZoomed_ = true;
     scale(factor, factor);
+    settle_->start();
 }
 
 void RasterView::fitToWindow() {
     if (!hasImage()) return;
     fitInView(scene()->sceneRect(), Qt::KeepAspectRatio);
     userZoomed_ = false;
+    settle_->start();
 }
 
 void RasterView::wheelEvent(QWheelEvent* event) {

@@ -43,6 +43,16 @@ public:
     bool linkedCursorVisible() const;
     QPointF linkedCursorPosition() const;
 
+    /// A sharper image of one region (full-resolution pixels) drawn over the reduced preview
+    /// when zoomed in on a large raster; cleared when the shown band changes.
+    void setDetail(const QImage& image, const QRect& rasterRegion);
+    void clearDetail();
+    bool hasDetail() const;
+    QRect detailRegion() const { return detailRegion_; }
+    QImage detailImage() const;
+    /// The raster pixels in view, clipped to the raster.
+    QRect visibleRegion() const;
+
     void zoomBy(double factor);
     void fitToWindow();
 
@@ -51,6 +61,8 @@ signals:
     void pixelClicked(int column, int row);
     /// The mouse left the view (the other raster's linked cursor can go).
     void left();
+    /// After zooming or panning settles: the raster pixels in view and the viewport's size.
+    void visibleRegionChanged(const QRect& rasterRegion, const QSize& viewportPixels);
 
 protected:
     void wheelEvent(QWheelEvent* event) override;
@@ -59,6 +71,7 @@ protected:
     void mouseMoveEvent(QMouseEvent* event) override;
     void mouseReleaseEvent(QMouseEvent* event) override;
     void resizeEvent(QResizeEvent* event) override;
+    void scrollContentsBy(int dx, int dy) override;
 
 private:
     bool pixelAt(const QPoint& viewPosition, int& column, int& row) const;
@@ -67,6 +80,9 @@ private:
     QGraphicsSimpleTextItem* placeholder_ = nullptr;
     QList<QGraphicsItem*> markerItems_;
     QGraphicsItem* cursor_ = nullptr;
+    QGraphicsPixmapItem* detailItem_ = nullptr;
+    QRect detailRegion_;
+    class QTimer* settle_ = nullptr;
     QSize rasterSize_;
     QPoint pressPosition_;
     bool userZoomed_ = false;

@@ -30,6 +30,7 @@
 #include "RasterView.h"
 #include "ResultsWriter.h"
 #include "SpectrumChart.h"
+#include "TestRasters.h"
 #include "TrainingPanel.h"
 #include "TrainingWorker.h"
 
@@ -359,6 +360,51 @@ private slots:
         QCOMPARE(failed.count(), 1);
         QVERIFY(window.banner()->text().contains("Drop two rasters"));
         QVERIFY(window.currentPair());
+    }
+
+    void zoomedLargeRasterGetsFullResolutionDetail() {
+        // 2,400 columns: the preview is reduced to 1,024, which averages neighbouring columns.
+        // Odd and even columns differ strongly, so only a full-resolution read shows stripes.
+        test::RasterSpec spec;
+        spec.width = 2400;
+        spec.height = 40;
+        spec.bands = 3;
+        spec.bandMetadata = test::wavelengthMetadata({2100, 2200, 2300}, "nm");
+        spec.value = [](int, int c, int r) { return 0.1 + 0.5 * (c % 2) + 1e-4 * (c + r); };
+        const std::string high = dir_.filePath("wide_high.tif").toStdString();
+        const std::string low = dir_.filePath("wide_low.tif").toStdString();
+        std::string error;
+        QVERIFY2(test::writeRaster(high, spec, &error), error.c_str());
+        spec.bands = 2;
+        spec.bandMetadata = test::wavelengthMetadata({2165, 2330}, "nm");
+        QVERIFY2(test::writeRaster(low, spec, &error), error.c_str());
+
+        MainWindow window;
+        window.show();
+        QSignalSpy loaded(&window, &MainWindow::pairLoaded);
+        window.openPair(PairSource{QString::fromStdString(high), QString::fromStdString(low), {}, {}});
+        QVERIFY2(loaded.wait(30000), qPrintable(window.banner()->text()));
+        RasterPanel* panel = window.highPanel();
+        QCOMPARE(panel->preview().width, 1024);
+        RasterView* view = panel->view();
+        QVERIFY(!view->hasDetail());
+        QSignalSpy detail(panel, &RasterPanel::detailShown);
+        view->zoomBy(25.0);
+        QVERIFY(detail.wait(10000));
+        const QRect region = view->detailRegion();
+        QVERIFY(region.width() < 2400);
+        QVERIFY(region.contains(view->visibleRegion()));
+        const QImage image = view->detailImage();
+        QCOMPARE(image.width(), region.width());  // one image pixel per raster pixel
+        const int y = image.height() / 2;
+        int stripes = 0;
+        for (int x = 1; x < image.width(); ++x) {
+            if (std::abs(qGray(image.pixel(x, y)) - qGray(image.pixel(x - 1, y))) > 100) ++stripes;
+        }
+        QVERIFY2(stripes > image.width() / 2, qPrintable(QString("%1 stripes").arg(stripes)));
+        // Back to the whole scene: the preview suffices and the detail goes.
+        view->fitToWindow();
+        QTRY_VERIFY_WITH_TIMEOUT(!view->hasDetail(), 5000);
     }
 
     void badProjectShowsAnError() {
