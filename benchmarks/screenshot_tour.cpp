@@ -16,6 +16,7 @@
 #include "ComparisonPanel.h"
 #include "MainWindow.h"
 #include "RasterPanel.h"
+#include "RasterView.h"
 #include "TrainingPanel.h"
 
 using namespace specres::ui;
@@ -76,5 +77,23 @@ int main(int argc, char** argv) {
     window.tabs()->setCurrentIndex(2);
     settle(800);
     window.grab().save(out.filePath("comparison.png"));
+
+    // With a large pair (HIGH LOW after the epochs): zoomed in, the view shows the detail.
+    if (argc > 4) {
+        PairSource source;
+        source.highPath = QString::fromLocal8Bit(argv[3]);
+        source.lowPath = QString::fromLocal8Bit(argv[4]);
+        loaded.clear();
+        window.openPair(source);
+        if (!waitFor(loaded, 120000)) return 1;
+        settle(1500);
+        window.grab().save(out.filePath("large-fit.png"));
+        QSignalSpy detail(window.highPanel(), &RasterPanel::detailShown);
+        window.highPanel()->view()->zoomBy(12.0);
+        window.lowPanel()->view()->zoomBy(12.0);
+        waitFor(detail, 30000);
+        settle(1500);
+        window.grab().save(out.filePath("large-zoomed.png"));
+    }
     return 0;
 }
