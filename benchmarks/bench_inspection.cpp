@@ -1,18 +1,18 @@
-// Benchmark: click → chart and heatmap updated, for a full-covariance DCGM (99 channels): reading
-// the pixel, predicting μ and Σ, replacing the chart series, rebuilding the heatmap and
-// repainting both, synchronously. Run offscreen (QT_QPA_PLATFORM=offscreen) or under Xvfb.
+// Benchmark: click → chart and heatmap updated, for a full-covariance DCGM (99 channels), through
+// the main window as a click drives it: reading the pixel, predicting μ and Σ, replacing the chart
+// series, rebuilding the heatmap and repainting the whole window, synchronously. Run offscreen
+// (QT_QPA_PLATFORM=offscreen) or under Xvfb.
 // Usage: bench_inspection MODEL HIGH LOW [CLICKS]
 #include <QApplication>
+#include <QSignalSpy>
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
 
-#include "CovarianceHeatmap.h"
 #include "DeterministicRandom.h"
-#include "InspectionPanel.h"
+#include "MainWindow.h"
 #include "ModelContext.h"
 #include "ModelRegistry.h"
-#include "SpectrumChart.h"
 
 using namespace specres;
 
@@ -29,20 +29,26 @@ int main(int argc, char** argv) {
         std::fprintf(stderr, "%s\n", (!stored ? stored.error() : pair.error()).c_str());
         return 1;
     }
-    auto mnf = mnfFromContext(stored->context, argv[1]);
-    ui::InspectionPanel panel;
-    panel.resize(1200, 400);
-    panel.show();
+    (void)pair;
+    // The whole window, as a click drives it: prediction, chart, heatmap, status bar.
+    ui::MainWindow window;
+    window.resize(1400, 950);
+    window.show();
+    QSignalSpy opened(&window, &ui::MainWindow::pairLoaded);
+    window.openPair(ui::PairSource{QString::fromLocal8Bit(argv[2]), QString::fromLocal8Bit(argv[3]),
+                                   {}, {}});
+    if (!opened.wait(120000)) return 1;
+    QSignalSpy loaded(&window, &ui::MainWindow::modelLoaded);
+    window.loadModelFile(QString::fromLocal8Bit(argv[1]));
+    if (!loaded.wait(60000)) return 1;
     DeterministicRandom random(3);
     std::vector<double> ms;
     for (int i = 0; i < clicks; ++i) {
         const int column = int(random.below(pair->width())),
                   row = int(random.below(pair->height()));
         const auto start = std::chrono::steady_clock::now();
-        auto inspection = inspectPixel(*pair, column, row, stored->model.get(), *mnf);
-        if (!inspection) continue;
-        panel.showInspection(*inspection);
-        panel.repaint();
+        window.inspect(column, row);
+        window.repaint();
         ms.push_back(
             1000 * std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
     }

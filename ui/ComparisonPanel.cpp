@@ -259,8 +259,20 @@ void ComparisonPanel::showPixel(const std::shared_ptr<RasterPair>& pair, int col
     redrawPixel();
 }
 
+void ComparisonPanel::showEvent(QShowEvent* event) {
+    QWidget::showEvent(event);
+    if (stale_) redrawPixel();
+}
+
 void ComparisonPanel::redrawPixel() {
     if (!pair_ || column_ < 0) return;
+    // Predicting with every model costs a few milliseconds each: a hidden tab waits until shown,
+    // so that clicks stay fast while the Inspect tab is up.
+    if (!isVisible()) {
+        stale_ = true;
+        return;
+    }
+    stale_ = false;
     // Without a table (models loaded one by one), every model is drawn.
     const QStringList checked = model_->rowCount() ? checkedMethods() : QStringList();
     QList<LabelledInspection> spectra;

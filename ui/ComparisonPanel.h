@@ -56,6 +56,9 @@ signals:
     void exportTableRequested();
     void exportFigureRequested(QWidget* figure);
 
+protected:
+    void showEvent(QShowEvent* event) override;
+
 private:
     void redrawPixel();
 
@@ -66,6 +69,7 @@ private:
     int row_ = -1;
     int neighbourhood_ = 1;
     bool filling_ = false;
+    bool stale_ = false;
     QStandardItemModel* model_;
     QSortFilterProxyModel* proxy_;
     QTableView* table_;

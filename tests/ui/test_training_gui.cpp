@@ -225,7 +225,10 @@ private slots:
         QVERIFY(window.comparisonPanel()->exportTable(dir_.filePath("table.csv")));
         QVERIFY(!window.comparisonPanel()->exportTable(dir_.filePath("table.xls")));
 
-        // The overlay draws every checked method; unchecking one removes it.
+        // The overlay draws every checked method; unchecking one removes it. It is drawn when
+        // the Compare tab is on screen (a hidden tab waits).
+        window.show();
+        window.tabs()->setCurrentIndex(2);
         window.inspect(20, 20);
         MethodOverlayChart* overlay = window.comparisonPanel()->overlay();
         QCOMPARE(overlay->meanSeries().size(), qsizetype(6));
