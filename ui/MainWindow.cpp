@@ -636,7 +636,19 @@ void MainWindow::startTraining() {
     request.source = pair_->source;
     request.config = choice->config;
     request.methods = choice->methods;
-    if (choice->reuseSplit && split_) request.split = split_;
+    if (!choice->splitFile.isEmpty()) {
+        // A split file is read here, so that a bad one is reported before anything starts.
+        auto split = loadPixelSplit(choice->splitFile.toStdString());
+        if (!split) {
+            training_->showMessage(QString::fromStdString(split.error()));
+            banner_->showMessage(MessageBanner::Kind::Error,
+                                 QString::fromStdString(split.error()));
+            return;
+        }
+        request.split = std::move(*split);
+    } else if (choice->reuseSplit && split_) {
+        request.split = split_;
+    }
     request.modelFolder = autosaveFolder();
     if (!worker_->start(std::move(request))) return;
     training_->setRunning(true);

@@ -3,6 +3,7 @@
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDoubleSpinBox>
+#include <QFileDialog>
 #include <QFormLayout>
 #include <QGroupBox>
 #include <QHBoxLayout>
@@ -65,6 +66,8 @@ TrainingPanel::TrainingPanel(QWidget* parent)
       trainFraction_(doubleSpin(0.05, 0.95, 0.5, 2, this)),
       validationFraction_(doubleSpin(0.05, 0.95, 0.25, 2, this)),
       mnf_(new QCheckBox(tr("Learn MNF components (metrics stay in reflectance)"), this)),
+      classMap_(new QLineEdit(this)),
+      splitFile_(new QLineEdit(this)),
       reuseSplit_(new QCheckBox(tr("Reuse the current split"), this)),
       train_(new QPushButton(tr("Train"), this)),
       cancel_(new QPushButton(tr("Cancel"), this)),
@@ -92,8 +95,15 @@ TrainingPanel::TrainingPanel(QWidget* parent)
         covarianceBoxes_.insert(box->text(), box);
         covarianceRow->addWidget(box);
     }
+    auto* everything = new QPushButton(tr("All methods × all covariances (the paper's table)"),
+                                       settings);
+    connect(everything, &QPushButton::clicked, this, [this] {
+        for (QCheckBox* box : methodBoxes_) box->setChecked(true);
+        for (QCheckBox* box : covarianceBoxes_) box->setChecked(true);
+    });
     form->addWidget(methods);
     form->addWidget(covariances);
+    form->addWidget(everything);
 
     auto* hyper = new QGroupBox(tr("Hyper-parameters"), settings);
     auto* hyperForm = new QFormLayout(hyper);
@@ -116,6 +126,29 @@ TrainingPanel::TrainingPanel(QWidget* parent)
     dataForm->addRow(tr("Spectra (class-balanced):"), samples_);
     dataForm->addRow(tr("Seed:"), seed_);
     dataForm->addRow(tr("k-means classes:"), classes_);
+    auto browseRow = [this](QLineEdit* edit, const QString& title, const QString& filter) {
+        auto* row = new QWidget(this);
+        auto* layout = new QHBoxLayout(row);
+        layout->setContentsMargins(0, 0, 0, 0);
+        layout->addWidget(edit, 1);
+        auto* browse = new QPushButton(tr("…"), row);
+        browse->setMaximumWidth(32);
+        layout->addWidget(browse);
+        connect(browse, &QPushButton::clicked, this, [this, edit, title, filter] {
+            const QString path = QFileDialog::getOpenFileName(this, title, edit->text(), filter);
+            if (!path.isEmpty()) edit->setText(path);
+        });
+        return row;
+    };
+    classMap_->setPlaceholderText(tr("optional: a raster of class codes"));
+    classMap_->setToolTip(tr("Balance the sample over the classes of this raster (on the pair's "
+                             "grid) instead of k-means clusters"));
+    dataForm->addRow(tr("Class map:"), browseRow(classMap_, tr("Class map raster"),
+                                                  tr("Rasters (*.tif *.tiff *.img *.vrt);;All files (*)")));
+    splitFile_->setPlaceholderText(tr("optional: train on this split (JSON)"));
+    splitFile_->setToolTip(tr("A split written by specres-cli dataset or compare"));
+    dataForm->addRow(tr("Split file:"), browseRow(splitFile_, tr("Split file"),
+                                                   tr("Splits (*.json);;All files (*)")));
     dataForm->addRow(tr("Training share:"), trainFraction_);
     dataForm->addRow(tr("Validation share:"), validationFraction_);
     dataForm->addRow(mnf_);
@@ -233,6 +266,8 @@ Result<TrainingPanel::Choice> TrainingPanel::choice() const {
     config.dataset.trainFraction = trainFraction_->value();
     config.dataset.validationFraction = validationFraction_->value();
     config.preprocessing.mnf = mnf_->isChecked();
+    config.dataset.classMapPath = classMap_->text().trimmed().toStdString();
+    choice.splitFile = splitFile_->text().trimmed();
     const json common = {{"hidden_layers", hidden},
                          {"max_epochs", epochs_->value()},
                          {"patience", patience_->value()},
@@ -272,6 +307,7 @@ void TrainingPanel::setConfig(const ExperimentConfig& config) {
     trainFraction_->setValue(config.dataset.trainFraction);
     validationFraction_->setValue(config.dataset.validationFraction);
     mnf_->setChecked(config.preprocessing.mnf);
+    classMap_->setText(QString::fromStdString(config.dataset.classMapPath));
 }
 
 void TrainingPanel::setSplitAvailable(bool available) {

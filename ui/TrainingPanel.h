@@ -32,6 +32,7 @@ public:
         ExperimentConfig config;
         std::vector<MethodSpec> methods;
         bool reuseSplit = false;
+        QString splitFile;  ///< a split JSON to train on ("" for none)
     };
     /// The current choice; an error names the field that is wrong.
     Result<Choice> choice() const;
@@ -54,6 +55,8 @@ public:
     QSpinBox* maxEpochs() const { return epochs_; }
     QLineEdit* hiddenLayers() const { return hidden_; }
     QSpinBox* gmComponents() const { return components_; }
+    QLineEdit* classMap() const { return classMap_; }
+    QLineEdit* splitFile() const { return splitFile_; }
 
 signals:
     void trainRequested();
@@ -78,6 +81,8 @@ private:
     QDoubleSpinBox* trainFraction_;
     QDoubleSpinBox* validationFraction_;
     QCheckBox* mnf_;
+    QLineEdit* classMap_;
+    QLineEdit* splitFile_;
     QCheckBox* reuseSplit_;
     QPushButton* train_;
     QPushButton* cancel_;

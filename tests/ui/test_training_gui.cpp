@@ -158,6 +158,45 @@ private slots:
         QVERIFY(window.trainingPanel()->trainButton()->isEnabled());
     }
 
+    void workerErrorsReachTheWindow() {
+        MainWindow window;
+        openDemo(window);
+        TrainingPanel* panel = window.trainingPanel();
+        chooseFastSettings(*panel, {"G"}, {"full"});
+        // A split for another scene: the worker stops with a message naming the mismatch.
+        PixelSplit other;
+        other.width = 10;
+        other.height = 10;
+        other.train = {0, 1, 2, 3, 4};
+        other.validation = {5, 6, 7};
+        other.test = {8, 9, 10};
+        const QString splitPath = dir_.filePath("other_split.json");
+        QVERIFY(savePixelSplit(other, splitPath.toStdString()));
+        panel->splitFile()->setText(splitPath);
+        QSignalSpy failed(window.trainingWorker(), &TrainingWorker::failed);
+        window.startTraining();
+        QVERIFY(failed.wait(30000));
+        QTRY_VERIFY(window.banner()->text().contains("10 × 10 grid"));
+        QVERIFY(panel->trainButton()->isEnabled());
+        QVERIFY(!window.model());
+        // A class map that does not exist: named in the message.
+        panel->splitFile()->clear();
+        panel->classMap()->setText(dir_.filePath("no_such_classes.tif"));
+        window.startTraining();
+        QVERIFY(failed.wait(30000));
+        QTRY_VERIFY(window.banner()->text().contains("no_such_classes.tif"));
+        // An unreadable split file is refused before anything starts.
+        panel->classMap()->clear();
+        panel->splitFile()->setText(dir_.filePath("absent.json"));
+        window.startTraining();
+        QVERIFY(!window.trainingWorker()->isRunning());
+        QVERIFY(window.banner()->text().contains("absent.json"));
+        // And the window still trains once the input is right.
+        panel->splitFile()->clear();
+        train(window);
+        QCOMPARE(window.currentModelLabel(), QString("G/full"));
+    }
+
     void comparisonTableEqualsTheCore() {
         MainWindow window;
         openDemo(window);
