@@ -95,7 +95,7 @@ TrainingPanel::TrainingPanel(QWidget* parent)
         covarianceBoxes_.insert(box->text(), box);
         covarianceRow->addWidget(box);
     }
-    auto* everything = new QPushButton(tr("All methods × all covariances (the paper's table)"),
+    auto* everything = new QPushButton(tr("Select all: the paper's full table"),
                                        settings);
     connect(everything, &QPushButton::clicked, this, [this] {
         for (QCheckBox* box : methodBoxes_) box->setChecked(true);
