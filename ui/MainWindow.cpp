@@ -650,6 +650,7 @@ void MainWindow::startTraining() {
         request.split = split_;
     }
     request.modelFolder = autosaveFolder();
+    trainingSource_ = request.source;
     if (!worker_->start(std::move(request))) return;
     training_->setRunning(true);
     training_->showMessage(tr("Training %n model(s) in the background. Keep inspecting pixels "
@@ -662,7 +663,20 @@ void MainWindow::cancelTraining() {
     training_->showMessage(tr("Cancelling …"));
 }
 
+bool MainWindow::trainingOnCurrentPair() const {
+    return pair_ && pair_->source.highPath == trainingSource_.highPath &&
+           pair_->source.lowPath == trainingSource_.lowPath;
+}
+
 void MainWindow::onMethodTrained(const TrainedMethod& method) {
+    // Another pair may have been opened while this one trained: the model is saved, but only
+    // offered for rasters it fits.
+    if (!trainingOnCurrentPair()) {
+        statusBar()->showMessage(tr("%1 trained for %2 and saved to %3 (another pair is open)")
+                                     .arg(method.label(), trainingSource_.highPath, method.path),
+                                 10000);
+        return;
+    }
     auto entry = makeModelEntry(method.model, method.path);
     if (!entry) {
         banner_->showMessage(MessageBanner::Kind::Error, QString::fromStdString(entry.error()));
@@ -683,6 +697,13 @@ void MainWindow::onMethodTrained(const TrainedMethod& method) {
 void MainWindow::onTrainingFinished(const std::shared_ptr<TrainingOutcome>& outcome) {
     training_->setRunning(false);
     progress_->hide();
+    if (!trainingOnCurrentPair()) {
+        training_->showMessage(tr("Finished training on %1; its models are saved in %2. Another "
+                                  "pair is open now, so they are not in use.")
+                                   .arg(trainingSource_.highPath, autosaveFolder()));
+        emit trainingFinished();
+        return;
+    }
     split_ = outcome->split;
     training_->setSplitAvailable(true);
     comparison_->setResult(outcome->comparison);

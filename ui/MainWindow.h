@@ -169,6 +169,8 @@ private:
     std::optional<PixelSplit> split_;
     std::optional<Project> pendingProject_;
     QString projectPath_;
+    PairSource trainingSource_;  ///< the pair the running (or last) training job reads
+    bool trainingOnCurrentPair() const;
 };
 
 }  // namespace specres::ui

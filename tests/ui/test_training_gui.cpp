@@ -197,6 +197,29 @@ private slots:
         QCOMPARE(window.currentModelLabel(), QString("G/full"));
     }
 
+    void pairOpenedDuringTrainingKeepsItsOwnState() {
+        MainWindow window;
+        openDemo(window);
+        chooseFastSettings(*window.trainingPanel(), {"DCGM"}, {"full"}, 300);
+        QSignalSpy finished(&window, &MainWindow::trainingFinished);
+        QSignalSpy epochs(window.trainingWorker(), &TrainingWorker::epochReported);
+        window.startTraining();
+        QVERIFY(epochs.wait(60000));
+        // Another scene opens while the first one trains.
+        DemoSceneOptions other = smallDemo();
+        other.width = 40;
+        other.height = 30;
+        QSignalSpy loaded(&window, &MainWindow::pairLoaded);
+        window.openDemo(other);
+        QVERIFY(loaded.wait(60000));
+        QVERIFY(finished.wait(240000));
+        // The models were saved, but the split and table belong to the other scene: not shown.
+        QVERIFY(!window.split());
+        QVERIFY(window.models().isEmpty());
+        QVERIFY(!window.comparisonPanel()->result());
+        QCOMPARE(window.currentPair()->pair->width(), 40);
+    }
+
     void comparisonTableEqualsTheCore() {
         MainWindow window;
         openDemo(window);
