@@ -2,6 +2,7 @@
 
 #include <QChart>
 #include <QLegend>
+#include <QLegendMarker>
 #include <QLineSeries>
 #include <QValueAxis>
 #include <cmath>
@@ -12,6 +13,7 @@ LossChart::LossChart(QWidget* parent)
     : QChartView(parent),
       train_(new QLineSeries),
       validation_(new QLineSeries),
+      phaseMarker_(new QLineSeries),
       xAxis_(new QValueAxis),
       yAxis_(new QValueAxis) {
     setRenderHint(QPainter::Antialiasing);
@@ -28,7 +30,9 @@ LossChart::LossChart(QWidget* parent)
     train_->setPen(QPen(QColor(0, 114, 178), 2));
     validation_->setName(tr("Validation"));
     validation_->setPen(QPen(QColor(213, 94, 0), 2));
-    for (QLineSeries* s : {train_, validation_}) {
+    phaseMarker_->setPen(QPen(QColor(120, 120, 120), 1.2, Qt::DashLine));
+    phaseMarker_->setName(tr("Phase change"));
+    for (QLineSeries* s : {train_, validation_, phaseMarker_}) {
         c->addSeries(s);
         s->attachAxis(xAxis_);
         s->attachAxis(yAxis_);
@@ -40,6 +44,7 @@ void LossChart::clearCurves() {
     shown_.clear();
     train_->clear();
     validation_->clear();
+    phaseMarker_->clear();
     chart()->setTitle(tr("Training curves appear here while a model trains"));
 }
 
@@ -55,6 +60,7 @@ void LossChart::addPoint(const EpochPoint& point) {
     train_->append(point.epoch, point.trainLoss);
     validation_->append(point.epoch, point.validationLoss);
     extendAxes(point);
+    placePhaseMarker();
     chart()->setTitle(tr("%1 — %2, epoch %3").arg(point.label, point.phase).arg(point.epoch));
 }
 
@@ -72,6 +78,7 @@ void LossChart::showMethod(const QString& label) {
     // replace() redraws once, where appending point by point would redraw each time.
     train_->replace(train);
     validation_->replace(validation);
+    placePhaseMarker();
     const auto& list = points_.value(label);
     chart()->setTitle(list.isEmpty() ? label
                                      : tr("%1 — %2, epoch %3")
@@ -91,6 +98,27 @@ void LossChart::extendAxes(const EpochPoint& point) {
         const double margin = std::max(1e-6, 0.05 * (high_ - low_));
         yAxis_->setRange(low_ - margin, high_ + margin);
         yAxis_->applyNiceNumbers();
+    }
+}
+
+void LossChart::placePhaseMarker() {
+    const auto& list = points_.value(shown_);
+    for (qsizetype i = 1; i < list.size(); ++i) {
+        if (list[i].phase == list[i - 1].phase) continue;
+        // Between the last epoch of one phase and the first of the next.
+        const double x = list[i].epoch - 0.5;
+        phaseMarker_->replace({QPointF(x, yAxis_->min()), QPointF(x, yAxis_->max())});
+        phaseMarker_->setName(tr("%1 begins").arg(list[i].phase));
+        showMarkerInLegend(true);
+        return;
+    }
+    phaseMarker_->clear();
+    showMarkerInLegend(false);
+}
+
+void LossChart::showMarkerInLegend(bool visible) {
+    for (QLegendMarker* marker : chart()->legend()->markers(phaseMarker_)) {
+        marker->setVisible(visible);
     }
 }
 

@@ -26,17 +26,22 @@ public:
     QString shownMethod() const { return shown_; }
     QLineSeries* trainSeries() const { return train_; }
     QLineSeries* validationSeries() const { return validation_; }
+    QLineSeries* phaseMarker() const { return phaseMarker_; }
 
 signals:
     void methodAdded(const QString& label);
 
 private:
     void extendAxes(const EpochPoint& point);
+    /// A dashed vertical line where the phase changes (diagonal pre-training → fine-tuning).
+    void placePhaseMarker();
+    void showMarkerInLegend(bool visible);
 
     QMap<QString, QVector<EpochPoint>> points_;
     QString shown_;
     QLineSeries* train_;
     QLineSeries* validation_;
+    QLineSeries* phaseMarker_;
     QValueAxis* xAxis_;
     QValueAxis* yAxis_;
     double low_ = 0.0;

@@ -472,6 +472,23 @@ private slots:
         QTRY_VERIFY_WITH_TIMEOUT(!view->hasDetail(), 5000);
     }
 
+    void lossChartMarksThePhaseChange() {
+        LossChart chart;
+        for (int epoch = 1; epoch <= 6; ++epoch) {
+            chart.addPoint({"DCGM/full", epoch <= 4 ? "diagonal pre-training" : "full fine-tuning",
+                            epoch, 10.0 - epoch, 9.0 - epoch});
+        }
+        chart.addPoint({"G/full", "fit", 1, 3.0, 2.0});
+        QCOMPARE(chart.shownMethod(), QString("G/full"));  // follows the method being fitted
+        QVERIFY(chart.phaseMarker()->points().isEmpty());
+        chart.showMethod("DCGM/full");
+        QCOMPARE(chart.trainSeries()->points().size(), qsizetype(6));
+        QCOMPARE(chart.validationSeries()->points()[5].y(), 3.0);
+        QCOMPARE(chart.phaseMarker()->points().size(), qsizetype(2));
+        QCOMPARE(chart.phaseMarker()->points()[0].x(), 4.5);
+        QCOMPARE(chart.methods(), QStringList({"DCGM/full", "G/full"}));
+    }
+
     void badProjectShowsAnError() {
         MainWindow window;
         openDemo(window);
