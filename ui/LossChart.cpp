@@ -23,6 +23,10 @@ LossChart::LossChart(QWidget* parent)
     c->legend()->setAlignment(Qt::AlignBottom);
     xAxis_->setTitleText(tr("Epoch"));
     xAxis_->setLabelFormat("%d");
+    // Ticks on whole epochs: evenly split ranges would put "%d" labels at 2.5, 7.5, ….
+    xAxis_->setTickType(QValueAxis::TicksDynamic);
+    xAxis_->setTickAnchor(0.0);
+    xAxis_->setTickInterval(1.0);
     yAxis_->setTitleText(tr("Loss (NLL, nats per spectrum)"));
     c->addAxis(xAxis_, Qt::AlignBottom);
     c->addAxis(yAxis_, Qt::AlignLeft);
@@ -94,10 +98,19 @@ void LossChart::extendAxes(const EpochPoint& point) {
     }
     lastEpoch_ = std::max(lastEpoch_, point.epoch);
     xAxis_->setRange(0, std::max(5, lastEpoch_));
+    xAxis_->setTickInterval(epochTickInterval(std::max(5, lastEpoch_)));
     if (high_ >= low_) {
         const double margin = std::max(1e-6, 0.05 * (high_ - low_));
         yAxis_->setRange(low_ - margin, high_ + margin);
         yAxis_->applyNiceNumbers();
+    }
+}
+
+int LossChart::epochTickInterval(int lastEpoch) {
+    for (int decade = 1;; decade *= 10) {
+        for (int step : {1, 2, 5}) {
+            if (lastEpoch <= 8 * step * decade) return step * decade;
+        }
     }
 }
 

@@ -27,6 +27,10 @@ public:
     QLineSeries* trainSeries() const { return train_; }
     QLineSeries* validationSeries() const { return validation_; }
     QLineSeries* phaseMarker() const { return phaseMarker_; }
+    QValueAxis* epochAxis() const { return xAxis_; }
+
+    /// A whole-epoch tick spacing (1, 2, 5, 10, 20, 50, …) giving at most about eight ticks.
+    static int epochTickInterval(int lastEpoch);
 
 signals:
     void methodAdded(const QString& label);

@@ -3,6 +3,7 @@
 #include <QApplication>
 #include <QCloseEvent>
 #include <QComboBox>
+#include <QCryptographicHash>
 #include <QDir>
 #include <QFileDialog>
 #include <QFileInfo>
@@ -239,11 +240,26 @@ void MainWindow::createToolBar() {
 
 QString MainWindow::demoFolder(const DemoSceneOptions& options) {
     const QString cache = QStandardPaths::writableLocation(QStandardPaths::CacheLocation);
-    return QDir(cache).filePath(QStringLiteral("demo-v1-seed%1-%2x%3-f%4")
-                                    .arg(options.seed)
-                                    .arg(options.width)
-                                    .arg(options.height)
-                                    .arg(options.lowResolutionFactor));
+    QString name = QStringLiteral("demo-v1-seed%1-%2x%3-f%4")
+                       .arg(options.seed)
+                       .arg(options.width)
+                       .arg(options.height)
+                       .arg(options.lowResolutionFactor);
+    // Scenes made with other noise, pixel size or library get folders of their own.
+    const DemoSceneOptions defaults;
+    if (options.highPixelSizeM != defaults.highPixelSizeM ||
+        options.highNoise != defaults.highNoise || options.lowNoise != defaults.lowNoise ||
+        !options.libraryFolder.empty()) {
+        const QString recipe = QStringLiteral("%1|%2|%3|%4")
+                                   .arg(options.highPixelSizeM, 0, 'g', 17)
+                                   .arg(options.highNoise, 0, 'g', 17)
+                                   .arg(options.lowNoise, 0, 'g', 17)
+                                   .arg(QString::fromStdString(options.libraryFolder));
+        name += QLatin1Char('-') +
+                QString::fromLatin1(
+                    QCryptographicHash::hash(recipe.toUtf8(), QCryptographicHash::Sha1).toHex().left(10));
+    }
+    return QDir(cache).filePath(name);
 }
 
 QString MainWindow::autosaveFolder() {

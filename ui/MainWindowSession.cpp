@@ -48,6 +48,7 @@ Project MainWindow::currentProject() const {
         project.highPath = pair_->source.highPath.toStdString();
         project.lowPath = pair_->source.lowPath.toStdString();
         project.pairOptions = pair_->source.options;
+        project.demo = pair_->source.demo;
     }
     if (auto choice = training_->choice()) project.config = choice->config;
     project.split = split_;
@@ -94,10 +95,16 @@ void MainWindow::openProject(const QString& path) {
     source.lowPath = QString::fromStdString(project->lowPath);
     source.options = project->pairOptions;
     source.title = QString::fromStdString(project->title);
+    const std::optional<DemoSceneOptions> demo = project->demo;
     pendingProject_ = std::move(*project);
     projectPath_ = path;
     statusBar()->showMessage(tr("Opening the project %1 …").arg(path));
-    openPair(source);
+    // A demo scene is remade (deterministically) in this machine's cache when it is not there.
+    if (demo) {
+        openDemo(*demo);
+    } else {
+        openPair(source);
+    }
 }
 
 void MainWindow::restoreProject(const Project& project) {

@@ -93,6 +93,7 @@ bool PairLoader::loadDemo(const DemoSceneOptions& options, const QString& folder
         source.highPath = dir.filePath("demo_avirisng.tif");
         source.lowPath = dir.filePath("demo_aster.tif");
         source.title = QObject::tr("Demo scene (synthetic Cuprite, seed %1)").arg(options.seed);
+        source.demo = options;
         if (!QFileInfo::exists(source.highPath) || !QFileInfo::exists(source.lowPath) ||
             !QFileInfo::exists(dir.filePath("demo_minerals.tif"))) {
             auto scene = DemoScene::create(options);

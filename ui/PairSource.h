@@ -5,8 +5,10 @@
 #include <QString>
 #include <QStringList>
 #include <memory>
+#include <optional>
 #include <vector>
 
+#include "DemoScene.h"
 #include "PercentileStretch.h"
 #include "RasterPair.h"
 
@@ -18,6 +20,8 @@ struct PairSource {
     QString lowPath;
     PairOptions options;
     QString title;  ///< shown in the window title, e.g. "Demo scene"
+    /// The recipe of the built-in demo scene when that is what is open (its files are a cache).
+    std::optional<DemoSceneOptions> demo;
 };
 
 /// A band rendered for display: the preview values (for read-outs) and its stretch.

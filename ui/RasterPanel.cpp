@@ -90,6 +90,7 @@ RasterPanel::RasterPanel(Side side, QWidget* parent)
                     : bandImage(tile->values[0], tile->width, tile->height,
                                 previews_[0].stretch);
             view_->setDetail(image, tile->region);
+            detail_ = *tile;
             emit detailShown(tile->region);
         }
         if (pendingDetail_) {
@@ -127,6 +128,7 @@ void RasterPanel::requestDetail(const QRect& visible, const QSize& viewport) {
     // The preview is sharp enough at this zoom (or is the raster itself).
     if (previewScale >= 1.0 || screenScale <= previewScale * 1.05) {
         view_->clearDetail();
+        detail_.reset();
         return;
     }
     if (detailWatcher_.isRunning()) {
@@ -169,6 +171,7 @@ void RasterPanel::setPair(const std::shared_ptr<LoadedPair>& pair) {
     watcher_.waitForFinished();
     detailWatcher_.waitForFinished();
     pendingDetail_.reset();
+    detail_.reset();
     pending_.clear();
     pair_ = pair;
     const SpectralRaster& r = raster();
@@ -304,29 +307,55 @@ void RasterPanel::request(const std::vector<int>& bands) {
         }));
 }
 
-double RasterPanel::valueIn(const BandPreview& preview, int column, int row) const {
-    if (!pair_ || preview.values.empty()) return std::nan("");
+RasterPanel::ShownValue RasterPanel::shownValue(std::size_t i, int column, int row) const {
+    const double nan = std::nan("");
+    if (!pair_ || i >= previews_.size() || previews_[i].values.empty()) return {nan, 1, 1};
+    const auto block = [](int full, int reduced) {
+        return std::max(1, int(std::lround(double(full) / reduced)));
+    };
+    const QRect region = view_->hasDetail() ? view_->detailRegion() : QRect();
+    if (detail_ && detail_->region == region && region.contains(column, row) &&
+        i < detail_->values.size()) {
+        const int x = std::min(detail_->width - 1,
+                               (column - region.x()) * detail_->width / region.width());
+        const int y = std::min(detail_->height - 1,
+                               (row - region.y()) * detail_->height / region.height());
+        return {detail_->values[i][std::size_t(y) * detail_->width + x],
+                block(region.width(), detail_->width), block(region.height(), detail_->height)};
+    }
+    const BandPreview& preview = previews_[i];
     const int x = std::min(preview.width - 1, column * preview.width / raster().width());
     const int y = std::min(preview.height - 1, row * preview.height / raster().height());
-    return preview.values[std::size_t(y) * preview.width + x];
+    return {preview.values[std::size_t(y) * preview.width + x],
+            block(raster().width(), preview.width), block(raster().height(), preview.height)};
 }
 
 double RasterPanel::displayedValue(int column, int row) const {
-    return valueIn(previews_.front(), column, row);
+    return shownValue(0, column, row).value;
 }
 
 QString RasterPanel::describeValue(int column, int row) const {
     if (!pair_) return {};
     QStringList parts;
-    for (const BandPreview& preview : previews_) {
-        const double value = valueIn(preview, column, row);
-        const QString band =
-            QStringLiteral("%1 µm").arg(raster().bands()[std::size_t(preview.band)].wavelengthUm,
-                                        0, 'f', 4);
-        parts << (std::isfinite(value) ? QStringLiteral("%1: %2").arg(band).arg(value, 0, 'f', 4)
-                                       : tr("%1: no data").arg(band));
+    bool averaged = false;
+    int blockWidth = 1, blockHeight = 1;
+    for (std::size_t i = 0; i < previews_.size(); ++i) {
+        const ShownValue shown = shownValue(i, column, row);
+        const QString band = QStringLiteral("%1 µm").arg(
+            raster().bands()[std::size_t(previews_[i].band)].wavelengthUm, 0, 'f', 4);
+        const bool mean = shown.blockWidth > 1 || shown.blockHeight > 1;
+        averaged = averaged || mean;
+        blockWidth = shown.blockWidth;
+        blockHeight = shown.blockHeight;
+        parts << (std::isfinite(shown.value)
+                      ? QStringLiteral("%1: %2%3")
+                            .arg(band, mean ? QStringLiteral("≈") : QString())
+                            .arg(shown.value, 0, 'f', 4)
+                      : tr("%1: no data").arg(band));
     }
-    return parts.join(QStringLiteral(", "));
+    QString text = parts.join(QStringLiteral(", "));
+    if (averaged) text += tr(" (mean of %1×%2 px; zoom in for the pixel)").arg(blockWidth).arg(blockHeight);
+    return text;
 }
 
 }  // namespace specres::ui

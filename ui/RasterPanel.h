@@ -43,9 +43,12 @@ public:
     void showBand(int band);
     void showComposite(const std::array<int, 3>& bands);
 
-    /// Reflectance of the shown band at a full-resolution pixel, from the preview (NaN if none).
+    /// Reflectance of the shown band at a full-resolution pixel, from the zoomed-in detail when
+    /// it covers the pixel, else from the preview (NaN if none).
     double displayedValue(int column, int row) const;
-    /// What the status bar shows for a pixel: "2.2050 µm: 0.3012", or the three values.
+    /// What the status bar shows for a pixel: "2.2050 µm: 0.3012", or the three values. A value
+    /// that is the mean of a block (a reduced preview or detail) reads "≈0.3012 (mean of 4×4 px)",
+    /// so that it is never taken for the pixel's own reflectance.
     QString describeValue(int column, int row) const;
     const BandPreview& preview() const { return previews_.front(); }
 
@@ -59,7 +62,14 @@ private:
     const SpectralRaster& raster() const;
     void request(const std::vector<int>& bands);
     void show(const std::vector<BandPreview>& previews);
-    double valueIn(const BandPreview& preview, int column, int row) const;
+    /// The shown value of the i-th displayed band at a pixel and how many raster pixels it
+    /// averages along each axis (1 × 1 when it is the pixel itself).
+    struct ShownValue {
+        double value;
+        int blockWidth;
+        int blockHeight;
+    };
+    ShownValue shownValue(std::size_t i, int column, int row) const;
     /// Reads the visible region at screen resolution when the reduced preview is too coarse
     /// for the zoom: large scenes stay sharp without ever being read whole at full resolution.
     void requestDetail(const QRect& region, const QSize& viewport);
@@ -87,6 +97,8 @@ private:
     std::vector<int> pending_;
     QFutureWatcher<std::optional<DetailTile>> detailWatcher_;
     std::optional<std::pair<QRect, QSize>> pendingDetail_;
+    /// The values behind the detail on screen (valid while the view shows that detail).
+    std::optional<DetailTile> detail_;
 };
 
 }  // namespace specres::ui

@@ -12,6 +12,7 @@
 #include <QProgressBar>
 #include <QPushButton>
 #include <QScrollArea>
+#include <QScrollBar>
 #include <QSpinBox>
 #include <QSplitter>
 #include <QVBoxLayout>
@@ -162,8 +163,12 @@ TrainingPanel::TrainingPanel(QWidget* parent)
     auto* scroll = new QScrollArea(this);
     scroll->setWidget(settings);
     scroll->setWidgetResizable(true);
-    scroll->setMinimumWidth(380);
     scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    // Without a horizontal scroll bar the settings must never be narrower than they need,
+    // or their right edge is cut off: reserve room for the vertical bar and the frame too.
+    scroll->setMinimumWidth(settings->minimumSizeHint().width() +
+                            scroll->verticalScrollBar()->sizeHint().width() +
+                            2 * scroll->frameWidth());
 
     auto* right = new QWidget(this);
     auto* rightLayout = new QVBoxLayout(right);
@@ -331,8 +336,11 @@ void TrainingPanel::setRunning(bool running) {
 void TrainingPanel::showProgress(double fraction, const QString& stage, double etaSeconds) {
     progress_->setValue(int(std::lround(std::clamp(fraction, 0.0, 1.0) * 1000)));
     progress_->setFormat(stage + QStringLiteral("  %p%"));
-    eta_->setText(etaSeconds >= 0 ? tr("about %1 left").arg(formatDuration(etaSeconds))
+    // Progress counts every epoch up to the maximum, so with early stopping this is a bound.
+    eta_->setText(etaSeconds >= 0 ? tr("at most ~%1 left").arg(formatDuration(etaSeconds))
                                   : tr("estimating …"));
+    eta_->setToolTip(tr("Assumes every method runs its maximum number of epochs; early stopping "
+                        "usually ends training sooner."));
 }
 
 void TrainingPanel::showMessage(const QString& message) { message_->setText(message); }

@@ -88,6 +88,38 @@ Result<PairOptions> pairOptionsFromJson(const json& document, const std::string&
     }
 }
 
+namespace {
+json demoToJson(const DemoSceneOptions& demo, const fs::path& folder) {
+    return {{"seed", demo.seed},
+            {"width", demo.width},
+            {"height", demo.height},
+            {"low_resolution_factor", demo.lowResolutionFactor},
+            {"high_pixel_size_m", demo.highPixelSizeM},
+            {"high_noise", demo.highNoise},
+            {"low_noise", demo.lowNoise},
+            {"library", storedPath(demo.libraryFolder, folder)}};
+}
+
+Result<DemoSceneOptions> demoFromJson(const json& document, const fs::path& folder,
+                                      const std::string& path) {
+    if (!document.is_object()) return fail(path + ": \"demo\" must be an object");
+    DemoSceneOptions demo;
+    demo.seed = document.at("seed").get<std::uint64_t>();
+    demo.width = document.at("width").get<int>();
+    demo.height = document.at("height").get<int>();
+    demo.lowResolutionFactor = document.at("low_resolution_factor").get<int>();
+    demo.highPixelSizeM = document.value("high_pixel_size_m", demo.highPixelSizeM);
+    demo.highNoise = document.value("high_noise", demo.highNoise);
+    demo.lowNoise = document.value("low_noise", demo.lowNoise);
+    demo.libraryFolder = resolvedPath(document.value("library", std::string()), folder);
+    if (demo.width < 1 || demo.height < 1 || demo.lowResolutionFactor < 1 ||
+        !(demo.highPixelSizeM > 0) || !(demo.highNoise >= 0) || !(demo.lowNoise >= 0)) {
+        return fail(path + ": the demo scene's size, pixel size or noise is out of range");
+    }
+    return demo;
+}
+}  // namespace
+
 Status saveProject(const Project& project, const std::string& path) {
     const fs::path folder = projectFolder(path);
     PairOptions options = project.pairOptions;
@@ -109,6 +141,7 @@ Status saveProject(const Project& project, const std::string& path) {
         {"title", project.title},
         {"high", storedPath(project.highPath, folder)},
         {"low", storedPath(project.lowPath, folder)},
+        {"demo", project.demo ? demoToJson(*project.demo, folder) : json(nullptr)},
         {"pair_options", toJson(options)},
         {"config", config.toJson()},
         {"split", project.split ? json::parse(toJson(*project.split)) : json(nullptr)},
@@ -145,6 +178,11 @@ Result<Project> loadProject(const std::string& path) {
         project.title = document.value("title", std::string());
         project.highPath = resolvedPath(document.at("high").get<std::string>(), folder);
         project.lowPath = resolvedPath(document.at("low").get<std::string>(), folder);
+        if (document.contains("demo") && !document.at("demo").is_null()) {
+            auto demo = demoFromJson(document.at("demo"), folder, path);
+            if (!demo) return fail(demo.error());
+            project.demo = *demo;
+        }
         auto options = pairOptionsFromJson(document.at("pair_options"), path);
         if (!options) return fail(options.error());
         project.pairOptions = *options;

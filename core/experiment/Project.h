@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "Comparison.h"
+#include "DemoScene.h"
 #include "ExperimentConfig.h"
 #include "PixelSplit.h"
 #include "RasterPair.h"
@@ -36,6 +37,9 @@ struct Project {
     std::string title;
     std::string highPath;
     std::string lowPath;
+    /// Set when the pair is the built-in demo scene: the scene is deterministic, so the project
+    /// records how to make it rather than depend on one machine's cache of its files.
+    std::optional<DemoSceneOptions> demo;
     PairOptions pairOptions;
     ExperimentConfig config;
     std::optional<PixelSplit> split;

@@ -277,6 +277,40 @@ private slots:
         QCOMPARE(loaded->view, project.view);
         QVERIFY(loaded->comparison);
         QCOMPARE(comparisonCsv(*loaded->comparison), comparisonCsv(comparison));
+        QVERIFY(!loaded->demo);
+
+        // A demo-scene project records the scene's recipe, not only one machine's cache paths.
+        Project demo = project;
+        demo.demo = DemoSceneOptions{};
+        demo.demo->seed = 9;
+        demo.demo->width = 64;
+        demo.demo->height = 48;
+        demo.demo->lowResolutionFactor = 3;
+        demo.demo->lowNoise = 0.01;
+        demo.demo->libraryFolder = (folder + "/inputs/splib07").toStdString();
+        const std::string demoPath = (folder + "/demo.specresproj").toStdString();
+        QVERIFY(saveProject(demo, demoPath));
+        auto demoLoaded = loadProject(demoPath);
+        QVERIFY2(demoLoaded, demoLoaded.error().c_str());
+        QVERIFY(demoLoaded->demo);
+        QCOMPARE(demoLoaded->demo->seed, std::uint64_t(9));
+        QCOMPARE(demoLoaded->demo->width, 64);
+        QCOMPARE(demoLoaded->demo->height, 48);
+        QCOMPARE(demoLoaded->demo->lowResolutionFactor, 3);
+        QCOMPARE(demoLoaded->demo->lowNoise, 0.01);
+        QCOMPARE(demoLoaded->demo->highNoise, DemoSceneOptions{}.highNoise);
+        QCOMPARE(demoLoaded->demo->libraryFolder, demo.demo->libraryFolder);
+        {
+            std::ifstream demoIn(demoPath);
+            json broken = json::parse(demoIn);
+            broken["demo"]["width"] = 0;
+            const std::string brokenDemo = (folder + "/bad-demo.specresproj").toStdString();
+            std::ofstream(brokenDemo) << broken.dump();
+            auto refused = loadProject(brokenDemo);
+            QVERIFY(!refused);
+            QVERIFY2(refused.error().find("demo scene") != std::string::npos,
+                     refused.error().c_str());
+        }
 
         // Gathering copies the model beside the project and points at the copy.
         {

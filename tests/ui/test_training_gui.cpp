@@ -22,6 +22,7 @@
 #include "HeatmapGrid.h"
 #include "InspectionPanel.h"
 #include "LossChart.h"
+#include <QValueAxis>
 #include "MainWindow.h"
 #include "MessageBanner.h"
 #include "MethodOverlayChart.h"
@@ -323,10 +324,18 @@ private slots:
         QVERIFY(window.saveProject(project));
         QVERIFY(QFile::exists(dir_.filePath("session/cuprite_models/GM_diagonal.specres")));
 
+        // The demo scene is remade where its cached files are gone (another machine, a
+        // cleaned cache): the project holds its recipe.
+        const QString demoCache = MainWindow::demoFolder(smallDemo());
+        QVERIFY(QDir(demoCache).removeRecursively());
         MainWindow reopened;
         QSignalSpy restored(&reopened, &MainWindow::projectRestored);
         reopened.openProject(project);
-        QVERIFY(restored.wait(60000));
+        QVERIFY2(restored.wait(60000), qPrintable(reopened.banner()->text()));
+        QVERIFY(QFile::exists(QDir(demoCache).filePath("demo_avirisng.tif")));
+        QVERIFY(reopened.currentPair()->source.demo);
+        QCOMPARE(reopened.currentPair()->source.demo->seed, smallDemo().seed);
+        QCOMPARE(reopened.currentPair()->source.demo->width, smallDemo().width);
         QCOMPARE(reopened.currentPair()->source.highPath, window.currentPair()->source.highPath);
         QCOMPARE(reopened.models().size(), window.models().size());
         QCOMPARE(reopened.currentModelLabel(), QString("GM/diagonal"));
@@ -453,10 +462,22 @@ private slots:
         QCOMPARE(panel->preview().width, 1024);
         RasterView* view = panel->view();
         QVERIFY(!view->hasDetail());
+        // The reduced preview's value is a block mean, and the status bar says so.
+        const QString coarse = panel->describeValue(1201, 20);
+        QVERIFY2(coarse.contains(QStringLiteral("≈")) && coarse.contains("mean of 2×"),
+                 qPrintable(coarse));
         QSignalSpy detail(panel, &RasterPanel::detailShown);
         view->zoomBy(25.0);
         QVERIFY(detail.wait(10000));
         const QRect region = view->detailRegion();
+        // Inside the full-resolution detail the pixel's own value is shown, exactly.
+        const QPoint inside = region.center();
+        const double own = 0.1 + 0.5 * (inside.x() % 2) + 1e-4 * (inside.x() + inside.y());
+        QCOMPARE(panel->displayedValue(inside.x(), inside.y()), double(float(own)));
+        const QString exact = panel->describeValue(inside.x(), inside.y());
+        QVERIFY2(!exact.contains(QStringLiteral("≈")) &&
+                     exact.contains(QString::number(own, 'f', 4)),
+                 qPrintable(exact));
         QVERIFY(region.width() < 2400);
         QVERIFY(region.contains(view->visibleRegion()));
         const QImage image = view->detailImage();
@@ -470,6 +491,7 @@ private slots:
         // Back to the whole scene: the preview suffices and the detail goes.
         view->fitToWindow();
         QTRY_VERIFY_WITH_TIMEOUT(!view->hasDetail(), 5000);
+        QVERIFY(panel->describeValue(inside.x(), inside.y()).contains(QStringLiteral("≈")));
     }
 
     void lossChartMarksThePhaseChange() {
@@ -487,6 +509,17 @@ private slots:
         QCOMPARE(chart.phaseMarker()->points().size(), qsizetype(2));
         QCOMPARE(chart.phaseMarker()->points()[0].x(), 4.5);
         QCOMPARE(chart.methods(), QStringList({"DCGM/full", "G/full"}));
+        // Epoch ticks fall on whole epochs, however long the run.
+        QCOMPARE(chart.epochAxis()->tickType(), QValueAxis::TicksDynamic);
+        QCOMPARE(chart.epochAxis()->tickInterval(), 1.0);
+        chart.addPoint({"DCGM/full", "full fine-tuning", 66, -1.0, -2.0});
+        QCOMPARE(chart.epochAxis()->max(), 66.0);
+        QCOMPARE(chart.epochAxis()->tickInterval(), 10.0);
+        QCOMPARE(LossChart::epochTickInterval(8), 1);
+        QCOMPARE(LossChart::epochTickInterval(9), 2);
+        QCOMPARE(LossChart::epochTickInterval(40), 5);
+        QCOMPARE(LossChart::epochTickInterval(400), 50);
+        QCOMPARE(LossChart::epochTickInterval(401), 100);
     }
 
     void badProjectShowsAnError() {
