@@ -1,12 +1,14 @@
 #include "CovarianceHeatmap.h"
 
 #include <Eigen/Cholesky>
+#include <QFontMetricsF>
 #include <QMouseEvent>
 #include <QPainter>
 #include <QToolTip>
 #include <algorithm>
 #include <cmath>
 
+#include "AxisTicks.h"
 #include "ColourMaps.h"
 #include "PixelInspection.h"
 
@@ -102,7 +104,9 @@ QRectF CovarianceHeatmap::plotRect() const {
     // labels on the right.
     const double top = 26.0;
     const double side = std::max(10.0, std::min(width() - 130.0, height() - top - 44.0));
-    return QRectF(52, top, side, side);
+    // Centred when the widget (or an exported figure) is wider than the square needs.
+    const double left = 52.0 + std::max(0.0, (width() - 130.0 - side) / 2.0);
+    return QRectF(left, top, side, side);
 }
 
 void CovarianceHeatmap::paintEvent(QPaintEvent*) {
@@ -124,7 +128,8 @@ void CovarianceHeatmap::paintEvent(QPaintEvent*) {
         painter.setFont(bold);
         const QString heading =
             title_.isEmpty() ? tr(modeName) : tr("%1 — %2").arg(title_, tr(modeName).toLower());
-        painter.drawText(QRectF(0, 2, plot.right() + 60, 22), Qt::AlignCenter, heading);
+        painter.drawText(QRectF(plot.left() - 50, 2, plot.width() + 100, 22), Qt::AlignCenter,
+                         heading);
         painter.setFont(font());
     }
     painter.drawImage(plot, image_);
@@ -135,28 +140,57 @@ void CovarianceHeatmap::paintEvent(QPaintEvent*) {
     QFont small = font();
     small.setPointSizeF(small.pointSizeF() * 0.8);
     painter.setFont(small);
-    // As many ticks as fit without their labels running together.
-    const int ticks = std::clamp(int(plot.width() / 48.0), 2, 5);
-    for (int k = 0; k < ticks && n > 1; ++k) {
-        const int index = k * (n - 1) / (ticks - 1);
-        const double offset = (index + 0.5) / n * plot.width();
-        const QString label = QString::number(wavelengths_[index], 'f', 2);
-        painter.drawText(QPointF(plot.left() + offset - 12, plot.bottom() + 14), label);
-        painter.drawText(QPointF(plot.left() - 34, plot.top() + offset + 4), label);
+    // Round wavelengths (2.1, 2.2 … µm), as many as fit without their labels running together,
+    // each with a tick mark at its interpolated channel position.
+    const QFontMetricsF metrics(small);
+    const AxisTicks ticks = niceTicks(wavelengths_.front(), wavelengths_.back(),
+                                      std::clamp(int(plot.width() / 56.0), 2, 6));
+    for (double w : ticks.values) {
+        const double position = channelPosition(wavelengths_, w);
+        if (!std::isfinite(position)) continue;
+        const double offset = (position + 0.5) / n * plot.width();
+        const QString label = ticks.label(w);
+        const double x = plot.left() + offset, y = plot.top() + offset;
+        painter.drawLine(QPointF(x, plot.bottom()), QPointF(x, plot.bottom() + 3));
+        painter.drawLine(QPointF(plot.left() - 3, y), QPointF(plot.left(), y));
+        painter.drawText(QPointF(x - metrics.horizontalAdvance(label) / 2, plot.bottom() + 14),
+                         label);
+        painter.drawText(QPointF(plot.left() - 5 - metrics.horizontalAdvance(label),
+                                 y + metrics.ascent() / 2 - 1),
+                         label);
     }
     painter.drawText(QRectF(plot.left(), plot.bottom() + 16, plot.width(), 18), Qt::AlignCenter,
                      tr("Wavelength (µm)"));
     // Colour bar.
     const QRectF bar(plot.right() + 12, plot.top(), 14, plot.height());
-    for (int y = 0; y < int(bar.height()); ++y) {
-        const double t = 1.0 - y / bar.height();
-        painter.setPen(mode_ == Mode::Correlation ? diverging(t) : viridis(t));
-        painter.drawLine(QPointF(bar.left(), bar.top() + y), QPointF(bar.right(), bar.top() + y));
+    // One image, drawn scaled: line-by-line drawing leaves stripes in a high-dpi export.
+    QImage ramp(1, 256, QImage::Format_RGB32);
+    for (int y = 0; y < ramp.height(); ++y) {
+        const double t = 1.0 - (y + 0.5) / ramp.height();
+        ramp.setPixelColor(0, y, mode_ == Mode::Correlation ? diverging(t) : viridis(t));
     }
+    painter.drawImage(bar, ramp);
     painter.setPen(palette().windowText().color());
     painter.drawRect(bar);
-    painter.drawText(QPointF(bar.right() + 4, bar.top() + 8), QString::number(high_, 'g', 3));
-    painter.drawText(QPointF(bar.right() + 4, bar.bottom()), QString::number(low_, 'g', 3));
+    // Round values along the colour bar, so that a reader can read a cell's value off it.
+    const AxisTicks barTicks = niceTicks(low_, high_, std::clamp(int(bar.height() / 40.0), 2, 6));
+    for (double v : barTicks.values) {
+        if (!(high_ > low_)) break;
+        const double y = bar.bottom() - (v - low_) / (high_ - low_) * bar.height();
+        painter.drawLine(QPointF(bar.right(), y), QPointF(bar.right() + 3, y));
+        painter.drawText(QPointF(bar.right() + 5, y + metrics.ascent() / 2 - 1),
+                         barTicks.label(v));
+    }
+}
+
+double CovarianceHeatmap::channelPosition(const std::vector<double>& wavelengthsUm, double w) {
+    const std::size_t n = wavelengthsUm.size();
+    if (n == 0 || w < wavelengthsUm.front() || w > wavelengthsUm.back()) return std::nan("");
+    if (n == 1) return 0.0;
+    const auto upper = std::upper_bound(wavelengthsUm.begin(), wavelengthsUm.end(), w);
+    const std::size_t k = std::min<std::size_t>(n - 2, std::size_t(upper - wavelengthsUm.begin()) - 1);
+    const double span = wavelengthsUm[k + 1] - wavelengthsUm[k];
+    return double(k) + (span > 0 ? (w - wavelengthsUm[k]) / span : 0.0);
 }
 
 void CovarianceHeatmap::mouseMoveEvent(QMouseEvent* event) {

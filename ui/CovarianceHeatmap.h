@@ -38,6 +38,11 @@ public:
     double rangeLow() const { return low_; }
     double rangeHigh() const { return high_; }
 
+    /// Where wavelength w falls along the matrix's axis, in channels (0 = centre of the first
+    /// cell), interpolated between the channels around it; NaN outside the channels' span.
+    /// Round-wavelength ticks are placed there, since channels need not be evenly spaced.
+    static double channelPosition(const std::vector<double>& wavelengthsUm, double w);
+
 protected:
     void paintEvent(QPaintEvent* event) override;
     void mouseMoveEvent(QMouseEvent* event) override;

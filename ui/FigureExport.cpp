@@ -6,6 +6,7 @@
 #include <QGraphicsView>
 #include <QImage>
 #include <QPainter>
+#include <QPalette>
 #include <QPdfWriter>
 #include <QSvgGenerator>
 #include <QWidget>
@@ -35,8 +36,15 @@ void renderInto(QWidget& widget, QPaintDevice& device, QSizeF sizeMm, int device
         // included) is painted on the device itself, as vectors in SVG and PDF.
         view->render(&painter, QRectF(QPointF(0, 0), QSizeF(layoutSize)), view->viewport()->rect());
     } else {
+        // A figure goes on a white page, whatever the desktop theme's window colour.
+        const QPalette previousPalette = widget.palette();
+        QPalette paper = previousPalette;
+        paper.setColor(QPalette::Window, Qt::white);
+        paper.setColor(QPalette::WindowText, Qt::black);
+        widget.setPalette(paper);
         widget.render(&painter, QPoint(), QRegion(),
                       QWidget::DrawChildren | QWidget::DrawWindowBackground);
+        widget.setPalette(previousPalette);
     }
     painter.end();
     widget.resize(previous);

@@ -8,6 +8,7 @@
 #include <QValueAxis>
 #include <cmath>
 
+#include "AxisTicks.h"
 #include "SeriesHelpers.h"
 
 namespace specres::ui {
@@ -96,8 +97,8 @@ void MethodOverlayChart::rebuild() {
         means_.append(line);
     }
     const auto& w = first.highWavelengthsUm;
-    if (!w.empty()) xAxis_->setRange(w.front(), w.back());
-    yAxis_->setRange(yMin - 0.05, yMax + 0.05);
+    if (!w.empty()) applyNiceTicks(xAxis_, w.front(), w.back(), false);
+    applyNiceTicks(yAxis_, yMin - 0.05, yMax + 0.05, false);
     QString title = tr("Pixel (%1, %2)").arg(first.column).arg(first.row);
     if (first.neighbourhood > 1) {
         title += tr(", %1 × %1 mean").arg(first.neighbourhood);

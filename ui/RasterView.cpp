@@ -3,6 +3,7 @@
 #include <QGraphicsEllipseItem>
 #include <QGraphicsPathItem>
 #include <QGraphicsPixmapItem>
+#include <QGraphicsSimpleTextItem>
 #include <QGraphicsScene>
 #include <QMouseEvent>
 #include <QScrollBar>
@@ -99,17 +100,23 @@ void RasterView::setMarkers(const QList<ViewMarker>& markers) {
         ring->setPos(centre);
         ring->setFlag(QGraphicsItem::ItemIgnoresTransformations);
         ring->setZValue(10);
-        auto* label = scene()->addSimpleText(marker.label);
-        label->setBrush(marker.colour);
-        label->setPen(QPen(QColor(0, 0, 0, 160), 0.6));
+        // The label sits on a dark translucent plate: coloured text alone is unreadable over
+        // a bright or similarly coloured composite.
+        auto* plate = scene()->addRect(QRectF(), Qt::NoPen, QColor(20, 20, 24, 185));
+        auto* label = new QGraphicsSimpleTextItem(marker.label, plate);
+        label->setBrush(marker.colour.lighter(135));
         QFont bold = label->font();
         bold.setBold(true);
         label->setFont(bold);
-        label->setPos(centre);
-        label->setFlag(QGraphicsItem::ItemIgnoresTransformations);
-        label->setTransform(QTransform::fromTranslate(9, -8));
-        label->setZValue(10);
-        markerItems_ << ring << label;
+        const QRectF text = label->boundingRect();
+        label->setPos(4, 1);
+        plate->setRect(QRectF(0, 0, text.width() + 8, text.height() + 2));
+        plate->setPos(centre);
+        plate->setFlag(QGraphicsItem::ItemIgnoresTransformations);
+        // Beside the ring (radius 7 plus its pen), vertically centred on the pixel.
+        plate->setTransform(QTransform::fromTranslate(11, -(text.height() + 2) / 2));
+        plate->setZValue(10);
+        markerItems_ << ring << plate;
     }
 }
 

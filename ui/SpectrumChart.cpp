@@ -9,6 +9,7 @@
 #include <QValueAxis>
 #include <cmath>
 
+#include "AxisTicks.h"
 #include "SeriesHelpers.h"
 
 namespace specres::ui {
@@ -112,8 +113,9 @@ void SpectrumChart::rebuild() {
     if (!hasInspection_) {
         if (!pinnedInspections_.isEmpty()) {
             const auto& w = pinnedInspections_.front().inspection.highWavelengthsUm;
-            if (!w.empty()) xAxis_->setRange(w.front(), w.back());
-            yAxis_->setRange(std::min(0.0, pinnedMin) - 0.05, std::max(1.0, pinnedMax) + 0.05);
+            if (!w.empty()) applyNiceTicks(xAxis_, w.front(), w.back(), false);
+            applyNiceTicks(yAxis_, std::min(0.0, pinnedMin) - 0.05,
+                           std::max(1.0, pinnedMax) + 0.05, false);
         }
         return;
     }
@@ -166,9 +168,10 @@ void SpectrumChart::rebuild() {
     for (const auto& list : {upper, lower}) {
         for (const QPointF& q : list) yMin = std::min(yMin, q.y()), yMax = std::max(yMax, q.y());
     }
-    if (std::isfinite(xMin)) xAxis_->setRange(xMin, xMax);
+    // Round ticks (2.1, 2.2 … µm; 0.0, 0.2 …) inside a range that ends where the data end.
+    if (std::isfinite(xMin)) applyNiceTicks(xAxis_, xMin, xMax, false);
     if (std::isfinite(pinnedMin)) yMin = std::min(yMin, pinnedMin), yMax = std::max(yMax, pinnedMax);
-    yAxis_->setRange(yMin - 0.05, yMax + 0.05);
+    applyNiceTicks(yAxis_, yMin - 0.05, yMax + 0.05, false);
     QString title = tr("Pixel (%1, %2)").arg(p.column).arg(p.row);
     if (p.neighbourhood > 1) {
         title += tr(", mean of %1 × %1 (%2 pixels)").arg(p.neighbourhood).arg(p.averagedPixels);

@@ -38,6 +38,8 @@ public:
     QScatterSeries* inputSeries() const { return input_; }
     /// One series per unbroken run of valid measured channels.
     const QList<QLineSeries*>& measuredSegments() const { return measured_; }
+    QValueAxis* wavelengthAxis() const { return xAxis_; }
+    QValueAxis* reflectanceAxis() const { return yAxis_; }
 
 private:
     void rebuild();

@@ -12,8 +12,10 @@
 #include <QFile>
 #include <QLineSeries>
 #include <QScatterSeries>
+#include <QValueAxis>
 #include <QSvgRenderer>
 
+#include "AxisTicks.h"
 #include "BandImage.h"
 #include "ColourMaps.h"
 #include "CovarianceHeatmap.h"
@@ -189,6 +191,15 @@ private slots:
                      expected->mean[i] + expected->stddev[i]);
         }
         QCOMPARE(chart->inputSeries()->points().size(), qsizetype(5));
+        // The wavelength axis spans the channels exactly, with ticks on round wavelengths.
+        QCOMPARE(chart->wavelengthAxis()->min(), expected->highWavelengthsUm.front());
+        QCOMPARE(chart->wavelengthAxis()->max(), expected->highWavelengthsUm.back());
+        QCOMPARE(chart->wavelengthAxis()->tickType(), QValueAxis::TicksDynamic);
+        QCOMPARE(chart->wavelengthAxis()->tickAnchor(), 0.0);
+        QCOMPARE(chart->wavelengthAxis()->tickInterval(), 0.1);
+        QCOMPARE(chart->wavelengthAxis()->labelFormat(), QString("%.1f"));
+        QVERIFY(chart->reflectanceAxis()->min() <= (expected->mean - expected->stddev).minCoeff());
+        QVERIFY(chart->reflectanceAxis()->max() >= (expected->mean + expected->stddev).maxCoeff());
         window.inspectionPanel()->sigmaChooser()->setCurrentIndex(1);  // ±2σ
         QCOMPARE(chart->lowerSeries()->points()[3].y(),
                  expected->mean[3] - 2 * expected->stddev[3]);
@@ -272,6 +283,43 @@ private slots:
         heatmap.setMode(CovarianceHeatmap::Mode::Precision);
         const Eigen::MatrixXd precision = covariance.inverse();
         QVERIFY(std::abs(heatmap.valueAt(0, 1) - precision(0, 1)) < 1e-12);
+    }
+
+    void ticksAreRoundAndPlacedByWavelength() {
+        AxisTicks t = niceTicks(2.005, 2.496, 5);
+        QCOMPARE(t.step, 0.1);
+        QCOMPARE(t.decimals, 1);
+        QCOMPARE(int(t.values.size()), 4);
+        QVERIFY(std::abs(t.values.front() - 2.1) < 1e-12 && std::abs(t.values.back() - 2.4) < 1e-12);
+        QCOMPARE(t.label(t.values[1]), QString("2.2"));
+        t = niceTicks(-1.0, 1.0, 4);  // a correlation colour bar
+        QCOMPARE(t.step, 0.5);
+        QCOMPARE(int(t.values.size()), 5);
+        QCOMPARE(t.label(t.values[2]), QString("0.0"));
+        t = niceTicks(-0.00652, 0.0299, 4);  // a covariance colour bar
+        QCOMPARE(t.step, 0.01);
+        QCOMPARE(t.decimals, 2);
+        QCOMPARE(int(t.values.size()), 3);
+        QCOMPARE(t.label(t.values[0]), QString("0.00"));  // never "-0.00"
+        t = niceTicks(0.0, 1.0, 4);
+        QCOMPARE(t.step, 0.25);
+        QCOMPARE(t.decimals, 2);
+        t = niceTicks(0.0, 3.0e6, 3);  // a precision matrix: exponents, not seven digits
+        QCOMPARE(t.step, 1.0e6);
+        QCOMPARE(t.label(2.0e6), QString("2e+06"));
+        QCOMPARE(niceTicks(0.5, 0.5, 5).values.size(), std::size_t(1));
+        // A small heatmap asks for two ticks; 0.25 would give only 2.25 in 2.005–2.496.
+        t = niceTicks(2.005, 2.496, 2);
+        QCOMPARE(t.step, 0.2);
+        QCOMPARE(int(t.values.size()), 2);
+
+        // Channel positions: interpolated, so uneven spacing (a removed bad band) is honoured.
+        const std::vector<double> w{2.0, 2.01, 2.02, 2.05, 2.06};
+        QCOMPARE(CovarianceHeatmap::channelPosition(w, 2.0), 0.0);
+        QCOMPARE(CovarianceHeatmap::channelPosition(w, 2.06), 4.0);
+        QVERIFY(std::abs(CovarianceHeatmap::channelPosition(w, 2.03) - 2.0 - 1.0 / 3.0) < 1e-9);
+        QVERIFY(std::isnan(CovarianceHeatmap::channelPosition(w, 2.1)));
+        QVERIFY(std::isnan(CovarianceHeatmap::channelPosition(w, 1.99)));
     }
 
     void missingFileIsNamed() {
