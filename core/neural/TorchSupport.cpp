@@ -1,17 +1,52 @@
 #include "TorchSupport.h"
 
+#include <cstdlib>
 #include <mutex>
+#include <omp.h>
 #include <thread>
 
 namespace specres {
 
+namespace {
+/// OMP_NUM_THREADS as a thread count, or 0 when it is unset or not a plain positive number.
+int requestedThreads() {
+    const char* value = std::getenv("OMP_NUM_THREADS");
+    if (!value) return 0;
+    char* end = nullptr;
+    const long requested = std::strtol(value, &end, 10);
+    return end != value && *end == '\0' && requested >= 1 && requested <= 4096
+               ? static_cast<int>(requested)
+               : 0;
+}
+
+int coreCount() { return static_cast<int>(std::max(1u, std::thread::hardware_concurrency())); }
+}  // namespace
+
 void ensureTorchThreads() {
     static std::once_flag once;
     std::call_once(once, [] {
-        const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
-        torch::set_num_threads(static_cast<int>(cores));
+        // OMP_NUM_THREADS, when set, caps the threads as it does for every OpenMP program (a
+        // shared server, or several runs side by side); otherwise every core is used.
+        const int requested = requestedThreads();
+        torch::set_num_threads(requested > 0 ? requested : coreCount());
     });
 }
+
+int trainingThreadCount() {
+    const int requested = requestedThreads();
+    return requested > 0 ? requested : std::max(1, coreCount() - 1);
+}
+
+TrainingThreads::TrainingThreads() {
+    ensureTorchThreads();
+    // LibTorch sets each thread's OpenMP team size on its first parallel call; do that first,
+    // so that the setting below is not overwritten by it.
+    at::internal::lazy_init_num_threads();
+    previous_ = omp_get_max_threads();
+    omp_set_num_threads(trainingThreadCount());
+}
+
+TrainingThreads::~TrainingThreads() { omp_set_num_threads(previous_); }
 
 torch::Tensor toTensor(const Eigen::MatrixXd& matrix) {
     const Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor> rowMajor =

@@ -10,8 +10,33 @@
 
 namespace specres {
 
-/// Uses every core for LibTorch's intra-op work (Debian's build starts with one thread).
+/// Uses every core for LibTorch's intra-op work (Debian's build starts with one thread), or
+/// OMP_NUM_THREADS when it is set.
 void ensureTorchThreads();
+
+/// Threads for training: OMP_NUM_THREADS when set, otherwise every core but one.
+///
+/// A training step is small (a batch of 4–32 spectra), so each parallel region lasts well under
+/// a millisecond and ends at a barrier that waits for its slowest thread. When anything else
+/// wants a core (the GUI thread, another program, a busy virtual-machine host) one of the
+/// threads is descheduled for a whole time slice and every step waits for it: measured on two
+/// cores with one competing busy process, a batch-4 epoch took 10.1 s with two threads and
+/// 3.3 s with one. Leaving a core free keeps training steady; large batched work (scene
+/// prediction) keeps every core.
+int trainingThreadCount();
+
+/// While it lives, parallel regions started from the calling thread (LibTorch's and the
+/// optimiser's) use trainingThreadCount() threads; other threads keep their own setting.
+class TrainingThreads {
+public:
+    TrainingThreads();
+    ~TrainingThreads();
+    TrainingThreads(const TrainingThreads&) = delete;
+    TrainingThreads& operator=(const TrainingThreads&) = delete;
+
+private:
+    int previous_;
+};
 
 torch::Tensor toTensor(const Eigen::MatrixXd& matrix);
 Eigen::MatrixXd toMatrix(const torch::Tensor& tensor);

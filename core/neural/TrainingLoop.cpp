@@ -4,6 +4,7 @@
 
 #include "BlasThreads.h"
 #include "FusedAdam.h"
+#include "TorchSupport.h"
 
 namespace specres {
 
@@ -19,6 +20,7 @@ Result<PhaseResult> TrainingLoop::run(
     // LibTorch parallelises across cores itself; BLAS threads on top would oversubscribe them
     // (measured: a 2-thread step took twice as long as a 1-thread one).
     const SingleThreadedBlas blas;
+    const TrainingThreads threads;
     FusedAdam optimiser(std::move(trainable), settings_.learningRate, settings_.weightDecay);
     for (const LowRankLayer& layer : lowRank_) {
         optimiser.addLowRankLayer(layer.weight, layer.bias, layer.gradient);

@@ -3,8 +3,11 @@
 // LibTorch first: Qt's `slots` macro would otherwise rewrite its headers.
 #include "FusedAdam.h"
 #include "LowRankLinear.h"
+#include "TorchSupport.h"
 
 #include <QtTest>
+#include <cstdlib>
+#include <thread>
 
 using namespace specres;
 
@@ -18,6 +21,36 @@ torch::Tensor lossOf(const torch::Tensor& y, const torch::Tensor& r) {
 class FusedAdamTest : public QObject {
     Q_OBJECT
 private slots:
+    void threadCountFollowsOmpNumThreads() {
+        // Run twice by CTest: as is (every core) and with OMP_NUM_THREADS=1.
+        ensureTorchThreads();
+        const char* requested = std::getenv("OMP_NUM_THREADS");
+        const int expected = requested ? std::atoi(requested)
+                                       : int(std::max(1u, std::thread::hardware_concurrency()));
+        QCOMPARE(torch::get_num_threads(), expected);
+    }
+
+    void trainingLeavesACoreFreeOnlyInItsOwnThread() {
+        ensureTorchThreads();
+        const int everyCore = torch::get_num_threads();
+        const char* requested = std::getenv("OMP_NUM_THREADS");
+        const int cores = int(std::max(1u, std::thread::hardware_concurrency()));
+        QCOMPARE(trainingThreadCount(), requested ? std::atoi(requested) : std::max(1, cores - 1));
+        {
+            const TrainingThreads scope;
+            QCOMPARE(torch::get_num_threads(), trainingThreadCount());
+            // Another thread (the GUI's, predicting a clicked pixel meanwhile) keeps every core.
+            int elsewhere = 0;
+            std::thread other([&] {
+                at::internal::lazy_init_num_threads();
+                elsewhere = torch::get_num_threads();
+            });
+            other.join();
+            QCOMPARE(elsewhere, everyCore);
+        }
+        QCOMPARE(torch::get_num_threads(), everyCore);
+    }
+
     void lowRankRouteMatchesDenseRouteAndLibTorchAdam() {
         torch::manual_seed(3);
         const int64_t batch = 5, k = 16, m = 40;
