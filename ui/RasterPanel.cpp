@@ -76,7 +76,7 @@ RasterPanel::RasterPanel(Side side, QWidget* parent)
     }
     connect(view_, &RasterView::visibleRegionChanged, this, &RasterPanel::requestDetail);
     connect(&detailWatcher_, &QFutureWatcher<std::optional<DetailTile>>::finished, this, [this] {
-        const auto tile = detailWatcher_.result();
+        auto tile = detailWatcher_.result();
         std::vector<int> shown;
         for (const BandPreview& p : previews_) shown.push_back(p.band);
         // A tile for bands no longer shown (the choice changed meanwhile) is dropped.
@@ -90,8 +90,9 @@ RasterPanel::RasterPanel(Side side, QWidget* parent)
                     : bandImage(tile->values[0], tile->width, tile->height,
                                 previews_[0].stretch);
             view_->setDetail(image, tile->region);
-            detail_ = *tile;
-            emit detailShown(tile->region);
+            const QRect region = tile->region;
+            detail_ = std::move(*tile);
+            emit detailShown(region);
         }
         if (pendingDetail_) {
             const auto [region, viewport] = *pendingDetail_;
@@ -214,6 +215,7 @@ void RasterPanel::clear(const QString& placeholder) {
     }
     title_->setText(placeholder);
     view_->showPlaceholder(tr("No raster open"));
+    detail_.reset();
 }
 
 int RasterPanel::currentBand() const { return previews_.front().band; }
@@ -262,6 +264,7 @@ void RasterPanel::showComposite(const std::array<int, 3>& bands) {
 
 void RasterPanel::show(const std::vector<BandPreview>& previews) {
     previews_ = previews;
+    detail_.reset();  // setImage() below takes the view's detail away too
     const QSize size(raster().width(), raster().height());
     if (previews.size() == 3) {
         const auto& [r, g, b] = std::tie(previews[0], previews[1], previews[2]);
@@ -313,9 +316,8 @@ RasterPanel::ShownValue RasterPanel::shownValue(std::size_t i, int column, int r
     const auto block = [](int full, int reduced) {
         return std::max(1, int(std::lround(double(full) / reduced)));
     };
-    const QRect region = view_->hasDetail() ? view_->detailRegion() : QRect();
-    if (detail_ && detail_->region == region && region.contains(column, row) &&
-        i < detail_->values.size()) {
+    if (detail_ && detail_->region.contains(column, row) && i < detail_->values.size()) {
+        const QRect& region = detail_->region;
         const int x = std::min(detail_->width - 1,
                                (column - region.x()) * detail_->width / region.width());
         const int y = std::min(detail_->height - 1,

@@ -97,7 +97,7 @@ private:
     std::vector<int> pending_;
     QFutureWatcher<std::optional<DetailTile>> detailWatcher_;
     std::optional<std::pair<QRect, QSize>> pendingDetail_;
-    /// The values behind the detail on screen (valid while the view shows that detail).
+    /// The values behind the detail on screen; reset whenever the view's detail goes.
     std::optional<DetailTile> detail_;
 };
 
