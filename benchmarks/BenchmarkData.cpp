@@ -5,9 +5,9 @@
 #include <fstream>
 #include <iomanip>
 
-#include "DemoScene.h"
-#include "MinMaxScaling.h"
-#include "PairDataset.h"
+#include "data/MinMaxScaling.h"
+#include "data/PairDataset.h"
+#include "scene/DemoScene.h"
 
 namespace specres::bench {
 

@@ -2,8 +2,8 @@
 
 #include <string>
 
-#include "ConditionalModel.h"
-#include "Result.h"
+#include "base/Result.h"
+#include "models/ConditionalModel.h"
 
 namespace specres::bench {
 

@@ -6,7 +6,7 @@
 #include <filesystem>
 
 #include "BenchmarkData.h"
-#include "DeepConditionalGaussian.h"
+#include "neural/DeepConditionalGaussian.h"
 
 using namespace specres;
 using Clock = std::chrono::steady_clock;

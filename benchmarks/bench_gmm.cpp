@@ -7,9 +7,9 @@
 #include <filesystem>
 
 #include "BenchmarkData.h"
-#include "Evaluation.h"
-#include "GaussianMixtureFit.h"
-#include "MixtureBaselines.h"
+#include "metrics/Evaluation.h"
+#include "models/GaussianMixtureFit.h"
+#include "models/MixtureBaselines.h"
 
 using namespace specres;
 using Clock = std::chrono::steady_clock;

@@ -1,63 +1,89 @@
-// Benchmark: click → chart and heatmap updated, for a full-covariance DCGM (99 channels), through
-// the main window as a click drives it: reading the pixel, predicting μ and Σ, replacing the chart
-// series, rebuilding the heatmap and repainting the whole window, synchronously. Run offscreen
-// (QT_QPA_PLATFORM=offscreen) or under Xvfb.
-// Usage: bench_inspection MODEL HIGH LOW [CLICKS]
+// Benchmark: click → every panel updated, through the main window as a click drives it: the
+// inspector reads the pixel once on its thread and predicts once per model (the model in use
+// and every model Compare overlays), then the window replaces the chart series, rebuilds the
+// heatmaps and repaints. Timed from the click to the repaint that follows the inspector's
+// answer; once with the Inspect tab on screen and once with the Compare tab (all models
+// overlaid). Run offscreen (QT_QPA_PLATFORM=offscreen) or under Xvfb.
+// Usage: bench_inspection HIGH LOW MODEL [MODEL ...]   (SPECRES_CLICKS: clicks per tab, 300)
 #include <QApplication>
 #include <QSignalSpy>
+#include <QTabWidget>
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 
-#include "DeterministicRandom.h"
 #include "MainWindow.h"
-#include "ModelContext.h"
-#include "ModelRegistry.h"
+#include "base/DeterministicRandom.h"
 
 using namespace specres;
 
-int main(int argc, char** argv) {
-    QApplication app(argc, argv);
-    if (argc < 4) {
-        std::fprintf(stderr, "usage: bench_inspection MODEL HIGH LOW [CLICKS]\n");
-        return 2;
-    }
-    const int clicks = argc > 4 ? std::atoi(argv[4]) : 300;
-    auto stored = loadModel(argv[1]);
-    auto pair = RasterPair::open(argv[2], argv[3]);
-    if (!stored || !pair) {
-        std::fprintf(stderr, "%s\n", (!stored ? stored.error() : pair.error()).c_str());
-        return 1;
-    }
-    (void)pair;
-    // The whole window, as a click drives it: prediction, chart, heatmap, status bar.
-    ui::MainWindow window;
-    window.resize(1400, 950);
-    window.show();
-    QSignalSpy opened(&window, &ui::MainWindow::pairLoaded);
-    window.openPair(ui::PairSource{QString::fromLocal8Bit(argv[2]), QString::fromLocal8Bit(argv[3]),
-                                   {}, {}});
-    if (!opened.wait(120000)) return 1;
-    QSignalSpy loaded(&window, &ui::MainWindow::modelLoaded);
-    window.loadModelFile(QString::fromLocal8Bit(argv[1]));
-    if (!loaded.wait(60000)) return 1;
+namespace {
+
+struct Timing {
+    double median = 0.0;
+    double p95 = 0.0;
+    std::size_t clicks = 0;
+};
+
+Timing clickAround(ui::MainWindow& window, int clicks) {
     DeterministicRandom random(3);
+    const int width = window.currentPair()->pair->width();
+    const int height = window.currentPair()->pair->height();
     std::vector<double> ms;
     for (int i = 0; i < clicks; ++i) {
-        const int column = int(random.below(pair->width())),
-                  row = int(random.below(pair->height()));
+        const int column = int(random.below(width)), row = int(random.below(height));
+        QSignalSpy inspected(&window, &ui::MainWindow::pixelInspected);
         const auto start = std::chrono::steady_clock::now();
         window.inspect(column, row);
+        if (!inspected.wait(10000)) continue;
         window.repaint();
         ms.push_back(
             1000 * std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
     }
     std::sort(ms.begin(), ms.end());
-    std::printf(
-        "click → chart and heatmap repainted (%s/%s, %d channels): median %.2f ms, 95th percentile "
-        "%.2f ms over %zu clicks\n",
-        stored->model->method().c_str(), toString(stored->model->covarianceType()),
-        stored->model->outputDimension(), ms[ms.size() / 2],
-        ms[std::size_t(0.95 * (ms.size() - 1))], ms.size());
+    if (ms.empty()) return {};
+    return {ms[ms.size() / 2], ms[std::size_t(0.95 * (ms.size() - 1))], ms.size()};
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    QApplication app(argc, argv);
+    if (argc < 4) {
+        std::fprintf(stderr, "usage: bench_inspection HIGH LOW MODEL [MODEL ...]\n");
+        return 2;
+    }
+    const int clicks =
+        std::getenv("SPECRES_CLICKS") ? std::atoi(std::getenv("SPECRES_CLICKS")) : 300;
+    ui::MainWindow window;
+    window.resize(1400, 950);
+    window.show();
+    QSignalSpy opened(&window, &ui::MainWindow::pairLoaded);
+    window.openPair(
+        ui::PairSource{QString::fromLocal8Bit(argv[1]), QString::fromLocal8Bit(argv[2]), {}, {}});
+    if (!opened.wait(120000)) return 1;
+    for (int i = 3; i < argc; ++i) {
+        QSignalSpy loaded(&window, &ui::MainWindow::modelLoaded);
+        window.loadModelFile(QString::fromLocal8Bit(argv[i]));
+        if (!loaded.wait(60000)) {
+            std::fprintf(stderr, "%s: not loaded\n", argv[i]);
+            return 1;
+        }
+    }
+    window.useModel(window.models().front().label);  // the first file's model is in use
+    std::string models;
+    for (const ui::ModelEntry& entry : window.models()) {
+        models += (models.empty() ? "" : ", ") + entry.label.toStdString();
+    }
+    for (const auto& [tab, name] : {std::pair{0, "Inspect"}, std::pair{2, "Compare"}}) {
+        window.tabs()->setCurrentIndex(tab);
+        const Timing t = clickAround(window, clicks);
+        std::printf(
+            "click → %s tab repainted (%zu model(s): %s; %d channels): median %.2f ms, 95th "
+            "percentile %.2f ms over %zu clicks\n",
+            name, std::size_t(window.models().size()), models.c_str(),
+            window.models().front().model()->outputDimension(), t.median, t.p95, t.clicks);
+    }
     return 0;
 }

@@ -1,6 +1,7 @@
 // Regenerates the README's screenshots: opens the demo scene, trains G, GM and DCGM (full
 // covariance, reduced epochs) in the window's own worker, pins pixels, and grabs each tab.
-// Run under a display: xvfb-run -a -s "-screen 0 1600x1000x24" build/benchmarks/screenshot_tour docs
+// Run under a display: xvfb-run -a -s "-screen 0 1600x1000x24" build/benchmarks/screenshot_tour
+// docs
 #include <QApplication>
 #include <QCheckBox>
 #include <QComboBox>
@@ -66,11 +67,14 @@ int main(int argc, char** argv) {
     }
     window.useModel(QStringLiteral("DCGM/full"));
     window.highPanel()->showComposite({88, 50, 35});
-    window.inspect(60, 150);
-    window.pinInspectedPixel();
-    window.inspect(180, 70);
-    window.pinInspectedPixel();
-    window.inspect(120, 120);
+    // Inspection runs off the GUI thread: each click is on screen before it is pinned.
+    for (const auto& [column, row, pin] :
+         {std::tuple{60, 150, true}, std::tuple{180, 70, true}, std::tuple{120, 120, false}}) {
+        QSignalSpy inspected(&window, &MainWindow::pixelInspected);
+        window.inspect(column, row);
+        if (!waitFor(inspected, 30000)) return 1;
+        if (pin) window.pinInspectedPixel();
+    }
     window.tabs()->setCurrentIndex(0);
     settle(1500);
     window.grab().save(out.filePath("main-window.png"));

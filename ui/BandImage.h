@@ -3,7 +3,7 @@
 #include <QImage>
 #include <vector>
 
-#include "PercentileStretch.h"
+#include "data/PercentileStretch.h"
 
 namespace specres::ui {
 

@@ -15,11 +15,12 @@
 #include <QVBoxLayout>
 #include <cmath>
 
-#include "AtomicFile.h"
 #include "HeatmapGrid.h"
 #include "MethodOverlayChart.h"
-#include "ResultsWriter.h"
 #include "SeriesHelpers.h"
+#include "experiment/ComparisonRanking.h"
+#include "experiment/ResultsWriter.h"
+#include "io/AtomicFile.h"
 
 namespace specres::ui {
 
@@ -27,14 +28,6 @@ namespace {
 
 constexpr int kSortRole = Qt::UserRole + 1;
 constexpr int kLabelRole = Qt::UserRole + 2;
-
-const TTestRow* findTest(const ComparisonResult& result, const std::string& metric,
-                         const std::string& a, const std::string& b) {
-    for (const auto& t : result.ttests) {
-        if (t.metric == metric && ((t.a == a && t.b == b) || (t.a == b && t.b == a))) return &t;
-    }
-    return nullptr;
-}
 
 QStandardItem* numberItem(double value, int decimals, bool percent = false) {
     auto* item = new QStandardItem;
@@ -66,9 +59,8 @@ ComparisonPanel::ComparisonPanel(QWidget* parent)
       sigma_(new QComboBox(this)),
       matrix_(new QComboBox(this)),
       note_(new QLabel(this)) {
-    model_->setHorizontalHeaderLabels({tr("Method"), tr("Covariance"), tr("RMSE"),
-                                       tr("NLL (nats)"), tr("±1σ coverage"), tr("±2σ coverage"),
-                                       tr("Fit (s)")});
+    model_->setHorizontalHeaderLabels({tr("Method"), tr("Covariance"), tr("RMSE"), tr("NLL (nats)"),
+                                       tr("±1σ coverage"), tr("±2σ coverage"), tr("Fit (s)")});
     proxy_->setSourceModel(model_);
     proxy_->setSortRole(kSortRole);
     table_->setModel(proxy_);
@@ -91,9 +83,10 @@ ComparisonPanel::ComparisonPanel(QWidget* parent)
     tableButtons->addWidget(exportTable);
     tableButtons->addStretch(1);
     note_->setWordWrap(true);
-    note_->setText(tr("Train several methods (Train tab) to compare them here. Bold: best of "
-                      "its covariance block; *: not significantly different from the best "
-                      "(two-sided paired t-test, p ≥ 0.05)."));
+    note_->setText(
+        tr("Train several methods (Train tab) to compare them here. Bold: best of "
+           "its covariance block; *: not significantly different from the best "
+           "(two-sided paired t-test, p ≥ 0.05)."));
 
     auto* top = new QWidget(this);
     auto* topLayout = new QVBoxLayout(top);
@@ -159,7 +152,10 @@ ComparisonPanel::ComparisonPanel(QWidget* parent)
         heatmaps_->setMode(static_cast<CovarianceHeatmap::Mode>(matrix_->currentData().toInt()));
     });
     connect(model_, &QStandardItemModel::itemChanged, this, [this](QStandardItem* item) {
-        if (item->column() == Method && !filling_) redrawPixel();
+        if (item->column() == Method && !filling_) {
+            redraw();
+            emit checkedModelsChanged();
+        }
     });
 }
 
@@ -176,35 +172,25 @@ void ComparisonPanel::setResult(const ComparisonResult& result) {
     // The proxy must see the rows arrive (no signal blocking); the overlay waits till the end.
     filling_ = true;
     model_->removeRows(0, model_->rowCount());
-    // Best of each covariance block, per metric.
-    std::map<CovarianceType, const MethodRun*> bestRmse, bestNll;
-    for (const MethodRun& run : result.runs) {
-        auto& r = bestRmse[run.spec.covariance];
-        if (!r || run.evaluation.rmse < r->evaluation.rmse) r = &run;
-        if (run.evaluation.nll) {
-            auto& n = bestNll[run.spec.covariance];
-            if (!n || *run.evaluation.nll < *n->evaluation.nll) n = &run;
-        }
-    }
-    auto mark = [&](QStandardItem* item, const MethodRun& run, const MethodRun* best,
-                    const char* metric) {
-        if (!best) return;
-        if (&run == best) {
+    const ComparisonRanking ranking(result);
+    auto mark = [&](QStandardItem* item, const MethodRun& run, RankedMetric metric) {
+        const ComparisonRanking::Standing standing = ranking.standing(run, metric);
+        if (!standing.best) return;
+        if (standing.isBest) {
             QFont bold = item->font();
             bold.setBold(true);
             item->setFont(bold);
             item->setToolTip(tr("Best of the %1 block").arg(toString(run.spec.covariance)));
             return;
         }
-        const TTestRow* t = findTest(result, metric, run.spec.label(), best->spec.label());
-        if (t) {
-            const bool significant = t->result.p < 0.05;
-            if (!significant) item->setText(item->text() + QStringLiteral("*"));
-            item->setToolTip(tr("Paired t-test against %1: t = %2, p = %3%4")
-                                 .arg(QString::fromStdString(best->spec.label()))
-                                 .arg(t->result.t, 0, 'f', 2)
-                                 .arg(t->result.p, 0, 'g', 3)
-                                 .arg(significant ? QString() : tr(" (not significant)")));
+        if (const TTestRow* t = standing.testAgainstBest) {
+            if (standing.tiedWithBest()) item->setText(item->text() + QStringLiteral("*"));
+            item->setToolTip(
+                tr("Paired t-test against %1: t = %2, p = %3%4")
+                    .arg(QString::fromStdString(standing.best->spec.label()))
+                    .arg(t->result.t, 0, 'f', 2)
+                    .arg(t->result.p, 0, 'g', 3)
+                    .arg(standing.tiedWithBest() ? tr(" (not significant)") : QString()));
         }
     };
     for (const MethodRun& run : result.runs) {
@@ -220,10 +206,12 @@ void ComparisonPanel::setResult(const ComparisonResult& result) {
         covariance->setData(int(run.spec.covariance), kSortRole);
         covariance->setEditable(false);
         QStandardItem* rmse = numberItem(run.evaluation.rmse, 4);
-        mark(rmse, run, bestRmse[run.spec.covariance], "rmse");
+        mark(rmse, run, RankedMetric::Rmse);
         QStandardItem* nll = numberItem(run.evaluation.nll ? *run.evaluation.nll : NAN, 2);
-        if (run.evaluation.nll) mark(nll, run, bestNll[run.spec.covariance], "nll");
-        else nll->setToolTip(tr("%1 defines no density, so no NLL").arg(label));
+        if (run.evaluation.nll)
+            mark(nll, run, RankedMetric::Nll);
+        else
+            nll->setToolTip(tr("%1 defines no density, so no NLL").arg(label));
         const bool density = run.evaluation.nll.has_value();
         model_->appendRow({method, covariance, rmse, nll,
                            numberItem(density ? run.evaluation.coverage1Sigma : NAN, 1, true),
@@ -233,12 +221,7 @@ void ComparisonPanel::setResult(const ComparisonResult& result) {
     filling_ = false;
     table_->sortByColumn(-1, Qt::AscendingOrder);  // the run's order until the user sorts
     paper_->setMarkdown(QString::fromStdString(comparisonTable(result, false)));
-    redrawPixel();
-}
-
-void ComparisonPanel::setModels(const QList<ModelEntry>& models) {
-    models_ = models;
-    redrawPixel();
+    emit checkedModelsChanged();
 }
 
 QStringList ComparisonPanel::checkedMethods() const {
@@ -250,43 +233,55 @@ QStringList ComparisonPanel::checkedMethods() const {
     return labels;
 }
 
-void ComparisonPanel::showPixel(const std::shared_ptr<RasterPair>& pair, int column, int row,
-                                int neighbourhood) {
-    pair_ = pair;
-    column_ = column;
-    row_ = row;
-    neighbourhood_ = neighbourhood;
-    redrawPixel();
+QStringList ComparisonPanel::modelsToOverlay(const QStringList& available) const {
+    // Without a table (models loaded one by one), every model is drawn.
+    if (!model_->rowCount()) return available;
+    QStringList wanted;
+    const QStringList checked = checkedMethods();
+    for (const QString& label : available) {
+        if (checked.contains(label)) wanted << label;
+    }
+    return wanted;
+}
+
+void ComparisonPanel::showInspection(const std::shared_ptr<const InspectionResult>& result) {
+    inspection_ = result;
+    redraw();
+}
+
+void ComparisonPanel::clearInspection() {
+    inspection_.reset();
+    overlay_->clearSpectra();
+    heatmaps_->clearEntries();
 }
 
 void ComparisonPanel::showEvent(QShowEvent* event) {
     QWidget::showEvent(event);
-    if (stale_) redrawPixel();
+    if (stale_) redraw();
 }
 
-void ComparisonPanel::redrawPixel() {
-    if (!pair_ || column_ < 0) return;
-    // Predicting with every model costs a few milliseconds each: a hidden tab waits until shown,
-    // so that clicks stay fast while the Inspect tab is up.
+void ComparisonPanel::redraw() {
+    if (!inspection_) return;
+    // Drawing several predictions costs a few milliseconds: a hidden tab draws when shown.
     if (!isVisible()) {
         stale_ = true;
         return;
     }
     stale_ = false;
-    // Without a table (models loaded one by one), every model is drawn.
-    const QStringList checked = model_->rowCount() ? checkedMethods() : QStringList();
+    QStringList available;
+    for (const ModelInspection& model : inspection_->models) available << model.label;
+    const QStringList wanted = modelsToOverlay(available);
     QList<LabelledInspection> spectra;
     QList<HeatmapGrid::Entry> matrices;
-    for (const ModelEntry& entry : models_) {
-        if (model_->rowCount() && !checked.contains(entry.label)) continue;
-        auto inspection =
-            inspectPixel(*pair_, column_, row_, entry.model(), entry.mnf, neighbourhood_);
-        if (!inspection) {
-            note_->setText(QString::fromStdString(inspection.error()));
+    for (const ModelInspection& model : inspection_->models) {
+        if (!wanted.contains(model.label)) continue;
+        if (!model.inspection) {
+            note_->setText(model.error);
             continue;
         }
-        matrices.append({entry.label, inspection->covariance, inspection->highWavelengthsUm});
-        spectra.append({entry.label, seriesColour(int(spectra.size())), std::move(*inspection)});
+        const PixelInspection& p = *model.inspection;
+        matrices.append({model.label, p.covariance, p.precision, p.highWavelengthsUm});
+        spectra.append({model.label, seriesColour(int(spectra.size())), p});
     }
     overlay_->setInspections(spectra);
     heatmaps_->setEntries(matrices);

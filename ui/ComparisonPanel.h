@@ -5,8 +5,8 @@
 #include <memory>
 #include <optional>
 
-#include "Comparison.h"
-#include "ModelEntry.h"
+#include "PixelInspector.h"
+#include "experiment/Comparison.h"
 
 class QComboBox;
 class QLabel;
@@ -35,10 +35,12 @@ public:
     void setResult(const ComparisonResult& result);
     const std::optional<ComparisonResult>& result() const { return result_; }
     void clearResult();
-    /// The models that the overlay can draw (checked in the table's first column).
-    void setModels(const QList<ModelEntry>& models);
-    /// Predicts the pixel with every checked model and redraws the overlay and the heatmaps.
-    void showPixel(const std::shared_ptr<RasterPair>& pair, int column, int row, int neighbourhood);
+    /// Of the models `available`, those the overlay draws: the rows checked in the table's
+    /// first column, or all of them while there is no table.
+    QStringList modelsToOverlay(const QStringList& available) const;
+    /// Draws the checked models' predictions of an inspected pixel (it predicts nothing).
+    void showInspection(const std::shared_ptr<const InspectionResult>& result);
+    void clearInspection();
 
     /// CSV, Markdown or LaTeX by the file's extension (.csv, .md, .tex); written atomically.
     Status exportTable(const QString& path) const;
@@ -53,6 +55,8 @@ public:
 
 signals:
     void useModelRequested(const QString& label);
+    /// The checked rows changed: the overlay may need predictions it does not have.
+    void checkedModelsChanged();
     void exportTableRequested();
     void exportFigureRequested(QWidget* figure);
 
@@ -60,14 +64,10 @@ protected:
     void showEvent(QShowEvent* event) override;
 
 private:
-    void redrawPixel();
+    void redraw();
 
     std::optional<ComparisonResult> result_;
-    QList<ModelEntry> models_;
-    std::shared_ptr<RasterPair> pair_;
-    int column_ = -1;
-    int row_ = -1;
-    int neighbourhood_ = 1;
+    std::shared_ptr<const InspectionResult> inspection_;
     bool filling_ = false;
     bool stale_ = false;
     QStandardItemModel* model_;

@@ -10,7 +10,7 @@
 
 #include "AxisTicks.h"
 #include "ColourMaps.h"
-#include "PixelInspection.h"
+#include "experiment/PixelInspection.h"
 
 namespace specres::ui {
 
@@ -19,15 +19,18 @@ CovarianceHeatmap::CovarianceHeatmap(QWidget* parent) : QWidget(parent) {
     setMinimumSize(280, 240);
 }
 
-void CovarianceHeatmap::setCovariance(const Eigen::MatrixXd& covariance,
-                                      const std::vector<double>& wavelengthsUm) {
+void CovarianceHeatmap::setMatrices(const Eigen::MatrixXd& covariance,
+                                    const Eigen::MatrixXd& precision,
+                                    const std::vector<double>& wavelengthsUm) {
     covariance_ = covariance;
+    precision_ = precision;
     wavelengths_ = wavelengthsUm;
     rebuild();
 }
 
 void CovarianceHeatmap::clearMatrix() {
     covariance_.resize(0, 0);
+    precision_.resize(0, 0);
     shown_.resize(0, 0);
     image_ = QImage();
     update();
@@ -76,12 +79,11 @@ void CovarianceHeatmap::rebuild() {
         case Mode::Correlation:
             shown_ = correlationFromCovariance(covariance_);
             break;
-        case Mode::Precision: {
-            // Σ⁻¹ through a Cholesky-type (LDLᵀ) factorisation, which also copes with a
-            // covariance that rounding left barely positive definite.
-            shown_ = covariance_.ldlt().solve(Eigen::MatrixXd::Identity(n, n));
+        case Mode::Precision:
+            // Predicted with the covariance (from the DCGM's precision factor where it has
+            // one): drawing never inverts a matrix.
+            shown_ = precision_.rows() == n ? precision_ : Eigen::MatrixXd::Constant(n, n, NAN);
             break;
-        }
     }
     if (mode_ == Mode::Correlation) {
         low_ = -1.0;
@@ -178,8 +180,7 @@ void CovarianceHeatmap::paintEvent(QPaintEvent*) {
         if (!(high_ > low_)) break;
         const double y = bar.bottom() - (v - low_) / (high_ - low_) * bar.height();
         painter.drawLine(QPointF(bar.right(), y), QPointF(bar.right() + 3, y));
-        painter.drawText(QPointF(bar.right() + 5, y + metrics.ascent() / 2 - 1),
-                         barTicks.label(v));
+        painter.drawText(QPointF(bar.right() + 5, y + metrics.ascent() / 2 - 1), barTicks.label(v));
     }
 }
 
@@ -188,7 +189,8 @@ double CovarianceHeatmap::channelPosition(const std::vector<double>& wavelengths
     if (n == 0 || w < wavelengthsUm.front() || w > wavelengthsUm.back()) return std::nan("");
     if (n == 1) return 0.0;
     const auto upper = std::upper_bound(wavelengthsUm.begin(), wavelengthsUm.end(), w);
-    const std::size_t k = std::min<std::size_t>(n - 2, std::size_t(upper - wavelengthsUm.begin()) - 1);
+    const std::size_t k =
+        std::min<std::size_t>(n - 2, std::size_t(upper - wavelengthsUm.begin()) - 1);
     const double span = wavelengthsUm[k + 1] - wavelengthsUm[k];
     return double(k) + (span > 0 ? (w - wavelengthsUm[k]) / span : 0.0);
 }

@@ -17,7 +17,9 @@ public:
     enum class Mode { Covariance, Correlation, Precision };
     explicit CovarianceHeatmap(QWidget* parent = nullptr);
 
-    void setCovariance(const Eigen::MatrixXd& covariance, const std::vector<double>& wavelengthsUm);
+    /// The predicted Σ and Σ⁻¹ (the latter may be empty: the precision mode then shows none).
+    void setMatrices(const Eigen::MatrixXd& covariance, const Eigen::MatrixXd& precision,
+                     const std::vector<double>& wavelengthsUm);
     void clearMatrix();
     void setMode(Mode mode);
     Mode mode() const { return mode_; }
@@ -52,6 +54,7 @@ private:
     QRectF plotRect() const;
 
     Eigen::MatrixXd covariance_;
+    Eigen::MatrixXd precision_;
     Eigen::MatrixXd shown_;
     std::vector<double> wavelengths_;
     Mode mode_ = Mode::Covariance;

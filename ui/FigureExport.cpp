@@ -13,7 +13,7 @@
 #include <cmath>
 #include <sstream>
 
-#include "AtomicFile.h"
+#include "io/AtomicFile.h"
 
 namespace specres::ui {
 

@@ -3,8 +3,8 @@
 #include <QSizeF>
 #include <QString>
 
-#include "PixelInspection.h"
-#include "Result.h"
+#include "base/Result.h"
+#include "experiment/PixelInspection.h"
 
 class QWidget;
 

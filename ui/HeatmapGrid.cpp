@@ -34,7 +34,8 @@ void HeatmapGrid::setEntries(const QList<Entry>& entries) {
         heatmap->setTitle(entries[i].label);
         heatmap->setMode(mode_);
         if (entries[i].covariance.size()) {
-            heatmap->setCovariance(entries[i].covariance, entries[i].wavelengthsUm);
+            heatmap->setMatrices(entries[i].covariance, entries[i].precision,
+                                 entries[i].wavelengthsUm);
         }
         layout_->addWidget(heatmap, i / columns, i % columns);
         heatmaps_.append(heatmap);

@@ -22,6 +22,7 @@ public:
     struct Entry {
         QString label;
         Eigen::MatrixXd covariance;  ///< empty: the method predicts no covariance
+        Eigen::MatrixXd precision;
         std::vector<double> wavelengthsUm;
     };
     void setEntries(const QList<Entry>& entries);

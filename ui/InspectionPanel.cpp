@@ -49,7 +49,8 @@ InspectionPanel::InspectionPanel(QWidget* parent)
 void InspectionPanel::showInspection(const PixelInspection& inspection) {
     chart_->showInspection(inspection);
     if (inspection.covariance.size()) {
-        heatmap_->setCovariance(inspection.covariance, inspection.highWavelengthsUm);
+        heatmap_->setMatrices(inspection.covariance, inspection.precision,
+                              inspection.highWavelengthsUm);
     } else {
         heatmap_->clearMatrix();
     }

@@ -2,7 +2,7 @@
 
 #include <QWidget>
 
-#include "PixelInspection.h"
+#include "experiment/PixelInspection.h"
 
 class QComboBox;
 

@@ -4,7 +4,7 @@
 #include <QColor>
 #include <QList>
 
-#include "PixelInspection.h"
+#include "experiment/PixelInspection.h"
 
 class QLineSeries;
 class QValueAxis;

@@ -2,24 +2,24 @@
 
 #include <QString>
 #include <memory>
-#include <optional>
 
-#include "MnfTransform.h"
-#include "ModelFile.h"
+#include "experiment/TrainedModel.h"
 
 namespace specres::ui {
 
-/// A fitted model the window can predict with: its label ("DCGM/full"), the model and its
-/// context, the MNF it works in (if any), and the file it lives in.
+/// A fitted model the window can predict with: its label ("DCGM/full"), the model in
+/// reflectance space with its context, and the file it lives in. Shared, never changed: a
+/// worker thread may predict with it while the window shows it.
 struct ModelEntry {
     QString label;
-    std::shared_ptr<StoredModel> stored;
-    std::optional<MnfTransform> mnf;
-    QString path;
-    const ConditionalModel* model() const { return stored ? stored->model.get() : nullptr; }
-};
+    std::shared_ptr<const TrainedModel> trained;
 
-/// Reads the MNF (if any) out of the stored context; the message names the file.
-Result<ModelEntry> makeModelEntry(std::shared_ptr<StoredModel> stored, const QString& path);
+    static ModelEntry of(TrainedModel model) {
+        auto shared = std::make_shared<const TrainedModel>(std::move(model));
+        return ModelEntry{QString::fromStdString(shared->label()), shared};
+    }
+    const ReflectanceModel* model() const { return trained ? &trained->reflectance : nullptr; }
+    QString path() const { return trained ? QString::fromStdString(trained->path) : QString(); }
+};
 
 }  // namespace specres::ui

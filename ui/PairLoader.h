@@ -4,8 +4,8 @@
 #include <QObject>
 #include <memory>
 
-#include "DemoScene.h"
 #include "PairSource.h"
+#include "scene/DemoScene.h"
 
 namespace specres::ui {
 

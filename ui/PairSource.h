@@ -8,9 +8,9 @@
 #include <optional>
 #include <vector>
 
-#include "DemoScene.h"
-#include "PercentileStretch.h"
-#include "RasterPair.h"
+#include "data/PercentileStretch.h"
+#include "data/RasterPair.h"
+#include "scene/DemoScene.h"
 
 namespace specres::ui {
 

@@ -4,7 +4,7 @@
 #include <QList>
 
 #include "MethodOverlayChart.h"
-#include "PixelInspection.h"
+#include "experiment/PixelInspection.h"
 
 class QAreaSeries;
 class QLineSeries;

@@ -18,10 +18,10 @@
 #include <QVBoxLayout>
 #include <cmath>
 
-#include "DeepConditionalGaussian.h"
-#include "GaussianMixtureFit.h"
 #include "LossChart.h"
-#include "ModelRegistry.h"
+#include "models/GaussianMixtureFit.h"
+#include "neural/DeepConditionalGaussian.h"
+#include "neural/ModelRegistry.h"
 
 namespace specres::ui {
 
@@ -29,7 +29,8 @@ using nlohmann::json;
 
 QString formatDuration(double seconds) {
     const auto s = static_cast<long long>(std::llround(std::max(0.0, seconds)));
-    if (s >= 3600) return QStringLiteral("%1 h %2 min").arg(s / 3600).arg((s % 3600) / 60, 2, 10, QChar('0'));
+    if (s >= 3600)
+        return QStringLiteral("%1 h %2 min").arg(s / 3600).arg((s % 3600) / 60, 2, 10, QChar('0'));
     if (s >= 60) return QStringLiteral("%1 min %2 s").arg(s / 60).arg(s % 60, 2, 10, QChar('0'));
     return QStringLiteral("%1 s").arg(s);
 }
@@ -96,8 +97,7 @@ TrainingPanel::TrainingPanel(QWidget* parent)
         covarianceBoxes_.insert(box->text(), box);
         covarianceRow->addWidget(box);
     }
-    auto* everything = new QPushButton(tr("Select all: the paper's full table"),
-                                       settings);
+    auto* everything = new QPushButton(tr("Select all: the paper's full table"), settings);
     connect(everything, &QPushButton::clicked, this, [this] {
         for (QCheckBox* box : methodBoxes_) box->setChecked(true);
         for (QCheckBox* box : covarianceBoxes_) box->setChecked(true);
@@ -142,14 +142,16 @@ TrainingPanel::TrainingPanel(QWidget* parent)
         return row;
     };
     classMap_->setPlaceholderText(tr("optional: a raster of class codes"));
-    classMap_->setToolTip(tr("Balance the sample over the classes of this raster (on the pair's "
-                             "grid) instead of k-means clusters"));
-    dataForm->addRow(tr("Class map:"), browseRow(classMap_, tr("Class map raster"),
-                                                  tr("Rasters (*.tif *.tiff *.img *.vrt);;All files (*)")));
+    classMap_->setToolTip(
+        tr("Balance the sample over the classes of this raster (on the pair's "
+           "grid) instead of k-means clusters"));
+    dataForm->addRow(tr("Class map:"),
+                     browseRow(classMap_, tr("Class map raster"),
+                               tr("Rasters (*.tif *.tiff *.img *.vrt);;All files (*)")));
     splitFile_->setPlaceholderText(tr("optional: train on this split (JSON)"));
     splitFile_->setToolTip(tr("A split written by specres-cli dataset or compare"));
-    dataForm->addRow(tr("Split file:"), browseRow(splitFile_, tr("Split file"),
-                                                   tr("Splits (*.json);;All files (*)")));
+    dataForm->addRow(tr("Split file:"),
+                     browseRow(splitFile_, tr("Split file"), tr("Splits (*.json);;All files (*)")));
     dataForm->addRow(tr("Training share:"), trainFraction_);
     dataForm->addRow(tr("Validation share:"), validationFraction_);
     dataForm->addRow(mnf_);
@@ -204,8 +206,9 @@ TrainingPanel::TrainingPanel(QWidget* parent)
 
     applyPreset(QStringLiteral("default"));
     setRunning(false);
-    showMessage(tr("Choose methods and press Train. Training runs in the background; the "
-                   "window stays usable and the model in use is kept until a new one is ready."));
+    showMessage(
+        tr("Choose methods and press Train. Training runs in the background; the "
+           "window stays usable and the model in use is kept until a new one is ready."));
 
     connect(preset_, qOverload<int>(&QComboBox::currentIndexChanged), this,
             [this] { applyPreset(preset_->currentData().toString()); });
@@ -234,7 +237,8 @@ void TrainingPanel::applyPreset(const QString& preset) {
         patience_->setValue(dcgm->patience);
         learningRate_->setValue(dcgm->learningRate);
     }
-    components_->setValue(config.methodConfig("GM").value("components", MixtureFitOptions{}.components));
+    components_->setValue(
+        config.methodConfig("GM").value("components", MixtureFitOptions{}.components));
 }
 
 Result<TrainingPanel::Choice> TrainingPanel::choice() const {
@@ -339,8 +343,9 @@ void TrainingPanel::showProgress(double fraction, const QString& stage, double e
     // Progress counts every epoch up to the maximum, so with early stopping this is a bound.
     eta_->setText(etaSeconds >= 0 ? tr("at most ~%1 left").arg(formatDuration(etaSeconds))
                                   : tr("estimating …"));
-    eta_->setToolTip(tr("Assumes every method runs its maximum number of epochs; early stopping "
-                        "usually ends training sooner."));
+    eta_->setToolTip(
+        tr("Assumes every method runs its maximum number of epochs; early stopping "
+           "usually ends training sooner."));
 }
 
 void TrainingPanel::showMessage(const QString& message) { message_->setText(message); }

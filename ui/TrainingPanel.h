@@ -3,9 +3,9 @@
 #include <QMap>
 #include <QWidget>
 
-#include "Comparison.h"
-#include "ExperimentConfig.h"
-#include "Result.h"
+#include "base/Result.h"
+#include "experiment/Comparison.h"
+#include "experiment/ExperimentConfig.h"
 
 class QCheckBox;
 class QComboBox;

@@ -4,8 +4,8 @@
 #include <QDir>
 #include <mutex>
 
-#include "ModelContext.h"
-#include "PairDataset.h"
+#include "TaskThread.h"
+#include "experiment/ExperimentRunner.h"
 
 namespace specres::ui {
 
@@ -23,35 +23,33 @@ QString safeFileName(const std::string& label) {
 }
 }  // namespace
 
-TrainingWorker::TrainingWorker(QObject* parent) : QObject(parent) {
+TrainingWorker::TrainingWorker(QObject* parent)
+    : QObject(parent), tasks_(new TaskThread(QStringLiteral("SpecRes training"), this)) {
     qRegisterMetaType<EpochPoint>();
     qRegisterMetaType<TrainedMethod>();
     qRegisterMetaType<std::shared_ptr<TrainingOutcome>>();
+    connect(tasks_, &TaskThread::failed, this, [this](const QString& message) {
+        running_ = false;
+        emit failed(message);
+    });
 }
 
 TrainingWorker::~TrainingWorker() {
     cancel();
-    wait();
+    delete tasks_;  // waits for the job in hand, which uses this object, before it goes
 }
 
-bool TrainingWorker::isRunning() const { return running_.load(); }
+bool TrainingWorker::isRunning() const { return running_; }
 
 void TrainingWorker::cancel() {
     if (feedback_) feedback_->cancel();
 }
 
-void TrainingWorker::wait() {
-    if (thread_) thread_->wait();
-}
+void TrainingWorker::wait() { tasks_->waitForIdle(24 * 3600 * 1000); }
 
 bool TrainingWorker::start(TrainingRequest request) {
-    if (running_.load()) return false;
-    if (thread_) {
-        thread_->wait();
-        delete thread_;
-        thread_ = nullptr;
-    }
-    running_.store(true);
+    if (running_) return false;
+    running_ = true;
     // The root feedback carries the cancel flag for the whole job and turns progress into
     // throttled signals with an ETA; every stage reports through a child of it.
     struct Throttle {
@@ -61,28 +59,28 @@ bool TrainingWorker::start(TrainingRequest request) {
     };
     auto throttle = std::make_shared<Throttle>();
     throttle->clock.start();
-    feedback_ = std::make_shared<Feedback>([this, throttle](double fraction,
-                                                            const std::string& stage) {
-        const qint64 now = throttle->clock.elapsed();
-        {
-            std::lock_guard<std::mutex> lock(throttle->mutex);
-            if (now - throttle->last < kProgressIntervalMs && fraction < 1.0) return;
-            throttle->last = now;
-        }
-        // Remaining time from the rate so far; unknown (−1) until there is something to go on.
-        const double eta =
-            fraction > 0.01 ? double(now) / 1000.0 * (1.0 - fraction) / fraction : -1.0;
-        emit progress(fraction, QString::fromStdString(stage), eta);
-    });
-    thread_ = QThread::create([this, request = std::move(request), feedback = feedback_] {
-        // The last signal goes out after the flag drops, so whoever receives it sees an idle
-        // worker that will accept the next job.
+    feedback_ =
+        std::make_shared<Feedback>([this, throttle](double fraction, const std::string& stage) {
+            const qint64 now = throttle->clock.elapsed();
+            {
+                std::lock_guard<std::mutex> lock(throttle->mutex);
+                if (now - throttle->last < kProgressIntervalMs && fraction < 1.0) return;
+                throttle->last = now;
+            }
+            // Remaining time from the rate so far; unknown (−1) until there is something to go on.
+            const double eta =
+                fraction > 0.01 ? double(now) / 1000.0 * (1.0 - fraction) / fraction : -1.0;
+            emit progress(fraction, QString::fromStdString(stage), eta);
+        });
+    tasks_->post([this, request = std::move(request), feedback = feedback_] {
         std::function<void()> last = run(request, feedback);
-        running_.store(false);
-        if (last) last();
+        // The worker is idle before its last signal goes out, so whoever receives it may start
+        // the next job at once.
+        return [this, last] {
+            running_ = false;
+            if (last) last();
+        };
     });
-    thread_->setObjectName(QStringLiteral("SpecRes training"));
-    thread_->start();
     return true;
 }
 
@@ -101,38 +99,10 @@ std::function<void()> TrainingWorker::run(const TrainingRequest& request,
                                  request.source.lowPath.toStdString(), request.source.options);
     if (!pair) return stop(pair.error());
 
-    // Rough shares of the time: drawing a split scans the scene; preparing reads the spectra.
-    const bool drawSplit = !request.split.has_value();
-    const double splitEnd = drawSplit ? 0.08 : 0.0;
-    const double prepareEnd = splitEnd + 0.04;
-    PixelSplit split;
-    if (drawSplit) {
-        Feedback stage(feedback.get(), 0.0, splitEnd, "drawing the split: ");
-        auto drawn = buildPixelSplit(*pair, request.config.dataset, &stage);
-        if (!drawn) return stop(drawn.error());
-        split = std::move(*drawn);
-    } else {
-        split = *request.split;
-        if (split.width != pair->width() || split.height != pair->height()) {
-            return stop("the split is for a " + std::to_string(split.width) + " × " +
-                        std::to_string(split.height) + " grid, the pair is " +
-                        std::to_string(pair->width()) + " × " + std::to_string(pair->height()));
-        }
-    }
-    if (feedback->isCancelled()) return stop(kCancelledMessage);
-    Feedback prepareStage(feedback.get(), splitEnd, prepareEnd, "reading spectra: ");
-    auto data = prepareData(*pair, split, request.config.preprocessing, &prepareStage);
-    if (!data) return stop(data.error());
-
-    // Epochs of the method being fitted go to the loss curves, labelled with that method.
-    std::string currentLabel;
-    std::mutex labelMutex;
-    feedback->setEpochCallback([&](const EpochReport& report) {
+    // Every epoch arrives stamped with its method by the runner.
+    feedback->setEpochCallback([this](const EpochReport& report) {
         EpochPoint point;
-        {
-            std::lock_guard<std::mutex> lock(labelMutex);
-            point.label = QString::fromStdString(currentLabel);
-        }
+        point.label = QString::fromStdString(report.method);
         point.phase = QString::fromStdString(report.phase);
         point.epoch = report.epoch;
         point.trainLoss = report.trainLoss;
@@ -141,38 +111,27 @@ std::function<void()> TrainingWorker::run(const TrainingRequest& request,
     });
     std::vector<TrainedMethod> trained;
     const QString stamp = QDateTime::currentDateTime().toString(QStringLiteral("yyyyMMdd-HHmmss"));
-    Feedback trainStage(feedback.get(), prepareEnd, 1.0);
-    std::size_t next = 0;
-    auto keep = [&](const MethodRun& run,
-                    const std::shared_ptr<ConditionalModel>& model) -> Status {
-        auto stored = std::make_shared<StoredModel>();
-        stored->model = model;
-        stored->context = makeModelContext(*data, request.config, run.evaluation, "");
-        const QString path = QDir(request.modelFolder)
-                                 .filePath(stamp + QLatin1Char('-') +
-                                           safeFileName(run.spec.label()) +
-                                           QStringLiteral(".specres"));
-        if (auto saved = saveModel(*model, path.toStdString(), stored->context); !saved) {
-            return saved;
-        }
-        TrainedMethod method{run, stored, path};
+    auto keep = [&](const MethodRun& run, TrainedModel& model) -> Status {
+        const QString path =
+            QDir(request.modelFolder)
+                .filePath(stamp + QLatin1Char('-') + safeFileName(run.spec.label()) +
+                          QStringLiteral(".specres"));
+        if (auto saved = saveTrainedModel(model, path.toStdString()); !saved) return saved;
+        TrainedMethod method{run, std::make_shared<const TrainedModel>(model), path};
         trained.push_back(method);
         emit methodTrained(method);
-        std::lock_guard<std::mutex> lock(labelMutex);
-        if (++next < request.methods.size()) currentLabel = request.methods[next].label();
         return Status::success();
     };
-    currentLabel = request.methods.front().label();
-    auto comparison = runComparison(*data, request.methods, request.config, &trainStage, keep);
+    ExperimentRequest experiment{request.config, request.methods, request.split, {}};
+    auto outcome = runExperiment(*pair, experiment, feedback.get(), keep);
     feedback->setEpochCallback({});
-    if (!comparison) return stop(comparison.error());
-    auto outcome = std::make_shared<TrainingOutcome>();
-    outcome->comparison = std::move(*comparison);
-    outcome->split = std::move(split);
-    outcome->config = request.config;
-    outcome->trained = std::move(trained);
-    feedback->setProgress(1.0, "finished");
-    return [this, outcome] { emit finished(outcome); };
+    if (!outcome) return stop(outcome.error());
+    auto result = std::make_shared<TrainingOutcome>();
+    result->comparison = std::move(outcome->comparison);
+    result->split = std::move(outcome->split);
+    result->config = request.config;
+    result->trained = std::move(trained);
+    return [this, result] { emit finished(result); };
 }
 
 }  // namespace specres::ui

@@ -4,17 +4,18 @@
 #include <QMetaType>
 #include <QObject>
 #include <QString>
-#include <QThread>
 #include <atomic>
 #include <functional>
 #include <memory>
 #include <optional>
 
-#include "Comparison.h"
-#include "ModelFile.h"
 #include "PairSource.h"
+#include "experiment/Comparison.h"
+#include "experiment/TrainedModel.h"
 
 namespace specres::ui {
+
+class TaskThread;
 
 /// What to train: methods on one pair with one configuration. Without a split, one is drawn
 /// from config.dataset (and returned with the outcome, so that later runs can reuse it).
@@ -30,7 +31,7 @@ struct TrainingRequest {
 /// One method, trained, evaluated on the test set and saved.
 struct TrainedMethod {
     MethodRun run;
-    std::shared_ptr<StoredModel> model;
+    std::shared_ptr<const TrainedModel> model;
     QString path;
     QString label() const { return QString::fromStdString(run.spec.label()); }
 };
@@ -52,10 +53,12 @@ struct EpochPoint {
     double validationLoss = 0.0;
 };
 
-/// Trains on a background QThread while the window stays live. The worker opens its own copy
-/// of the rasters (GDAL datasets are not shared across threads), reports progress with an ETA
-/// and every epoch, autosaves each model as soon as it is trained, and honours cancel within
-/// one mini-batch or EM iteration. Signals arrive queued on the thread that owns the worker.
+/// The desktop app's adapter around the experiment runner (the same pipeline as
+/// `specres-cli compare`): runs it on its own thread while the window stays live, opens its own
+/// copy of the rasters (GDAL datasets are not shared across threads), turns progress into
+/// throttled signals with an ETA and every epoch into a labelled point, autosaves each model as
+/// soon as it is trained, and honours cancel within one mini-batch or EM iteration. Signals
+/// arrive queued on the thread that owns the worker.
 class TrainingWorker : public QObject {
     Q_OBJECT
 public:
@@ -67,7 +70,7 @@ public:
     bool start(TrainingRequest request);
     void cancel();
     bool isRunning() const;
-    /// Blocks until the running job (if any) has ended; for tests and shutdown.
+    /// Blocks (processing events) until the running job, if any, has ended and reported.
     void wait();
 
 signals:
@@ -79,13 +82,14 @@ signals:
     void cancelled();
 
 private:
-    /// The job; returns the emission of its last signal (finished, failed or cancelled).
+    /// The job, on the worker thread; returns the emission of its last signal (finished,
+    /// failed or cancelled), to run on the owner's thread.
     std::function<void()> run(const TrainingRequest& request,
                               const std::shared_ptr<Feedback>& feedback);
 
-    QThread* thread_ = nullptr;
+    TaskThread* tasks_;
     std::shared_ptr<Feedback> feedback_;
-    std::atomic<bool> running_{false};
+    bool running_ = false;
 };
 
 }  // namespace specres::ui

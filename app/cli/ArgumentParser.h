@@ -4,7 +4,7 @@
 #include <string>
 #include <vector>
 
-#include "Result.h"
+#include "base/Result.h"
 
 namespace specres::cli {
 

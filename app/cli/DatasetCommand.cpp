@@ -3,8 +3,8 @@
 #include "ArgumentParser.h"
 #include "Commands.h"
 #include "PairArguments.h"
-#include "PairDataset.h"
 #include "TerminalProgress.h"
+#include "data/PairDataset.h"
 
 namespace specres::cli {
 

@@ -2,8 +2,8 @@
 
 #include "ArgumentParser.h"
 #include "Commands.h"
-#include "DemoScene.h"
 #include "TerminalProgress.h"
+#include "scene/DemoScene.h"
 
 namespace specres::cli {
 

@@ -3,7 +3,7 @@
 #include <iostream>
 
 #include "PairArguments.h"
-#include "PairDataset.h"
+#include "data/PairDataset.h"
 
 namespace specres::cli {
 
@@ -19,24 +19,24 @@ void addExperimentOptions(ArgumentParser& parser) {
     parser.addFlag("mnf", "let the models learn MNF components (metrics stay in reflectance)");
 }
 
-Result<ExperimentInputs> experimentInputsFrom(const ArgumentParser& parser, Feedback& feedback) {
+Result<ExperimentInputs> experimentInputsFrom(const ArgumentParser& parser) {
     ExperimentInputs inputs;
     if (parser.has("config")) {
         auto config = loadExperimentConfig(parser.value("config"));
         if (!config) return fail(config.error());
-        inputs.config = *config;
+        inputs.request.config = *config;
     }
     if (parser.has("samples")) {
         auto n = parseInteger(parser.value("samples"), "--samples", 3, 100000000);
         if (!n) return fail(n.error());
-        inputs.config.dataset.sampleCount = *n;
+        inputs.request.config.dataset.sampleCount = *n;
     }
     if (parser.has("seed")) {
         auto seed = parseInteger(parser.value("seed"), "--seed", 0, 2147483647);
         if (!seed) return fail(seed.error());
-        inputs.config.dataset.seed = static_cast<std::uint64_t>(*seed);
+        inputs.request.config.dataset.seed = static_cast<std::uint64_t>(*seed);
     }
-    if (parser.has("mnf")) inputs.config.preprocessing.mnf = true;
+    if (parser.has("mnf")) inputs.request.config.preprocessing.mnf = true;
     auto options = pairOptionsFrom(parser);
     if (!options) return fail(options.error());
     auto pair = RasterPair::open(parser.value("high"), parser.value("low"), *options);
@@ -44,20 +44,13 @@ Result<ExperimentInputs> experimentInputsFrom(const ArgumentParser& parser, Feed
     for (const auto& warning : pair->warnings()) std::cerr << "warning: " << warning << "\n";
     inputs.pair = std::make_unique<RasterPair>(std::move(*pair));
     if (parser.has("split")) {
-        inputs.splitPath = parser.value("split");
-        auto split = loadPixelSplit(inputs.splitPath);
+        inputs.request.splitPath = parser.value("split");
+        auto split = loadPixelSplit(inputs.request.splitPath);
         if (!split) return fail(split.error());
-        if (split->width != inputs.pair->width() || split->height != inputs.pair->height()) {
-            return fail(inputs.splitPath + ": the split is for a " + std::to_string(split->width) +
-                        " × " + std::to_string(split->height) + " grid, the pair is " +
-                        std::to_string(inputs.pair->width()) + " × " +
-                        std::to_string(inputs.pair->height()));
+        if (auto ok = checkSplitFitsPair(*split, *inputs.pair, inputs.request.splitPath); !ok) {
+            return fail(ok.error());
         }
-        inputs.split = std::move(*split);
-    } else {
-        auto split = buildPixelSplit(*inputs.pair, inputs.config.dataset, &feedback);
-        if (!split) return fail(split.error());
-        inputs.split = std::move(*split);
+        inputs.request.split = std::move(*split);
     }
     return inputs;
 }

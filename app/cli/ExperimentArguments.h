@@ -1,24 +1,24 @@
 #pragma once
 
+#include <memory>
 #include <string>
 
 #include "ArgumentParser.h"
-#include "ExperimentConfig.h"
-#include "PreparedData.h"
-#include "RasterPair.h"
+#include "data/RasterPair.h"
+#include "experiment/ExperimentRunner.h"
 
 namespace specres::cli {
 
-/// What train and compare share: the pair, the configuration and the split.
+/// What train and compare hand to the experiment runner: the open pair and the request
+/// (configuration, methods, split). The split is read here when given; the runner draws one
+/// otherwise.
 struct ExperimentInputs {
     std::unique_ptr<RasterPair> pair;
-    ExperimentConfig config;
-    PixelSplit split;
-    std::string splitPath;  ///< the split file given, or "" when the split was built here
+    ExperimentRequest request;
 };
 
 void addExperimentOptions(ArgumentParser& parser);
-/// Opens the pair, reads --config, and reads --split or builds a split (progress on stderr).
-Result<ExperimentInputs> experimentInputsFrom(const ArgumentParser& parser, Feedback& feedback);
+/// Opens the pair and reads --config and --split (warnings on stderr); methods are the caller's.
+Result<ExperimentInputs> experimentInputsFrom(const ArgumentParser& parser);
 
 }  // namespace specres::cli

@@ -5,8 +5,8 @@
 #include "ArgumentParser.h"
 #include "Commands.h"
 #include "PairArguments.h"
-#include "SpectralRaster.h"
 #include "TerminalProgress.h"
+#include "io/SpectralRaster.h"
 
 namespace specres::cli {
 

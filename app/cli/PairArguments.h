@@ -1,7 +1,7 @@
 #pragma once
 
 #include "ArgumentParser.h"
-#include "RasterPair.h"
+#include "data/RasterPair.h"
 
 namespace specres::cli {
 

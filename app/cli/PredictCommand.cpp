@@ -3,11 +3,10 @@
 
 #include "ArgumentParser.h"
 #include "Commands.h"
-#include "ModelContext.h"
-#include "ModelRegistry.h"
 #include "PairArguments.h"
-#include "ScenePrediction.h"
 #include "TerminalProgress.h"
+#include "experiment/ScenePrediction.h"
+#include "experiment/TrainedModel.h"
 
 namespace specres::cli {
 
@@ -30,25 +29,13 @@ int runPredict(int argc, char** argv) {
     if (int status = handleParse(parser, "predict", argc, argv, 2); status >= 0) return status;
 
     const std::string modelPath = parser.value("model");
-    auto stored = loadModel(modelPath);
-    if (!stored) {
-        std::cerr << "specres-cli predict: " << stored.error() << "\n";
+    auto trained = loadTrainedModel(modelPath);
+    if (!trained) {
+        std::cerr << "specres-cli predict: " << trained.error() << "\n";
         return 1;
     }
-    std::vector<double> lowGrid, highGrid;
-    try {
-        lowGrid = stored->context.at("wavelengths_low_um").get<std::vector<double>>();
-        highGrid = stored->context.at("wavelengths_high_um").get<std::vector<double>>();
-    } catch (const nlohmann::json::exception&) {
-        std::cerr << "specres-cli predict: " << modelPath
-                  << ": the model file does not record its wavelength grids\n";
-        return 1;
-    }
-    auto mnf = mnfFromContext(stored->context, modelPath);
-    if (!mnf) {
-        std::cerr << "specres-cli predict: " << mnf.error() << "\n";
-        return 1;
-    }
+    const std::vector<double>& lowGrid = trained->context.lowWavelengthsUm;
+    const std::vector<double>& highGrid = trained->context.highWavelengthsUm;
     auto scale = parseReflectanceScale(parser.value("reflectance-scale"));
     auto resampling = parseResampling(parser.value("resampling"));
     if (!scale || !resampling) {
@@ -91,14 +78,14 @@ int runPredict(int argc, char** argv) {
     }
     const SpectralRaster& low = pair ? pair->low() : *lowOnly;
     const SpectralRaster* high = pair ? &pair->high() : nullptr;
-    if (auto ok = checkModelMatchesData(stored->context, low.wavelengthsUm(),
-                                        high ? high->wavelengthsUm() : highGrid, modelPath);
+    if (auto ok = trained->context.checkMatches(low.wavelengthsUm(),
+                                                high ? high->wavelengthsUm() : highGrid, modelPath);
         !ok) {
         std::cerr << "specres-cli predict: " << ok.error() << "\n";
         return 1;
     }
     TerminalProgress progress;
-    auto files = predictScene(*stored->model, *mnf, highGrid, low, high, parser.value("out"),
+    auto files = predictScene(trained->reflectance, highGrid, low, high, parser.value("out"),
                               &progress.feedback());
     progress.finish();
     if (!files) {

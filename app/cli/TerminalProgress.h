@@ -3,7 +3,7 @@
 #include <chrono>
 #include <string>
 
-#include "Feedback.h"
+#include "base/Feedback.h"
 
 namespace specres::cli {
 

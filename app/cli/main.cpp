@@ -6,7 +6,7 @@
 
 #include "ArgumentParser.h"
 #include "Commands.h"
-#include "GdalSupport.h"
+#include "io/GdalSupport.h"
 
 namespace specres::cli {
 

@@ -2,6 +2,7 @@
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QTimer>
+#include <limits>
 
 #include "MainWindow.h"
 
@@ -86,7 +87,14 @@ int main(int argc, char** argv) {
             qCritical("specres: --pixel needs COL,ROW");
             return 2;
         }
-        const int column = xy[0].toInt(), row = xy[1].toInt();
+        bool columnOk = false, rowOk = false;
+        const int column = xy[0].trimmed().toInt(&columnOk);
+        const int row = xy[1].trimmed().toInt(&rowOk);
+        if (!columnOk || !rowOk || column < 0 || row < 0) {
+            qCritical("specres: --pixel %s: COL and ROW must be whole numbers from 0 to %d",
+                      qPrintable(parser.value(pixel)), std::numeric_limits<int>::max());
+            return 2;
+        }
         const bool exporting =
             parser.isSet(exportSpectrum) || parser.isSet(exportMatrix) || parser.isSet(exportData);
         const QStringList size = parser.value(figureSize).split(QLatin1Char('x'));
@@ -94,11 +102,9 @@ int main(int argc, char** argv) {
         const int resolution = parser.value(dpi).toInt();
         const QString spectrumPath = parser.value(exportSpectrum),
                       matrixPath = parser.value(exportMatrix), dataPath = parser.value(exportData);
-        // Figures for papers, reproducibly and without a display (QT_QPA_PLATFORM=offscreen).
-        auto inspectNow = [&window, column, row, exporting, sizeMm, resolution, spectrumPath,
-                           matrixPath, dataPath] {
-            window.inspect(column, row);
-            if (!exporting) return;
+        // Figures for papers, reproducibly and without a display (QT_QPA_PLATFORM=offscreen),
+        // once the pixel is on screen (it is predicted off the GUI thread).
+        auto exportNow = [&window, sizeMm, resolution, spectrumPath, matrixPath, dataPath] {
             int status = 0;
             auto report = [&status](const specres::Status& s) {
                 if (!s) {
@@ -113,6 +119,17 @@ int main(int argc, char** argv) {
             if (!dataPath.isEmpty()) report(window.exportPixelData(dataPath));
             QCoreApplication::exit(status);
         };
+        if (exporting) {
+            QObject::connect(&window, &specres::ui::MainWindow::pixelInspected, &window, exportNow,
+                             Qt::SingleShotConnection);
+            QObject::connect(window.inspection(),
+                             &specres::ui::InspectionController::inspectionFailed, &window,
+                             [](const QString& message) {
+                                 qCritical("specres: %s", qPrintable(message));
+                                 QCoreApplication::exit(1);
+                             });
+        }
+        auto inspectNow = [&window, column, row] { window.inspect(column, row); };
         if (parser.isSet(project)) {
             QObject::connect(&window, &specres::ui::MainWindow::projectRestored, &window,
                              inspectNow, Qt::SingleShotConnection);

@@ -1,6 +1,8 @@
-#include "Comparison.h"
+#include "experiment/Comparison.h"
 
-#include "ModelRegistry.h"
+#include <exception>
+
+#include "neural/ModelRegistry.h"
 
 namespace specres {
 
@@ -10,48 +12,66 @@ Result<std::unique_ptr<ConditionalModel>> trainMethod(const MethodSpec& spec,
                                                       Feedback* feedback) {
     auto model = createModel(spec.method, spec.covariance, config.methodConfig(spec.method));
     if (!model) return fail(model.error());
-    if (auto ok = (*model)->fit(data.train, data.validation, feedback); !ok) {
-        return fail(spec.label() + ": " + ok.error());
+    try {
+        if (auto ok = (*model)->fit(data.train, data.validation, feedback); !ok) {
+            return fail(spec.label() + ": " + ok.error());
+        }
+    } catch (const std::exception& error) {
+        return fail(spec.label() + ": training failed: " + error.what());
     }
     return model;
+}
+
+std::vector<TTestRow> pairedTests(const std::vector<MethodRun>& runs) {
+    std::vector<TTestRow> tests;
+    for (std::size_t i = 0; i < runs.size(); ++i) {
+        for (std::size_t j = i + 1; j < runs.size(); ++j) {
+            const MethodRun& a = runs[i];
+            const MethodRun& b = runs[j];
+            if (a.spec.covariance != b.spec.covariance) continue;
+            if (auto t = pairedTTest(a.evaluation.spectrumRmse, b.evaluation.spectrumRmse)) {
+                tests.push_back({"rmse", a.spec.label(), b.spec.label(), *t});
+            }
+            if (a.evaluation.nll && b.evaluation.nll) {
+                if (auto t = pairedTTest(a.evaluation.spectrumNll, b.evaluation.spectrumNll)) {
+                    tests.push_back({"nll", a.spec.label(), b.spec.label(), *t});
+                }
+            }
+        }
+    }
+    return tests;
 }
 
 Result<ComparisonResult> runComparison(const PreparedData& data,
                                        const std::vector<MethodSpec>& methods,
                                        const ExperimentConfig& config, Feedback* feedback,
-                                       const MethodDoneCallback& onMethodDone) {
+                                       const MethodDoneCallback& onMethodDone,
+                                       const std::string& splitPath) {
     ComparisonResult result;
     for (std::size_t i = 0; i < methods.size(); ++i) {
         const MethodSpec& spec = methods[i];
         const double n = double(methods.size());
         Feedback methodFeedback(feedback, i / n, (i + 1) / n, spec.label() + ": ");
+        methodFeedback.setEpochMethod(spec.label());
         methodFeedback.setProgress(0.0, "training");
         auto model = trainMethod(spec, data, config, &methodFeedback);
         if (!model) return fail(model.error());
-        auto evaluation = evaluateInReflectance(**model, data);
+        TrainedModel trained = makeTrainedModel(
+            std::move(*model), ModelContext::fromData(data, config, MethodEvaluation{}, splitPath));
+        auto evaluation = evaluateInReflectance(trained.reflectance, data);
         if (!evaluation) return fail(spec.label() + ": " + evaluation.error());
-        std::shared_ptr<ConditionalModel> fitted = std::move(*model);
-        result.runs.push_back(MethodRun{spec, std::move(*evaluation), fitted->fitSummary()});
-        result.models.push_back(fitted);
+        trained.context.testRmse = evaluation->rmse;
+        trained.context.testNll = evaluation->nll;
+        result.runs.push_back(
+            MethodRun{spec, std::move(*evaluation), trained.model().fitSummary()});
+        result.models.push_back(std::move(trained));
         if (onMethodDone) {
-            if (auto ok = onMethodDone(result.runs.back(), fitted); !ok) return fail(ok.error());
-        }
-    }
-    for (std::size_t i = 0; i < result.runs.size(); ++i) {
-        for (std::size_t j = i + 1; j < result.runs.size(); ++j) {
-            const MethodRun& a = result.runs[i];
-            const MethodRun& b = result.runs[j];
-            if (a.spec.covariance != b.spec.covariance) continue;
-            if (auto t = pairedTTest(a.evaluation.spectrumRmse, b.evaluation.spectrumRmse)) {
-                result.ttests.push_back({"rmse", a.spec.label(), b.spec.label(), *t});
-            }
-            if (a.evaluation.nll && b.evaluation.nll) {
-                if (auto t = pairedTTest(a.evaluation.spectrumNll, b.evaluation.spectrumNll)) {
-                    result.ttests.push_back({"nll", a.spec.label(), b.spec.label(), *t});
-                }
+            if (auto ok = onMethodDone(result.runs.back(), result.models.back()); !ok) {
+                return fail(ok.error());
             }
         }
     }
+    result.ttests = pairedTests(result.runs);
     if (feedback) feedback->setProgress(1.0, "comparison finished");
     return result;
 }

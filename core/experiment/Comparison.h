@@ -5,10 +5,10 @@
 #include <string>
 #include <vector>
 
-#include "Evaluation.h"
-#include "ExperimentConfig.h"
-#include "PairedTTest.h"
-#include "PreparedData.h"
+#include "experiment/ExperimentConfig.h"
+#include "experiment/TrainedModel.h"
+#include "metrics/Evaluation.h"
+#include "metrics/PairedTTest.h"
 
 namespace specres {
 
@@ -36,28 +36,33 @@ struct ComparisonResult {
     std::vector<MethodRun> runs;
     std::vector<TTestRow> ttests;
     /// The fitted models, parallel to runs (empty when read back from a file).
-    std::vector<std::shared_ptr<ConditionalModel>> models;
+    std::vector<TrainedModel> models;
 };
 
 /// Called on the worker's thread as soon as one method is trained and evaluated, so that a
 /// caller can keep (autosave) it before the next one starts; a failure stops the comparison.
-using MethodDoneCallback =
-    std::function<Status(const MethodRun& run, const std::shared_ptr<ConditionalModel>& model)>;
+using MethodDoneCallback = std::function<Status(const MethodRun& run, TrainedModel& model)>;
 
-/// Creates and fits one method on prepared data with the configuration's options.
+/// Creates and fits one method on prepared data with the configuration's options. Any
+/// exception from the model's library (LibTorch included) comes back as a failure naming the
+/// method: none leaves the calling thread.
 Result<std::unique_ptr<ConditionalModel>> trainMethod(const MethodSpec& spec,
                                                       const PreparedData& data,
                                                       const ExperimentConfig& config,
                                                       Feedback* feedback);
 
-/// Trains and evaluates every method on the same split, then runs two-sided paired t-tests on
-/// the per-spectrum RMSE and NLL of every two methods with the same covariance type (NLL only
-/// where both define it). Progress covers the whole run; a failing method stops it with its
-/// name in the message.
+/// Two-sided paired t-tests on the per-spectrum RMSE and NLL of every two runs with the same
+/// covariance type (NLL only where both define it).
+std::vector<TTestRow> pairedTests(const std::vector<MethodRun>& runs);
+
+/// Trains and evaluates every method on the same prepared split, then runs the paired t-tests.
+/// Progress covers the whole run, each method's stages and epochs named by its label; a
+/// failing method stops it with its name in the message. `splitPath` is recorded in every
+/// model's context.
 Result<ComparisonResult> runComparison(const PreparedData& data,
                                        const std::vector<MethodSpec>& methods,
-                                       const ExperimentConfig& config,
-                                       Feedback* feedback = nullptr,
-                                       const MethodDoneCallback& onMethodDone = {});
+                                       const ExperimentConfig& config, Feedback* feedback = nullptr,
+                                       const MethodDoneCallback& onMethodDone = {},
+                                       const std::string& splitPath = {});
 
 }  // namespace specres

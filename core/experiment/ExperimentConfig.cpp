@@ -1,4 +1,4 @@
-#include "ExperimentConfig.h"
+#include "experiment/ExperimentConfig.h"
 
 #include <fstream>
 #include <set>

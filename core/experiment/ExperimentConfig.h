@@ -3,9 +3,9 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
-#include "PairDataset.h"
-#include "PreparedData.h"
-#include "Result.h"
+#include "base/Result.h"
+#include "data/PairDataset.h"
+#include "experiment/PreparedData.h"
 
 namespace specres {
 

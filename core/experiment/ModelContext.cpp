@@ -1,48 +1,172 @@
-#include "ModelContext.h"
+#include "experiment/ModelContext.h"
 
 #include <cmath>
 #include <sstream>
 
-#include "MatrixJson.h"
+#include "models/MatrixJson.h"
 
 namespace specres {
 
 using nlohmann::json;
 
-json makeModelContext(const PreparedData& data, const ExperimentConfig& config,
-                      const MethodEvaluation& testMetrics, const std::string& splitPath) {
-    json preprocessing = {{"min_max_per_spectrum", true}, {"mnf", nullptr}};
-    if (data.mnf) {
-        preprocessing["mnf"] = {{"mean", vectorToJson(data.mnf->mean())},
-                                {"noise_cholesky", matrixToJson(data.mnf->noiseCholesky())},
-                                {"eigenvectors", matrixToJson(data.mnf->eigenvectors())},
-                                {"eigenvalues", vectorToJson(data.mnf->eigenvalues())}};
-    }
-    return json{{"wavelengths_low_um", data.lowWavelengthsUm},
-                {"wavelengths_high_um", data.highWavelengthsUm},
-                {"preprocessing", preprocessing},
-                {"config", config.toJson()},
-                {"split",
-                 {{"file", splitPath},
-                  {"train", data.split.train.size()},
-                  {"validation", data.split.validation.size()},
-                  {"test", data.split.test.size()}}},
-                {"test_metrics",
-                 {{"rmse", testMetrics.rmse},
-                  {"nll", testMetrics.nll ? json(*testMetrics.nll) : json(nullptr)}}}};
+ModelContext ModelContext::fromData(const PreparedData& data, const ExperimentConfig& config,
+                                    const MethodEvaluation& testMetrics,
+                                    const std::string& splitPath) {
+    ModelContext context;
+    context.lowWavelengthsUm = data.lowWavelengthsUm;
+    context.highWavelengthsUm = data.highWavelengthsUm;
+    context.mnf = data.mnf;
+    context.config = config;
+    context.splitFile = splitPath;
+    context.trainCount = data.split.train.size();
+    context.validationCount = data.split.validation.size();
+    context.testCount = data.split.test.size();
+    context.testRmse = testMetrics.rmse;
+    context.testNll = testMetrics.nll;
+    return context;
 }
 
-Status checkModelMatchesData(const json& context, const std::vector<double>& low,
-                             const std::vector<double>& high, const std::string& modelPath) {
-    std::vector<double> storedLow, storedHigh;
-    try {
-        storedLow = context.at("wavelengths_low_um").get<std::vector<double>>();
-        storedHigh = context.at("wavelengths_high_um").get<std::vector<double>>();
-    } catch (const json::exception&) {
-        return fail(modelPath + ": the model file does not record its wavelength grids");
+json ModelContext::toJson() const {
+    json preprocessing = {{"min_max_per_spectrum", true}, {"mnf", nullptr}};
+    if (mnf) {
+        preprocessing["mnf"] = {{"mean", vectorToJson(mnf->mean())},
+                                {"noise_cholesky", matrixToJson(mnf->noiseCholesky())},
+                                {"eigenvectors", matrixToJson(mnf->eigenvectors())},
+                                {"eigenvalues", vectorToJson(mnf->eigenvalues())}};
     }
-    for (auto [stored, actual, name] : {std::tuple{&storedLow, &low, "low-resolution"},
-                                        std::tuple{&storedHigh, &high, "high-resolution"}}) {
+    return json{
+        {"wavelengths_low_um", lowWavelengthsUm},
+        {"wavelengths_high_um", highWavelengthsUm},
+        {"preprocessing", preprocessing},
+        {"config", config.toJson()},
+        {"split",
+         {{"file", splitFile},
+          {"train", trainCount},
+          {"validation", validationCount},
+          {"test", testCount}}},
+        {"test_metrics", {{"rmse", testRmse}, {"nll", testNll ? json(*testNll) : json(nullptr)}}}};
+}
+
+namespace {
+
+// Each field is read through one of these, so a wrong type names the field, not a json error.
+Result<std::vector<double>> wavelengthGrid(const json& document, const char* key,
+                                           const std::string& where) {
+    const auto found = document.find(key);
+    if (found == document.end()) {
+        return fail(where + ": the model file does not record its wavelength grids (\"" + key +
+                    "\" is missing)");
+    }
+    if (!found->is_array() || found->empty()) {
+        return fail(where + ": \"" + key + "\" must be a non-empty list of wavelengths in µm");
+    }
+    std::vector<double> grid;
+    for (const json& value : *found) {
+        if (!value.is_number() || !std::isfinite(value.get<double>()) || value.get<double>() <= 0) {
+            return fail(where + ": \"" + key + "\" holds a value that is not a wavelength");
+        }
+        grid.push_back(value.get<double>());
+    }
+    return grid;
+}
+
+Result<std::optional<MnfTransform>> mnfFrom(const json& preprocessing, const std::string& where) {
+    const auto found = preprocessing.find("mnf");
+    if (found == preprocessing.end() || found->is_null()) return std::optional<MnfTransform>();
+    if (!found->is_object()) return fail(where + ": \"preprocessing.mnf\" must be an object");
+    const json& mnf = *found;
+    for (const char* key : {"mean", "noise_cholesky", "eigenvectors", "eigenvalues"}) {
+        if (!mnf.contains(key))
+            return fail(where + ": \"preprocessing.mnf." + key + "\" is missing");
+    }
+    auto mean = vectorFromJson(mnf.at("mean"), "MNF mean");
+    auto cholesky = matrixFromJson(mnf.at("noise_cholesky"), "MNF noise factor");
+    auto vectors = matrixFromJson(mnf.at("eigenvectors"), "MNF eigenvectors");
+    auto values = vectorFromJson(mnf.at("eigenvalues"), "MNF eigenvalues");
+    for (const std::string* problem :
+         {mean ? nullptr : &mean.error(), cholesky ? nullptr : &cholesky.error(),
+          vectors ? nullptr : &vectors.error(), values ? nullptr : &values.error()}) {
+        if (problem) return fail(where + ": \"preprocessing.mnf\": " + *problem);
+    }
+    auto transform = MnfTransform::fromParts(*mean, *cholesky, *vectors, *values);
+    if (!transform) return fail(where + ": \"preprocessing.mnf\": " + transform.error());
+    return std::optional<MnfTransform>(std::move(*transform));
+}
+
+Result<std::size_t> count(const json& object, const char* key, const std::string& where) {
+    const auto found = object.find(key);
+    if (found == object.end()) return std::size_t(0);
+    if (!found->is_number_unsigned() && !(found->is_number_integer() && found->get<long>() >= 0)) {
+        return fail(where + ": \"split." + key + "\" must be a whole number of spectra");
+    }
+    return found->get<std::size_t>();
+}
+
+}  // namespace
+
+Result<ModelContext> ModelContext::fromJson(const json& document, const std::string& where) {
+    if (!document.is_object()) return fail(where + ": the model's context is not a JSON object");
+    ModelContext context;
+    auto low = wavelengthGrid(document, "wavelengths_low_um", where);
+    if (!low) return fail(low.error());
+    auto high = wavelengthGrid(document, "wavelengths_high_um", where);
+    if (!high) return fail(high.error());
+    context.lowWavelengthsUm = std::move(*low);
+    context.highWavelengthsUm = std::move(*high);
+    const auto preprocessing = document.find("preprocessing");
+    if (preprocessing == document.end() || !preprocessing->is_object()) {
+        return fail(where +
+                    ": the model file does not record its preprocessing "
+                    "(\"preprocessing\" is missing or not an object)");
+    }
+    auto mnf = mnfFrom(*preprocessing, where);
+    if (!mnf) return fail(mnf.error());
+    context.mnf = std::move(*mnf);
+    if (context.mnf && context.mnf->dimension() != int(context.highWavelengthsUm.size())) {
+        return fail(where + ": \"preprocessing.mnf\" has " +
+                    std::to_string(context.mnf->dimension()) + " channels, the model " +
+                    std::to_string(context.highWavelengthsUm.size()));
+    }
+    if (document.contains("config")) {
+        auto config = experimentConfigFromJson(document.at("config"), where + " (\"config\")");
+        if (!config) return fail(config.error());
+        context.config = std::move(*config);
+    }
+    if (document.contains("split")) {
+        const json& split = document.at("split");
+        if (!split.is_object()) return fail(where + ": \"split\" must be an object");
+        const auto file = split.find("file");
+        if (file != split.end() && !file->is_string()) {
+            return fail(where + ": \"split.file\" must be a file name");
+        }
+        if (file != split.end()) context.splitFile = file->get<std::string>();
+        for (auto [key, field] : {std::pair{"train", &context.trainCount},
+                                  std::pair{"validation", &context.validationCount},
+                                  std::pair{"test", &context.testCount}}) {
+            auto n = count(split, key, where);
+            if (!n) return fail(n.error());
+            *field = *n;
+        }
+    }
+    if (document.contains("test_metrics")) {
+        const json& metrics = document.at("test_metrics");
+        if (!metrics.is_object()) return fail(where + ": \"test_metrics\" must be an object");
+        const json rmse = metrics.value("rmse", json(NAN));
+        const json nll = metrics.value("nll", json(nullptr));
+        if (!rmse.is_number()) return fail(where + ": \"test_metrics.rmse\" must be a number");
+        if (!nll.is_null() && !nll.is_number()) {
+            return fail(where + ": \"test_metrics.nll\" must be a number or null");
+        }
+        context.testRmse = rmse.get<double>();
+        if (nll.is_number()) context.testNll = nll.get<double>();
+    }
+    return context;
+}
+
+Status ModelContext::checkMatches(const std::vector<double>& low, const std::vector<double>& high,
+                                  const std::string& modelPath) const {
+    for (auto [stored, actual, name] : {std::tuple{&lowWavelengthsUm, &low, "low-resolution"},
+                                        std::tuple{&highWavelengthsUm, &high, "high-resolution"}}) {
         if (stored->size() != actual->size()) {
             return fail(modelPath + ": the model expects " + std::to_string(stored->size()) + " " +
                         name + " channels, the data have " + std::to_string(actual->size()));
@@ -58,25 +182,6 @@ Status checkModelMatchesData(const json& context, const std::vector<double>& low
         }
     }
     return Status::success();
-}
-
-Result<std::optional<MnfTransform>> mnfFromContext(const json& context,
-                                                   const std::string& modelPath) {
-    try {
-        const json& mnf = context.at("preprocessing").at("mnf");
-        if (mnf.is_null()) return std::optional<MnfTransform>();
-        auto mean = vectorFromJson(mnf.at("mean"), "MNF mean");
-        auto cholesky = matrixFromJson(mnf.at("noise_cholesky"), "MNF noise factor");
-        auto vectors = matrixFromJson(mnf.at("eigenvectors"), "MNF eigenvectors");
-        auto values = vectorFromJson(mnf.at("eigenvalues"), "MNF eigenvalues");
-        if (!mean || !cholesky || !vectors || !values)
-            return fail(modelPath + ": damaged MNF parameters");
-        auto transform = MnfTransform::fromParts(*mean, *cholesky, *vectors, *values);
-        if (!transform) return fail(modelPath + ": " + transform.error());
-        return std::optional<MnfTransform>(std::move(*transform));
-    } catch (const json::exception&) {
-        return fail(modelPath + ": the model file does not record its preprocessing");
-    }
 }
 
 }  // namespace specres

@@ -5,28 +5,41 @@
 #include <string>
 #include <vector>
 
-#include "Evaluation.h"
-#include "ExperimentConfig.h"
-#include "PreparedData.h"
+#include "data/MnfTransform.h"
+#include "experiment/ExperimentConfig.h"
+#include "metrics/Evaluation.h"
 
 namespace specres {
 
 /// What a model file keeps beside the weights so that it can predict on new data: the two
-/// wavelength grids, the preprocessing (min–max per spectrum; the MNF transform if used), the
-/// training configuration, the split's sizes and the held-out metrics.
-nlohmann::json makeModelContext(const PreparedData& data, const ExperimentConfig& config,
-                                const MethodEvaluation& testMetrics, const std::string& splitPath);
+/// wavelength grids, the preprocessing (min–max per spectrum always; the MNF transform if the
+/// model learnt MNF components), the training configuration, the split's sizes and the
+/// held-out metrics. JSON only at the file boundary; fromJson validates every field.
+struct ModelContext {
+    std::vector<double> lowWavelengthsUm;
+    std::vector<double> highWavelengthsUm;
+    std::optional<MnfTransform> mnf;
+    ExperimentConfig config;
+    std::string splitFile;  ///< the split file trained on ("" when drawn in the run)
+    std::size_t trainCount = 0;
+    std::size_t validationCount = 0;
+    std::size_t testCount = 0;
+    double testRmse = 0.0;
+    std::optional<double> testNll;
 
-/// Checks that a model's wavelength grids match the data it is asked to predict on (channel
-/// count and every centre within 0.5 nm); the message names the model file and the first
-/// mismatch.
-Status checkModelMatchesData(const nlohmann::json& context,
-                             const std::vector<double>& lowWavelengthsUm,
-                             const std::vector<double>& highWavelengthsUm,
-                             const std::string& modelPath);
+    static ModelContext fromData(const PreparedData& data, const ExperimentConfig& config,
+                                 const MethodEvaluation& testMetrics, const std::string& splitPath);
+    nlohmann::json toJson() const;
+    /// Reads and checks a stored context; the message names the model file and the field.
+    static Result<ModelContext> fromJson(const nlohmann::json& document,
+                                         const std::string& modelPath);
 
-/// The stored MNF transform, if the model was trained in MNF space.
-Result<std::optional<MnfTransform>> mnfFromContext(const nlohmann::json& context,
-                                                   const std::string& modelPath);
+    /// Checks the wavelength grids against the data a model is asked to predict on (channel
+    /// count and every centre within 0.5 nm); the message names the model file and the first
+    /// mismatch.
+    Status checkMatches(const std::vector<double>& lowWavelengthsUm,
+                        const std::vector<double>& highWavelengthsUm,
+                        const std::string& modelPath) const;
+};
 
 }  // namespace specres

@@ -1,43 +1,65 @@
 #pragma once
 
 #include <Eigen/Core>
+#include <memory>
 #include <optional>
+#include <string>
 #include <vector>
 
-#include "ConditionalModel.h"
-#include "MnfTransform.h"
-#include "RasterPair.h"
+#include "data/RasterPair.h"
+#include "models/ReflectanceModel.h"
 
 namespace specres {
 
-/// Everything the inspection view shows for one pixel, in normalised reflectance.
-struct PixelInspection {
+/// The spectra of one pixel, or of the mean of the block around it, read once for every model
+/// that will predict from them. Values in normalised reflectance (per-spectrum min–max over the
+/// valid channels, so gaps — nodata, bad bands — stay NaN).
+struct PixelSpectra {
     int column = 0;
     int row = 0;
     int neighbourhood = 1;   ///< side of the averaged block (1: the pixel alone)
     int averagedPixels = 1;  ///< valid low-resolution spectra in the block
     std::vector<double> lowWavelengthsUm;
-    Eigen::VectorXd low;  ///< the model's input (min–max normalised)
+    Eigen::VectorXd low;  ///< the models' input (min–max normalised)
+    /// Why no model can predict from `low` ("" when it can).
+    std::string lowProblem;
     std::vector<double> highWavelengthsUm;
     Eigen::VectorXd measured;  ///< the measured high-resolution spectrum, NaN where missing
+};
+
+/// Everything the inspection views show for one pixel and one model (or none): the identify
+/// result, in the sense of QGIS. Values in normalised reflectance.
+struct PixelInspection {
+    int column = 0;
+    int row = 0;
+    int neighbourhood = 1;
+    int averagedPixels = 1;
+    std::vector<double> lowWavelengthsUm;
+    Eigen::VectorXd low;
+    std::vector<double> highWavelengthsUm;
+    Eigen::VectorXd measured;
+    std::string model;  ///< the predicting model's label ("" without a model)
     bool hasPrediction = false;
     Eigen::VectorXd mean;        ///< predicted spectrum (the method's point prediction)
     Eigen::VectorXd stddev;      ///< predictive σ per channel (NaN without a density)
     Eigen::MatrixXd covariance;  ///< predictive Σ (empty without a density)
+    Eigen::MatrixXd precision;  ///< Σ⁻¹, from the predicted precision factor where there is one
 };
 
-/// Reads one pixel of a pair and, when a model is given, predicts its high-resolution
-/// spectrum (back through the MNF when the model works in MNF space). The measured spectrum is
-/// normalised over its valid channels, so gaps (nodata, bad bands) stay gaps. Fails with a
-/// message when the low-resolution input is missing or flat.
-///
-/// With neighbourhood 3 or 5, the reflectance of the block centred on the pixel (clipped at the
-/// scene's edges) is averaged per channel over the pixels that have it, before normalising:
-/// the spectrum of a small area, with less noise than one pixel.
+/// Reads one pixel of a pair. With neighbourhood 3 or 5, the reflectance of the block centred
+/// on the pixel (clipped at the scene's edges) is averaged per channel over the pixels that have
+/// it, before normalising: the spectrum of a small area, with less noise than one pixel.
+/// Fails outside the raster or for an even neighbourhood.
+Result<PixelSpectra> readPixelSpectra(const RasterPair& pair, int column, int row,
+                                      int neighbourhood = 1);
+
+/// The inspection of spectra already read, with one model's prediction when a model is given.
+/// Fails when the model cannot predict (no usable input, a failing model).
+Result<PixelInspection> inspectSpectra(const PixelSpectra& spectra, const ReflectanceModel* model);
+
+/// Both steps for one model: read, then predict.
 Result<PixelInspection> inspectPixel(const RasterPair& pair, int column, int row,
-                                     const ConditionalModel* model,
-                                     const std::optional<MnfTransform>& mnf,
-                                     int neighbourhood = 1);
+                                     const ReflectanceModel* model, int neighbourhood = 1);
 
 /// Correlation matrix of a covariance (NaN where a variance is zero).
 Eigen::MatrixXd correlationFromCovariance(const Eigen::MatrixXd& covariance);

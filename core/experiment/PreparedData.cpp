@@ -1,10 +1,10 @@
-#include "PreparedData.h"
+#include "experiment/PreparedData.h"
 
 #include <cmath>
 
-#include "Evaluation.h"
-#include "MinMaxScaling.h"
-#include "PairDataset.h"
+#include "data/MinMaxScaling.h"
+#include "data/PairDataset.h"
+#include "metrics/Evaluation.h"
 
 namespace specres {
 
@@ -34,7 +34,6 @@ Result<PreparedData> prepareData(const RasterPair& pair, const PixelSplit& split
     data.split = split;
     data.lowWavelengthsUm = pair.low().wavelengthsUm();
     data.highWavelengthsUm = pair.high().wavelengthsUm();
-    const ProgressRange progress(feedback, 0.0, 1.0);
     int part = 0;
     for (auto [pixels, set] :
          {std::pair{&split.train, &data.train}, std::pair{&split.validation, &data.validation},
@@ -48,8 +47,8 @@ Result<PreparedData> prepareData(const RasterPair& pair, const PixelSplit& split
             return fail(ok.error());
         set->x = std::move(spectra->low);
         set->y = std::move(spectra->high);
-        progress.set(++part / 4.0, "reading spectra");
-        if (progress.cancelled()) return fail(kCancelledMessage);
+        if (feedback) feedback->setProgress(++part / 4.0, "reading spectra");
+        if (feedback && feedback->isCancelled()) return fail(kCancelledMessage);
     }
     data.testReflectance = data.test.y;
     if (options.mnf) {
@@ -62,33 +61,16 @@ Result<PreparedData> prepareData(const RasterPair& pair, const PixelSplit& split
         }
         data.mnf = std::move(*mnf);
     }
-    progress.set(1.0, "spectra ready");
+    if (feedback) feedback->setProgress(1.0, "spectra ready");
     return data;
 }
 
-Result<MethodEvaluation> evaluateInReflectance(const ConditionalModel& model,
+Result<MethodEvaluation> evaluateInReflectance(const ReflectanceModel& model,
                                                const PreparedData& data) {
-    if (!data.mnf) {
-        auto evaluation = evaluateModel(model, SpectraSet{data.test.x, data.testReflectance});
-        return evaluation;
-    }
-    const MnfTransform& mnf = *data.mnf;
-    BatchPrediction prediction = model.predictBatch(data.test.x, &data.test.y);
-    prediction.point = mnf.inverse(prediction.point);
-    prediction.mean = mnf.inverse(prediction.mean);
-    if (prediction.logDensity.size()) prediction.logDensity.array() += mnf.logAbsDetJacobian();
-    if (model.hasDensity()) {
-        // diag(B Σ_t Bᵀ) with B the inverse MNF matrix, per spectrum.
-        const Eigen::MatrixXd& b = mnf.inverseMatrix();
-        for (Eigen::Index i = 0; i < data.test.x.rows(); ++i) {
-            const Eigen::MatrixXd covariance =
-                model.predict(data.test.x.row(i).transpose()).covariance();
-            prediction.stddev.row(i) =
-                ((b * covariance).cwiseProduct(b)).rowwise().sum().cwiseSqrt().transpose();
-        }
-    }
-    if (!prediction.point.allFinite()) return fail(model.method() + ": non-finite predictions");
-    return summarisePredictions(model.method(), model.covarianceType(), prediction,
+    auto prediction = model.predictBatch(data.test.x, &data.testReflectance);
+    if (!prediction) return fail(prediction.error());
+    if (!prediction->point.allFinite()) return fail(model.label() + ": non-finite predictions");
+    return summarisePredictions(model.model().method(), model.model().covarianceType(), *prediction,
                                 data.testReflectance);
 }
 

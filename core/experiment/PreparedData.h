@@ -3,11 +3,12 @@
 #include <optional>
 #include <vector>
 
-#include "ConditionalModel.h"
-#include "Feedback.h"
-#include "MnfTransform.h"
-#include "PixelSplit.h"
-#include "RasterPair.h"
+#include "base/Feedback.h"
+#include "data/MnfTransform.h"
+#include "data/PixelSplit.h"
+#include "data/RasterPair.h"
+#include "models/ConditionalModel.h"
+#include "models/ReflectanceModel.h"
 
 namespace specres {
 
@@ -40,10 +41,9 @@ Result<PreparedData> prepareData(const RasterPair& pair, const PixelSplit& split
 Status normaliseSpectra(Eigen::MatrixXd& spectra, const std::vector<std::int64_t>& pixels,
                         int width, const std::string& what);
 
-/// Evaluates a model trained on `data` in normalised reflectance space: predictions go back
-/// through the inverse MNF, log-densities gain its log-Jacobian, and predictive standard
-/// deviations come from the back-transformed covariance.
-Result<struct MethodEvaluation> evaluateInReflectance(const ConditionalModel& model,
+/// Evaluates a model trained on `data` on its test spectra, in normalised reflectance space
+/// (the model carries the same MNF as the data, if any).
+Result<struct MethodEvaluation> evaluateInReflectance(const ReflectanceModel& model,
                                                       const PreparedData& data);
 
 }  // namespace specres

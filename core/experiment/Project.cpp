@@ -1,11 +1,12 @@
-#include "Project.h"
+#include "experiment/Project.h"
 
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 
-#include "AtomicFile.h"
-#include "ResultsWriter.h"
+#include "experiment/ResultsWriter.h"
+#include "io/AtomicFile.h"
+#include "io/JsonFields.h"
 
 namespace specres {
 
@@ -16,9 +17,12 @@ namespace {
 
 const char* scaleName(ReflectanceScale scale) {
     switch (scale) {
-        case ReflectanceScale::Unit: return "1";
-        case ReflectanceScale::Times10000: return "10000";
-        case ReflectanceScale::Auto: break;
+        case ReflectanceScale::Unit:
+            return "1";
+        case ReflectanceScale::Times10000:
+            return "10000";
+        case ReflectanceScale::Auto:
+            break;
     }
     return "auto";
 }
@@ -51,10 +55,12 @@ fs::path projectFolder(const std::string& projectPath) {
 }  // namespace
 
 json toJson(const PairOptions& options) {
-    return json{{"high", {{"wavelengths_csv", options.high.wavelengthCsvPath},
-                          {"reflectance_scale", scaleName(options.high.reflectanceScale)}}},
-                {"low", {{"wavelengths_csv", options.low.wavelengthCsvPath},
-                         {"reflectance_scale", scaleName(options.low.reflectanceScale)}}},
+    return json{{"high",
+                 {{"wavelengths_csv", options.high.wavelengthCsvPath},
+                  {"reflectance_scale", scaleName(options.high.reflectanceScale)}}},
+                {"low",
+                 {{"wavelengths_csv", options.low.wavelengthCsvPath},
+                  {"reflectance_scale", scaleName(options.low.reflectanceScale)}}},
                 {"window_um", {options.windowMinUm, options.windowMaxUm}},
                 {"resampling", toString(options.resampling)},
                 {"grid", options.grid == PairGrid::High ? "high" : "low"}};
@@ -63,11 +69,13 @@ json toJson(const PairOptions& options) {
 Result<PairOptions> pairOptionsFromJson(const json& document, const std::string& where) {
     try {
         PairOptions options;
-        for (auto [key, raster] : {std::pair<const char*, RasterOpenOptions*>{"high", &options.high},
-                                   {"low", &options.low}}) {
+        for (auto [key, raster] :
+             {std::pair<const char*, RasterOpenOptions*>{"high", &options.high},
+              {"low", &options.low}}) {
             const json& entry = document.at(key);
             raster->wavelengthCsvPath = entry.value("wavelengths_csv", std::string());
-            auto scale = scaleFromName(entry.value("reflectance_scale", std::string("auto")), where);
+            auto scale =
+                scaleFromName(entry.value("reflectance_scale", std::string("auto")), where);
             if (!scale) return fail(scale.error());
             raster->reflectanceScale = *scale;
         }
@@ -150,7 +158,7 @@ Status saveProject(const Project& project, const std::string& path) {
         {"pins", pins},
         {"neighbourhood", project.neighbourhood},
         {"comparison", project.comparison ? comparisonToJson(*project.comparison) : json(nullptr)},
-        {"view", project.view}};
+        {"view", project.view.toJson()}};
     return writeTextAtomically(path, document.dump(1) + "\n");
 }
 
@@ -174,51 +182,79 @@ Result<Project> loadProject(const std::string& path) {
     }
     const fs::path folder = projectFolder(path);
     Project project;
+    const JsonFields fields(document, path);
     try {
-        project.title = document.value("title", std::string());
-        project.highPath = resolvedPath(document.at("high").get<std::string>(), folder);
-        project.lowPath = resolvedPath(document.at("low").get<std::string>(), folder);
-        if (document.contains("demo") && !document.at("demo").is_null()) {
+        auto title = fields.get<std::string>("title", std::string());
+        if (!title) return fail(title.error());
+        project.title = *title;
+        for (auto [key, target] :
+             {std::pair{"high", &project.highPath}, std::pair{"low", &project.lowPath}}) {
+            auto stored = fields.get<std::string>(key);
+            if (!stored) return fail(stored.error());
+            *target = resolvedPath(*stored, folder);
+        }
+        if (fields.has("demo")) {
             auto demo = demoFromJson(document.at("demo"), folder, path);
             if (!demo) return fail(demo.error());
             project.demo = *demo;
         }
-        auto options = pairOptionsFromJson(document.at("pair_options"), path);
+        auto pairOptions = fields.object("pair_options");
+        if (!pairOptions) return fail(pairOptions.error());
+        auto options = pairOptionsFromJson(*pairOptions, path);
         if (!options) return fail(options.error());
         project.pairOptions = *options;
         project.pairOptions.high.wavelengthCsvPath =
             resolvedPath(options->high.wavelengthCsvPath, folder);
         project.pairOptions.low.wavelengthCsvPath =
             resolvedPath(options->low.wavelengthCsvPath, folder);
-        auto config = experimentConfigFromJson(document.at("config"), path);
+        auto configDocument = fields.object("config");
+        if (!configDocument) return fail(configDocument.error());
+        auto config = experimentConfigFromJson(*configDocument, path);
         if (!config) return fail(config.error());
         project.config = *config;
-        project.config.dataset.classMapPath =
-            resolvedPath(config->dataset.classMapPath, folder);
-        if (!document.at("split").is_null()) {
+        project.config.dataset.classMapPath = resolvedPath(config->dataset.classMapPath, folder);
+        if (fields.has("split")) {
             auto split = pixelSplitFromJson(document.at("split").dump(), path);
             if (!split) return fail(split.error());
             project.split = std::move(*split);
         }
-        for (const json& model : document.at("models")) {
-            project.models.push_back({model.at("label").get<std::string>(),
-                                      resolvedPath(model.at("path").get<std::string>(), folder)});
+        auto models = fields.list("models");
+        if (!models) return fail(models.error());
+        for (std::size_t i = 0; i < models->size(); ++i) {
+            const JsonFields model((*models)[i], path, "models[" + std::to_string(i) + "]");
+            auto label = model.get<std::string>("label");
+            if (!label) return fail(label.error());
+            auto modelPath = model.get<std::string>("path");
+            if (!modelPath) return fail(modelPath.error());
+            project.models.push_back({*label, resolvedPath(*modelPath, folder)});
         }
-        project.currentModel = document.value("current_model", std::string());
-        for (const json& pin : document.at("pins")) {
-            project.pins.push_back({pin.at(0).get<int>(), pin.at(1).get<int>()});
+        auto current = fields.get<std::string>("current_model", std::string());
+        if (!current) return fail(current.error());
+        project.currentModel = *current;
+        auto pins = fields.list("pins");
+        if (!pins) return fail(pins.error());
+        for (const json& pin : *pins) {
+            if (!pin.is_array() || pin.size() != 2 || !pin[0].is_number_integer() ||
+                !pin[1].is_number_integer() || pin[0].get<int>() < 0 || pin[1].get<int>() < 0) {
+                return fail(path + ": \"pins\" must list pixels as [column, row]");
+            }
+            project.pins.push_back({pin[0].get<int>(), pin[1].get<int>()});
         }
-        project.neighbourhood = document.value("neighbourhood", 1);
+        auto neighbourhood = fields.get<int>("neighbourhood", 1);
+        if (!neighbourhood) return fail(neighbourhood.error());
+        project.neighbourhood = *neighbourhood;
         if (project.neighbourhood != 1 && project.neighbourhood != 3 &&
             project.neighbourhood != 5) {
             return fail(path + ": the neighbourhood must be 1, 3 or 5 pixels wide");
         }
-        if (!document.at("comparison").is_null()) {
+        if (fields.has("comparison")) {
             auto comparison = comparisonFromJson(document.at("comparison"), path);
             if (!comparison) return fail(comparison.error());
             project.comparison = std::move(*comparison);
         }
-        project.view = document.value("view", json::object());
+        auto view = ProjectView::fromJson(document.value("view", json()), path);
+        if (!view) return fail(view.error());
+        project.view = *view;
     } catch (const json::exception& error) {
         return fail(path + ": the project file is malformed: " + error.what());
     }
@@ -227,8 +263,7 @@ Result<Project> loadProject(const std::string& path) {
 
 Result<std::string> gatherProjectModels(Project& project, const std::string& projectPath) {
     const fs::path absolute = fs::absolute(projectPath).lexically_normal();
-    const fs::path folder =
-        absolute.parent_path() / (absolute.stem().string() + "_models");
+    const fs::path folder = absolute.parent_path() / (absolute.stem().string() + "_models");
     std::error_code error;
     fs::create_directories(folder, error);
     if (error) return fail(folder.string() + ": cannot create the folder: " + error.message());

@@ -5,11 +5,12 @@
 #include <string>
 #include <vector>
 
-#include "Comparison.h"
-#include "DemoScene.h"
-#include "ExperimentConfig.h"
-#include "PixelSplit.h"
-#include "RasterPair.h"
+#include "data/PixelSplit.h"
+#include "data/RasterPair.h"
+#include "experiment/Comparison.h"
+#include "experiment/ExperimentConfig.h"
+#include "experiment/ProjectView.h"
+#include "scene/DemoScene.h"
 
 namespace specres {
 
@@ -48,7 +49,7 @@ struct Project {
     std::vector<ProjectPin> pins;
     int neighbourhood = 1;  ///< 1, 3 or 5: the side of the inspected pixel block
     std::optional<ComparisonResult> comparison;
-    nlohmann::json view = nlohmann::json::object();  ///< display settings the GUI keeps
+    ProjectView view;  ///< display settings the GUI keeps
 };
 
 inline constexpr int kProjectFormatVersion = 1;

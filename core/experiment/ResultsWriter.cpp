@@ -1,6 +1,4 @@
-#include "ResultsWriter.h"
-
-#include <torch/version.h>
+#include "experiment/ResultsWriter.h"
 
 #include <cmath>
 #include <filesystem>
@@ -9,9 +7,12 @@
 #include <map>
 #include <sstream>
 
-#include "AtomicFile.h"
-#include "GdalSupport.h"
-#include "ModelFile.h"
+#include "base/Checksum.h"
+#include "experiment/ComparisonRanking.h"
+#include "io/AtomicFile.h"
+#include "io/GdalSupport.h"
+#include "models/ModelFile.h"
+#include "neural/ModelRegistry.h"
 
 #ifndef SPECRES_SOURCE_REVISION
 #define SPECRES_SOURCE_REVISION "unknown"
@@ -22,28 +23,11 @@ namespace specres {
 using nlohmann::json;
 namespace fs = std::filesystem;
 
-Result<std::string> fileChecksum(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) return fail(path + ": cannot read for its checksum");
-    std::vector<std::uint8_t> buffer(1 << 20);
-    std::uint64_t hash = 14695981039346656037ULL;
-    while (in) {
-        in.read(reinterpret_cast<char*>(buffer.data()), std::streamsize(buffer.size()));
-        for (std::streamsize i = 0; i < in.gcount(); ++i) {
-            hash ^= buffer[i];
-            hash *= 1099511628211ULL;
-        }
-    }
-    std::ostringstream out;
-    out << std::hex << std::setw(16) << std::setfill('0') << hash;
-    return out.str();
-}
-
 json softwareVersions() {
     return json{{"specres", SPECRES_VERSION},
                 {"source_revision", SPECRES_SOURCE_REVISION},
                 {"gdal", gdalVersion()},
-                {"libtorch", TORCH_VERSION}};
+                {"libtorch", libtorchVersion()}};
 }
 
 namespace {
@@ -60,17 +44,10 @@ std::string csvNumber(double value) {
     return out.str();
 }
 
-const TTestRow* findTest(const ComparisonResult& result, const std::string& metric,
-                         const std::string& a, const std::string& b) {
-    for (const auto& t : result.ttests) {
-        if (t.metric == metric && ((t.a == a && t.b == b) || (t.a == b && t.b == a))) return &t;
-    }
-    return nullptr;
-}
-
 }  // namespace
 
 std::string comparisonTable(const ComparisonResult& result, bool latex) {
+    const ComparisonRanking ranking(result);
     std::vector<std::string> methods;
     for (const auto& run : result.runs) {
         if (std::find(methods.begin(), methods.end(), run.spec.method) == methods.end())
@@ -98,35 +75,29 @@ std::string comparisonTable(const ComparisonResult& result, bool latex) {
             if (run.spec.covariance == type) block[run.spec.method] = &run;
         }
         if (block.empty()) continue;
-        for (const std::string metric : {"rmse", "nll"}) {
-            auto value = [&](const MethodRun* run) -> std::optional<double> {
-                if (metric == "rmse") return run->evaluation.rmse;
-                return run->evaluation.nll;
-            };
-            const MethodRun* best = nullptr;
-            for (const auto& [name, run] : block) {
-                if (value(run) && (!best || *value(run) < *value(best))) best = run;
-            }
+        for (const RankedMetric metric : {RankedMetric::Rmse, RankedMetric::Nll}) {
+            const bool rmse = metric == RankedMetric::Rmse;
             out << (latex ? "" : "| ") << toString(type) << (latex ? " & " : " | ")
-                << (metric == "rmse" ? "RMSE" : "NLL");
+                << (rmse ? "RMSE" : "NLL");
             for (const auto& m : methods) {
                 out << (latex ? " & " : " | ");
                 auto found = block.find(m);
-                if (found == block.end() || !value(found->second)) {
+                const auto v =
+                    found == block.end() ? std::nullopt : ranking.value(*found->second, metric);
+                if (!v) {
                     out << (latex ? "--" : "–");
                     continue;
                 }
                 std::ostringstream number;
-                number << std::setprecision(metric == "rmse" ? 4 : 5)
-                       << (metric == "rmse" ? std::fixed : std::defaultfloat)
-                       << *value(found->second);
+                number << std::setprecision(rmse ? 4 : 5) << (rmse ? std::fixed : std::defaultfloat)
+                       << *v;
                 std::string text = number.str();
-                if (found->second == best) {
+                const ComparisonRanking::Standing standing =
+                    ranking.standing(*found->second, metric);
+                if (standing.isBest) {
                     text = latex ? "\\textbf{" + text + "}" : "**" + text + "**";
-                } else if (best) {
-                    const TTestRow* t =
-                        findTest(result, metric, found->second->spec.label(), best->spec.label());
-                    if (t && !(t->result.p < 0.05)) text += latex ? "$^{*}$" : "*";
+                } else if (standing.tiedWithBest()) {
+                    text += latex ? "$^{*}$" : "*";
                 }
                 out << text;
             }
@@ -242,9 +213,9 @@ Status writeComparison(const std::string& folder, const ComparisonResult& result
                                {"validation", run.split.validation.size()},
                                {"test", run.split.test.size()}};
     const json results = {{"results", summary["results"]},
-                           {"ttests", summary["ttests"]},
-                           {"split", splitSummary},
-                           {"config", run.config}};
+                          {"ttests", summary["ttests"]},
+                          {"split", splitSummary},
+                          {"config", run.config}};
 
     std::ostringstream perSpectrum;
     perSpectrum << "test_index,pixel,column,row";

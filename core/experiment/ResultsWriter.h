@@ -3,7 +3,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
-#include "Comparison.h"
+#include "experiment/Comparison.h"
 
 namespace specres {
 
@@ -28,9 +28,6 @@ struct RunRecord {
 ///                   and the source revision
 Status writeComparison(const std::string& folder, const ComparisonResult& result,
                        const RunRecord& run);
-
-/// FNV-1a 64-bit checksum of a file's bytes, as 16 hex digits (for run records).
-Result<std::string> fileChecksum(const std::string& path);
 
 /// SpecRes, GDAL and LibTorch versions and the source revision the binary was built from.
 nlohmann::json softwareVersions();

@@ -1,4 +1,4 @@
-#include "ScenePrediction.h"
+#include "experiment/ScenePrediction.h"
 
 #include <gdal_priv.h>
 #include <ogr_spatialref.h>
@@ -8,10 +8,10 @@
 #include <limits>
 #include <sstream>
 
-#include "AtomicFile.h"
-#include "GdalSupport.h"
-#include "GeoTiffOutputs.h"
-#include "MinMaxScaling.h"
+#include "data/MinMaxScaling.h"
+#include "io/AtomicFile.h"
+#include "io/GdalSupport.h"
+#include "io/GeoTiffOutputs.h"
 
 namespace specres {
 
@@ -40,8 +40,7 @@ std::string formatWavelength(double um) {
 
 }  // namespace
 
-Result<ScenePredictionFiles> predictScene(const ConditionalModel& model,
-                                          const std::optional<MnfTransform>& mnf,
+Result<ScenePredictionFiles> predictScene(const ReflectanceModel& model,
                                           const std::vector<double>& highWavelengthsUm,
                                           const SpectralRaster& low, const SpectralRaster* high,
                                           const std::string& prefix, Feedback* feedback) {
@@ -90,8 +89,7 @@ Result<ScenePredictionFiles> predictScene(const ConditionalModel& model,
             }
         }
         for (int b = 1; b <= bands; ++b) o.dataset->GetRasterBand(b)->SetNoDataValue(kMissing);
-        o.dataset->SetMetadataItem(
-            "SPECRES_MODEL", (model.method() + "/" + toString(model.covarianceType())).c_str());
+        o.dataset->SetMetadataItem("SPECRES_MODEL", model.label().c_str());
         o.dataset->SetMetadataItem("SPECRES_UNITS",
                                    "normalised reflectance (per-spectrum min-max)");
         outputs.push_back(std::move(o));
@@ -117,7 +115,6 @@ Result<ScenePredictionFiles> predictScene(const ConditionalModel& model,
 
     // 16,384 pixels a strip keeps every buffer (x, y, Σ summaries) to a few tens of MB.
     const int strip = std::max(1, 16384 / std::max(1, width));
-    const double logJacobian = mnf ? mnf->logAbsDetJacobian() : 0.0;
     for (int y0 = 0; y0 < height; y0 += strip) {
         if (feedback && feedback->isCancelled()) return fail(kCancelledMessage);
         const int rows = std::min(strip, height - y0);
@@ -156,39 +153,18 @@ Result<ScenePredictionFiles> predictScene(const ConditionalModel& model,
         }
         for (auto& o : outputs) o.strip.assign(std::size_t(pixels) * o.bands, kMissing);
         if (!usable.empty()) {
-            const MatrixXd modelY = (high && mnf) ? mnf->forward(y) : y;
-            BatchPrediction prediction = model.predictBatch(x, high ? &modelY : nullptr);
-            ConditionalModel::CovarianceSummary summary;
-            if (prediction.logDeterminant.size() == x.rows() &&
-                prediction.trace.size() == x.rows()) {
-                summary = {prediction.stddev, prediction.logDeterminant, prediction.trace};
-            } else {
-                summary = model.summariseCovariance(x);
-            }
-            if (mnf) {
-                // Back to reflectance: mean through the inverse MNF; log det Σ_y = log det Σ_t
-                // − 2 log|det A|; σ and trace need Σ_y = B Σ_t Bᵀ, formed per pixel.
-                prediction.point = mnf->inverse(prediction.point);
-                if (prediction.logDensity.size()) prediction.logDensity.array() += logJacobian;
-                summary.logDeterminant.array() -= 2.0 * logJacobian;
-                const MatrixXd& b = mnf->inverseMatrix();
-                for (Eigen::Index i = 0; i < x.rows(); ++i) {
-                    const MatrixXd covariance = model.predict(x.row(i).transpose()).covariance();
-                    const MatrixXd bc = b * covariance;
-                    summary.stddev.row(i) =
-                        bc.cwiseProduct(b).rowwise().sum().cwiseSqrt().transpose();
-                    summary.trace[i] = bc.cwiseProduct(b).sum();
-                }
-            }
+            auto predicted = model.predictBatch(x, high ? &y : nullptr, true);
+            if (!predicted) return fail(predicted.error());
+            const BatchPrediction& prediction = *predicted;
             for (std::size_t i = 0; i < usable.size(); ++i) {
                 if (!keep[i]) continue;
                 const std::int64_t p = usable[i];
                 for (int b = 0; b < n; ++b) {
                     outputs[0].strip[std::size_t(p) * n + b] = float(prediction.point(i, b));
-                    outputs[1].strip[std::size_t(p) * n + b] = float(summary.stddev(i, b));
+                    outputs[1].strip[std::size_t(p) * n + b] = float(prediction.stddev(i, b));
                 }
-                outputs[2].strip[std::size_t(p) * 2] = float(summary.logDeterminant[i]);
-                outputs[2].strip[std::size_t(p) * 2 + 1] = float(summary.trace[i]);
+                outputs[2].strip[std::size_t(p) * 2] = float(prediction.logDeterminant[i]);
+                outputs[2].strip[std::size_t(p) * 2 + 1] = float(prediction.trace[i]);
                 if (high) {
                     if (prediction.logDensity.size())
                         outputs[3].strip[p] = float(-prediction.logDensity[i]);

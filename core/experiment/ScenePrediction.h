@@ -5,10 +5,10 @@
 #include <string>
 #include <vector>
 
-#include "ConditionalModel.h"
-#include "Feedback.h"
-#include "MnfTransform.h"
-#include "SpectralRaster.h"
+#include "base/Feedback.h"
+#include "data/MnfTransform.h"
+#include "io/SpectralRaster.h"
+#include "models/ReflectanceModel.h"
 
 namespace specres {
 
@@ -31,8 +31,7 @@ struct ScenePredictionFiles {
 ///
 /// Works strip by strip, so memory does not grow with the scene; the files appear complete or
 /// not at all (temporary names until the end; a cancel or error removes them).
-Result<ScenePredictionFiles> predictScene(const ConditionalModel& model,
-                                          const std::optional<MnfTransform>& mnf,
+Result<ScenePredictionFiles> predictScene(const ReflectanceModel& model,
                                           const std::vector<double>& highWavelengthsUm,
                                           const SpectralRaster& low, const SpectralRaster* high,
                                           const std::string& prefix, Feedback* feedback = nullptr);

@@ -1,4 +1,4 @@
-#include "Evaluation.h"
+#include "metrics/Evaluation.h"
 
 #include <cmath>
 

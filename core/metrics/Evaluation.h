@@ -4,8 +4,8 @@
 #include <optional>
 #include <string>
 
-#include "ConditionalModel.h"
-#include "Result.h"
+#include "base/Result.h"
+#include "models/ConditionalModel.h"
 
 namespace specres {
 

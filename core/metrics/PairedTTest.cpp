@@ -1,4 +1,4 @@
-#include "PairedTTest.h"
+#include "metrics/PairedTTest.h"
 
 #include <boost/math/distributions/students_t.hpp>
 #include <cmath>

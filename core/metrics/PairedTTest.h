@@ -2,7 +2,7 @@
 
 #include <Eigen/Core>
 
-#include "Result.h"
+#include "base/Result.h"
 
 namespace specres {
 

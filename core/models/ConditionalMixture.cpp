@@ -1,4 +1,4 @@
-#include "ConditionalMixture.h"
+#include "models/ConditionalMixture.h"
 
 #include <cmath>
 

@@ -3,10 +3,10 @@
 #include <Eigen/Core>
 #include <vector>
 
-#include "GaussianDensity.h"
-#include "JointMixture.h"
-#include "PredictiveDistribution.h"
-#include "Result.h"
+#include "base/Result.h"
+#include "models/GaussianDensity.h"
+#include "models/JointMixture.h"
+#include "models/PredictiveDistribution.h"
 
 namespace specres {
 

@@ -1,4 +1,4 @@
-#include "ConditionalModel.h"
+#include "models/ConditionalModel.h"
 
 #include <Eigen/Cholesky>
 #include <cmath>

@@ -4,10 +4,10 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
-#include "CovarianceType.h"
-#include "Feedback.h"
-#include "PredictiveDistribution.h"
-#include "Result.h"
+#include "base/Feedback.h"
+#include "base/Result.h"
+#include "models/CovarianceType.h"
+#include "models/PredictiveDistribution.h"
 
 namespace specres {
 

@@ -1,4 +1,4 @@
-#include "CovarianceType.h"
+#include "models/CovarianceType.h"
 
 namespace specres {
 

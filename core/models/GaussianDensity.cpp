@@ -1,4 +1,4 @@
-#include "GaussianDensity.h"
+#include "models/GaussianDensity.h"
 
 #include <cmath>
 #include <limits>

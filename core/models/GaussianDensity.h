@@ -5,7 +5,7 @@
 #include <optional>
 #include <string>
 
-#include "Result.h"
+#include "base/Result.h"
 
 namespace specres {
 

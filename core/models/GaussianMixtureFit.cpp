@@ -1,12 +1,12 @@
-#include "GaussianMixtureFit.h"
+#include "models/GaussianMixtureFit.h"
 
 #include <Eigen/Cholesky>
 #include <cmath>
 #include <limits>
 
-#include "BlasThreads.h"
-#include "GaussianDensity.h"
-#include "KMeans.h"
+#include "base/BlasThreads.h"
+#include "data/KMeans.h"
+#include "models/GaussianDensity.h"
 
 namespace specres {
 
@@ -171,7 +171,7 @@ void initialiseFromClusters(const MatrixXd& data, const std::vector<int>& labels
 
 Result<JointMixture> fitOnce(const MatrixXd& data, int inputDimension,
                              const MixtureFitOptions& options, std::uint64_t seed,
-                             const ProgressRange& progress, MixtureFitReport& report) {
+                             Feedback& progress, MixtureFitReport& report) {
     KMeansOptions kmeansOptions;
     kmeansOptions.clusters = options.components;
     kmeansOptions.seed = seed;
@@ -204,7 +204,7 @@ Result<JointMixture> fitOnce(const MatrixXd& data, int inputDimension,
     report = MixtureFitReport{};
     double previous = -std::numeric_limits<double>::infinity();
     for (int iteration = 1; iteration <= options.maxIterations; ++iteration) {
-        if (progress.cancelled()) return fail(kCancelledMessage);
+        if (progress.isCancelled()) return fail(kCancelledMessage);
         if (auto ok = weightedLogDensities(data, dataTransposed, mixture, resp); !ok) {
             return fail(ok.error());
         }
@@ -222,8 +222,8 @@ Result<JointMixture> fitOnce(const MatrixXd& data, int inputDimension,
         }
         previous = logLikelihood;
         maximise(data, dataTransposed, resp, options.regularisation, mixture);
-        progress.set(double(iteration) / options.maxIterations,
-                     "EM iteration " + std::to_string(iteration));
+        progress.setProgress(double(iteration) / options.maxIterations,
+                             "EM iteration " + std::to_string(iteration));
     }
     return mixture;
 }
@@ -239,7 +239,6 @@ Result<JointMixture> fitGaussianMixture(const MatrixXd& data, int inputDimension
     if (options.components < 1) return fail("Gaussian mixture: need at least one component");
     if (options.regularisation < 0) return fail("Gaussian mixture: negative regularisation");
     const int restarts = std::max(1, options.restarts);
-    const ProgressRange progress(feedback, 0.0, 1.0);
     const SingleThreadedBlas
         blas;  // components run in parallel; each BLAS call stays on its thread
 
@@ -249,9 +248,9 @@ Result<JointMixture> fitGaussianMixture(const MatrixXd& data, int inputDimension
     std::string lastError;
     for (int r = 0; r < restarts; ++r) {
         MixtureFitReport runReport;
+        Feedback restart(feedback, double(r) / restarts, double(r + 1) / restarts);
         auto fitted =
-            fitOnce(data, inputDimension, options, options.seed + 7919ULL * r,
-                    progress.sub(double(r) / restarts, double(r + 1) / restarts), runReport);
+            fitOnce(data, inputDimension, options, options.seed + 7919ULL * r, restart, runReport);
         if (!fitted) {
             if (fitted.error() == kCancelledMessage) return fitted;
             lastError = fitted.error();

@@ -4,9 +4,9 @@
 #include <cstdint>
 #include <vector>
 
-#include "Feedback.h"
-#include "JointMixture.h"
-#include "Result.h"
+#include "base/Feedback.h"
+#include "base/Result.h"
+#include "models/JointMixture.h"
 
 namespace specres {
 

@@ -1,7 +1,7 @@
-#include "JointMixture.h"
+#include "models/JointMixture.h"
 
-#include "GaussianDensity.h"
-#include "MatrixJson.h"
+#include "models/GaussianDensity.h"
+#include "models/MatrixJson.h"
 
 namespace specres {
 

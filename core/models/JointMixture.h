@@ -4,8 +4,8 @@
 #include <nlohmann/json_fwd.hpp>
 #include <vector>
 
-#include "CovarianceType.h"
-#include "Result.h"
+#include "base/Result.h"
+#include "models/CovarianceType.h"
 
 namespace specres {
 

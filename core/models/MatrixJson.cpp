@@ -1,4 +1,4 @@
-#include "MatrixJson.h"
+#include "models/MatrixJson.h"
 
 namespace specres {
 

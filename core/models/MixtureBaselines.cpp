@@ -1,4 +1,4 @@
-#include "MixtureBaselines.h"
+#include "models/MixtureBaselines.h"
 
 #include <chrono>
 #include <cmath>

@@ -2,9 +2,9 @@
 
 #include <optional>
 
-#include "ConditionalMixture.h"
-#include "ConditionalModel.h"
-#include "GaussianMixtureFit.h"
+#include "models/ConditionalMixture.h"
+#include "models/ConditionalModel.h"
+#include "models/GaussianMixtureFit.h"
 
 namespace specres {
 

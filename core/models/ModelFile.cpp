@@ -1,11 +1,12 @@
-#include "ModelFile.h"
+#include "models/ModelFile.h"
 
 #include <cstring>
 #include <fstream>
 #include <iterator>
 
-#include "AtomicFile.h"
-#include "MixtureBaselines.h"
+#include "base/Checksum.h"
+#include "io/AtomicFile.h"
+#include "models/MixtureBaselines.h"
 
 namespace specres {
 
@@ -25,15 +26,6 @@ std::uint64_t getLittleEndian(const std::uint8_t* in, int bytes) {
     return value;
 }
 }  // namespace
-
-std::uint64_t fnv1a64(const std::uint8_t* data, std::size_t size) {
-    std::uint64_t hash = 14695981039346656037ULL;
-    for (std::size_t i = 0; i < size; ++i) {
-        hash ^= data[i];
-        hash *= 1099511628211ULL;
-    }
-    return hash;
-}
 
 Status writeModelDocument(const std::string& path, const json& document) {
     const std::vector<std::uint8_t> payload = json::to_cbor(document);
@@ -172,6 +164,9 @@ Result<StoredModel> loadModelWith(const std::string& path, ModelFactory factory)
         return StoredModel{std::move(*model), document->value("context", json::object())};
     } catch (const json::exception& e) {
         return fail(path + ": incomplete model document (" + e.what() + ")");
+    } catch (const std::exception& e) {
+        // A model's own library (LibTorch) may refuse the stored parameters.
+        return fail(path + ": the stored parameters cannot be restored (" + e.what() + ")");
     }
 }
 

@@ -5,8 +5,8 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
-#include "ConditionalModel.h"
-#include "Result.h"
+#include "base/Result.h"
+#include "models/ConditionalModel.h"
 
 namespace specres {
 
@@ -23,8 +23,6 @@ constexpr std::uint32_t kModelFormatVersion = 1;
 
 Status writeModelDocument(const std::string& path, const nlohmann::json& document);
 Result<nlohmann::json> readModelDocument(const std::string& path);
-
-std::uint64_t fnv1a64(const std::uint8_t* data, std::size_t size);
 
 /// Creates an unfitted baseline (G, GM or UGM). config holds method options ("components",
 /// "restarts", "max_iterations", "tolerance", "regularisation", "seed"). The neural library's

@@ -1,9 +1,9 @@
-#include "PredictiveDistribution.h"
+#include "models/PredictiveDistribution.h"
 
 #include <cmath>
 #include <limits>
 
-#include "GaussianDensity.h"
+#include "models/GaussianDensity.h"
 
 namespace specres {
 

@@ -12,7 +12,11 @@ struct PredictiveDistribution {
     Eigen::VectorXd weights;                   ///< mixture weights, summing to 1
     std::vector<Eigen::VectorXd> means;        ///< component means
     std::vector<Eigen::MatrixXd> covariances;  ///< component covariances
-    Eigen::VectorXd point;                     ///< the point prediction
+    /// Lower-triangular factors C of the component precisions, Σ⁻¹ = C Cᵀ, where the method
+    /// predicts the precision itself (DCGM); empty otherwise. Views that need Σ⁻¹ use these
+    /// rather than invert Σ again.
+    std::vector<Eigen::MatrixXd> precisionFactors;
+    Eigen::VectorXd point;  ///< the point prediction
 
     bool hasDensity() const { return !means.empty(); }
     /// Mean of the mixture.

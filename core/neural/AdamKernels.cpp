@@ -1,4 +1,4 @@
-#include "AdamKernels.h"
+#include "neural/AdamKernels.h"
 
 #include <Eigen/Core>
 #include <algorithm>

@@ -1,12 +1,12 @@
-#include "DeepConditionalGaussian.h"
+#include "neural/DeepConditionalGaussian.h"
 
 #include <cmath>
 
-#include "BlasThreads.h"
-#include "GaussianDensity.h"
-#include "LowRankLinear.h"
-#include "TorchSupport.h"
-#include "TrainingLoop.h"
+#include "base/BlasThreads.h"
+#include "models/GaussianDensity.h"
+#include "neural/LowRankLinear.h"
+#include "neural/TorchSupport.h"
+#include "neural/TrainingLoop.h"
 
 namespace specres {
 
@@ -128,8 +128,8 @@ struct DcgmNetImpl : torch::nn::Module {
     torch::nn::Linear meanHead{nullptr};
     torch::nn::Linear diagonalHead{nullptr};
     torch::nn::Linear lowerHead{nullptr};
-    torch::Tensor rows;  // row of each strictly-lower entry
-    torch::Tensor cols;  // its column
+    torch::Tensor rows;                        // row of each strictly-lower entry
+    torch::Tensor cols;                        // its column
     LowRankGradient* lowerGradient = nullptr;  // set only while fit() trains
 };
 TORCH_MODULE(DcgmNet);
@@ -282,6 +282,7 @@ PredictiveDistribution DeepConditionalGaussianModel::predict(const VectorXd& x) 
     p.weights = VectorXd::Ones(1);
     p.means = {form.mean};
     p.covariances = {covarianceFromFactor(form.precisionFactor)};
+    p.precisionFactors = {form.precisionFactor};
     p.point = form.mean;
     return p;
 }

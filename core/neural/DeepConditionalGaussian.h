@@ -3,7 +3,7 @@
 #include <memory>
 #include <vector>
 
-#include "ConditionalModel.h"
+#include "models/ConditionalModel.h"
 
 namespace specres {
 

@@ -1,6 +1,6 @@
-#include "FusedAdam.h"
+#include "neural/FusedAdam.h"
 
-#include "AdamKernels.h"
+#include "neural/AdamKernels.h"
 
 #include <ATen/Parallel.h>
 
@@ -44,8 +44,8 @@ void FusedAdam::zeroGrad() {
 void FusedAdam::stepLowRank(const LowRankLayer& layer, float lr, float root) {
     LowRankGradient& gradient = *layer.gradient;
     if (gradient.empty()) return;
-    const AdamConstants c{float(beta1_), float(beta2_), float(epsilon_), lr, root,
-                          float(weightDecay_)};
+    const AdamConstants c{float(beta1_), float(beta2_),      float(epsilon_), lr,
+                          root,          float(weightDecay_)};
     const torch::Tensor delta = gradient.outputGradient.contiguous();
     const torch::Tensor input = gradient.input.contiguous();
     const int64_t batch = delta.size(0), rows = delta.size(1), cols = input.size(1);

@@ -3,8 +3,8 @@
 // Internal to the neural-model library.
 #include <vector>
 
-#include "LowRankLinear.h"
-#include "TorchSupport.h"
+#include "neural/LowRankLinear.h"
+#include "neural/TorchSupport.h"
 
 namespace specres {
 

@@ -1,4 +1,4 @@
-#include "LowRankLinear.h"
+#include "neural/LowRankLinear.h"
 
 namespace specres {
 

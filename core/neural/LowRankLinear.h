@@ -1,7 +1,7 @@
 #pragma once
 
 // Internal to the neural-model library.
-#include "TorchSupport.h"
+#include "neural/TorchSupport.h"
 
 namespace specres {
 

@@ -1,7 +1,9 @@
-#include "ModelRegistry.h"
+#include "neural/ModelRegistry.h"
 
-#include "DeepConditionalGaussian.h"
-#include "VariationalEncoder.h"
+#include <torch/version.h>
+
+#include "neural/DeepConditionalGaussian.h"
+#include "neural/VariationalEncoder.h"
 
 namespace specres {
 
@@ -9,6 +11,8 @@ const std::vector<std::string>& methodNames() {
     static const std::vector<std::string> names = {"G", "GM", "UGM", "VE", "DCGM"};
     return names;
 }
+
+std::string libtorchVersion() { return TORCH_VERSION; }
 
 Result<std::unique_ptr<ConditionalModel>> createModel(const std::string& method,
                                                       CovarianceType covariance,

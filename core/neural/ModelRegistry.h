@@ -5,8 +5,8 @@
 #include <string>
 #include <vector>
 
-#include "ConditionalModel.h"
-#include "ModelFile.h"
+#include "models/ConditionalModel.h"
+#include "models/ModelFile.h"
 
 namespace specres {
 
@@ -18,6 +18,9 @@ const std::vector<std::string>& methodNames();
 Result<std::unique_ptr<ConditionalModel>> createModel(const std::string& method,
                                                       CovarianceType covariance,
                                                       const nlohmann::json& config = {});
+
+/// The LibTorch version the neural models run on (for run records).
+std::string libtorchVersion();
 
 /// Loads a model file of any method.
 Result<StoredModel> loadModel(const std::string& path);

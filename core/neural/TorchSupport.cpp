@@ -1,8 +1,8 @@
-#include "TorchSupport.h"
+#include "neural/TorchSupport.h"
 
+#include <omp.h>
 #include <cstdlib>
 #include <mutex>
-#include <omp.h>
 #include <thread>
 
 namespace specres {

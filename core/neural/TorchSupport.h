@@ -6,7 +6,7 @@
 #include <Eigen/Core>
 #include <nlohmann/json.hpp>
 
-#include "Result.h"
+#include "base/Result.h"
 
 namespace specres {
 

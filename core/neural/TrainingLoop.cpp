@@ -1,10 +1,10 @@
-#include "TrainingLoop.h"
+#include "neural/TrainingLoop.h"
 
 #include <cmath>
 
-#include "BlasThreads.h"
-#include "FusedAdam.h"
-#include "TorchSupport.h"
+#include "base/BlasThreads.h"
+#include "neural/FusedAdam.h"
+#include "neural/TorchSupport.h"
 
 namespace specres {
 

@@ -6,10 +6,10 @@
 #include <functional>
 #include <string>
 
-#include "Feedback.h"
-#include "LowRankLinear.h"
-#include "Result.h"
-#include "TorchSupport.h"
+#include "base/Feedback.h"
+#include "base/Result.h"
+#include "neural/LowRankLinear.h"
+#include "neural/TorchSupport.h"
 
 namespace specres {
 

@@ -1,9 +1,9 @@
-#include "VariationalEncoder.h"
+#include "neural/VariationalEncoder.h"
 
 #include <cmath>
 
-#include "TorchSupport.h"
-#include "TrainingLoop.h"
+#include "neural/TorchSupport.h"
+#include "neural/TrainingLoop.h"
 
 namespace specres {
 

@@ -3,8 +3,8 @@
 #include <memory>
 #include <vector>
 
-#include "ConditionalModel.h"
-#include "DeepConditionalGaussian.h"
+#include "models/ConditionalModel.h"
+#include "neural/DeepConditionalGaussian.h"
 
 namespace specres {
 

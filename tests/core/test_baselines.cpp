@@ -8,14 +8,14 @@
 #include <filesystem>
 #include <fstream>
 
-#include "ConditionalMixture.h"
-#include "DeterministicRandom.h"
-#include "Evaluation.h"
-#include "GaussianDensity.h"
-#include "GaussianMixtureFit.h"
-#include "MixtureBaselines.h"
-#include "ModelFile.h"
-#include "PairedTTest.h"
+#include "base/DeterministicRandom.h"
+#include "metrics/Evaluation.h"
+#include "metrics/PairedTTest.h"
+#include "models/ConditionalMixture.h"
+#include "models/GaussianDensity.h"
+#include "models/GaussianMixtureFit.h"
+#include "models/MixtureBaselines.h"
+#include "models/ModelFile.h"
 
 using namespace specres;
 using Eigen::MatrixXd;

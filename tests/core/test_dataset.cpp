@@ -4,12 +4,12 @@
 #include <fstream>
 #include <set>
 
-#include "DemoScene.h"
-#include "DeterministicRandom.h"
-#include "KMeans.h"
-#include "MinMaxScaling.h"
-#include "PairDataset.h"
 #include "TestRasters.h"
+#include "base/DeterministicRandom.h"
+#include "data/KMeans.h"
+#include "data/MinMaxScaling.h"
+#include "data/PairDataset.h"
+#include "scene/DemoScene.h"
 
 using namespace specres;
 using namespace specres::test;

@@ -4,14 +4,14 @@
 #include <cmath>
 #include <filesystem>
 
-#include "ContinuumRemoval.h"
-#include "DemoScene.h"
-#include "GeoTiffOutputs.h"
-#include "MineralLibrary.h"
-#include "RasterPair.h"
-#include "SensorChannels.h"
-#include "SpectralRaster.h"
 #include "TestRasters.h"
+#include "data/ContinuumRemoval.h"
+#include "data/RasterPair.h"
+#include "io/GeoTiffOutputs.h"
+#include "io/SpectralRaster.h"
+#include "scene/DemoScene.h"
+#include "scene/MineralLibrary.h"
+#include "scene/SensorChannels.h"
 
 using namespace specres;
 

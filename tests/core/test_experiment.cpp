@@ -5,17 +5,18 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <nlohmann/json.hpp>
 
-#include "Comparison.h"
-#include "DemoScene.h"
-#include "ModelContext.h"
-#include "ModelRegistry.h"
-#include "PairDataset.h"
-#include "PixelInspection.h"
-#include "Project.h"
-#include "ResultsWriter.h"
 #include "TestRasters.h"
+#include "data/PairDataset.h"
+#include "experiment/Comparison.h"
+#include "experiment/ModelContext.h"
+#include "experiment/PixelInspection.h"
+#include "experiment/Project.h"
+#include "experiment/ResultsWriter.h"
+#include "neural/ModelRegistry.h"
+#include "scene/DemoScene.h"
 
 using namespace specres;
 using nlohmann::json;
@@ -75,8 +76,8 @@ private slots:
         auto h = createModel("G", CovarianceType::Full);
         QVERIFY((*g)->fit(plain->train, plain->validation, nullptr));
         QVERIFY((*h)->fit(mnf->train, mnf->validation, nullptr));
-        auto a = evaluateInReflectance(**g, *plain);
-        auto b = evaluateInReflectance(**h, *mnf);
+        auto a = evaluateInReflectance(ReflectanceModel(std::move(*g), plain->mnf), *plain);
+        auto b = evaluateInReflectance(ReflectanceModel(std::move(*h), mnf->mnf), *mnf);
         QVERIFY(a && b);
         QVERIFY2(std::abs(a->rmse - b->rmse) <= 1e-6 * a->rmse,
                  qPrintable(QString("RMSE %1 vs %2").arg(a->rmse).arg(b->rmse)));
@@ -93,11 +94,12 @@ private slots:
                                                  {"VE", CovarianceType::Full},
                                                  {"DCGM", CovarianceType::Full}};
         std::vector<std::string> announced;
-        auto result = runComparison(*data, methods, fastConfig(), nullptr,
-                                    [&](const MethodRun& run, const auto& model) {
-                                        announced.push_back(run.spec.label());
-                                        return model ? Status::success() : fail("no model");
-                                    });
+        auto result = runComparison(
+            *data, methods, fastConfig(), nullptr, [&](const MethodRun& run, TrainedModel& model) {
+                announced.push_back(run.spec.label());
+                return model.label() == run.spec.label() ? Status::success()
+                                                         : fail("another model");
+            });
         QVERIFY2(result, result.error().c_str());
         QCOMPARE(announced, (std::vector<std::string>{"G/full", "VE/full", "DCGM/full"}));
         QCOMPARE(result->models.size(), std::size_t(3));
@@ -195,7 +197,7 @@ private slots:
     void neighbourhoodMeanIsTheBlockAverage() {
         // Route 1: inspectPixel over a 3 × 3 block. Route 2: nine single-pixel reads averaged.
         for (auto [column, row, expected] : {std::tuple{20, 30, 9}, std::tuple{0, 0, 4}}) {
-            auto block = inspectPixel(*pair_, column, row, nullptr, std::nullopt, 3);
+            auto block = inspectPixel(*pair_, column, row, nullptr, 3);
             QVERIFY2(block, block.error().c_str());
             QCOMPARE(block->averagedPixels, expected);
             Eigen::VectorXd sum = Eigen::VectorXd::Zero(pair_->high().bandCount());
@@ -214,10 +216,10 @@ private slots:
                 (mean.array() - mean.minCoeff()) / (mean.maxCoeff() - mean.minCoeff());
             QVERIFY((block->measured - normalised).cwiseAbs().maxCoeff() < 1e-12);
             // And it differs from the centre pixel alone (the scene is noisy).
-            auto single = inspectPixel(*pair_, column, row, nullptr, std::nullopt, 1);
+            auto single = inspectPixel(*pair_, column, row, nullptr, 1);
             QVERIFY((single->measured - block->measured).cwiseAbs().maxCoeff() > 1e-4);
         }
-        QVERIFY(!inspectPixel(*pair_, 1, 1, nullptr, std::nullopt, 4));
+        QVERIFY(!inspectPixel(*pair_, 1, 1, nullptr, 4));
     }
 
     void projectRoundTrips() {
@@ -240,7 +242,10 @@ private slots:
         project.currentModel = "G/full";
         project.pins = {{3, 4}, {50, 60}};
         project.neighbourhood = 5;
-        project.view = json{{"sigma", 2}};
+        project.view.sigma = ProjectView::Sigma::Two;
+        project.view.matrix = ProjectView::Matrix::Precision;
+        project.view.high = PanelView{true, 4, {10, 20, 30}};
+        project.view.inspected = std::array<int, 2>{7, 8};
         ComparisonResult comparison;
         MethodRun run;
         run.spec = {"G", CovarianceType::Diagonal};
@@ -262,7 +267,8 @@ private slots:
         QCOMPARE(loaded->title, project.title);
         QCOMPARE(loaded->highPath, project.highPath);
         QCOMPARE(loaded->lowPath, project.lowPath);
-        QCOMPARE(loaded->pairOptions.low.wavelengthCsvPath, project.pairOptions.low.wavelengthCsvPath);
+        QCOMPARE(loaded->pairOptions.low.wavelengthCsvPath,
+                 project.pairOptions.low.wavelengthCsvPath);
         QVERIFY(loaded->pairOptions.resampling == Resampling::Bilinear);
         QVERIFY(loaded->pairOptions.grid == PairGrid::Low);
         QVERIFY(loaded->pairOptions.high.reflectanceScale == ReflectanceScale::Times10000);
@@ -274,7 +280,7 @@ private slots:
         QCOMPARE(loaded->currentModel, project.currentModel);
         QVERIFY(loaded->pins == project.pins);
         QCOMPARE(loaded->neighbourhood, 5);
-        QCOMPARE(loaded->view, project.view);
+        QVERIFY(loaded->view == project.view);
         QVERIFY(loaded->comparison);
         QCOMPARE(comparisonCsv(*loaded->comparison), comparisonCsv(comparison));
         QVERIFY(!loaded->demo);
@@ -321,7 +327,8 @@ private slots:
         QVERIFY2(gathered, gathered.error().c_str());
         QCOMPARE(project.models[0].path, (folder + "/session_models/G_full.specres").toStdString());
         std::ifstream copy(project.models[0].path);
-        QCOMPARE(std::string((std::istreambuf_iterator<char>(copy)), {}), std::string("model bytes"));
+        QCOMPARE(std::string((std::istreambuf_iterator<char>(copy)), {}),
+                 std::string("model bytes"));
 
         // A newer format, a malformed file and a missing one are refused with their names.
         json newer = stored;
@@ -346,20 +353,120 @@ private slots:
         auto data = prepareData(*pair_, split_, PreprocessingOptions{true});
         QVERIFY(data);
         MethodEvaluation metrics;
-        const json context = makeModelContext(*data, ExperimentConfig{}, metrics, "split.json");
-        QVERIFY(checkModelMatchesData(context, data->lowWavelengthsUm, data->highWavelengthsUm,
-                                      "m.specres"));
+        metrics.rmse = 0.01;
+        const ModelContext context =
+            ModelContext::fromData(*data, ExperimentConfig{}, metrics, "split.json");
+        QVERIFY(context.checkMatches(data->lowWavelengthsUm, data->highWavelengthsUm, "m.specres"));
         std::vector<double> shifted = data->highWavelengthsUm;
         shifted[10] += 0.003;
-        const Status moved =
-            checkModelMatchesData(context, data->lowWavelengthsUm, shifted, "m.specres");
+        const Status moved = context.checkMatches(data->lowWavelengthsUm, shifted, "m.specres");
         QVERIFY(!moved);
         QVERIFY(QString::fromStdString(moved.error()).contains("channel 11"));
         shifted.pop_back();
-        QVERIFY(!checkModelMatchesData(context, data->lowWavelengthsUm, shifted, "m.specres"));
-        auto mnf = mnfFromContext(context, "m.specres");
-        QVERIFY(mnf && mnf->has_value());
-        QCOMPARE((*mnf)->forward(data->testReflectance), data->test.y);
+        QVERIFY(!context.checkMatches(data->lowWavelengthsUm, shifted, "m.specres"));
+        // Through the file boundary and back: the same grids, MNF and metrics.
+        auto reread = ModelContext::fromJson(json::parse(context.toJson().dump()), "m.specres");
+        QVERIFY2(reread, reread.error().c_str());
+        QVERIFY(reread->mnf.has_value());
+        QCOMPARE(reread->mnf->forward(data->testReflectance), data->test.y);
+        QCOMPARE(reread->highWavelengthsUm, data->highWavelengthsUm);
+        QCOMPARE(reread->testRmse, 0.01);
+        QCOMPARE(reread->trainCount, data->split.train.size());
+        QCOMPARE(reread->splitFile, std::string("split.json"));
+    }
+
+    void modelContextFieldsOfTheWrongTypeAreNamed() {
+        auto data = prepareData(*pair_, split_, PreprocessingOptions{false});
+        QVERIFY(data);
+        const json good =
+            ModelContext::fromData(*data, ExperimentConfig{}, MethodEvaluation{}, "").toJson();
+        QVERIFY(ModelContext::fromJson(good, "m.specres"));
+        // Each damaged field is refused with the file and the field in the message.
+        const std::vector<std::pair<std::function<void(json&)>, std::string>> cases = {
+            {[](json& c) { c.erase("wavelengths_low_um"); }, "wavelengths_low_um"},
+            {[](json& c) { c["wavelengths_high_um"] = "2.1, 2.2"; }, "wavelengths_high_um"},
+            {[](json& c) { c["wavelengths_high_um"][3] = "x"; }, "wavelengths_high_um"},
+            {[](json& c) { c["preprocessing"] = 3; }, "preprocessing"},
+            {[](json& c) { c["preprocessing"]["mnf"] = "yes"; }, "preprocessing.mnf"},
+            {[](json& c) { c["split"]["train"] = -4; }, "split.train"},
+            {[](json& c) { c["split"]["file"] = 12; }, "split.file"},
+            {[](json& c) { c["test_metrics"]["rmse"] = "low"; }, "test_metrics.rmse"},
+            {[](json& c) { c["test_metrics"]["nll"] = json::array(); }, "test_metrics.nll"},
+            {[](json& c) { c["config"]["preset"] = "turbo"; }, "turbo"},
+        };
+        for (const auto& [damage, field] : cases) {
+            json context = good;
+            damage(context);
+            auto read = ModelContext::fromJson(context, "m.specres");
+            QVERIFY2(!read, field.c_str());
+            QVERIFY2(read.error().find("m.specres") != std::string::npos, read.error().c_str());
+            QVERIFY2(read.error().find(field) != std::string::npos, read.error().c_str());
+        }
+    }
+
+    void projectFieldsOfTheWrongTypeAreNamed() {
+        const QString folder = dir_.filePath("typed");
+        QVERIFY(QDir().mkpath(folder));
+        Project project;
+        project.highPath = "/data/high.tif";
+        project.lowPath = "/data/low.tif";
+        project.pins = {{1, 2}};
+        const std::string path = (folder + "/p.specresproj").toStdString();
+        QVERIFY(saveProject(project, path));
+        std::ifstream in(path);
+        const json stored = json::parse(in);
+        const std::vector<std::pair<std::function<void(json&)>, std::string>> cases = {
+            {[](json& p) { p["high"] = 5; }, "\"high\" must be text"},
+            {[](json& p) { p.erase("low"); }, "\"low\" is missing"},
+            {[](json& p) { p["models"] = json::object(); }, "\"models\" must be a list"},
+            {[](json& p) {
+                 p["models"] = json::array({json{{"label", 1}}});
+             },
+             "models[0].label"},
+            {[](json& p) { p["pins"] = json::array({json::array({1})}); }, "\"pins\""},
+            {[](json& p) { p["current_model"] = false; }, "current_model"},
+            {[](json& p) { p["neighbourhood"] = "three"; }, "neighbourhood"},
+            {[](json& p) {
+                 p["view"] = json{{"sigma", "two"}};
+             },
+             "view.sigma"},
+            {[](json& p) {
+                 p["view"] = json{{"sigma", 7}};
+             },
+             "view.sigma"},
+            {[](json& p) {
+                 p["view"] = json{{"matrix", 3}};
+             },
+             "view.matrix"},
+            {[](json& p) {
+                 p["view"] = json{{"tab", 9}};
+             },
+             "view.tab"},
+            {[](json& p) {
+                 p["view"] = json{{"high", {{"band", "red"}}}};
+             },
+             "view.high.band"},
+            {[](json& p) {
+                 p["view"] = json{{"low", {{"rgb", {1, 2}}}}};
+             },
+             "view.low.rgb"},
+            {[](json& p) {
+                 p["view"] = json{{"inspected", {-1, 2}}};
+             },
+             "view.inspected"},
+            {[](json& p) { p["view"] = 12; }, "\"view\""},
+        };
+        const std::string broken = (folder + "/broken.specresproj").toStdString();
+        for (const auto& [damage, field] : cases) {
+            json document = stored;
+            damage(document);
+            std::ofstream(broken) << document.dump();
+            auto read = loadProject(broken);
+            QVERIFY2(!read, field.c_str());
+            QVERIFY2(read.error().find("broken.specresproj") != std::string::npos,
+                     read.error().c_str());
+            QVERIFY2(read.error().find(field) != std::string::npos, read.error().c_str());
+        }
     }
 
     void configurationFiles() {

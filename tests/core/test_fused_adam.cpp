@@ -1,9 +1,9 @@
 // The optimiser against LibTorch's own Adam, and the low-rank route for the C2 decoder's weight
 // gradient against the ordinary dense one: three routes, one answer.
 // LibTorch first: Qt's `slots` macro would otherwise rewrite its headers.
-#include "FusedAdam.h"
-#include "LowRankLinear.h"
-#include "TorchSupport.h"
+#include "neural/FusedAdam.h"
+#include "neural/LowRankLinear.h"
+#include "neural/TorchSupport.h"
 
 #include <QtTest>
 #include <cstdlib>
@@ -68,8 +68,8 @@ private slots:
         FusedAdam lowRankAdam(lowRank, 1e-2, 1e-3);
         LowRankGradient sink;
         QVERIFY(lowRankAdam.addLowRankLayer(lowRank[0], lowRank[1], &sink));
-        torch::optim::Adam libtorchAdam(
-            reference, torch::optim::AdamOptions(1e-2).weight_decay(1e-3));
+        torch::optim::Adam libtorchAdam(reference,
+                                        torch::optim::AdamOptions(1e-2).weight_decay(1e-3));
 
         for (const torch::Tensor& x : inputs) {
             const torch::Tensor h1 = x.clone().requires_grad_(true);

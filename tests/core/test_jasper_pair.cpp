@@ -4,9 +4,9 @@
 #include <cmath>
 #include <fstream>
 
-#include "PairDataset.h"
-#include "RasterPair.h"
 #include "TestRasters.h"
+#include "data/PairDataset.h"
+#include "data/RasterPair.h"
 
 using namespace specres;
 

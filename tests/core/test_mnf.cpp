@@ -4,8 +4,8 @@
 #include <QtTest>
 #include <cmath>
 
-#include "DeterministicRandom.h"
-#include "MnfTransform.h"
+#include "base/DeterministicRandom.h"
+#include "data/MnfTransform.h"
 
 using namespace specres;
 using Eigen::MatrixXd;

@@ -6,12 +6,12 @@
 #include <QtTest>
 #include <cmath>
 
-#include "DeepConditionalGaussian.h"
-#include "DeterministicRandom.h"
-#include "Evaluation.h"
-#include "GaussianDensity.h"
-#include "ModelRegistry.h"
-#include "VariationalEncoder.h"
+#include "base/DeterministicRandom.h"
+#include "metrics/Evaluation.h"
+#include "models/GaussianDensity.h"
+#include "neural/DeepConditionalGaussian.h"
+#include "neural/ModelRegistry.h"
+#include "neural/VariationalEncoder.h"
 
 using namespace specres;
 using Eigen::MatrixXd;

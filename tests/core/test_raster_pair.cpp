@@ -7,8 +7,8 @@
 
 #include <memory>
 
-#include "RasterPair.h"
 #include "TestRasters.h"
+#include "data/RasterPair.h"
 
 using namespace specres;
 using namespace specres::test;

@@ -5,8 +5,8 @@
 #include <filesystem>
 #include <fstream>
 
-#include "SpectralRaster.h"
 #include "TestRasters.h"
+#include "io/SpectralRaster.h"
 
 using namespace specres;
 using namespace specres::test;

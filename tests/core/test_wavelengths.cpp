@@ -4,9 +4,9 @@
 #include <cmath>
 #include <fstream>
 
-#include "SpectralRaster.h"
 #include "TestRasters.h"
-#include "WavelengthParsing.h"
+#include "io/SpectralRaster.h"
+#include "io/WavelengthParsing.h"
 
 using namespace specres;
 using namespace specres::test;

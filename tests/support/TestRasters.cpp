@@ -7,7 +7,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "GdalSupport.h"
+#include "io/GdalSupport.h"
 
 namespace specres::test {
 

@@ -12,8 +12,8 @@
 #include <QFile>
 #include <QLineSeries>
 #include <QScatterSeries>
-#include <QValueAxis>
 #include <QSvgRenderer>
+#include <QValueAxis>
 
 #include "AxisTicks.h"
 #include "BandImage.h"
@@ -22,14 +22,14 @@
 #include "InspectionPanel.h"
 #include "MainWindow.h"
 #include "MessageBanner.h"
-#include "ModelContext.h"
-#include "ModelRegistry.h"
-#include "PairDataset.h"
 #include "PairLoader.h"
-#include "PreparedData.h"
 #include "RasterPanel.h"
 #include "RasterView.h"
 #include "SpectrumChart.h"
+#include "data/PairDataset.h"
+#include "experiment/ModelContext.h"
+#include "experiment/PreparedData.h"
+#include "neural/ModelRegistry.h"
 
 using namespace specres;
 using namespace specres::ui;
@@ -168,8 +168,10 @@ private slots:
         auto model = createModel("G", CovarianceType::Full);
         QVERIFY((*model)->fit(data->train, data->validation, nullptr));
         const std::string path = dir_.filePath("g.specres").toStdString();
-        QVERIFY(saveModel(**model, path,
-                          makeModelContext(*data, ExperimentConfig{}, MethodEvaluation{}, "")));
+        QVERIFY(saveModel(
+            **model, path,
+            ModelContext::fromData(*data, ExperimentConfig{}, MethodEvaluation{}, "").toJson()));
+        const ReflectanceModel reflectance(std::move(*model), std::nullopt);
         QSignalSpy loaded(&window, &MainWindow::modelLoaded);
         window.loadModelFile(QString::fromStdString(path));
         QVERIFY(loaded.wait(30000));
@@ -178,8 +180,9 @@ private slots:
         QSignalSpy inspected(&window, &MainWindow::pixelInspected);
         QTest::mouseClick(view->viewport(), Qt::LeftButton, {},
                           view->mapFromScene(QPointF(10.5, 20.5)));
+        QVERIFY(inspected.wait(30000));  // predicted off the GUI thread
         QCOMPARE(inspected.count(), 1);
-        auto expected = inspectPixel(pair, 10, 20, (*model).get(), std::nullopt);
+        auto expected = inspectPixel(pair, 10, 20, &reflectance);
         QVERIFY(expected && expected->hasPrediction);
         SpectrumChart* chart = window.inspectionPanel()->chart();
         const auto points = chart->meanSeries()->points();
@@ -241,10 +244,10 @@ private slots:
         QVERIFY((*model)->fit(tiny, {}, nullptr));
         const std::vector<double> wrong(12, 2.2);
         const std::string path = dir_.filePath("other.specres").toStdString();
-        QVERIFY(
-            saveModel(**model, path,
-                      {{"wavelengths_low_um", window.currentPair()->pair->low().wavelengthsUm()},
-                       {"wavelengths_high_um", wrong}}));
+        ModelContext context;
+        context.lowWavelengthsUm = window.currentPair()->pair->low().wavelengthsUm();
+        context.highWavelengthsUm = wrong;
+        QVERIFY(saveModel(**model, path, context.toJson()));
         QSignalSpy failed(&window, &MainWindow::loadFailed);
         window.loadModelFile(QString::fromStdString(path));
         QVERIFY(failed.wait(30000));
@@ -269,7 +272,7 @@ private slots:
         CovarianceHeatmap heatmap;
         const Eigen::MatrixXd covariance =
             (Eigen::MatrixXd(3, 3) << 4, 2, 0, 2, 9, -2, 0, -2, 1).finished();
-        heatmap.setCovariance(covariance, {2.1, 2.2, 2.3});
+        heatmap.setMatrices(covariance, covariance.inverse(), {2.1, 2.2, 2.3});
         QCOMPARE(heatmap.rangeLow(), -2.0);
         QCOMPARE(heatmap.rangeHigh(), 9.0);
         QCOMPARE(heatmap.colourAt(1, 1), viridis(1.0));  // the maximum is the top of viridis
@@ -290,7 +293,8 @@ private slots:
         QCOMPARE(t.step, 0.1);
         QCOMPARE(t.decimals, 1);
         QCOMPARE(int(t.values.size()), 4);
-        QVERIFY(std::abs(t.values.front() - 2.1) < 1e-12 && std::abs(t.values.back() - 2.4) < 1e-12);
+        QVERIFY(std::abs(t.values.front() - 2.1) < 1e-12 &&
+                std::abs(t.values.back() - 2.4) < 1e-12);
         QCOMPARE(t.label(t.values[1]), QString("2.2"));
         t = niceTicks(-1.0, 1.0, 4);  // a correlation colour bar
         QCOMPARE(t.step, 0.5);

@@ -5,35 +5,35 @@
 #include <QComboBox>
 #include <QElapsedTimer>
 #include <QLineEdit>
+#include <QLineSeries>
 #include <QMimeData>
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QSpinBox>
 #include <QStandardItemModel>
-#include <QTableView>
 #include <QStandardPaths>
+#include <QTableView>
 #include <QTemporaryDir>
 #include <QtTest>
-#include <QLineSeries>
 
+#include <QValueAxis>
 #include "ComparisonPanel.h"
-#include "FigureExport.h"
 #include "CovarianceHeatmap.h"
+#include "FigureExport.h"
 #include "HeatmapGrid.h"
 #include "InspectionPanel.h"
 #include "LossChart.h"
-#include <QValueAxis>
 #include "MainWindow.h"
 #include "MessageBanner.h"
 #include "MethodOverlayChart.h"
-#include "ModelRegistry.h"
 #include "RasterPanel.h"
 #include "RasterView.h"
-#include "ResultsWriter.h"
 #include "SpectrumChart.h"
 #include "TestRasters.h"
 #include "TrainingPanel.h"
 #include "TrainingWorker.h"
+#include "experiment/ResultsWriter.h"
+#include "neural/ModelRegistry.h"
 
 using namespace specres;
 using namespace specres::ui;
@@ -62,6 +62,13 @@ void chooseFastSettings(TrainingPanel& panel, const QStringList& methods,
 }
 
 constexpr int kSortRole = Qt::UserRole + 1;
+
+// Inspection runs off the GUI thread: click, then wait until the pixel is on screen.
+void inspectNow(MainWindow& window, int column, int row) {
+    QSignalSpy inspected(&window, &MainWindow::pixelInspected);
+    window.inspect(column, row);
+    QVERIFY(inspected.wait(30000));
+}
 }  // namespace
 
 class TrainingGuiTest : public QObject {
@@ -127,7 +134,7 @@ private slots:
             auto reloaded = loadModel(method.path.toStdString());
             QVERIFY2(reloaded, reloaded.error().c_str());
             const Eigen::VectorXd x = Eigen::VectorXd::LinSpaced(5, 0.0, 1.0);
-            QCOMPARE(reloaded->model->predict(x).point, method.model->model->predict(x).point);
+            QCOMPARE(reloaded->model->predict(x).point, method.model->model().predict(x).point);
         }
     }
 
@@ -146,7 +153,7 @@ private slots:
         window.startTraining();
         QVERIFY(epochs.wait(60000));
         // The window stays live: a pixel can be inspected with the model in use meanwhile.
-        window.inspect(10, 10);
+        inspectNow(window, 10, 10);
         QVERIFY(window.inspected() && window.inspected()->hasPrediction);
         QElapsedTimer clock;
         clock.start();
@@ -231,8 +238,8 @@ private slots:
         // The same methods on the same split, straight through the core.
         auto choice = window.trainingPanel()->choice();
         QVERIFY(choice);
-        auto data = prepareData(*window.currentPair()->pair, *window.split(),
-                                choice->config.preprocessing);
+        auto data =
+            prepareData(*window.currentPair()->pair, *window.split(), choice->config.preprocessing);
         QVERIFY(data);
         auto core = runComparison(*data, choice->methods, choice->config);
         QVERIFY2(core, core.error().c_str());
@@ -240,7 +247,8 @@ private slots:
         QStandardItemModel* table = window.comparisonPanel()->tableModel();
         QCOMPARE(table->rowCount(), 6);
         for (int row = 0; row < table->rowCount(); ++row) {
-            const std::string method = table->item(row, ComparisonPanel::Method)->text().toStdString();
+            const std::string method =
+                table->item(row, ComparisonPanel::Method)->text().toStdString();
             const std::string covariance =
                 table->item(row, ComparisonPanel::Covariance)->text().toStdString();
             const MethodRun* expected = nullptr;
@@ -260,8 +268,9 @@ private slots:
             int bestRow = -1;
             for (int row = 0; row < 6; ++row) {
                 if (table->item(row, ComparisonPanel::Covariance)->text() != block) continue;
-                if (bestRow < 0 || table->item(row, ComparisonPanel::Rmse)->data(kSortRole).toDouble() <
-                                       table->item(bestRow, ComparisonPanel::Rmse)->data(kSortRole).toDouble())
+                if (bestRow < 0 ||
+                    table->item(row, ComparisonPanel::Rmse)->data(kSortRole).toDouble() <
+                        table->item(bestRow, ComparisonPanel::Rmse)->data(kSortRole).toDouble())
                     bestRow = row;
             }
             for (int row = 0; row < 6; ++row) {
@@ -274,7 +283,8 @@ private slots:
         auto* view = window.comparisonPanel()->table();
         double previous = -INFINITY;
         for (int row = 0; row < 6; ++row) {
-            const double v = view->model()->index(row, ComparisonPanel::Nll).data(kSortRole).toDouble();
+            const double v =
+                view->model()->index(row, ComparisonPanel::Nll).data(kSortRole).toDouble();
             QVERIFY(v >= previous);
             previous = v;
         }
@@ -283,7 +293,8 @@ private slots:
         QVERIFY(window.comparisonPanel()->exportTable(md));
         QFile file(md);
         QVERIFY(file.open(QIODevice::ReadOnly));
-        QCOMPARE(file.readAll().toStdString(), comparisonTable(*window.comparisonPanel()->result(), false));
+        QCOMPARE(file.readAll().toStdString(),
+                 comparisonTable(*window.comparisonPanel()->result(), false));
         QVERIFY(window.comparisonPanel()->exportTable(dir_.filePath("table.tex")));
         QVERIFY(window.comparisonPanel()->exportTable(dir_.filePath("table.csv")));
         QVERIFY(!window.comparisonPanel()->exportTable(dir_.filePath("table.xls")));
@@ -292,7 +303,7 @@ private slots:
         // the Compare tab is on screen (a hidden tab waits).
         window.show();
         window.tabs()->setCurrentIndex(2);
-        window.inspect(20, 20);
+        inspectNow(window, 20, 20);
         MethodOverlayChart* overlay = window.comparisonPanel()->overlay();
         QCOMPARE(overlay->meanSeries().size(), qsizetype(6));
         table->item(0, ComparisonPanel::Method)->setCheckState(Qt::Unchecked);
@@ -309,7 +320,8 @@ private slots:
         }
         QVERIFY(grid->sharedLow() <= low && grid->sharedHigh() >= high);
         const QString figure = dir_.filePath("grid.png");
-        QVERIFY(exportFigure(*window.comparisonPanel()->figureArea(), figure, QSizeF(180, 90), 150));
+        QVERIFY(
+            exportFigure(*window.comparisonPanel()->figureArea(), figure, QSizeF(180, 90), 150));
         QCOMPARE(QImage(figure).size(), QSize(1063, 531));
 
         // A saved project reopens to the same state.
@@ -318,7 +330,7 @@ private slots:
         window.setNeighbourhood(3);
         window.highPanel()->showComposite({80, 40, 20});
         window.useModel("GM/diagonal");
-        window.inspect(12, 13);
+        inspectNow(window, 12, 13);
         const QString project = dir_.filePath("session/cuprite.specresproj");
         QVERIFY(QDir().mkpath(dir_.filePath("session")));
         QVERIFY(window.saveProject(project));
@@ -356,10 +368,11 @@ private slots:
     void pinsNeighbourhoodsCompositesAndCursors() {
         MainWindow window;
         openDemo(window);
-        window.inspect(5, 6);
+        inspectNow(window, 5, 6);
         window.pinInspectedPixel();
         window.pinPixel(30, 20);
         window.pinPixel(30, 20);  // pinned once only
+        QVERIFY(window.inspection()->inspector()->waitForIdle());
         QCOMPARE(window.pins().size(), qsizetype(2));
         QCOMPARE(window.highPanel()->view()->markerCount(), 2);
         QCOMPARE(window.lowPanel()->view()->markerCount(), 2);
@@ -367,13 +380,14 @@ private slots:
         QCOMPARE(window.inspectionPanel()->chart()->pinnedSeries().size(), qsizetype(2));
         QVERIFY(window.pins()[0].colour != window.pins()[1].colour);
         window.clearPins();
+        QVERIFY(window.inspection()->inspector()->waitForIdle());
         QCOMPARE(window.highPanel()->view()->markerCount(), 0);
         QCOMPARE(window.inspectionPanel()->chart()->pinnedSeries().size(), qsizetype(0));
 
         window.setNeighbourhood(5);
-        window.inspect(30, 20);
+        inspectNow(window, 30, 20);
         QCOMPARE(window.inspected()->averagedPixels, 25);
-        window.inspect(0, 0);
+        inspectNow(window, 0, 0);
         QCOMPARE(window.inspected()->averagedPixels, 9);
 
         // RGB composite: three bands, each stretched; the image is in colour.
@@ -423,8 +437,8 @@ private slots:
         QCOMPARE(window.currentPair()->source.lowPath, low);
         // Three files are not a pair: an error, and the pair stays open.
         QMimeData three;
-        three.setUrls({QUrl::fromLocalFile(low), QUrl::fromLocalFile(high),
-                       QUrl::fromLocalFile(high)});
+        three.setUrls(
+            {QUrl::fromLocalFile(low), QUrl::fromLocalFile(high), QUrl::fromLocalFile(high)});
         QDragEnterEvent enterBad(QPoint(10, 10), Qt::CopyAction, &three, Qt::LeftButton,
                                  Qt::NoModifier);
         QApplication::sendEvent(&window, &enterBad);
@@ -456,7 +470,8 @@ private slots:
         MainWindow window;
         window.show();
         QSignalSpy loaded(&window, &MainWindow::pairLoaded);
-        window.openPair(PairSource{QString::fromStdString(high), QString::fromStdString(low), {}, {}});
+        window.openPair(
+            PairSource{QString::fromStdString(high), QString::fromStdString(low), {}, {}});
         QVERIFY2(loaded.wait(30000), qPrintable(window.banner()->text()));
         RasterPanel* panel = window.highPanel();
         QCOMPARE(panel->preview().width, 1024);
@@ -475,9 +490,9 @@ private slots:
         const double own = 0.1 + 0.5 * (inside.x() % 2) + 1e-4 * (inside.x() + inside.y());
         QCOMPARE(panel->displayedValue(inside.x(), inside.y()), double(float(own)));
         const QString exact = panel->describeValue(inside.x(), inside.y());
-        QVERIFY2(!exact.contains(QStringLiteral("≈")) &&
-                     exact.contains(QString::number(own, 'f', 4)),
-                 qPrintable(exact));
+        QVERIFY2(
+            !exact.contains(QStringLiteral("≈")) && exact.contains(QString::number(own, 'f', 4)),
+            qPrintable(exact));
         QVERIFY(region.width() < 2400);
         QVERIFY(region.contains(view->visibleRegion()));
         const QImage image = view->detailImage();

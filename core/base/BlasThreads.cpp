@@ -1,0 +1,34 @@
+#include "base/BlasThreads.h"
+
+#include <dlfcn.h>
+
+namespace specres {
+
+namespace {
+using SetThreads = void (*)(int);
+using GetThreads = int (*)();
+
+SetThreads setter() {
+    static const auto function =
+        reinterpret_cast<SetThreads>(dlsym(RTLD_DEFAULT, "openblas_set_num_threads"));
+    return function;
+}
+GetThreads getter() {
+    static const auto function =
+        reinterpret_cast<GetThreads>(dlsym(RTLD_DEFAULT, "openblas_get_num_threads"));
+    return function;
+}
+}  // namespace
+
+SingleThreadedBlas::SingleThreadedBlas() {
+    if (setter() && getter()) {
+        previous_ = getter()();
+        setter()(1);
+    }
+}
+
+SingleThreadedBlas::~SingleThreadedBlas() {
+    if (setter() && previous_ > 0) setter()(previous_);
+}
+
+}  // namespace specres

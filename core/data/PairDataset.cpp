@@ -1,0 +1,377 @@
+#include "data/PairDataset.h"
+
+#include <gdal_priv.h>
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <numeric>
+
+#include "base/DeterministicRandom.h"
+#include "data/KMeans.h"
+#include "data/MinMaxScaling.h"
+
+namespace specres {
+
+std::vector<std::int64_t> PixelSurvey::classSizes() const {
+    std::vector<std::int64_t> sizes(classCount, 0);
+    for (int c : classOf) ++sizes[c];
+    return sizes;
+}
+
+namespace {
+
+// Reads one band of integer class codes; codes are mapped to 0..C-1 in ascending order.
+class ClassMapReader {
+public:
+    static Result<ClassMapReader> open(const std::string& path, int width, int height) {
+        ensureGdalRegistered();
+        GdalErrorCapture capture;
+        auto* raw = static_cast<GDALDataset*>(
+            GDALOpenEx(path.c_str(), GDAL_OF_RASTER | GDAL_OF_READONLY, nullptr, nullptr, nullptr));
+        if (!raw) return fail(path + ": cannot open the class map (" + capture.errors() + ")");
+        ClassMapReader reader;
+        reader.dataset_ = shareDataset(raw);
+        if (raw->GetRasterXSize() != width || raw->GetRasterYSize() != height) {
+            return fail(path + ": the class map is " + std::to_string(raw->GetRasterXSize()) +
+                        " × " + std::to_string(raw->GetRasterYSize()) +
+                        " pixels but the pair's grid is " + std::to_string(width) + " × " +
+                        std::to_string(height));
+        }
+        int hasNodata = 0;
+        const double nodata = raw->GetRasterBand(1)->GetNoDataValue(&hasNodata);
+        if (hasNodata) reader.nodata_ = nodata;
+        reader.path_ = path;
+        return reader;
+    }
+
+    // Class codes of rows [y, y+h); NaN where excluded.
+    Result<std::vector<double>> read(int y, int width, int h) const {
+        std::vector<double> codes(std::size_t(width) * h);
+        GdalErrorCapture capture;
+        if (dataset_->GetRasterBand(1)->RasterIO(GF_Read, 0, y, width, h, codes.data(), width, h,
+                                                 GDT_Float64, 0, 0, nullptr) != CE_None) {
+            return fail(path_ + ": read failed: " + capture.errors());
+        }
+        for (double& c : codes) {
+            if ((nodata_ && c == *nodata_) || !std::isfinite(c)) c = std::nan("");
+        }
+        return codes;
+    }
+
+private:
+    SharedDataset dataset_;
+    std::optional<double> nodata_;
+    std::string path_;
+};
+
+bool isFlat(const double* spectrum, int n) {
+    const auto [low, high] = std::minmax_element(spectrum, spectrum + n);
+    return !(*high - *low > 1e-9);
+}
+
+}  // namespace
+
+Result<PixelSurvey> surveyPixels(const RasterPair& pair, const DatasetOptions& options,
+                                 Feedback* feedback) {
+    const int width = pair.width();
+    const int height = pair.height();
+    const int highBands = pair.high().bandCount();
+    const int lowBands = pair.low().bandCount();
+    const int strip = stripRowsFor(width, highBands + lowBands);
+    const bool useClassMap = !options.classMapPath.empty();
+
+    std::optional<ClassMapReader> classMap;
+    if (useClassMap) {
+        auto opened = ClassMapReader::open(options.classMapPath, width, height);
+        if (!opened) return fail(opened.error());
+        classMap = std::move(*opened);
+    }
+
+    PixelSurvey survey;
+    survey.totalPixels = std::int64_t(width) * height;
+    std::vector<double> codes;  // class-map codes of usable pixels
+    // Reservoir sample of normalised spectra for k-means (Vitter's algorithm R).
+    const int limit = std::max(1, options.clusteringSampleLimit);
+    Eigen::MatrixXd reservoir(useClassMap ? 0 : limit, highBands);
+    std::int64_t seenForReservoir = 0;
+    DeterministicRandom random(options.seed ^ 0x5eed5eedULL);
+    Feedback firstPass(feedback, 0.0, useClassMap ? 1.0 : 0.5);
+
+    for (int y = 0; y < height; y += strip) {
+        if (firstPass.isCancelled()) return fail(kCancelledMessage);
+        const int h = std::min(strip, height - y);
+        auto high = pair.high().read(0, y, width, h);
+        if (!high) return fail(high.error());
+        auto low = pair.low().read(0, y, width, h);
+        if (!low) return fail(low.error());
+        survey.highMasked += high->masked;
+        survey.lowMasked += low->masked;
+        std::vector<double> stripCodes;
+        if (classMap) {
+            auto read = classMap->read(y, width, h);
+            if (!read) return fail(read.error());
+            stripCodes = std::move(*read);
+        }
+        for (int i = 0; i < width * h; ++i) {
+            if (!high->valid[i] || !low->valid[i]) continue;
+            const double* highSpectrum = high->values.data() + std::size_t(i) * highBands;
+            if (isFlat(highSpectrum, highBands) ||
+                isFlat(low->values.data() + std::size_t(i) * lowBands, lowBands)) {
+                ++survey.flatRejected;
+                continue;
+            }
+            if (classMap && std::isnan(stripCodes[i])) {
+                ++survey.classMapExcluded;
+                continue;
+            }
+            survey.usablePixels.push_back(std::int64_t(y) * width + i);
+            if (classMap) {
+                codes.push_back(stripCodes[i]);
+                continue;
+            }
+            std::int64_t slot = seenForReservoir < limit
+                                    ? seenForReservoir
+                                    : std::int64_t(random.below(seenForReservoir + 1));
+            ++seenForReservoir;
+            if (slot < limit) {
+                Eigen::Map<const Eigen::RowVectorXd> spectrum(highSpectrum, highBands);
+                auto row = reservoir.row(slot);
+                row = spectrum;
+                scaleMinMaxRows(row);
+            }
+        }
+        firstPass.setProgress(double(y + h) / height, "finding usable pixels");
+    }
+
+    if (survey.usablePixels.empty()) {
+        const std::int64_t valid = survey.totalPixels - survey.highMasked.total();
+        return fail(
+            "no usable pixel pairs in " + pair.high().path() + " and " + pair.low().path() +
+            ": of " + std::to_string(survey.totalPixels) + " pixels, " +
+            std::to_string(survey.highMasked.nodata + survey.lowMasked.nodata) + " hold nodata, " +
+            std::to_string(survey.highMasked.nonFinite + survey.lowMasked.nonFinite) +
+            " NaN/Inf, " + std::to_string(survey.highMasked.allZero + survey.lowMasked.allZero) +
+            " are all zero, " + std::to_string(survey.flatRejected) + " are flat" +
+            (valid == 0 ? " — every pixel is masked" : ""));
+    }
+
+    if (classMap) {
+        std::map<double, int> index;
+        for (double c : codes) index.emplace(c, 0);
+        int next = 0;
+        for (auto& [code, id] : index) id = next++;
+        survey.classCount = next;
+        survey.classOf.reserve(codes.size());
+        for (double c : codes) survey.classOf.push_back(index[c]);
+        return survey;
+    }
+
+    // k-means on the reservoir, then assign every usable pixel to its nearest centre.
+    reservoir.conservativeResize(std::min<std::int64_t>(limit, seenForReservoir), Eigen::NoChange);
+    KMeansOptions kmeansOptions;
+    kmeansOptions.clusters = options.clusterCount;
+    kmeansOptions.seed = options.seed;
+    auto clusters = kMeans(reservoir, kmeansOptions, nullptr);
+    if (!clusters) return fail(clusters.error());
+    survey.classCount = static_cast<int>(clusters->centroids.rows());
+    survey.classOf.reserve(survey.usablePixels.size());
+    Feedback secondPass(feedback, 0.5, 1.0);
+    std::size_t next = 0;
+    for (int y = 0; y < height && next < survey.usablePixels.size(); y += strip) {
+        if (secondPass.isCancelled()) return fail(kCancelledMessage);
+        const int h = std::min(strip, height - y);
+        const std::int64_t end = std::int64_t(y + h) * width;
+        std::vector<std::int64_t> inStrip;
+        while (next < survey.usablePixels.size() && survey.usablePixels[next] < end) {
+            inStrip.push_back(survey.usablePixels[next++]);
+        }
+        if (inStrip.empty()) continue;
+        auto high = pair.high().read(0, y, width, h);
+        if (!high) return fail(high.error());
+        Eigen::MatrixXd spectra(inStrip.size(), highBands);
+        for (std::size_t i = 0; i < inStrip.size(); ++i) {
+            spectra.row(i) = high->values.row(inStrip[i] - std::int64_t(y) * width);
+        }
+        scaleMinMaxRows(spectra);
+        const std::vector<int> labels = nearestCentroid(spectra, clusters->centroids);
+        survey.classOf.insert(survey.classOf.end(), labels.begin(), labels.end());
+        secondPass.setProgress(double(y + h) / height, "assigning classes");
+    }
+    return survey;
+}
+
+std::vector<std::int64_t> sampleClassBalanced(const PixelSurvey& survey, int count,
+                                              std::uint64_t seed) {
+    DeterministicRandom random(seed);
+    std::vector<std::vector<std::int64_t>> members(survey.classCount);
+    for (std::size_t i = 0; i < survey.usablePixels.size(); ++i) {
+        members[survey.classOf[i]].push_back(survey.usablePixels[i]);
+    }
+    // Water-filling: give every class an equal share of what is left, capped by its size.
+    std::vector<std::int64_t> quota(survey.classCount, 0);
+    std::int64_t remaining = std::min<std::int64_t>(count, survey.usablePixels.size());
+    while (remaining > 0) {
+        std::vector<int> open;
+        for (int c = 0; c < survey.classCount; ++c) {
+            if (quota[c] < std::int64_t(members[c].size())) open.push_back(c);
+        }
+        if (open.empty()) break;
+        const std::int64_t share = std::max<std::int64_t>(1, remaining / std::int64_t(open.size()));
+        for (int c : open) {
+            const std::int64_t add =
+                std::min({share, std::int64_t(members[c].size()) - quota[c], remaining});
+            quota[c] += add;
+            remaining -= add;
+            if (remaining == 0) break;
+        }
+    }
+    std::vector<std::int64_t> sample;
+    for (int c = 0; c < survey.classCount; ++c) {
+        auto& pool = members[c];
+        // Partial Fisher–Yates: the first quota[c] entries become a uniform sample.
+        for (std::int64_t i = 0; i < quota[c]; ++i) {
+            const std::int64_t j = i + std::int64_t(random.below(pool.size() - i));
+            std::swap(pool[i], pool[j]);
+            sample.push_back(pool[i]);
+        }
+    }
+    return sample;
+}
+
+Result<PixelSplit> buildPixelSplit(const RasterPair& pair, const DatasetOptions& options,
+                                   Feedback* feedback, PixelSurvey* surveyOut) {
+    if (options.sampleCount < 3) return fail("the sample needs at least 3 spectra");
+    if (options.trainFraction <= 0 || options.validationFraction < 0 ||
+        options.trainFraction + options.validationFraction >= 1.0) {
+        return fail("train and validation fractions must be positive and sum to less than 1");
+    }
+    auto survey = surveyPixels(pair, options, feedback);
+    if (!survey) return fail(survey.error());
+    std::vector<std::int64_t> sample =
+        sampleClassBalanced(*survey, options.sampleCount, options.seed);
+    DeterministicRandom random(options.seed + 1);
+    random.shuffle(sample);
+
+    PixelSplit split;
+    split.width = pair.width();
+    split.height = pair.height();
+    const auto n = std::int64_t(sample.size());
+    const auto nTrain = std::int64_t(std::llround(n * options.trainFraction));
+    const auto nValidation = std::int64_t(std::llround(n * options.validationFraction));
+    split.train.assign(sample.begin(), sample.begin() + nTrain);
+    split.validation.assign(sample.begin() + nTrain, sample.begin() + nTrain + nValidation);
+    split.test.assign(sample.begin() + nTrain + nValidation, sample.end());
+    if (surveyOut) *surveyOut = std::move(*survey);
+    return split;
+}
+
+namespace {
+
+// Calls visit(strip, rowOffset) for the strips that hold the requested rows only.
+template <typename Visit>
+Status forRequestedRows(const SpectralRaster& raster, std::vector<int> rows, Feedback* feedback,
+                        Visit visit) {
+    std::sort(rows.begin(), rows.end());
+    rows.erase(std::unique(rows.begin(), rows.end()), rows.end());
+    const int strip = stripRowsFor(raster.width(), raster.bandCount());
+    std::size_t i = 0;
+    while (i < rows.size()) {
+        if (feedback && feedback->isCancelled()) return fail(kCancelledMessage);
+        const int first = rows[i];
+        std::size_t j = i;
+        while (j + 1 < rows.size() && rows[j + 1] < first + strip) ++j;
+        const int last = rows[j];
+        auto block = raster.read(0, first, raster.width(), last - first + 1);
+        if (!block) return fail(block.error());
+        visit(*block);
+        i = j + 1;
+        if (feedback) feedback->setProgress(double(i) / rows.size(), "reading spectra");
+    }
+    return Status::success();
+}
+
+}  // namespace
+
+Result<PairedSpectra> readPairedSpectra(const RasterPair& pair,
+                                        const std::vector<std::int64_t>& pixels,
+                                        Feedback* feedback) {
+    const int width = pair.width();
+    const std::int64_t total = std::int64_t(width) * pair.height();
+    std::vector<int> rows;
+    std::map<int, std::vector<std::size_t>> byRow;
+    for (std::size_t i = 0; i < pixels.size(); ++i) {
+        if (pixels[i] < 0 || pixels[i] >= total) {
+            return fail("pixel index " + std::to_string(pixels[i]) + " is outside the " +
+                        std::to_string(width) + " × " + std::to_string(pair.height()) + " grid");
+        }
+        const int row = static_cast<int>(pixels[i] / width);
+        rows.push_back(row);
+        byRow[row].push_back(i);
+    }
+    PairedSpectra out;
+    out.pixels = pixels;
+    out.low.resize(pixels.size(), pair.low().bandCount());
+    out.high.resize(pixels.size(), pair.high().bandCount());
+    for (auto [raster, target, name] : {std::tuple{&pair.low(), &out.low, "low-resolution"},
+                                        std::tuple{&pair.high(), &out.high, "high-resolution"}}) {
+        std::string problem;
+        auto status = forRequestedRows(*raster, rows, feedback, [&](const PixelBlock& block) {
+            for (int r = block.y0; r < block.y0 + block.height; ++r) {
+                auto found = byRow.find(r);
+                if (found == byRow.end()) continue;
+                for (std::size_t i : found->second) {
+                    const int column = static_cast<int>(pixels[i] % width);
+                    const std::size_t local = std::size_t(r - block.y0) * width + column;
+                    if (!block.valid[local] && problem.empty()) {
+                        problem = std::string("pixel (column ") + std::to_string(column) +
+                                  ", row " + std::to_string(r) + ") has no valid " + name +
+                                  " spectrum in " + raster->path();
+                    }
+                    target->row(i) = block.values.row(local);
+                }
+            }
+        });
+        if (!status) return fail(status.error());
+        if (!problem.empty()) return fail(problem);
+    }
+    return out;
+}
+
+Result<Eigen::MatrixXd> readNeighbourDifferences(const SpectralRaster& raster,
+                                                 const std::vector<std::int64_t>& pixels,
+                                                 Feedback* feedback) {
+    const int width = raster.width();
+    if (width < 2) return fail(raster.path() + ": too narrow to estimate noise from neighbours");
+    std::vector<int> rows;
+    std::map<int, std::vector<int>> columnsByRow;
+    for (std::int64_t p : pixels) {
+        const int row = static_cast<int>(p / width);
+        rows.push_back(row);
+        columnsByRow[row].push_back(static_cast<int>(p % width));
+    }
+    std::vector<Eigen::RowVectorXd> differences;
+    auto status = forRequestedRows(raster, rows, feedback, [&](const PixelBlock& block) {
+        for (int r = block.y0; r < block.y0 + block.height; ++r) {
+            auto found = columnsByRow.find(r);
+            if (found == columnsByRow.end()) continue;
+            for (int column : found->second) {
+                const int neighbour = column + 1 < width ? column + 1 : column - 1;
+                const std::size_t a = std::size_t(r - block.y0) * width + column;
+                const std::size_t b = std::size_t(r - block.y0) * width + neighbour;
+                if (!block.valid[a] || !block.valid[b]) continue;
+                Eigen::MatrixXd two(2, raster.bandCount());
+                two.row(0) = block.values.row(a);
+                two.row(1) = block.values.row(b);
+                if (scaleMinMaxRows(two).rejectedFlat > 0) continue;
+                differences.push_back(two.row(0) - two.row(1));
+            }
+        }
+    });
+    if (!status) return fail(status.error());
+    Eigen::MatrixXd out(differences.size(), raster.bandCount());
+    for (std::size_t i = 0; i < differences.size(); ++i) out.row(i) = differences[i];
+    return out;
+}
+
+}  // namespace specres

@@ -1,0 +1,92 @@
+#include "data/PixelSplit.h"
+
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <unordered_set>
+
+#include "io/AtomicFile.h"
+
+namespace specres {
+
+using nlohmann::json;
+
+bool PixelSplit::operator==(const PixelSplit& other) const {
+    return width == other.width && height == other.height && train == other.train &&
+           validation == other.validation && test == other.test;
+}
+
+Status validate(const PixelSplit& split, const std::string& where) {
+    if (split.width <= 0 || split.height <= 0) {
+        return fail(where + ": the split needs a positive width and height");
+    }
+    const std::int64_t pixels = std::int64_t(split.width) * split.height;
+    std::unordered_set<std::int64_t> seen;
+    seen.reserve(split.size());
+    const std::pair<const char*, const std::vector<std::int64_t>*> sets[] = {
+        {"train", &split.train}, {"validation", &split.validation}, {"test", &split.test}};
+    for (const auto& [name, indices] : sets) {
+        for (std::int64_t index : *indices) {
+            if (index < 0 || index >= pixels) {
+                return fail(where + ": " + name + " pixel index " + std::to_string(index) +
+                            " is outside the " + std::to_string(split.width) + " × " +
+                            std::to_string(split.height) + " grid");
+            }
+            if (!seen.insert(index).second) {
+                return fail(where + ": pixel index " + std::to_string(index) +
+                            " appears more than once");
+            }
+        }
+    }
+    if (split.train.empty()) return fail(where + ": the split has no training pixels");
+    return Status::success();
+}
+
+std::string toJson(const PixelSplit& split) {
+    json document = {{"width", split.width},
+                     {"height", split.height},
+                     {"train", split.train},
+                     {"validation", split.validation},
+                     {"test", split.test}};
+    return document.dump() + "\n";
+}
+
+Result<PixelSplit> pixelSplitFromJson(const std::string& text, const std::string& where) {
+    json document;
+    try {
+        document = json::parse(text);
+    } catch (const json::exception& e) {
+        return fail(where + ": not valid JSON (" + e.what() + ")");
+    }
+    PixelSplit split;
+    try {
+        if (!document.is_object()) return fail(where + ": expected a JSON object");
+        for (const char* key : {"width", "height", "train", "validation", "test"}) {
+            if (!document.contains(key)) return fail(where + ": missing \"" + key + "\"");
+        }
+        split.width = document.at("width").get<int>();
+        split.height = document.at("height").get<int>();
+        split.train = document.at("train").get<std::vector<std::int64_t>>();
+        split.validation = document.at("validation").get<std::vector<std::int64_t>>();
+        split.test = document.at("test").get<std::vector<std::int64_t>>();
+    } catch (const json::exception& e) {
+        return fail(where + ": wrong value type (" + e.what() + ")");
+    }
+    if (auto ok = validate(split, where); !ok) return fail(ok.error());
+    return split;
+}
+
+Status savePixelSplit(const PixelSplit& split, const std::string& path) {
+    if (auto ok = validate(split, path); !ok) return ok;
+    return writeTextAtomically(path, toJson(split));
+}
+
+Result<PixelSplit> loadPixelSplit(const std::string& path) {
+    std::ifstream in(path);
+    if (!in) return fail(path + ": cannot open the split file");
+    std::stringstream buffer;
+    buffer << in.rdbuf();
+    return pixelSplitFromJson(buffer.str(), path);
+}
+
+}  // namespace specres

@@ -1,0 +1,113 @@
+#include "experiment/ExperimentRunner.h"
+
+#include <algorithm>
+#include <cctype>
+#include <exception>
+#include <sstream>
+
+#include "data/PairDataset.h"
+#include "neural/ModelRegistry.h"
+
+namespace specres {
+
+namespace {
+
+std::string lowerCase(std::string text) {
+    std::transform(text.begin(), text.end(), text.begin(),
+                   [](unsigned char c) { return char(std::tolower(c)); });
+    return text;
+}
+
+std::vector<std::string> splitList(const std::string& text) {
+    std::vector<std::string> items;
+    std::stringstream stream(text);
+    std::string item;
+    while (std::getline(stream, item, ',')) {
+        item.erase(0, item.find_first_not_of(" \t"));
+        item.erase(item.find_last_not_of(" \t") + 1);
+        if (!item.empty()) items.push_back(item);
+    }
+    return items;
+}
+
+Result<ExperimentOutcome> runUnguarded(const RasterPair& pair, const ExperimentRequest& request,
+                                       Feedback* feedback, const MethodDoneCallback& onMethodDone) {
+    if (request.methods.empty()) return fail("choose at least one method to train");
+    // Rough shares of the time: drawing a split scans the scene; preparing reads the spectra.
+    const bool drawSplit = !request.split.has_value();
+    const double splitEnd = drawSplit ? 0.08 : 0.0;
+    const double prepareEnd = splitEnd + 0.04;
+    ExperimentOutcome outcome;
+    if (drawSplit) {
+        Feedback stage(feedback, 0.0, splitEnd, "drawing the split: ");
+        auto drawn = buildPixelSplit(pair, request.config.dataset, &stage);
+        if (!drawn) return fail(drawn.error());
+        outcome.split = std::move(*drawn);
+    } else {
+        const std::string where = request.splitPath.empty() ? "the split" : request.splitPath;
+        if (auto ok = checkSplitFitsPair(*request.split, pair, where); !ok) return fail(ok.error());
+        outcome.split = *request.split;
+    }
+    if (feedback && feedback->isCancelled()) return fail(kCancelledMessage);
+    Feedback prepareStage(feedback, splitEnd, prepareEnd, "reading spectra: ");
+    auto data = prepareData(pair, outcome.split, request.config.preprocessing, &prepareStage);
+    if (!data) return fail(data.error());
+    Feedback trainStage(feedback, prepareEnd, 1.0);
+    auto comparison = runComparison(*data, request.methods, request.config, &trainStage,
+                                    onMethodDone, request.splitPath);
+    if (!comparison) return fail(comparison.error());
+    outcome.comparison = std::move(*comparison);
+    if (feedback) feedback->setProgress(1.0, "finished");
+    return outcome;
+}
+
+}  // namespace
+
+Result<ExperimentOutcome> runExperiment(const RasterPair& pair, const ExperimentRequest& request,
+                                        Feedback* feedback,
+                                        const MethodDoneCallback& onMethodDone) {
+    try {
+        return runUnguarded(pair, request, feedback, onMethodDone);
+    } catch (const std::exception& error) {
+        // The last line of defence: models catch their own library's errors, but nothing a
+        // worker thread runs may end the program.
+        return fail(std::string("the experiment stopped on an internal error: ") + error.what());
+    }
+}
+
+Status checkSplitFitsPair(const PixelSplit& split, const RasterPair& pair,
+                          const std::string& where) {
+    if (split.width == pair.width() && split.height == pair.height()) return Status::success();
+    return fail(where + ": the split is for a " + std::to_string(split.width) + " × " +
+                std::to_string(split.height) + " grid, the pair is " +
+                std::to_string(pair.width()) + " × " + std::to_string(pair.height()));
+}
+
+Result<MethodSpec> parseMethodSpec(const std::string& method, const std::string& covariance) {
+    std::string canonical;
+    for (const std::string& name : methodNames()) {
+        if (lowerCase(name) == lowerCase(method)) canonical = name;
+    }
+    if (canonical.empty()) {
+        return fail("unknown method '" + method + "' (choose G, GM, UGM, VE or DCGM)");
+    }
+    auto type = parseCovarianceType(lowerCase(covariance));
+    if (!type) return fail(type.error());
+    return MethodSpec{canonical, *type};
+}
+
+Result<std::vector<MethodSpec>> parseMethodGrid(const std::string& methods,
+                                                const std::string& covariances) {
+    std::vector<MethodSpec> specs;
+    for (const std::string& covariance : splitList(covariances)) {
+        for (const std::string& method : splitList(methods)) {
+            auto spec = parseMethodSpec(method, covariance);
+            if (!spec) return fail(spec.error());
+            specs.push_back(*spec);
+        }
+    }
+    if (specs.empty()) return fail("no methods to compare");
+    return specs;
+}
+
+}  // namespace specres

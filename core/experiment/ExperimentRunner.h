@@ -1,0 +1,53 @@
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "data/RasterPair.h"
+#include "experiment/Comparison.h"
+
+namespace specres {
+
+/// What to run on one pair: methods × covariances with one configuration, on a given split or
+/// on one drawn from config.dataset.
+struct ExperimentRequest {
+    ExperimentConfig config;
+    std::vector<MethodSpec> methods;
+    std::optional<PixelSplit> split;
+    std::string splitPath;  ///< the file the split came from ("" when drawn here)
+};
+
+/// Everything a finished run produced: the split it used (drawn or given) and the comparison
+/// with its fitted models.
+struct ExperimentOutcome {
+    PixelSplit split;
+    ComparisonResult comparison;
+};
+
+/// The one experiment pipeline, behind `specres-cli train`, `specres-cli compare` and the
+/// desktop app's training worker: draw (or check) the split, read and normalise its spectra
+/// (MNF if asked), fit and evaluate every method, and run the paired t-tests.
+///
+/// Progress covers the whole run: drawing the split, reading spectra, then one equal share per
+/// method, its stages prefixed and its epochs stamped with the method's label ("DCGM/full").
+/// `onMethodDone` runs on the calling thread after each method (to save it at once); a failure
+/// there, a failing method or a cancel stops the run with a message. No exception escapes.
+Result<ExperimentOutcome> runExperiment(const RasterPair& pair, const ExperimentRequest& request,
+                                        Feedback* feedback = nullptr,
+                                        const MethodDoneCallback& onMethodDone = {});
+
+/// The split must be for this pair's grid; the message names `where` (the split file).
+Status checkSplitFitsPair(const PixelSplit& split, const RasterPair& pair,
+                          const std::string& where);
+
+/// A method and covariance named by a user, case-insensitively ("dcgm", "Full"), checked
+/// against the methods there are.
+Result<MethodSpec> parseMethodSpec(const std::string& method, const std::string& covariance);
+
+/// Every method × covariance of two comma-separated lists, in covariance-major order (the
+/// paper's table): "G,DCGM" × "diagonal,full".
+Result<std::vector<MethodSpec>> parseMethodGrid(const std::string& methods,
+                                                const std::string& covariances);
+
+}  // namespace specres

@@ -1,0 +1,383 @@
+#include "io/SpectralRaster.h"
+
+#include <gdal_priv.h>
+#include <ogr_spatialref.h>
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+#include <numeric>
+#include <sstream>
+
+namespace specres {
+
+namespace fs = std::filesystem;
+
+std::array<double, 2> RasterGrid::mapCoordinates(double column, double row) const {
+    const auto& g = geoTransform;
+    const double c = column + 0.5;
+    const double r = row + 0.5;
+    return {g[0] + c * g[1] + r * g[2], g[3] + c * g[4] + r * g[5]};
+}
+
+MaskCounts& MaskCounts::operator+=(const MaskCounts& other) {
+    nodata += other.nodata;
+    nonFinite += other.nonFinite;
+    allZero += other.allZero;
+    return *this;
+}
+
+int stripRowsFor(int width, int bands) {
+    const double bytesPerRow = std::max(1.0, double(width) * std::max(1, bands) * sizeof(double));
+    return std::max(1, static_cast<int>((64.0 * 1024 * 1024) / bytesPerRow));
+}
+
+namespace {
+
+std::string formatRange(double lowUm, double highUm) {
+    std::ostringstream out;
+    out.precision(4);
+    out << lowUm << "–" << highUm << " µm";
+    return out.str();
+}
+
+// GDAL's ENVI driver opens a raw file that is shorter than its header promises and then
+// returns zeros or errors at read time; a short file is a broken download or copy, so say so.
+Status checkRawFileSize(GDALDataset& dataset, const std::string& path) {
+    const std::string driver = dataset.GetDriver() ? dataset.GetDriver()->GetDescription() : "";
+    if (driver != "ENVI") return Status::success();
+    char** files = dataset.GetFileList();
+    std::string dataFile = (files && files[0]) ? files[0] : path;
+    CSLDestroy(files);
+    std::error_code ec;
+    const auto actual = fs::file_size(dataFile, ec);
+    if (ec) return Status::success();
+    const char* offsetText = dataset.GetMetadataItem("header_offset", "ENVI");
+    const double offset = offsetText ? std::atof(offsetText) : 0.0;
+    GDALRasterBand* band = dataset.GetRasterBand(1);
+    const double bytesPerValue = GDALGetDataTypeSizeBytes(band->GetRasterDataType());
+    const double expected = offset + bytesPerValue * dataset.GetRasterXSize() *
+                                         double(dataset.GetRasterYSize()) *
+                                         dataset.GetRasterCount();
+    if (double(actual) < expected) {
+        std::ostringstream message;
+        message << dataFile << ": the file is truncated: it has " << actual
+                << " bytes, but its header describes " << static_cast<std::uint64_t>(expected)
+                << " bytes (" << dataset.GetRasterXSize() << " × " << dataset.GetRasterYSize()
+                << " pixels × " << dataset.GetRasterCount() << " bands)";
+        return fail(message.str());
+    }
+    return Status::success();
+}
+
+double percentile(std::vector<double> values, double fraction) {
+    if (values.empty()) return 0.0;
+    const std::size_t k =
+        std::min(values.size() - 1, static_cast<std::size_t>(fraction * values.size()));
+    std::nth_element(values.begin(), values.begin() + k, values.end());
+    return values[k];
+}
+
+}  // namespace
+
+Result<SpectralRaster> SpectralRaster::open(const std::string& path,
+                                            const RasterOpenOptions& options) {
+    ensureGdalRegistered();
+    if (path.empty()) return fail("no raster file given");
+    std::error_code ec;
+    if (!fs::exists(path, ec)) return fail(path + ": no such file");
+    if (fs::is_directory(path, ec)) return fail(path + ": is a folder, not a raster file");
+    {
+        const fs::path p(path);
+        if (p.extension() == ".hdr") {
+            return fail(path +
+                        ": this is an ENVI header; open the data file beside it "
+                        "(same name without .hdr, or with .img/.dat/.bsq/.bil/.bip)");
+        }
+    }
+
+    GdalErrorCapture capture;
+    auto* raw = static_cast<GDALDataset*>(
+        GDALOpenEx(path.c_str(), GDAL_OF_RASTER | GDAL_OF_READONLY, nullptr, nullptr, nullptr));
+    if (!raw) {
+        const std::string why = capture.errors();
+        return fail(path + ": not a raster GDAL can read" + (why.empty() ? "" : " (" + why + ")"));
+    }
+    SpectralRaster raster;
+    raster.dataset_ = shareDataset(raw);
+    raster.path_ = path;
+    raster.description_ = path;
+    raster.driverName_ = raw->GetDriver() ? raw->GetDriver()->GetDescription() : "";
+    if (raw->GetRasterCount() == 0) return fail(path + ": the file has no raster bands");
+    if (auto size = checkRawFileSize(*raw, path); !size) return fail(size.error());
+
+    RasterGrid& grid = raster.grid_;
+    grid.width = raw->GetRasterXSize();
+    grid.height = raw->GetRasterYSize();
+    double transform[6];
+    const bool hasTransform = raw->GetGeoTransform(transform) == CE_None;
+    const OGRSpatialReference* srs = raw->GetSpatialRef();
+    if (srs) {
+        char* wkt = nullptr;
+        srs->exportToWkt(&wkt);
+        grid.crsWkt = wkt ? wkt : "";
+        CPLFree(wkt);
+    }
+    // GDAL reports the identity transform for files without georeferencing (e.g. an ENVI file
+    // with no `map info`); only a transform that says something counts.
+    const bool identity = transform[0] == 0 && transform[1] == 1 && transform[2] == 0 &&
+                          transform[3] == 0 && transform[4] == 0 && std::abs(transform[5]) == 1;
+    grid.georeferenced = hasTransform && !(identity && grid.crsWkt.empty());
+    if (hasTransform) std::copy(transform, transform + 6, grid.geoTransform.begin());
+
+    Result<BandWavelengths> wavelengths =
+        options.wavelengthCsvPath.empty()
+            ? discoverBandWavelengths(*raw, path)
+            : readWavelengthCsv(options.wavelengthCsvPath, raw->GetRasterCount());
+    if (!wavelengths) return fail(wavelengths.error());
+    raster.wavelengthSource_ = wavelengths->source;
+    raster.warnings_ = wavelengths->warnings;
+
+    for (int b = 1; b <= raw->GetRasterCount(); ++b) {
+        GDALRasterBand* band = raw->GetRasterBand(b);
+        SpectralBand info;
+        info.gdalIndex = b;
+        info.wavelengthUm = wavelengths->centreUm[b - 1];
+        info.fwhmUm = wavelengths->fwhmUm[b - 1];
+        info.good = wavelengths->good[b - 1];
+        int hasScale = 0;
+        int hasOffset = 0;
+        const double scale = band->GetScale(&hasScale);
+        const double offset = band->GetOffset(&hasOffset);
+        if (hasScale) info.scale = scale;
+        if (hasOffset) info.offset = offset;
+        int hasNodata = 0;
+        const double nodata = band->GetNoDataValue(&hasNodata);
+        if (hasNodata) info.nodata = nodata;
+        raster.allBands_.push_back(info);
+    }
+
+    // Reflectance scale: explicit choice, else the ENVI header's factor, else the values.
+    switch (options.reflectanceScale) {
+        case ReflectanceScale::Unit:
+            raster.reflectanceMultiplier_ = 1.0;
+            break;
+        case ReflectanceScale::Times10000:
+            raster.reflectanceMultiplier_ = 1e-4;
+            break;
+        case ReflectanceScale::Auto: {
+            const char* factor = raw->GetMetadataItem("reflectance_scale_factor", "ENVI");
+            if (factor && std::atof(factor) > 0) {
+                raster.reflectanceMultiplier_ = 1.0 / std::atof(factor);
+                break;
+            }
+            raster.selectBands(0.0, 1e9);
+            const int side = 64;
+            const int w = std::min(side, grid.width);
+            const int h = std::min(side, grid.height);
+            auto sample = raster.read((grid.width - w) / 2, (grid.height - h) / 2, w, h);
+            if (!sample) return fail(sample.error());
+            std::vector<double> values;
+            for (Eigen::Index i = 0; i < sample->values.size(); ++i) {
+                const double v = sample->values.data()[i];
+                if (std::isfinite(v)) values.push_back(v);
+            }
+            const double high = percentile(values, 0.99);
+            if (high > 100.0) {
+                raster.reflectanceMultiplier_ = 1e-4;
+                std::ostringstream message;
+                message << path << ": values up to " << high
+                        << " look like reflectance × 10,000 and are divided by 10,000 (choose "
+                           "the reflectance scale explicitly to override)";
+                raster.warnings_.push_back(message.str());
+            }
+            break;
+        }
+    }
+    raster.selectBands(0.0, 1e9);
+    if (raster.bands_.empty()) return fail(path + ": every band is marked bad (ENVI bbl)");
+    return raster;
+}
+
+SpectralRaster SpectralRaster::resampledFrom(const SpectralRaster& like, SharedDataset dataset,
+                                             const std::string& description) {
+    SpectralRaster raster = like;
+    raster.dataset_ = std::move(dataset);
+    raster.description_ = description;
+    raster.driverName_ =
+        raster.dataset_->GetDriver() ? raster.dataset_->GetDriver()->GetDescription() : "";
+    raster.grid_.width = raster.dataset_->GetRasterXSize();
+    raster.grid_.height = raster.dataset_->GetRasterYSize();
+    double transform[6];
+    if (raster.dataset_->GetGeoTransform(transform) == CE_None) {
+        std::copy(transform, transform + 6, raster.grid_.geoTransform.begin());
+    }
+    if (const OGRSpatialReference* srs = raster.dataset_->GetSpatialRef()) {
+        char* wkt = nullptr;
+        srs->exportToWkt(&wkt);
+        raster.grid_.crsWkt = wkt ? wkt : "";
+        CPLFree(wkt);
+    }
+    for (auto* list : {&raster.allBands_, &raster.bands_}) {
+        for (SpectralBand& band : *list) band.nodata.reset();  // the warper writes NaN instead
+    }
+    return raster;
+}
+
+void SpectralRaster::selectBands(double minUm, double maxUm) {
+    bands_.clear();
+    for (const SpectralBand& band : allBands_) {
+        if (band.good && band.wavelengthUm >= minUm && band.wavelengthUm <= maxUm) {
+            bands_.push_back(band);
+        }
+    }
+    std::stable_sort(bands_.begin(), bands_.end(),
+                     [](const auto& a, const auto& b) { return a.wavelengthUm < b.wavelengthUm; });
+}
+
+Result<SpectralRaster> SpectralRaster::withinWindow(double minUm, double maxUm) const {
+    SpectralRaster subset = *this;
+    subset.selectBands(minUm, maxUm);
+    if (subset.bands_.empty()) {
+        double low = 1e9;
+        double high = 0;
+        for (const auto& band : allBands_) {
+            low = std::min(low, band.wavelengthUm);
+            high = std::max(high, band.wavelengthUm);
+        }
+        return fail(path_ + ": no good band lies in the wavelength window " +
+                    formatRange(minUm, maxUm) + " (the file covers " + formatRange(low, high) +
+                    ")");
+    }
+    return subset;
+}
+
+std::vector<double> SpectralRaster::wavelengthsUm() const {
+    std::vector<double> out;
+    for (const auto& band : bands_) out.push_back(band.wavelengthUm);
+    return out;
+}
+
+std::vector<double> SpectralRaster::fwhmUm() const {
+    std::vector<double> out;
+    for (const auto& band : bands_) out.push_back(band.fwhmUm);
+    return out;
+}
+
+Result<PixelBlock> SpectralRaster::read(int x0, int y0, int width, int height) const {
+    if (x0 < 0 || y0 < 0 || width <= 0 || height <= 0 || x0 + width > grid_.width ||
+        y0 + height > grid_.height) {
+        return fail(description_ + ": requested pixels outside the raster");
+    }
+    const int bandCount = static_cast<int>(bands_.size());
+    PixelBlock block;
+    block.x0 = x0;
+    block.y0 = y0;
+    block.width = width;
+    block.height = height;
+    const Eigen::Index pixels = Eigen::Index(width) * height;
+    block.values.resize(pixels, bandCount);
+    std::vector<int> bandMap;
+    for (const auto& band : bands_) bandMap.push_back(band.gdalIndex);
+
+    GdalErrorCapture capture;
+    const GSpacing pixelSpace = GSpacing(sizeof(double)) * bandCount;
+    const CPLErr err = dataset_->RasterIO(GF_Read, x0, y0, width, height, block.values.data(),
+                                          width, height, GDT_Float64, bandCount, bandMap.data(),
+                                          pixelSpace, pixelSpace * width, sizeof(double), nullptr);
+    if (err != CE_None) {
+        return fail(description_ + ": read failed at pixels (" + std::to_string(x0) + ", " +
+                    std::to_string(y0) + ")–(" + std::to_string(x0 + width - 1) + ", " +
+                    std::to_string(y0 + height - 1) + "): " + capture.errors() +
+                    " — the file may be truncated or damaged");
+    }
+
+    block.valid.assign(pixels, 1);
+    for (Eigen::Index p = 0; p < pixels; ++p) {
+        double* spectrum = block.values.data() + p * bandCount;
+        bool nodata = false;
+        bool nonFinite = false;
+        bool allZero = true;
+        for (int b = 0; b < bandCount; ++b) {
+            const SpectralBand& band = bands_[b];
+            double& v = spectrum[b];
+            if (band.nodata && (v == *band.nodata || (std::isnan(v) && std::isnan(*band.nodata)))) {
+                nodata = true;
+                v = std::numeric_limits<double>::quiet_NaN();
+                continue;
+            }
+            if (!std::isfinite(v)) {
+                nonFinite = true;
+                v = std::numeric_limits<double>::quiet_NaN();
+                continue;
+            }
+            if (v != 0.0) allZero = false;
+            v = (v * band.scale + band.offset) * reflectanceMultiplier_;
+        }
+        if (nodata) {
+            ++block.masked.nodata;
+        } else if (nonFinite) {
+            ++block.masked.nonFinite;
+        } else if (allZero) {
+            ++block.masked.allZero;
+        }
+        if (nodata || nonFinite || allZero) block.valid[p] = 0;
+    }
+    return block;
+}
+
+Result<std::vector<float>> SpectralRaster::readBandPreview(int bandIndex, int previewWidth,
+                                                           int previewHeight) const {
+    return readBandRegion(bandIndex, 0, 0, grid_.width, grid_.height, previewWidth, previewHeight);
+}
+
+Result<std::vector<float>> SpectralRaster::readBandRegion(int bandIndex, int x0, int y0, int width,
+                                                          int height, int previewWidth,
+                                                          int previewHeight) const {
+    if (bandIndex < 0 || bandIndex >= bandCount()) {
+        return fail(description_ + ": no band " + std::to_string(bandIndex));
+    }
+    if (x0 < 0 || y0 < 0 || width < 1 || height < 1 || x0 + width > grid_.width ||
+        y0 + height > grid_.height || previewWidth < 1 || previewHeight < 1) {
+        return fail(description_ + ": the window (" + std::to_string(x0) + ", " +
+                    std::to_string(y0) + ") " + std::to_string(width) + " × " +
+                    std::to_string(height) + " is not inside the raster");
+    }
+    const SpectralBand& band = bands_[bandIndex];
+    std::vector<float> values(std::size_t(previewWidth) * previewHeight);
+    GdalErrorCapture capture;
+    GDALRasterIOExtraArg extra;
+    INIT_RASTERIO_EXTRA_ARG(extra);
+    extra.eResampleAlg = GRIORA_Average;
+    GDALRasterBand* gdalBand = dataset_->GetRasterBand(band.gdalIndex);
+    if (gdalBand->RasterIO(GF_Read, x0, y0, width, height, values.data(), previewWidth,
+                           previewHeight, GDT_Float32, 0, 0, &extra) != CE_None) {
+        return fail(description_ + ": cannot read band " + std::to_string(band.gdalIndex) + ": " +
+                    capture.errors());
+    }
+    for (float& v : values) {
+        if ((band.nodata && v == static_cast<float>(*band.nodata)) || !std::isfinite(v)) {
+            v = std::numeric_limits<float>::quiet_NaN();
+        } else {
+            v = static_cast<float>((v * band.scale + band.offset) * reflectanceMultiplier_);
+        }
+    }
+    return values;
+}
+
+Result<SpectralRaster::ValidityCount> SpectralRaster::countValid(Feedback* feedback) const {
+    ValidityCount count;
+    const int rows = stripRowsFor(grid_.width, bandCount());
+    for (int y = 0; y < grid_.height; y += rows) {
+        if (feedback && feedback->isCancelled()) return fail(kCancelledMessage);
+        const int h = std::min(rows, grid_.height - y);
+        auto block = read(0, y, grid_.width, h);
+        if (!block) return fail(block.error());
+        count.masked += block->masked;
+        count.valid += std::count(block->valid.begin(), block->valid.end(), 1);
+        if (feedback) feedback->setProgress(double(y + h) / grid_.height, "counting valid pixels");
+    }
+    return count;
+}
+
+}  // namespace specres

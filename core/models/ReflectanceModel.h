@@ -1,0 +1,70 @@
+#pragma once
+
+#include <Eigen/Core>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "base/Result.h"
+#include "data/MnfTransform.h"
+#include "models/ConditionalModel.h"
+
+namespace specres {
+
+/// One prediction of the high-resolution spectrum, in normalised reflectance.
+struct ReflectancePrediction {
+    Eigen::VectorXd point;       ///< the method's point prediction
+    Eigen::VectorXd mean;        ///< predictive mean (mixture mean)
+    Eigen::VectorXd stddev;      ///< predictive σ per channel (NaN without a density)
+    Eigen::MatrixXd covariance;  ///< predictive Σ (empty without a density)
+    /// A factor F of the precision, Σ⁻¹ = F Fᵀ, where the method predicts the precision (DCGM);
+    /// empty otherwise. Lower triangular without MNF; with MNF F = Aᵀ C (A the forward MNF matrix).
+    Eigen::MatrixXd precisionFactor;
+    /// The whole predictive distribution (every mixture component) in reflectance space.
+    PredictiveDistribution distribution;
+
+    bool hasDensity() const { return covariance.size() > 0; }
+    /// Σ⁻¹: F Fᵀ where the method predicts it, else by a Cholesky solve of Σ.
+    Eigen::MatrixXd precision() const;
+};
+
+/// A fitted model together with the preprocessing it was trained with, so that callers speak
+/// normalised reflectance only. The model may learn MNF components t = A (y − m); then
+///   μ_y = m + B μ_t,  Σ_y = B Σ_t Bᵀ,  log p(y) = log p(t) + log|det A|  (B = A⁻¹),
+/// and nothing outside this class back-transforms by hand.
+///
+/// The inputs x are low-resolution spectra already min–max normalised per spectrum (see
+/// normaliseSpectrumIgnoringGaps). Every call is the boundary of the numerical core: an
+/// exception from a model (LibTorch's c10::Error included) comes back as a failure that names
+/// the model.
+class ReflectanceModel {
+public:
+    ReflectanceModel(std::shared_ptr<const ConditionalModel> model,
+                     std::optional<MnfTransform> mnf);
+
+    const ConditionalModel& model() const { return *model_; }
+    const std::shared_ptr<const ConditionalModel>& sharedModel() const { return model_; }
+    const std::optional<MnfTransform>& mnf() const { return mnf_; }
+    /// "DCGM/full" and the like.
+    std::string label() const;
+    bool hasDensity() const { return model_->hasDensity(); }
+    int inputDimension() const { return model_->inputDimension(); }
+    int outputDimension() const { return model_->outputDimension(); }
+
+    Result<ReflectancePrediction> predict(const Eigen::VectorXd& x) const;
+
+    /// Predictions for every row of x; with y (rows of normalised reflectance) the log-densities
+    /// of y, Jacobian included. With summarise, log det Σ and trace Σ of every row as well.
+    Result<BatchPrediction> predictBatch(const Eigen::MatrixXd& x, const Eigen::MatrixXd* y,
+                                         bool summarise = false) const;
+
+private:
+    BatchPrediction predictBatchUnguarded(const Eigen::MatrixXd& x, const Eigen::MatrixXd* y,
+                                          bool summarise) const;
+    ReflectancePrediction predictUnguarded(const Eigen::VectorXd& x) const;
+
+    std::shared_ptr<const ConditionalModel> model_;
+    std::optional<MnfTransform> mnf_;
+};
+
+}  // namespace specres

@@ -1,0 +1,161 @@
+#include "InspectionController.h"
+
+#include "ComparisonPanel.h"
+#include "CovarianceHeatmap.h"
+#include "FigureExport.h"
+#include "InspectionPanel.h"
+#include "ModelShelf.h"
+#include "RasterView.h"
+#include "SeriesHelpers.h"
+#include "SpectrumChart.h"
+
+namespace specres::ui {
+
+InspectionController::InspectionController(ModelShelf* shelf, InspectionPanel* panel,
+                                           ComparisonPanel* comparison, QList<RasterView*> views,
+                                           QObject* parent)
+    : QObject(parent),
+      shelf_(shelf),
+      panel_(panel),
+      comparison_(comparison),
+      views_(std::move(views)),
+      inspector_(new PixelInspector(this)) {
+    connect(inspector_, &PixelInspector::inspected, this, &InspectionController::showResult);
+    connect(inspector_, &PixelInspector::inspectionFailed, this,
+            &InspectionController::inspectionFailed);
+    connect(inspector_, &PixelInspector::pinsInspected, this, &InspectionController::showPins);
+    // A different model in use, or other models to overlay, need new predictions.
+    connect(shelf_, &ModelShelf::changed, this, [this] {
+        reinspect();
+        requestPins();
+    });
+    connect(comparison_, &ComparisonPanel::checkedModelsChanged, this,
+            &InspectionController::reinspect);
+}
+
+void InspectionController::setPair(std::shared_ptr<LoadedPair> pair, bool samePair) {
+    pair_ = std::move(pair);
+    inspector_->setPair(pair_);
+    requested_.reset();
+    inspected_.reset();
+    panel_->clearInspection();
+    comparison_->clearInspection();
+    if (!samePair) pins_.clear();
+    requestPins();
+}
+
+QList<ModelEntry> InspectionController::modelsToPredict() const {
+    QList<ModelEntry> models;
+    if (const ModelEntry* current = shelf_->current()) models.append(*current);
+    QStringList available;
+    for (const ModelEntry& entry : shelf_->entries()) available << entry.label;
+    for (const QString& label : comparison_->modelsToOverlay(available)) {
+        if (label != shelf_->currentLabel()) models.append(*shelf_->find(label));
+    }
+    return models;
+}
+
+void InspectionController::inspect(int column, int row) {
+    if (!pair_) return;
+    requested_ = QPoint(column, row);
+    inspector_->inspect(column, row, neighbourhood_, modelsToPredict());
+}
+
+void InspectionController::reinspect() {
+    if (requested_) inspect(requested_->x(), requested_->y());
+}
+
+void InspectionController::showResult(const std::shared_ptr<const InspectionResult>& result) {
+    const ModelEntry* current = shelf_->current();
+    const ModelInspection* own = current ? result->find(current->label) : nullptr;
+    if (own && !own->inspection) {
+        // What was on screen stays there: the message says why this pixel is not shown.
+        emit inspectionFailed(own->error);
+        return;
+    }
+    inspected_ = own ? *own->inspection : result->spectra;
+    panel_->showInspection(*inspected_);
+    comparison_->showInspection(result);
+    emit pixelInspected(result->column, result->row);
+}
+
+void InspectionController::setNeighbourhood(int size) {
+    if (size != 1 && size != 3 && size != 5) return;
+    neighbourhood_ = size;
+    requestPins();
+    reinspect();
+}
+
+bool InspectionController::pinInspectedPixel() {
+    if (!inspected_) return false;
+    pinPixel(inspected_->column, inspected_->row);
+    return true;
+}
+
+void InspectionController::pinPixel(int column, int row) {
+    if (!pair_ || column < 0 || row < 0 || column >= pair_->pair->width() ||
+        row >= pair_->pair->height()) {
+        return;
+    }
+    for (const Pin& pin : pins_) {
+        if (pin.column == column && pin.row == row) return;
+    }
+    const int number = pins_.isEmpty() ? 1 : pins_.back().number + 1;
+    // The first two Okabe–Ito colours are the clicked pixel's prediction and input markers.
+    pins_.append(Pin{column, row, seriesColour(number + 1), number});
+    requestPins();
+}
+
+void InspectionController::clearPins() {
+    pins_.clear();
+    requestPins();
+}
+
+void InspectionController::requestPins() {
+    QList<ViewMarker> markers;
+    QList<QPoint> pixels;
+    for (const Pin& pin : pins_) {
+        QString label = tr("P%1 (%2, %3)").arg(pin.number).arg(pin.column).arg(pin.row);
+        if (pair_ && pair_->pair->high().grid().georeferenced) {
+            const auto map = pair_->pair->high().grid().mapCoordinates(pin.column, pin.row);
+            label += tr(" %1 E %2 N").arg(map[0], 0, 'f', 0).arg(map[1], 0, 'f', 0);
+        }
+        markers.append(ViewMarker{pin.column, pin.row, pin.colour, label});
+        pixels.append(QPoint(pin.column, pin.row));
+    }
+    for (RasterView* view : views_) view->setMarkers(markers);
+    if (pixels.isEmpty()) {
+        panel_->chart()->setPinned({});
+        return;
+    }
+    const ModelEntry* current = shelf_->current();
+    inspector_->inspectPins(pixels, neighbourhood_, current ? *current : ModelEntry{});
+}
+
+void InspectionController::showPins(const QList<PixelInspection>& pins) {
+    QList<LabelledInspection> spectra;
+    for (int i = 0; i < pins.size() && i < pins_.size(); ++i) {
+        if (pins[i].measured.size() == 0) continue;  // unreadable pixel
+        spectra.append({tr("P%1").arg(pins_[i].number), pins_[i].colour, pins[i]});
+    }
+    panel_->chart()->setPinned(spectra);
+}
+
+Status InspectionController::exportSpectrumFigure(const QString& path, QSizeF sizeMm, int dpi) {
+    if (!inspected_) return fail("inspect a pixel first: there is no spectrum to export");
+    return exportFigure(*panel_->chart(), path, sizeMm, dpi);
+}
+
+Status InspectionController::exportMatrixFigure(const QString& path, QSizeF sizeMm, int dpi) {
+    if (!inspected_ || !panel_->heatmap()->hasMatrix()) {
+        return fail("inspect a pixel with a model that predicts a covariance first");
+    }
+    return exportFigure(*panel_->heatmap(), path, sizeMm, dpi);
+}
+
+Status InspectionController::exportPixelData(const QString& path) {
+    if (!inspected_) return fail("inspect a pixel first: there are no numbers to export");
+    return exportInspectionCsv(*inspected_, path);
+}
+
+}  // namespace specres::ui

@@ -1,0 +1,82 @@
+#pragma once
+
+#include <QColor>
+#include <QList>
+#include <QObject>
+#include <QSizeF>
+#include <memory>
+#include <optional>
+
+#include "PixelInspector.h"
+
+namespace specres::ui {
+
+class ComparisonPanel;
+class InspectionPanel;
+class ModelShelf;
+class RasterView;
+
+/// A pinned pixel: kept on screen (marked on both rasters, its spectra in the chart) while
+/// other pixels are inspected.
+struct Pin {
+    int column = 0;
+    int row = 0;
+    QColor colour;
+    int number = 1;
+};
+
+/// Click → inspector → panels: asks the pixel inspector for the clicked pixel (with the model
+/// in use and the models Compare overlays) and for the pins (with the model in use), and hands
+/// the results to the Inspect and Compare tabs. Drawing-only changes (±σ, matrix kind) never
+/// reach it: the panels redraw what they hold.
+class InspectionController : public QObject {
+    Q_OBJECT
+public:
+    InspectionController(ModelShelf* shelf, InspectionPanel* panel, ComparisonPanel* comparison,
+                         QList<RasterView*> views, QObject* parent = nullptr);
+
+    /// A newly opened pair: the inspection is cleared; pins too unless it is the same pair.
+    void setPair(std::shared_ptr<LoadedPair> pair, bool samePair);
+    void inspect(int column, int row);
+    void setNeighbourhood(int size);
+    int neighbourhood() const { return neighbourhood_; }
+
+    void pinPixel(int column, int row);
+    /// False when no pixel has been inspected yet.
+    bool pinInspectedPixel();
+    void clearPins();
+    const QList<Pin>& pins() const { return pins_; }
+
+    /// The inspected pixel as the Inspect tab shows it (with the model in use, if any).
+    const std::optional<PixelInspection>& inspected() const { return inspected_; }
+    PixelInspector* inspector() const { return inspector_; }
+
+    Status exportSpectrumFigure(const QString& path, QSizeF sizeMm, int dpi);
+    Status exportMatrixFigure(const QString& path, QSizeF sizeMm, int dpi);
+    Status exportPixelData(const QString& path);
+
+signals:
+    void pixelInspected(int column, int row);
+    /// A click that could not be shown (no usable input, a failing model), in words.
+    void inspectionFailed(const QString& message);
+
+private:
+    void reinspect();
+    void requestPins();
+    void showResult(const std::shared_ptr<const InspectionResult>& result);
+    void showPins(const QList<PixelInspection>& pins);
+    QList<ModelEntry> modelsToPredict() const;
+
+    ModelShelf* shelf_;
+    InspectionPanel* panel_;
+    ComparisonPanel* comparison_;
+    QList<RasterView*> views_;
+    PixelInspector* inspector_;
+    std::shared_ptr<LoadedPair> pair_;
+    std::optional<QPoint> requested_;
+    std::optional<PixelInspection> inspected_;
+    int neighbourhood_ = 1;
+    QList<Pin> pins_;
+};
+
+}  // namespace specres::ui

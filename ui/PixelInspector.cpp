@@ -1,0 +1,132 @@
+#include "PixelInspector.h"
+
+#include "TaskThread.h"
+
+namespace specres::ui {
+
+const ModelInspection* InspectionResult::find(const QString& label) const {
+    for (const ModelInspection& model : models) {
+        if (model.label == label) return &model;
+    }
+    return nullptr;
+}
+
+/// The worker's own copy of the pair: GDAL datasets are read from one thread at a time.
+struct PixelInspector::WorkerPair {
+    quint64 generation = 0;
+    std::unique_ptr<RasterPair> pair;
+    QString error;
+
+    const RasterPair* openFor(const LoadedPair& loaded, quint64 wanted) {
+        if (generation == wanted && (pair || !error.isEmpty())) return pair.get();
+        generation = wanted;
+        pair.reset();
+        error.clear();
+        auto opened = RasterPair::open(loaded.source.highPath.toStdString(),
+                                       loaded.source.lowPath.toStdString(), loaded.source.options);
+        if (!opened) {
+            error = QString::fromStdString(opened.error());
+            return nullptr;
+        }
+        pair = std::make_unique<RasterPair>(std::move(*opened));
+        return pair.get();
+    }
+};
+
+PixelInspector::PixelInspector(QObject* parent)
+    : QObject(parent),
+      tasks_(new TaskThread(QStringLiteral("SpecRes inspection"), this)),
+      workerPair_(std::make_shared<WorkerPair>()),
+      latestClick_(std::make_shared<std::atomic<quint64>>(0)),
+      latestPins_(std::make_shared<std::atomic<quint64>>(0)) {
+    qRegisterMetaType<std::shared_ptr<const InspectionResult>>();
+    connect(tasks_, &TaskThread::failed, this, &PixelInspector::inspectionFailed);
+}
+
+PixelInspector::~PixelInspector() {
+    delete tasks_;  // the job in hand counts into this object: let it finish first
+}
+
+void PixelInspector::setPair(std::shared_ptr<LoadedPair> pair) {
+    pair_ = std::move(pair);
+    ++pairGeneration_;
+    // Requests for the previous pair are answered no more.
+    ++*latestClick_;
+    ++*latestPins_;
+}
+
+void PixelInspector::inspect(int column, int row, int neighbourhood,
+                             const QList<ModelEntry>& models) {
+    if (!pair_) return;
+    const quint64 id = ++*latestClick_;
+    tasks_->post([this, id, column, row, neighbourhood, models, pair = pair_,
+                  generation = pairGeneration_, workerPair = workerPair_,
+                  latest = latestClick_]() -> TaskThread::Continuation {
+        if (*latest != id) return {};  // superseded before it started
+        const RasterPair* raster = workerPair->openFor(*pair, generation);
+        if (!raster) {
+            return [this, error = workerPair->error] { emit inspectionFailed(error); };
+        }
+        auto spectra = readPixelSpectra(*raster, column, row, neighbourhood);
+        ++reads_;
+        if (!spectra) {
+            return [this, id, latest, error = QString::fromStdString(spectra.error())] {
+                if (*latest == id) emit inspectionFailed(error);
+            };
+        }
+        auto result = std::make_shared<InspectionResult>();
+        result->column = column;
+        result->row = row;
+        result->neighbourhood = neighbourhood;
+        result->spectra = *inspectSpectra(*spectra, nullptr);
+        for (const ModelEntry& entry : models) {
+            ModelInspection model;
+            model.label = entry.label;
+            auto inspection = inspectSpectra(*spectra, entry.model());
+            if (entry.model() && spectra->lowProblem.empty()) ++predictions_;
+            if (inspection) {
+                model.inspection = std::move(*inspection);
+            } else {
+                model.error = QString::fromStdString(inspection.error());
+            }
+            result->models.append(std::move(model));
+        }
+        return [this, id, latest, result] {
+            if (*latest == id) emit inspected(result);  // else a newer click is on its way
+        };
+    });
+}
+
+void PixelInspector::inspectPins(const QList<QPoint>& pixels, int neighbourhood,
+                                 const ModelEntry& model) {
+    if (!pair_) return;
+    const quint64 id = ++*latestPins_;
+    tasks_->post([this, id, pixels, neighbourhood, model, pair = pair_,
+                  generation = pairGeneration_, workerPair = workerPair_,
+                  latest = latestPins_]() -> TaskThread::Continuation {
+        if (*latest != id) return {};
+        QList<PixelInspection> pins;
+        const RasterPair* raster =
+            pixels.isEmpty() ? nullptr : workerPair->openFor(*pair, generation);
+        for (const QPoint& pixel : pixels) {
+            if (!raster) break;
+            auto spectra = readPixelSpectra(*raster, pixel.x(), pixel.y(), neighbourhood);
+            ++reads_;
+            if (!spectra) {
+                pins.append(PixelInspection{});
+                continue;
+            }
+            auto inspection = inspectSpectra(*spectra, model.model());
+            if (model.model() && spectra->lowProblem.empty()) ++predictions_;
+            // A pin whose model cannot predict still shows its measured spectrum.
+            pins.append(inspection ? *inspection : *inspectSpectra(*spectra, nullptr));
+        }
+        return [this, id, latest, pins] {
+            if (*latest == id) emit pinsInspected(pins);
+        };
+    });
+}
+
+bool PixelInspector::waitForIdle(int timeoutMs) { return tasks_->waitForIdle(timeoutMs); }
+
+}  // namespace specres::ui

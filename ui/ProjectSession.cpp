@@ -1,0 +1,152 @@
+#include "ProjectSession.h"
+
+#include <QComboBox>
+#include <QFileInfo>
+#include <QTabWidget>
+#include <memory>
+#include <utility>
+
+#include "ComparisonPanel.h"
+#include "InspectionController.h"
+#include "InspectionPanel.h"
+#include "MainWindow.h"
+#include "ModelShelf.h"
+#include "RasterPanel.h"
+#include "TrainingController.h"
+#include "TrainingPanel.h"
+
+namespace specres::ui {
+
+namespace {
+
+PanelView panelView(const RasterPanel& panel) {
+    PanelView view;
+    view.composite = panel.showsComposite();
+    view.band = panel.currentBand();
+    view.rgb = panel.compositeBands();
+    return view;
+}
+
+void restorePanelView(RasterPanel& panel, const PanelView& view) {
+    if (view.composite) {
+        panel.showComposite(view.rgb);
+    } else {
+        panel.showBand(view.band);
+    }
+}
+
+}  // namespace
+
+ProjectSession::ProjectSession(MainWindow& window) : QObject(&window), window_(window) {}
+
+Project ProjectSession::capture() const {
+    Project project;
+    if (const auto& pair = window_.currentPair()) {
+        project.title = pair->source.title.toStdString();
+        project.highPath = pair->source.highPath.toStdString();
+        project.lowPath = pair->source.lowPath.toStdString();
+        project.pairOptions = pair->source.options;
+        project.demo = pair->source.demo;
+    }
+    if (auto choice = window_.trainingPanel()->choice()) project.config = choice->config;
+    project.split = window_.training()->split();
+    for (const ModelEntry& entry : window_.shelf()->entries()) {
+        project.models.push_back({entry.label.toStdString(), entry.trained->path});
+    }
+    project.currentModel = window_.shelf()->currentLabel().toStdString();
+    const InspectionController& inspection = *window_.inspection();
+    for (const Pin& pin : inspection.pins()) project.pins.push_back({pin.column, pin.row});
+    project.neighbourhood = inspection.neighbourhood();
+    if (window_.comparisonPanel()->result())
+        project.comparison = *window_.comparisonPanel()->result();
+    ProjectView& view = project.view;
+    view.high = panelView(*window_.highPanel());
+    view.low = panelView(*window_.lowPanel());
+    view.sigma = ProjectView::Sigma(window_.inspectionPanel()->sigmaChooser()->currentIndex());
+    view.matrix = ProjectView::Matrix(window_.inspectionPanel()->matrixChooser()->currentIndex());
+    view.tab = window_.tabs()->currentIndex();
+    if (const auto& inspected = inspection.inspected()) {
+        view.inspected = std::array<int, 2>{inspected->column, inspected->row};
+    }
+    return project;
+}
+
+Status ProjectSession::save(const QString& path) {
+    if (!window_.currentPair()) return fail("open a raster pair before saving a project");
+    Project project = capture();
+    // The project's folder gets its own copy of every model, so it can be moved or shared.
+    auto folder = gatherProjectModels(project, path.toStdString());
+    if (!folder) return fail(folder.error());
+    if (auto ok = saveProject(project, path.toStdString()); !ok) return ok;
+    for (const ProjectModel& model : project.models) {
+        window_.shelf()->setPath(QString::fromStdString(model.label),
+                                 QString::fromStdString(model.path));
+    }
+    path_ = path;
+    emit saved(path);
+    emit statusMessage(
+        tr("Project saved to %1 (models in %2)").arg(path, QString::fromStdString(*folder)));
+    return Status::success();
+}
+
+Result<Project> ProjectSession::read(const QString& path) {
+    auto project = loadProject(path.toStdString());
+    if (!project) return project;
+    pending_ = *project;
+    path_ = path;
+    return project;
+}
+
+void ProjectSession::restorePending() {
+    if (!pending_) return;
+    const Project project = std::move(*pending_);
+    pending_.reset();
+    window_.trainingPanel()->setConfig(project.config);
+    window_.training()->setSplit(project.split);
+    if (project.comparison) window_.comparisonPanel()->setResult(*project.comparison);
+    InspectionController& inspection = *window_.inspection();
+    inspection.clearPins();
+    for (const ProjectPin& pin : project.pins) inspection.pinPixel(pin.column, pin.row);
+    window_.setNeighbourhood(project.neighbourhood);
+    const ProjectView& view = project.view;
+    restorePanelView(*window_.highPanel(), view.high);
+    restorePanelView(*window_.lowPanel(), view.low);
+    window_.inspectionPanel()->sigmaChooser()->setCurrentIndex(int(view.sigma));
+    window_.inspectionPanel()->matrixChooser()->setCurrentIndex(int(view.matrix));
+    window_.tabs()->setCurrentIndex(view.tab);
+
+    // Models load on the shelf's worker; the session is restored when they are in.
+    QStringList paths;
+    for (const ProjectModel& model : project.models) paths << QString::fromStdString(model.path);
+    const std::optional<std::array<int, 2>> inspected = view.inspected;
+    connect(
+        window_.shelf(), &ModelShelf::loaded, this,
+        [this, inspected](const QStringList&, const QStringList& problems) {
+            if (!problems.isEmpty()) {
+                emit warning(tr("Some of the project's models could not be restored:\n%1")
+                                 .arg(problems.join(QLatin1Char('\n'))));
+            }
+            emit statusMessage(tr("Project %1 restored").arg(path_));
+            if (!inspected) {
+                emit restored();
+                return;
+            }
+            // Restored once the inspected pixel is back on screen (or could not be).
+            auto once = std::make_shared<bool>(false);
+            auto finish = [this, once] {
+                if (std::exchange(*once, true)) return;
+                emit restored();
+            };
+            InspectionController* inspection = window_.inspection();
+            connect(inspection, &InspectionController::pixelInspected, this, finish,
+                    Qt::SingleShotConnection);
+            connect(inspection, &InspectionController::inspectionFailed, this, finish,
+                    Qt::SingleShotConnection);
+            window_.inspect((*inspected)[0], (*inspected)[1]);
+        },
+        Qt::SingleShotConnection);
+    window_.shelf()->loadFiles(paths, window_.currentPair(),
+                               QString::fromStdString(project.currentModel));
+}
+
+}  // namespace specres::ui
