@@ -2,7 +2,8 @@
 
 #include <QDir>
 #include <QFileInfo>
-#include <QtConcurrent/QtConcurrentRun>
+
+#include "TaskThread.h"
 
 namespace specres::ui {
 
@@ -36,26 +37,20 @@ std::shared_ptr<LoadedPair> openPair(const PairSource& source, QString& error) {
 
 }  // namespace
 
-PairLoader::PairLoader(QObject* parent) : QObject(parent) {
+PairLoader::PairLoader(QObject* parent)
+    : QObject(parent), tasks_(new TaskThread(QStringLiteral("SpecRes pair loader"), this)) {
     qRegisterMetaType<std::shared_ptr<LoadedPair>>();
-    connect(&watcher_, &QFutureWatcher<Outcome>::finished, this, [this] {
-        const Outcome outcome = watcher_.result();
-        if (outcome.pair) {
-            emit loaded(outcome.pair);
-        } else {
-            emit failed(outcome.error);
-        }
-    });
+    connect(tasks_, &TaskThread::failed, this, &PairLoader::failed);
 }
 
 PairLoader::~PairLoader() {
     if (feedback_) feedback_->cancel();
-    watcher_.waitForFinished();
+    delete tasks_;  // waits for the load in hand, which reports through this object
 }
 
-bool PairLoader::isBusy() const { return watcher_.isRunning(); }
+bool PairLoader::isBusy() const { return !tasks_->isIdle(); }
 
-void PairLoader::waitForFinished() { watcher_.waitForFinished(); }
+void PairLoader::waitForFinished() { tasks_->waitForIdle(); }
 
 bool PairLoader::start(std::function<Outcome(Feedback&)> work) {
     if (isBusy()) {
@@ -63,7 +58,7 @@ bool PairLoader::start(std::function<Outcome(Feedback&)> work) {
         return false;
     }
     // Progress crosses threads by a queued invocation; the callback runs on the worker.
-    feedback_ = std::make_unique<Feedback>([this](double fraction, const std::string& stage) {
+    feedback_ = std::make_shared<Feedback>([this](double fraction, const std::string& stage) {
         QMetaObject::invokeMethod(
             this,
             [this, percent = int(fraction * 100), text = QString::fromStdString(stage)] {
@@ -71,9 +66,16 @@ bool PairLoader::start(std::function<Outcome(Feedback&)> work) {
             },
             Qt::QueuedConnection);
     });
-    Feedback* feedback = feedback_.get();
-    watcher_.setFuture(
-        QtConcurrent::run([work = std::move(work), feedback] { return work(*feedback); }));
+    tasks_->post([this, work = std::move(work), feedback = feedback_] {
+        const Outcome outcome = work(*feedback);
+        return [this, outcome] {
+            if (outcome.pair) {
+                emit loaded(outcome.pair);
+            } else {
+                emit failed(outcome.error);
+            }
+        };
+    });
     return true;
 }
 

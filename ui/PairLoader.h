@@ -1,13 +1,15 @@
 #pragma once
 
-#include <QFutureWatcher>
 #include <QObject>
+#include <functional>
 #include <memory>
 
 #include "PairSource.h"
 #include "scene/DemoScene.h"
 
 namespace specres::ui {
+
+class TaskThread;
 
 /// Opens raster pairs (and writes the demo scene first when asked) on a worker thread, so the
 /// window stays live while GDAL reads. One load at a time; a new request while one runs is
@@ -39,8 +41,8 @@ private:
     };
     bool start(std::function<Outcome(Feedback&)> work);
 
-    QFutureWatcher<Outcome> watcher_;
-    std::unique_ptr<Feedback> feedback_;
+    TaskThread* tasks_;
+    std::shared_ptr<Feedback> feedback_;
 };
 
 }  // namespace specres::ui

@@ -5,11 +5,11 @@
 #include <QLabel>
 #include <QStackedWidget>
 #include <QVBoxLayout>
-#include <QtConcurrent/QtConcurrentRun>
 #include <cmath>
 
 #include "BandImage.h"
 #include "RasterView.h"
+#include "TaskThread.h"
 
 namespace specres::ui {
 
@@ -26,7 +26,8 @@ RasterPanel::RasterPanel(Side side, QWidget* parent)
       choosers_(new QStackedWidget(this)),
       bands_(new QComboBox(this)),
       rgb_{new QComboBox(this), new QComboBox(this), new QComboBox(this)},
-      view_(new RasterView(this)) {
+      view_(new RasterView(this)),
+      tasks_(new TaskThread(QStringLiteral("SpecRes raster previews"), this)) {
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     auto* header = new QHBoxLayout;
@@ -75,51 +76,9 @@ RasterPanel::RasterPanel(Side side, QWidget* parent)
         });
     }
     connect(view_, &RasterView::visibleRegionChanged, this, &RasterPanel::requestDetail);
-    connect(&detailWatcher_, &QFutureWatcher<std::optional<DetailTile>>::finished, this, [this] {
-        auto tile = detailWatcher_.result();
-        std::vector<int> shown;
-        for (const BandPreview& p : previews_) shown.push_back(p.band);
-        // A tile for bands no longer shown (the choice changed meanwhile) is dropped.
-        if (tile && pair_ && tile->bands == shown) {
-            // The preview's stretch, so that the detail matches its surroundings.
-            const QImage image =
-                tile->values.size() == 3
-                    ? rgbImage(tile->values[0], tile->values[1], tile->values[2], tile->width,
-                               tile->height, previews_[0].stretch, previews_[1].stretch,
-                               previews_[2].stretch)
-                    : bandImage(tile->values[0], tile->width, tile->height,
-                                previews_[0].stretch);
-            view_->setDetail(image, tile->region);
-            const QRect region = tile->region;
-            detail_ = std::move(*tile);
-            emit detailShown(region);
-        }
-        if (pendingDetail_) {
-            const auto [region, viewport] = *pendingDetail_;
-            pendingDetail_.reset();
-            requestDetail(region, viewport);
-        }
-    });
-    connect(&watcher_, &QFutureWatcher<std::optional<std::vector<BandPreview>>>::finished, this,
-            [this] {
-                const auto result = watcher_.result();
-                if (result) {
-                    show(*result);
-                } else {
-                    emit previewFailed(lastError_);
-                }
-                if (!pending_.empty()) {
-                    const std::vector<int> next = std::move(pending_);
-                    pending_.clear();
-                    request(next);
-                }
-            });
 }
 
-RasterPanel::~RasterPanel() {
-    watcher_.waitForFinished();
-    detailWatcher_.waitForFinished();
-}
+RasterPanel::~RasterPanel() = default;
 
 void RasterPanel::requestDetail(const QRect& visible, const QSize& viewport) {
     if (!pair_ || previews_.front().values.empty() || visible.isEmpty()) return;
@@ -132,7 +91,7 @@ void RasterPanel::requestDetail(const QRect& visible, const QSize& viewport) {
         detail_.reset();
         return;
     }
-    if (detailWatcher_.isRunning()) {
+    if (detailBusy_) {
         pendingDetail_ = std::make_pair(visible, viewport);
         return;
     }
@@ -147,21 +106,55 @@ void RasterPanel::requestDetail(const QRect& visible, const QSize& viewport) {
     for (const BandPreview& p : previews_) bands.push_back(p.band);
     const PairSource source = pair_->source;
     const bool high = side_ == Side::High;
-    detailWatcher_.setFuture(QtConcurrent::run(
-        [source, high, bands, region, outWidth, outHeight]() -> std::optional<DetailTile> {
-            auto pair = RasterPair::open(source.highPath.toStdString(),
-                                         source.lowPath.toStdString(), source.options);
-            if (!pair) return std::nullopt;
+    detailBusy_ = true;
+    tasks_->post([this, source, high, bands, region, outWidth, outHeight,
+                  generation = generation_]() -> TaskThread::Continuation {
+        auto tile = std::make_shared<std::optional<DetailTile>>();
+        auto pair = RasterPair::open(source.highPath.toStdString(), source.lowPath.toStdString(),
+                                     source.options);
+        if (pair) {
             const SpectralRaster& r = high ? pair->high() : pair->low();
-            DetailTile tile{region, outWidth, outHeight, bands, {}};
+            DetailTile read{region, outWidth, outHeight, bands, {}};
+            bool complete = true;
             for (int band : bands) {
                 auto values = r.readBandRegion(band, region.x(), region.y(), region.width(),
                                                region.height(), outWidth, outHeight);
-                if (!values) return std::nullopt;
-                tile.values.push_back(std::move(*values));
+                if (!values) {
+                    complete = false;
+                    break;
+                }
+                read.values.push_back(std::move(*values));
             }
-            return tile;
-        }));
+            if (complete) *tile = std::move(read);
+        }
+        return [this, tile, generation] { showDetail(std::move(*tile), generation); };
+    });
+}
+
+void RasterPanel::showDetail(std::optional<DetailTile> tile, quint64 generation) {
+    detailBusy_ = false;
+    std::vector<int> shown;
+    for (const BandPreview& p : previews_) shown.push_back(p.band);
+    // A tile for another pair, or for bands no longer shown (the choice changed meanwhile), is
+    // dropped.
+    if (tile && pair_ && generation == generation_ && tile->bands == shown) {
+        // The preview's stretch, so that the detail matches its surroundings.
+        const QImage image =
+            tile->values.size() == 3
+                ? rgbImage(tile->values[0], tile->values[1], tile->values[2], tile->width,
+                           tile->height, previews_[0].stretch, previews_[1].stretch,
+                           previews_[2].stretch)
+                : bandImage(tile->values[0], tile->width, tile->height, previews_[0].stretch);
+        view_->setDetail(image, tile->region);
+        const QRect region = tile->region;
+        detail_ = std::move(*tile);
+        emit detailShown(region);
+    }
+    if (pendingDetail_) {
+        const auto [region, viewport] = *pendingDetail_;
+        pendingDetail_.reset();
+        requestDetail(region, viewport);
+    }
 }
 
 const SpectralRaster& RasterPanel::raster() const {
@@ -169,8 +162,7 @@ const SpectralRaster& RasterPanel::raster() const {
 }
 
 void RasterPanel::setPair(const std::shared_ptr<LoadedPair>& pair) {
-    watcher_.waitForFinished();
-    detailWatcher_.waitForFinished();
+    ++generation_;  // what is still being read for the previous pair is dropped on arrival
     pendingDetail_.reset();
     detail_.reset();
     pending_.clear();
@@ -204,8 +196,7 @@ void RasterPanel::setPair(const std::shared_ptr<LoadedPair>& pair) {
 }
 
 void RasterPanel::clear(const QString& placeholder) {
-    watcher_.waitForFinished();
-    detailWatcher_.waitForFinished();
+    ++generation_;
     pendingDetail_.reset();
     pair_.reset();
     previews_ = {BandPreview{}};
@@ -282,32 +273,45 @@ void RasterPanel::show(const std::vector<BandPreview>& previews) {
 }
 
 void RasterPanel::request(const std::vector<int>& bands) {
-    if (watcher_.isRunning()) {
+    if (previewBusy_) {
         pending_ = bands;
         return;
     }
+    previewBusy_ = true;
     const PairSource source = pair_->source;
     const bool high = side_ == Side::High;
-    QString* error = &lastError_;
-    watcher_.setFuture(QtConcurrent::run(
-        [source, high, bands, error]() -> std::optional<std::vector<BandPreview>> {
+    tasks_->post(
+        [this, source, high, bands, generation = generation_]() -> TaskThread::Continuation {
+            auto previews = std::make_shared<std::vector<BandPreview>>();
+            QString error;
             auto pair = RasterPair::open(source.highPath.toStdString(),
                                          source.lowPath.toStdString(), source.options);
-            if (!pair) {
-                *error = QString::fromStdString(pair.error());
-                return std::nullopt;
-            }
-            std::vector<BandPreview> previews;
+            if (!pair) error = QString::fromStdString(pair.error());
             for (int band : bands) {
+                if (!pair) break;
                 auto preview = makeBandPreview(high ? pair->high() : pair->low(), band);
                 if (!preview) {
-                    *error = QString::fromStdString(preview.error());
-                    return std::nullopt;
+                    error = QString::fromStdString(preview.error());
+                    break;
                 }
-                previews.push_back(std::move(*preview));
+                previews->push_back(std::move(*preview));
             }
-            return previews;
-        }));
+            return [this, previews, error, generation] {
+                previewBusy_ = false;
+                if (generation == generation_) {
+                    if (error.isEmpty()) {
+                        show(*previews);
+                    } else {
+                        emit previewFailed(error);
+                    }
+                }
+                if (!pending_.empty()) {
+                    const std::vector<int> next = std::move(pending_);
+                    pending_.clear();
+                    request(next);
+                }
+            };
+        });
 }
 
 RasterPanel::ShownValue RasterPanel::shownValue(std::size_t i, int column, int row) const {
@@ -318,10 +322,10 @@ RasterPanel::ShownValue RasterPanel::shownValue(std::size_t i, int column, int r
     };
     if (detail_ && detail_->region.contains(column, row) && i < detail_->values.size()) {
         const QRect& region = detail_->region;
-        const int x = std::min(detail_->width - 1,
-                               (column - region.x()) * detail_->width / region.width());
-        const int y = std::min(detail_->height - 1,
-                               (row - region.y()) * detail_->height / region.height());
+        const int x =
+            std::min(detail_->width - 1, (column - region.x()) * detail_->width / region.width());
+        const int y =
+            std::min(detail_->height - 1, (row - region.y()) * detail_->height / region.height());
         return {detail_->values[i][std::size_t(y) * detail_->width + x],
                 block(region.width(), detail_->width), block(region.height(), detail_->height)};
     }
@@ -356,7 +360,8 @@ QString RasterPanel::describeValue(int column, int row) const {
                       : tr("%1: no data").arg(band));
     }
     QString text = parts.join(QStringLiteral(", "));
-    if (averaged) text += tr(" (mean of %1×%2 px; zoom in for the pixel)").arg(blockWidth).arg(blockHeight);
+    if (averaged)
+        text += tr(" (mean of %1×%2 px; zoom in for the pixel)").arg(blockWidth).arg(blockHeight);
     return text;
 }
 

@@ -1,6 +1,5 @@
 #pragma once
 
-#include <QFutureWatcher>
 #include <QWidget>
 #include <array>
 #include <functional>
@@ -15,6 +14,7 @@ class QStackedWidget;
 namespace specres::ui {
 
 class RasterView;
+class TaskThread;
 
 /// One raster of a pair: its name, what to show (one band, or an RGB composite of three chosen
 /// wavelengths, each with its own percentile stretch) and the image. A new choice is rendered
@@ -81,6 +81,7 @@ private:
         std::vector<int> bands;
         std::vector<std::vector<float>> values;
     };
+    void showDetail(std::optional<DetailTile> tile, quint64 generation);
 
     Side side_;
     QLabel* title_;
@@ -92,10 +93,12 @@ private:
     std::shared_ptr<LoadedPair> pair_;
     std::vector<BandPreview> previews_{BandPreview{}};
     bool composite_ = false;
-    QFutureWatcher<std::optional<std::vector<BandPreview>>> watcher_;
-    QString lastError_;
+    TaskThread* tasks_;
+    /// Bumped with every new pair: reads for an older one are dropped when they arrive.
+    quint64 generation_ = 0;
+    bool previewBusy_ = false;
     std::vector<int> pending_;
-    QFutureWatcher<std::optional<DetailTile>> detailWatcher_;
+    bool detailBusy_ = false;
     std::optional<std::pair<QRect, QSize>> pendingDetail_;
     /// The values behind the detail on screen; reset whenever the view's detail goes.
     std::optional<DetailTile> detail_;

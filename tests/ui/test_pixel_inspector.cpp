@@ -1,0 +1,224 @@
+// The pixel inspector and the paths that draw from it, offscreen: one read and one prediction
+// per model per click, superseded clicks dropped, drawing-only changes that neither read nor
+// predict, and the CLI and the GUI giving the same numbers through the one experiment runner.
+#include <QCheckBox>
+#include <QComboBox>
+#include <QLineEdit>
+#include <QProcess>
+#include <QSignalSpy>
+#include <QSpinBox>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+#include <QtTest>
+#include <atomic>
+#include <fstream>
+
+#include "ComparisonPanel.h"
+#include "CovarianceHeatmap.h"
+#include "HeatmapGrid.h"
+#include "InspectionPanel.h"
+#include "MainWindow.h"
+#include "PixelInspector.h"
+#include "TrainingPanel.h"
+#include "TrainingWorker.h"
+#include "data/PairDataset.h"
+#include "experiment/PreparedData.h"
+#include "models/MixtureBaselines.h"
+#include "scene/DemoScene.h"
+
+using namespace specres;
+using namespace specres::ui;
+using nlohmann::json;
+
+namespace {
+
+/// A joint Gaussian that counts its predictions.
+class CountingModel : public JointGaussianModel {
+public:
+    explicit CountingModel(CovarianceType type) : JointGaussianModel(type) {}
+    PredictiveDistribution predict(const Eigen::VectorXd& x) const override {
+        ++predictions;
+        return JointGaussianModel::predict(x);
+    }
+    mutable std::atomic<int> predictions{0};
+};
+
+}  // namespace
+
+class PixelInspectorTest : public QObject {
+    Q_OBJECT
+    QTemporaryDir dir_;
+    std::shared_ptr<LoadedPair> pair_;
+    std::vector<std::shared_ptr<CountingModel>> counting_;
+    QList<ModelEntry> entries_;
+
+private slots:
+    void initTestCase() {
+        QStandardPaths::setTestModeEnabled(true);
+        DemoSceneOptions options;
+        options.width = 48;
+        options.height = 40;
+        auto paths = DemoScene::create(options)->write(dir_.filePath("demo").toStdString());
+        QVERIFY(paths);
+        auto opened = RasterPair::open(paths->high, paths->low);
+        QVERIFY(opened);
+        pair_ = std::make_shared<LoadedPair>();
+        pair_->source.highPath = QString::fromStdString(paths->high);
+        pair_->source.lowPath = QString::fromStdString(paths->low);
+        pair_->pair = std::make_shared<RasterPair>(std::move(*opened));
+        DatasetOptions datasetOptions;
+        datasetOptions.sampleCount = 400;
+        auto split = buildPixelSplit(*pair_->pair, datasetOptions);
+        QVERIFY(split);
+        auto data = prepareData(*pair_->pair, *split, PreprocessingOptions{});
+        QVERIFY(data);
+        for (CovarianceType type :
+             {CovarianceType::Full, CovarianceType::Diagonal, CovarianceType::Spherical}) {
+            auto model = std::make_shared<CountingModel>(type);
+            QVERIFY(model->fit(data->train, data->validation, nullptr));
+            counting_.push_back(model);
+            entries_.append(ModelEntry::of(makeTrainedModel(
+                model, ModelContext::fromData(*data, ExperimentConfig{}, {}, ""))));
+        }
+    }
+
+    void oneReadAndOnePredictionPerModelPerClick() {
+        PixelInspector inspector;
+        inspector.setPair(pair_);
+        for (const auto& model : counting_) model->predictions = 0;
+        QSignalSpy inspected(&inspector, &PixelInspector::inspected);
+        inspector.inspect(11, 17, 1, entries_);
+        QVERIFY(inspected.wait(30000));
+        QCOMPARE(inspector.readCount(), 1);
+        QCOMPARE(inspector.predictionCount(), 3);
+        for (const auto& model : counting_) QCOMPARE(model->predictions.load(), 1);
+        const auto result = inspected[0][0].value<std::shared_ptr<const InspectionResult>>();
+        QCOMPARE(result->models.size(), qsizetype(3));
+        // Each model's part equals a direct inspection of the pixel with that model.
+        for (const ModelEntry& entry : entries_) {
+            const ModelInspection* part = result->find(entry.label);
+            QVERIFY(part && part->inspection);
+            auto direct = inspectPixel(*pair_->pair, 11, 17, entry.model());
+            QVERIFY(direct);
+            QCOMPARE(part->inspection->mean, direct->mean);
+            QCOMPARE(part->inspection->covariance, direct->covariance);
+            QCOMPARE(part->inspection->measured, direct->measured);
+        }
+        // The precision comes with the prediction, so that no view inverts Σ.
+        const PixelInspection& full = *result->find("G/full")->inspection;
+        const Eigen::MatrixXd product = full.precision * full.covariance;
+        QVERIFY((product - Eigen::MatrixXd::Identity(product.rows(), product.cols()))
+                    .cwiseAbs()
+                    .maxCoeff() < 1e-6);
+    }
+
+    void supersededClicksAreDropped() {
+        PixelInspector inspector;
+        inspector.setPair(pair_);
+        QSignalSpy inspected(&inspector, &PixelInspector::inspected);
+        for (int i = 0; i < 8; ++i) inspector.inspect(i, i + 1, 1, entries_);
+        QVERIFY(inspector.waitForIdle());
+        QCOMPARE(inspected.count(), 1);
+        const auto result = inspected[0][0].value<std::shared_ptr<const InspectionResult>>();
+        QCOMPARE(result->column, 7);
+        QCOMPARE(result->row, 8);
+        // Clicks superseded before they started were never read.
+        QVERIFY2(inspector.readCount() < 8, qPrintable(QString::number(inspector.readCount())));
+        // Outside the raster: a message with the raster's size, no result.
+        QSignalSpy failed(&inspector, &PixelInspector::inspectionFailed);
+        inspector.inspect(4294967, 1, 1, entries_);
+        QVERIFY(failed.wait(30000));
+        QVERIFY2(failed[0][0].toString().contains("outside the raster (48 × 40)"),
+                 qPrintable(failed[0][0].toString()));
+    }
+
+    void drawingChangesNeitherReadNorPredict() {
+        MainWindow window;
+        window.show();
+        QSignalSpy loaded(&window, &MainWindow::pairLoaded);
+        window.openPair(pair_->source);
+        QVERIFY(loaded.wait(60000));
+        for (const ModelEntry& entry : entries_) window.shelf()->add(entry, false);
+        window.tabs()->setCurrentIndex(2);  // Compare overlays every model (there is no table)
+        QSignalSpy inspected(&window, &MainWindow::pixelInspected);
+        window.inspect(20, 30);
+        QVERIFY(inspected.wait(30000));
+        QVERIFY(window.inspection()->inspector()->waitForIdle());
+        PixelInspector* inspector = window.inspection()->inspector();
+        const int reads = inspector->readCount();
+        const int predictions = inspector->predictionCount();
+        int counted = 0;
+        for (const auto& model : counting_) counted += model->predictions.load();
+        QCOMPARE(window.comparisonPanel()->heatmaps()->heatmaps().size(), qsizetype(3));
+        // ±σ and the matrix kind are drawing: the panels redraw what they hold.
+        window.inspectionPanel()->sigmaChooser()->setCurrentIndex(1);
+        window.inspectionPanel()->matrixChooser()->setCurrentIndex(2);
+        QCoreApplication::processEvents();
+        QVERIFY(window.inspection()->inspector()->waitForIdle());
+        QCOMPARE(inspector->readCount(), reads);
+        QCOMPARE(inspector->predictionCount(), predictions);
+        int after = 0;
+        for (const auto& model : counting_) after += model->predictions.load();
+        QCOMPARE(after, counted);
+        // The precision shown is the predicted one, not an inverse taken on the GUI thread.
+        const PixelInspection& shown = *window.inspected();
+        QCOMPARE(window.inspectionPanel()->heatmap()->valueAt(3, 5), shown.precision(3, 5));
+        // Choosing another model is not drawing: the pixel is predicted again.
+        window.useModel("G/diagonal");
+        QVERIFY(inspected.wait(30000));
+        QVERIFY(inspector->predictionCount() > predictions);
+        QCOMPARE(window.inspected()->model, std::string("G/diagonal"));
+    }
+
+    void cliAndGuiGiveTheSameResults() {
+        // The same pair, split, configuration and seed through `specres-cli compare` and
+        // through the desktop app's training worker: one runner, one set of numbers.
+        TrainingPanel panel;
+        for (const QString& m : {"G", "GM", "UGM", "VE", "DCGM"})
+            panel.methodBox(m)->setChecked(m == "G" || m == "DCGM");
+        for (const QString& c : {"spherical", "diagonal", "full"})
+            panel.covarianceBox(c)->setChecked(c == "diagonal");
+        panel.maxEpochs()->setValue(4);
+        panel.hiddenLayers()->setText("16");
+        auto choice = panel.choice();
+        QVERIFY2(choice, choice.error().c_str());
+        DatasetOptions datasetOptions;
+        datasetOptions.sampleCount = 400;
+        datasetOptions.seed = 5;
+        auto split = buildPixelSplit(*pair_->pair, datasetOptions);
+        QVERIFY(split);
+        const QString splitPath = dir_.filePath("split.json");
+        const QString configPath = dir_.filePath("config.json");
+        QVERIFY(savePixelSplit(*split, splitPath.toStdString()));
+        std::ofstream(configPath.toStdString()) << choice->config.toJson().dump(2);
+
+        TrainingWorker worker;
+        QSignalSpy finished(&worker, &TrainingWorker::finished);
+        TrainingRequest request{pair_->source, choice->config, choice->methods, *split,
+                                dir_.filePath("autosave")};
+        QVERIFY(worker.start(request));
+        QVERIFY(finished.wait(240000));
+        const auto outcome = finished[0][0].value<std::shared_ptr<TrainingOutcome>>();
+
+        QProcess cli;
+        cli.start(QStringLiteral(SPECRES_CLI),
+                  {"compare", "--high", pair_->source.highPath, "--low", pair_->source.lowPath,
+                   "--split", splitPath, "--config", configPath, "--methods", "g,dcgm",
+                   "--covariances", "diagonal", "--out", dir_.filePath("cli")});
+        QVERIFY(cli.waitForFinished(240000));
+        QVERIFY2(cli.exitCode() == 0, cli.readAllStandardError().constData());
+        std::ifstream in(dir_.filePath("cli/results.json").toStdString());
+        const json results = json::parse(in);
+        QCOMPARE(results.at("results").size(), outcome->comparison.runs.size());
+        for (std::size_t i = 0; i < outcome->comparison.runs.size(); ++i) {
+            const MethodRun& gui = outcome->comparison.runs[i];
+            const json& row = results.at("results")[i];
+            QCOMPARE(row.at("method").get<std::string>(), gui.spec.method);
+            QCOMPARE(row.at("rmse").get<double>(), gui.evaluation.rmse);
+            QCOMPARE(row.at("nll").get<double>(), *gui.evaluation.nll);
+        }
+    }
+};
+
+QTEST_MAIN(PixelInspectorTest)
+#include "test_pixel_inspector.moc"
