@@ -95,6 +95,12 @@ Status exportFigure(QWidget& widget, const QString& path, QSizeF sizeMm, int dpi
     });
 }
 
+QSizeF journalFigureSizeMm(const QWidget& figure) {
+    const double width = 180.0;
+    return QSizeF(width,
+                  std::clamp(width * figure.height() / std::max(1, figure.width()), 40.0, 240.0));
+}
+
 Status exportInspectionCsv(const PixelInspection& p, const QString& path) {
     std::ostringstream spectra;
     spectra.precision(10);

@@ -21,6 +21,10 @@ Status exportFigure(QWidget& widget, const QString& path, QSizeF sizeMm = QSizeF
 /// The numbers behind a pixel's figures: wavelength, measured, predicted mean and σ per channel,
 /// and, when there is one, the predicted covariance matrix in a second file (PATH with
 /// "_covariance" before the extension). Written atomically.
+/// A figure's size for export: a journal's two-column width (180 mm) at the widget's on-screen
+/// proportions, its height kept within 40–240 mm.
+QSizeF journalFigureSizeMm(const QWidget& figure);
+
 Status exportInspectionCsv(const PixelInspection& inspection, const QString& path);
 
 }  // namespace specres::ui

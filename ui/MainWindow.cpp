@@ -17,11 +17,14 @@
 #include <QVBoxLayout>
 
 #include "ComparisonPanel.h"
+#include "DroppedFiles.h"
 #include "FigureExport.h"
 #include "InspectionPanel.h"
+#include "InspectionToolBar.h"
 #include "MessageBanner.h"
 #include "OpenPairDialog.h"
 #include "PairLoader.h"
+#include "PixelReadout.h"
 #include "ProjectSession.h"
 #include "RasterPanel.h"
 #include "RasterView.h"
@@ -42,7 +45,7 @@ MainWindow::MainWindow(QWidget* parent)
       banner_(new MessageBanner(this)),
       highPanel_(new RasterPanel(RasterPanel::Side::High, this)),
       lowPanel_(new RasterPanel(RasterPanel::Side::Low, this)),
-      pixelLabel_(new QLabel(this)),
+      pixelLabel_(new PixelReadout(lowPanel_, highPanel_, this)),
       progress_(new QProgressBar(this)),
       tabs_(new QTabWidget(this)),
       inspectionPanel_(new InspectionPanel(this)),
@@ -102,46 +105,35 @@ void MainWindow::closeEvent(QCloseEvent* event) {
 
 void MainWindow::connectParts() {
     connect(loader_, &PairLoader::progress, this, [this](int percent, const QString& stage) {
-        progress_->show();
-        progress_->setValue(percent);
-        progress_->setFormat(stage + QStringLiteral(" %p%"));
+        showProgress(percent, stage + QStringLiteral(" %p%"));
     });
     connect(loader_, &PairLoader::loaded, this, &MainWindow::onLoaded);
     connect(loader_, &PairLoader::failed, this, &MainWindow::onFailed);
     for (RasterPanel* panel : {highPanel_, lowPanel_}) {
         RasterPanel* other = panel == highPanel_ ? lowPanel_ : highPanel_;
-        connect(panel->view(), &RasterView::pixelHovered, this, &MainWindow::showPixel);
+        connect(panel->view(), &RasterView::pixelHovered, pixelLabel_, &PixelReadout::showPixel);
         // Linked cursors: the pixel under the mouse is marked on the other raster.
         connect(panel->view(), &RasterView::pixelHovered, other->view(),
                 &RasterView::setLinkedCursor);
         connect(panel->view(), &RasterView::left, other->view(), &RasterView::hideLinkedCursor);
-        connect(panel->view(), &RasterView::pixelClicked, this, &MainWindow::showPixel);
+        connect(panel->view(), &RasterView::pixelClicked, pixelLabel_, &PixelReadout::showPixel);
         connect(panel->view(), &RasterView::pixelClicked, this, &MainWindow::inspect);
         connect(panel, &RasterPanel::previewFailed, this, &MainWindow::showError);
     }
-    connect(shelf_, &ModelShelf::changed, this, &MainWindow::refreshModelChooser);
     connect(shelf_, &ModelShelf::currentChanged, this, [this] {
         if (!shelf_->isEmpty()) showStatus(tr("Inspecting with %1").arg(currentModelLabel()));
     });
     connect(inspection_, &InspectionController::pixelInspected, this, &MainWindow::pixelInspected);
-    connect(inspection_, &InspectionController::inspectionFailed, this,
-            [this](const QString& message) {
-                banner_->showMessage(MessageBanner::Kind::Warning, message);
-            });
-    connect(training_, &TrainingController::progressChanged, this, [this](int percent) {
-        progress_->setVisible(percent >= 0);
-        progress_->setValue(std::max(0, percent));
-        progress_->setFormat(tr("Training %p%"));
-    });
+    connect(inspection_, &InspectionController::inspectionFailed, this, &MainWindow::showWarning);
+    connect(training_, &TrainingController::progressChanged, this,
+            [this](int percent) { showProgress(percent, tr("Training %p%")); });
     connect(training_, &TrainingController::statusMessage, this, &MainWindow::showStatus);
     connect(training_, &TrainingController::errorMessage, this, &MainWindow::showError);
     connect(training_, &TrainingController::trainingFinished, this, &MainWindow::trainingFinished);
     connect(session_, &ProjectSession::statusMessage, this, &MainWindow::showStatus);
-    connect(session_, &ProjectSession::warning, this, [this](const QString& message) {
-        banner_->showMessage(MessageBanner::Kind::Warning, message);
-    });
+    connect(session_, &ProjectSession::warning, this, &MainWindow::showWarning);
     connect(session_, &ProjectSession::restored, this, &MainWindow::projectRestored);
-    connect(session_, &ProjectSession::saved, this, [this](const QString& path) {
+    connect(session_, &ProjectSession::pathChanged, this, [this](const QString& path) {
         recent_->rememberProject(path);
         setWindowTitle(tr("SpecRes — %1").arg(QFileInfo(path).fileName()));
     });
@@ -186,18 +178,19 @@ void MainWindow::createMenus() {
         ->setShortcut(QKeySequence::Save);
     file->addAction(tr("Save Project &As…"), this, [this] { saveProjectWithDialog(true); });
     file->addSeparator();
-    file->addAction(tr("Export &Spectrum Figure…"), this, [this] {
-        exportWithDialog([this](const QString& path) { return exportSpectrumFigure(path); },
-                         kFigureFilter);
-    });
-    file->addAction(tr("Export &Matrix Figure…"), this, [this] {
-        exportWithDialog([this](const QString& path) { return exportMatrixFigure(path); },
-                         kFigureFilter);
-    });
-    file->addAction(tr("Export Pixel &Data (CSV)…"), this, [this] {
-        exportWithDialog([this](const QString& path) { return exportPixelData(path); },
-                         tr("CSV (*.csv)"));
-    });
+    using Write = std::function<Status(const QString&)>;
+    for (const auto& [label, write, filter] :
+         {std::tuple{tr("Export &Spectrum Figure…"),
+                     Write([this](const QString& path) { return exportSpectrumFigure(path); }),
+                     kFigureFilter},
+          std::tuple{tr("Export &Matrix Figure…"),
+                     Write([this](const QString& path) { return exportMatrixFigure(path); }),
+                     kFigureFilter},
+          std::tuple{tr("Export Pixel &Data (CSV)…"),
+                     Write([this](const QString& path) { return exportPixelData(path); }),
+                     tr("CSV (*.csv)")}}) {
+        file->addAction(label, this, [this, write, filter] { exportWithDialog(write, filter); });
+    }
     file->addSeparator();
     file->addAction(tr("&Quit"), this, &QWidget::close)->setShortcut(QKeySequence::Quit);
 
@@ -220,34 +213,14 @@ void MainWindow::createMenus() {
 }
 
 void MainWindow::createToolBar() {
-    QToolBar* bar = addToolBar(tr("Inspection"));
-    bar->setObjectName(QStringLiteral("inspectionToolBar"));
-    bar->setMovable(false);
-    bar->addWidget(new QLabel(tr(" Model: "), bar));
-    modelChooser_ = new QComboBox(bar);
-    modelChooser_->setObjectName(QStringLiteral("modelChooser"));
-    modelChooser_->setMinimumContentsLength(22);
-    modelChooser_->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
-    modelChooser_->setToolTip(tr("The model used to predict clicked pixels"));
-    bar->addWidget(modelChooser_);
-    bar->addSeparator();
-    bar->addWidget(new QLabel(tr(" Inspect: "), bar));
-    neighbourhoodChooser_ = new QComboBox(bar);
-    neighbourhoodChooser_->addItem(tr("one pixel"), 1);
-    neighbourhoodChooser_->addItem(tr("3 × 3 mean"), 3);
-    neighbourhoodChooser_->addItem(tr("5 × 5 mean"), 5);
-    neighbourhoodChooser_->setToolTip(
-        tr("Predict from the mean spectrum of the block around the clicked pixel"));
-    bar->addWidget(neighbourhoodChooser_);
-    bar->addSeparator();
-    bar->addAction(tr("Pin"), this, &MainWindow::pinInspectedPixel)
-        ->setToolTip(tr("Keep the inspected pixel's spectra on screen (P)"));
-    bar->addAction(tr("Clear Pins"), this, &MainWindow::clearPins);
-    connect(modelChooser_, &QComboBox::textActivated, this, &MainWindow::useModel);
-    connect(neighbourhoodChooser_, qOverload<int>(&QComboBox::currentIndexChanged), this,
-            [this] { setNeighbourhood(neighbourhoodChooser_->currentData().toInt()); });
-    refreshModelChooser();
+    toolBar_ = new InspectionToolBar(shelf_, this);
+    addToolBar(toolBar_);
+    connect(toolBar_, &InspectionToolBar::neighbourhoodChosen, this, &MainWindow::setNeighbourhood);
+    connect(toolBar_, &InspectionToolBar::pinRequested, this, &MainWindow::pinInspectedPixel);
+    connect(toolBar_, &InspectionToolBar::clearPinsRequested, this, &MainWindow::clearPins);
 }
+
+QComboBox* MainWindow::modelChooser() const { return toolBar_->modelChooser(); }
 
 QString MainWindow::demoFolder(const DemoSceneOptions& options) {
     return QDir(QStandardPaths::writableLocation(QStandardPaths::CacheLocation))
@@ -280,25 +253,9 @@ void MainWindow::loadModelFile(const QString& path) {
     shelf_->loadFiles({path}, pair_, {}, true);
 }
 
-void MainWindow::refreshModelChooser() {
-    const QSignalBlocker block(modelChooser_);
-    modelChooser_->clear();
-    if (shelf_->isEmpty()) {
-        modelChooser_->addItem(tr("(no model: load or train one)"));
-        modelChooser_->setEnabled(false);
-        return;
-    }
-    modelChooser_->setEnabled(true);
-    for (const ModelEntry& entry : shelf_->entries()) modelChooser_->addItem(entry.label);
-    modelChooser_->setCurrentText(shelf_->currentLabel());
-}
-
 void MainWindow::setNeighbourhood(int size) {
     if (size != 1 && size != 3 && size != 5) return;
-    {
-        const QSignalBlocker block(neighbourhoodChooser_);
-        neighbourhoodChooser_->setCurrentIndex(neighbourhoodChooser_->findData(size));
-    }
+    toolBar_->showNeighbourhood(size);
     inspection_->setNeighbourhood(size);
 }
 
@@ -318,12 +275,7 @@ void MainWindow::openProject(const QString& path) {
     statusBar()->showMessage(tr("Opening the project %1 …").arg(path));
     // A demo scene is remade (deterministically) in this machine's cache when it is not there.
     if (project->demo) return openDemo(*project->demo);
-    PairSource source;
-    source.highPath = QString::fromStdString(project->highPath);
-    source.lowPath = QString::fromStdString(project->lowPath);
-    source.options = project->pairOptions;
-    source.title = QString::fromStdString(project->title);
-    openPair(source);
+    openPair(ProjectSession::pairSource(*project));
 }
 
 void MainWindow::saveProjectWithDialog(bool askPath) {
@@ -346,15 +298,21 @@ void MainWindow::exportWithDialog(const std::function<Status(const QString&)>& w
 }
 
 void MainWindow::exportFigureWithDialog(QWidget* figure) {
-    // Keep the on-screen proportions, at a journal's two-column width.
-    const double width = 180.0;
-    const double height =
-        std::clamp(width * figure->height() / std::max(1, figure->width()), 40.0, 240.0);
     exportWithDialog(
-        [figure, width, height](const QString& path) {
-            return exportFigure(*figure, path, QSizeF(width, height));
+        [figure](const QString& path) {
+            return exportFigure(*figure, path, journalFigureSizeMm(*figure));
         },
         kFigureFilter);
+}
+
+void MainWindow::showProgress(int percent, const QString& format) {
+    progress_->setVisible(percent >= 0);
+    progress_->setValue(std::max(0, percent));
+    progress_->setFormat(format);
+}
+
+void MainWindow::showWarning(const QString& message) {
+    banner_->showMessage(MessageBanner::Kind::Warning, message);
 }
 
 void MainWindow::showError(const QString& message) {
@@ -370,6 +328,7 @@ void MainWindow::onLoaded(const std::shared_ptr<LoadedPair>& pair) {
     const bool samePair = pair_ && pair_->source.highPath == pair->source.highPath &&
                           pair_->source.lowPath == pair->source.lowPath;
     pair_ = pair;
+    pixelLabel_->setPair(pair);
     inspection_->setPair(pair, samePair);
     training_->setPair(pair, samePair);
     // Models trained for other rasters may not fit these: they are let go with them.
@@ -382,11 +341,8 @@ void MainWindow::onLoaded(const std::shared_ptr<LoadedPair>& pair) {
     lowPanel_->setPair(pair);
     const QString title = pair->source.title.isEmpty() ? pair->source.highPath : pair->source.title;
     setWindowTitle(tr("SpecRes — %1").arg(title));
-    if (pair->warnings.isEmpty()) {
-        banner_->hide();
-    } else {
-        banner_->showMessage(MessageBanner::Kind::Warning, pair->warnings.join(QLatin1Char('\n')));
-    }
+    banner_->hide();
+    if (!pair->warnings.isEmpty()) showWarning(pair->warnings.join(QLatin1Char('\n')));
     showStatus(tr("%1 × %2 pixels; %3")
                    .arg(pair->pair->width())
                    .arg(pair->pair->height())
@@ -394,11 +350,7 @@ void MainWindow::onLoaded(const std::shared_ptr<LoadedPair>& pair) {
     if (pair->source.title.isEmpty())
         recent_->rememberPair(pair->source.highPath, pair->source.lowPath);
     emit pairLoaded();
-    if (session_->hasPending()) {
-        session_->restorePending();
-        recent_->rememberProject(session_->path());
-        setWindowTitle(tr("SpecRes — %1").arg(QFileInfo(session_->path()).fileName()));
-    }
+    if (session_->hasPending()) session_->restorePending();
 }
 
 void MainWindow::onFailed(const QString& message) {
@@ -408,20 +360,6 @@ void MainWindow::onFailed(const QString& message) {
     // What was open stays open: a failed load changes nothing but the banner.
     showError(message);
     emit loadFailed(message);
-}
-
-void MainWindow::showPixel(int column, int row) {
-    if (!pair_) return;
-    QString text = tr("Pixel (%1, %2)").arg(column).arg(row);
-    const RasterGrid& grid = pair_->pair->high().grid();
-    if (grid.georeferenced) {
-        const auto map = grid.mapCoordinates(column, row);
-        text += tr("   Map %1, %2").arg(map[0], 0, 'f', 1).arg(map[1], 0, 'f', 1);
-    }
-    for (RasterPanel* panel : {lowPanel_, highPanel_}) {
-        text += QStringLiteral("   ") + panel->describeValue(column, row);
-    }
-    pixelLabel_->setText(text);
 }
 
 void MainWindow::dragEnterEvent(QDragEnterEvent* event) {
@@ -439,28 +377,16 @@ void MainWindow::dropEvent(QDropEvent* event) {
 }
 
 void MainWindow::openDroppedFiles(const QStringList& paths) {
-    if (paths.size() == 1 && paths[0].endsWith(QStringLiteral(".specresproj"))) {
-        return openProject(paths[0]);
+    auto dropped = DroppedFiles::classify(paths);
+    if (!dropped) return onFailed(QString::fromStdString(dropped.error()));
+    switch (dropped->kind) {
+        case DroppedFiles::Kind::Project:
+            return openProject(dropped->path);
+        case DroppedFiles::Kind::Model:
+            return loadModelFile(dropped->path);
+        case DroppedFiles::Kind::Pair:
+            return openPair(dropped->source);
     }
-    if (paths.size() == 1 && paths[0].endsWith(QStringLiteral(".specres"))) {
-        return loadModelFile(paths[0]);
-    }
-    if (paths.size() == 2) {
-        // The raster with more bands in the window is the high-resolution one.
-        auto first = SpectralRaster::open(paths[0].toStdString());
-        auto second = SpectralRaster::open(paths[1].toStdString());
-        if (!first) return onFailed(QString::fromStdString(first.error()));
-        if (!second) return onFailed(QString::fromStdString(second.error()));
-        PairSource source;
-        const bool firstIsHigh = first->bandCount() >= second->bandCount();
-        source.highPath = firstIsHigh ? paths[0] : paths[1];
-        source.lowPath = firstIsHigh ? paths[1] : paths[0];
-        return openPair(source);
-    }
-    onFailed(
-        tr("Drop two rasters (a high- and a low-resolution one), a model file (.specres) "
-           "or a project (.specresproj); %n file(s) were dropped.",
-           nullptr, int(paths.size())));
 }
 
 }  // namespace specres::ui

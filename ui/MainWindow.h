@@ -20,8 +20,10 @@ namespace specres::ui {
 
 class ComparisonPanel;
 class InspectionPanel;
+class InspectionToolBar;
 class MessageBanner;
 class PairLoader;
+class PixelReadout;
 class ProjectSession;
 class RasterPanel;
 class RecentFiles;
@@ -94,7 +96,7 @@ public:
     ComparisonPanel* comparisonPanel() const { return comparison_; }
     TrainingWorker* trainingWorker() const { return training_->worker(); }
     QTabWidget* tabs() const { return tabs_; }
-    QComboBox* modelChooser() const { return modelChooser_; }
+    QComboBox* modelChooser() const;
     ModelShelf* shelf() const { return shelf_; }
     InspectionController* inspection() const { return inspection_; }
     TrainingController* training() const { return training_; }
@@ -126,23 +128,24 @@ private:
     void createMenus();
     void createToolBar();
     void connectParts();
-    void showPixel(int column, int row);
     void onLoaded(const std::shared_ptr<LoadedPair>& pair);
     void onFailed(const QString& message);
     void showError(const QString& message);
+    void showWarning(const QString& message);
     void showStatus(const QString& message);
+    /// The status bar's progress bar; hidden for a negative percentage.
+    void showProgress(int percent, const QString& format);
     void saveProjectWithDialog(bool askPath);
     void exportWithDialog(const std::function<Status(const QString&)>& write,
                           const QString& filter);
     void exportFigureWithDialog(QWidget* figure);
-    void refreshModelChooser();
     void openDroppedFiles(const QStringList& paths);
 
     PairLoader* loader_;
     MessageBanner* banner_;
     RasterPanel* highPanel_;
     RasterPanel* lowPanel_;
-    QLabel* pixelLabel_;
+    PixelReadout* pixelLabel_;
     QProgressBar* progress_;
     QTabWidget* tabs_;
     InspectionPanel* inspectionPanel_;
@@ -153,8 +156,7 @@ private:
     TrainingController* training_;
     ProjectSession* session_;
     RecentFiles* recent_ = nullptr;
-    QComboBox* modelChooser_ = nullptr;
-    QComboBox* neighbourhoodChooser_ = nullptr;
+    InspectionToolBar* toolBar_ = nullptr;
     std::shared_ptr<LoadedPair> pair_;
     QString modelPath_;
 };

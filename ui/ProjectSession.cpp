@@ -71,6 +71,15 @@ Project ProjectSession::capture() const {
     return project;
 }
 
+PairSource ProjectSession::pairSource(const Project& project) {
+    PairSource source;
+    source.highPath = QString::fromStdString(project.highPath);
+    source.lowPath = QString::fromStdString(project.lowPath);
+    source.options = project.pairOptions;
+    source.title = QString::fromStdString(project.title);
+    return source;
+}
+
 Status ProjectSession::save(const QString& path) {
     if (!window_.currentPair()) return fail("open a raster pair before saving a project");
     Project project = capture();
@@ -83,7 +92,7 @@ Status ProjectSession::save(const QString& path) {
                                  QString::fromStdString(model.path));
     }
     path_ = path;
-    emit saved(path);
+    emit pathChanged(path);
     emit statusMessage(
         tr("Project saved to %1 (models in %2)").arg(path, QString::fromStdString(*folder)));
     return Status::success();
@@ -114,6 +123,7 @@ void ProjectSession::restorePending() {
     window_.inspectionPanel()->sigmaChooser()->setCurrentIndex(int(view.sigma));
     window_.inspectionPanel()->matrixChooser()->setCurrentIndex(int(view.matrix));
     window_.tabs()->setCurrentIndex(view.tab);
+    emit pathChanged(path_);
 
     // Models load on the shelf's worker; the session is restored when they are in.
     QStringList paths;

@@ -4,6 +4,7 @@
 #include <QString>
 #include <optional>
 
+#include "PairSource.h"
 #include "experiment/Project.h"
 
 namespace specres::ui {
@@ -20,6 +21,8 @@ public:
     explicit ProjectSession(MainWindow& window);
 
     Project capture() const;
+    /// The raster pair a project names (a demo project is remade from its recipe instead).
+    static PairSource pairSource(const Project& project);
     /// Saves atomically; the session's path becomes `path`.
     Status save(const QString& path);
     /// Reads a project (nothing is changed when it cannot be read); the window then opens its
@@ -36,7 +39,8 @@ signals:
     void restored();
     void warning(const QString& message);
     void statusMessage(const QString& message);
-    void saved(const QString& path);
+    /// The session now lives in this file (saved there, or restored from it).
+    void pathChanged(const QString& path);
 
 private:
     MainWindow& window_;

@@ -256,13 +256,7 @@ Status DeepConditionalGaussianModel::fit(const SpectraSet& train, const SpectraS
         if (auto ok = runPhase(true, net.parameters(), "training", 0.0, 1.0); !ok) return ok;
     }
     network_ = std::move(candidate);
-    FitSummary summary;
-    summary.converged = true;
-    summary.iterations = loop.totalEpochs();
-    summary.seconds = loop.seconds();
-    summary.note = std::to_string(loop.totalEpochs()) + " epochs, best weights restored";
-    summary.details = json{{"phases", phases}, {"config", config_.toJson()}};
-    setFitSummary(summary);
+    setFitSummary(loop.summary(json{{"phases", phases}, {"config", config_.toJson()}}));
     return Status::success();
 }
 

@@ -111,4 +111,14 @@ Result<PhaseResult> TrainingLoop::run(
     return result;
 }
 
+FitSummary TrainingLoop::summary(nlohmann::json details) const {
+    FitSummary out;
+    out.converged = true;
+    out.iterations = epochs_;
+    out.seconds = seconds();
+    out.note = std::to_string(epochs_) + " epochs, best weights restored";
+    out.details = std::move(details);
+    return out;
+}
+
 }  // namespace specres

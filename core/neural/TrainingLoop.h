@@ -8,6 +8,7 @@
 
 #include "base/Feedback.h"
 #include "base/Result.h"
+#include "models/ConditionalModel.h"
 #include "neural/LowRankLinear.h"
 #include "neural/TorchSupport.h"
 
@@ -63,6 +64,8 @@ public:
 
     int totalEpochs() const { return epochs_; }
     double seconds() const;
+    /// How the whole fit went (every phase run so far), for the model's FitSummary.
+    FitSummary summary(nlohmann::json details) const;
 
 private:
     TrainingSettings settings_;

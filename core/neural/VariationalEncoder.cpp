@@ -196,14 +196,8 @@ Status VariationalEncoderModel::fit(const SpectraSet& train, const SpectraSet& v
         "training", 0.0, 1.0);
     if (!result) return fail("VE: " + result.error());
     network_ = std::move(candidate);
-    FitSummary summary;
-    summary.converged = true;
-    summary.iterations = loop.totalEpochs();
-    summary.seconds = loop.seconds();
-    summary.note = std::to_string(loop.totalEpochs()) + " epochs, best weights restored";
-    summary.details = json{{"best_validation_squared_error", result->bestValidationLoss},
-                           {"config", config_.toJson()}};
-    setFitSummary(summary);
+    setFitSummary(loop.summary(json{{"best_validation_squared_error", result->bestValidationLoss},
+                                    {"config", config_.toJson()}}));
     return Status::success();
 }
 

@@ -48,14 +48,9 @@ class ExperimentTest : public QObject {
 
 private slots:
     void initTestCase() {
-        DemoSceneOptions options;
-        options.width = 80;
-        options.height = 80;
-        auto paths = DemoScene::create(options)->write(dir_.filePath("demo").toStdString());
-        QVERIFY(paths);
-        auto pair = RasterPair::open(paths->high, paths->low);
-        QVERIFY(pair);
-        pair_ = std::make_unique<RasterPair>(std::move(*pair));
+        auto demo = test::writeDemoPair(dir_.filePath("demo").toStdString(), 80, 80);
+        QVERIFY2(demo, demo.error().c_str());
+        pair_ = std::move(demo->pair);
         DatasetOptions datasetOptions;
         datasetOptions.sampleCount = 2400;
         auto split = buildPixelSplit(*pair_, datasetOptions);

@@ -7,6 +7,7 @@
 #include <QtTest>
 #include <cmath>
 
+#include "TestRasters.h"
 #include "experiment/ComparisonRanking.h"
 #include "experiment/ExperimentRunner.h"
 #include "experiment/ResultsWriter.h"
@@ -28,7 +29,7 @@ MethodRun run(const std::string& method, CovarianceType covariance, double rmse,
     return r;
 }
 
-TTestRow test(const std::string& metric, const std::string& a, const std::string& b, double p) {
+TTestRow tTest(const std::string& metric, const std::string& a, const std::string& b, double p) {
     TTestRow row;
     row.metric = metric;
     row.a = a;
@@ -55,14 +56,9 @@ class ExperimentRunnerTest : public QObject {
 
 private slots:
     void initTestCase() {
-        DemoSceneOptions options;
-        options.width = 48;
-        options.height = 40;
-        auto paths = DemoScene::create(options)->write(dir_.filePath("demo").toStdString());
-        QVERIFY(paths);
-        auto pair = RasterPair::open(paths->high, paths->low);
-        QVERIFY(pair);
-        pair_ = std::make_unique<RasterPair>(std::move(*pair));
+        auto demo = test::writeDemoPair(dir_.filePath("demo").toStdString(), 48, 40);
+        QVERIFY2(demo, demo.error().c_str());
+        pair_ = std::move(demo->pair);
     }
 
     void rankingMarksBestAndTies() {
@@ -72,10 +68,10 @@ private slots:
                        run("DCGM", CovarianceType::Full, 0.021, -30.0),
                        run("G", CovarianceType::Diagonal, 0.050, -5.0),
                        run("DCGM", CovarianceType::Diagonal, 0.040, -4.0)};
-        result.ttests = {test("rmse", "VE/full", "DCGM/full", 0.40),
-                         test("rmse", "G/full", "VE/full", 0.001),
-                         test("nll", "DCGM/full", "G/full", 0.01),
-                         test("rmse", "G/diagonal", "DCGM/diagonal", 0.2)};
+        result.ttests = {tTest("rmse", "VE/full", "DCGM/full", 0.40),
+                         tTest("rmse", "G/full", "VE/full", 0.001),
+                         tTest("nll", "DCGM/full", "G/full", 0.01),
+                         tTest("rmse", "G/diagonal", "DCGM/diagonal", 0.2)};
         const ComparisonRanking ranking(result);
         const auto& runs = result.runs;
         QCOMPARE(ranking.bestInBlock(CovarianceType::Full, RankedMetric::Rmse), &runs[1]);

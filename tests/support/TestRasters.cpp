@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "io/GdalSupport.h"
+#include "scene/DemoScene.h"
 
 namespace specres::test {
 
@@ -96,6 +97,19 @@ std::string sharedDataDir() { return SPECRES_SHARED_DATA_DIR; }
 
 bool haveSharedData() {
     return std::filesystem::exists(std::filesystem::path(sharedDataDir()) / "PROVENANCE.md");
+}
+
+Result<DemoPair> writeDemoPair(const std::string& folder, int width, int height) {
+    DemoSceneOptions options;
+    options.width = width;
+    options.height = height;
+    auto scene = DemoScene::create(options);
+    if (!scene) return fail(scene.error());
+    auto paths = scene->write(folder);
+    if (!paths) return fail(paths.error());
+    auto pair = RasterPair::open(paths->high, paths->low);
+    if (!pair) return fail(pair.error());
+    return DemoPair{paths->high, paths->low, std::make_unique<RasterPair>(std::move(*pair))};
 }
 
 }  // namespace specres::test

@@ -3,12 +3,15 @@
 #include <QTemporaryDir>
 #include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 // Writes small rasters with exactly the metadata a test wants, so each wavelength source and
 // each kind of damage can be produced on purpose.
+#include "data/RasterPair.h"
+
 namespace specres::test {
 
 struct RasterSpec {
@@ -44,6 +47,15 @@ std::vector<std::map<std::string, std::string>> wavelengthMetadata(
 /// Writes an ENVI BSQ float32 file (raw + .hdr) by hand; extraHeader lines are appended.
 bool writeEnvi(const std::string& dataPath, int width, int height, int bands,
                const std::function<float(int, int, int)>& value, const std::string& extraHeader);
+
+/// A demo pair of width × height pixels written into `folder` (and its paths), opened; the
+/// error in words otherwise.
+struct DemoPair {
+    std::string highPath;
+    std::string lowPath;
+    std::unique_ptr<RasterPair> pair;
+};
+Result<DemoPair> writeDemoPair(const std::string& folder, int width, int height);
 
 std::string sharedDataDir();
 bool haveSharedData();

@@ -19,6 +19,7 @@
 #include "InspectionPanel.h"
 #include "MainWindow.h"
 #include "PixelInspector.h"
+#include "TestRasters.h"
 #include "TrainingPanel.h"
 #include "TrainingWorker.h"
 #include "data/PairDataset.h"
@@ -55,17 +56,12 @@ class PixelInspectorTest : public QObject {
 private slots:
     void initTestCase() {
         QStandardPaths::setTestModeEnabled(true);
-        DemoSceneOptions options;
-        options.width = 48;
-        options.height = 40;
-        auto paths = DemoScene::create(options)->write(dir_.filePath("demo").toStdString());
-        QVERIFY(paths);
-        auto opened = RasterPair::open(paths->high, paths->low);
-        QVERIFY(opened);
+        auto demo = test::writeDemoPair(dir_.filePath("demo").toStdString(), 48, 40);
+        QVERIFY2(demo, demo.error().c_str());
         pair_ = std::make_shared<LoadedPair>();
-        pair_->source.highPath = QString::fromStdString(paths->high);
-        pair_->source.lowPath = QString::fromStdString(paths->low);
-        pair_->pair = std::make_shared<RasterPair>(std::move(*opened));
+        pair_->source.highPath = QString::fromStdString(demo->highPath);
+        pair_->source.lowPath = QString::fromStdString(demo->lowPath);
+        pair_->pair = std::move(demo->pair);
         DatasetOptions datasetOptions;
         datasetOptions.sampleCount = 400;
         auto split = buildPixelSplit(*pair_->pair, datasetOptions);
