@@ -33,6 +33,7 @@ void CovarianceHeatmap::clearMatrix() {
     precision_.resize(0, 0);
     shown_.resize(0, 0);
     image_ = QImage();
+    imageStale_ = false;
     update();
 }
 
@@ -95,10 +96,22 @@ void CovarianceHeatmap::rebuild() {
         low_ = shown_.minCoeff();
         high_ = shown_.maxCoeff();
     }
-    image_ = QImage(int(n), int(n), QImage::Format_RGB32);
-    for (int i = 0; i < n; ++i)
-        for (int j = 0; j < n; ++j) image_.setPixelColor(j, i, colourAt(i, j));
+    // Coloured when next painted: a new matrix and a new shared range cost one image, not two.
+    imageStale_ = true;
     update();
+}
+
+const QImage& CovarianceHeatmap::image() const {
+    if (imageStale_ && shown_.size()) {
+        const int n = int(shown_.rows());
+        image_ = QImage(n, n, QImage::Format_RGB32);
+        for (int i = 0; i < n; ++i) {
+            auto* line = reinterpret_cast<QRgb*>(image_.scanLine(i));
+            for (int j = 0; j < n; ++j) line[j] = colourAt(i, j).rgb();
+        }
+    }
+    imageStale_ = false;
+    return image_;
 }
 
 QRectF CovarianceHeatmap::plotRect() const {
@@ -114,7 +127,7 @@ QRectF CovarianceHeatmap::plotRect() const {
 void CovarianceHeatmap::paintEvent(QPaintEvent*) {
     QPainter painter(this);
     painter.fillRect(rect(), palette().window());
-    if (image_.isNull()) {
+    if (image().isNull()) {
         painter.drawText(rect(), Qt::AlignCenter,
                          title_.isEmpty() ? tr("No predicted covariance")
                                           : tr("%1: no predicted covariance").arg(title_));
@@ -134,7 +147,7 @@ void CovarianceHeatmap::paintEvent(QPaintEvent*) {
                          heading);
         painter.setFont(font());
     }
-    painter.drawImage(plot, image_);
+    painter.drawImage(plot, image());
     painter.setPen(palette().windowText().color());
     painter.drawRect(plot);
     // Wavelength ticks on both axes (row i is λi from the top, column j is λj from the left).
@@ -196,7 +209,7 @@ double CovarianceHeatmap::channelPosition(const std::vector<double>& wavelengths
 }
 
 void CovarianceHeatmap::mouseMoveEvent(QMouseEvent* event) {
-    if (image_.isNull()) return;
+    if (!shown_.size()) return;
     const QRectF plot = plotRect();
     if (!plot.contains(event->position())) return;
     const int n = int(wavelengths_.size());

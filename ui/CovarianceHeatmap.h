@@ -64,7 +64,9 @@ private:
     double sharedLow_ = 0.0;
     double sharedHigh_ = 1.0;
     QString title_;
-    QImage image_;
+    const QImage& image() const;
+    mutable QImage image_;
+    mutable bool imageStale_ = false;
 };
 
 }  // namespace specres::ui

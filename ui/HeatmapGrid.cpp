@@ -15,8 +15,26 @@ HeatmapGrid::HeatmapGrid(QWidget* parent) : QWidget(parent), layout_(new QGridLa
 void HeatmapGrid::clearEntries() { setEntries({}); }
 
 void HeatmapGrid::setEntries(const QList<Entry>& entries) {
+    // The same methods as on screen (a new click): the panels stay, only their matrices change.
+    bool sameMethods = !entries.isEmpty() && entries.size() == heatmaps_.size();
+    for (int i = 0; sameMethods && i < entries.size(); ++i) {
+        sameMethods = labels_[i] == entries[i].label;
+    }
+    if (sameMethods) {
+        for (int i = 0; i < entries.size(); ++i) {
+            if (entries[i].covariance.size()) {
+                heatmaps_[i]->setMatrices(entries[i].covariance, entries[i].precision,
+                                          entries[i].wavelengthsUm);
+            } else {
+                heatmaps_[i]->clearMatrix();
+            }
+        }
+        applySharedRange();
+        return;
+    }
     // The layout holds every panel (and the hint): deleting its widgets deletes them all.
     heatmaps_.clear();
+    labels_.clear();
     while (QLayoutItem* item = layout_->takeAt(0)) {
         delete item->widget();
         delete item;
@@ -39,6 +57,7 @@ void HeatmapGrid::setEntries(const QList<Entry>& entries) {
         }
         layout_->addWidget(heatmap, i / columns, i % columns);
         heatmaps_.append(heatmap);
+        labels_.append(entries[i].label);
     }
     applySharedRange();
 }
@@ -57,8 +76,7 @@ void HeatmapGrid::applySharedRange() {
     high_ = -INFINITY;
     for (CovarianceHeatmap* heatmap : heatmaps_) {
         if (!heatmap->hasMatrix()) continue;
-        heatmap->clearSharedRange();
-        const auto [low, high] = heatmap->ownRange();
+        const auto [low, high] = heatmap->ownRange();  // this matrix's own, whatever is shown
         low_ = std::min(low_, low);
         high_ = std::max(high_, high);
     }

@@ -38,6 +38,7 @@ private:
 
     QGridLayout* layout_;
     QList<CovarianceHeatmap*> heatmaps_;
+    QStringList labels_;  ///< the methods of heatmaps_, in order
     CovarianceHeatmap::Mode mode_ = CovarianceHeatmap::Mode::Covariance;
     double low_ = 0.0;
     double high_ = 0.0;

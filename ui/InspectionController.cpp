@@ -45,12 +45,16 @@ void InspectionController::setPair(std::shared_ptr<LoadedPair> pair, bool samePa
 }
 
 QList<ModelEntry> InspectionController::modelsToPredict() const {
-    QList<ModelEntry> models;
-    if (const ModelEntry* current = shelf_->current()) models.append(*current);
+    // The model in use and the ones Compare overlays, in the shelf's order (so that each keeps
+    // its colour in the overlay whichever model is in use).
     QStringList available;
     for (const ModelEntry& entry : shelf_->entries()) available << entry.label;
-    for (const QString& label : comparison_->modelsToOverlay(available)) {
-        if (label != shelf_->currentLabel()) models.append(*shelf_->find(label));
+    const QStringList overlaid = comparison_->modelsToOverlay(available);
+    QList<ModelEntry> models;
+    for (const ModelEntry& entry : shelf_->entries()) {
+        if (entry.label == shelf_->currentLabel() || overlaid.contains(entry.label)) {
+            models.append(entry);
+        }
     }
     return models;
 }

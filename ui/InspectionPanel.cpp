@@ -5,6 +5,7 @@
 #include <QLabel>
 #include <QSplitter>
 #include <QVBoxLayout>
+#include <utility>
 
 #include "CovarianceHeatmap.h"
 #include "SpectrumChart.h"
@@ -47,6 +48,12 @@ InspectionPanel::InspectionPanel(QWidget* parent)
 }
 
 void InspectionPanel::showInspection(const PixelInspection& inspection) {
+    // Behind another tab of a window on screen, the drawing waits until the tab is shown.
+    if (window()->isVisible() && !isVisible()) {
+        pending_ = inspection;
+        return;
+    }
+    pending_.reset();
     chart_->showInspection(inspection);
     if (inspection.covariance.size()) {
         heatmap_->setMatrices(inspection.covariance, inspection.precision,
@@ -56,7 +63,13 @@ void InspectionPanel::showInspection(const PixelInspection& inspection) {
     }
 }
 
+void InspectionPanel::showEvent(QShowEvent* event) {
+    QWidget::showEvent(event);
+    if (pending_) showInspection(*std::exchange(pending_, std::nullopt));
+}
+
 void InspectionPanel::clearInspection() {
+    pending_.reset();
     chart_->clearSpectra();
     heatmap_->clearMatrix();
 }

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QWidget>
+#include <optional>
 
 #include "experiment/PixelInspection.h"
 
@@ -25,7 +26,11 @@ public:
     QComboBox* sigmaChooser() const { return sigma_; }
     QComboBox* matrixChooser() const { return matrix_; }
 
+protected:
+    void showEvent(QShowEvent* event) override;
+
 private:
+    std::optional<PixelInspection> pending_;
     SpectrumChart* chart_;
     CovarianceHeatmap* heatmap_;
     QComboBox* sigma_;

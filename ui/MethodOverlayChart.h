@@ -6,6 +6,7 @@
 
 #include "experiment/PixelInspection.h"
 
+class QAreaSeries;
 class QLineSeries;
 class QValueAxis;
 
@@ -33,13 +34,27 @@ public:
     QList<QLineSeries*> meanSeries() const { return means_; }
 
 private:
+    /// A method's series: its ±kσ band (null without a density) and its mean.
+    struct MethodSeries {
+        QString label;
+        QLineSeries* upper = nullptr;
+        QLineSeries* lower = nullptr;
+        QAreaSeries* band = nullptr;
+        QLineSeries* mean = nullptr;
+    };
     void rebuild();
+    /// The same methods as on screen: the series keep their places and take new points
+    /// (adding and removing series is what costs in Qt Charts).
+    bool sameMethods() const;
+    void finish(double yMin, double yMax);
 
     QList<LabelledInspection> inspections_;
     double sigmaMultiplier_ = 1.0;
     QValueAxis* xAxis_;
     QValueAxis* yAxis_;
     QList<QLineSeries*> means_;
+    QList<MethodSeries> methods_;
+    QList<QLineSeries*> measured_;
 };
 
 }  // namespace specres::ui

@@ -1,6 +1,7 @@
 #include "PixelInspector.h"
 
 #include "TaskThread.h"
+#include "base/BlasThreads.h"
 
 namespace specres::ui {
 
@@ -39,6 +40,11 @@ PixelInspector::PixelInspector(QObject* parent)
       workerPair_(std::make_shared<WorkerPair>()),
       latestClick_(std::make_shared<std::atomic<quint64>>(0)),
       latestPins_(std::make_shared<std::atomic<quint64>>(0)) {
+    // One pixel's predictions are latency-bound: they run on the inspection thread alone.
+    tasks_->post([] {
+        keepParallelRegionsOnThisThread();
+        return TaskThread::Continuation();
+    });
     qRegisterMetaType<std::shared_ptr<const InspectionResult>>();
     connect(tasks_, &TaskThread::failed, this, &PixelInspector::inspectionFailed);
 }

@@ -6,17 +6,31 @@
 #include <QLineSeries>
 #include <QValueAxis>
 #include <cmath>
+#include <utility>
 
 namespace specres::ui {
+
+QList<QList<QPointF>> spectrumRuns(const std::vector<double>& wavelengthsUm,
+                                   const Eigen::VectorXd& values) {
+    QList<QList<QPointF>> runs;
+    QList<QPointF> run;
+    for (Eigen::Index i = 0; i < values.size(); ++i) {
+        if (std::isfinite(values[i])) {
+            run.append(QPointF(wavelengthsUm[std::size_t(i)], values[i]));
+        } else if (!run.isEmpty()) {
+            runs.append(std::exchange(run, {}));
+        }
+    }
+    if (!run.isEmpty()) runs.append(run);
+    return runs;
+}
 
 QList<QLineSeries*> addSegmentedSpectrum(QChart& chart, QValueAxis* x, QValueAxis* y,
                                          const std::vector<double>& wavelengthsUm,
                                          const Eigen::VectorXd& values, const QPen& pen,
                                          const QString& name) {
     QList<QLineSeries*> segments;
-    QList<QPointF> run;
-    auto flush = [&] {
-        if (run.isEmpty()) return;
+    for (const QList<QPointF>& run : spectrumRuns(wavelengthsUm, values)) {
         auto* segment = new QLineSeries;
         segment->replace(run);
         segment->setPen(pen);
@@ -28,24 +42,14 @@ QList<QLineSeries*> addSegmentedSpectrum(QChart& chart, QValueAxis* x, QValueAxi
             for (auto* marker : chart.legend()->markers(segment)) marker->setVisible(false);
         }
         segments.append(segment);
-        run.clear();
-    };
-    for (Eigen::Index i = 0; i < values.size(); ++i) {
-        if (std::isfinite(values[i])) {
-            run.append(QPointF(wavelengthsUm[std::size_t(i)], values[i]));
-        } else {
-            flush();
-        }
     }
-    flush();
     return segments;
 }
 
 QColor seriesColour(int index) {
-    static const QColor okabeIto[] = {QColor(0, 114, 178),  QColor(213, 94, 0),
-                                      QColor(0, 158, 115),  QColor(204, 121, 167),
-                                      QColor(230, 159, 0),  QColor(86, 180, 233),
-                                      QColor(120, 120, 120), QColor(240, 228, 66)};
+    static const QColor okabeIto[] = {
+        QColor(0, 114, 178), QColor(213, 94, 0),   QColor(0, 158, 115),   QColor(204, 121, 167),
+        QColor(230, 159, 0), QColor(86, 180, 233), QColor(120, 120, 120), QColor(240, 228, 66)};
     if (index < 8) return okabeIto[index];
     return QColor::fromHsvF(std::fmod(0.13 + 0.618034 * index, 1.0), 0.75, 0.8);
 }

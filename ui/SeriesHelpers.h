@@ -4,6 +4,7 @@
 #include <QColor>
 #include <QList>
 #include <QPen>
+#include <QPointF>
 #include <vector>
 
 class QChart;
@@ -19,6 +20,11 @@ QList<QLineSeries*> addSegmentedSpectrum(QChart& chart, QValueAxis* x, QValueAxi
                                          const std::vector<double>& wavelengthsUm,
                                          const Eigen::VectorXd& values, const QPen& pen,
                                          const QString& name);
+
+/// The unbroken runs of finite values of a spectrum, as chart points (what
+/// addSegmentedSpectrum draws, one series each).
+QList<QList<QPointF>> spectrumRuns(const std::vector<double>& wavelengthsUm,
+                                   const Eigen::VectorXd& values);
 
 /// Colours for several spectra in one chart: Okabe–Ito first (distinct for colour-blind
 /// readers), then evenly spaced hues.

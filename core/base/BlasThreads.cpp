@@ -1,5 +1,7 @@
 #include "base/BlasThreads.h"
 
+#include <omp.h>
+
 #include <dlfcn.h>
 
 namespace specres {
@@ -30,5 +32,7 @@ SingleThreadedBlas::SingleThreadedBlas() {
 SingleThreadedBlas::~SingleThreadedBlas() {
     if (setter() && previous_ > 0) setter()(previous_);
 }
+
+void keepParallelRegionsOnThisThread() { omp_set_num_threads(1); }
 
 }  // namespace specres

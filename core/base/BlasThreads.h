@@ -19,4 +19,10 @@ private:
     int previous_ = 0;
 };
 
+/// From now on, parallel regions started from the calling thread (OpenMP: LibTorch's and the
+/// optimiser's) run on that thread alone; other threads keep their own setting. For short,
+/// latency-bound work beside a GUI thread — one pixel's predictions — where starting a team
+/// costs more than it saves, and the team's spinning takes the core the GUI thread needs.
+void keepParallelRegionsOnThisThread();
+
 }  // namespace specres

@@ -156,8 +156,14 @@ private slots:
         int after = 0;
         for (const auto& model : counting_) after += model->predictions.load();
         QCOMPARE(after, counted);
+        // Showing the Inspect tab draws what it holds (it waited while hidden): no new work.
+        window.tabs()->setCurrentIndex(0);
+        QVERIFY(window.inspection()->inspector()->waitForIdle());
+        QCOMPARE(inspector->readCount(), reads);
+        QCOMPARE(inspector->predictionCount(), predictions);
         // The precision shown is the predicted one, not an inverse taken on the GUI thread.
         const PixelInspection& shown = *window.inspected();
+        QVERIFY(window.inspectionPanel()->heatmap()->hasMatrix());
         QCOMPARE(window.inspectionPanel()->heatmap()->valueAt(3, 5), shown.precision(3, 5));
         // Choosing another model is not drawing: the pixel is predicted again.
         window.useModel("G/diagonal");
