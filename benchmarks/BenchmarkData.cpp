@@ -17,9 +17,7 @@ Result<BenchmarkData> makeBenchmarkData(const std::string& folder, int highChann
     options.width = 256;
     options.height = 256;
     options.seed = seed;
-    auto scene = DemoScene::create(options);
-    if (!scene) return fail(scene.error());
-    auto paths = scene->write(folder);
+    auto paths = DemoScene::generate(options, folder);
     if (!paths) return fail(paths.error());
     auto pair = RasterPair::open(paths->high, paths->low);
     if (!pair) return fail(pair.error());

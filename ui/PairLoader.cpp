@@ -98,12 +98,7 @@ bool PairLoader::loadDemo(const DemoSceneOptions& options, const QString& folder
         source.demo = options;
         if (!QFileInfo::exists(source.highPath) || !QFileInfo::exists(source.lowPath) ||
             !QFileInfo::exists(dir.filePath("demo_minerals.tif"))) {
-            auto scene = DemoScene::create(options);
-            if (!scene) {
-                outcome.error = QString::fromStdString(scene.error());
-                return outcome;
-            }
-            auto written = scene->write(folder.toStdString(), &feedback);
+            auto written = DemoScene::generate(options, folder.toStdString(), &feedback);
             if (!written) {
                 outcome.error = QString::fromStdString(written.error());
                 return outcome;

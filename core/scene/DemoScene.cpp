@@ -324,6 +324,13 @@ Result<DemoScenePaths> DemoScene::write(const std::string& folder, Feedback* fee
     return paths;
 }
 
+Result<DemoScenePaths> DemoScene::generate(const DemoSceneOptions& options,
+                                           const std::string& folder, Feedback* feedback) {
+    auto scene = create(options);
+    if (!scene) return fail(scene.error());
+    return scene->write(folder, feedback);
+}
+
 std::string demoCacheName(const DemoSceneOptions& options) {
     std::string name = "demo-v1-seed" + std::to_string(options.seed) + "-" +
                        std::to_string(options.width) + "x" + std::to_string(options.height) + "-f" +

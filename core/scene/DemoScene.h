@@ -67,6 +67,9 @@ public:
     /// demo_minerals.tif, georeferenced in UTM zone 11N near Cuprite. Each file appears
     /// complete or not at all.
     Result<DemoScenePaths> write(const std::string& folder, Feedback* feedback = nullptr) const;
+    /// create() then write(): a scene's files from its recipe, in one step.
+    static Result<DemoScenePaths> generate(const DemoSceneOptions& options,
+                                           const std::string& folder, Feedback* feedback = nullptr);
 
 private:
     DemoScene() = default;

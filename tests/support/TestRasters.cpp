@@ -103,9 +103,7 @@ Result<DemoPair> writeDemoPair(const std::string& folder, int width, int height)
     DemoSceneOptions options;
     options.width = width;
     options.height = height;
-    auto scene = DemoScene::create(options);
-    if (!scene) return fail(scene.error());
-    auto paths = scene->write(folder);
+    auto paths = DemoScene::generate(options, folder);
     if (!paths) return fail(paths.error());
     auto pair = RasterPair::open(paths->high, paths->low);
     if (!pair) return fail(pair.error());
