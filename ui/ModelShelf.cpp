@@ -5,7 +5,11 @@
 namespace specres::ui {
 
 ModelShelf::ModelShelf(QObject* parent)
-    : QObject(parent), tasks_(new TaskThread(QStringLiteral("SpecRes model files"), this)) {}
+    : QObject(parent), tasks_(new TaskThread(QStringLiteral("SpecRes model files"), this)) {
+    // A load that stopped on an internal error still answers, so that no caller waits forever.
+    connect(tasks_, &TaskThread::failed, this,
+            [this](const QString& message) { emit loaded({}, {message}); });
+}
 
 ModelShelf::~ModelShelf() { delete tasks_; }
 

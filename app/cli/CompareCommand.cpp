@@ -6,6 +6,7 @@
 #include "ExperimentArguments.h"
 #include "TerminalProgress.h"
 #include "experiment/ResultsWriter.h"
+#include "io/InputFile.h"
 
 namespace specres::cli {
 
@@ -33,6 +34,22 @@ int runCompare(int argc, char** argv) {
         return 1;
     }
     inputs->request.methods = *specs;
+    // The results folder is made (or checked) before the run, so that no run is lost to it.
+    const std::string folder = parser.value("out");
+    std::error_code created;
+    std::filesystem::create_directories(folder, created);
+    if (created || !std::filesystem::is_directory(folder, created)) {
+        std::cerr << "specres-cli compare: --out " << folder << ": cannot create the folder"
+                  << (created ? ": " + created.message() : std::string(": a file is in the way"))
+                  << "\n";
+        return 1;
+    }
+    if (auto ok = checkOutputFile((std::filesystem::path(folder) / "results.json").string(),
+                                  "the results");
+        !ok) {
+        std::cerr << "specres-cli compare: --out: " << ok.error() << "\n";
+        return 1;
+    }
     TerminalProgress progress;
     auto outcome = runExperiment(*inputs->pair, inputs->request, &progress.feedback());
     progress.finish();
@@ -42,15 +59,7 @@ int runCompare(int argc, char** argv) {
     }
     // The split goes beside the results, given or drawn, so the folder is self-contained; it
     // is written with them, after the run, so that a cancelled run leaves an earlier one whole.
-    const std::string folder = parser.value("out");
     const std::string splitPath = (std::filesystem::path(folder) / "split.json").string();
-    std::error_code created;
-    std::filesystem::create_directories(folder, created);
-    if (created) {
-        std::cerr << "specres-cli compare: " << folder
-                  << ": cannot create the folder: " << created.message() << "\n";
-        return 1;
-    }
     std::error_code same;
     if (inputs->request.splitPath.empty() ||
         !std::filesystem::equivalent(inputs->request.splitPath, splitPath, same)) {

@@ -7,6 +7,7 @@
 #include "TerminalProgress.h"
 #include "experiment/ScenePrediction.h"
 #include "experiment/TrainedModel.h"
+#include "io/InputFile.h"
 
 namespace specres::cli {
 
@@ -29,6 +30,10 @@ int runPredict(int argc, char** argv) {
     if (int status = handleParse(parser, "predict", argc, argv, 2); status >= 0) return status;
 
     const std::string modelPath = parser.value("model");
+    if (auto ok = checkOutputFile(parser.value("out") + "_mean.tif", "the predicted maps"); !ok) {
+        std::cerr << "specres-cli predict: --out: " << ok.error() << "\n";
+        return 1;
+    }
     auto trained = loadTrainedModel(modelPath);
     if (!trained) {
         std::cerr << "specres-cli predict: " << trained.error() << "\n";

@@ -4,6 +4,7 @@
 #include "Commands.h"
 #include "ExperimentArguments.h"
 #include "TerminalProgress.h"
+#include "io/InputFile.h"
 
 namespace specres::cli {
 
@@ -21,6 +22,11 @@ int runTrain(int argc, char** argv) {
     if (!spec) {
         std::cerr << "specres-cli train: --method/--covariance: " << spec.error() << "\n";
         return 2;
+    }
+    // Before any work: a model that cannot be written must not cost a training run.
+    if (auto ok = checkOutputFile(parser.value("out"), "the model file"); !ok) {
+        std::cerr << "specres-cli train: --out: " << ok.error() << "\n";
+        return 1;
     }
     auto inputs = experimentInputsFrom(parser);
     if (!inputs) {

@@ -3,11 +3,30 @@
 #include <QCommandLineParser>
 #include <QTimer>
 #include <limits>
+#include <memory>
 
 #include "MainWindow.h"
 
+namespace {
+// --help and --version only print: they must work without a display, where a QApplication
+// cannot start.
+bool onlyPrints(int argc, char** argv) {
+    for (int i = 1; i < argc; ++i) {
+        const QByteArray arg(argv[i]);
+        if (arg == "-h" || arg == "--help" || arg == "-?" || arg == "--help-all" || arg == "-v" ||
+            arg == "--version") {
+            return true;
+        }
+    }
+    return false;
+}
+}  // namespace
+
 int main(int argc, char** argv) {
-    QApplication app(argc, argv);
+    const std::unique_ptr<QCoreApplication> application =
+        onlyPrints(argc, argv) ? std::make_unique<QCoreApplication>(argc, argv)
+                               : std::make_unique<QApplication>(argc, argv);
+    QCoreApplication& app = *application;
     QApplication::setApplicationName(QStringLiteral("specres"));
     QApplication::setApplicationDisplayName(QStringLiteral("SpecRes"));
     QApplication::setOrganizationName(QStringLiteral("SpecRes"));

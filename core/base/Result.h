@@ -14,6 +14,10 @@ struct Failure {
 
 inline Failure fail(std::string message) { return Failure{std::move(message)}; }
 
+/// The first line of a library's message: what a user can read (LibTorch appends a back trace
+/// of C++ frames after it).
+inline std::string firstLine(const std::string& text) { return text.substr(0, text.find('\n')); }
+
 /// A value or the reason there is none. Core functions return this for expected failures
 /// (bad files, bad input) instead of throwing, so that no exception crosses a thread boundary.
 template <typename T>

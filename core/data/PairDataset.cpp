@@ -1,5 +1,7 @@
 #include "data/PairDataset.h"
 
+#include <sstream>
+
 #include <gdal_priv.h>
 
 #include <algorithm>
@@ -262,6 +264,16 @@ Result<PixelSplit> buildPixelSplit(const RasterPair& pair, const DatasetOptions&
     split.train.assign(sample.begin(), sample.begin() + nTrain);
     split.validation.assign(sample.begin() + nTrain, sample.begin() + nTrain + nValidation);
     split.test.assign(sample.begin() + nTrain + nValidation, sample.end());
+    if (split.train.size() < 2 || split.validation.empty() || split.test.empty()) {
+        std::ostringstream fractions;
+        fractions << options.trainFraction << " / " << options.validationFraction;
+        return fail(std::to_string(n) + " spectra split " + fractions.str() + " give " +
+                    std::to_string(split.train.size()) + " training, " +
+                    std::to_string(split.validation.size()) + " validation and " +
+                    std::to_string(split.test.size()) +
+                    " test spectra; a run needs at least 2, 1 and 1 (draw more spectra, e.g. "
+                    "--samples 8)");
+    }
     if (surveyOut) *surveyOut = std::move(*survey);
     return split;
 }

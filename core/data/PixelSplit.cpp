@@ -6,6 +6,7 @@
 #include <unordered_set>
 
 #include "io/AtomicFile.h"
+#include "io/InputFile.h"
 
 namespace specres {
 
@@ -64,11 +65,32 @@ Result<PixelSplit> pixelSplitFromJson(const std::string& text, const std::string
         for (const char* key : {"width", "height", "train", "validation", "test"}) {
             if (!document.contains(key)) return fail(where + ": missing \"" + key + "\"");
         }
+        for (const char* key : {"width", "height"}) {
+            const json& value = document.at(key);
+            if (!value.is_number_integer() || value.get<long long>() <= 0 ||
+                value.get<long long>() > 100000000) {
+                return fail(where + ": \"" + key + "\" must be a whole number of pixels (found " +
+                            value.dump() + ")");
+            }
+        }
         split.width = document.at("width").get<int>();
         split.height = document.at("height").get<int>();
-        split.train = document.at("train").get<std::vector<std::int64_t>>();
-        split.validation = document.at("validation").get<std::vector<std::int64_t>>();
-        split.test = document.at("test").get<std::vector<std::int64_t>>();
+        for (auto [key, target] :
+             {std::pair{"train", &split.train}, std::pair{"validation", &split.validation},
+              std::pair{"test", &split.test}}) {
+            const json& list = document.at(key);
+            if (!list.is_array())
+                return fail(where + ": \"" + key + "\" must be a list of pixel indices");
+            target->reserve(list.size());
+            for (const json& index : list) {
+                // A fractional index would otherwise be truncated to another pixel.
+                if (!index.is_number_integer()) {
+                    return fail(where + ": \"" + key + "\" must list whole pixel indices (found " +
+                                index.dump() + ")");
+                }
+                target->push_back(index.get<std::int64_t>());
+            }
+        }
     } catch (const json::exception& e) {
         return fail(where + ": wrong value type (" + e.what() + ")");
     }
@@ -82,11 +104,9 @@ Status savePixelSplit(const PixelSplit& split, const std::string& path) {
 }
 
 Result<PixelSplit> loadPixelSplit(const std::string& path) {
-    std::ifstream in(path);
-    if (!in) return fail(path + ": cannot open the split file");
-    std::stringstream buffer;
-    buffer << in.rdbuf();
-    return pixelSplitFromJson(buffer.str(), path);
+    auto text = readInputFile(path, "a split file (JSON)");
+    if (!text) return fail(text.error());
+    return pixelSplitFromJson(*text, path);
 }
 
 }  // namespace specres

@@ -1,5 +1,7 @@
 #include "data/RasterPair.h"
 
+#include <filesystem>
+
 #include <gdal_priv.h>
 #include <gdal_utils.h>
 #include <ogr_spatialref.h>
@@ -144,7 +146,40 @@ Result<SpectralRaster> warpOnto(const SpectralRaster& source, const SpectralRast
 std::vector<std::string> RasterPair::warnings() const {
     std::vector<std::string> out = high_.warnings();
     out.insert(out.end(), low_.warnings().begin(), low_.warnings().end());
+    out.insert(out.end(), pairWarnings_.begin(), pairWarnings_.end());
     return out;
+}
+
+// What makes a pair useless or suspicious, whatever its alignment.
+Result<RasterPair> checkedPair(RasterPair pair, const std::string& highPath,
+                               const std::string& lowPath) {
+    const int lowBands = pair.low().bandCount();
+    const int highBands = pair.high().bandCount();
+    if (lowBands < 2) {
+        return fail(lowPath +
+                    ": a low-resolution raster needs at least 2 bands in the window "
+                    "(min–max scaling leaves nothing of 1 band); it has " +
+                    std::to_string(lowBands));
+    }
+    if (highBands < 2) {
+        return fail(highPath +
+                    ": a high-resolution raster needs at least 2 bands in the window; "
+                    "it has " +
+                    std::to_string(highBands));
+    }
+    std::error_code error;
+    if (std::filesystem::equivalent(highPath, lowPath, error)) {
+        pair.pairWarnings_.push_back(
+            highPath +
+            " is given as both the high- and the low-resolution raster: a model "
+            "trained on it learns the identity, and its scores mean nothing");
+    } else if (highBands < lowBands) {
+        pair.pairWarnings_.push_back("the high-resolution raster " + highPath +
+                                     " has fewer bands (" + std::to_string(highBands) +
+                                     ") than the low-resolution " + lowPath + " (" +
+                                     std::to_string(lowBands) + "): are --high and --low swapped?");
+    }
+    return pair;
 }
 
 Result<RasterPair> RasterPair::open(const std::string& highPath, const std::string& lowPath,
@@ -174,23 +209,27 @@ Result<RasterPair> RasterPair::open(const std::string& highPath, const std::stri
         const std::string why = (!hg.georeferenced && !lg.georeferenced)
                                     ? "pixel-aligned (same size, no georeferencing)"
                                     : "pixel-aligned (same size; only one is georeferenced)";
-        return RasterPair(std::move(*high), std::move(*low), why);
+        return checkedPair(RasterPair(std::move(*high), std::move(*low), why), highPath, lowPath);
     }
     if (sameGrid(hg, lg)) {
-        return RasterPair(std::move(*high), std::move(*low), "pixel-aligned (identical grids)");
+        return checkedPair(
+            RasterPair(std::move(*high), std::move(*low), "pixel-aligned (identical grids)"),
+            highPath, lowPath);
     }
     if (options.grid == PairGrid::High) {
         auto warped = warpOnto(*low, *high, options.resampling);
         if (!warped) return fail(warped.error());
-        return RasterPair(std::move(*high), std::move(*warped),
-                          std::string("low-resolution raster warped onto the high-resolution "
-                                      "grid (") +
-                              toString(options.resampling) + ")");
+        return checkedPair(RasterPair(std::move(*high), std::move(*warped),
+                                      std::string("low-resolution raster warped onto the "
+                                                  "high-resolution grid (") +
+                                          toString(options.resampling) + ")"),
+                           highPath, lowPath);
     }
     auto aggregated = warpOnto(*high, *low, Resampling::Average);
     if (!aggregated) return fail(aggregated.error());
-    return RasterPair(std::move(*aggregated), std::move(*low),
-                      "high-resolution raster averaged onto the low-resolution grid");
+    return checkedPair(RasterPair(std::move(*aggregated), std::move(*low),
+                                  "high-resolution raster averaged onto the low-resolution grid"),
+                       highPath, lowPath);
 }
 
 }  // namespace specres

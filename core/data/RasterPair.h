@@ -51,9 +51,13 @@ private:
     RasterPair(SpectralRaster high, SpectralRaster low, std::string alignment)
         : high_(std::move(high)), low_(std::move(low)), alignment_(std::move(alignment)) {}
 
+    /// Warnings about the pair as a whole (the rasters warn about themselves).
+    std::vector<std::string> pairWarnings_;
     SpectralRaster high_;
     SpectralRaster low_;
     std::string alignment_;
+    friend Result<RasterPair> checkedPair(RasterPair pair, const std::string& highPath,
+                                          const std::string& lowPath);
 };
 
 }  // namespace specres

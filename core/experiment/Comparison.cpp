@@ -1,5 +1,6 @@
 #include "experiment/Comparison.h"
 
+#include <cmath>
 #include <exception>
 
 #include "neural/ModelRegistry.h"
@@ -17,7 +18,7 @@ Result<std::unique_ptr<ConditionalModel>> trainMethod(const MethodSpec& spec,
             return fail(spec.label() + ": " + ok.error());
         }
     } catch (const std::exception& error) {
-        return fail(spec.label() + ": training failed: " + error.what());
+        return fail(spec.label() + ": training failed: " + firstLine(error.what()));
     }
     return model;
 }
@@ -60,6 +61,12 @@ Result<ComparisonResult> runComparison(const PreparedData& data,
             std::move(*model), ModelContext::fromData(data, config, MethodEvaluation{}, splitPath));
         auto evaluation = evaluateInReflectance(trained.reflectance, data);
         if (!evaluation) return fail(spec.label() + ": " + evaluation.error());
+        // A model whose held-out scores are not finite is not a model: it is never saved.
+        if (!std::isfinite(evaluation->rmse) ||
+            (evaluation->nll && !std::isfinite(*evaluation->nll))) {
+            return fail(spec.label() + ": the test scores are not finite (RMSE " +
+                        std::to_string(evaluation->rmse) + "); the model is not kept");
+        }
         trained.context.testRmse = evaluation->rmse;
         trained.context.testNll = evaluation->nll;
         result.runs.push_back(

@@ -1,4 +1,8 @@
 #include "experiment/ExperimentConfig.h"
+#include "experiment/ExperimentRunner.h"
+#include "io/InputFile.h"
+#include "io/SettingsReader.h"
+#include "neural/ModelRegistry.h"
 
 #include <fstream>
 #include <set>
@@ -18,14 +22,6 @@ json presetFor(const std::string& preset) {
     return json::object();
 }
 
-Status checkKeys(const json& object, const std::set<std::string>& allowed,
-                 const std::string& where) {
-    for (const auto& item : object.items()) {
-        if (!allowed.count(item.key()))
-            return fail(where + ": unknown setting \"" + item.key() + "\"");
-    }
-    return Status::success();
-}
 }  // namespace
 
 json ExperimentConfig::methodConfig(const std::string& method) const {
@@ -56,58 +52,66 @@ json ExperimentConfig::toJson() const {
 Result<ExperimentConfig> experimentConfigFromJson(const json& document, const std::string& where) {
     ExperimentConfig config;
     if (!document.is_object()) return fail(where + ": the configuration must be a JSON object");
-    if (auto ok = checkKeys(document, {"preset", "dataset", "preprocessing", "methods"}, where);
-        !ok)
-        return fail(ok.error());
-    try {
-        config.preset = document.value("preset", config.preset);
-        if (config.preset != "default" && config.preset != "paper") {
-            return fail(where + ": unknown preset \"" + config.preset +
-                        "\" (choose default or paper)");
+    SettingsReader top(document, where);
+    top.allowOnly({"preset", "dataset", "preprocessing", "methods"});
+    std::string preset = config.preset;
+    top.read("preset", preset, {"default", "paper"});
+    if (!top.status()) return fail(top.status().error());
+    config.preset = preset;
+    if (config.preset == "paper") config.dataset.sampleCount = 10000;
+
+    DatasetOptions& d = config.dataset;
+    SettingsReader dataset(document.value("dataset", json::object()), where + ": dataset");
+    dataset.allowOnly(
+        {"samples", "seed", "classes", "class_map", "train_fraction", "validation_fraction"});
+    dataset.read("samples", d.sampleCount, 3, 100000000);
+    dataset.read("seed", d.seed);
+    dataset.read("classes", d.clusterCount, 1, 10000);
+    dataset.readText("class_map", d.classMapPath);
+    dataset.read("train_fraction", d.trainFraction, 0.0, 1.0, true, true);
+    dataset.read("validation_fraction", d.validationFraction, 0.0, 1.0, true, true);
+    if (!dataset.status()) return fail(dataset.status().error());
+    if (d.trainFraction + d.validationFraction >= 1.0) {
+        return fail(where +
+                    ": dataset: train_fraction + validation_fraction must be below 1, so "
+                    "that some spectra are left to test on");
+    }
+
+    SettingsReader preprocessing(document.value("preprocessing", json::object()),
+                                 where + ": preprocessing");
+    preprocessing.allowOnly({"mnf"});
+    preprocessing.read("mnf", config.preprocessing.mnf);
+    if (!preprocessing.status()) return fail(preprocessing.status().error());
+
+    // Method sections: names in any case; each checked by building the method from it, so
+    // that a wrong setting is refused here, with the file's name, not after hours of training.
+    const json methods = document.value("methods", json::object());
+    if (!methods.is_object()) return fail(where + ": \"methods\" must be an object");
+    for (const auto& item : methods.items()) {
+        auto spec = parseMethodSpec(item.key(), "full");
+        if (!spec) {
+            const std::string suggestion = SettingsReader::nearest(item.key(), methodNames());
+            return fail(where + ": methods: unknown method \"" + item.key() + "\"" +
+                        (suggestion.empty() ? "" : " (did you mean \"" + suggestion + "\"?)") +
+                        "; choose G, GM, UGM, VE or DCGM");
         }
-        if (config.preset == "paper") config.dataset.sampleCount = 10000;
-        if (document.contains("dataset")) {
-            const json& d = document.at("dataset");
-            if (auto ok = checkKeys(d,
-                                    {"samples", "seed", "classes", "class_map", "train_fraction",
-                                     "validation_fraction"},
-                                    where + " (dataset)");
-                !ok)
-                return fail(ok.error());
-            config.dataset.sampleCount = d.value("samples", config.dataset.sampleCount);
-            config.dataset.seed = d.value("seed", config.dataset.seed);
-            config.dataset.clusterCount = d.value("classes", config.dataset.clusterCount);
-            config.dataset.classMapPath = d.value("class_map", config.dataset.classMapPath);
-            config.dataset.trainFraction = d.value("train_fraction", config.dataset.trainFraction);
-            config.dataset.validationFraction =
-                d.value("validation_fraction", config.dataset.validationFraction);
+        config.methods[spec->method] = item.value();
+    }
+    for (const std::string& method : methodNames()) {
+        if (auto made = createModel(method, CovarianceType::Full, config.methodConfig(method));
+            !made) {
+            return fail(where + ": methods: " + made.error());
         }
-        if (document.contains("preprocessing")) {
-            const json& p = document.at("preprocessing");
-            if (auto ok = checkKeys(p, {"mnf"}, where + " (preprocessing)"); !ok)
-                return fail(ok.error());
-            config.preprocessing.mnf = p.value("mnf", false);
-        }
-        if (document.contains("methods")) {
-            config.methods = document.at("methods");
-            if (!config.methods.is_object()) return fail(where + ": \"methods\" must be an object");
-            if (auto ok = checkKeys(config.methods, {"G", "GM", "UGM", "VE", "DCGM"},
-                                    where + " (methods)");
-                !ok)
-                return fail(ok.error());
-        }
-    } catch (const json::exception& e) {
-        return fail(where + ": wrong value type (" + e.what() + ")");
     }
     return config;
 }
 
 Result<ExperimentConfig> loadExperimentConfig(const std::string& path) {
-    std::ifstream in(path);
-    if (!in) return fail(path + ": cannot open the configuration file");
+    auto text = readInputFile(path, "a configuration file (JSON)", 1 << 24);
+    if (!text) return fail(text.error());
     json document;
     try {
-        document = json::parse(in);
+        document = json::parse(*text);
     } catch (const json::exception& e) {
         return fail(path + ": not valid JSON (" + e.what() + ")");
     }

@@ -71,12 +71,18 @@ Result<ExperimentOutcome> runExperiment(const RasterPair& pair, const Experiment
     } catch (const std::exception& error) {
         // The last line of defence: models catch their own library's errors, but nothing a
         // worker thread runs may end the program.
-        return fail(std::string("the experiment stopped on an internal error: ") + error.what());
+        return fail("the experiment stopped on an internal error: " + firstLine(error.what()));
     }
 }
 
 Status checkSplitFitsPair(const PixelSplit& split, const RasterPair& pair,
                           const std::string& where) {
+    if (split.train.size() < 2 || split.validation.empty() || split.test.empty()) {
+        return fail(where + ": the split has " + std::to_string(split.train.size()) +
+                    " training, " + std::to_string(split.validation.size()) + " validation and " +
+                    std::to_string(split.test.size()) +
+                    " test pixels; a run needs at least 2, 1 and 1");
+    }
     if (split.width == pair.width() && split.height == pair.height()) return Status::success();
     return fail(where + ": the split is for a " + std::to_string(split.width) + " × " +
                 std::to_string(split.height) + " grid, the pair is " +

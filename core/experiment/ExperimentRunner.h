@@ -37,7 +37,8 @@ Result<ExperimentOutcome> runExperiment(const RasterPair& pair, const Experiment
                                         Feedback* feedback = nullptr,
                                         const MethodDoneCallback& onMethodDone = {});
 
-/// The split must be for this pair's grid; the message names `where` (the split file).
+/// The split must be for this pair's grid and hold at least 2 training, 1 validation and 1 test
+/// pixel; the message names `where` (the split file).
 Status checkSplitFitsPair(const PixelSplit& split, const RasterPair& pair,
                           const std::string& where);
 

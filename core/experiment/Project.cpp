@@ -6,6 +6,7 @@
 
 #include "experiment/ResultsWriter.h"
 #include "io/AtomicFile.h"
+#include "io/InputFile.h"
 #include "io/JsonFields.h"
 
 namespace specres {
@@ -163,11 +164,11 @@ Status saveProject(const Project& project, const std::string& path) {
 }
 
 Result<Project> loadProject(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) return fail(path + ": cannot open the project file");
+    auto text = readInputFile(path, "a SpecRes project (.specresproj)", 1 << 28);
+    if (!text) return fail(text.error());
     json document;
     try {
-        document = json::parse(in);
+        document = json::parse(*text);
     } catch (const json::exception& error) {
         return fail(path + ": not a SpecRes project (invalid JSON: " + error.what() + ")");
     }

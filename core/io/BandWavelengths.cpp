@@ -8,6 +8,7 @@
 #include <limits>
 #include <sstream>
 
+#include "io/InputFile.h"
 #include "io/WavelengthParsing.h"
 
 namespace specres {
@@ -217,8 +218,9 @@ void applyBadBandList(GDALDataset& dataset, const std::string& path, BandWavelen
 }  // namespace
 
 Result<BandWavelengths> readWavelengthCsv(const std::string& csvPath, int bandCount) {
-    std::ifstream in(csvPath);
-    if (!in) return fail(csvPath + ": cannot open the wavelength table");
+    auto text = readInputFile(csvPath, "a wavelength table (CSV)", 1 << 24);
+    if (!text) return fail(text.error());
+    std::istringstream in(*text);
     std::vector<std::vector<std::string>> rows;
     std::string line;
     while (std::getline(in, line)) {

@@ -47,6 +47,10 @@ ConditionalModel::CovarianceSummary ConditionalModel::summariseCovariance(
     return out;
 }
 
+ConditionalModel::TrainingNeed ConditionalModel::trainingNeed(Eigen::Index, Eigen::Index) const {
+    return {};
+}
+
 Status ConditionalModel::checkTrainingData(const SpectraSet& train,
                                            const SpectraSet& validation) const {
     if (train.x.rows() < 2 || train.x.rows() != train.y.rows()) {
@@ -60,6 +64,11 @@ Status ConditionalModel::checkTrainingData(const SpectraSet& train,
     if (!train.x.allFinite() || !train.y.allFinite() || !validation.x.allFinite() ||
         !validation.y.allFinite()) {
         return fail(method() + ": the spectra hold NaN or infinite values");
+    }
+    const TrainingNeed need = trainingNeed(train.x.cols(), train.y.cols());
+    if (train.x.rows() < need.spectra) {
+        return fail("needs at least " + std::to_string(need.spectra) + " training spectra (" +
+                    need.why + "); the training set has " + std::to_string(train.x.rows()));
     }
     return Status::success();
 }

@@ -69,7 +69,17 @@ public:
     const FitSummary& fitSummary() const { return fitSummary_; }
     void setFitSummary(FitSummary summary) { fitSummary_ = std::move(summary); }
 
+    /// The fewest training spectra that can determine this model on x and y of these widths,
+    /// with the reason (e.g. a full joint covariance over d channels needs d + 1 spectra).
+    struct TrainingNeed {
+        Eigen::Index spectra = 2;
+        std::string why = "two spectra are the least that show any variation";
+    };
+    virtual TrainingNeed trainingNeed(Eigen::Index inputChannels,
+                                      Eigen::Index outputChannels) const;
+
 protected:
+    /// Equal counts, matching channels, finite values and at least trainingNeed() spectra.
     Status checkTrainingData(const SpectraSet& train, const SpectraSet& validation) const;
     FitSummary fitSummary_;
 };

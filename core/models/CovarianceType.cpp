@@ -1,5 +1,8 @@
 #include "models/CovarianceType.h"
 
+#include <algorithm>
+#include <cctype>
+
 namespace specres {
 
 const char* toString(CovarianceType type) {
@@ -15,9 +18,12 @@ const char* toString(CovarianceType type) {
 }
 
 Result<CovarianceType> parseCovarianceType(const std::string& name) {
+    std::string lower = name;
+    std::transform(lower.begin(), lower.end(), lower.begin(),
+                   [](unsigned char c) { return char(std::tolower(c)); });
     for (CovarianceType t :
          {CovarianceType::Spherical, CovarianceType::Diagonal, CovarianceType::Full}) {
-        if (name == toString(t)) return t;
+        if (lower == toString(t)) return t;
     }
     return fail("unknown covariance type '" + name + "' (choose spherical, diagonal or full)");
 }

@@ -6,6 +6,19 @@
 
 namespace specres {
 
+ConditionalModel::TrainingNeed JointMixtureModel::trainingNeed(Eigen::Index inputChannels,
+                                                               Eigen::Index outputChannels) const {
+    // Components of a mixture may be smaller than d + 1 spectra: their covariance ridge is
+    // chosen on the validation spectra. The data as a whole must still determine a covariance.
+    const Eigen::Index d = inputChannels + outputChannels;
+    const Eigen::Index k = std::max(1, componentCount());
+    if (type_ == CovarianceType::Full && d + 1 >= 2 * k) {
+        return {d + 1, "a full " + std::to_string(d) + " × " + std::to_string(d) +
+                           " joint covariance is singular with fewer than d + 1 spectra"};
+    }
+    return {2 * k, std::to_string(k) + " component(s) need two spectra each at the least"};
+}
+
 using Eigen::MatrixXd;
 using Eigen::VectorXd;
 using nlohmann::json;

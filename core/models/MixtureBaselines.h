@@ -20,8 +20,13 @@ public:
     nlohmann::json parameters() const override;
     Status setParameters(const nlohmann::json& parameters) override;
     const JointMixture& jointMixture() const { return joint_; }
+    /// A full joint covariance over d = x + y channels needs d + 1 spectra to be non-singular;
+    /// a mixture needs that for each component's share too.
+    TrainingNeed trainingNeed(Eigen::Index inputChannels,
+                              Eigen::Index outputChannels) const override;
 
 protected:
+    virtual int componentCount() const { return 1; }
     explicit JointMixtureModel(CovarianceType type) : type_(type) {}
     /// Installs a fitted joint mixture (conditioning it); the old one stays on failure.
     Status install(JointMixture joint);
@@ -74,6 +79,9 @@ public:
     PredictiveDistribution predict(const Eigen::VectorXd& x) const override;
     BatchPrediction predictBatch(const Eigen::MatrixXd& x, const Eigen::MatrixXd* y) const override;
     const MixtureFitOptions& options() const { return options_; }
+
+protected:
+    int componentCount() const override { return options_.components; }
 
 protected:
     MixtureFitOptions options_;

@@ -6,6 +6,8 @@
 
 #include "base/Checksum.h"
 #include "io/AtomicFile.h"
+#include "io/InputFile.h"
+#include "io/SettingsReader.h"
 #include "models/MixtureBaselines.h"
 
 namespace specres {
@@ -45,9 +47,9 @@ Status writeModelDocument(const std::string& path, const json& document) {
 }
 
 Result<json> readModelDocument(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) return fail(path + ": cannot open the model file");
-    std::vector<std::uint8_t> bytes((std::istreambuf_iterator<char>(in)), {});
+    auto content = readInputFile(path, "a SpecRes model file");
+    if (!content) return fail(content.error());
+    const std::vector<std::uint8_t> bytes(content->begin(), content->end());
     if (bytes.size() < kHeaderSize || std::memcmp(bytes.data(), kMagic, 8) != 0) {
         return fail(path + ": not a SpecRes model file");
     }
@@ -81,26 +83,23 @@ Result<std::unique_ptr<ConditionalModel>> createBaselineModel(const std::string&
                                                               CovarianceType covariance,
                                                               const json& config) {
     MixtureFitOptions options;
-    if (!config.is_null() && !config.is_object())
-        return fail(method + ": the configuration must be a JSON object");
-    try {
-        if (config.is_null()) return createBaselineModel(method, covariance, json::object());
-        options.components = config.value("components", options.components);
-        options.restarts = config.value("restarts", options.restarts);
-        options.maxIterations = config.value("max_iterations", options.maxIterations);
-        options.tolerance = config.value("tolerance", options.tolerance);
-        options.regularisation = config.value("regularisation", options.regularisation);
-        options.seed = config.value("seed", options.seed);
-    } catch (const json::exception& e) {
-        return fail(method + ": bad configuration value (" + e.what() + ")");
+    SettingsReader settings(config, method);
+    if (method == "G") {
+        settings.allowOnly({"regularisation"});
+    } else {
+        settings.allowOnly(
+            {"components", "restarts", "max_iterations", "tolerance", "regularisation", "seed"});
     }
+    settings.read("components", options.components, 1, 10000);
+    settings.read("restarts", options.restarts, 1, 1000);
+    settings.read("max_iterations", options.maxIterations, 1, 1000000);
+    settings.read("tolerance", options.tolerance, 0.0, 1.0, true);
+    settings.read("regularisation", options.regularisation, 0.0, 1e6);
+    settings.read("seed", options.seed);
+    if (!settings.status()) return fail(settings.status().error());
     if (method == "G") {
         double ridge = 0.0;
-        try {
-            ridge = config.value("regularisation", 0.0);
-        } catch (const json::exception& e) {
-            return fail("G: bad configuration value (" + std::string(e.what()) + ")");
-        }
+        settings.read("regularisation", ridge, 0.0, 1e6);
         return std::unique_ptr<ConditionalModel>(new JointGaussianModel(covariance, ridge));
     }
     // Without a fixed "regularisation" the ridge is chosen by validation NLL.
@@ -166,7 +165,8 @@ Result<StoredModel> loadModelWith(const std::string& path, ModelFactory factory)
         return fail(path + ": incomplete model document (" + e.what() + ")");
     } catch (const std::exception& e) {
         // A model's own library (LibTorch) may refuse the stored parameters.
-        return fail(path + ": the stored parameters cannot be restored (" + e.what() + ")");
+        return fail(path + ": the stored parameters cannot be restored (" + firstLine(e.what()) +
+                    ")");
     }
 }
 

@@ -60,7 +60,7 @@ Result<ReflectancePrediction> ReflectanceModel::predict(const VectorXd& x) const
         if (!out.point.allFinite()) return fail(label() + ": the prediction is not finite");
         return out;
     } catch (const std::exception& error) {
-        return fail(label() + ": prediction failed: " + error.what());
+        return fail(label() + ": prediction failed: " + firstLine(error.what()));
     }
 }
 
@@ -113,7 +113,7 @@ Result<BatchPrediction> ReflectanceModel::predictBatch(const MatrixXd& x, const 
     try {
         return predictBatchUnguarded(x, y, summarise);
     } catch (const std::exception& error) {
-        return fail(label() + ": prediction failed: " + error.what());
+        return fail(label() + ": prediction failed: " + firstLine(error.what()));
     }
 }
 

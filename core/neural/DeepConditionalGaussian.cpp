@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "base/BlasThreads.h"
+#include "io/SettingsReader.h"
 #include "models/GaussianDensity.h"
 #include "neural/LowRankLinear.h"
 #include "neural/TorchSupport.h"
@@ -33,37 +34,24 @@ json DcgmConfig::toJson() const {
 
 Result<DcgmConfig> DcgmConfig::fromJson(const json& document) {
     DcgmConfig c;
-    if (document.is_null()) return c;
-    if (!document.is_object()) return fail("DCGM: the configuration must be a JSON object");
-    try {
-        c.hiddenLayers = document.value("hidden_layers", c.hiddenLayers);
-        c.dropout = document.value("dropout", c.dropout);
-        c.precisionFloor = document.value("precision_floor", c.precisionFloor);
-        const std::string activation = document.value("mean_activation", std::string("sigmoid"));
-        if (activation != "sigmoid" && activation != "identity") {
-            return fail("DCGM: mean_activation must be sigmoid or identity");
-        }
-        c.meanActivation =
-            activation == "sigmoid" ? MeanActivation::Sigmoid : MeanActivation::Identity;
-        c.batchSize = document.value("batch_size", c.batchSize);
-        c.maxEpochs = document.value("max_epochs", c.maxEpochs);
-        c.patience = document.value("patience", c.patience);
-        c.learningRate = document.value("learning_rate", c.learningRate);
-        c.weightDecay = document.value("weight_decay", c.weightDecay);
-        c.pretrainDiagonal = document.value("pretrain_diagonal", c.pretrainDiagonal);
-        c.seed = document.value("seed", c.seed);
-    } catch (const json::exception& e) {
-        return fail(std::string("DCGM: bad configuration value (") + e.what() + ")");
-    }
-    if (c.hiddenLayers.empty() || c.dropout < 0 || c.dropout >= 1 || c.precisionFloor <= 0 ||
-        c.batchSize < 1 || c.maxEpochs < 1 || c.patience < 1 || c.learningRate <= 0) {
-        return fail(
-            "DCGM: configuration out of range (hidden layers ≥ 1, 0 ≤ dropout < 1, "
-            "λ > 0, batch ≥ 1, epochs ≥ 1, patience ≥ 1, learning rate > 0)");
-    }
-    for (int h : c.hiddenLayers) {
-        if (h < 1) return fail("DCGM: hidden layer sizes must be positive");
-    }
+    SettingsReader settings(document, "DCGM");
+    settings.allowOnly({"hidden_layers", "dropout", "precision_floor", "mean_activation",
+                        "batch_size", "max_epochs", "patience", "learning_rate", "weight_decay",
+                        "pretrain_diagonal", "seed"});
+    settings.read("hidden_layers", c.hiddenLayers, 1, 1 << 20);
+    settings.read("dropout", c.dropout, 0.0, 1.0, false, true);
+    settings.read("precision_floor", c.precisionFloor, 0.0, 1e6, true);
+    std::string activation = c.meanActivation == MeanActivation::Sigmoid ? "sigmoid" : "identity";
+    settings.read("mean_activation", activation, {"sigmoid", "identity"});
+    c.meanActivation = activation == "sigmoid" ? MeanActivation::Sigmoid : MeanActivation::Identity;
+    settings.read("batch_size", c.batchSize, 1, 1 << 20);
+    settings.read("max_epochs", c.maxEpochs, 1, 1000000);
+    settings.read("patience", c.patience, 1, 1000000);
+    settings.read("learning_rate", c.learningRate, 0.0, 10.0, true);
+    settings.read("weight_decay", c.weightDecay, 0.0, 10.0);
+    settings.read("pretrain_diagonal", c.pretrainDiagonal);
+    settings.read("seed", c.seed);
+    if (!settings.status()) return fail(settings.status().error());
     return c;
 }
 
@@ -205,6 +193,18 @@ Status DeepConditionalGaussianModel::fit(const SpectraSet& train, const SpectraS
     const int outputs = static_cast<int>(train.y.cols());
     if (type_ == CovarianceType::Full && outputs < 2)
         return fail("DCGM: full covariance needs two or more channels");
+    {
+        std::vector<std::int64_t> widths = {inputs};
+        for (int h : config_.hiddenLayers) widths.push_back(h);
+        const std::int64_t last = widths.back();
+        const std::int64_t n = outputs;
+        const std::int64_t heads = (type_ == CovarianceType::Spherical ? 1 : n) + n +
+                                   (type_ == CovarianceType::Full ? n * (n - 1) / 2 : 0);
+        if (auto ok = checkTrainingMemory(layersText("DCGM", config_.hiddenLayers),
+                                          denseParameters(widths) + (last + 1) * heads);
+            !ok)
+            return ok;
+    }
     // A fresh network: the fitted one, if any, stays in place until this one succeeds.
     auto candidate = std::make_shared<Network>(
         Network{DcgmNet(inputs, outputs, config_, type_), inputs, outputs});

@@ -1,5 +1,9 @@
 #include "neural/TorchSupport.h"
 
+#include <unistd.h>
+
+#include <sstream>
+
 #include <omp.h>
 #include <cstdlib>
 #include <mutex>
@@ -47,6 +51,37 @@ TrainingThreads::TrainingThreads() {
 }
 
 TrainingThreads::~TrainingThreads() { omp_set_num_threads(previous_); }
+
+std::int64_t denseParameters(const std::vector<std::int64_t>& widths) {
+    std::int64_t total = 0;
+    for (std::size_t i = 0; i + 1 < widths.size(); ++i) total += (widths[i] + 1) * widths[i + 1];
+    return total;
+}
+
+std::string layersText(const std::string& method, const std::vector<int>& hiddenLayers) {
+    std::string text = method + " (hidden_layers [";
+    for (std::size_t i = 0; i < hiddenLayers.size(); ++i) {
+        text += (i ? ", " : "") + std::to_string(hiddenLayers[i]);
+    }
+    return text + "])";
+}
+
+Status checkTrainingMemory(const std::string& what, std::int64_t parameters) {
+    const double physical = double(sysconf(_SC_PHYS_PAGES)) * double(sysconf(_SC_PAGE_SIZE));
+    const double needed = double(parameters) * 5.0 * sizeof(float);
+    if (parameters > 0 && (physical <= 0 || needed <= 0.5 * physical)) return Status::success();
+    auto gigabytes = [](double bytes) {
+        std::ostringstream out;
+        out.precision(3);
+        out << bytes / double(1 << 30) << " GB";
+        return out.str();
+    };
+    return fail(what + ": the network has " + std::to_string(parameters) +
+                " parameters and needs about " + gigabytes(needed) +
+                " to train (weights, gradients, optimiser state), more than half of this "
+                "machine's " +
+                gigabytes(physical) + "; choose smaller hidden layers");
+}
 
 torch::Tensor toTensor(const Eigen::MatrixXd& matrix) {
     const Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor> rowMajor =

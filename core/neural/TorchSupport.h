@@ -38,6 +38,17 @@ private:
     int previous_;
 };
 
+/// Parameters of a stack of dense layers with biases: Σ (a_i + 1) · a_{i+1}.
+std::int64_t denseParameters(const std::vector<std::int64_t>& widths);
+
+/// Refuses a network that cannot be trained in this machine's memory before LibTorch tries to
+/// allocate it: float weights, their gradients, Adam's two moments and the best-epoch copy
+/// (five floats per parameter) must fit in half the physical memory. The message names the
+/// sizes, so that a typo such as "hidden_layers": [100000000] is plain.
+Status checkTrainingMemory(const std::string& what, std::int64_t parameters);
+/// "DCGM (hidden_layers [256, 256])", for messages about a network's size.
+std::string layersText(const std::string& method, const std::vector<int>& hiddenLayers);
+
 torch::Tensor toTensor(const Eigen::MatrixXd& matrix);
 Eigen::MatrixXd toMatrix(const torch::Tensor& tensor);
 

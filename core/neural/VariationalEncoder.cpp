@@ -2,6 +2,7 @@
 
 #include <cmath>
 
+#include "io/SettingsReader.h"
 #include "neural/TorchSupport.h"
 #include "neural/TrainingLoop.h"
 
@@ -27,31 +28,24 @@ json VariationalEncoderConfig::toJson() const {
 
 Result<VariationalEncoderConfig> VariationalEncoderConfig::fromJson(const json& document) {
     VariationalEncoderConfig c;
-    if (document.is_null()) return c;
-    if (!document.is_object()) return fail("VE: the configuration must be a JSON object");
-    try {
-        c.hiddenLayers = document.value("hidden_layers", c.hiddenLayers);
-        c.latentDimension = document.value("latent_dimension", c.latentDimension);
-        c.dropout = document.value("dropout", c.dropout);
-        c.klWeight = document.value("kl_weight", c.klWeight);
-        const std::string activation = document.value("output_activation", std::string("sigmoid"));
-        if (activation != "sigmoid" && activation != "identity")
-            return fail("VE: output_activation must be sigmoid or identity");
-        c.outputActivation =
-            activation == "sigmoid" ? MeanActivation::Sigmoid : MeanActivation::Identity;
-        c.batchSize = document.value("batch_size", c.batchSize);
-        c.maxEpochs = document.value("max_epochs", c.maxEpochs);
-        c.patience = document.value("patience", c.patience);
-        c.learningRate = document.value("learning_rate", c.learningRate);
-        c.seed = document.value("seed", c.seed);
-    } catch (const json::exception& e) {
-        return fail(std::string("VE: bad configuration value (") + e.what() + ")");
-    }
-    if (c.hiddenLayers.empty() || c.latentDimension < 1 || c.dropout < 0 || c.dropout >= 1 ||
-        c.klWeight < 0 || c.batchSize < 1 || c.maxEpochs < 1 || c.patience < 1 ||
-        c.learningRate <= 0) {
-        return fail("VE: configuration out of range");
-    }
+    SettingsReader settings(document, "VE");
+    settings.allowOnly({"hidden_layers", "latent_dimension", "dropout", "kl_weight",
+                        "output_activation", "batch_size", "max_epochs", "patience",
+                        "learning_rate", "seed"});
+    settings.read("hidden_layers", c.hiddenLayers, 1, 1 << 20);
+    settings.read("latent_dimension", c.latentDimension, 1, 4096);
+    settings.read("dropout", c.dropout, 0.0, 1.0, false, true);
+    settings.read("kl_weight", c.klWeight, 0.0, 1e6);
+    std::string activation = c.outputActivation == MeanActivation::Sigmoid ? "sigmoid" : "identity";
+    settings.read("output_activation", activation, {"sigmoid", "identity"});
+    c.outputActivation =
+        activation == "sigmoid" ? MeanActivation::Sigmoid : MeanActivation::Identity;
+    settings.read("batch_size", c.batchSize, 1, 1 << 20);
+    settings.read("max_epochs", c.maxEpochs, 1, 1000000);
+    settings.read("patience", c.patience, 1, 1000000);
+    settings.read("learning_rate", c.learningRate, 0.0, 10.0, true);
+    settings.read("seed", c.seed);
+    if (!settings.status()) return fail(settings.status().error());
     return c;
 }
 
@@ -170,6 +164,20 @@ Status VariationalEncoderModel::fit(const SpectraSet& train, const SpectraSet& v
     torch::manual_seed(config_.seed);
     const int inputs = static_cast<int>(train.x.cols());
     const int outputs = static_cast<int>(train.y.cols());
+    {
+        std::vector<std::int64_t> encoder = {inputs}, decoder = {config_.latentDimension};
+        for (int h : config_.hiddenLayers) encoder.push_back(h);
+        for (auto h = config_.hiddenLayers.rbegin(); h != config_.hiddenLayers.rend(); ++h)
+            decoder.push_back(*h);
+        decoder.push_back(outputs);
+        const std::int64_t latent = config_.latentDimension;
+        const std::int64_t heads = (encoder.back() + 1) * (latent + latent * (latent + 1) / 2);
+        if (auto ok =
+                checkTrainingMemory(layersText("VE", config_.hiddenLayers),
+                                    denseParameters(encoder) + denseParameters(decoder) + heads);
+            !ok)
+            return ok;
+    }
     auto candidate =
         std::make_shared<Network>(Network{VeNet(inputs, outputs, config_, type_), inputs, outputs});
     VeNetImpl& net = *candidate->net;

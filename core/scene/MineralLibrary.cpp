@@ -1,4 +1,5 @@
 #include "scene/MineralLibrary.h"
+#include "io/InputFile.h"
 
 #include <cmath>
 #include <filesystem>
@@ -74,8 +75,9 @@ Eigen::VectorXd LibrarySpectrum::resampled(const Eigen::VectorXd& w) const {
 }
 
 Result<LibrarySpectrum> readAsciiSpectrum(const std::string& path) {
-    std::ifstream in(path);
-    if (!in) return fail(path + ": cannot open the library spectrum");
+    auto text = readInputFile(path, "a library spectrum (two-column ASCII)", 1 << 26);
+    if (!text) return fail(text.error());
+    std::istringstream in(*text);
     std::vector<double> w;
     std::vector<double> r;
     std::string line;

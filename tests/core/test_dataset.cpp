@@ -115,7 +115,13 @@ private slots:
             << "more than once";
         QTest::newRow("wrong type")
             << R"({"width":"2","height":2,"train":[1],"validation":[],"test":[]})"
-            << "wrong value type";
+            << "\"width\" must be a whole number";
+        QTest::newRow("fractional index")
+            << R"({"width":2,"height":2,"train":[1.5],"validation":[],"test":[]})"
+            << "\"train\" must list whole pixel indices (found 1.5)";
+        QTest::newRow("not a list")
+            << R"({"width":2,"height":2,"train":[1],"validation":{},"test":[]})"
+            << "\"validation\" must be a list";
         QTest::newRow("no train")
             << R"({"width":2,"height":2,"train":[],"validation":[1],"test":[]})"
             << "no training pixels";
