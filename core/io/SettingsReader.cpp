@@ -52,7 +52,9 @@ std::string SettingsReader::nearest(const std::string& key, const std::vector<st
     std::string best;
     std::size_t bestDistance = std::max<std::size_t>(3, key.size() / 2) + 1;
     for (const std::string& candidate : known) {
-        const std::size_t d = editDistance(lowerCase(key), lowerCase(candidate));
+        // A key that is part of a known one ("epochs" in "max_epochs") is as good as a typo.
+        const bool part = lowerCase(candidate).find(lowerCase(key)) != std::string::npos;
+        const std::size_t d = part ? 1 : editDistance(lowerCase(key), lowerCase(candidate));
         if (d < bestDistance) {
             bestDistance = d;
             best = candidate;

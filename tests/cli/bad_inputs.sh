@@ -1,0 +1,164 @@
+#!/bin/sh
+# A hostile user's table: bad files, bad values and bad paths given to specres-cli and to the
+# desktop program's headless mode. Every row must fail cleanly (exit 1–127, no crash, no hang)
+# with a message that matches its pattern — which names the input at fault.
+# Usage: bad_inputs.sh CLI GUI DEMO_FOLDER WORK_FOLDER
+set -u
+cli=$1
+gui=$2
+demo=$3
+work=$4
+rm -rf "$work"
+mkdir -p "$work"
+cd "$work" || exit 1
+high=$demo/demo_avirisng.tif
+low=$demo/demo_aster.tif
+pair="--high $high --low $low"
+
+# ---- the bad inputs themselves ----
+mkdir folder
+: > empty.json
+printf '{"width": 3' > broken.json
+printf '[1, 2, 3]' > array.json
+printf 'plain text, not a raster\n' > text.tif
+printf '{"width":60,"height":40,"train":[1,2],"validation":[3],"test":[]}' > no_test.json
+printf '{"width":60,"height":40,"train":[1.5,2],"validation":[3],"test":[4]}' > fractional.json
+printf '{"width":60,"height":40,"train":[1,2],"validation":[3],"test":[99999]}' > outside.json
+printf '{"width":60,"height":40,"train":[1,1],"validation":[3],"test":[4]}' > twice.json
+printf '{"width":7,"height":40,"train":[1,2],"validation":[3],"test":[4]}' > other_grid.json
+printf '{"width":"60","height":40,"train":[1,2],"validation":[3],"test":[4]}' > text_width.json
+printf '{"width":60,"height":40,"train":[1,2,3,4,5,6],"validation":[7],"test":[8]}' > six.json
+printf '{"preset":"turbo"}' > preset.json
+printf '{"datset":{}}' > top_typo.json
+printf '{"methods":{"DCGM":{"learnign_rate":0.01}}}' > method_typo.json
+printf '{"methods":{"DCGM":{"epochs":10}}}' > epochs_key.json
+printf '{"methods":{"DCGM":{"max_epochs":2.5}}}' > fractional_epochs.json
+printf '{"methods":{"DCGM":{"dropout":1.5}}}' > dropout.json
+printf '{"methods":{"DCGM":{"hidden_layers":[100000000]}}}' > huge.json
+printf '{"methods":{"DCGM":{"hidden_layers":[1000000, 1000000]}}}' > huge2.json
+printf '{"methods":{"DCGM":{"hidden_layers":[]}}}' > no_layers.json
+printf '{"methods":{"DCGN":{}}}' > method_name.json
+printf '{"methods":{"GM":{"components":0}}}' > components.json
+printf '{"methods":{"VE":{"latent_dimension":"16"}}}' > latent_text.json
+printf '{"dataset":{"samples":2}}' > samples.json
+printf '{"dataset":{"train_fraction":0.8,"validation_fraction":0.3}}' > fractions.json
+printf '{"preprocessing":{"mnf":"yes"}}' > mnf_text.json
+printf 'wavelength_nm\n' > no_rows.csv
+printf 'band,colour\n1,red\n' > no_wavelength_column.csv
+printf 'SPECRESM' > short.specres
+head -c 4000 /dev/urandom > random.specres
+printf '{"format":"specres-project","version":99}' > newer.specresproj
+printf '{"format":"something-else"}' > other.specresproj
+# A one-band low-resolution raster on the demo's 60 × 40 grid, written as ENVI by hand.
+head -c 9600 /dev/zero | tr '\0' '\076' > one_band.img
+printf 'ENVI\nsamples = 60\nlines = 40\nbands = 1\nheader offset = 0\nfile type = ENVI Standard\ndata type = 4\ninterleave = bsq\nbyte order = 0\nwavelength units = Nanometers\nwavelength = { 2165 }\n' > one_band.hdr
+
+failures=0
+rows=0
+expect() {
+    name=$1
+    pattern=$2
+    shift 2
+    rows=$((rows + 1))
+    stderr=$(timeout 120 "$@" 2>&1 >/dev/null)
+    status=$?
+    if [ "$status" -eq 0 ]; then
+        echo "FAIL $name: expected a failure, but it succeeded"
+        failures=$((failures + 1))
+    elif [ "$status" -ge 124 ]; then
+        echo "FAIL $name: crashed or hung (exit $status): $(printf '%s' "$stderr" | tail -c 300)"
+        failures=$((failures + 1))
+    elif ! printf '%s\n' "$stderr" | grep -Eq -- "$pattern"; then
+        echo "FAIL $name: the message does not match '$pattern':"
+        printf '%s\n' "$stderr" | tail -n 3
+        failures=$((failures + 1))
+    else
+        echo "ok   $name (exit $status): $(printf '%s' "$stderr" | grep -v '%' | tail -n 1 | cut -c 1-160)"
+    fi
+}
+
+# ---- files that are not what they should be ----
+expect model-folder "folder: is a folder, not a SpecRes model" $cli predict --model folder --low "$low" --out p
+expect model-missing "absent.specres: no such file" $cli predict --model absent.specres --low "$low" --out p
+expect model-empty "empty.json: not a SpecRes model" $cli predict --model empty.json --low "$low" --out p
+expect model-short "short.specres: not a SpecRes model" $cli predict --model short.specres --low "$low" --out p
+expect model-random "random.specres: not a SpecRes model" $cli predict --model random.specres --low "$low" --out p
+expect model-text "text.tif: not a SpecRes model" $cli predict --model text.tif --low "$low" --out p
+expect config-folder "folder: is a folder, not a configuration" $cli train $pair --config folder --method G --out m.specres
+expect config-missing "absent.json: no such file" $cli train $pair --config absent.json --method G --out m.specres
+expect config-empty "empty.json: not valid JSON" $cli train $pair --config empty.json --method G --out m.specres
+expect config-broken "broken.json: not valid JSON" $cli train $pair --config broken.json --method G --out m.specres
+expect config-array "array.json: the configuration must be a JSON object" $cli train $pair --config array.json --method G --out m.specres
+expect split-folder "folder: is a folder, not a split file" $cli train $pair --split folder --method G --out m.specres
+expect split-missing "absent.json: no such file" $cli compare $pair --split absent.json --out c
+expect split-broken "broken.json: not valid JSON" $cli compare $pair --split broken.json --out c
+expect wavelengths-folder "folder: is a folder, not a wavelength table" $cli info "$high" --wavelengths folder
+expect wavelengths-empty "no_rows.csv" $cli info "$high" --wavelengths no_rows.csv
+expect wavelengths-columns "no_wavelength_column.csv" $cli info "$high" --wavelengths no_wavelength_column.csv
+expect raster-folder "folder: is a folder, not a raster" $cli info folder
+expect raster-missing "absent.tif: no such file" $cli info absent.tif
+expect raster-text "text.tif: not a raster" $cli info text.tif
+expect pair-high-missing "absent.tif: no such file" $cli dataset --high absent.tif --low "$low" --out s.json
+expect pair-low-folder "folder: is a folder, not a raster" $cli dataset --high "$high" --low folder --out s.json
+expect pair-one-band "one_band.img: a low-resolution raster needs at least 2 bands" $cli dataset --high "$high" --low one_band.img --out s.json
+
+# ---- splits that cannot be trained on ----
+expect split-no-test "no_test.json: the split has 2 training, 1 validation and 0 test" $cli train $pair --split no_test.json --method G --out m.specres
+expect split-no-test-compare "no_test.json: the split has 2 training" $cli compare $pair --split no_test.json --methods G --covariances diagonal --out c
+expect split-fractional "fractional.json: .train. must list whole pixel indices .found 1.5" $cli train $pair --split fractional.json --method G --out m.specres
+expect split-outside "outside.json: test pixel index 99999 is outside the 60 × 40 grid" $cli train $pair --split outside.json --method G --out m.specres
+expect split-twice "twice.json: pixel index 1 appears more than once" $cli train $pair --split twice.json --method G --out m.specres
+expect split-other-grid "other_grid.json: the split is for a 7 × 40 grid" $cli train $pair --split other_grid.json --method G --out m.specres
+expect split-text-width "text_width.json: .width. must be a whole number" $cli train $pair --split text_width.json --method G --out m.specres
+expect too-few-for-g "G/full: needs at least 105 training spectra" $cli train $pair --split six.json --method G --covariance full --out m.specres
+expect samples-three "3 spectra split 0.5 / 0.25 give 2 training, 1 validation and 0 test" $cli dataset $pair --samples 3 --out s.json
+expect samples-two "--samples: 2 is outside 3" $cli dataset $pair --samples 2 --out s.json
+
+# ---- configurations with wrong settings ----
+expect preset "preset.json: .preset. must be one of default paper .found .turbo" $cli train $pair --config preset.json --method G --out m.specres
+expect top-typo "top_typo.json: unknown setting .datset. .did you mean .dataset" $cli train $pair --config top_typo.json --method G --out m.specres
+expect method-typo "method_typo.json: methods: DCGM: unknown setting .learnign_rate. .did you mean .learning_rate" $cli train $pair --config method_typo.json --method G --out m.specres
+expect method-epochs "epochs_key.json: methods: DCGM: unknown setting .epochs. .did you mean .max_epochs" $cli compare $pair --config epochs_key.json --out c
+expect fractional-epochs "fractional_epochs.json: methods: DCGM: .max_epochs. must be a whole number from 1 to 1000000 .found 2.5" $cli train $pair --config fractional_epochs.json --method DCGM --out m.specres
+expect dropout "dropout.json: methods: DCGM: .dropout. must be a number ≥ 0 and < 1 .found 1.5" $cli train $pair --config dropout.json --method DCGM --out m.specres
+expect no-layers "no_layers.json: methods: DCGM: .hidden_layers. must be a non-empty list" $cli train $pair --config no_layers.json --method DCGM --out m.specres
+expect method-name "method_name.json: methods: unknown method .DCGN. .did you mean .DCGM" $cli train $pair --config method_name.json --method G --out m.specres
+expect components "components.json: methods: GM: .components. must be a whole number from 1" $cli train $pair --config components.json --method GM --out m.specres
+expect latent-text "latent_text.json: methods: VE: .latent_dimension. must be a whole number" $cli train $pair --config latent_text.json --method VE --out m.specres
+expect samples-config "samples.json: dataset: .samples. must be a whole number from 3" $cli train $pair --config samples.json --method G --out m.specres
+expect fractions "fractions.json: dataset: train_fraction . validation_fraction must be below 1" $cli train $pair --config fractions.json --method G --out m.specres
+expect mnf-text "mnf_text.json: preprocessing: .mnf. must be true or false" $cli train $pair --config mnf_text.json --method G --out m.specres
+expect huge-layer "huge.json: methods: DCGM: .hidden_layers. must be a non-empty list of whole numbers from 1 to" $cli train $pair --config huge.json --method DCGM --samples 200 --out m.specres
+expect huge-network "DCGM .hidden_layers .1000000, 1000000.+ the network has [0-9]+ parameters and needs about" $cli train $pair --config huge2.json --method DCGM --samples 200 --out m.specres
+
+# ---- arguments and names ----
+expect method-unknown "unknown method 'SVM'" $cli train $pair --method SVM --out m.specres
+expect covariance-unknown "unknown covariance type 'round'" $cli train $pair --method G --covariance round --out m.specres
+expect methods-list "unknown method 'KNN'" $cli compare $pair --methods G,KNN --out c
+expect seed-text "--seed: 'many' is not a whole number" $cli dataset $pair --seed many --out s.json
+expect samples-huge "--samples: 99999999999 is not a whole number|--samples: 99999999999 is outside" $cli dataset $pair --samples 99999999999 --out s.json
+
+# ---- outputs that cannot be written (refused before any work) ----
+expect train-out-folder "folder: is a folder; give a file name for the model file" $cli train $pair --method G --out folder
+expect train-out-no-parent "absent/m.specres: the folder absent does not exist" $cli train $pair --method G --out absent/m.specres
+expect compare-out-file "text.tif: cannot create the folder" $cli compare $pair --methods G --covariances diagonal --out text.tif
+expect compare-out-under-file "text.tif/sub: cannot create the folder" $cli compare $pair --methods G --covariances diagonal --out text.tif/sub
+expect compare-out-proc "/proc/specres: cannot create the folder" $cli compare $pair --methods G --covariances diagonal --out /proc/specres
+expect predict-out-folder "absent/p_mean.tif: the folder absent does not exist" $cli predict --model short.specres --low "$low" --out absent/p
+expect dataset-out-folder "folder" $cli dataset $pair --samples 40 --out folder
+
+# ---- the desktop program, headless ----
+export QT_QPA_PLATFORM=offscreen
+expect gui-model-folder "folder: is a folder, not a SpecRes model" $gui --pair "$high,$low" --model folder --pixel 1,1 --export-spectrum x.svg
+expect gui-pixel-overflow "--pixel 99999999999,1: COL and ROW must be whole numbers" $gui --pair "$high,$low" --pixel 99999999999,1 --export-spectrum x.svg
+expect gui-pixel-wrap "--pixel 4294967297,1: COL and ROW must be whole numbers" $gui --pair "$high,$low" --pixel 4294967297,1 --export-spectrum x.svg
+expect gui-pixel-outside "pixel .500, 1. is outside the raster .60 × 40." $gui --pair "$high,$low" --pixel 500,1 --export-spectrum x.svg
+expect gui-pixel-text "--pixel a,b: COL and ROW must be whole numbers" $gui --pair "$high,$low" --pixel a,b --export-spectrum x.svg
+expect gui-project-newer "newer.specresproj: the project was written by a newer SpecRes" $gui --project newer.specresproj --pixel 1,1 --export-spectrum x.svg
+expect gui-project-other "other.specresproj: not a SpecRes project" $gui --project other.specresproj --pixel 1,1 --export-spectrum x.svg
+expect gui-project-folder "folder: is a folder, not a SpecRes project" $gui --project folder --pixel 1,1 --export-spectrum x.svg
+expect gui-pair-missing "absent.tif: no such file" $gui --pair "absent.tif,$low" --pixel 1,1 --export-spectrum x.svg
+
+passed=$((rows - failures))
+echo "bad inputs: $passed passed, $failures failed"
+[ "$failures" -eq 0 ] && [ "$rows" -ge 60 ]
