@@ -107,6 +107,8 @@ Result<PixelSurvey> surveyPixels(const RasterPair& pair, const DatasetOptions& o
         if (!high) return fail(high.error());
         auto low = pair.low().read(0, y, width, h);
         if (!low) return fail(low.error());
+        if (auto ok = pair.high().checkReflectance(*high); !ok) return fail(ok.error());
+        if (auto ok = pair.low().checkReflectance(*low); !ok) return fail(ok.error());
         survey.highMasked += high->masked;
         survey.lowMasked += low->masked;
         std::vector<double> stripCodes;
@@ -329,6 +331,9 @@ Result<PairedSpectra> readPairedSpectra(const RasterPair& pair,
                                         std::tuple{&pair.high(), &out.high, "high-resolution"}}) {
         std::string problem;
         auto status = forRequestedRows(*raster, rows, feedback, [&](const PixelBlock& block) {
+            if (problem.empty()) {
+                if (auto ok = raster->checkReflectance(block); !ok) problem = ok.error();
+            }
             for (int r = block.y0; r < block.y0 + block.height; ++r) {
                 auto found = byRow.find(r);
                 if (found == byRow.end()) continue;

@@ -6,6 +6,8 @@
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
+#include <fstream>
+#include <map>
 #include <numeric>
 #include <sstream>
 
@@ -59,6 +61,16 @@ Status checkRawFileSize(GDALDataset& dataset, const std::string& path) {
     const double expected = offset + bytesPerValue * dataset.GetRasterXSize() *
                                          double(dataset.GetRasterYSize()) *
                                          dataset.GetRasterCount();
+    if (double(actual) > expected) {
+        std::ostringstream message;
+        message << dataFile << ": the file has " << actual << " bytes, but its header describes "
+                << static_cast<std::uint64_t>(expected) << " (" << dataset.GetRasterXSize() << " × "
+                << dataset.GetRasterYSize() << " pixels × " << dataset.GetRasterCount()
+                << " bands × " << bytesPerValue
+                << " bytes): the header's samples, lines, bands, data type or header offset do "
+                   "not match the data";
+        return fail(message.str());
+    }
     if (double(actual) < expected) {
         std::ostringstream message;
         message << dataFile << ": the file is truncated: it has " << actual
@@ -66,6 +78,63 @@ Status checkRawFileSize(GDALDataset& dataset, const std::string& path) {
                 << " bytes (" << dataset.GetRasterXSize() << " × " << dataset.GetRasterYSize()
                 << " pixels × " << dataset.GetRasterCount() << " bands)";
         return fail(message.str());
+    }
+    return Status::success();
+}
+
+// The ENVI header beside a data file, if there is one (NAME.hdr or NAME.ext.hdr).
+std::string enviHeaderOf(const std::string& path) {
+    std::error_code error;
+    for (const fs::path& candidate :
+         {fs::path(path).replace_extension(".hdr"), fs::path(path + ".hdr")}) {
+        if (fs::is_regular_file(candidate, error)) return candidate.string();
+    }
+    return {};
+}
+
+// GDAL's ENVI driver takes some impossible headers (interleave = xyz) and blames others on the
+// data file or on an integer overflow: check the keys that decide how bytes become values, and
+// name the header and the key.
+Status checkEnviHeader(const std::string& path) {
+    const std::string header = enviHeaderOf(path);
+    if (header.empty()) return Status::success();
+    std::ifstream in(header);
+    std::string line;
+    if (!std::getline(in, line) || line.rfind("ENVI", 0) != 0) {
+        return fail(header + ": not an ENVI header (its first line must be ENVI), so " + path +
+                    " cannot be read");
+    }
+    std::map<std::string, std::string> keys;
+    while (std::getline(in, line)) {
+        const auto equals = line.find('=');
+        if (equals == std::string::npos) continue;
+        auto trim = [](std::string text) {
+            text.erase(0, text.find_first_not_of(" \t\r"));
+            text.erase(text.find_last_not_of(" \t\r") + 1);
+            std::transform(text.begin(), text.end(), text.begin(),
+                           [](unsigned char c) { return char(std::tolower(c)); });
+            return text;
+        };
+        keys[trim(line.substr(0, equals))] = trim(line.substr(equals + 1));
+    }
+    for (const char* key : {"samples", "lines", "bands"}) {
+        const auto found = keys.find(key);
+        if (found == keys.end()) return fail(header + ": the ENVI header has no \"" + key + "\"");
+        char* end = nullptr;
+        const long long value = std::strtoll(found->second.c_str(), &end, 10);
+        if (*end != '\0' || value < 1 || value > 10000000) {
+            return fail(header + ": \"" + key + " = " + found->second +
+                        "\" is not a plausible size (a whole number from 1 to 10,000,000)");
+        }
+    }
+    if (auto found = keys.find("interleave"); found != keys.end() && found->second != "bsq" &&
+                                              found->second != "bil" && found->second != "bip") {
+        return fail(header + ": \"interleave = " + found->second +
+                    "\" is not an ENVI interleave (bsq, bil or bip)");
+    }
+    if (auto found = keys.find("byte order");
+        found != keys.end() && found->second != "0" && found->second != "1") {
+        return fail(header + ": \"byte order = " + found->second + "\" must be 0 or 1");
     }
     return Status::success();
 }
@@ -96,6 +165,7 @@ Result<SpectralRaster> SpectralRaster::open(const std::string& path,
         }
     }
 
+    if (auto header = checkEnviHeader(path); !header) return fail(header.error());
     GdalErrorCapture capture;
     auto* raw = static_cast<GDALDataset*>(
         GDALOpenEx(path.c_str(), GDAL_OF_RASTER | GDAL_OF_READONLY, nullptr, nullptr, nullptr));
@@ -183,6 +253,13 @@ Result<SpectralRaster> SpectralRaster::open(const std::string& path,
                 if (std::isfinite(v)) values.push_back(v);
             }
             const double high = percentile(values, 0.99);
+            if (high > 1e7) {
+                std::ostringstream message;
+                message << path << ": values up to " << high
+                        << " are no reflectance, even scaled by 10,000: check the header's data "
+                           "type and byte order";
+                return fail(message.str());
+            }
             if (high > 100.0) {
                 raster.reflectanceMultiplier_ = 1e-4;
                 std::ostringstream message;
@@ -196,6 +273,16 @@ Result<SpectralRaster> SpectralRaster::open(const std::string& path,
     }
     raster.selectBands(0.0, 1e9);
     if (raster.bands_.empty()) return fail(path + ": every band is marked bad (ENVI bbl)");
+    if (raster.bands_.size() > 1 &&
+        std::all_of(raster.bands_.begin(), raster.bands_.end(), [&](const SpectralBand& band) {
+            return band.wavelengthUm == raster.bands_.front().wavelengthUm;
+        })) {
+        std::ostringstream message;
+        message << path << ": all " << raster.bands_.size() << " bands are at "
+                << raster.bands_.front().wavelengthUm
+                << " µm: the wavelength list is wrong (give a wavelength table)";
+        return fail(message.str());
+    }
     return raster;
 }
 
@@ -324,6 +411,25 @@ Result<PixelBlock> SpectralRaster::read(int x0, int y0, int width, int height) c
         if (nodata || nonFinite || allZero) block.valid[p] = 0;
     }
     return block;
+}
+
+Status SpectralRaster::checkReflectance(const PixelBlock& block) const {
+    const Eigen::Index bandCount = block.values.cols();
+    for (Eigen::Index p = 0; p < block.values.rows(); ++p) {
+        if (!block.valid[std::size_t(p)]) continue;
+        for (Eigen::Index b = 0; b < bandCount; ++b) {
+            const double v = block.values(p, b);
+            if (!std::isfinite(v) || (v >= -1.0 && v <= 1000.0)) continue;
+            std::ostringstream message;
+            message << path_ << ": band " << b + 1 << " (" << bands_[std::size_t(b)].wavelengthUm
+                    << " µm) holds " << v << " at pixel (" << block.x0 + p % block.width << ", "
+                    << block.y0 + p / block.width
+                    << "), which no reflectance can be: check the header's data type and byte "
+                       "order, and the reflectance scale";
+            return fail(message.str());
+        }
+    }
+    return Status::success();
 }
 
 Result<std::vector<float>> SpectralRaster::readBandPreview(int bandIndex, int previewWidth,

@@ -113,6 +113,11 @@ public:
     /// the file and its wavelength range when no band is left.
     Result<SpectralRaster> withinWindow(double minUm, double maxUm) const;
 
+    /// Values that no reflectance can take — beyond −1 or 1,000 after scaling, as a header with
+    /// the wrong data type or byte order produces (3e37) — are an error naming the file, the
+    /// band and the pixel. Work that trains on or predicts from the values calls this.
+    Status checkReflectance(const PixelBlock& block) const;
+
     /// Reads a rectangle of spectra.
     Result<PixelBlock> read(int x0, int y0, int width, int height) const;
 

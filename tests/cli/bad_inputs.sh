@@ -53,6 +53,20 @@ printf '{"format":"something-else"}' > other.specresproj
 head -c 9600 /dev/zero | tr '\0' '\076' > one_band.img
 printf 'ENVI\nsamples = 60\nlines = 40\nbands = 1\nheader offset = 0\nfile type = ENVI Standard\ndata type = 4\ninterleave = bsq\nbyte order = 0\nwavelength units = Nanometers\nwavelength = { 2165 }\n' > one_band.hdr
 
+# ENVI files whose headers do not fit their data (5 bands of 60 × 40 float32 = 48,000 bytes).
+envi_header() {  # NAME SAMPLES INTERLEAVE WAVELENGTHS
+    printf 'ENVI\nsamples = %s\nlines = 40\nbands = 5\nheader offset = 0\nfile type = ENVI Standard\ndata type = 4\ninterleave = %s\nbyte order = 0\nwavelength units = Nanometers\nwavelength = { %s }\n' "$2" "$3" "$4" > "$1.hdr"
+}
+bands5="2165, 2205, 2260, 2330, 2395"
+head -c 48000 /dev/zero | tr '\0' '\076' > plausible.bin
+head -c 48000 /dev/urandom > garbage.img; envi_header garbage 60 bsq "$bands5"
+cat plausible.bin plausible.bin > double.img; envi_header double 60 bsq "$bands5"
+head -c 20000 plausible.bin > short.img; envi_header short 60 bsq "$bands5"
+cp plausible.bin xyz.img; envi_header xyz 60 xyz "$bands5"
+cp plausible.bin huge_samples.img; envi_header huge_samples 1000000000 bsq "$bands5"
+cp plausible.bin same_wavelength.img; envi_header same_wavelength 60 bsq "2200, 2200, 2200, 2200, 2200"
+cp plausible.bin junk_header.img; printf 'garbage\001\002\n' > junk_header.hdr
+
 failures=0
 rows=0
 expect() {
@@ -101,6 +115,15 @@ expect raster-text "text.tif: not a raster" $cli info text.tif
 expect pair-high-missing "absent.tif: no such file" $cli dataset --high absent.tif --low "$low" --out s.json
 expect pair-low-folder "folder: is a folder, not a raster" $cli dataset --high "$high" --low folder --out s.json
 expect pair-one-band "one_band.img: a low-resolution raster needs at least 2 bands" $cli dataset --high "$high" --low one_band.img --out s.json
+
+# ---- ENVI headers that do not describe their data ----
+expect envi-garbage "garbage.img: (values up to .* are no reflectance|band [0-9]+ .* holds)" $cli dataset --high "$high" --low garbage.img --samples 40 --out s.json
+expect envi-double "double.img: the file has 96000 bytes, but its header describes 48000" $cli info double.img
+expect envi-short "short.img: the file is truncated" $cli info short.img
+expect envi-interleave "xyz.hdr: .interleave = xyz. is not an ENVI interleave" $cli info xyz.img
+expect envi-samples "huge_samples.hdr: .samples = 1000000000. is not a plausible size" $cli info huge_samples.img
+expect envi-same-wavelength "same_wavelength.img: all 5 bands are at 2.2 µm" $cli info same_wavelength.img
+expect envi-junk-header "junk_header.hdr: not an ENVI header" $cli info junk_header.img
 
 # ---- splits that cannot be trained on ----
 expect split-no-test "no_test.json: the split has 2 training, 1 validation and 0 test" $cli train $pair --split no_test.json --method G --out m.specres
