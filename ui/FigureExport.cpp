@@ -57,8 +57,23 @@ Status exportFigure(QWidget& widget, const QString& path, QSizeF sizeMm, int dpi
     if (suffix != "png" && suffix != "svg" && suffix != "pdf") {
         return fail(path.toStdString() + ": choose a .png, .svg or .pdf file name");
     }
-    if (sizeMm.width() < 10 || sizeMm.height() < 10 || dpi < 36 || dpi > 2400) {
-        return fail(path.toStdString() + ": the figure needs at least 10 × 10 mm and 36–2400 dpi");
+    if (!(sizeMm.width() >= 10 && sizeMm.height() >= 10 && sizeMm.width() <= 2000 &&
+          sizeMm.height() <= 2000) ||
+        dpi < 36 || dpi > 2400) {
+        return fail(path.toStdString() +
+                    ": the figure needs 10–2000 mm on each side and 36–2400 dpi (asked: " +
+                    std::to_string(sizeMm.width()) + " × " + std::to_string(sizeMm.height()) +
+                    " mm at " + std::to_string(dpi) + " dpi)");
+    }
+    // A PNG is one image in memory: refuse sizes it cannot hold before QPainter tries.
+    const double widthPixels = sizeMm.width() / 25.4 * dpi;
+    const double heightPixels = sizeMm.height() / 25.4 * dpi;
+    if (suffix == "png" &&
+        (widthPixels > 32767 || heightPixels > 32767 || widthPixels * heightPixels > 400e6)) {
+        return fail(path.toStdString() + ": a PNG of " + std::to_string(std::lround(widthPixels)) +
+                    " × " + std::to_string(std::lround(heightPixels)) +
+                    " pixels is too large (at most 32,767 per side and 400 million in all): "
+                    "lower the size or the dpi, or write SVG or PDF");
     }
     return writeAtomically(path.toStdString(), [&](const std::string& temporary) -> Status {
         const QString target = QString::fromStdString(temporary);

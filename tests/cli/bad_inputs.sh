@@ -180,6 +180,8 @@ expect gui-pixel-text "--pixel a,b: COL and ROW must be whole numbers" $gui --pa
 expect gui-project-newer "newer.specresproj: the project was written by a newer SpecRes" $gui --project newer.specresproj --pixel 1,1 --export-spectrum x.svg
 expect gui-project-other "other.specresproj: not a SpecRes project" $gui --project other.specresproj --pixel 1,1 --export-spectrum x.svg
 expect gui-project-folder "folder: is a folder, not a SpecRes project" $gui --project folder --pixel 1,1 --export-spectrum x.svg
+expect gui-figure-huge "x.png: the figure needs 10–2000 mm on each side" $gui --pair "$high,$low" --pixel 1,1 --export-spectrum x.png --figure-size 100000x100000
+expect gui-png-too-large "x.png: a PNG of [0-9]+ × [0-9]+ pixels is too large" $gui --pair "$high,$low" --pixel 1,1 --export-spectrum x.png --figure-size 1500x1500 --dpi 2400
 expect gui-pair-missing "absent.tif: no such file" $gui --pair "absent.tif,$low" --pixel 1,1 --export-spectrum x.svg
 
 passed=$((rows - failures))
