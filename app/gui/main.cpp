@@ -5,6 +5,7 @@
 #include <limits>
 #include <memory>
 
+#include "FirstRunModel.h"
 #include "MainWindow.h"
 
 namespace {
@@ -175,6 +176,8 @@ int main(int argc, char** argv) {
         source.lowPath = files[1];
         window.openPair(source);
     } else {
+        // A first run shows what SpecRes is for: with no model given, the demo trains one.
+        if (!parser.isSet(model) && !parser.isSet(pixel)) new specres::ui::FirstRunModel(window);
         window.openDemo();
     }
     return app.exec();

@@ -20,6 +20,7 @@
 #include "ComparisonPanel.h"
 #include "CovarianceHeatmap.h"
 #include "FigureExport.h"
+#include "FirstRunModel.h"
 #include "HeatmapGrid.h"
 #include "InspectionPanel.h"
 #include "LossChart.h"
@@ -363,6 +364,35 @@ private slots:
         QCOMPARE(reopened.inspected()->column, 12);
         QCOMPARE(reopened.inspected()->mean, window.inspected()->mean);
         QCOMPARE(reopened.inspected()->covariance, window.inspected()->covariance);
+    }
+
+    void firstRunTrainsTheDemoModelAndKeepsIt() {
+        QFile::remove(FirstRunModel::cachedModelPath(smallDemo()));
+        MainWindow window;
+        auto* firstRun = new FirstRunModel(window);
+        QSignalSpy ready(firstRun, &FirstRunModel::modelReady);
+        openDemo(window);
+        // At once, in the background, announced; the window stays usable meanwhile.
+        QVERIFY(window.trainingWorker()->isRunning());
+        QVERIFY2(window.banner()->text().contains("training on the demo scene"),
+                 qPrintable(window.banner()->text()));
+        inspectNow(window, 5, 5);
+        QVERIFY(!window.inspected()->hasPrediction);
+        QVERIFY(ready.wait(600000));
+        QCOMPARE(window.currentModelLabel(), QString("DCGM/full"));
+        QVERIFY(QFile::exists(FirstRunModel::cachedModelPath(smallDemo())));
+        inspectNow(window, 5, 5);
+        QVERIFY(window.inspected()->hasPrediction && window.inspected()->covariance.size() > 0);
+
+        // A later start loads the kept model instead of training again.
+        MainWindow later;
+        auto* again = new FirstRunModel(later);
+        QSignalSpy reused(again, &FirstRunModel::modelReady);
+        openDemo(later);
+        QVERIFY(!later.trainingWorker()->isRunning());
+        QVERIFY(reused.wait(60000));
+        QCOMPARE(later.currentModelLabel(), QString("DCGM/full"));
+        QVERIFY(later.banner()->text().contains("earlier run"));
     }
 
     void pinsNeighbourhoodsCompositesAndCursors() {
