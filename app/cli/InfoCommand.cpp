@@ -6,9 +6,17 @@
 #include "Commands.h"
 #include "PairArguments.h"
 #include "TerminalProgress.h"
+#include "io/GeoTiffOutputs.h"
 #include "io/SpectralRaster.h"
 
 namespace specres::cli {
+
+namespace {
+// Above this many pixels, info estimates the valid ones from a sample of rows.
+constexpr std::int64_t kExactCountPixels = 4000000;
+// About this many pixels, in whole rows spread over the raster, make the estimate.
+constexpr std::int64_t kSampledPixels = 500000;
+}  // namespace
 
 int runInfo(int argc, char** argv) {
     ArgumentParser parser("specres-cli info FILE [options]",
@@ -17,6 +25,7 @@ int runInfo(int argc, char** argv) {
     parser.addOption("window", "MIN,MAX", "count bands and valid pixels in this window (µm)",
                      "2.0,2.5");
     parser.addOption("wavelengths", "CSV", "wavelength table overriding the file's");
+    parser.addFlag("exact", "count every valid pixel of a large raster instead of estimating");
     parser.addOption("reflectance-scale", "auto|1|10000", "how stored values map to reflectance",
                      "auto");
     if (argc < 3 || std::string(argv[2]).rfind("--", 0) == 0) {
@@ -77,21 +86,32 @@ int runInfo(int argc, char** argv) {
     } else {
         std::printf("Window %.3f–%.3f µm: %d good bands\n", window->first, window->second,
                     inWindow->bandCount());
+        // Counting every pixel of a large scene takes minutes: estimate unless asked to count.
+        const std::int64_t pixels = std::int64_t(grid.width) * grid.height;
+        const bool estimate = !parser.has("exact") && pixels > kExactCountPixels;
+        const int sampleRows = int(std::max<std::int64_t>(1, kSampledPixels / grid.width));
         TerminalProgress progress;
-        auto count = inWindow->countValid(&progress.feedback());
+        auto count = estimate ? inWindow->estimateValid(sampleRows, &progress.feedback())
+                              : inWindow->countValid(&progress.feedback());
         progress.finish();
         if (!count) {
             std::cerr << "specres-cli info: " << count.error() << "\n";
             return 1;
         }
         std::printf(
-            "Valid pixels: %lld of %lld (masked: %lld nodata, %lld NaN/Inf, %lld all-zero)\n",
-            static_cast<long long>(count->valid),
+            "Valid pixels: %s%lld of %lld (masked: %lld nodata, %lld NaN/Inf, %lld all-zero)%s\n",
+            estimate ? "about " : "", static_cast<long long>(count->valid),
             static_cast<long long>(std::int64_t(grid.width) * grid.height),
             static_cast<long long>(count->masked.nodata),
             static_cast<long long>(count->masked.nonFinite),
-            static_cast<long long>(count->masked.allZero));
+            static_cast<long long>(count->masked.allZero),
+            estimate ? (" — estimated from " + std::to_string(std::min(sampleRows, grid.height)) +
+                        " rows; --exact counts every pixel")
+                           .c_str()
+                     : "");
     }
+    // Maps written by predict carry their run: a set whose files do not belong together is told.
+    for (const auto& problem : runMismatches(path)) std::cerr << "warning: " << problem << "\n";
     for (const auto& warning : raster->warnings()) std::cerr << "warning: " << warning << "\n";
     return 0;
 }

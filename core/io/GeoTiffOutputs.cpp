@@ -2,7 +2,13 @@
 
 #include <gdal_priv.h>
 
+#include <signal.h>
+#include <unistd.h>
+
+#include <chrono>
 #include <filesystem>
+#include <iomanip>
+#include <sstream>
 
 #include "io/AtomicFile.h"
 #include "io/GdalSupport.h"
@@ -10,6 +16,35 @@
 namespace specres {
 
 namespace fs = std::filesystem;
+
+namespace {
+
+// Removes ".NAME.PID.N.part" files beside `path` whose writing process no longer runs.
+void removeStalePartials(const fs::path& path) {
+    std::error_code error;
+    const fs::path folder = path.parent_path().empty() ? fs::path(".") : path.parent_path();
+    const std::string prefix = "." + path.filename().string() + ".";
+    for (const auto& entry : fs::directory_iterator(folder, error)) {
+        const std::string name = entry.path().filename().string();
+        if (name.rfind(prefix, 0) != 0 || name.size() < 5 ||
+            name.compare(name.size() - 5, 5, ".part") != 0) {
+            continue;
+        }
+        const long pid = std::strtol(name.c_str() + prefix.size(), nullptr, 10);
+        if (pid > 0 && pid != ::getpid() && ::kill(pid_t(pid), 0) != 0 && errno == ESRCH) {
+            fs::remove(entry.path(), error);
+        }
+    }
+}
+
+std::string newRunId() {
+    std::ostringstream id;
+    id << std::hex << std::setfill('0') << std::setw(8) << ::getpid() << '-' << std::setw(16)
+       << std::chrono::system_clock::now().time_since_epoch().count();
+    return id.str();
+}
+
+}  // namespace
 
 GeoTiffOutputs::~GeoTiffOutputs() {
     if (!committed_) discard();
@@ -30,6 +65,8 @@ Result<GDALDataset*> GeoTiffOutputs::create(const std::string& path, int width, 
     ensureGdalRegistered();
     GDALDriver* driver = GetGDALDriverManager()->GetDriverByName("GTiff");
     if (!driver) return fail("GDAL has no GeoTIFF driver");
+    if (runId_.empty()) runId_ = newRunId();
+    removeStalePartials(path);
     File file{path, temporaryPathBeside(path), nullptr};
     std::vector<const char*> list;
     for (const auto& o : options) list.push_back(o.c_str());
@@ -44,6 +81,14 @@ Result<GDALDataset*> GeoTiffOutputs::create(const std::string& path, int width, 
 }
 
 Status GeoTiffOutputs::commit() {
+    std::string names;
+    for (const File& f : files_) {
+        names += (names.empty() ? "" : ",") + fs::path(f.finalPath).filename().string();
+    }
+    for (File& f : files_) {
+        f.dataset->SetMetadataItem("SPECRES_RUN", runId_.c_str());
+        f.dataset->SetMetadataItem("SPECRES_RUN_FILES", names.c_str());
+    }
     for (File& f : files_) {
         GdalErrorCapture capture;
         GDALClose(GDALDataset::ToHandle(f.dataset));
@@ -64,6 +109,37 @@ Status GeoTiffOutputs::commit() {
     }
     committed_ = true;
     return Status::success();
+}
+
+std::vector<std::string> runMismatches(const std::string& path) {
+    ensureGdalRegistered();
+    GdalErrorCapture capture;
+    auto read = [](const std::string& file, const char* key) -> std::string {
+        GDALDatasetH dataset = GDALOpen(file.c_str(), GA_ReadOnly);
+        if (!dataset) return {};
+        const char* value = GDALGetMetadataItem(dataset, key, nullptr);
+        std::string text = value ? value : "";
+        GDALClose(dataset);
+        return text;
+    };
+    const std::string run = read(path, "SPECRES_RUN");
+    if (run.empty()) return {};
+    std::vector<std::string> problems;
+    std::stringstream names(read(path, "SPECRES_RUN_FILES"));
+    std::string name;
+    const fs::path folder = fs::path(path).parent_path();
+    while (std::getline(names, name, ',')) {
+        const std::string sibling = (folder / name).string();
+        std::error_code error;
+        if (!fs::exists(sibling, error)) {
+            problems.push_back(sibling + " of the same run is missing");
+        } else if (read(sibling, "SPECRES_RUN") != run) {
+            problems.push_back(sibling + " comes from another run than " + path +
+                               " (a run was stopped while its files were moved into place): "
+                               "predict again");
+        }
+    }
+    return problems;
 }
 
 }  // namespace specres

@@ -486,4 +486,27 @@ Result<SpectralRaster::ValidityCount> SpectralRaster::countValid(Feedback* feedb
     return count;
 }
 
+Result<SpectralRaster::ValidityCount> SpectralRaster::estimateValid(int sampleRows,
+                                                                    Feedback* feedback) const {
+    if (sampleRows <= 0 || sampleRows >= grid_.height) return countValid(feedback);
+    ValidityCount sampled;
+    for (int i = 0; i < sampleRows; ++i) {
+        if (feedback && feedback->isCancelled()) return fail(kCancelledMessage);
+        const int y = int((std::int64_t(i) * grid_.height) / sampleRows);
+        auto block = read(0, y, grid_.width, 1);
+        if (!block) return fail(block.error());
+        sampled.masked += block->masked;
+        sampled.valid += std::count(block->valid.begin(), block->valid.end(), 1);
+        if (feedback) feedback->setProgress(double(i + 1) / sampleRows, "sampling rows");
+    }
+    const double scale = double(grid_.height) / sampleRows;
+    auto scaled = [scale](std::int64_t n) { return std::int64_t(std::llround(n * scale)); };
+    ValidityCount out;
+    out.valid = scaled(sampled.valid);
+    out.masked.nodata = scaled(sampled.masked.nodata);
+    out.masked.nonFinite = scaled(sampled.masked.nonFinite);
+    out.masked.allZero = scaled(sampled.masked.allZero);
+    return out;
+}
+
 }  // namespace specres

@@ -136,6 +136,9 @@ public:
         MaskCounts masked;
     };
     Result<ValidityCount> countValid(Feedback* feedback = nullptr) const;
+    /// The same from about `sampleRows` rows spread evenly over the raster, scaled to the whole
+    /// (all rows when it has no more): seconds for a raster of any size.
+    Result<ValidityCount> estimateValid(int sampleRows, Feedback* feedback = nullptr) const;
 
     GDALDataset* dataset() const { return dataset_.get(); }
     const SharedDataset& sharedDataset() const { return dataset_; }
