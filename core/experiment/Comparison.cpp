@@ -23,6 +23,15 @@ Result<std::unique_ptr<ConditionalModel>> trainMethod(const MethodSpec& spec,
     return model;
 }
 
+Status checkScoresFinite(const MethodEvaluation& evaluation, const std::string& label) {
+    const bool nllBad = evaluation.nll && !std::isfinite(*evaluation.nll);
+    if (std::isfinite(evaluation.rmse) && !nllBad) return Status::success();
+    return fail(label + ": the test scores are not finite (RMSE " +
+                std::to_string(evaluation.rmse) +
+                (evaluation.nll ? ", NLL " + std::to_string(*evaluation.nll) : std::string()) +
+                "); the model is not kept");
+}
+
 std::vector<TTestRow> pairedTests(const std::vector<MethodRun>& runs) {
     std::vector<TTestRow> tests;
     for (std::size_t i = 0; i < runs.size(); ++i) {
@@ -61,12 +70,7 @@ Result<ComparisonResult> runComparison(const PreparedData& data,
             std::move(*model), ModelContext::fromData(data, config, MethodEvaluation{}, splitPath));
         auto evaluation = evaluateInReflectance(trained.reflectance, data);
         if (!evaluation) return fail(spec.label() + ": " + evaluation.error());
-        // A model whose held-out scores are not finite is not a model: it is never saved.
-        if (!std::isfinite(evaluation->rmse) ||
-            (evaluation->nll && !std::isfinite(*evaluation->nll))) {
-            return fail(spec.label() + ": the test scores are not finite (RMSE " +
-                        std::to_string(evaluation->rmse) + "); the model is not kept");
-        }
+        if (auto ok = checkScoresFinite(*evaluation, spec.label()); !ok) return fail(ok.error());
         trained.context.testRmse = evaluation->rmse;
         trained.context.testNll = evaluation->nll;
         result.runs.push_back(

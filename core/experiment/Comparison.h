@@ -51,6 +51,10 @@ Result<std::unique_ptr<ConditionalModel>> trainMethod(const MethodSpec& spec,
                                                       const ExperimentConfig& config,
                                                       Feedback* feedback);
 
+/// A model whose held-out scores are not finite is not a model: runComparison stops before it is
+/// handed on (and saved).
+Status checkScoresFinite(const MethodEvaluation& evaluation, const std::string& label);
+
 /// Two-sided paired t-tests on the per-spectrum RMSE and NLL of every two runs with the same
 /// covariance type (NLL only where both define it).
 std::vector<TTestRow> pairedTests(const std::vector<MethodRun>& runs);

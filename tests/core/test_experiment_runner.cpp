@@ -181,6 +181,22 @@ private slots:
                  outcome.error().c_str());
     }
 
+    void modelsWithNonFiniteScoresAreNotKept() {
+        MethodEvaluation evaluation;
+        evaluation.rmse = 0.02;
+        evaluation.nll = -40.0;
+        QVERIFY(checkScoresFinite(evaluation, "G/full"));
+        evaluation.nll = std::numeric_limits<double>::infinity();
+        const Status infinite = checkScoresFinite(evaluation, "G/full");
+        QVERIFY(!infinite);
+        QVERIFY2(
+            infinite.error().find("G/full: the test scores are not finite") != std::string::npos,
+            infinite.error().c_str());
+        evaluation.nll.reset();
+        evaluation.rmse = std::nan("");
+        QVERIFY(!checkScoresFinite(evaluation, "VE/full"));
+    }
+
     void methodNamesAreCaseInsensitive() {
         auto spec = parseMethodSpec("dcgm", "Full");
         QVERIFY2(spec, spec.error().c_str());

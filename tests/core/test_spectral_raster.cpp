@@ -25,6 +25,32 @@ class SpectralRasterTest : public QObject {
     }
 
 private slots:
+    void estimatesValidPixelsFromSampledRows() {
+        // Rows alternate: even rows valid, odd rows nodata. Sampling every other row from row 0
+        // sees only valid rows; spread over the raster the estimate lands on the true half.
+        RasterSpec spec = swir();
+        spec.width = 10;
+        spec.height = 40;
+        spec.nodata = -1.0;
+        spec.value = [](int b, int c, int r) {
+            return r % 4 == 3 ? -1.0 : 0.1 + 0.01 * b + 0.001 * c;
+        };
+        QVERIFY(writeRaster(path("rows.tif"), spec));
+        auto r = SpectralRaster::open(path("rows.tif"));
+        QVERIFY2(r, r.error().c_str());
+        auto exact = r->countValid();
+        QVERIFY(exact);
+        QCOMPARE(exact->valid, std::int64_t(300));
+        QCOMPARE(exact->masked.nodata, std::int64_t(100));
+        auto estimate = r->estimateValid(8);  // rows 0, 5, 10, …, 35: two of eight are nodata
+        QVERIFY(estimate);
+        QCOMPARE(estimate->valid, std::int64_t(300));
+        QCOMPARE(estimate->masked.nodata, std::int64_t(100));
+        auto all = r->estimateValid(400);  // more rows than the raster has: an exact count
+        QVERIFY(all);
+        QCOMPARE(all->valid, exact->valid);
+    }
+
     void readsValuesInPixelOrder() {
         RasterSpec spec = swir();
         QVERIFY(writeRaster(path("v.tif"), spec));
