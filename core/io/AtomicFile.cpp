@@ -22,9 +22,13 @@ std::string temporaryPathBeside(const std::string& targetPath) {
 Status writeAtomically(const std::string& targetPath,
                        const std::function<Status(const std::string&)>& writer) {
     const fs::path target(targetPath);
-    if (!target.parent_path().empty() && !fs::is_directory(target.parent_path())) {
+    std::error_code check;
+    if (!target.parent_path().empty() && !fs::is_directory(target.parent_path(), check)) {
         return fail(targetPath + ": the folder " + target.parent_path().string() +
                     " does not exist");
+    }
+    if (fs::is_directory(target, check)) {
+        return fail(targetPath + ": is a folder; give a file name to write");
     }
     const std::string temporary = temporaryPathBeside(targetPath);
     Status status;
@@ -40,8 +44,9 @@ Status writeAtomically(const std::string& targetPath,
     }
     fs::rename(temporary, target, ec);
     if (ec) {
+        const std::string why = ec.message();  // before remove() reuses the error code
         fs::remove(temporary, ec);
-        return fail(targetPath + ": cannot replace the file: " + ec.message());
+        return fail(targetPath + ": cannot replace the file: " + why);
     }
     return Status::success();
 }

@@ -168,7 +168,7 @@ expect compare-out-file "text.tif: cannot create the folder" $cli compare $pair 
 expect compare-out-under-file "text.tif/sub: cannot create the folder" $cli compare $pair --methods G --covariances diagonal --out text.tif/sub
 expect compare-out-proc "/proc/specres: cannot create the folder" $cli compare $pair --methods G --covariances diagonal --out /proc/specres
 expect predict-out-folder "absent/p_mean.tif: the folder absent does not exist" $cli predict --model short.specres --low "$low" --out absent/p
-expect dataset-out-folder "folder" $cli dataset $pair --samples 40 --out folder
+expect dataset-out-folder "folder: is a folder; give a file name to write" $cli dataset $pair --samples 40 --out folder
 
 # ---- the desktop program, headless ----
 export QT_QPA_PLATFORM=offscreen
