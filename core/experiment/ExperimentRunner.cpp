@@ -5,18 +5,13 @@
 #include <exception>
 #include <sstream>
 
+#include "base/Text.h"
 #include "data/PairDataset.h"
 #include "neural/ModelRegistry.h"
 
 namespace specres {
 
 namespace {
-
-std::string lowerCase(std::string text) {
-    std::transform(text.begin(), text.end(), text.begin(),
-                   [](unsigned char c) { return char(std::tolower(c)); });
-    return text;
-}
 
 std::vector<std::string> splitList(const std::string& text) {
     std::vector<std::string> items;

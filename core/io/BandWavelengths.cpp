@@ -8,6 +8,7 @@
 #include <limits>
 #include <sstream>
 
+#include "base/Text.h"
 #include "io/InputFile.h"
 #include "io/WavelengthParsing.h"
 
@@ -58,11 +59,6 @@ bool isNumber(const std::string& text, double& value) {
     char* end = nullptr;
     value = std::strtod(text.c_str(), &end);
     return end != text.c_str() && *end == '\0';
-}
-
-std::string lower(std::string s) {
-    for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return s;
 }
 
 const char* item(GDALMajorObject& object, const char* key, const char* domain = nullptr) {
@@ -242,7 +238,7 @@ Result<BandWavelengths> readWavelengthCsv(const std::string& csvPath, int bandCo
         wavelengthColumn = -1;
         const auto& header = rows.front();
         for (std::size_t c = 0; c < header.size(); ++c) {
-            const std::string name = lower(header[c]);
+            const std::string name = lowerCase(header[c]);
             const int column = static_cast<int>(c);
             if (name == "wavelength" || name == "wavelength_um" || name == "wavelength_nm" ||
                 name == "center" || name == "centre") {

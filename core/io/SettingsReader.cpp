@@ -1,4 +1,5 @@
 #include "io/SettingsReader.h"
+#include "base/Text.h"
 
 #include <algorithm>
 #include <cctype>
@@ -10,12 +11,6 @@ namespace specres {
 using nlohmann::json;
 
 namespace {
-
-std::string lowerCase(std::string text) {
-    std::transform(text.begin(), text.end(), text.begin(),
-                   [](unsigned char c) { return char(std::tolower(c)); });
-    return text;
-}
 
 std::size_t editDistance(const std::string& a, const std::string& b) {
     std::vector<std::size_t> row(b.size() + 1);

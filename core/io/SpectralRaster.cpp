@@ -1,4 +1,5 @@
 #include "io/SpectralRaster.h"
+#include "base/Text.h"
 
 #include <gdal_priv.h>
 #include <ogr_spatialref.h>
@@ -111,9 +112,7 @@ Status checkEnviHeader(const std::string& path) {
         auto trim = [](std::string text) {
             text.erase(0, text.find_first_not_of(" \t\r"));
             text.erase(text.find_last_not_of(" \t\r") + 1);
-            std::transform(text.begin(), text.end(), text.begin(),
-                           [](unsigned char c) { return char(std::tolower(c)); });
-            return text;
+            return lowerCase(text);
         };
         keys[trim(line.substr(0, equals))] = trim(line.substr(equals + 1));
     }

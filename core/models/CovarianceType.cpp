@@ -1,7 +1,6 @@
 #include "models/CovarianceType.h"
 
-#include <algorithm>
-#include <cctype>
+#include "base/Text.h"
 
 namespace specres {
 
@@ -18,9 +17,7 @@ const char* toString(CovarianceType type) {
 }
 
 Result<CovarianceType> parseCovarianceType(const std::string& name) {
-    std::string lower = name;
-    std::transform(lower.begin(), lower.end(), lower.begin(),
-                   [](unsigned char c) { return char(std::tolower(c)); });
+    const std::string lower = lowerCase(name);
     for (CovarianceType t :
          {CovarianceType::Spherical, CovarianceType::Diagonal, CovarianceType::Full}) {
         if (lower == toString(t)) return t;
