@@ -56,10 +56,10 @@ void FirstRunModel::onPairLoaded() {
         return;
     }
     TrainingPanel* panel = window_.trainingPanel();
-    for (const QString& m : {"G", "GM", "UGM", "VE", "DCGM"})
-        panel->methodBox(m)->setChecked(m == "DCGM");
-    for (const QString& c : {"spherical", "diagonal", "full"})
-        panel->covarianceBox(c)->setChecked(c == "full");
+    for (const char* m : {"G", "GM", "UGM", "VE", "DCGM"})
+        panel->methodBox(m)->setChecked(QString(m) == "DCGM");
+    for (const char* c : {"spherical", "diagonal", "full"})
+        panel->covarianceBox(c)->setChecked(QString(c) == "full");
     panel->sampleCount()->setValue(kFirstRunSpectra);
     panel->maxEpochs()->setValue(kFirstRunEpochs);
     pendingPath_ = cached;

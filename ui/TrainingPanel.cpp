@@ -57,6 +57,9 @@ TrainingPanel::TrainingPanel(QWidget* parent)
       preset_(new QComboBox(this)),
       hidden_(new QLineEdit(this)),
       dropout_(doubleSpin(0.0, 0.95, 0.7, 2, this)),
+      dropoutSearch_(new QCheckBox(tr("Choose from 0.1, 0.3, 0.5, 0.7 by validation"), this)),
+      fineTune_(new QComboBox(this)),
+      recalibrate_(new QCheckBox(tr("Recalibrate covariances on the validation split"), this)),
       batch_(spin(1, 4096, 32, this)),
       epochs_(spin(1, 100000, 400, this)),
       patience_(spin(1, 10000, 20, this)),
@@ -108,12 +111,28 @@ TrainingPanel::TrainingPanel(QWidget* parent)
 
     auto* hyper = new QGroupBox(tr("Hyper-parameters"), settings);
     auto* hyperForm = new QFormLayout(hyper);
-    preset_->addItem(tr("SpecRes defaults (batches of 32)"), QStringLiteral("default"));
+    preset_->addItem(tr("SpecRes defaults (batches of 32, calibrated)"), QStringLiteral("default"));
     preset_->addItem(tr("Paper (dropout 0.7, batches of 4, K = 30)"), QStringLiteral("paper"));
     hyperForm->addRow(tr("Preset:"), preset_);
     hidden_->setToolTip(tr("Sizes of the dense hidden layers, e.g. 256, 256"));
     hyperForm->addRow(tr("DCGM/VE hidden layers:"), hidden_);
     hyperForm->addRow(tr("DCGM dropout:"), dropout_);
+    dropoutSearch_->setToolTip(
+        tr("Train one network per dropout rate and keep the one with the best validation NLL; "
+           "hopeless candidates stop early"));
+    hyperForm->addRow(QString(), dropoutSearch_);
+    connect(dropoutSearch_, &QCheckBox::toggled, dropout_, &QWidget::setDisabled);
+    fineTune_->addItem(tr("Covariance decoders only (keeps the diagonal model's mean)"),
+                       QStringLiteral("covariance"));
+    fineTune_->addItem(tr("Every weight (the paper's)"), QStringLiteral("all"));
+    fineTune_->setToolTip(
+        tr("What the full-covariance DCGM may change after diagonal pre-training. Fine-tuning "
+           "every weight can move the mean and worsen the point prediction."));
+    hyperForm->addRow(tr("DCGM full fine-tuning:"), fineTune_);
+    recalibrate_->setToolTip(
+        tr("Fit one factor s on each model's predicted covariance (Σ → sΣ) by maximum "
+           "likelihood on the validation spectra; the results show raw and recalibrated scores"));
+    hyperForm->addRow(QString(), recalibrate_);
     hyperForm->addRow(tr("DCGM batch size:"), batch_);
     hyperForm->addRow(tr("Maximum epochs:"), epochs_);
     hyperForm->addRow(tr("Early-stopping patience:"), patience_);
@@ -236,9 +255,19 @@ void TrainingPanel::applyPreset(const QString& preset) {
         epochs_->setValue(dcgm->maxEpochs);
         patience_->setValue(dcgm->patience);
         learningRate_->setValue(dcgm->learningRate);
+        showSearchAndFineTuning(*dcgm);
     }
+    recalibrate_->setChecked(config.recalibrates());
     components_->setValue(
         config.methodConfig("GM").value("components", MixtureFitOptions{}.components));
+}
+
+void TrainingPanel::showSearchAndFineTuning(const DcgmConfig& dcgm) {
+    dropoutSearch_->setChecked(!dcgm.dropoutGrid.empty());
+    dropout_->setDisabled(!dcgm.dropoutGrid.empty());
+    fineTune_->setCurrentIndex(std::max(
+        0, fineTune_->findData(dcgm.fineTuning == FineTuning::All ? QStringLiteral("all")
+                                                                   : QStringLiteral("covariance"))));
 }
 
 Result<TrainingPanel::Choice> TrainingPanel::choice() const {
@@ -282,8 +311,15 @@ Result<TrainingPanel::Choice> TrainingPanel::choice() const {
                          {"patience", patience_->value()},
                          {"learning_rate", learningRate_->value()}};
     json dcgm = common;
-    dcgm["dropout"] = dropout_->value();
+    if (dropoutSearch_->isChecked()) {
+        dcgm["dropout_grid"] = {0.1, 0.3, 0.5, 0.7};
+    } else {
+        dcgm["dropout"] = dropout_->value();
+        dcgm["dropout_grid"] = json::array();
+    }
+    dcgm["fine_tune"] = fineTune_->currentData().toString().toStdString();
     dcgm["batch_size"] = batch_->value();
+    config.recalibrate = recalibrate_->isChecked();
     config.methods = json{{"DCGM", dcgm},
                           {"VE", common},
                           {"GM", {{"components", components_->value()}}},
@@ -308,7 +344,9 @@ void TrainingPanel::setConfig(const ExperimentConfig& config) {
         epochs_->setValue(parsed->maxEpochs);
         patience_->setValue(parsed->patience);
         learningRate_->setValue(parsed->learningRate);
+        showSearchAndFineTuning(*parsed);
     }
+    recalibrate_->setChecked(config.recalibrates());
     components_->setValue(config.methodConfig("GM").value("components", components_->value()));
     samples_->setValue(config.dataset.sampleCount);
     seed_->setValue(int(config.dataset.seed));

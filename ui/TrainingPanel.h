@@ -16,6 +16,10 @@ class QProgressBar;
 class QPushButton;
 class QSpinBox;
 
+namespace specres {
+struct DcgmConfig;
+}
+
 namespace specres::ui {
 
 class LossChart;
@@ -53,6 +57,9 @@ public:
     QCheckBox* covarianceBox(const QString& type) const { return covarianceBoxes_.value(type); }
     QSpinBox* sampleCount() const { return samples_; }
     QSpinBox* maxEpochs() const { return epochs_; }
+    QCheckBox* dropoutSearch() const { return dropoutSearch_; }
+    QComboBox* fineTuning() const { return fineTune_; }
+    QCheckBox* recalibrate() const { return recalibrate_; }
     QLineEdit* hiddenLayers() const { return hidden_; }
     QSpinBox* gmComponents() const { return components_; }
     QLineEdit* classMap() const { return classMap_; }
@@ -64,12 +71,16 @@ signals:
 
 private:
     void applyPreset(const QString& preset);
+    void showSearchAndFineTuning(const DcgmConfig& dcgm);
 
     QMap<QString, QCheckBox*> methodBoxes_;
     QMap<QString, QCheckBox*> covarianceBoxes_;
     QComboBox* preset_;
     QLineEdit* hidden_;
     QDoubleSpinBox* dropout_;
+    QCheckBox* dropoutSearch_;
+    QComboBox* fineTune_;
+    QCheckBox* recalibrate_;
     QSpinBox* batch_;
     QSpinBox* epochs_;
     QSpinBox* patience_;

@@ -7,6 +7,8 @@
 
 namespace specres::cli {
 
+using nlohmann::json;
+
 void addExperimentOptions(ArgumentParser& parser) {
     addPairOptions(parser);
     parser.addOption("split", "FILE", "use this split (JSON) instead of drawing one");
@@ -17,6 +19,12 @@ void addExperimentOptions(ArgumentParser& parser) {
     parser.addOption("seed", "S",
                      "seed of the split when none is given (overrides the configuration)");
     parser.addFlag("mnf", "let the models learn MNF components (metrics stay in reflectance)");
+    parser.addOption("fine-tune", "MODE",
+                     "full DCGM after diagonal pre-training: covariance (train only the C1/C2 "
+                     "decoders; the default) or all (every weight, the paper's)");
+    parser.addOption("recalibrate", "yes|no",
+                     "fit one scale on each model's covariance on the validation split (default: "
+                     "yes, or no with the paper preset)");
 }
 
 Result<ExperimentInputs> experimentInputsFrom(const ArgumentParser& parser) {
@@ -37,6 +45,20 @@ Result<ExperimentInputs> experimentInputsFrom(const ArgumentParser& parser) {
         inputs.request.config.dataset.seed = static_cast<std::uint64_t>(*seed);
     }
     if (parser.has("mnf")) inputs.request.config.preprocessing.mnf = true;
+    if (parser.has("fine-tune")) {
+        const std::string mode = parser.value("fine-tune");
+        if (mode != "all" && mode != "covariance")
+            return fail("--fine-tune: choose covariance or all (not '" + mode + "')");
+        json& dcgm = inputs.request.config.methods["DCGM"];
+        if (!dcgm.is_object()) dcgm = json::object();
+        dcgm["fine_tune"] = mode;
+    }
+    if (parser.has("recalibrate")) {
+        const std::string answer = parser.value("recalibrate");
+        if (answer != "yes" && answer != "no")
+            return fail("--recalibrate: choose yes or no (not '" + answer + "')");
+        inputs.request.config.recalibrate = answer == "yes";
+    }
     auto options = pairOptionsFrom(parser);
     if (!options) return fail(options.error());
     auto pair = RasterPair::open(parser.value("high"), parser.value("low"), *options);

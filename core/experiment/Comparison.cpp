@@ -47,6 +47,14 @@ std::vector<TTestRow> pairedTests(const std::vector<MethodRun>& runs) {
                     tests.push_back({"nll", a.spec.label(), b.spec.label(), *t});
                 }
             }
+            const CalibrationScores& ca = a.evaluation.calibration;
+            const CalibrationScores& cb = b.evaluation.calibration;
+            if (ca.spectrumCrps.size() && ca.spectrumCrps.size() == cb.spectrumCrps.size()) {
+                if (auto t = pairedTTest(ca.spectrumCrps, cb.spectrumCrps))
+                    tests.push_back({"crps", a.spec.label(), b.spec.label(), *t});
+                if (auto t = pairedTTest(ca.spectrumEnergy, cb.spectrumEnergy))
+                    tests.push_back({"energy_score", a.spec.label(), b.spec.label(), *t});
+            }
         }
     }
     return tests;
@@ -66,8 +74,16 @@ Result<ComparisonResult> runComparison(const PreparedData& data,
         methodFeedback.setProgress(0.0, "training");
         auto model = trainMethod(spec, data, config, &methodFeedback);
         if (!model) return fail(model.error());
-        TrainedModel trained = makeTrainedModel(
-            std::move(*model), ModelContext::fromData(data, config, MethodEvaluation{}, splitPath));
+        std::shared_ptr<const ConditionalModel> fitted = std::move(*model);
+        ModelContext context = ModelContext::fromData(data, config, MethodEvaluation{}, splitPath);
+        if (config.recalibrates() && fitted->hasDensity() && data.validation.size() > 0) {
+            methodFeedback.setProgress(1.0, "recalibrating on the validation split");
+            auto scale = fitCovarianceScale(ReflectanceModel(fitted, data.mnf), data.validation.x,
+                                            data.validationReflectance);
+            if (!scale) return fail(spec.label() + ": " + scale.error());
+            context.recalibration = *scale;
+        }
+        TrainedModel trained = makeTrainedModel(std::move(fitted), std::move(context));
         auto evaluation = evaluateInReflectance(trained.reflectance, data);
         if (!evaluation) return fail(spec.label() + ": " + evaluation.error());
         if (auto ok = checkScoresFinite(*evaluation, spec.label()); !ok) return fail(ok.error());

@@ -26,7 +26,7 @@ struct MethodRun {
 };
 
 struct TTestRow {
-    std::string metric;  ///< "rmse" or "nll"
+    std::string metric;  ///< "rmse", "nll", "crps" or "energy_score"
     std::string a;
     std::string b;
     TTestResult result;
@@ -55,8 +55,8 @@ Result<std::unique_ptr<ConditionalModel>> trainMethod(const MethodSpec& spec,
 /// handed on (and saved).
 Status checkScoresFinite(const MethodEvaluation& evaluation, const std::string& label);
 
-/// Two-sided paired t-tests on the per-spectrum RMSE and NLL of every two runs with the same
-/// covariance type (NLL only where both define it).
+/// Two-sided paired t-tests on the per-spectrum RMSE, NLL, CRPS and energy score of every two
+/// runs with the same covariance type (NLL only where both define it).
 std::vector<TTestRow> pairedTests(const std::vector<MethodRun>& runs);
 
 /// Trains and evaluates every method on the same prepared split, then runs the paired t-tests.

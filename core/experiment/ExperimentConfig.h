@@ -1,6 +1,7 @@
 #pragma once
 
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 
 #include "base/Result.h"
@@ -15,14 +16,20 @@ namespace specres {
 ///                "validation_fraction": 0.25},
 ///    "preprocessing": {"mnf": false},
 ///    "methods": {"GM": {"components": 30}, "DCGM": {"dropout": 0.7, "batch_size": 4}}}
-/// The "paper" preset holds the published settings (DCGM dropout 0.7 and batches of 4, K = 30,
-/// VE batches of 4); "default" keeps SpecRes's faster defaults (DCGM batches of 32). Values in
-/// "methods" override the preset. Unknown keys are errors, so a typo cannot pass silently.
+/// The "paper" preset holds the published settings (DCGM dropout 0.7, batches of 4 and
+/// fine-tuning of every weight, K = 30, VE batches of 4, no recalibration); "default" keeps
+/// SpecRes's own (DCGM batches of 32, dropout chosen from {0.1, 0.3, 0.5, 0.7} by validation
+/// NLL, covariance-only fine-tuning). Values in "methods" override the preset; a "dropout" set
+/// there is used as it is (the grid is dropped unless "dropout_grid" is set too). Unknown keys are errors, so a typo cannot pass silently.
 struct ExperimentConfig {
     std::string preset = "default";
     DatasetOptions dataset;
     PreprocessingOptions preprocessing;
     nlohmann::json methods = nlohmann::json::object();
+    /// Post-hoc recalibration of every model's covariance on the validation split ("calibration":
+    /// {"recalibrate": …}); unset follows the preset: on in "default", off in "paper".
+    std::optional<bool> recalibrate;
+    bool recalibrates() const { return recalibrate.value_or(preset != "paper"); }
 
     /// The options handed to createModel() for one method: preset, then overrides; with MNF
     /// the neural models' output activation becomes the identity (components are unbounded).

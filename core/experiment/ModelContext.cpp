@@ -34,7 +34,7 @@ json ModelContext::toJson() const {
                                 {"eigenvectors", matrixToJson(mnf->eigenvectors())},
                                 {"eigenvalues", vectorToJson(mnf->eigenvalues())}};
     }
-    return json{
+    json out{
         {"wavelengths_low_um", lowWavelengthsUm},
         {"wavelengths_high_um", highWavelengthsUm},
         {"preprocessing", preprocessing},
@@ -45,6 +45,15 @@ json ModelContext::toJson() const {
           {"validation", validationCount},
           {"test", testCount}}},
         {"test_metrics", {{"rmse", testRmse}, {"nll", testNll ? json(*testNll) : json(nullptr)}}}};
+    if (recalibration) {
+        out["recalibration"] = {{"covariance_scale", recalibration->scale},
+                                {"fitted_on", "validation"},
+                                {"how", recalibration->how},
+                                {"spectra", recalibration->spectra},
+                                {"validation_nll_raw", recalibration->rawNll},
+                                {"validation_nll_recalibrated", recalibration->recalibratedNll}};
+    }
+    return out;
 }
 
 namespace {
@@ -159,6 +168,22 @@ Result<ModelContext> ModelContext::fromJson(const json& document, const std::str
         }
         context.testRmse = rmse.get<double>();
         if (nll.is_number()) context.testNll = nll.get<double>();
+    }
+    if (document.contains("recalibration")) {
+        const json& r = document.at("recalibration");
+        const json scale = r.is_object() ? r.value("covariance_scale", json()) : json();
+        if (!scale.is_number() || !std::isfinite(scale.get<double>()) || scale.get<double>() <= 0) {
+            return fail(where +
+                        ": \"recalibration.covariance_scale\" must be a positive number (the "
+                        "factor on the predicted covariance)");
+        }
+        CovarianceScaleFit fit;
+        fit.scale = scale.get<double>();
+        fit.how = r.value("how", std::string("unknown"));
+        fit.spectra = r.value("spectra", 0);
+        fit.rawNll = r.value("validation_nll_raw", double(NAN));
+        fit.recalibratedNll = r.value("validation_nll_recalibrated", double(NAN));
+        context.recalibration = fit;
     }
     return context;
 }

@@ -26,6 +26,9 @@ struct ModelContext {
     std::size_t testCount = 0;
     double testRmse = 0.0;
     std::optional<double> testNll;
+    /// Post-hoc recalibration fitted on the validation split (absent: none; scale 1).
+    std::optional<CovarianceScaleFit> recalibration;
+    double covarianceScale() const { return recalibration ? recalibration->scale : 1.0; }
 
     static ModelContext fromData(const PreparedData& data, const ExperimentConfig& config,
                                  const MethodEvaluation& testMetrics, const std::string& splitPath);

@@ -51,6 +51,7 @@ Result<PreparedData> prepareData(const RasterPair& pair, const PixelSplit& split
         if (feedback && feedback->isCancelled()) return fail(kCancelledMessage);
     }
     data.testReflectance = data.test.y;
+    data.validationReflectance = data.validation.y;
     if (options.mnf) {
         auto differences = readNeighbourDifferences(pair.high(), split.train);
         if (!differences) return fail(differences.error());
@@ -70,8 +71,20 @@ Result<MethodEvaluation> evaluateInReflectance(const ReflectanceModel& model,
     auto prediction = model.predictBatch(data.test.x, &data.testReflectance);
     if (!prediction) return fail(prediction.error());
     if (!prediction->point.allFinite()) return fail(model.label() + ": non-finite predictions");
-    return summarisePredictions(model.model().method(), model.model().covarianceType(), *prediction,
-                                data.testReflectance);
+    MethodEvaluation evaluation = summarisePredictions(
+        model.model().method(), model.model().covarianceType(), *prediction, data.testReflectance);
+    auto calibration = scoreCalibration(model, data.test.x, data.testReflectance);
+    if (!calibration) return fail(calibration.error());
+    evaluation.calibration = std::move(*calibration);
+    evaluation.covarianceScale = model.covarianceScale();
+    if (model.covarianceScale() != 1.0) {
+        ReflectanceModel raw = model;
+        raw.setCovarianceScale(1.0);
+        auto rawEvaluation = evaluateInReflectance(raw, data);
+        if (!rawEvaluation) return fail(rawEvaluation.error());
+        evaluation.raw = std::make_shared<const MethodEvaluation>(std::move(*rawEvaluation));
+    }
+    return evaluation;
 }
 
 }  // namespace specres

@@ -25,6 +25,7 @@ struct PreparedData {
     SpectraSet validation;            ///< model space
     SpectraSet test;                  ///< model space
     Eigen::MatrixXd testReflectance;  ///< normalised test y, where metrics are computed
+    Eigen::MatrixXd validationReflectance;  ///< normalised validation y (recalibration)
     std::optional<MnfTransform> mnf;
     std::vector<double> lowWavelengthsUm;
     std::vector<double> highWavelengthsUm;

@@ -9,6 +9,7 @@
 
 #include "base/Checksum.h"
 #include "experiment/ComparisonRanking.h"
+#include "metrics/ProbabilisticScores.h"
 #include "io/AtomicFile.h"
 #include "io/GdalSupport.h"
 #include "models/ModelFile.h"
@@ -119,19 +120,98 @@ std::string comparisonTable(const ComparisonResult& result, bool latex) {
     return out.str();
 }
 
+namespace {
+
+json numbersOrNull(const std::vector<double>& values) {
+    json out = json::array();
+    for (double v : values) out.push_back(numberOrNull(v));
+    return out;
+}
+json numbersOrNull(const Eigen::VectorXd& values) {
+    return numbersOrNull(std::vector<double>(values.data(), values.data() + values.size()));
+}
+std::vector<double> numbersFrom(const json& document, const char* key) {
+    std::vector<double> out;
+    if (!document.contains(key) || !document.at(key).is_array()) return out;
+    for (const json& v : document.at(key)) out.push_back(v.is_number() ? v.get<double>() : NAN);
+    return out;
+}
+
+// The scores that recalibration changes, for the raw/recalibrated pair.
+json scaleDependentScores(const MethodEvaluation& e) {
+    const CalibrationScores& c = e.calibration;
+    return json{{"nll", optionalNumber(e.nll)},
+                {"coverage_1sigma", numberOrNull(e.coverage1Sigma)},
+                {"coverage_2sigma", numberOrNull(e.coverage2Sigma)},
+                {"crps", numberOrNull(c.crps)},
+                {"energy_score", numberOrNull(c.energyScore)},
+                {"miscalibration_area", numberOrNull(c.miscalibrationArea)},
+                {"joint_miscalibration_area", numberOrNull(c.jointMiscalibrationArea)},
+                {"pit_ks_distance", numberOrNull(c.hasDensity ? c.pitKolmogorovSmirnov : NAN)},
+                {"mean_sigma", numberOrNull(c.meanSigma)},
+                {"mean_log_det", numberOrNull(c.meanLogDeterminant)}};
+}
+
+json curvesToJson(const CalibrationScores& c) {
+    return json{{"levels", calibrationLevels()},
+                {"marginal_coverage", numbersOrNull(c.marginalCoverage)},
+                {"joint_coverage", numbersOrNull(c.jointCoverage)},
+                {"pit_histogram", numbersOrNull(c.pitHistogram)},
+                {"d2_probabilities", c.squaredDistanceQuantiles.size() ? json(qqProbabilities())
+                                                                       : json::array()},
+                {"d2_quantiles", numbersOrNull(c.squaredDistanceQuantiles)},
+                {"channels", c.channels}};
+}
+
+void curvesFromJson(const json& row, MethodEvaluation& e) {
+    CalibrationScores& c = e.calibration;
+    c.crps = row.value("crps", json()).is_number() ? row.at("crps").get<double>() : NAN;
+    c.energyScore =
+        row.value("energy_score", json()).is_number() ? row.at("energy_score").get<double>() : NAN;
+    c.miscalibrationArea = row.value("miscalibration_area", json()).is_number()
+                               ? row.at("miscalibration_area").get<double>()
+                               : NAN;
+    c.jointMiscalibrationArea = row.value("joint_miscalibration_area", json()).is_number()
+                                    ? row.at("joint_miscalibration_area").get<double>()
+                                    : NAN;
+    e.covarianceScale = row.value("covariance_scale", 1.0);
+    const json curves = row.value("calibration", json::object());
+    c.marginalCoverage = numbersFrom(curves, "marginal_coverage");
+    c.jointCoverage = numbersFrom(curves, "joint_coverage");
+    c.hasDensity = !c.marginalCoverage.empty();
+    const auto pit = numbersFrom(curves, "pit_histogram");
+    c.pitHistogram = Eigen::Map<const Eigen::VectorXd>(pit.data(), Eigen::Index(pit.size()));
+    const auto d2 = numbersFrom(curves, "d2_quantiles");
+    c.squaredDistanceQuantiles =
+        Eigen::Map<const Eigen::VectorXd>(d2.data(), Eigen::Index(d2.size()));
+    c.channels = curves.value("channels", 0);
+}
+
+}  // namespace
+
 json comparisonToJson(const ComparisonResult& result) {
     json rows = json::array();
     for (const auto& r : result.runs) {
         const MethodEvaluation& e = r.evaluation;
-        rows.push_back({{"method", r.spec.method},
-                        {"covariance", toString(r.spec.covariance)},
-                        {"rmse", e.rmse},
-                        {"nll", optionalNumber(e.nll)},
-                        {"coverage_1sigma", numberOrNull(e.coverage1Sigma)},
-                        {"coverage_2sigma", numberOrNull(e.coverage2Sigma)},
-                        {"n_test", e.testCount},
-                        {"fit_seconds", r.fit.seconds},
-                        {"fit_note", r.fit.note}});
+        json row{{"method", r.spec.method},
+                 {"covariance", toString(r.spec.covariance)},
+                 {"rmse", e.rmse},
+                 {"n_test", e.testCount},
+                 {"energy_score_mc_error", numberOrNull(e.calibration.energyScoreError)},
+                 {"energy_draws", e.calibration.energyDraws},
+                 {"covariance_scale", e.covarianceScale},
+                 {"fit_seconds", r.fit.seconds},
+                 {"scoring_seconds", e.calibration.seconds + (e.raw ? e.raw->calibration.seconds : 0.0)},
+                 {"fit_note", r.fit.note}};
+        row.update(scaleDependentScores(e));
+        if (e.raw) {
+            row["raw"] = scaleDependentScores(*e.raw);
+            row["raw"]["calibration"] = curvesToJson(e.raw->calibration);
+        }
+        row["calibration"] = curvesToJson(e.calibration);
+        if (r.fit.details.contains("dropout_search"))
+            row["dropout_search"] = r.fit.details.at("dropout_search");
+        rows.push_back(std::move(row));
     }
     json tests = json::array();
     for (const auto& t : result.ttests) {
@@ -165,6 +245,19 @@ Result<ComparisonResult> comparisonFromJson(const json& document, const std::str
             e.coverage1Sigma = number(row.at("coverage_1sigma"));
             e.coverage2Sigma = number(row.at("coverage_2sigma"));
             e.testCount = row.at("n_test").get<int>();
+            curvesFromJson(row, e);
+            if (row.contains("raw") && row.at("raw").is_object()) {
+                auto raw = std::make_shared<MethodEvaluation>();
+                raw->method = e.method;
+                raw->covariance = e.covariance;
+                raw->rmse = e.rmse;
+                const json& r = row.at("raw");
+                if (r.value("nll", json()).is_number()) raw->nll = r.at("nll").get<double>();
+                raw->coverage1Sigma = number(r.value("coverage_1sigma", json()));
+                raw->coverage2Sigma = number(r.value("coverage_2sigma", json()));
+                curvesFromJson(r, *raw);
+                e.raw = std::move(raw);
+            }
             run.fit.seconds = number(row.at("fit_seconds"));
             run.fit.note = row.value("fit_note", std::string());
             result.runs.push_back(std::move(run));
@@ -187,13 +280,69 @@ Result<ComparisonResult> comparisonFromJson(const json& document, const std::str
 
 std::string comparisonCsv(const ComparisonResult& result) {
     std::ostringstream csv;
-    csv << "method,covariance,rmse,nll,coverage_1sigma,coverage_2sigma,n_test,fit_seconds\n";
+    const char* scoreColumns =
+        "nll,coverage_1sigma,coverage_2sigma,crps,energy_score,miscalibration_area,"
+        "joint_miscalibration_area,mean_sigma,mean_log_det";
+    csv << "method,covariance,rmse," << scoreColumns
+        << ",energy_score_mc_error,covariance_scale,n_test,fit_seconds";
+    for (const char* c : {"nll", "coverage_1sigma", "crps", "energy_score", "miscalibration_area",
+                          "joint_miscalibration_area"})
+        csv << ',' << c << "_raw";
+    csv << '\n';
+    auto scores = [](const MethodEvaluation& e) {
+        const CalibrationScores& c = e.calibration;
+        std::ostringstream out;
+        out << (e.nll ? csvNumber(*e.nll) : "") << ',' << csvNumber(e.coverage1Sigma) << ','
+            << csvNumber(e.coverage2Sigma) << ',' << csvNumber(c.crps) << ','
+            << csvNumber(c.energyScore) << ',' << csvNumber(c.miscalibrationArea) << ','
+            << csvNumber(c.jointMiscalibrationArea) << ',' << csvNumber(c.meanSigma) << ','
+            << csvNumber(c.meanLogDeterminant);
+        return out.str();
+    };
     for (const auto& r : result.runs) {
         const MethodEvaluation& e = r.evaluation;
         csv << r.spec.method << ',' << toString(r.spec.covariance) << ',' << csvNumber(e.rmse)
-            << ',' << (e.nll ? csvNumber(*e.nll) : "") << ',' << csvNumber(e.coverage1Sigma) << ','
-            << csvNumber(e.coverage2Sigma) << ',' << e.testCount << ',' << csvNumber(r.fit.seconds)
-            << '\n';
+            << ',' << scores(e) << ',' << csvNumber(e.calibration.energyScoreError) << ','
+            << csvNumber(e.covarianceScale) << ',' << e.testCount << ','
+            << csvNumber(r.fit.seconds);
+        // Without recalibration the raw scores are the scores.
+        const MethodEvaluation& raw = e.raw ? *e.raw : e;
+        csv << ',' << (raw.nll ? csvNumber(*raw.nll) : "") << ',' << csvNumber(raw.coverage1Sigma)
+            << ',' << csvNumber(raw.calibration.crps) << ','
+            << csvNumber(raw.calibration.energyScore) << ','
+            << csvNumber(raw.calibration.miscalibrationArea) << ','
+            << csvNumber(raw.calibration.jointMiscalibrationArea) << '\n';
+    }
+    return csv.str();
+}
+
+std::string calibrationCsv(const ComparisonResult& result) {
+    std::ostringstream csv;
+    csv << "method,covariance,scores,curve,x,observed,ideal\n";
+    for (const auto& r : result.runs) {
+        for (const MethodEvaluation* e : {&r.evaluation, r.evaluation.raw.get()}) {
+            if (!e) continue;
+            const CalibrationScores& c = e->calibration;
+            const std::string prefix = r.spec.method + ',' + toString(r.spec.covariance) + ',' +
+                                       (e == &r.evaluation ? "as used" : "raw") + ',';
+            const auto& levels = calibrationLevels();
+            for (std::size_t i = 0; i < c.marginalCoverage.size(); ++i)
+                csv << prefix << "marginal_coverage," << levels[i] << ','
+                    << csvNumber(c.marginalCoverage[i]) << ',' << levels[i] << '\n';
+            for (std::size_t i = 0; i < c.jointCoverage.size(); ++i)
+                csv << prefix << "joint_coverage," << levels[i] << ','
+                    << csvNumber(c.jointCoverage[i]) << ',' << levels[i] << '\n';
+            const Eigen::Index bins = c.pitHistogram.size();
+            for (Eigen::Index i = 0; i < bins; ++i)
+                csv << prefix << "pit_histogram," << (i + 0.5) / double(bins) << ','
+                    << csvNumber(c.pitHistogram[i]) << ',' << 1.0 / double(bins) << '\n';
+            const auto& probabilities = qqProbabilities();
+            for (Eigen::Index i = 0; i < c.squaredDistanceQuantiles.size(); ++i)
+                csv << prefix << "d2_quantile," << probabilities[std::size_t(i)] << ','
+                    << csvNumber(c.squaredDistanceQuantiles[i]) << ','
+                    << csvNumber(chiSquaredQuantile(probabilities[std::size_t(i)], c.channels))
+                    << '\n';
+        }
     }
     return csv.str();
 }
@@ -219,18 +368,25 @@ Status writeComparison(const std::string& folder, const ComparisonResult& result
 
     std::ostringstream perSpectrum;
     perSpectrum << "test_index,pixel,column,row";
-    for (const auto& r : result.runs)
-        perSpectrum << ',' << r.spec.label() << "_rmse," << r.spec.label() << "_nll";
+    for (const auto& r : result.runs) {
+        const std::string l = r.spec.label();
+        perSpectrum << ',' << l << "_rmse," << l << "_nll," << l << "_crps," << l << "_energy";
+    }
     perSpectrum << '\n';
     for (std::size_t i = 0; i < run.split.test.size(); ++i) {
         const std::int64_t pixel = run.split.test[i];
         perSpectrum << i << ',' << pixel << ',' << pixel % run.split.width << ','
                     << pixel / run.split.width;
         for (const auto& r : result.runs) {
-            perSpectrum << ',' << csvNumber(r.evaluation.spectrumRmse[Eigen::Index(i)]) << ','
+            const Eigen::Index k = Eigen::Index(i);
+            const CalibrationScores& c = r.evaluation.calibration;
+            perSpectrum << ',' << csvNumber(r.evaluation.spectrumRmse[k]) << ','
                         << (r.evaluation.spectrumNll.size()
-                                ? csvNumber(r.evaluation.spectrumNll[Eigen::Index(i)])
-                                : "");
+                                ? csvNumber(r.evaluation.spectrumNll[k])
+                                : "")
+                        << ',' << (c.spectrumCrps.size() > k ? csvNumber(c.spectrumCrps[k]) : "")
+                        << ','
+                        << (c.spectrumEnergy.size() > k ? csvNumber(c.spectrumEnergy[k]) : "");
         }
         perSpectrum << '\n';
     }
@@ -250,6 +406,7 @@ Status writeComparison(const std::string& folder, const ComparisonResult& result
     for (const auto& [name, content] : std::vector<std::pair<std::string, std::string>>{
              {"results.json", results.dump(2) + "\n"},
              {"results.csv", comparisonCsv(result)},
+             {"calibration.csv", calibrationCsv(result)},
              {"per_spectrum.csv", perSpectrum.str()},
              {"table.md", comparisonTable(result, false)},
              {"table.tex", comparisonTable(result, true)},

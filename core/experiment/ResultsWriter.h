@@ -39,6 +39,10 @@ Result<ComparisonResult> comparisonFromJson(const nlohmann::json& document,
                                             const std::string& where);
 /// results.csv: one row per method × covariance.
 std::string comparisonCsv(const ComparisonResult& result);
+/// calibration.csv: the curves of every method in long form (method, covariance, scores "as
+/// used" or "raw", curve, x, observed, ideal) — reliability (marginal and joint), PIT histogram
+/// and the d² Q–Q plot against χ²_n.
+std::string calibrationCsv(const ComparisonResult& result);
 
 /// The Table 2 layout, as Markdown or LaTeX.
 std::string comparisonTable(const ComparisonResult& result, bool latex);

@@ -7,7 +7,9 @@ namespace specres {
 
 TrainedModel makeTrainedModel(std::shared_ptr<const ConditionalModel> model, ModelContext context) {
     std::optional<MnfTransform> mnf = context.mnf;
-    return TrainedModel{ReflectanceModel(std::move(model), std::move(mnf)), std::move(context), {}};
+    ReflectanceModel reflectance(std::move(model), std::move(mnf));
+    reflectance.setCovarianceScale(context.covarianceScale());
+    return TrainedModel{std::move(reflectance), std::move(context), {}};
 }
 
 Result<TrainedModel> loadTrainedModel(const std::string& path) {

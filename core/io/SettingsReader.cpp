@@ -166,4 +166,21 @@ void SettingsReader::read(const std::string& key, std::vector<int>& value, long 
     value = std::move(list);
 }
 
+void SettingsReader::read(const std::string& key, std::vector<double>& value, double low,
+                          double high) {
+    const json* found = find(key);
+    if (!found) return;
+    std::ostringstream rule;
+    rule << "a list of numbers from " << low << " up to (not including) " << high;
+    if (!found->is_array()) return refuse(key, rule.str(), *found);
+    std::vector<double> list;
+    for (const json& item : *found) {
+        if (!item.is_number() || !(item.get<double>() >= low) || !(item.get<double>() < high)) {
+            return refuse(key, rule.str(), *found);
+        }
+        list.push_back(item.get<double>());
+    }
+    value = std::move(list);
+}
+
 }  // namespace specres

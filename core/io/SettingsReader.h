@@ -32,6 +32,8 @@ public:
     void readText(const std::string& key, std::string& value);
     /// A non-empty list of whole numbers in [low, high].
     void read(const std::string& key, std::vector<int>& value, long long low, long long high);
+    /// A list (possibly empty) of numbers in [low, high), e.g. a grid to search.
+    void read(const std::string& key, std::vector<double>& value, double low, double high);
 
     bool has(const std::string& key) const;
     /// Success, or the first problem found.

@@ -1,10 +1,12 @@
 #pragma once
 
 #include <Eigen/Core>
+#include <memory>
 #include <optional>
 #include <string>
 
 #include "base/Result.h"
+#include "metrics/CalibrationScores.h"
 #include "models/ConditionalModel.h"
 
 namespace specres {
@@ -20,6 +22,12 @@ struct MethodEvaluation {
     double coverage1Sigma = 0.0;  ///< share of test values within mean ± 1σ (ideal 68.3 %)
     double coverage2Sigma = 0.0;  ///< within mean ± 2σ (ideal 95.4 %)
     int testCount = 0;
+    /// PIT, reliability curves, CRPS, energy score and sharpness (see CalibrationScores).
+    CalibrationScores calibration;
+    /// The covariance scale the scores were computed with (1: as trained), and, when it is
+    /// not 1, the same scores without it: raw and recalibrated side by side.
+    double covarianceScale = 1.0;
+    std::shared_ptr<const MethodEvaluation> raw;
 };
 
 /// Evaluates a fitted model on test pairs. Errors are of the point prediction; calibration uses

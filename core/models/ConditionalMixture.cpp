@@ -70,6 +70,7 @@ PredictiveDistribution ConditionalMixture::predict(const VectorXd& x) const {
     for (int k = 0; k < components(); ++k) {
         p.means.push_back(componentMeans(k, row).row(0).transpose());
         p.covariances.push_back(covariance_[k]);
+        p.covarianceFactors.push_back(conditional_[k].choleskyFactor());
     }
     p.point = p.means[best];
     return p;

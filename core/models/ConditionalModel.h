@@ -37,6 +37,8 @@ public:
     virtual std::string method() const = 0;
     virtual CovarianceType covarianceType() const = 0;
     virtual bool hasDensity() const { return true; }
+    /// Whether the predictive density is a mixture of several Gaussians (GM) rather than one.
+    virtual bool predictsMixture() const { return false; }
     virtual int inputDimension() const = 0;
     virtual int outputDimension() const = 0;
 

@@ -75,6 +75,7 @@ public:
     explicit GaussianMixtureModel(CovarianceType type, MixtureFitOptions options = {},
                                   bool chooseRegularisation = false);
     std::string method() const override { return "GM"; }
+    bool predictsMixture() const override { return options_.components > 1; }
     Status fit(const SpectraSet& train, const SpectraSet& validation, Feedback* feedback) override;
     PredictiveDistribution predict(const Eigen::VectorXd& x) const override;
     BatchPrediction predictBatch(const Eigen::MatrixXd& x, const Eigen::MatrixXd* y) const override;
@@ -98,6 +99,7 @@ public:
                                   bool chooseRegularisation = false)
         : GaussianMixtureModel(type, options, chooseRegularisation) {}
     std::string method() const override { return "UGM"; }
+    bool predictsMixture() const override { return false; }
     PredictiveDistribution predict(const Eigen::VectorXd& x) const override;
     BatchPrediction predictBatch(const Eigen::MatrixXd& x, const Eigen::MatrixXd* y) const override;
 };

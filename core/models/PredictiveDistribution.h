@@ -5,6 +5,8 @@
 
 namespace specres {
 
+class DeterministicRandom;
+
 /// What a conditional model says about the high-resolution spectrum y given one low-resolution
 /// spectrum x: a Gaussian mixture (one component for unimodal methods) and the method's point
 /// prediction. Methods without a density (VE) leave the components empty.
@@ -16,6 +18,10 @@ struct PredictiveDistribution {
     /// predicts the precision itself (DCGM); empty otherwise. Views that need Σ⁻¹ use these
     /// rather than invert Σ again.
     std::vector<Eigen::MatrixXd> precisionFactors;
+    /// Square factors G of the component covariances, Σ = G Gᵀ (the Cholesky factor where the
+    /// method keeps one: G, GM), so that densities and samples need no new factorisation;
+    /// empty otherwise. Lower triangular unless an MNF back-transform multiplied them.
+    std::vector<Eigen::MatrixXd> covarianceFactors;
     Eigen::VectorXd point;  ///< the point prediction
 
     bool hasDensity() const { return !means.empty(); }
@@ -25,6 +31,22 @@ struct PredictiveDistribution {
     Eigen::MatrixXd covariance() const;
     /// log p(y | x), by log-sum-exp over components with Cholesky factors.
     double logDensity(const Eigen::VectorXd& y) const;
+
+    /// Σ_k → s Σ_k for every component (factors scaled to match): post-hoc recalibration.
+    void scaleCovariances(double s);
+
+    /// Per component k: d²_k = (y − μ_k)ᵀ Σ_k⁻¹ (y − μ_k) and log det Σ_k, from the stored
+    /// factors where there are triangular ones, else by a Cholesky factorisation.
+    struct ComponentDistances {
+        Eigen::VectorXd squaredDistance;
+        Eigen::VectorXd logDeterminant;
+    };
+    ComponentDistances componentDistances(const Eigen::VectorXd& y) const;
+
+    /// `count` draws (rows) from the mixture: a component by its weight, then μ_k + G z with
+    /// G Gᵀ = Σ_k — from the covariance factor, or from the precision factor F by solving
+    /// Fᵀ v = z (Cov v = (F Fᵀ)⁻¹), never forming Σ⁻¹ or inverting twice.
+    Eigen::MatrixXd sample(int count, DeterministicRandom& random) const;
 };
 
 /// Predictions for many spectra at once, as the metrics need them. Row i belongs to input i.

@@ -4,6 +4,8 @@
 #include <cmath>
 #include <exception>
 
+#include "models/GaussianDensity.h"
+
 namespace specres {
 
 using Eigen::MatrixXd;
@@ -34,7 +36,9 @@ ReflectancePrediction ReflectanceModel::predictUnguarded(const VectorXd& x) cons
         for (VectorXd& mean : p.means) mean = mnf_->inverse(mean.transpose()).row(0).transpose();
         for (MatrixXd& covariance : p.covariances) covariance = b * covariance * b.transpose();
         for (MatrixXd& factor : p.precisionFactors) factor = a.transpose() * factor;
+        for (MatrixXd& factor : p.covarianceFactors) factor = b * factor;
     }
+    if (covarianceScale_ != 1.0) p.scaleCovariances(covarianceScale_);
     ReflectancePrediction out;
     out.point = p.point;
     if (p.hasDensity()) {
@@ -64,8 +68,68 @@ Result<ReflectancePrediction> ReflectanceModel::predict(const VectorXd& x) const
     }
 }
 
+namespace {
+
+// log p_s(y) for Σ → s Σ from one component's d² and log det Σ (n channels).
+double scaledLogDensity(double squaredDistance, double logDeterminant, double s, Eigen::Index n) {
+    return -0.5 * (squaredDistance / s + logDeterminant + double(n) * (std::log(s) + kLogTwoPi));
+}
+
+}  // namespace
+
 BatchPrediction ReflectanceModel::predictBatchUnguarded(const MatrixXd& x, const MatrixXd* y,
                                                         bool summarise) const {
+    const bool density = model_->hasDensity();
+    const double s = covarianceScale_;
+    if (density && s != 1.0 && model_->predictsMixture()) {
+        // Scaling a mixture's components changes its σ (the spread of the means stays) and its
+        // density term by term: per spectrum, from the scaled distribution.
+        BatchPrediction out;
+        const Eigen::Index n = outputDimension();
+        out.point.resize(x.rows(), n);
+        out.mean.resize(x.rows(), n);
+        out.stddev.resize(x.rows(), n);
+        if (y) out.logDensity.resize(x.rows());
+        if (summarise) {
+            out.logDeterminant.resize(x.rows());
+            out.trace.resize(x.rows());
+        }
+        for (Eigen::Index i = 0; i < x.rows(); ++i) {
+            const ReflectancePrediction p = predictUnguarded(x.row(i).transpose());
+            out.point.row(i) = p.point.transpose();
+            out.mean.row(i) = p.mean.transpose();
+            out.stddev.row(i) = p.stddev.transpose();
+            if (y) out.logDensity[i] = p.distribution.logDensity(y->row(i).transpose());
+            if (summarise) {
+                const Eigen::LLT<MatrixXd> llt(p.covariance);
+                out.logDeterminant[i] =
+                    2.0 * MatrixXd(llt.matrixL()).diagonal().array().log().sum();
+                out.trace[i] = p.covariance.trace();
+            }
+        }
+        return out;
+    }
+    // One Gaussian: σ scales by √s, log det Σ by n log s, trace by s, and the density follows
+    // from d² = −2 log p − log det Σ − n log 2π.
+    const bool needSummary = summarise || (density && s != 1.0 && y);
+    BatchPrediction out = predictBatchInModelSpace(x, y, needSummary);
+    if (density && s != 1.0) {
+        const Eigen::Index n = outputDimension();
+        if (y) {
+            for (Eigen::Index i = 0; i < x.rows(); ++i) {
+                const double d2 = -2.0 * out.logDensity[i] - out.logDeterminant[i] - double(n) * kLogTwoPi;
+                out.logDensity[i] = scaledLogDensity(d2, out.logDeterminant[i], s, n);
+            }
+        }
+        out.stddev *= std::sqrt(s);
+        if (out.logDeterminant.size()) out.logDeterminant.array() += double(n) * std::log(s);
+        if (out.trace.size()) out.trace *= s;
+    }
+    return out;
+}
+
+BatchPrediction ReflectanceModel::predictBatchInModelSpace(const MatrixXd& x, const MatrixXd* y,
+                                                           bool summarise) const {
     const MatrixXd modelY = (y && mnf_) ? mnf_->forward(*y) : MatrixXd();
     BatchPrediction out = model_->predictBatch(x, y ? (mnf_ ? &modelY : y) : nullptr);
     const bool density = model_->hasDensity();

@@ -51,6 +51,12 @@ public:
     int inputDimension() const { return model_->inputDimension(); }
     int outputDimension() const { return model_->outputDimension(); }
 
+    /// Post-hoc recalibration: every predictive covariance (each mixture component's) is
+    /// multiplied by s > 0 in every prediction this object makes. 1 (the default) is the
+    /// model as trained.
+    double covarianceScale() const { return covarianceScale_; }
+    void setCovarianceScale(double s) { covarianceScale_ = s; }
+
     Result<ReflectancePrediction> predict(const Eigen::VectorXd& x) const;
 
     /// Predictions for every row of x; with y (rows of normalised reflectance) the log-densities
@@ -61,10 +67,14 @@ public:
 private:
     BatchPrediction predictBatchUnguarded(const Eigen::MatrixXd& x, const Eigen::MatrixXd* y,
                                           bool summarise) const;
+    /// The model's own batch in reflectance space, before any covariance scale.
+    BatchPrediction predictBatchInModelSpace(const Eigen::MatrixXd& x, const Eigen::MatrixXd* y,
+                                             bool summarise) const;
     ReflectancePrediction predictUnguarded(const Eigen::VectorXd& x) const;
 
     std::shared_ptr<const ConditionalModel> model_;
     std::optional<MnfTransform> mnf_;
+    double covarianceScale_ = 1.0;
 };
 
 }  // namespace specres

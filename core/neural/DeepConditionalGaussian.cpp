@@ -5,6 +5,7 @@
 #include "base/BlasThreads.h"
 #include "io/SettingsReader.h"
 #include "models/GaussianDensity.h"
+#include "neural/DropoutSearch.h"
 #include "neural/LowRankLinear.h"
 #include "neural/TorchSupport.h"
 #include "neural/TrainingLoop.h"
@@ -21,6 +22,7 @@ json DcgmConfig::toJson() const {
     return json{
         {"hidden_layers", hiddenLayers},
         {"dropout", dropout},
+        {"dropout_grid", dropoutGrid},
         {"precision_floor", precisionFloor},
         {"mean_activation", meanActivation == MeanActivation::Sigmoid ? "sigmoid" : "identity"},
         {"batch_size", batchSize},
@@ -29,17 +31,19 @@ json DcgmConfig::toJson() const {
         {"learning_rate", learningRate},
         {"weight_decay", weightDecay},
         {"pretrain_diagonal", pretrainDiagonal},
+        {"fine_tune", fineTuning == FineTuning::All ? "all" : "covariance"},
         {"seed", seed}};
 }
 
 Result<DcgmConfig> DcgmConfig::fromJson(const json& document) {
     DcgmConfig c;
     SettingsReader settings(document, "DCGM");
-    settings.allowOnly({"hidden_layers", "dropout", "precision_floor", "mean_activation",
-                        "batch_size", "max_epochs", "patience", "learning_rate", "weight_decay",
-                        "pretrain_diagonal", "seed"});
+    settings.allowOnly({"hidden_layers", "dropout", "dropout_grid", "precision_floor",
+                        "mean_activation", "batch_size", "max_epochs", "patience", "learning_rate",
+                        "weight_decay", "pretrain_diagonal", "fine_tune", "seed"});
     settings.read("hidden_layers", c.hiddenLayers, 1, 1 << 20);
     settings.read("dropout", c.dropout, 0.0, 1.0, false, true);
+    settings.read("dropout_grid", c.dropoutGrid, 0.0, 1.0);
     settings.read("precision_floor", c.precisionFloor, 0.0, 1e6, true);
     std::string activation = c.meanActivation == MeanActivation::Sigmoid ? "sigmoid" : "identity";
     settings.read("mean_activation", activation, {"sigmoid", "identity"});
@@ -50,6 +54,9 @@ Result<DcgmConfig> DcgmConfig::fromJson(const json& document) {
     settings.read("learning_rate", c.learningRate, 0.0, 10.0, true);
     settings.read("weight_decay", c.weightDecay, 0.0, 10.0);
     settings.read("pretrain_diagonal", c.pretrainDiagonal);
+    std::string fineTuning = c.fineTuning == FineTuning::All ? "all" : "covariance";
+    settings.read("fine_tune", fineTuning, {"all", "covariance"});
+    c.fineTuning = fineTuning == "all" ? FineTuning::All : FineTuning::Covariance;
     settings.read("seed", c.seed);
     if (!settings.status()) return fail(settings.status().error());
     return c;
@@ -95,7 +102,11 @@ struct DcgmNetImpl : torch::nn::Module {
 
     /// withLower false skips the C2 decoder (diagonal pre-training never reads it).
     DecoderOutput forward(const torch::Tensor& x, bool withLower = true) {
-        const torch::Tensor h = trunk->forward(x);
+        return decode(trunk->forward(x), withLower);
+    }
+
+    /// The decoders on hidden features h (what the trunk made of x).
+    DecoderOutput decode(const torch::Tensor& h, bool withLower = true) {
         DecoderOutput out;
         out.mean = meanHead->forward(h);
         if (sigmoidMean) out.mean = torch::sigmoid(out.mean);
@@ -107,6 +118,11 @@ struct DcgmNetImpl : torch::nn::Module {
                             : lowerHead->forward(h);
         }
         return out;
+    }
+
+    /// The covariance decoders' parameters (C1 and C2), and all others.
+    bool isCovarianceDecoder(const std::string& name) const {
+        return name.rfind("diagonal.", 0) == 0 || name.rfind("lower.", 0) == 0;
     }
 
     int outputs;
@@ -205,58 +221,119 @@ Status DeepConditionalGaussianModel::fit(const SpectraSet& train, const SpectraS
             !ok)
             return ok;
     }
-    // A fresh network: the fitted one, if any, stays in place until this one succeeds.
-    auto candidate = std::make_shared<Network>(
-        Network{DcgmNet(inputs, outputs, config_, type_), inputs, outputs});
-    DcgmNetImpl& net = *candidate->net;
     const SpectraSet& held = validation.size() > 0 ? validation : train;
     const torch::Tensor x = toTensor(train.x), y = toTensor(train.y);
     const torch::Tensor vx = toTensor(held.x), vy = toTensor(held.y);
-
     TrainingSettings settings{config_.batchSize, config_.maxEpochs, config_.patience,
                               config_.learningRate, config_.weightDecay};
     TrainingLoop loop(settings, config_.seed, feedback);
-    LowRankGradient lowerGradient;
-    struct SinkGuard {
-        DcgmNetImpl& net;
-        ~SinkGuard() { net.lowerGradient = nullptr; }  // the sink lives only as long as fit()
-    } guard{net};
-    if (!net.lowerHead.is_empty()) {
-        net.lowerGradient = &lowerGradient;
-        loop.setLowRankLayers({{net.lowerHead->weight, net.lowerHead->bias, &lowerGradient}});
-    }
     json phases = json::array();
-    auto runPhase = [&](bool useLower, std::vector<torch::Tensor> trainable,
-                        const std::string& name, double from, double to) -> Status {
+
+    // One phase of one network. With onFeatures the inputs are the trunk's features, not x.
+    auto runPhase = [&](DcgmNetImpl& net, bool useLower, std::vector<torch::Tensor> trainable,
+                        const torch::Tensor& inputs, const torch::Tensor& validationInputs,
+                        bool onFeatures, const std::string& name, double from,
+                        double to) -> Result<PhaseResult> {
+        LowRankGradient lowerGradient;
+        struct SinkGuard {
+            DcgmNetImpl& net;
+            ~SinkGuard() { net.lowerGradient = nullptr; }  // the sink lives only in this phase
+        } guard{net};
+        if (useLower && !net.lowerHead.is_empty()) {
+            net.lowerGradient = &lowerGradient;
+            loop.setLowRankLayers({{net.lowerHead->weight, net.lowerHead->bias, &lowerGradient}});
+        } else {
+            loop.setLowRankLayers({});
+        }
         auto result = loop.run(
-            net, std::move(trainable), x, y, vx, vy,
+            net, std::move(trainable), inputs, y, validationInputs, vy,
             [&](const torch::Tensor& bx, const torch::Tensor& by) {
-                const DecoderOutput out = net.forward(bx, useLower);
+                const DecoderOutput out =
+                    onFeatures ? net.decode(bx, useLower) : net.forward(bx, useLower);
                 return BatchOutput{negativeLogLikelihood(net, out, by, useLower).mean(), out.mean};
             },
             name, from, to);
         if (!result) return fail("DCGM: " + result.error());
         phases.push_back({{"phase", name},
                           {"epochs", result->epochs},
+                          {"best_epoch", result->bestEpoch},
                           {"best_validation_nll", result->bestValidationLoss},
-                          {"stopped_early", result->stoppedEarly}});
-        return Status::success();
+                          {"stopped_early", result->stoppedEarly},
+                          {"given_up", result->gaveUp}});
+        return result;
     };
 
-    if (type_ == CovarianceType::Full && config_.pretrainDiagonal) {
-        std::vector<torch::Tensor> withoutLower;
+    // Candidates (one unless a dropout grid is searched), each from the same initialisation.
+    // For the full model they are compared after diagonal pre-training; only the chosen one is
+    // fine-tuned. The fitted network, if any, stays in place until a new one succeeds.
+    const bool twoPhases = type_ == CovarianceType::Full && config_.pretrainDiagonal;
+    const double searchShare = twoPhases ? 0.5 : 1.0;
+    DropoutSearch search(config_.dropoutGrid, config_.dropout);
+    const auto& grid = search.candidates();
+    std::shared_ptr<Network> chosen;
+    for (std::size_t i = 0; i < grid.size(); ++i) {
+        DcgmConfig candidateConfig = config_;
+        candidateConfig.dropout = grid[i];
+        torch::manual_seed(config_.seed);
+        auto candidate = std::make_shared<Network>(
+            Network{DcgmNet(inputs, outputs, candidateConfig, type_), inputs, outputs});
+        DcgmNetImpl& net = *candidate->net;
+        std::vector<torch::Tensor> trainable;
         for (const auto& p : net.named_parameters()) {
-            if (p.key().rfind("lower.", 0) != 0) withoutLower.push_back(p.value());
+            if (!twoPhases || p.key().rfind("lower.", 0) != 0) trainable.push_back(p.value());
         }
-        if (auto ok = runPhase(false, withoutLower, "diagonal pre-training", 0.0, 0.5); !ok)
-            return ok;
-        if (auto ok = runPhase(true, net.parameters(), "full fine-tuning", 0.5, 1.0); !ok)
-            return ok;
-    } else {
-        if (auto ok = runPhase(true, net.parameters(), "training", 0.0, 1.0); !ok) return ok;
+        std::string name = twoPhases ? "diagonal pre-training" : "training";
+        if (search.searching()) name += " (dropout " + json(grid[i]).dump() + ")";
+        loop.setGiveUp(search.giveUpRule());
+        auto result = runPhase(net, !twoPhases, trainable, x, vx, false, name,
+                               searchShare * double(i) / double(grid.size()),
+                               searchShare * double(i + 1) / double(grid.size()));
+        if (!result) return fail(result.error());
+        search.record(grid[i], *result);
+        if (search.best() == int(i)) chosen = candidate;
     }
-    network_ = std::move(candidate);
-    setFitSummary(loop.summary(json{{"phases", phases}, {"config", config_.toJson()}}));
+    loop.setGiveUp({});
+
+    DcgmNetImpl& net = *chosen->net;
+    if (twoPhases && config_.fineTuning == FineTuning::All) {
+        if (auto ok = runPhase(net, true, net.parameters(), x, vx, false, "full fine-tuning", 0.5,
+                               1.0);
+            !ok)
+            return fail(ok.error());
+    } else if (twoPhases) {
+        // The hidden layers and μ are frozen, so their features are computed once, without
+        // dropout (the decoders must learn the covariance of the features they will see).
+        torch::Tensor features, validationFeatures;
+        {
+            torch::NoGradGuard noGrad;
+            net.eval();
+            features = net.trunk->forward(x);
+            validationFeatures = net.trunk->forward(vx);
+        }
+        std::vector<torch::Tensor> trainable;
+        std::vector<torch::Tensor> frozen;
+        for (const auto& p : net.named_parameters()) {
+            (net.isCovarianceDecoder(p.key()) ? trainable : frozen).push_back(p.value());
+        }
+        struct FreezeGuard {
+            std::vector<torch::Tensor>& frozen;
+            explicit FreezeGuard(std::vector<torch::Tensor>& f) : frozen(f) {
+                for (auto& p : frozen) p.requires_grad_(false);
+            }
+            ~FreezeGuard() {
+                for (auto& p : frozen) p.requires_grad_(true);
+            }
+        } freeze(frozen);
+        if (auto ok = runPhase(net, true, trainable, features, validationFeatures, true,
+                               "covariance fine-tuning", 0.5, 1.0);
+            !ok)
+            return fail(ok.error());
+    }
+    config_.dropout = search.bestDropout();
+    network_ = std::move(chosen);
+    json details{{"phases", phases}, {"config", config_.toJson()}};
+    if (search.searching()) details["dropout_search"] = search.toJson("validation_nll");
+    setFitSummary(loop.summary(std::move(details)));
     return Status::success();
 }
 

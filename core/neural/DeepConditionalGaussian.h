@@ -11,9 +11,19 @@ namespace specres {
 /// choice), identity for unbounded targets (e.g. MNF components).
 enum class MeanActivation { Sigmoid, Identity };
 
+/// What the full model's fine-tuning (after diagonal pre-training) may change. `All` is the
+/// paper's: every weight, so the mean can drift along directions the new covariance explains
+/// (on small real data its RMSE got worse). `Covariance` trains only the C1 and C2 decoders on
+/// the frozen hidden layers, so μ, and the point prediction a user reads, stay exactly those of
+/// the diagonal model.
+enum class FineTuning { All, Covariance };
+
 struct DcgmConfig {
     std::vector<int> hiddenLayers{256, 256};
     double dropout = 0.7;  ///< the paper's value
+    /// When not empty, the dropout is chosen from these by validation NLL (see DropoutSearch)
+    /// and `dropout` becomes the chosen value.
+    std::vector<double> dropoutGrid;
     double precisionFloor =
         1e-3;  ///< λ: C_ii = softplus(·) + λ keeps the precision factor positive
     MeanActivation meanActivation = MeanActivation::Sigmoid;
@@ -27,6 +37,7 @@ struct DcgmConfig {
     /// Full covariance only: train with C2 frozen at 0 until the validation NLL stops
     /// improving, then free C2 and fine-tune.
     bool pretrainDiagonal = true;
+    FineTuning fineTuning = FineTuning::Covariance;
     std::uint64_t seed = 1;
 
     nlohmann::json toJson() const;

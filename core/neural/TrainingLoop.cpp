@@ -99,10 +99,15 @@ Result<PhaseResult> TrainingLoop::run(
             validationLoss < result.bestValidationLoss - 1e-6 * std::abs(result.bestValidationLoss);
         if (improved) {
             result.bestValidationLoss = validationLoss;
+            result.bestEpoch = result.epochs;
             best = snapshot(module);
             sinceBest = 0;
         } else if (++sinceBest >= settings_.patience) {
             result.stoppedEarly = true;
+            break;
+        }
+        if (giveUp_ && giveUp_(result.epochs, result.bestValidationLoss)) {
+            result.gaveUp = result.stoppedEarly = true;
             break;
         }
     }

@@ -32,8 +32,14 @@ struct BatchOutput {
 struct PhaseResult {
     double bestValidationLoss = 0.0;
     int epochs = 0;
+    int bestEpoch = 0;  ///< the epoch (of this phase) whose weights were kept
     bool stoppedEarly = false;
+    bool gaveUp = false;  ///< stopped by the give-up rule (see setGiveUp)
 };
+
+/// Asked after every epoch with the phase's epoch count and its best validation loss so far;
+/// true ends the phase as hopeless (a candidate in a search that cannot win).
+using GiveUpRule = std::function<bool(int epoch, double bestValidationLoss)>;
 
 /// Trains `module` on (x, y) until the validation loss has not improved for `patience` epochs
 /// (or maxEpochs), then restores the weights of the best epoch. `trainable` is what Adam
@@ -61,6 +67,8 @@ public:
         LowRankGradient* gradient;
     };
     void setLowRankLayers(std::vector<LowRankLayer> layers) { lowRank_ = std::move(layers); }
+    /// Applies to the following run() calls until replaced (an empty rule never gives up).
+    void setGiveUp(GiveUpRule rule) { giveUp_ = std::move(rule); }
 
     int totalEpochs() const { return epochs_; }
     double seconds() const;
@@ -74,6 +82,7 @@ private:
     std::chrono::steady_clock::time_point start_;
     int epochs_ = 0;
     std::vector<LowRankLayer> lowRank_;
+    GiveUpRule giveUp_;
 };
 
 }  // namespace specres

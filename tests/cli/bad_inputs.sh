@@ -43,6 +43,10 @@ printf '{"methods":{"VE":{"latent_dimension":"16"}}}' > latent_text.json
 printf '{"dataset":{"samples":2}}' > samples.json
 printf '{"dataset":{"train_fraction":0.8,"validation_fraction":0.3}}' > fractions.json
 printf '{"preprocessing":{"mnf":"yes"}}' > mnf_text.json
+printf '{"methods":{"DCGM":{"fine_tune":"mean"}}}' > fine_tune.json
+printf '{"methods":{"DCGM":{"dropout_grid":[0.1,1]}}}' > dropout_grid.json
+printf '{"calibration":{"recalibrate":"sometimes"}}' > recalibrate.json
+printf '{"calibration":{"recalbrate":true}}' > recalibrate_typo.json
 printf 'wavelength_nm\n' > no_rows.csv
 printf 'band,colour\n1,red\n' > no_wavelength_column.csv
 printf 'SPECRESM' > short.specres
@@ -151,6 +155,12 @@ expect latent-text "latent_text.json: methods: VE: .latent_dimension. must be a 
 expect samples-config "samples.json: dataset: .samples. must be a whole number from 3" $cli train $pair --config samples.json --method G --out m.specres
 expect fractions "fractions.json: dataset: train_fraction . validation_fraction must be below 1" $cli train $pair --config fractions.json --method G --out m.specres
 expect mnf-text "mnf_text.json: preprocessing: .mnf. must be true or false" $cli train $pair --config mnf_text.json --method G --out m.specres
+expect fine-tune-mode "fine_tune.json: methods: DCGM: .fine_tune. must be one of all covariance .found .mean" $cli train $pair --config fine_tune.json --method DCGM --out m.specres
+expect dropout-grid "dropout_grid.json: methods: DCGM: .dropout_grid. must be a list of numbers from 0 up to .not including. 1" $cli train $pair --config dropout_grid.json --method DCGM --out m.specres
+expect recalibrate-text "recalibrate.json: calibration: .recalibrate. must be true or false" $cli train $pair --config recalibrate.json --method G --out m.specres
+expect recalibrate-typo "recalibrate_typo.json: calibration: unknown setting .recalbrate. .did you mean .recalibrate" $cli compare $pair --config recalibrate_typo.json --out c
+expect fine-tune-flag "--fine-tune: choose covariance or all .not 'some'" $cli compare $pair --fine-tune some --out c
+expect recalibrate-flag "--recalibrate: choose yes or no .not 'maybe'" $cli train $pair --method G --recalibrate maybe --out m.specres
 expect huge-layer "huge.json: methods: DCGM: .hidden_layers. must be a non-empty list of whole numbers from 1 to" $cli train $pair --config huge.json --method DCGM --samples 200 --out m.specres
 expect huge-network "DCGM .hidden_layers .1000000, 1000000.+ the network has [0-9]+ parameters and needs about" $cli train $pair --config huge2.json --method DCGM --samples 200 --out m.specres
 

@@ -157,6 +157,71 @@ private slots:
         QVERIFY(*diagonalEval->nll > *fullEval->nll + 1.0);  // correlated noise ignored costs nats
     }
 
+    void covarianceFineTuningLeavesTheMeanBitIdentical() {
+        // full_ was fine-tuned in `covariance` mode (the default): its hidden layers and mean
+        // decoder must be exactly those diagonal pre-training left, which are exactly those of
+        // a diagonal model from the same seed (same initialisation, batches and loss).
+        QVERIFY(full_->config().fineTuning == FineTuning::Covariance);
+        DeepConditionalGaussianModel diagonal(CovarianceType::Diagonal, smallConfig());
+        QVERIFY(diagonal.fit(train_, validation_, nullptr));
+        auto meanPath = [](const nlohmann::json& parameters) {
+            nlohmann::json kept = nlohmann::json::object();
+            for (const auto& item : parameters.at("weights").items()) {
+                if (item.key().rfind("trunk.", 0) == 0 || item.key().rfind("mean.", 0) == 0)
+                    kept[item.key()] = item.value();
+            }
+            return kept;
+        };
+        const nlohmann::json fullMean = meanPath(full_->parameters());
+        QCOMPARE(fullMean.size(), std::size_t(6));  // two hidden layers and μ, weight and bias
+        QVERIFY(fullMean == meanPath(diagonal.parameters()));
+        QVERIFY(full_->predictBatch(test_.x, nullptr).point ==
+                diagonal.predictBatch(test_.x, nullptr).point);
+        // and the covariance did move: C2 is in use and the likelihood is better.
+        QVERIFY(*evaluateModel(*full_, test_)->nll < *evaluateModel(diagonal, test_)->nll - 1.0);
+
+        // The paper's mode fine-tunes every weight: the mean moves.
+        DcgmConfig all = smallConfig();
+        all.fineTuning = FineTuning::All;
+        DeepConditionalGaussianModel paper(CovarianceType::Full, all);
+        QVERIFY(paper.fit(train_, validation_, nullptr));
+        QVERIFY(meanPath(paper.parameters()) != fullMean);
+        const auto phases = paper.fitSummary().details.at("phases");
+        QCOMPARE(phases.back().at("phase").get<std::string>(), std::string("full fine-tuning"));
+        QCOMPARE(full_->fitSummary().details.at("phases").back().at("phase").get<std::string>(),
+                 std::string("covariance fine-tuning"));
+    }
+
+    void dropoutIsChosenByValidationAndStored() {
+        DcgmConfig c = smallConfig();
+        c.dropout = 0.7;  // replaced by the search's choice
+        c.dropoutGrid = {0.5, 0.0};
+        c.maxEpochs = 40;
+        DeepConditionalGaussianModel model(CovarianceType::Diagonal, c);
+        QVERIFY(model.fit(train_, validation_, nullptr));
+        const auto search = model.fitSummary().details.at("dropout_search");
+        const auto candidates = search.at("candidates");
+        QCOMPARE(candidates.size(), std::size_t(2));
+        QCOMPARE(candidates[0].at("dropout").get<double>(), 0.0);  // ascending order
+        // The choice is the candidate with the lowest validation NLL, and the model is it.
+        const double nll0 = candidates[0].at("validation_nll").get<double>();
+        const double nll1 = candidates[1].at("validation_nll").get<double>();
+        const double chosen = nll0 <= nll1 ? 0.0 : 0.5;
+        QCOMPARE(search.at("chosen").get<double>(), chosen);
+        QCOMPARE(model.config().dropout, chosen);
+        // On this noise-only problem no regularisation wins, and the loser is given up once it
+        // has trained as long as the winner did without catching up.
+        QCOMPARE(chosen, 0.0);
+        QVERIFY(candidates[1].at("epochs").get<int>() <= candidates[0].at("epochs").get<int>());
+        // The stored network has the chosen architecture, so it loads and predicts the same.
+        const std::string path = dir_.filePath("searched.specres").toStdString();
+        QVERIFY(saveModel(model, path));
+        auto loaded = loadModel(path);
+        QVERIFY2(loaded, loaded.error().c_str());
+        QVERIFY(loaded->model->predictBatch(test_.x, nullptr).point ==
+                model.predictBatch(test_.x, nullptr).point);
+    }
+
     void saveAndLoadGiveIdenticalPredictions() {
         const std::string path = dir_.filePath("dcgm.specres").toStdString();
         QVERIFY(saveModel(*full_, path, {{"purpose", "test"}}));
@@ -259,6 +324,10 @@ private slots:
         }
         QVERIFY(!createModel("SVM", CovarianceType::Full));
         QVERIFY(!createModel("DCGM", CovarianceType::Full, {{"dropout", 1.5}}));
+        QVERIFY(!createModel("DCGM", CovarianceType::Full, {{"dropout_grid", {0.1, 1.0}}}));
+        auto mode = createModel("DCGM", CovarianceType::Full, {{"fine_tune", "means"}});
+        QVERIFY(!mode);
+        QVERIFY2(QString::fromStdString(mode.error()).contains("fine_tune"), mode.error().c_str());
     }
 };
 

@@ -1,0 +1,90 @@
+#include "metrics/ProbabilisticScores.h"
+
+#include <boost/math/distributions/chi_squared.hpp>
+#include <cmath>
+
+namespace specres {
+
+namespace {
+constexpr double kInverseSqrtPi = 0.56418958354775628695;  // 1/√π
+constexpr double kInverseSqrtTwoPi = 0.39894228040143267794;
+
+// A(m, v) of the mixture CRPS: E|Z| for Z ~ N(m, v).
+double absoluteMoment(double m, double variance) {
+    if (variance <= 0.0) return std::abs(m);
+    const double s = std::sqrt(variance);
+    const double z = m / s;
+    return m * (2.0 * standardNormalCdf(z) - 1.0) + 2.0 * s * standardNormalPdf(z);
+}
+}  // namespace
+
+double standardNormalCdf(double z) { return 0.5 * std::erfc(-z / std::sqrt(2.0)); }
+double standardNormalPdf(double z) { return kInverseSqrtTwoPi * std::exp(-0.5 * z * z); }
+
+double gaussianCrps(double y, double mean, double sigma) {
+    if (sigma <= 0.0) return std::abs(y - mean);
+    const double z = (y - mean) / sigma;
+    return sigma *
+           (z * (2.0 * standardNormalCdf(z) - 1.0) + 2.0 * standardNormalPdf(z) - kInverseSqrtPi);
+}
+
+double mixtureCrps(double y, const Eigen::VectorXd& weights, const Eigen::VectorXd& means,
+                   const Eigen::VectorXd& sigmas) {
+    double first = 0.0, second = 0.0;
+    for (Eigen::Index i = 0; i < weights.size(); ++i) {
+        first += weights[i] * absoluteMoment(y - means[i], sigmas[i] * sigmas[i]);
+        for (Eigen::Index j = 0; j < weights.size(); ++j) {
+            second += weights[i] * weights[j] *
+                      absoluteMoment(means[i] - means[j], sigmas[i] * sigmas[i] + sigmas[j] * sigmas[j]);
+        }
+    }
+    return first - 0.5 * second;
+}
+
+double mixtureCdf(double y, const Eigen::VectorXd& weights, const Eigen::VectorXd& means,
+                  const Eigen::VectorXd& sigmas) {
+    double cdf = 0.0;
+    for (Eigen::Index i = 0; i < weights.size(); ++i) {
+        cdf += weights[i] * (sigmas[i] > 0.0 ? standardNormalCdf((y - means[i]) / sigmas[i])
+                                             : (y >= means[i] ? 1.0 : 0.0));
+    }
+    return cdf;
+}
+
+namespace {
+double halfEstimate(const Eigen::MatrixXd& draws, Eigen::Index from, Eigen::Index count,
+                    const Eigen::VectorXd& y) {
+    double toValue = 0.0, between = 0.0;
+    for (Eigen::Index i = from; i < from + count; ++i) {
+        toValue += (draws.row(i).transpose() - y).norm();
+        for (Eigen::Index j = i + 1; j < from + count; ++j)
+            between += (draws.row(i) - draws.row(j)).norm();
+    }
+    const double pairs = 0.5 * double(count) * double(count - 1);
+    return toValue / double(count) - 0.5 * (pairs > 0 ? between / pairs : 0.0);
+}
+}  // namespace
+
+EnergyScoreEstimate energyScore(const Eigen::MatrixXd& draws, const Eigen::VectorXd& y) {
+    const Eigen::Index half = draws.rows() / 2;
+    if (half < 2) {
+        const double v = halfEstimate(draws, 0, draws.rows(), y);
+        return {v, 0.0};
+    }
+    const double a = halfEstimate(draws, 0, half, y);
+    const double b = halfEstimate(draws, half, half, y);
+    return {0.5 * (a + b), a - b};
+}
+
+double chiSquaredQuantile(double probability, double degrees) {
+    return boost::math::quantile(boost::math::chi_squared_distribution<double>(degrees),
+                                 probability);
+}
+
+double chiSquaredCdf(double value, double degrees) {
+    if (!(value > 0.0)) return 0.0;
+    if (!std::isfinite(value)) return 1.0;
+    return boost::math::cdf(boost::math::chi_squared_distribution<double>(degrees), value);
+}
+
+}  // namespace specres

@@ -1,0 +1,42 @@
+#pragma once
+
+// Proper scores and calibration of one predictive distribution, as pure functions: the pieces
+// that CalibrationScores adds up over a test set.
+#include <Eigen/Core>
+
+namespace specres {
+
+double standardNormalCdf(double z);
+double standardNormalPdf(double z);
+
+/// CRPS of N(μ, σ²) for the value y, in closed form (Gneiting & Raftery 2007):
+///   σ [ z (2Φ(z) − 1) + 2φ(z) − 1/√π ],  z = (y − μ)/σ.
+/// σ = 0 gives |y − μ| (a point forecast's CRPS is its absolute error).
+double gaussianCrps(double y, double mean, double sigma);
+
+/// CRPS of a one-dimensional Gaussian mixture, in closed form (Grimit et al. 2006):
+///   Σ_i w_i A(y − μ_i, σ_i²) − ½ Σ_ij w_i w_j A(μ_i − μ_j, σ_i² + σ_j²),
+///   A(m, v) = m (2Φ(m/√v) − 1) + 2√v φ(m/√v).
+double mixtureCrps(double y, const Eigen::VectorXd& weights, const Eigen::VectorXd& means,
+                   const Eigen::VectorXd& sigmas);
+
+/// The mixture's CDF at y (the PIT of y): Σ w_i Φ((y − μ_i)/σ_i).
+double mixtureCdf(double y, const Eigen::VectorXd& weights, const Eigen::VectorXd& means,
+                  const Eigen::VectorXd& sigmas);
+
+/// The energy score ES = E‖X − y‖ − ½ E‖X − X′‖ (Gneiting & Raftery 2007) estimated from two
+/// independent halves of draws (rows): each half gives an unbiased estimate (the mean distance
+/// to y, minus half the mean distance over its distinct pairs); the estimate is their mean, and
+/// their difference measures the Monte Carlo error.
+struct EnergyScoreEstimate {
+    double value = 0.0;
+    double halfDifference = 0.0;  ///< first half's estimate − second half's
+};
+EnergyScoreEstimate energyScore(const Eigen::MatrixXd& draws, const Eigen::VectorXd& y);
+
+/// Quantile of the χ² distribution with `degrees` degrees of freedom (Boost.Math).
+double chiSquaredQuantile(double probability, double degrees);
+/// Its CDF.
+double chiSquaredCdf(double value, double degrees);
+
+}  // namespace specres

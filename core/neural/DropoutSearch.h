@@ -1,0 +1,39 @@
+#pragma once
+
+// Internal to the neural-model library: choosing the dropout rate of a network by its
+// validation loss, as the mixture baselines choose their ridge.
+#include <nlohmann/json.hpp>
+#include <vector>
+
+#include "neural/TrainingLoop.h"
+
+namespace specres {
+
+/// Tries candidates in ascending order of dropout (the least regularised usually converges
+/// first, so it sets the pace) and keeps the one with the lowest validation loss. A later
+/// candidate that has trained as many epochs as the incumbent needed to reach its best and
+/// still has not reached that loss is given up: each challenger then costs at most the
+/// incumbent's time to its optimum.
+class DropoutSearch {
+public:
+    /// The grid, sorted and without duplicates; empty means "the fixed value" only.
+    DropoutSearch(std::vector<double> grid, double fixed);
+
+    const std::vector<double>& candidates() const { return candidates_; }
+    bool searching() const { return candidates_.size() > 1; }
+    /// The rule for the next candidate (none for the first).
+    GiveUpRule giveUpRule() const;
+    void record(double dropout, const PhaseResult& result);
+    /// Index of the best candidate recorded so far (−1 before any).
+    int best() const { return best_; }
+    double bestDropout() const { return candidates_.at(best_); }
+    /// Every candidate's validation loss, epochs and whether it was given up.
+    nlohmann::json toJson(const std::string& lossName) const;
+
+private:
+    std::vector<double> candidates_;
+    std::vector<PhaseResult> results_;
+    int best_ = -1;
+};
+
+}  // namespace specres
