@@ -1,5 +1,6 @@
 #include "ComparisonPanel.h"
 
+#include <QCheckBox>
 #include <QComboBox>
 #include <QFileInfo>
 #include <QHBoxLayout>
@@ -15,6 +16,7 @@
 #include <QVBoxLayout>
 #include <cmath>
 
+#include "CalibrationView.h"
 #include "HeatmapGrid.h"
 #include "MethodOverlayChart.h"
 #include "SeriesHelpers.h"
@@ -56,11 +58,13 @@ ComparisonPanel::ComparisonPanel(QWidget* parent)
       figures_(new QWidget(this)),
       overlay_(new MethodOverlayChart(figures_)),
       heatmaps_(new HeatmapGrid(figures_)),
+      calibration_(new CalibrationView(this)),
       sigma_(new QComboBox(this)),
       matrix_(new QComboBox(this)),
       note_(new QLabel(this)) {
     model_->setHorizontalHeaderLabels({tr("Method"), tr("Covariance"), tr("RMSE"), tr("NLL (nats)"),
-                                       tr("±1σ coverage"), tr("±2σ coverage"), tr("Fit (s)")});
+                                       tr("CRPS"), tr("Miscal. area"), tr("±1σ coverage"),
+                                       tr("±2σ coverage"), tr("Fit (s)")});
     proxy_->setSourceModel(model_);
     proxy_->setSortRole(kSortRole);
     table_->setModel(proxy_);
@@ -74,6 +78,23 @@ ComparisonPanel::ComparisonPanel(QWidget* parent)
     auto* tabs = new QTabWidget(this);
     tabs->addTab(table_, tr("Table"));
     tabs->addTab(paper_, tr("Paper layout"));
+    auto* calibrationPage = new QWidget(this);
+    auto* calibrationLayout = new QVBoxLayout(calibrationPage);
+    calibrationLayout->setContentsMargins(0, 0, 0, 0);
+    auto* calibrationButtons = new QHBoxLayout;
+    auto* raw = new QCheckBox(tr("Before recalibration"), this);
+    raw->setToolTip(tr("Show the scores of the covariances as trained (Σ), not recalibrated (sΣ)"));
+    auto* exportCalibration = new QPushButton(tr("Export Calibration…"), this);
+    exportCalibration->setToolTip(tr("PNG, SVG or PDF figure, or the curves as CSV"));
+    calibrationButtons->addWidget(raw);
+    calibrationButtons->addStretch(1);
+    calibrationButtons->addWidget(exportCalibration);
+    calibrationLayout->addLayout(calibrationButtons);
+    calibrationLayout->addWidget(calibration_, 1);
+    tabs->addTab(calibrationPage, tr("Calibration"));
+    connect(raw, &QCheckBox::toggled, calibration_, &CalibrationView::setShowRaw);
+    connect(exportCalibration, &QPushButton::clicked, this,
+            &ComparisonPanel::exportCalibrationRequested);
 
     auto* tableButtons = new QHBoxLayout;
     auto* use = new QPushButton(tr("Use Selected Model"), this);
@@ -153,6 +174,7 @@ ComparisonPanel::ComparisonPanel(QWidget* parent)
     });
     connect(model_, &QStandardItemModel::itemChanged, this, [this](QStandardItem* item) {
         if (item->column() == Method && !filling_) {
+            calibration_->setLabels(checkedMethods());
             redraw();
             emit checkedModelsChanged();
         }
@@ -161,6 +183,7 @@ ComparisonPanel::ComparisonPanel(QWidget* parent)
 
 void ComparisonPanel::clearResult() {
     result_.reset();
+    calibration_->clear();
     model_->removeRows(0, model_->rowCount());
     paper_->clear();
     overlay_->clearSpectra();
@@ -213,7 +236,16 @@ void ComparisonPanel::setResult(const ComparisonResult& result) {
         else
             nll->setToolTip(tr("%1 defines no density, so no NLL").arg(label));
         const bool density = run.evaluation.nll.has_value();
-        model_->appendRow({method, covariance, rmse, nll,
+        QStandardItem* crps = numberItem(run.evaluation.calibration.crps, 4);
+        crps->setToolTip(density ? tr("Continuous ranked probability score, mean over channels "
+                                      "(lower is better)")
+                                 : tr("A point forecast's CRPS: its mean absolute error"));
+        QStandardItem* area =
+            numberItem(density ? run.evaluation.calibration.miscalibrationArea : NAN, 3);
+        area->setToolTip(
+            tr("Mean |observed − nominal| coverage over 11 interval levels (0: "
+               "perfectly calibrated marginals)"));
+        model_->appendRow({method, covariance, rmse, nll, crps, area,
                            numberItem(density ? run.evaluation.coverage1Sigma : NAN, 1, true),
                            numberItem(density ? run.evaluation.coverage2Sigma : NAN, 1, true),
                            numberItem(run.fit.seconds, 1)});
@@ -221,6 +253,7 @@ void ComparisonPanel::setResult(const ComparisonResult& result) {
     filling_ = false;
     table_->sortByColumn(-1, Qt::AscendingOrder);  // the run's order until the user sorts
     paper_->setMarkdown(QString::fromStdString(comparisonTable(result, false)));
+    calibration_->setResult(result, checkedMethods());
     emit checkedModelsChanged();
 }
 
@@ -285,6 +318,11 @@ void ComparisonPanel::redraw() {
     }
     overlay_->setInspections(spectra);
     heatmaps_->setEntries(matrices);
+}
+
+Status ComparisonPanel::exportCalibration(const QString& path, QSizeF sizeMm, int dpi) const {
+    if (!result_) return fail("there is no comparison to export yet: compare some methods first");
+    return specres::ui::exportCalibration(*calibration_, *result_, path, sizeMm, dpi);
 }
 
 Status ComparisonPanel::exportTable(const QString& path) const {

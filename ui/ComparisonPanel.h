@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QList>
+#include <QSizeF>
 #include <QWidget>
 #include <memory>
 #include <optional>
@@ -18,6 +19,7 @@ class QTextBrowser;
 
 namespace specres::ui {
 
+class CalibrationView;
 class HeatmapGrid;
 class MethodOverlayChart;
 
@@ -28,7 +30,18 @@ class MethodOverlayChart;
 class ComparisonPanel : public QWidget {
     Q_OBJECT
 public:
-    enum Column { Method, Covariance, Rmse, Nll, Coverage1, Coverage2, FitSeconds, ColumnCount };
+    enum Column {
+        Method,
+        Covariance,
+        Rmse,
+        Nll,
+        Crps,
+        Miscalibration,
+        Coverage1,
+        Coverage2,
+        FitSeconds,
+        ColumnCount
+    };
 
     explicit ComparisonPanel(QWidget* parent = nullptr);
 
@@ -44,6 +57,11 @@ public:
 
     /// CSV, Markdown or LaTeX by the file's extension (.csv, .md, .tex); written atomically.
     Status exportTable(const QString& path) const;
+    /// The Calibration view as a figure (.png, .svg, .pdf at a physical size) or its curves as
+    /// CSV (.csv, every method, raw and recalibrated); written atomically.
+    Status exportCalibration(const QString& path, QSizeF sizeMm = QSizeF(240, 110),
+                             int dpi = 300) const;
+    CalibrationView* calibrationView() const { return calibration_; }
 
     QTableView* table() const { return table_; }
     QStandardItemModel* tableModel() const { return model_; }
@@ -59,6 +77,7 @@ signals:
     void checkedModelsChanged();
     void exportTableRequested();
     void exportFigureRequested(QWidget* figure);
+    void exportCalibrationRequested();
 
 protected:
     void showEvent(QShowEvent* event) override;
@@ -77,6 +96,7 @@ private:
     QWidget* figures_;
     MethodOverlayChart* overlay_;
     HeatmapGrid* heatmaps_;
+    CalibrationView* calibration_;
     QComboBox* sigma_;
     QComboBox* matrix_;
     QLabel* note_;

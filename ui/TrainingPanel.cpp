@@ -267,7 +267,7 @@ void TrainingPanel::showSearchAndFineTuning(const DcgmConfig& dcgm) {
     dropout_->setDisabled(!dcgm.dropoutGrid.empty());
     fineTune_->setCurrentIndex(std::max(
         0, fineTune_->findData(dcgm.fineTuning == FineTuning::All ? QStringLiteral("all")
-                                                                   : QStringLiteral("covariance"))));
+                                                                  : QStringLiteral("covariance"))));
 }
 
 Result<TrainingPanel::Choice> TrainingPanel::choice() const {

@@ -5,8 +5,11 @@
 #include <limits>
 #include <memory>
 
+#include "CalibrationView.h"
 #include "FirstRunModel.h"
 #include "MainWindow.h"
+#include "experiment/ResultsWriter.h"
+#include "io/InputFile.h"
 
 namespace {
 // --help and --version only print: they must work without a display, where a QApplication
@@ -74,6 +77,24 @@ int main(int argc, char** argv) {
                                   QStringLiteral("WxH"), QStringLiteral("160x100"));
     QCommandLineOption dpi(QStringLiteral("dpi"), QStringLiteral("Resolution of PNG figures."),
                            QStringLiteral("DPI"), QStringLiteral("300"));
+    QCommandLineOption comparison(
+        QStringLiteral("comparison"),
+        QStringLiteral("A comparison's results.json (from specres-cli compare), for "
+                       "--export-calibration."),
+        QStringLiteral("RESULTS"));
+    QCommandLineOption exportCalibration(
+        QStringLiteral("export-calibration"),
+        QStringLiteral("Write the comparison's Calibration view (.pdf, .svg, .png) or its curves "
+                       "(.csv) and quit; with --methods, only those (e.g. DCGM/full,G/full)."),
+        QStringLiteral("FILE"));
+    QCommandLineOption methods(QStringLiteral("methods"),
+                               QStringLiteral("Methods drawn by --export-calibration."),
+                               QStringLiteral("LIST"));
+    QCommandLineOption beforeRecalibration(
+        QStringLiteral("raw"),
+        QStringLiteral("--export-calibration draws the scores before recalibration."));
+    for (const auto* option : {&comparison, &exportCalibration, &methods, &beforeRecalibration})
+        parser.addOption(*option);
     parser.addOption(demo);
     parser.addOption(pair);
     parser.addOption(project);
@@ -82,6 +103,56 @@ int main(int argc, char** argv) {
     for (const auto* option : {&exportSpectrum, &exportMatrix, &exportData, &figureSize, &dpi})
         parser.addOption(*option);
     parser.process(app);
+
+    if (parser.isSet(exportCalibration) || parser.isSet(comparison)) {
+        // A figure from a finished comparison: no rasters, no window.
+        if (!parser.isSet(exportCalibration) || !parser.isSet(comparison)) {
+            qCritical("specres: --comparison and --export-calibration go together");
+            return 2;
+        }
+        const std::string resultsPath = parser.value(comparison).toStdString();
+        auto text = specres::readInputFile(resultsPath, "a comparison's results.json", 1 << 28);
+        if (!text) {
+            qCritical("specres: %s", text.error().c_str());
+            return 1;
+        }
+        nlohmann::json document;
+        try {
+            document = nlohmann::json::parse(*text);
+        } catch (const nlohmann::json::exception& e) {
+            qCritical("specres: %s: not valid JSON (%s)", resultsPath.c_str(), e.what());
+            return 1;
+        }
+        auto result = specres::comparisonFromJson(document, resultsPath);
+        if (!result) {
+            qCritical("specres: %s", result.error().c_str());
+            return 1;
+        }
+        QStringList labels;
+        if (parser.isSet(methods))
+            for (const QString& label :
+                 parser.value(methods).split(QLatin1Char(','), Qt::SkipEmptyParts))
+                labels << label.trimmed();
+        specres::ui::CalibrationView view;
+        view.setResult(*result, labels);
+        view.setShowRaw(parser.isSet(beforeRecalibration));
+        if (!labels.isEmpty() && view.drawnCount() == 0) {
+            qCritical("specres: --methods %s: none of these is in %s with a predictive density",
+                      qPrintable(parser.value(methods)), resultsPath.c_str());
+            return 1;
+        }
+        const QStringList size = parser.value(figureSize).split(QLatin1Char('x'));
+        const specres::Status written = specres::ui::exportCalibration(
+            view, *result, parser.value(exportCalibration),
+            parser.isSet(figureSize) ? QSizeF(size.value(0).toDouble(), size.value(1).toDouble())
+                                     : QSizeF(240, 110),
+            parser.value(dpi).toInt());
+        if (!written) {
+            qCritical("specres: %s", written.error().c_str());
+            return 1;
+        }
+        return 0;
+    }
 
     specres::ui::MainWindow window;
     window.show();

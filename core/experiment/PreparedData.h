@@ -21,10 +21,10 @@ struct PreprocessingOptions {
 /// The spectra of a split, ready for the models: per-spectrum min–max-normalised x and y,
 /// y optionally in MNF space.
 struct PreparedData {
-    SpectraSet train;                 ///< model space
-    SpectraSet validation;            ///< model space
-    SpectraSet test;                  ///< model space
-    Eigen::MatrixXd testReflectance;  ///< normalised test y, where metrics are computed
+    SpectraSet train;                       ///< model space
+    SpectraSet validation;                  ///< model space
+    SpectraSet test;                        ///< model space
+    Eigen::MatrixXd testReflectance;        ///< normalised test y, where metrics are computed
     Eigen::MatrixXd validationReflectance;  ///< normalised validation y (recalibration)
     std::optional<MnfTransform> mnf;
     std::vector<double> lowWavelengthsUm;

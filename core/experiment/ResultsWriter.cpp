@@ -9,9 +9,9 @@
 
 #include "base/Checksum.h"
 #include "experiment/ComparisonRanking.h"
-#include "metrics/ProbabilisticScores.h"
 #include "io/AtomicFile.h"
 #include "io/GdalSupport.h"
+#include "metrics/ProbabilisticScores.h"
 #include "models/ModelFile.h"
 #include "neural/ModelRegistry.h"
 
@@ -157,8 +157,8 @@ json curvesToJson(const CalibrationScores& c) {
                 {"marginal_coverage", numbersOrNull(c.marginalCoverage)},
                 {"joint_coverage", numbersOrNull(c.jointCoverage)},
                 {"pit_histogram", numbersOrNull(c.pitHistogram)},
-                {"d2_probabilities", c.squaredDistanceQuantiles.size() ? json(qqProbabilities())
-                                                                       : json::array()},
+                {"d2_probabilities",
+                 c.squaredDistanceQuantiles.size() ? json(qqProbabilities()) : json::array()},
                 {"d2_quantiles", numbersOrNull(c.squaredDistanceQuantiles)},
                 {"channels", c.channels}};
 }
@@ -193,16 +193,17 @@ json comparisonToJson(const ComparisonResult& result) {
     json rows = json::array();
     for (const auto& r : result.runs) {
         const MethodEvaluation& e = r.evaluation;
-        json row{{"method", r.spec.method},
-                 {"covariance", toString(r.spec.covariance)},
-                 {"rmse", e.rmse},
-                 {"n_test", e.testCount},
-                 {"energy_score_mc_error", numberOrNull(e.calibration.energyScoreError)},
-                 {"energy_draws", e.calibration.energyDraws},
-                 {"covariance_scale", e.covarianceScale},
-                 {"fit_seconds", r.fit.seconds},
-                 {"scoring_seconds", e.calibration.seconds + (e.raw ? e.raw->calibration.seconds : 0.0)},
-                 {"fit_note", r.fit.note}};
+        json row{
+            {"method", r.spec.method},
+            {"covariance", toString(r.spec.covariance)},
+            {"rmse", e.rmse},
+            {"n_test", e.testCount},
+            {"energy_score_mc_error", numberOrNull(e.calibration.energyScoreError)},
+            {"energy_draws", e.calibration.energyDraws},
+            {"covariance_scale", e.covarianceScale},
+            {"fit_seconds", r.fit.seconds},
+            {"scoring_seconds", e.calibration.seconds + (e.raw ? e.raw->calibration.seconds : 0.0)},
+            {"fit_note", r.fit.note}};
         row.update(scaleDependentScores(e));
         if (e.raw) {
             row["raw"] = scaleDependentScores(*e.raw);
@@ -381,9 +382,8 @@ Status writeComparison(const std::string& folder, const ComparisonResult& result
             const Eigen::Index k = Eigen::Index(i);
             const CalibrationScores& c = r.evaluation.calibration;
             perSpectrum << ',' << csvNumber(r.evaluation.spectrumRmse[k]) << ','
-                        << (r.evaluation.spectrumNll.size()
-                                ? csvNumber(r.evaluation.spectrumNll[k])
-                                : "")
+                        << (r.evaluation.spectrumNll.size() ? csvNumber(r.evaluation.spectrumNll[k])
+                                                            : "")
                         << ',' << (c.spectrumCrps.size() > k ? csvNumber(c.spectrumCrps[k]) : "")
                         << ','
                         << (c.spectrumEnergy.size() > k ? csvNumber(c.spectrumEnergy[k]) : "");

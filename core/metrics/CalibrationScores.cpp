@@ -6,8 +6,8 @@
 #include <limits>
 
 #include "base/DeterministicRandom.h"
-#include "models/GaussianDensity.h"
 #include "metrics/ProbabilisticScores.h"
+#include "models/GaussianDensity.h"
 
 namespace specres {
 
@@ -15,7 +15,7 @@ using Eigen::MatrixXd;
 using Eigen::VectorXd;
 
 const std::vector<double>& calibrationLevels() {
-    static const std::vector<double> levels = {0.1, 0.2, 0.3, 0.4, 0.5, 0.6,
+    static const std::vector<double> levels = {0.1, 0.2, 0.3, 0.4,  0.5, 0.6,
                                                0.7, 0.8, 0.9, 0.95, 0.99};
     return levels;
 }
@@ -126,7 +126,8 @@ Result<CalibrationScores> scoreCalibration(const ReflectanceModel& model, const 
             logDetSum += 2.0 * MatrixXd(llt.matrixL()).diagonal().array().log().sum();
         }
         DeterministicRandom random(options.seed + 0x9E3779B97F4A7C15ULL * std::uint64_t(i + 1));
-        const EnergyScoreEstimate energy = energyScore(d.sample(options.energyDraws, random), truth);
+        const EnergyScoreEstimate energy =
+            energyScore(d.sample(options.energyDraws, random), truth);
         out.spectrumEnergy[i] = energy.value;
         halfDifferenceSquares += energy.halfDifference * energy.halfDifference;
     }
@@ -193,13 +194,13 @@ Result<CovarianceScaleFit> fitCovarianceScale(const ReflectanceModel& model, con
         // −log p_s = ½ d²/s + (n/2) log s + const: minimised at s = mean(d²)/n.
         auto batch = raw.predictBatch(x, &y, true);
         if (!batch) return fail(batch.error());
-        const VectorXd d2 = -2.0 * batch->logDensity.array() - batch->logDeterminant.array() -
-                            n * kLogTwoPi;
+        const VectorXd d2 =
+            -2.0 * batch->logDensity.array() - batch->logDeterminant.array() - n * kLogTwoPi;
         if (!d2.allFinite()) return fail(model.label() + ": non-finite validation densities");
         fit.scale = d2.mean() / n;
         fit.rawNll = -batch->logDensity.mean();
-        fit.recalibratedNll =
-            fit.rawNll + 0.5 * (d2.array() / fit.scale - d2.array()).mean() + 0.5 * n * std::log(fit.scale);
+        fit.recalibratedNll = fit.rawNll + 0.5 * (d2.array() / fit.scale - d2.array()).mean() +
+                              0.5 * n * std::log(fit.scale);
         fit.how = "closed form";
         return fit;
     }

@@ -39,8 +39,8 @@ struct CalibrationScores {
     double energyScore = 0.0;
     double energyScoreError = 0.0;
     std::vector<double> marginalCoverage;  ///< at calibrationLevels(); empty without a density
-    std::vector<double> jointCoverage;     ///< the χ² curve; empty for mixtures and point forecasts
-    double miscalibrationArea = 0.0;       ///< NaN without a density
+    std::vector<double> jointCoverage;  ///< the χ² curve; empty for mixtures and point forecasts
+    double miscalibrationArea = 0.0;    ///< NaN without a density
     double jointMiscalibrationArea = 0.0;  ///< NaN where there is no joint curve
     /// Share of PITs in each of 20 equal bins of [0, 1] (uniform: 0.05 each).
     Eigen::VectorXd pitHistogram;

@@ -34,8 +34,9 @@ double mixtureCrps(double y, const Eigen::VectorXd& weights, const Eigen::Vector
     for (Eigen::Index i = 0; i < weights.size(); ++i) {
         first += weights[i] * absoluteMoment(y - means[i], sigmas[i] * sigmas[i]);
         for (Eigen::Index j = 0; j < weights.size(); ++j) {
-            second += weights[i] * weights[j] *
-                      absoluteMoment(means[i] - means[j], sigmas[i] * sigmas[i] + sigmas[j] * sigmas[j]);
+            second +=
+                weights[i] * weights[j] *
+                absoluteMoment(means[i] - means[j], sigmas[i] * sigmas[i] + sigmas[j] * sigmas[j]);
         }
     }
     return first - 0.5 * second;

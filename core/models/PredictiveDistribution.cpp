@@ -50,7 +50,8 @@ void PredictiveDistribution::scaleCovariances(double s) {
 namespace {
 
 bool isLowerTriangular(const Eigen::MatrixXd& m) {
-    return m.rows() == m.cols() && m.triangularView<Eigen::StrictlyUpper>().toDenseMatrix().isZero(0.0);
+    return m.rows() == m.cols() &&
+           m.triangularView<Eigen::StrictlyUpper>().toDenseMatrix().isZero(0.0);
 }
 
 }  // namespace
@@ -63,7 +64,8 @@ PredictiveDistribution::ComponentDistances PredictiveDistribution::componentDist
         const Eigen::VectorXd r = y - means[c];
         if (std::size_t(c) < precisionFactors.size() && isLowerTriangular(precisionFactors[c])) {
             const Eigen::MatrixXd& f = precisionFactors[c];
-            out.squaredDistance[c] = (f.triangularView<Eigen::Lower>().transpose() * r).squaredNorm();
+            out.squaredDistance[c] =
+                (f.triangularView<Eigen::Lower>().transpose() * r).squaredNorm();
             out.logDeterminant[c] = -2.0 * f.diagonal().array().abs().log().sum();
         } else if (std::size_t(c) < covarianceFactors.size() &&
                    isLowerTriangular(covarianceFactors[c])) {
@@ -98,9 +100,10 @@ Eigen::MatrixXd PredictiveDistribution::sample(int count, DeterministicRandom& r
             // v = F⁻ᵀ z has covariance F⁻ᵀ F⁻¹ = (F Fᵀ)⁻¹ = Σ; kept as the matrix F⁻ᵀ.
             const Eigen::MatrixXd& f = precisionFactors[k];
             const Eigen::MatrixXd identity = Eigen::MatrixXd::Identity(n, n);
-            factors[k] = isLowerTriangular(f)
-                             ? Eigen::MatrixXd(f.triangularView<Eigen::Lower>().transpose().solve(identity))
-                             : Eigen::MatrixXd(f.transpose().partialPivLu().solve(identity));
+            factors[k] =
+                isLowerTriangular(f)
+                    ? Eigen::MatrixXd(f.triangularView<Eigen::Lower>().transpose().solve(identity))
+                    : Eigen::MatrixXd(f.transpose().partialPivLu().solve(identity));
         } else {
             factors[k] = covariances[k].llt().matrixL();
         }

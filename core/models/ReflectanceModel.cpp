@@ -117,7 +117,8 @@ BatchPrediction ReflectanceModel::predictBatchUnguarded(const MatrixXd& x, const
         const Eigen::Index n = outputDimension();
         if (y) {
             for (Eigen::Index i = 0; i < x.rows(); ++i) {
-                const double d2 = -2.0 * out.logDensity[i] - out.logDeterminant[i] - double(n) * kLogTwoPi;
+                const double d2 =
+                    -2.0 * out.logDensity[i] - out.logDeterminant[i] - double(n) * kLogTwoPi;
                 out.logDensity[i] = scaledLogDensity(d2, out.logDeterminant[i], s, n);
             }
         }

@@ -296,8 +296,8 @@ Status DeepConditionalGaussianModel::fit(const SpectraSet& train, const SpectraS
 
     DcgmNetImpl& net = *chosen->net;
     if (twoPhases && config_.fineTuning == FineTuning::All) {
-        if (auto ok = runPhase(net, true, net.parameters(), x, vx, false, "full fine-tuning", 0.5,
-                               1.0);
+        if (auto ok =
+                runPhase(net, true, net.parameters(), x, vx, false, "full fine-tuning", 0.5, 1.0);
             !ok)
             return fail(ok.error());
     } else if (twoPhases) {

@@ -5,7 +5,8 @@
 
 namespace specres {
 
-DropoutSearch::DropoutSearch(std::vector<double> grid, double fixed) : candidates_(std::move(grid)) {
+DropoutSearch::DropoutSearch(std::vector<double> grid, double fixed)
+    : candidates_(std::move(grid)) {
     if (candidates_.empty()) candidates_.push_back(fixed);
     std::sort(candidates_.begin(), candidates_.end());
     candidates_.erase(std::unique(candidates_.begin(), candidates_.end()), candidates_.end());
@@ -36,9 +37,10 @@ nlohmann::json DropoutSearch::toJson(const std::string& lossName) const {
                         {"epochs", results_[i].epochs},
                         {"given_up", results_[i].gaveUp}});
     }
-    return nlohmann::json{{"candidates", rows},
-                          {"chosen", best_ >= 0 ? nlohmann::json(candidates_[best_]) : nlohmann::json()},
-                          {"chosen_by", "validation " + lossName}};
+    return nlohmann::json{
+        {"candidates", rows},
+        {"chosen", best_ >= 0 ? nlohmann::json(candidates_[best_]) : nlohmann::json()},
+        {"chosen_by", "validation " + lossName}};
 }
 
 }  // namespace specres

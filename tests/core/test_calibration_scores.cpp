@@ -72,7 +72,8 @@ private:
 MatrixXd correlatedCovariance(int n, double scale) {
     MatrixXd s(n, n);
     for (int i = 0; i < n; ++i)
-        for (int j = 0; j < n; ++j) s(i, j) = scale * std::pow(0.8, std::abs(i - j)) * (1 + 0.025 * (i + j));
+        for (int j = 0; j < n; ++j)
+            s(i, j) = scale * std::pow(0.8, std::abs(i - j)) * (1 + 0.025 * (i + j));
     return s;
 }
 
@@ -122,8 +123,8 @@ class CalibrationScoresTest : public QObject {
 
 private slots:
     void gaussianCrpsMatchesItsDefinitionAndMonteCarlo() {
-        for (auto [y, mu, sigma] : {std::tuple{0.3, 0.1, 0.2}, std::tuple{-1.0, 0.5, 0.3},
-                                    std::tuple{2.0, 2.0, 1.5}}) {
+        for (auto [y, mu, sigma] :
+             {std::tuple{0.3, 0.1, 0.2}, std::tuple{-1.0, 0.5, 0.3}, std::tuple{2.0, 2.0, 1.5}}) {
             const double closed = gaussianCrps(y, mu, sigma);
             const double integral = crpsByIntegration(
                 y, [&](double t) { return standardNormalCdf((t - mu) / sigma); }, mu - 12 * sigma,
@@ -156,7 +157,8 @@ private slots:
             const double integral = crpsByIntegration(
                 y, [&](double t) { return mixtureCdf(t, w, mu, sigma); }, -12.0, 14.0);
             QVERIFY2(std::abs(closed - integral) < 1e-6,
-                     qPrintable(QString("y %1: closed %2, integral %3").arg(y).arg(closed).arg(integral)));
+                     qPrintable(
+                         QString("y %1: closed %2, integral %3").arg(y).arg(closed).arg(integral)));
         }
         // One component is the Gaussian formula.
         QVERIFY(std::abs(mixtureCrps(0.3, VectorXd::Ones(1), VectorXd::Constant(1, 0.1),
@@ -194,8 +196,9 @@ private slots:
         }
         const double independent = first / draws - 0.5 * second / draws;
         // Monte Carlo standard error of the 16,000-draw estimate ≈ 0.2/√16000 ≈ 0.0016.
-        QVERIFY2(std::abs(estimate.value - independent) < 0.006,
-                 qPrintable(QString("SpecRes %1, independent %2").arg(estimate.value).arg(independent)));
+        QVERIFY2(
+            std::abs(estimate.value - independent) < 0.006,
+            qPrintable(QString("SpecRes %1, independent %2").arg(estimate.value).arg(independent)));
         // In one dimension the energy score is the CRPS.
         PredictiveDistribution one;
         one.weights = VectorXd::Ones(1);
@@ -233,7 +236,11 @@ private slots:
                     const double se =
                         std::sqrt((sigma(i, j) * sigma(i, j) + sigma(i, i) * sigma(j, j)) / draws);
                     QVERIFY2(std::abs(covariance(i, j) - sigma(i, j)) < 4.5 * se,
-                             qPrintable(QString("Σ(%1,%2): %3 vs %4").arg(i).arg(j).arg(covariance(i, j)).arg(sigma(i, j))));
+                             qPrintable(QString("Σ(%1,%2): %3 vs %4")
+                                            .arg(i)
+                                            .arg(j)
+                                            .arg(covariance(i, j))
+                                            .arg(sigma(i, j))));
                 }
             }
         }
@@ -250,7 +257,9 @@ private slots:
         const MatrixXd covariance = centred.transpose() * centred / double(draws - 1);
         QVERIFY((mean - mixture.mean()).cwiseAbs().maxCoeff() < 0.005);
         QVERIFY2((covariance - mixture.covariance()).norm() < 0.03 * mixture.covariance().norm(),
-                 qPrintable(QString("relative error %1").arg((covariance - mixture.covariance()).norm() / mixture.covariance().norm())));
+                 qPrintable(QString("relative error %1")
+                                .arg((covariance - mixture.covariance()).norm() /
+                                     mixture.covariance().norm())));
     }
 
     void pitIsUniformOnlyWhenTheSpreadIsRight() {
@@ -265,7 +274,8 @@ private slots:
         QVERIFY2(scores->pitKolmogorovSmirnov < critical,
                  qPrintable(QString("KS %1 ≥ %2").arg(scores->pitKolmogorovSmirnov).arg(critical)));
         QVERIFY(scores->miscalibrationArea < 0.01);
-        for (double share : std::vector<double>(scores->pitHistogram.data(), scores->pitHistogram.data() + 20))
+        for (double share :
+             std::vector<double>(scores->pitHistogram.data(), scores->pitHistogram.data() + 20))
             QVERIFY(std::abs(share - 0.05) < 0.012);
         // Data twice as spread as predicted (σ doubled in truth: Σ × 4): PITs pile at the ends.
         const MatrixXd wide = known(model).draw(x, 4.0, 2);
@@ -290,8 +300,9 @@ private slots:
         const auto& levels = calibrationLevels();
         for (std::size_t l = 0; l < levels.size(); ++l) {
             const double se = std::sqrt(levels[l] * (1 - levels[l]) / 2000);
-            QVERIFY2(std::abs(scores->jointCoverage[l] - levels[l]) < 4 * se + 1e-9,
-                     qPrintable(QString("level %1: %2").arg(levels[l]).arg(scores->jointCoverage[l])));
+            QVERIFY2(
+                std::abs(scores->jointCoverage[l] - levels[l]) < 4 * se + 1e-9,
+                qPrintable(QString("level %1: %2").arg(levels[l]).arg(scores->jointCoverage[l])));
         }
         // The d² median sits at χ²_12's median.
         QVERIFY(std::abs(scores->squaredDistanceQuantiles[49] - chiSquaredQuantile(0.5, 12)) < 0.6);
@@ -325,7 +336,8 @@ private slots:
                 const double direct = p->distribution.logDensity(y5.row(i).transpose());
                 QVERIFY2(std::abs(batch->logDensity[i] - direct) < 1e-8 * std::abs(direct),
                          qPrintable(QString("%1 vs %2").arg(batch->logDensity[i]).arg(direct)));
-                QVERIFY((batch->stddev.row(i).transpose() - p->stddev).cwiseAbs().maxCoeff() < 1e-12);
+                QVERIFY((batch->stddev.row(i).transpose() - p->stddev).cwiseAbs().maxCoeff() <
+                        1e-12);
             }
             // With the fitted scale the validation NLL is the one reported.
             auto again = scaled.predictBatch(x, &y, false);

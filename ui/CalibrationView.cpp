@@ -1,0 +1,289 @@
+#include "CalibrationView.h"
+
+#include <QFileInfo>
+#include <QPainter>
+#include <QPainterPath>
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <vector>
+
+#include "FigureExport.h"
+#include "SeriesHelpers.h"
+#include "experiment/ResultsWriter.h"
+#include "io/AtomicFile.h"
+#include "metrics/ProbabilisticScores.h"
+
+namespace specres::ui {
+
+namespace {
+
+constexpr double kMargin = 8.0;
+
+// A square-ish plot frame inside `area` with room for tick labels; returns the data rectangle.
+QRectF plotFrame(QPainter& painter, const QRectF& area, const QString& title, const QString& xLabel,
+                 const QString& yLabel) {
+    const QFontMetricsF metrics(painter.font());
+    const double line = metrics.height();
+    const double tickWidth = metrics.horizontalAdvance(QStringLiteral("0.755")) + 6;
+    QRectF plot = area.adjusted(1.4 * line + tickWidth, 1.6 * line, -kMargin, -2.6 * line);
+    painter.setPen(Qt::black);
+    painter.drawText(QRectF(area.left(), area.top(), area.width(), 1.4 * line),
+                     Qt::AlignHCenter | Qt::AlignVCenter, title);
+    painter.drawText(QRectF(plot.left(), plot.bottom() + 1.2 * line, plot.width(), line),
+                     Qt::AlignHCenter, xLabel);
+    painter.save();
+    painter.translate(area.left() + 0.2 * line, plot.center().y());
+    painter.rotate(-90);
+    painter.drawText(QRectF(-plot.height() / 2, 0, plot.height(), line), Qt::AlignHCenter, yLabel);
+    painter.restore();
+    painter.setPen(QPen(QColor(120, 120, 120), 1));
+    painter.drawRect(plot);
+    return plot;
+}
+
+// Ticks at fractions f of both axes, labelled label(f).
+template <typename Label>
+void ticks(QPainter& painter, const QRectF& plot, const std::vector<double>& fractions,
+           Label label) {
+    const QFontMetricsF metrics(painter.font());
+    painter.setPen(QColor(60, 60, 60));
+    for (double f : fractions) {
+        const double x = plot.left() + f * plot.width();
+        const double y = plot.bottom() - f * plot.height();
+        painter.drawLine(QPointF(x, plot.bottom()), QPointF(x, plot.bottom() + 3));
+        painter.drawLine(QPointF(plot.left() - 3, y), QPointF(plot.left(), y));
+        const QString text = label(f);
+        painter.drawText(QRectF(x - 30, plot.bottom() + 3, 60, metrics.height()), Qt::AlignHCenter,
+                         text);
+        painter.drawText(QRectF(plot.left() - 66, y - metrics.height() / 2, 61, metrics.height()),
+                         Qt::AlignRight | Qt::AlignVCenter, text);
+    }
+}
+
+}  // namespace
+
+CalibrationView::CalibrationView(QWidget* parent) : QWidget(parent) {
+    setObjectName(QStringLiteral("calibrationView"));
+    setAutoFillBackground(true);
+    setBackgroundRole(QPalette::Base);
+}
+
+void CalibrationView::setResult(const ComparisonResult& result, const QStringList& labels) {
+    result_ = result;
+    labels_ = labels;
+    update();
+}
+
+void CalibrationView::setLabels(const QStringList& labels) {
+    labels_ = labels;
+    update();
+}
+
+void CalibrationView::clear() {
+    result_.reset();
+    update();
+}
+
+void CalibrationView::setShowRaw(bool raw) {
+    raw_ = raw;
+    update();
+}
+
+QList<CalibrationView::Series> CalibrationView::series() const {
+    QList<Series> out;
+    if (!result_) return out;
+    int index = 0;
+    for (const MethodRun& run : result_->runs) {
+        const QString label = QString::fromStdString(run.spec.label());
+        const int colour = index++;
+        if (!labels_.isEmpty() && !labels_.contains(label)) continue;
+        const MethodEvaluation* e =
+            raw_ && run.evaluation.raw ? run.evaluation.raw.get() : &run.evaluation;
+        if (e->calibration.marginalCoverage.empty()) continue;  // no density: nothing to draw
+        out.append({label, seriesColour(colour), e});
+    }
+    return out;
+}
+
+int CalibrationView::drawnCount() const { return int(series().size()); }
+
+void CalibrationView::paintEvent(QPaintEvent*) {
+    QPainter painter(this);
+    painter.setRenderHint(QPainter::Antialiasing);
+    painter.fillRect(rect(), palette().color(QPalette::Window));
+    const QList<Series> drawn = series();
+    if (drawn.isEmpty()) {
+        painter.setPen(palette().color(QPalette::WindowText));
+        painter.drawText(rect(), Qt::AlignCenter | Qt::TextWordWrap,
+                         result_ ? tr("None of the checked methods has a predictive density "
+                                      "(VE gives a point prediction only).")
+                                 : tr("Compare methods (Train tab) to see how well their "
+                                      "uncertainty is calibrated."));
+        return;
+    }
+    const QRectF whole = QRectF(rect()).adjusted(kMargin, kMargin, -kMargin, -kMargin);
+    const double third = whole.width() / 3.0;
+    drawReliability(painter, QRectF(whole.left(), whole.top(), third, whole.height()), drawn);
+    drawPit(painter, QRectF(whole.left() + third, whole.top(), third, whole.height()), drawn);
+    drawQq(painter, QRectF(whole.left() + 2 * third, whole.top(), third, whole.height()), drawn);
+}
+
+void CalibrationView::drawReliability(QPainter& painter, const QRectF& area,
+                                      const QList<Series>& series) const {
+    const QFontMetricsF metrics(painter.font());
+    const double legendHeight = metrics.height() * (series.size() + 1.2);
+    QRectF plotArea = area.adjusted(0, 0, 0, -legendHeight);
+    const QRectF plot = plotFrame(
+        painter, plotArea, raw_ ? tr("Reliability (before recalibration)") : tr("Reliability"),
+        tr("nominal coverage"), tr("observed coverage"));
+    ticks(painter, plot, {0.0, 0.25, 0.5, 0.75, 1.0},
+          [](double f) { return QString::number(f, 'g', 3); });
+    auto at = [&](double x, double y) {
+        return QPointF(plot.left() + x * plot.width(), plot.bottom() - y * plot.height());
+    };
+    painter.setPen(QPen(QColor(150, 150, 150), 1, Qt::DotLine));
+    painter.drawLine(at(0, 0), at(1, 1));
+    const auto& levels = calibrationLevels();
+    for (const Series& s : series) {
+        const CalibrationScores& c = s.evaluation->calibration;
+        for (const auto* curve : {&c.marginalCoverage, &c.jointCoverage}) {
+            if (curve->empty()) continue;
+            QPainterPath path(at(0, 0));
+            for (std::size_t i = 0; i < curve->size(); ++i) path.lineTo(at(levels[i], (*curve)[i]));
+            path.lineTo(at(1, 1));
+            painter.setPen(
+                QPen(s.colour, 1.8, curve == &c.marginalCoverage ? Qt::SolidLine : Qt::DashLine));
+            painter.setBrush(Qt::NoBrush);
+            painter.drawPath(path);
+        }
+    }
+    // Legend: each method with its miscalibration areas.
+    double y = plotArea.bottom() + 0.2 * metrics.height();
+    for (const Series& s : series) {
+        const CalibrationScores& c = s.evaluation->calibration;
+        painter.setPen(QPen(s.colour, 2.5));
+        painter.drawLine(QPointF(area.left() + 4, y + metrics.height() / 2),
+                         QPointF(area.left() + 24, y + metrics.height() / 2));
+        painter.setPen(Qt::black);
+        QString text = tr("%1  area %2").arg(s.label).arg(c.miscalibrationArea, 0, 'f', 3);
+        if (std::isfinite(c.jointMiscalibrationArea))
+            text += tr(", joint %1").arg(c.jointMiscalibrationArea, 0, 'f', 3);
+        painter.drawText(QRectF(area.left() + 30, y, area.width() - 30, metrics.height()),
+                         Qt::AlignLeft | Qt::AlignVCenter, text);
+        y += metrics.height();
+    }
+    painter.setPen(QColor(90, 90, 90));
+    painter.drawText(QRectF(area.left() + 4, y, area.width() - 4, metrics.height()),
+                     Qt::AlignLeft | Qt::AlignVCenter, tr("solid: marginal; dashed: joint (χ²)"));
+}
+
+void CalibrationView::drawPit(QPainter& painter, const QRectF& area,
+                              const QList<Series>& series) const {
+    const QFontMetricsF metrics(painter.font());
+    painter.setPen(Qt::black);
+    painter.drawText(QRectF(area.left(), area.top(), area.width(), 1.4 * metrics.height()),
+                     Qt::AlignHCenter | Qt::AlignVCenter,
+                     tr("PIT histograms (one scale; dashed: uniform)"));
+    const int count = int(series.size());
+    const int columns = count <= 2 ? 1 : 2;
+    const int rows = (count + columns - 1) / columns;
+    const QRectF grid = area.adjusted(6, 1.6 * metrics.height(), -6, 0);
+    const double cellW = grid.width() / columns, cellH = grid.height() / rows;
+    double top = 0.1;  // one scale for every histogram
+    for (const Series& s : series)
+        if (s.evaluation->calibration.pitHistogram.size())
+            top = std::max(top, s.evaluation->calibration.pitHistogram.maxCoeff());
+    top = std::ceil(top * 20.0) / 20.0;
+    for (int i = 0; i < count; ++i) {
+        const QRectF cell(grid.left() + (i % columns) * cellW, grid.top() + (i / columns) * cellH,
+                          cellW, cellH);
+        const QRectF plot = cell.adjusted(4, metrics.height() + 2, -4, -4);
+        const Eigen::VectorXd& h = series[i].evaluation->calibration.pitHistogram;
+        painter.setPen(Qt::black);
+        painter.drawText(QRectF(cell.left(), cell.top(), cell.width(), metrics.height()),
+                         Qt::AlignHCenter, series[i].label);
+        painter.setPen(QPen(QColor(150, 150, 150), 1));
+        painter.setBrush(Qt::NoBrush);
+        painter.drawRect(plot);
+        const double bar = plot.width() / std::max<Eigen::Index>(1, h.size());
+        QColor fill = series[i].colour;
+        fill.setAlphaF(0.6);
+        for (Eigen::Index b = 0; b < h.size(); ++b) {
+            const double height = h[b] / top * plot.height();
+            painter.fillRect(
+                QRectF(plot.left() + b * bar, plot.bottom() - height, bar - 0.5, height), fill);
+        }
+        const double uniform =
+            plot.bottom() - (1.0 / std::max<Eigen::Index>(1, h.size())) / top * plot.height();
+        painter.setPen(QPen(Qt::black, 1, Qt::DashLine));
+        painter.drawLine(QPointF(plot.left(), uniform), QPointF(plot.right(), uniform));
+    }
+}
+
+void CalibrationView::drawQq(QPainter& painter, const QRectF& area,
+                             const QList<Series>& series) const {
+    // Log–log, one range for both axes (the diagonal stays the 45° line): d² spans decades
+    // when a covariance is wrong in some directions only.
+    QList<Series> gaussian;
+    double low = std::numeric_limits<double>::infinity(), high = 0.0;
+    const auto& probabilities = qqProbabilities();
+    for (const Series& s : series) {
+        const CalibrationScores& c = s.evaluation->calibration;
+        if (!c.squaredDistanceQuantiles.size() || c.channels < 1) continue;
+        gaussian.append(s);
+        const double n = c.channels;
+        low = std::min({low, c.squaredDistanceQuantiles.minCoeff() / n,
+                        chiSquaredQuantile(probabilities.front(), n) / n});
+        high = std::max({high, c.squaredDistanceQuantiles.maxCoeff() / n,
+                         chiSquaredQuantile(probabilities.back(), n) / n});
+    }
+    const QRectF plot = plotFrame(painter, area, tr("Joint: d² against χ²ₙ (log–log)"),
+                                  tr("χ²ₙ quantile / n"), tr("observed d² / n"));
+    if (gaussian.isEmpty() || !(low > 0.0)) {
+        painter.setPen(QColor(90, 90, 90));
+        painter.drawText(plot, Qt::AlignCenter | Qt::TextWordWrap,
+                         tr("Only one-Gaussian predictions have a χ² reference (GM predicts a "
+                            "mixture)."));
+        return;
+    }
+    const double lo = std::floor(std::log10(low) * 4.0) / 4.0;
+    const double hi = std::max(lo + 0.25, std::ceil(std::log10(high) * 4.0) / 4.0);
+    auto fraction = [&](double v) { return (std::log10(v) - lo) / (hi - lo); };
+    std::vector<double> tickFractions;
+    for (double e = std::ceil(lo * 2.0) / 2.0; e <= hi + 1e-9; e += 0.5)
+        tickFractions.push_back((e - lo) / (hi - lo));
+    ticks(painter, plot, tickFractions,
+          [&](double f) { return QString::number(std::pow(10.0, lo + f * (hi - lo)), 'g', 2); });
+    auto at = [&](double x, double y) {
+        return QPointF(plot.left() + fraction(x) * plot.width(),
+                       plot.bottom() - fraction(y) * plot.height());
+    };
+    painter.setPen(QPen(QColor(150, 150, 150), 1, Qt::DotLine));
+    painter.drawLine(plot.bottomLeft(), plot.topRight());
+    for (const Series& s : gaussian) {
+        const CalibrationScores& c = s.evaluation->calibration;
+        QPainterPath path;
+        for (Eigen::Index i = 0; i < c.squaredDistanceQuantiles.size(); ++i) {
+            const double n = c.channels;
+            const QPointF p = at(chiSquaredQuantile(probabilities[std::size_t(i)], n) / n,
+                                 c.squaredDistanceQuantiles[i] / n);
+            if (i == 0)
+                path.moveTo(p);
+            else
+                path.lineTo(p);
+        }
+        painter.setPen(QPen(s.colour, 1.8));
+        painter.setBrush(Qt::NoBrush);
+        painter.drawPath(path);
+    }
+}
+
+Status exportCalibration(CalibrationView& view, const ComparisonResult& result, const QString& path,
+                         QSizeF sizeMm, int dpi) {
+    if (QFileInfo(path).suffix().toLower() == "csv")
+        return writeTextAtomically(path.toStdString(), calibrationCsv(result));
+    return exportFigure(view, path, sizeMm, dpi);
+}
+
+}  // namespace specres::ui
