@@ -48,8 +48,8 @@ AxisTicks niceTicks(double low, double high, int target) {
         ++ticks.decimals;
     }
     const double tolerance = ticks.step * 1e-9;
-    for (double k = std::ceil((low - tolerance) / ticks.step);
-         k * ticks.step <= high + tolerance; k += 1.0) {
+    for (double k = std::ceil((low - tolerance) / ticks.step); k * ticks.step <= high + tolerance;
+         k += 1.0) {
         ticks.values.push_back(k * ticks.step);
     }
     // A range that falls between round numbers (2.005–2.496 µm at a step of 0.25) would get a

@@ -25,7 +25,6 @@ AxisTicks niceTicks(double low, double high, int target);
 /// Sets the axis's range and round ticks. With extendToTicks the range grows outwards to the
 /// nearest ticks (for a value axis); without it the range is kept as given (for a wavelength
 /// axis that should end where the data end).
-void applyNiceTicks(QValueAxis* axis, double low, double high, bool extendToTicks,
-                    int target = 5);
+void applyNiceTicks(QValueAxis* axis, double low, double high, bool extendToTicks, int target = 5);
 
 }  // namespace specres::ui

@@ -116,17 +116,23 @@ QSizeF journalFigureSizeMm(const QWidget& figure) {
                   std::clamp(width * figure.height() / std::max(1, figure.width()), 40.0, 240.0));
 }
 
-Status exportInspectionCsv(const PixelInspection& p, const QString& path) {
+Status exportInspectionCsv(const PixelInspection& p, const QString& path, int samples) {
     std::ostringstream spectra;
     spectra.precision(10);
     spectra << "# SpecRes pixel (column " << p.column << ", row " << p.row
             << "); normalised reflectance (per-spectrum min-max)\n";
-    spectra << "wavelength_um,measured,predicted_mean,predicted_sigma\n";
+    const int draws =
+        p.hasPrediction ? int(std::min<Eigen::Index>(std::max(0, samples), p.samples.rows())) : 0;
+    spectra << "wavelength_um,measured,predicted_mean,predicted_sigma";
+    for (int k = 1; k <= draws; ++k) spectra << ",sample_" << k;
+    spectra << '\n';
     for (std::size_t i = 0; i < p.highWavelengthsUm.size(); ++i) {
         auto cell = [](double v) { return std::isfinite(v) ? std::to_string(v) : std::string(); };
         spectra << p.highWavelengthsUm[i] << ',' << cell(p.measured[Eigen::Index(i)]) << ','
                 << (p.hasPrediction ? cell(p.mean[Eigen::Index(i)]) : "") << ','
-                << (p.hasPrediction ? cell(p.stddev[Eigen::Index(i)]) : "") << '\n';
+                << (p.hasPrediction ? cell(p.stddev[Eigen::Index(i)]) : "");
+        for (int k = 0; k < draws; ++k) spectra << ',' << cell(p.samples(k, Eigen::Index(i)));
+        spectra << '\n';
     }
     if (auto ok = writeTextAtomically(path.toStdString(), spectra.str()); !ok) return ok;
     if (p.covariance.size() == 0) return Status::success();

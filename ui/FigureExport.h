@@ -25,6 +25,7 @@ Status exportFigure(QWidget& widget, const QString& path, QSizeF sizeMm = QSizeF
 /// proportions, its height kept within 40–240 mm.
 QSizeF journalFigureSizeMm(const QWidget& figure);
 
-Status exportInspectionCsv(const PixelInspection& inspection, const QString& path);
+/// `samples` of the inspection's conditional draws are added as columns sample_1 … sample_k.
+Status exportInspectionCsv(const PixelInspection& inspection, const QString& path, int samples = 0);
 
 }  // namespace specres::ui

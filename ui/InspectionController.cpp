@@ -159,7 +159,7 @@ Status InspectionController::exportMatrixFigure(const QString& path, QSizeF size
 
 Status InspectionController::exportPixelData(const QString& path) {
     if (!inspected_) return fail("inspect a pixel first: there are no numbers to export");
-    return exportInspectionCsv(*inspected_, path);
+    return exportInspectionCsv(*inspected_, path, panel_->sampleCount());
 }
 
 }  // namespace specres::ui

@@ -17,7 +17,8 @@ InspectionPanel::InspectionPanel(QWidget* parent)
       chart_(new SpectrumChart(this)),
       heatmap_(new CovarianceHeatmap(this)),
       sigma_(new QComboBox(this)),
-      matrix_(new QComboBox(this)) {
+      matrix_(new QComboBox(this)),
+      samples_(new QComboBox(this)) {
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     auto* controls = new QHBoxLayout;
@@ -25,6 +26,14 @@ InspectionPanel::InspectionPanel(QWidget* parent)
     sigma_->addItem(tr("±1σ"), 1.0);
     sigma_->addItem(tr("±2σ"), 2.0);
     controls->addWidget(sigma_);
+    controls->addWidget(new QLabel(tr("Samples:"), this));
+    samples_->addItem(tr("None"), 0);
+    samples_->addItem(tr("10"), 10);
+    samples_->addItem(tr("30"), 30);
+    samples_->setToolTip(
+        tr("Spectra drawn from the predicted N(μ, Σ): what the covariance allows, as feasible "
+           "alternatives (the same draws for the same pixel and model)"));
+    controls->addWidget(samples_);
     controls->addSpacing(20);
     controls->addWidget(new QLabel(tr("Matrix:"), this));
     matrix_->addItem(tr("Covariance"), int(CovarianceHeatmap::Mode::Covariance));
@@ -42,10 +51,14 @@ InspectionPanel::InspectionPanel(QWidget* parent)
     layout->addWidget(splitter, 1);
     connect(sigma_, qOverload<int>(&QComboBox::currentIndexChanged), this,
             [this] { chart_->setSigmaMultiplier(sigma_->currentData().toDouble()); });
+    connect(samples_, qOverload<int>(&QComboBox::currentIndexChanged), this,
+            [this] { chart_->setSampleCount(sampleCount()); });
     connect(matrix_, qOverload<int>(&QComboBox::currentIndexChanged), this, [this] {
         heatmap_->setMode(static_cast<CovarianceHeatmap::Mode>(matrix_->currentData().toInt()));
     });
 }
+
+int InspectionPanel::sampleCount() const { return samples_->currentData().toInt(); }
 
 void InspectionPanel::showInspection(const PixelInspection& inspection) {
     // Behind another tab of a window on screen, the drawing waits until the tab is shown.

@@ -25,6 +25,9 @@ public:
     CovarianceHeatmap* heatmap() const { return heatmap_; }
     QComboBox* sigmaChooser() const { return sigma_; }
     QComboBox* matrixChooser() const { return matrix_; }
+    /// None, 10 or 30 spectra drawn from the predicted distribution.
+    QComboBox* sampleChooser() const { return samples_; }
+    int sampleCount() const;
 
 protected:
     void showEvent(QShowEvent* event) override;
@@ -35,6 +38,7 @@ private:
     CovarianceHeatmap* heatmap_;
     QComboBox* sigma_;
     QComboBox* matrix_;
+    QComboBox* samples_;
 };
 
 }  // namespace specres::ui

@@ -84,10 +84,10 @@ void LossChart::showMethod(const QString& label) {
     validation_->replace(validation);
     placePhaseMarker();
     const auto& list = points_.value(label);
-    chart()->setTitle(list.isEmpty() ? label
-                                     : tr("%1 — %2, epoch %3")
-                                           .arg(label, list.back().phase)
-                                           .arg(list.back().epoch));
+    chart()->setTitle(
+        list.isEmpty()
+            ? label
+            : tr("%1 — %2, epoch %3").arg(label, list.back().phase).arg(list.back().epoch));
 }
 
 void LossChart::extendAxes(const EpochPoint& point) {

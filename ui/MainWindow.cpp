@@ -141,8 +141,9 @@ void MainWindow::connectParts() {
     connect(comparison_, &ComparisonPanel::exportFigureRequested, this,
             &MainWindow::exportFigureWithDialog);
     connect(comparison_, &ComparisonPanel::exportCalibrationRequested, this, [this] {
-        exportWithDialog([this](const QString& path) { return comparison_->exportCalibration(path); },
-                         tr("PDF (*.pdf);;SVG (*.svg);;PNG (*.png);;CSV (*.csv)"));
+        exportWithDialog(
+            [this](const QString& path) { return comparison_->exportCalibration(path); },
+            tr("PDF (*.pdf);;SVG (*.svg);;PNG (*.png);;CSV (*.csv)"));
     });
     connect(comparison_, &ComparisonPanel::exportTableRequested, this, [this] {
         exportWithDialog([this](const QString& path) { return comparison_->exportTable(path); },

@@ -3,8 +3,8 @@
 #include <QGraphicsEllipseItem>
 #include <QGraphicsPathItem>
 #include <QGraphicsPixmapItem>
-#include <QGraphicsSimpleTextItem>
 #include <QGraphicsScene>
+#include <QGraphicsSimpleTextItem>
 #include <QMouseEvent>
 #include <QScrollBar>
 #include <QTimer>
@@ -76,9 +76,9 @@ QImage RasterView::detailImage() const { return detailItem_->pixmap().toImage();
 QRect RasterView::visibleRegion() const {
     if (!hasImage()) return {};
     const QRectF visible = mapToScene(viewport()->rect()).boundingRect();
-    const QRect pixels(QPoint(int(std::floor(visible.left())), int(std::floor(visible.top()))),
-                       QPoint(int(std::ceil(visible.right())) - 1,
-                              int(std::ceil(visible.bottom())) - 1));
+    const QRect pixels(
+        QPoint(int(std::floor(visible.left())), int(std::floor(visible.top()))),
+        QPoint(int(std::ceil(visible.right())) - 1, int(std::ceil(visible.bottom())) - 1));
     return pixels.intersected(QRect(QPoint(0, 0), rasterSize_));
 }
 

@@ -74,6 +74,11 @@ void SpectrumChart::setSigmaMultiplier(double k) {
     if (hasInspection_) rebuild();
 }
 
+void SpectrumChart::setSampleCount(int count) {
+    sampleCount_ = std::max(0, count);
+    if (hasInspection_) rebuild();
+}
+
 void SpectrumChart::setPinned(const QList<LabelledInspection>& pinned) {
     pinnedInspections_ = pinned;
     rebuild();
@@ -87,6 +92,8 @@ void SpectrumChart::clearSpectra() {
     measured_.clear();
     for (QLineSeries* s : pinned_) chart()->removeSeries(s), delete s;
     pinned_.clear();
+    for (QLineSeries* s : samples_) chart()->removeSeries(s), delete s;
+    samples_.clear();
     pinnedInspections_.clear();
     chart()->setTitle(tr("Click a pixel to inspect it"));
 }
@@ -97,6 +104,8 @@ void SpectrumChart::rebuild() {
     measured_.clear();
     for (QLineSeries* s : pinned_) chart()->removeSeries(s), delete s;
     pinned_.clear();
+    for (QLineSeries* s : samples_) chart()->removeSeries(s), delete s;
+    samples_.clear();
     double pinnedMin = INFINITY, pinnedMax = -INFINITY;
     for (const LabelledInspection& pin : pinnedInspections_) {
         const PixelInspection& q = pin.inspection;
@@ -114,8 +123,8 @@ void SpectrumChart::rebuild() {
         if (!pinnedInspections_.isEmpty()) {
             const auto& w = pinnedInspections_.front().inspection.highWavelengthsUm;
             if (!w.empty()) applyNiceTicks(xAxis_, w.front(), w.back(), false);
-            applyNiceTicks(yAxis_, std::min(0.0, pinnedMin) - 0.05,
-                           std::max(1.0, pinnedMax) + 0.05, false);
+            applyNiceTicks(yAxis_, std::min(0.0, pinnedMin) - 0.05, std::max(1.0, pinnedMax) + 0.05,
+                           false);
         }
         return;
     }
@@ -156,6 +165,36 @@ void SpectrumChart::rebuild() {
         for (Eigen::Index i = 0; i < p.low.size(); ++i)
             input.append(QPointF(p.lowWavelengthsUm[i], p.low[i]));
     }
+    // Conditional samples: thin translucent lines, then the mean drawn again on top of them.
+    const int draws =
+        p.hasPrediction ? int(std::min<Eigen::Index>(sampleCount_, p.samples.rows())) : 0;
+    double sampleMin = INFINITY, sampleMax = -INFINITY;
+    for (int k = 0; k < draws; ++k) {
+        QList<QPointF> points;
+        for (Eigen::Index i = 0; i < p.samples.cols(); ++i) {
+            points.append(QPointF(p.highWavelengthsUm[std::size_t(i)], p.samples(k, i)));
+            sampleMin = std::min(sampleMin, p.samples(k, i));
+            sampleMax = std::max(sampleMax, p.samples(k, i));
+        }
+        auto* line = new QLineSeries;
+        line->replace(points);
+        QColor colour = kPredicted;
+        colour.setAlpha(draws > 10 ? 60 : 90);
+        line->setPen(QPen(colour, 0.8));
+        line->setName(tr("%1 samples from N(μ, Σ)").arg(draws));
+        chart()->addSeries(line);
+        line->attachAxis(xAxis_);
+        line->attachAxis(yAxis_);
+        if (k > 0)
+            for (auto* marker : chart()->legend()->markers(line)) marker->setVisible(false);
+        samples_.append(line);
+    }
+    if (draws > 0) {
+        chart()->removeSeries(mean_);
+        chart()->addSeries(mean_);
+        mean_->attachAxis(xAxis_);
+        mean_->attachAxis(yAxis_);
+    }
     // Whole series are swapped at once (QXYSeries::replace): one repaint, not one per point.
     mean_->replace(mean);
     upper_->replace(upper);
@@ -170,7 +209,10 @@ void SpectrumChart::rebuild() {
     }
     // Round ticks (2.1, 2.2 … µm; 0.0, 0.2 …) inside a range that ends where the data end.
     if (std::isfinite(xMin)) applyNiceTicks(xAxis_, xMin, xMax, false);
-    if (std::isfinite(pinnedMin)) yMin = std::min(yMin, pinnedMin), yMax = std::max(yMax, pinnedMax);
+    if (std::isfinite(pinnedMin))
+        yMin = std::min(yMin, pinnedMin), yMax = std::max(yMax, pinnedMax);
+    if (std::isfinite(sampleMin))
+        yMin = std::min(yMin, sampleMin), yMax = std::max(yMax, sampleMax);
     applyNiceTicks(yAxis_, yMin - 0.05, yMax + 0.05, false);
     QString title = tr("Pixel (%1, %2)").arg(p.column).arg(p.row);
     if (p.neighbourhood > 1) {

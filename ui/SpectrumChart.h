@@ -25,6 +25,11 @@ public:
     /// k of the ±kσ band (1 or 2).
     void setSigmaMultiplier(double k);
     double sigmaMultiplier() const { return sigmaMultiplier_; }
+    /// How many of the inspection's conditional samples to draw (0: none), as thin lines.
+    void setSampleCount(int count);
+    int sampleCount() const { return sampleCount_; }
+    /// The sample lines drawn (for tests).
+    const QList<QLineSeries*>& sampleSeries() const { return samples_; }
     void clearSpectra();
     /// Pinned pixels, drawn in their colours beside the clicked one: the predicted mean (solid)
     /// where there is a model, and the measured spectrum (dotted).
@@ -47,6 +52,8 @@ private:
     PixelInspection inspection_;
     bool hasInspection_ = false;
     double sigmaMultiplier_ = 1.0;
+    int sampleCount_ = 0;
+    QList<QLineSeries*> samples_;
     QValueAxis* xAxis_;
     QValueAxis* yAxis_;
     QLineSeries* mean_;

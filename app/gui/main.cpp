@@ -1,5 +1,6 @@
 // specres: the desktop application's entry point.
 #include <QApplication>
+#include <QComboBox>
 #include <QCommandLineParser>
 #include <QTimer>
 #include <limits>
@@ -7,6 +8,7 @@
 
 #include "CalibrationView.h"
 #include "FirstRunModel.h"
+#include "InspectionPanel.h"
 #include "MainWindow.h"
 #include "experiment/ResultsWriter.h"
 #include "io/InputFile.h"
@@ -93,7 +95,13 @@ int main(int argc, char** argv) {
     QCommandLineOption beforeRecalibration(
         QStringLiteral("raw"),
         QStringLiteral("--export-calibration draws the scores before recalibration."));
-    for (const auto* option : {&comparison, &exportCalibration, &methods, &beforeRecalibration})
+    QCommandLineOption samples(
+        QStringLiteral("samples"),
+        QStringLiteral("Draw 10 or 30 spectra from the predicted distribution of the inspected "
+                       "pixel (in its figure and CSV)."),
+        QStringLiteral("N"));
+    for (const auto* option :
+         {&comparison, &exportCalibration, &methods, &beforeRecalibration, &samples})
         parser.addOption(*option);
     parser.addOption(demo);
     parser.addOption(pair);
@@ -155,6 +163,15 @@ int main(int argc, char** argv) {
     }
 
     specres::ui::MainWindow window;
+    if (parser.isSet(samples)) {
+        const int index =
+            window.inspectionPanel()->sampleChooser()->findData(parser.value(samples).toInt());
+        if (index < 0 || parser.value(samples).toInt() == 0) {
+            qCritical("specres: --samples %s: choose 10 or 30", qPrintable(parser.value(samples)));
+            return 2;
+        }
+        window.inspectionPanel()->sampleChooser()->setCurrentIndex(index);
+    }
     window.show();
     // A load that fails while exporting must end the program, not leave it waiting.
     QObject::connect(

@@ -1,5 +1,8 @@
 #include "experiment/PixelInspection.h"
 
+#include "base/Checksum.h"
+#include "base/DeterministicRandom.h"
+
 #include <cmath>
 
 #include "data/MinMaxScaling.h"
@@ -97,6 +100,14 @@ Result<PixelInspection> inspectSpectra(const PixelSpectra& spectra, const Reflec
     if (prediction->hasDensity()) {
         out.covariance = prediction->covariance;
         out.precision = prediction->precision();
+        // From the distribution itself: the DCGM's precision factor (no second inversion), a
+        // mixture by component.
+        Fnv1a64 seed;
+        seed.update(reinterpret_cast<const std::uint8_t*>(out.model.data()), out.model.size());
+        const std::int64_t where[3] = {spectra.column, spectra.row, spectra.neighbourhood};
+        seed.update(reinterpret_cast<const std::uint8_t*>(where), sizeof where);
+        DeterministicRandom random(seed.value());
+        out.samples = prediction->distribution.sample(kInspectionSamples, random);
     }
     return out;
 }

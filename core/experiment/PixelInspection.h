@@ -44,7 +44,14 @@ struct PixelInspection {
     Eigen::VectorXd stddev;      ///< predictive σ per channel (NaN without a density)
     Eigen::MatrixXd covariance;  ///< predictive Σ (empty without a density)
     Eigen::MatrixXd precision;  ///< Σ⁻¹, from the predicted precision factor where there is one
+    /// kInspectionSamples spectra drawn from the predictive distribution (one per row): what a
+    /// full covariance means, as feasible alternatives. Seeded by the model and the pixel, so
+    /// the same click always draws the same lines. Empty without a density.
+    Eigen::MatrixXd samples;
 };
+
+/// Draws kept per inspection (the views show 10 or all 30).
+constexpr int kInspectionSamples = 30;
 
 /// Reads one pixel of a pair. With neighbourhood 3 or 5, the reflectance of the block centred
 /// on the pixel (clipped at the scene's edges) is averaged per channel over the pixels that have

@@ -164,16 +164,20 @@ json curvesToJson(const CalibrationScores& c) {
 }
 
 void curvesFromJson(const json& row, MethodEvaluation& e) {
+    auto number = [&row](const char* key) {
+        const json v = row.value(key, json());
+        return v.is_number() ? v.get<double>() : NAN;
+    };
     CalibrationScores& c = e.calibration;
-    c.crps = row.value("crps", json()).is_number() ? row.at("crps").get<double>() : NAN;
-    c.energyScore =
-        row.value("energy_score", json()).is_number() ? row.at("energy_score").get<double>() : NAN;
-    c.miscalibrationArea = row.value("miscalibration_area", json()).is_number()
-                               ? row.at("miscalibration_area").get<double>()
-                               : NAN;
-    c.jointMiscalibrationArea = row.value("joint_miscalibration_area", json()).is_number()
-                                    ? row.at("joint_miscalibration_area").get<double>()
-                                    : NAN;
+    c.crps = number("crps");
+    c.energyScore = number("energy_score");
+    c.miscalibrationArea = number("miscalibration_area");
+    c.jointMiscalibrationArea = number("joint_miscalibration_area");
+    c.pitKolmogorovSmirnov = number("pit_ks_distance");
+    c.meanSigma = number("mean_sigma");
+    c.meanLogDeterminant = number("mean_log_det");
+    c.energyScoreError = number("energy_score_mc_error");
+    c.energyDraws = row.value("energy_draws", 0);
     e.covarianceScale = row.value("covariance_scale", 1.0);
     const json curves = row.value("calibration", json::object());
     c.marginalCoverage = numbersFrom(curves, "marginal_coverage");

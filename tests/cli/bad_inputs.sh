@@ -187,6 +187,15 @@ expect gui-pixel-overflow "--pixel 99999999999,1: COL and ROW must be whole numb
 expect gui-pixel-wrap "--pixel 4294967297,1: COL and ROW must be whole numbers" $gui --pair "$high,$low" --pixel 4294967297,1 --export-spectrum x.svg
 expect gui-pixel-outside "pixel .500, 1. is outside the raster .60 × 40." $gui --pair "$high,$low" --pixel 500,1 --export-spectrum x.svg
 expect gui-pixel-text "--pixel a,b: COL and ROW must be whole numbers" $gui --pair "$high,$low" --pixel a,b --export-spectrum x.svg
+expect gui-samples "--samples 7: choose 10 or 30" $gui --pair "$high,$low" --pixel 1,1 --samples 7 --export-spectrum x.svg
+printf '{"results": [' > truncated_results.json
+printf '{"results": [], "ttests": []}' > empty_results.json
+expect gui-calibration-missing "absent_results.json" $gui --comparison absent_results.json --export-calibration x.pdf
+expect gui-calibration-alone "--comparison and --export-calibration go together" $gui --comparison empty_results.json
+expect gui-calibration-truncated "truncated_results.json: not valid JSON" $gui --comparison truncated_results.json --export-calibration x.pdf
+expect gui-calibration-folder "folder" $gui --comparison folder --export-calibration x.pdf
+expect gui-calibration-methods "--methods VE/full: none of these is in empty_results.json" $gui --comparison empty_results.json --methods VE/full --export-calibration x.pdf
+expect gui-calibration-format "x.bmp: choose a .png, .svg or .pdf file name" $gui --comparison empty_results.json --export-calibration x.bmp
 expect gui-project-newer "newer.specresproj: the project was written by a newer SpecRes" $gui --project newer.specresproj --pixel 1,1 --export-spectrum x.svg
 expect gui-project-other "other.specresproj: not a SpecRes project" $gui --project other.specresproj --pixel 1,1 --export-spectrum x.svg
 expect gui-project-folder "folder: is a folder, not a SpecRes project" $gui --project folder --pixel 1,1 --export-spectrum x.svg

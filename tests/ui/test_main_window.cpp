@@ -234,6 +234,30 @@ private slots:
         QVERIFY(lines[2].startsWith(QByteArray::number(expected->highWavelengthsUm[0], 'g', 6)));
         QVERIFY(QFile::exists(dir_.filePath("pixel_covariance.csv")));
         QVERIFY(!window.exportSpectrumFigure(dir_.filePath("figure.bmp")));
+
+        // Conditional samples: none by default; 10 or 30 thin lines from N(μ, Σ), the same for
+        // the same pixel and model (the core's draws), in the figure and the CSV.
+        QVERIFY(chart->sampleSeries().isEmpty());
+        QCOMPARE(expected->samples.rows(), Eigen::Index(kInspectionSamples));
+        window.inspectionPanel()->sampleChooser()->setCurrentIndex(1);
+        QCOMPARE(chart->sampleSeries().size(), qsizetype(10));
+        for (int k = 0; k < 10; ++k)
+            QCOMPARE(chart->sampleSeries()[k]->points()[5].y(), expected->samples(k, 5));
+        QVERIFY(expected->samples != expected->samples.colwise().mean().replicate(30, 1));
+        window.inspectionPanel()->sampleChooser()->setCurrentIndex(2);
+        QCOMPARE(chart->sampleSeries().size(), qsizetype(30));
+        QVERIFY(chart->reflectanceAxis()->min() <= expected->samples.minCoeff());
+        QVERIFY(window.exportPixelData(csv));
+        QVERIFY(dataFile.seek(0));
+        QFile again(csv);
+        QVERIFY(again.open(QIODevice::ReadOnly));
+        const QList<QByteArray> withSamples = again.readAll().split('\n');
+        QVERIFY(withSamples[1].endsWith(",sample_29,sample_30"));
+        QCOMPARE(withSamples[2].split(',').size(), qsizetype(4 + 30));
+        QCOMPARE(withSamples[2].split(',')[4].toDouble(),
+                 std::stod(std::to_string(expected->samples(0, 0))));
+        window.inspectionPanel()->sampleChooser()->setCurrentIndex(0);
+        QVERIFY(chart->sampleSeries().isEmpty());
     }
 
     void modelForOtherWavelengthsIsRefused() {

@@ -17,6 +17,7 @@
 #include <QtTest>
 
 #include <QValueAxis>
+#include "CalibrationView.h"
 #include "ComparisonPanel.h"
 #include "CovarianceHeatmap.h"
 #include "FigureExport.h"
@@ -263,6 +264,12 @@ private slots:
                      expected->evaluation.rmse);
             QCOMPARE(table->item(row, ComparisonPanel::Nll)->data(kSortRole).toDouble(),
                      *expected->evaluation.nll);
+            // The calibration columns are the core's scores, recalibrated as the preset says.
+            QCOMPARE(table->item(row, ComparisonPanel::Crps)->data(kSortRole).toDouble(),
+                     expected->evaluation.calibration.crps);
+            QCOMPARE(table->item(row, ComparisonPanel::Miscalibration)->data(kSortRole).toDouble(),
+                     expected->evaluation.calibration.miscalibrationArea);
+            QVERIFY(expected->evaluation.raw);  // default preset: raw scores kept beside
         }
         // The best RMSE of each block is bold, and only it.
         for (const char* block : {"diagonal", "full"}) {
@@ -300,6 +307,28 @@ private slots:
         QVERIFY(window.comparisonPanel()->exportTable(dir_.filePath("table.csv")));
         QVERIFY(!window.comparisonPanel()->exportTable(dir_.filePath("table.xls")));
 
+        // The Calibration view draws every checked method with a density, and exports.
+        CalibrationView* calibration = window.comparisonPanel()->calibrationView();
+        QCOMPARE(calibration->drawnCount(), 6);
+        for (const char* suffix : {"png", "svg", "pdf"}) {
+            const QString path = dir_.filePath(QStringLiteral("calibration.") + suffix);
+            const Status written = window.comparisonPanel()->exportCalibration(path);
+            QVERIFY2(written, written.error().c_str());
+            QVERIFY(QFileInfo(path).size() > 1000);
+        }
+        const QImage picture(dir_.filePath("calibration.png"));
+        QCOMPARE(picture.size(), QSize(2835, 1299));  // 240 × 110 mm at 300 dpi
+        QSet<QRgb> colours;
+        for (int y = 0; y < picture.height(); y += 7)
+            for (int x = 0; x < picture.width(); x += 7) colours.insert(picture.pixel(x, y));
+        QVERIFY2(colours.size() > 20, "the calibration figure looks blank");
+        QVERIFY(window.comparisonPanel()->exportCalibration(dir_.filePath("calibration.csv")));
+        QFile curves(dir_.filePath("calibration.csv"));
+        QVERIFY(curves.open(QIODevice::ReadOnly));
+        QCOMPARE(curves.readAll().toStdString(),
+                 calibrationCsv(*window.comparisonPanel()->result()));
+        QVERIFY(!window.comparisonPanel()->exportCalibration(dir_.filePath("calibration.xls")));
+
         // The overlay draws every checked method; unchecking one removes it. It is drawn when
         // the Compare tab is on screen (a hidden tab waits).
         window.show();
@@ -309,6 +338,7 @@ private slots:
         QCOMPARE(overlay->meanSeries().size(), qsizetype(6));
         table->item(0, ComparisonPanel::Method)->setCheckState(Qt::Unchecked);
         QCOMPARE(overlay->meanSeries().size(), qsizetype(5));
+        QCOMPARE(calibration->drawnCount(), 5);
         // Small multiples share one colour scale covering every matrix.
         HeatmapGrid* grid = window.comparisonPanel()->heatmaps();
         QCOMPARE(grid->heatmaps().size(), qsizetype(5));
