@@ -18,6 +18,7 @@
 
 #include "ComparisonPanel.h"
 #include "FirstRunModel.h"
+#include "InspectionPanel.h"
 #include "MainWindow.h"
 #include "RasterPanel.h"
 #include "RasterView.h"
@@ -103,6 +104,23 @@ int main(int argc, char** argv) {
     window.tabs()->setCurrentIndex(2);
     settle(800);
     window.grab().save(out.filePath("comparison.png"));
+    if (auto* inner = window.comparisonPanel()->findChild<QTabWidget*>()) {
+        inner->setCurrentIndex(2);  // Calibration
+        settle(800);
+        window.grab().save(out.filePath("calibration.png"));
+        inner->setCurrentIndex(0);
+    }
+    // Thirty spectra drawn from the full covariance of one pixel, on the Inspect tab.
+    window.tabs()->setCurrentIndex(0);
+    window.inspectionPanel()->sampleChooser()->setCurrentIndex(2);
+    {
+        QSignalSpy inspected(&window, &MainWindow::pixelInspected);
+        window.inspect(120, 120);
+        if (!waitFor(inspected, 30000)) return 1;
+    }
+    settle(1500);
+    window.grab().save(out.filePath("samples.png"));
+    window.inspectionPanel()->sampleChooser()->setCurrentIndex(0);
 
     // With a large pair (HIGH LOW after the epochs): zoomed in, the view shows the detail.
     if (argc > 4) {

@@ -58,6 +58,7 @@ public:
     QSpinBox* sampleCount() const { return samples_; }
     QSpinBox* maxEpochs() const { return epochs_; }
     QCheckBox* dropoutSearch() const { return dropoutSearch_; }
+    QDoubleSpinBox* dropout() const { return dropout_; }
     QComboBox* fineTuning() const { return fineTune_; }
     QCheckBox* recalibrate() const { return recalibrate_; }
     QLineEdit* hiddenLayers() const { return hidden_; }
