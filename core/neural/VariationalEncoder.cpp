@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "io/SettingsReader.h"
+#include "neural/DropoutSearch.h"
 #include "neural/TorchSupport.h"
 #include "neural/TrainingLoop.h"
 
@@ -17,6 +18,7 @@ json VariationalEncoderConfig::toJson() const {
         {"hidden_layers", hiddenLayers},
         {"latent_dimension", latentDimension},
         {"dropout", dropout},
+        {"dropout_grid", dropoutGrid},
         {"kl_weight", klWeight},
         {"output_activation", outputActivation == MeanActivation::Sigmoid ? "sigmoid" : "identity"},
         {"batch_size", batchSize},
@@ -29,12 +31,13 @@ json VariationalEncoderConfig::toJson() const {
 Result<VariationalEncoderConfig> VariationalEncoderConfig::fromJson(const json& document) {
     VariationalEncoderConfig c;
     SettingsReader settings(document, "VE");
-    settings.allowOnly({"hidden_layers", "latent_dimension", "dropout", "kl_weight",
+    settings.allowOnly({"hidden_layers", "latent_dimension", "dropout", "dropout_grid", "kl_weight",
                         "output_activation", "batch_size", "max_epochs", "patience",
                         "learning_rate", "seed"});
     settings.read("hidden_layers", c.hiddenLayers, 1, 1 << 20);
     settings.read("latent_dimension", c.latentDimension, 1, 4096);
     settings.read("dropout", c.dropout, 0.0, 1.0, false, true);
+    settings.read("dropout_grid", c.dropoutGrid, 0.0, 1.0);
     settings.read("kl_weight", c.klWeight, 0.0, 1e6);
     std::string activation = c.outputActivation == MeanActivation::Sigmoid ? "sigmoid" : "identity";
     settings.read("output_activation", activation, {"sigmoid", "identity"});
@@ -178,34 +181,56 @@ Status VariationalEncoderModel::fit(const SpectraSet& train, const SpectraSet& v
             !ok)
             return ok;
     }
-    auto candidate =
-        std::make_shared<Network>(Network{VeNet(inputs, outputs, config_, type_), inputs, outputs});
-    VeNetImpl& net = *candidate->net;
     const SpectraSet& held = validation.size() > 0 ? validation : train;
     TrainingSettings settings{config_.batchSize, config_.maxEpochs, config_.patience,
                               config_.learningRate, 0.0};
     TrainingLoop loop(settings, config_.seed, feedback);
     const double klWeight = config_.klWeight;
-    auto result = loop.run(
-        net, net.parameters(), toTensor(train.x), toTensor(train.y), toTensor(held.x),
-        toTensor(held.y),
-        [&](const torch::Tensor& bx, const torch::Tensor& by) {
-            const Encoded e = net.encode(bx);
-            if (!net.is_training()) {
-                // Validation: the reconstruction of the point prediction (decoded latent mean).
-                const torch::Tensor prediction = net.decode(e.mean);
-                return BatchOutput{(prediction - by).pow(2).sum(1).mean(), prediction};
-            }
-            auto [z, kl] = net.sample(e);
-            const torch::Tensor reconstruction = net.decode(z);
-            return BatchOutput{((reconstruction - by).pow(2).sum(1) + klWeight * kl).mean(),
-                               reconstruction};
-        },
-        "training", 0.0, 1.0);
-    if (!result) return fail("VE: " + result.error());
-    network_ = std::move(candidate);
-    setFitSummary(loop.summary(json{{"best_validation_squared_error", result->bestValidationLoss},
-                                    {"config", config_.toJson()}}));
+    const torch::Tensor x = toTensor(train.x), y = toTensor(train.y);
+    const torch::Tensor vx = toTensor(held.x), vy = toTensor(held.y);
+    // One candidate per dropout rate (one unless a grid is searched), from the same
+    // initialisation; the validation loss is the squared error of the point prediction.
+    DropoutSearch search(config_.dropoutGrid, config_.dropout);
+    const auto& grid = search.candidates();
+    std::shared_ptr<Network> chosen;
+    for (std::size_t i = 0; i < grid.size(); ++i) {
+        VariationalEncoderConfig candidateConfig = config_;
+        candidateConfig.dropout = grid[i];
+        torch::manual_seed(config_.seed);
+        auto candidate = std::make_shared<Network>(
+            Network{VeNet(inputs, outputs, candidateConfig, type_), inputs, outputs});
+        VeNetImpl& net = *candidate->net;
+        loop.setGiveUp(search.giveUpRule());
+        std::string name = "training";
+        if (search.searching()) name += " (dropout " + json(grid[i]).dump() + ")";
+        auto result = loop.run(
+            net, net.parameters(), x, y, vx, vy,
+            [&](const torch::Tensor& bx, const torch::Tensor& by) {
+                const Encoded e = net.encode(bx);
+                if (!net.is_training()) {
+                    // Validation: the reconstruction of the point prediction (decoded latent mean).
+                    const torch::Tensor prediction = net.decode(e.mean);
+                    return BatchOutput{(prediction - by).pow(2).sum(1).mean(), prediction};
+                }
+                auto [z, kl] = net.sample(e);
+                const torch::Tensor reconstruction = net.decode(z);
+                return BatchOutput{((reconstruction - by).pow(2).sum(1) + klWeight * kl).mean(),
+                                   reconstruction};
+            },
+            name, double(i) / double(grid.size()), double(i + 1) / double(grid.size()));
+        if (!result) return fail("VE: " + result.error());
+        search.record(grid[i], *result);
+        if (search.best() == int(i)) chosen = candidate;
+    }
+    config_.dropout = search.bestDropout();
+    network_ = std::move(chosen);
+    json details{
+        {"best_validation_squared_error",
+         search.toJson(
+             "validation_squared_error")["candidates"][search.best()]["validation_squared_error"]},
+        {"config", config_.toJson()}};
+    if (search.searching()) details["dropout_search"] = search.toJson("validation_squared_error");
+    setFitSummary(loop.summary(std::move(details)));
     return Status::success();
 }
 

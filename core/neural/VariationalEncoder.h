@@ -12,6 +12,8 @@ struct VariationalEncoderConfig {
     std::vector<int> hiddenLayers{256, 256};
     int latentDimension = 16;
     double dropout = 0.0;
+    /// When not empty, the dropout is chosen from these by validation RMSE (DropoutSearch).
+    std::vector<double> dropoutGrid;
     /// Weight of the KL term against the reconstruction error (per spectrum).
     double klWeight = 1e-3;
     MeanActivation outputActivation = MeanActivation::Sigmoid;
@@ -43,6 +45,7 @@ public:
     int inputDimension() const override;
     int outputDimension() const override;
     bool isFitted() const override;
+    const VariationalEncoderConfig& config() const { return config_; }
 
     Status fit(const SpectraSet& train, const SpectraSet& validation, Feedback* feedback) override;
     PredictiveDistribution predict(const Eigen::VectorXd& x) const override;

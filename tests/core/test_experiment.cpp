@@ -132,6 +132,38 @@ private slots:
             }
         }
         QCOMPARE(nllTests, 1);
+        // CRPS and energy-score tests for every pair (VE included: a point forecast has both).
+        int crpsTests = 0;
+        for (const auto& t : result->ttests) crpsTests += t.metric == "crps";
+        QCOMPARE(crpsTests, 3);
+
+        // The default preset recalibrates every model with a density on the validation split;
+        // the scale travels in the model file and predicts the same after a reload.
+        for (const TrainedModel& m : result->models) {
+            QCOMPARE(m.context.recalibration.has_value(), m.model().hasDensity());
+            QCOMPARE(m.reflectance.covarianceScale(), m.context.covarianceScale());
+        }
+        TrainedModel& kept = result->models[2];
+        QVERIFY(kept.context.recalibration->scale != 1.0);
+        QVERIFY(dcgm->evaluation.raw &&
+                dcgm->evaluation.covarianceScale == kept.context.covarianceScale());
+        const std::string modelPath = dir_.filePath("recalibrated.specres").toStdString();
+        QVERIFY(saveTrainedModel(kept, modelPath));
+        auto loaded = loadTrainedModel(modelPath);
+        QVERIFY2(loaded, loaded.error().c_str());
+        QCOMPARE(loaded->reflectance.covarianceScale(), kept.context.covarianceScale());
+        const Eigen::VectorXd x0 = data->test.x.row(0).transpose();
+        auto before = kept.reflectance.predict(x0);
+        auto after = loaded->reflectance.predict(x0);
+        QVERIFY(before && after);
+        QVERIFY((before->stddev - after->stddev).cwiseAbs().maxCoeff() <
+                1e-6 * before->stddev.maxCoeff());
+        ReflectanceModel raw = kept.reflectance;
+        raw.setCovarianceScale(1.0);
+        const Eigen::VectorXd rawSigma = raw.predict(x0)->stddev;
+        QVERIFY((before->stddev - std::sqrt(kept.context.covarianceScale()) * rawSigma)
+                    .cwiseAbs()
+                    .maxCoeff() < 1e-9);
 
         const std::string folder = dir_.filePath("results").toStdString();
         RunRecord run{fastConfig().toJson(), pair_->high().path(), pair_->low().path(),
@@ -156,6 +188,14 @@ private slots:
         int lines = 0;
         for (std::string line; std::getline(perSpectrum, line);) ++lines;
         QCOMPARE(lines, int(split_.test.size()) + 1);
+        std::ifstream curves(folder + "/calibration.csv");
+        std::string header;
+        std::getline(curves, header);
+        QCOMPARE(header, std::string("method,covariance,scores,curve,x,observed,ideal"));
+        int marginal = 0;
+        for (std::string line; std::getline(curves, line);)
+            marginal += line.find("as used,marginal_coverage") != std::string::npos;
+        QCOMPARE(marginal, 2 * 11);  // G and DCGM, 11 levels; VE has no curve
         std::ifstream runFile(folder + "/run.json");
         const json runJson = json::parse(runFile);
         QCOMPARE(runJson.at("inputs").size(), std::size_t(2));
@@ -388,6 +428,15 @@ private slots:
             {[](json& c) { c["test_metrics"]["rmse"] = "low"; }, "test_metrics.rmse"},
             {[](json& c) { c["test_metrics"]["nll"] = json::array(); }, "test_metrics.nll"},
             {[](json& c) { c["config"]["preset"] = "turbo"; }, "turbo"},
+            {[](json& c) {
+                 c["recalibration"] = {{"covariance_scale", -2.0}};
+             },
+             "recalibration.covariance_scale"},
+            {[](json& c) { c["recalibration"] = "2"; }, "recalibration.covariance_scale"},
+            {[](json& c) {
+                 c["config"]["calibration"] = {{"recalibrate", 1}};
+             },
+             "recalibrate"},
         };
         for (const auto& [damage, field] : cases) {
             json context = good;

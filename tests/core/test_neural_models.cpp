@@ -316,6 +316,31 @@ private slots:
         }
     }
 
+    void variationalEncoderChoosesItsDropoutByValidationError() {
+        VariationalEncoderConfig c;
+        c.hiddenLayers = {64, 64};
+        c.latentDimension = 8;
+        c.outputActivation = MeanActivation::Identity;
+        c.maxEpochs = 30;
+        c.patience = 8;
+        c.learningRate = 3e-3;
+        c.dropoutGrid = {0.3, 0.0};
+        VariationalEncoderModel ve(CovarianceType::Full, c);
+        QVERIFY(ve.fit(train_, validation_, nullptr));
+        const auto search = ve.fitSummary().details.at("dropout_search");
+        const auto candidates = search.at("candidates");
+        QCOMPARE(candidates.size(), std::size_t(2));
+        const double e0 = candidates[0].at("validation_squared_error").get<double>();
+        const double e1 = candidates[1].at("validation_squared_error").get<double>();
+        QCOMPARE(ve.config().dropout, e0 <= e1 ? 0.0 : 0.3);
+        QCOMPARE(search.at("chosen").get<double>(), ve.config().dropout);
+        // The kept network is the chosen one: its validation error is the recorded one.
+        const MatrixXd p = ve.predictBatch(validation_.x, nullptr).point;
+        const double error = (p - validation_.y).array().square().rowwise().sum().mean();
+        QVERIFY2(std::abs(error - std::min(e0, e1)) < 1e-4 * std::min(e0, e1),
+                 qPrintable(QString("%1 vs %2").arg(error).arg(std::min(e0, e1))));
+    }
+
     void registryKnowsEveryMethod() {
         for (const auto& method : methodNames()) {
             auto model = createModel(method, CovarianceType::Diagonal);
