@@ -269,30 +269,24 @@ Status DeepConditionalGaussianModel::fit(const SpectraSet& train, const SpectraS
     const bool twoPhases = type_ == CovarianceType::Full && config_.pretrainDiagonal;
     const double searchShare = twoPhases ? 0.5 : 1.0;
     DropoutSearch search(config_.dropoutGrid, config_.dropout);
-    const auto& grid = search.candidates();
-    std::shared_ptr<Network> chosen;
-    for (std::size_t i = 0; i < grid.size(); ++i) {
-        DcgmConfig candidateConfig = config_;
-        candidateConfig.dropout = grid[i];
-        torch::manual_seed(config_.seed);
-        auto candidate = std::make_shared<Network>(
-            Network{DcgmNet(inputs, outputs, candidateConfig, type_), inputs, outputs});
-        DcgmNetImpl& net = *candidate->net;
-        std::vector<torch::Tensor> trainable;
-        for (const auto& p : net.named_parameters()) {
-            if (!twoPhases || p.key().rfind("lower.", 0) != 0) trainable.push_back(p.value());
-        }
-        std::string name = twoPhases ? "diagonal pre-training" : "training";
-        if (search.searching()) name += " (dropout " + json(grid[i]).dump() + ")";
-        loop.setGiveUp(search.giveUpRule());
-        auto result = runPhase(net, !twoPhases, trainable, x, vx, false, name,
-                               searchShare * double(i) / double(grid.size()),
-                               searchShare * double(i + 1) / double(grid.size()));
-        if (!result) return fail(result.error());
-        search.record(grid[i], *result);
-        if (search.best() == int(i)) chosen = candidate;
-    }
-    loop.setGiveUp({});
+    auto searched = search.run(
+        loop, config_.seed, twoPhases ? "diagonal pre-training" : "training", 0.0, searchShare,
+        [&](double dropout) {
+            DcgmConfig candidateConfig = config_;
+            candidateConfig.dropout = dropout;
+            return std::make_shared<Network>(
+                Network{DcgmNet(inputs, outputs, candidateConfig, type_), inputs, outputs});
+        },
+        [&](Network& candidate, const std::string& name, double from, double to) {
+            DcgmNetImpl& net = *candidate.net;
+            std::vector<torch::Tensor> trainable;
+            for (const auto& p : net.named_parameters()) {
+                if (!twoPhases || p.key().rfind("lower.", 0) != 0) trainable.push_back(p.value());
+            }
+            return runPhase(net, !twoPhases, trainable, x, vx, false, name, from, to);
+        });
+    if (!searched) return fail(searched.error());
+    std::shared_ptr<Network> chosen = std::move(*searched);
 
     DcgmNetImpl& net = *chosen->net;
     if (twoPhases && config_.fineTuning == FineTuning::All) {

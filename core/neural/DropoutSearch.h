@@ -30,6 +30,35 @@ public:
     /// Every candidate's validation loss, epochs and whether it was given up.
     nlohmann::json toJson(const std::string& lossName) const;
 
+    /// Runs the search: for each candidate rate, `make(dropout)` builds a network (after the
+    /// same seeding, so every candidate starts from the same initialisation) and
+    /// `train(network, phaseName, progressFrom, progressTo)` trains it under the give-up rule,
+    /// returning its PhaseResult. Returns the best network; the first failure stops it.
+    template <typename Make, typename Train>
+    auto run(TrainingLoop& loop, std::uint64_t seed, const std::string& phase, double from,
+             double to, Make make, Train train) -> Result<decltype(make(0.0))> {
+        decltype(make(0.0)) chosen;
+        const double count = double(candidates_.size());
+        for (std::size_t i = 0; i < candidates_.size(); ++i) {
+            torch::manual_seed(seed);
+            auto candidate = make(candidates_[i]);
+            loop.setGiveUp(giveUpRule());
+            const std::string name =
+                searching() ? phase + " (dropout " + nlohmann::json(candidates_[i]).dump() + ")"
+                            : phase;
+            Result<PhaseResult> result = train(*candidate, name, from + (to - from) * i / count,
+                                               from + (to - from) * (i + 1) / count);
+            if (!result) {
+                loop.setGiveUp({});
+                return fail(result.error());
+            }
+            record(candidates_[i], *result);
+            if (best_ == int(i)) chosen = candidate;
+        }
+        loop.setGiveUp({});
+        return chosen;
+    }
+
 private:
     std::vector<double> candidates_;
     std::vector<PhaseResult> results_;

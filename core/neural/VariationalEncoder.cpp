@@ -191,37 +191,35 @@ Status VariationalEncoderModel::fit(const SpectraSet& train, const SpectraSet& v
     // One candidate per dropout rate (one unless a grid is searched), from the same
     // initialisation; the validation loss is the squared error of the point prediction.
     DropoutSearch search(config_.dropoutGrid, config_.dropout);
-    const auto& grid = search.candidates();
-    std::shared_ptr<Network> chosen;
-    for (std::size_t i = 0; i < grid.size(); ++i) {
-        VariationalEncoderConfig candidateConfig = config_;
-        candidateConfig.dropout = grid[i];
-        torch::manual_seed(config_.seed);
-        auto candidate = std::make_shared<Network>(
-            Network{VeNet(inputs, outputs, candidateConfig, type_), inputs, outputs});
-        VeNetImpl& net = *candidate->net;
-        loop.setGiveUp(search.giveUpRule());
-        std::string name = "training";
-        if (search.searching()) name += " (dropout " + json(grid[i]).dump() + ")";
-        auto result = loop.run(
-            net, net.parameters(), x, y, vx, vy,
-            [&](const torch::Tensor& bx, const torch::Tensor& by) {
-                const Encoded e = net.encode(bx);
-                if (!net.is_training()) {
-                    // Validation: the reconstruction of the point prediction (decoded latent mean).
-                    const torch::Tensor prediction = net.decode(e.mean);
-                    return BatchOutput{(prediction - by).pow(2).sum(1).mean(), prediction};
-                }
-                auto [z, kl] = net.sample(e);
-                const torch::Tensor reconstruction = net.decode(z);
-                return BatchOutput{((reconstruction - by).pow(2).sum(1) + klWeight * kl).mean(),
-                                   reconstruction};
-            },
-            name, double(i) / double(grid.size()), double(i + 1) / double(grid.size()));
-        if (!result) return fail("VE: " + result.error());
-        search.record(grid[i], *result);
-        if (search.best() == int(i)) chosen = candidate;
-    }
+    auto searched = search.run(
+        loop, config_.seed, "training", 0.0, 1.0,
+        [&](double dropout) {
+            VariationalEncoderConfig candidateConfig = config_;
+            candidateConfig.dropout = dropout;
+            return std::make_shared<Network>(
+                Network{VeNet(inputs, outputs, candidateConfig, type_), inputs, outputs});
+        },
+        [&](Network& candidate, const std::string& name, double from, double to) {
+            VeNetImpl& net = *candidate.net;
+            return loop.run(
+                net, net.parameters(), x, y, vx, vy,
+                [&](const torch::Tensor& bx, const torch::Tensor& by) {
+                    const Encoded e = net.encode(bx);
+                    if (!net.is_training()) {
+                        // Validation: the reconstruction of the point prediction (the decoded
+                        // latent mean).
+                        const torch::Tensor prediction = net.decode(e.mean);
+                        return BatchOutput{(prediction - by).pow(2).sum(1).mean(), prediction};
+                    }
+                    auto [z, kl] = net.sample(e);
+                    const torch::Tensor reconstruction = net.decode(z);
+                    return BatchOutput{((reconstruction - by).pow(2).sum(1) + klWeight * kl).mean(),
+                                       reconstruction};
+                },
+                name, from, to);
+        });
+    if (!searched) return fail("VE: " + searched.error());
+    std::shared_ptr<Network> chosen = std::move(*searched);
     config_.dropout = search.bestDropout();
     network_ = std::move(chosen);
     json details{

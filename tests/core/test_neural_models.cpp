@@ -71,6 +71,17 @@ DcgmConfig smallConfig() {
     return c;
 }
 
+VariationalEncoderConfig smallVeConfig(int maxEpochs) {
+    VariationalEncoderConfig c;
+    c.hiddenLayers = {64, 64};
+    c.latentDimension = 8;
+    c.outputActivation = MeanActivation::Identity;
+    c.maxEpochs = maxEpochs;
+    c.patience = 8;
+    c.learningRate = 3e-3;
+    return c;
+}
+
 MatrixXd meanPredictedCovariance(const ConditionalModel& model, const MatrixXd& x, int count) {
     MatrixXd sum = MatrixXd::Zero(model.outputDimension(), model.outputDimension());
     for (int i = 0; i < count; ++i) sum += model.predict(x.row(i).transpose()).covariances[0];
@@ -293,13 +304,7 @@ private slots:
     }
 
     void variationalEncoderHasNoDensity() {
-        VariationalEncoderConfig c;
-        c.hiddenLayers = {64, 64};
-        c.latentDimension = 8;
-        c.outputActivation = MeanActivation::Identity;
-        c.maxEpochs = 60;
-        c.patience = 8;
-        c.learningRate = 3e-3;
+        const VariationalEncoderConfig c = smallVeConfig(60);
         for (CovarianceType type : {CovarianceType::Spherical, CovarianceType::Full}) {
             VariationalEncoderModel ve(type, c);
             QVERIFY(ve.fit(train_, validation_, nullptr));
@@ -317,13 +322,7 @@ private slots:
     }
 
     void variationalEncoderChoosesItsDropoutByValidationError() {
-        VariationalEncoderConfig c;
-        c.hiddenLayers = {64, 64};
-        c.latentDimension = 8;
-        c.outputActivation = MeanActivation::Identity;
-        c.maxEpochs = 30;
-        c.patience = 8;
-        c.learningRate = 3e-3;
+        VariationalEncoderConfig c = smallVeConfig(30);
         c.dropoutGrid = {0.3, 0.0};
         VariationalEncoderModel ve(CovarianceType::Full, c);
         QVERIFY(ve.fit(train_, validation_, nullptr));
