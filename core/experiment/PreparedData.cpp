@@ -68,23 +68,31 @@ Result<PreparedData> prepareData(const RasterPair& pair, const PixelSplit& split
 
 Result<MethodEvaluation> evaluateInReflectance(const ReflectanceModel& model,
                                                const PreparedData& data) {
-    auto prediction = model.predictBatch(data.test.x, &data.testReflectance);
-    if (!prediction) return fail(prediction.error());
-    if (!prediction->point.allFinite()) return fail(model.label() + ": non-finite predictions");
-    MethodEvaluation evaluation = summarisePredictions(
-        model.model().method(), model.model().covarianceType(), *prediction, data.testReflectance);
-    auto calibration = scoreCalibration(model, data.test.x, data.testReflectance);
+    // The raw model's scores beside the recalibrated ones: one batch and one pass of the
+    // calibration scores for both scales.
+    const double scale = model.covarianceScale();
+    ReflectanceModel raw = model;
+    raw.setCovarianceScale(1.0);
+    std::vector<double> scales = {scale};
+    if (scale != 1.0) scales.push_back(1.0);
+    auto calibration = scoreCalibrationAtScales(model, data.test.x, data.testReflectance, scales);
     if (!calibration) return fail(calibration.error());
-    evaluation.calibration = std::move(*calibration);
-    evaluation.covarianceScale = model.covarianceScale();
-    if (model.covarianceScale() != 1.0) {
-        ReflectanceModel raw = model;
-        raw.setCovarianceScale(1.0);
-        auto rawEvaluation = evaluateInReflectance(raw, data);
-        if (!rawEvaluation) return fail(rawEvaluation.error());
-        evaluation.raw = std::make_shared<const MethodEvaluation>(std::move(*rawEvaluation));
+    std::vector<MethodEvaluation> evaluations;
+    for (std::size_t i = 0; i < scales.size(); ++i) {
+        const ReflectanceModel& used = i == 0 ? model : raw;
+        auto prediction = used.predictBatch(data.test.x, &data.testReflectance);
+        if (!prediction) return fail(prediction.error());
+        if (!prediction->point.allFinite()) return fail(model.label() + ": non-finite predictions");
+        MethodEvaluation evaluation =
+            summarisePredictions(model.model().method(), model.model().covarianceType(),
+                                 *prediction, data.testReflectance);
+        evaluation.calibration = std::move((*calibration)[i]);
+        evaluation.covarianceScale = scales[i];
+        evaluations.push_back(std::move(evaluation));
     }
-    return evaluation;
+    if (evaluations.size() > 1)
+        evaluations[0].raw = std::make_shared<const MethodEvaluation>(std::move(evaluations[1]));
+    return std::move(evaluations[0]);
 }
 
 }  // namespace specres

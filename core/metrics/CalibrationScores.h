@@ -67,6 +67,13 @@ Result<CalibrationScores> scoreCalibration(const ReflectanceModel& model, const 
                                            const Eigen::MatrixXd& y,
                                            const CalibrationOptions& options = {});
 
+/// The same scores for the model's covariances multiplied by each of `scales` (the model's own
+/// scale ignored), from one prediction per spectrum and the same random draws for every scale
+/// (so raw and recalibrated scores differ by the scale alone).
+Result<std::vector<CalibrationScores>> scoreCalibrationAtScales(
+    const ReflectanceModel& model, const Eigen::MatrixXd& x, const Eigen::MatrixXd& y,
+    const std::vector<double>& scales, const CalibrationOptions& options = {});
+
 /// The scale s of Σ → s Σ that maximises the likelihood of (x, y) under `model` (whose own
 /// scale is ignored): for one Gaussian in closed form, s = mean(d²)/n; for a mixture by a
 /// one-dimensional search over log s. With the validation NLL before and after.

@@ -87,7 +87,8 @@ PredictiveDistribution::ComponentDistances PredictiveDistribution::componentDist
     return out;
 }
 
-Eigen::MatrixXd PredictiveDistribution::sample(int count, DeterministicRandom& random) const {
+Eigen::MatrixXd PredictiveDistribution::sample(int count, DeterministicRandom& random,
+                                               std::vector<int>* components) const {
     const Eigen::Index n = means.empty() ? point.size() : means.front().size();
     Eigen::MatrixXd draws(count, n);
     if (means.empty()) return Eigen::MatrixXd();
@@ -121,6 +122,7 @@ Eigen::MatrixXd PredictiveDistribution::sample(int count, DeterministicRandom& r
         }
         for (Eigen::Index j = 0; j < n; ++j) z[j] = random.normal();
         draws.row(i) = (means[k] + factor(k) * z).transpose();
+        if (components) components->push_back(int(k));
     }
     return draws;
 }

@@ -46,7 +46,9 @@ struct PredictiveDistribution {
     /// `count` draws (rows) from the mixture: a component by its weight, then μ_k + G z with
     /// G Gᵀ = Σ_k — from the covariance factor, or from the precision factor F by solving
     /// Fᵀ v = z (Cov v = (F Fᵀ)⁻¹), never forming Σ⁻¹ or inverting twice.
-    Eigen::MatrixXd sample(int count, DeterministicRandom& random) const;
+    /// `components`, when given, receives the component of each draw.
+    Eigen::MatrixXd sample(int count, DeterministicRandom& random,
+                           std::vector<int>* components = nullptr) const;
 };
 
 /// Predictions for many spectra at once, as the metrics need them. Row i belongs to input i.
