@@ -22,7 +22,7 @@ json presetFor(const std::string& preset) {
     // SpecRes's own: regularisation chosen by validation (0.7, the paper's dropout, cost
     // accuracy on real data), and fine-tuning that keeps the diagonal model's mean.
     return json{{"DCGM", {{"dropout_grid", {0.1, 0.3, 0.5, 0.7}}, {"fine_tune", "covariance"}}},
-                {"VE", {{"dropout_grid", {0.0, 0.1, 0.3, 0.5}}}}};
+                {"VE", {{"dropout_grid", {0.0, 0.1, 0.3}}}}};
 }
 
 }  // namespace

@@ -19,9 +19,9 @@ namespace specres {
 /// The "paper" preset holds the published settings (DCGM dropout 0.7, batches of 4 and
 /// fine-tuning of every weight, K = 30, VE batches of 4, no recalibration); "default" keeps
 /// SpecRes's own (DCGM batches of 32, dropout chosen from {0.1, 0.3, 0.5, 0.7} by validation
-/// NLL, covariance-only fine-tuning; VE dropout from {0, 0.1, 0.3, 0.5} by validation RMSE). Values in "methods" override the preset; a "dropout" set
-/// there is used as it is (the grid is dropped unless "dropout_grid" is set too). Unknown keys are
-/// errors, so a typo cannot pass silently.
+/// NLL, covariance-only fine-tuning; VE dropout from {0, 0.1, 0.3} by validation RMSE). Values in
+/// "methods" override the preset; a "dropout" set there is used as it is (the grid is dropped
+/// unless "dropout_grid" is set too). Unknown keys are errors, so a typo cannot pass silently.
 struct ExperimentConfig {
     std::string preset = "default";
     DatasetOptions dataset;
