@@ -181,7 +181,8 @@ void SpectrumChart::rebuild() {
         QColor colour = kPredicted;
         colour.setAlpha(draws > 10 ? 60 : 90);
         line->setPen(QPen(colour, 0.8));
-        line->setName(tr("%1 samples from N(μ, Σ)").arg(draws));
+        line->setName(
+            tr("%1 samples").arg(draws));  // draws from N(μ, Σ); short, or the legend truncates it
         chart()->addSeries(line);
         line->attachAxis(xAxis_);
         line->attachAxis(yAxis_);
