@@ -36,6 +36,11 @@ QString formatDuration(double seconds) {
 }
 
 namespace {
+// The grid SpecRes's own preset searches: one list, kept in the configuration.
+nlohmann::json presetDropoutGrid() {
+    return ExperimentConfig{}.methodConfig("DCGM").at("dropout_grid");
+}
+
 QSpinBox* spin(int low, int high, int value, QWidget* parent) {
     auto* box = new QSpinBox(parent);
     box->setRange(low, high);
@@ -57,7 +62,7 @@ TrainingPanel::TrainingPanel(QWidget* parent)
       preset_(new QComboBox(this)),
       hidden_(new QLineEdit(this)),
       dropout_(doubleSpin(0.0, 0.95, 0.7, 2, this)),
-      dropoutSearch_(new QCheckBox(tr("Choose from 0.1, 0.3, 0.5, 0.7 by validation"), this)),
+      dropoutSearch_(new QCheckBox(this)),
       fineTune_(new QComboBox(this)),
       recalibrate_(new QCheckBox(tr("Recalibrate covariances on the validation split"), this)),
       batch_(spin(1, 4096, 32, this)),
@@ -117,6 +122,10 @@ TrainingPanel::TrainingPanel(QWidget* parent)
     hidden_->setToolTip(tr("Sizes of the dense hidden layers, e.g. 256, 256"));
     hyperForm->addRow(tr("DCGM/VE hidden layers:"), hidden_);
     hyperForm->addRow(tr("DCGM dropout:"), dropout_);
+    QStringList grid;
+    for (const auto& rate : presetDropoutGrid()) grid << QString::number(rate.get<double>());
+    dropoutSearch_->setText(
+        tr("Choose from %1 by validation").arg(grid.join(QStringLiteral(", "))));
     dropoutSearch_->setToolTip(
         tr("Train one network per dropout rate and keep the one with the best validation NLL; "
            "hopeless candidates stop early"));
@@ -312,7 +321,7 @@ Result<TrainingPanel::Choice> TrainingPanel::choice() const {
                          {"learning_rate", learningRate_->value()}};
     json dcgm = common;
     if (dropoutSearch_->isChecked()) {
-        dcgm["dropout_grid"] = {0.1, 0.3, 0.5, 0.7};
+        dcgm["dropout_grid"] = presetDropoutGrid();
     } else {
         dcgm["dropout"] = dropout_->value();
         dcgm["dropout_grid"] = json::array();

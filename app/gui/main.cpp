@@ -11,7 +11,6 @@
 #include "InspectionPanel.h"
 #include "MainWindow.h"
 #include "experiment/ResultsWriter.h"
-#include "io/InputFile.h"
 
 namespace {
 // --help and --version only print: they must work without a display, where a QApplication
@@ -119,19 +118,7 @@ int main(int argc, char** argv) {
             return 2;
         }
         const std::string resultsPath = parser.value(comparison).toStdString();
-        auto text = specres::readInputFile(resultsPath, "a comparison's results.json", 1 << 28);
-        if (!text) {
-            qCritical("specres: %s", text.error().c_str());
-            return 1;
-        }
-        nlohmann::json document;
-        try {
-            document = nlohmann::json::parse(*text);
-        } catch (const nlohmann::json::exception& e) {
-            qCritical("specres: %s: not valid JSON (%s)", resultsPath.c_str(), e.what());
-            return 1;
-        }
-        auto result = specres::comparisonFromJson(document, resultsPath);
+        auto result = specres::loadComparison(resultsPath);
         if (!result) {
             qCritical("specres: %s", result.error().c_str());
             return 1;

@@ -11,6 +11,7 @@
 #include "experiment/ComparisonRanking.h"
 #include "io/AtomicFile.h"
 #include "io/GdalSupport.h"
+#include "io/InputFile.h"
 #include "metrics/ProbabilisticScores.h"
 #include "models/ModelFile.h"
 #include "neural/ModelRegistry.h"
@@ -37,6 +38,8 @@ json optionalNumber(const std::optional<double>& value) {
     return value ? json(*value) : json(nullptr);
 }
 json numberOrNull(double value) { return std::isfinite(value) ? json(value) : json(nullptr); }
+// A stored number, NaN where the file has null (a score the method does not define).
+double numberOrNan(const json& value) { return value.is_number() ? value.get<double>() : NAN; }
 
 std::string csvNumber(double value) {
     if (!std::isfinite(value)) return "";
@@ -164,10 +167,7 @@ json curvesToJson(const CalibrationScores& c) {
 }
 
 void curvesFromJson(const json& row, MethodEvaluation& e) {
-    auto number = [&row](const char* key) {
-        const json v = row.value(key, json());
-        return v.is_number() ? v.get<double>() : NAN;
-    };
+    auto number = [&row](const char* key) { return numberOrNan(row.value(key, json())); };
     CalibrationScores& c = e.calibration;
     c.crps = number("crps");
     c.energyScore = number("energy_score");
@@ -231,9 +231,7 @@ json comparisonToJson(const ComparisonResult& result) {
 }
 
 Result<ComparisonResult> comparisonFromJson(const json& document, const std::string& where) {
-    auto number = [](const json& value) {
-        return value.is_number() ? value.get<double>() : std::nan("");
-    };
+    const auto number = numberOrNan;
     try {
         ComparisonResult result;
         for (const json& row : document.at("results")) {
@@ -281,6 +279,18 @@ Result<ComparisonResult> comparisonFromJson(const json& document, const std::str
     } catch (const json::exception& error) {
         return fail(where + ": the comparison results are malformed: " + error.what());
     }
+}
+
+Result<ComparisonResult> loadComparison(const std::string& path) {
+    auto text = readInputFile(path, "a comparison's results.json", 1 << 28);
+    if (!text) return fail(text.error());
+    json document;
+    try {
+        document = json::parse(*text);
+    } catch (const json::exception& e) {
+        return fail(path + ": not valid JSON (" + e.what() + ")");
+    }
+    return comparisonFromJson(document, path);
 }
 
 std::string comparisonCsv(const ComparisonResult& result) {

@@ -37,6 +37,8 @@ nlohmann::json softwareVersions();
 nlohmann::json comparisonToJson(const ComparisonResult& result);
 Result<ComparisonResult> comparisonFromJson(const nlohmann::json& document,
                                             const std::string& where);
+/// Reads a comparison's results.json; every message names the file.
+Result<ComparisonResult> loadComparison(const std::string& path);
 /// results.csv: one row per method × covariance.
 std::string comparisonCsv(const ComparisonResult& result);
 /// calibration.csv: the curves of every method in long form (method, covariance, scores "as
