@@ -32,7 +32,7 @@ namespace {
 
 constexpr double kUnknown = std::numeric_limits<double>::quiet_NaN();
 
-std::string trim(const std::string& s) {
+std::string trimQuotes(const std::string& s) {
     const auto begin = s.find_first_not_of(" \t\r\n\"");
     if (begin == std::string::npos) return "";
     const auto end = s.find_last_not_of(" \t\r\n\"");
@@ -44,21 +44,14 @@ std::vector<std::string> splitCsvLine(const std::string& line) {
     std::string field;
     std::istringstream stream(line);
     while (std::getline(stream, field, line.find(',') != std::string::npos ? ',' : '\t')) {
-        fields.push_back(trim(field));
+        fields.push_back(trimQuotes(field));
     }
     if (line.find(',') == std::string::npos && line.find('\t') == std::string::npos) {
         fields.clear();
         std::istringstream ws(line);
-        while (ws >> field) fields.push_back(trim(field));
+        while (ws >> field) fields.push_back(trimQuotes(field));
     }
     return fields;
-}
-
-bool isNumber(const std::string& text, double& value) {
-    if (text.empty()) return false;
-    char* end = nullptr;
-    value = std::strtod(text.c_str(), &end);
-    return end != text.c_str() && *end == '\0';
 }
 
 const char* item(GDALMajorObject& object, const char* key, const char* domain = nullptr) {
@@ -76,10 +69,10 @@ Result<BandWavelengths> fromImageryDomain(GDALDataset& dataset, const std::strin
         const char* centre = item(*band, "CENTRAL_WAVELENGTH_UM", "IMAGERY");
         const char* fwhm = item(*band, "FWHM_UM", "IMAGERY");
         double value = kUnknown;
-        if (centre && isNumber(trim(centre), value)) ++found;
+        if (centre && isNumber(trimQuotes(centre), value)) ++found;
         out.centreUm.push_back(value);
         double width = kUnknown;
-        if (fwhm) isNumber(trim(fwhm), width);
+        if (fwhm) isNumber(trimQuotes(fwhm), width);
         out.fwhmUm.push_back(width);
     }
     if (found == 0) return fail("");
@@ -105,11 +98,11 @@ Result<BandWavelengths> fromBandMetadata(GDALDataset& dataset, const std::string
         const char* centre = item(*band, "wavelength");
         if (!centre) centre = item(*band, "WAVELENGTH");
         double value = kUnknown;
-        if (centre && isNumber(trim(centre), value)) ++found;
+        if (centre && isNumber(trimQuotes(centre), value)) ++found;
         raw.push_back(value);
         const char* fwhm = item(*band, "fwhm");
         double width = kUnknown;
-        if (fwhm) isNumber(trim(fwhm), width);
+        if (fwhm) isNumber(trimQuotes(fwhm), width);
         rawFwhm.push_back(width);
         const char* units = item(*band, "wavelength_units");
         if (!units) units = datasetUnits;
@@ -220,7 +213,7 @@ Result<BandWavelengths> readWavelengthCsv(const std::string& csvPath, int bandCo
     std::vector<std::vector<std::string>> rows;
     std::string line;
     while (std::getline(in, line)) {
-        if (trim(line).empty() || trim(line)[0] == '#') continue;
+        if (trimQuotes(line).empty() || trimQuotes(line)[0] == '#') continue;
         rows.push_back(splitCsvLine(line));
     }
     if (rows.empty()) return fail(csvPath + ": the wavelength table is empty");

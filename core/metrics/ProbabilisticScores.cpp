@@ -88,4 +88,11 @@ double chiSquaredCdf(double value, double degrees) {
     return boost::math::cdf(boost::math::chi_squared_distribution<double>(degrees), value);
 }
 
+double chiSquaredSurvival(double value, double degrees) {
+    if (!(value > 0.0)) return 1.0;
+    if (!std::isfinite(value)) return 0.0;
+    return boost::math::cdf(
+        boost::math::complement(boost::math::chi_squared_distribution<double>(degrees), value));
+}
+
 }  // namespace specres

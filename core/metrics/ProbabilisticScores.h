@@ -38,5 +38,8 @@ EnergyScoreEstimate energyScore(const Eigen::MatrixXd& draws, const Eigen::Vecto
 double chiSquaredQuantile(double probability, double degrees);
 /// Its CDF.
 double chiSquaredCdf(double value, double degrees);
+/// Its upper tail, P(χ² ≥ value), accurate where it is tiny (no 1 − CDF cancellation): a
+/// goodness-of-fit p-value.
+double chiSquaredSurvival(double value, double degrees);
 
 }  // namespace specres

@@ -27,6 +27,14 @@ BatchPrediction ConditionalModel::predictBatch(const Eigen::MatrixXd& x,
     return out;
 }
 
+std::vector<PredictiveDistribution> ConditionalModel::predictFactored(
+    const Eigen::MatrixXd& x) const {
+    std::vector<PredictiveDistribution> out;
+    out.reserve(std::size_t(x.rows()));
+    for (Eigen::Index i = 0; i < x.rows(); ++i) out.push_back(predict(x.row(i).transpose()));
+    return out;
+}
+
 ConditionalModel::CovarianceSummary ConditionalModel::summariseCovariance(
     const Eigen::MatrixXd& x) const {
     CovarianceSummary out;

@@ -54,6 +54,12 @@ public:
     /// method has a density). The default calls predict() per row.
     virtual BatchPrediction predictBatch(const Eigen::MatrixXd& x, const Eigen::MatrixXd* y) const;
 
+    /// The predictive distribution of every row of x in the cheapest complete form: a method
+    /// that predicts the precision factor (DCGM) gives μ and C only and leaves the covariance
+    /// out (PredictiveDistribution::isFactoredOnly), so whole-scene work that only whitens
+    /// (mineral identification) costs no inversion per pixel. The default calls predict().
+    virtual std::vector<PredictiveDistribution> predictFactored(const Eigen::MatrixXd& x) const;
+
     /// log det Σ(x) and trace Σ(x) of the predictive covariance for every row of x, and the
     /// predictive standard deviations: whole-scene uncertainty maps. The default forms each
     /// covariance from predict(); models with a cheaper route override it.

@@ -3,6 +3,7 @@
 #include <cmath>
 #include <limits>
 
+#include <Eigen/Cholesky>
 #include <Eigen/LU>
 
 #include "base/DeterministicRandom.h"
@@ -56,33 +57,80 @@ bool isLowerTriangular(const Eigen::MatrixXd& m) {
 
 }  // namespace
 
+PredictiveDistribution::Whitening PredictiveDistribution::whitening(Eigen::Index c) const {
+    Whitening w;
+    const std::size_t k = std::size_t(c);
+    if (k < precisionFactors.size()) {
+        w.factor_ = precisionFactors[k];
+        if (isLowerTriangular(w.factor_)) {
+            w.kind_ = Whitening::Kind::PrecisionLower;
+            w.logDeterminant_ = -2.0 * w.factor_.diagonal().array().abs().log().sum();
+        } else {
+            // MNF back-transforms make F = Aᵀ C square but not triangular.
+            w.kind_ = Whitening::Kind::PrecisionDense;
+            w.logDeterminant_ = -2.0 * std::log(std::abs(w.factor_.partialPivLu().determinant()));
+        }
+    } else if (k < covarianceFactors.size()) {
+        w.factor_ = covarianceFactors[k];
+        const bool lower = isLowerTriangular(w.factor_);
+        w.kind_ = lower ? Whitening::Kind::CovarianceLower : Whitening::Kind::CovarianceDense;
+        w.logDeterminant_ = lower
+                                ? 2.0 * w.factor_.diagonal().array().abs().log().sum()
+                                : 2.0 * std::log(std::abs(w.factor_.partialPivLu().determinant()));
+    } else {
+        const Eigen::LLT<Eigen::MatrixXd> llt(covariances[k]);
+        if (llt.info() != Eigen::Success) return w;
+        w.factor_ = llt.matrixL();
+        w.kind_ = Whitening::Kind::CovarianceLower;
+        w.logDeterminant_ = 2.0 * w.factor_.diagonal().array().log().sum();
+    }
+    w.valid_ = std::isfinite(w.logDeterminant_);
+    return w;
+}
+
+Eigen::MatrixXd PredictiveDistribution::Whitening::apply(const Eigen::MatrixXd& d) const {
+    switch (kind_) {
+        case Kind::PrecisionLower:
+            return factor_.triangularView<Eigen::Lower>().transpose() * d;
+        case Kind::PrecisionDense:
+            return factor_.transpose() * d;
+        case Kind::CovarianceLower:
+            return factor_.triangularView<Eigen::Lower>().solve(d);
+        case Kind::CovarianceDense:
+            return factor_.partialPivLu().solve(d);
+    }
+    return d;
+}
+
+Eigen::VectorXd PredictiveDistribution::Whitening::covarianceForm(const Eigen::MatrixXd& g) const {
+    // Σ = W⁻¹ W⁻ᵀ, so gᵀ Σ g = ‖W⁻ᵀ g‖²: F⁻¹ g from a precision factor, Gᵀ g from a
+    // covariance factor.
+    switch (kind_) {
+        case Kind::PrecisionLower:
+            return factor_.triangularView<Eigen::Lower>().solve(g).colwise().squaredNorm();
+        case Kind::PrecisionDense:
+            return factor_.partialPivLu().solve(g).colwise().squaredNorm();
+        case Kind::CovarianceLower:
+            return (factor_.triangularView<Eigen::Lower>().transpose() * g).colwise().squaredNorm();
+        case Kind::CovarianceDense:
+            return (factor_.transpose() * g).colwise().squaredNorm();
+    }
+    return Eigen::VectorXd();
+}
+
 PredictiveDistribution::ComponentDistances PredictiveDistribution::componentDistances(
     const Eigen::VectorXd& y) const {
     const Eigen::Index k = Eigen::Index(means.size());
     ComponentDistances out{Eigen::VectorXd(k), Eigen::VectorXd(k)};
     for (Eigen::Index c = 0; c < k; ++c) {
-        const Eigen::VectorXd r = y - means[c];
-        if (std::size_t(c) < precisionFactors.size() && isLowerTriangular(precisionFactors[c])) {
-            const Eigen::MatrixXd& f = precisionFactors[c];
-            out.squaredDistance[c] =
-                (f.triangularView<Eigen::Lower>().transpose() * r).squaredNorm();
-            out.logDeterminant[c] = -2.0 * f.diagonal().array().abs().log().sum();
-        } else if (std::size_t(c) < covarianceFactors.size() &&
-                   isLowerTriangular(covarianceFactors[c])) {
-            const Eigen::MatrixXd& g = covarianceFactors[c];
-            out.squaredDistance[c] = g.triangularView<Eigen::Lower>().solve(r).squaredNorm();
-            out.logDeterminant[c] = 2.0 * g.diagonal().array().abs().log().sum();
-        } else {
-            const Eigen::LLT<Eigen::MatrixXd> llt(covariances[c]);
-            if (llt.info() != Eigen::Success) {
-                out.squaredDistance[c] = std::numeric_limits<double>::infinity();
-                out.logDeterminant[c] = std::numeric_limits<double>::quiet_NaN();
-                continue;
-            }
-            const Eigen::MatrixXd l = llt.matrixL();
-            out.squaredDistance[c] = l.triangularView<Eigen::Lower>().solve(r).squaredNorm();
-            out.logDeterminant[c] = 2.0 * l.diagonal().array().log().sum();
+        const Whitening w = whitening(c);
+        if (!w.valid()) {
+            out.squaredDistance[c] = std::numeric_limits<double>::infinity();
+            out.logDeterminant[c] = std::numeric_limits<double>::quiet_NaN();
+            continue;
         }
+        out.squaredDistance[c] = w.apply(y - means[c]).squaredNorm();
+        out.logDeterminant[c] = w.logDeterminant();
     }
     return out;
 }

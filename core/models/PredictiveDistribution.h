@@ -24,6 +24,10 @@ struct PredictiveDistribution {
     std::vector<Eigen::MatrixXd> covarianceFactors;
     Eigen::VectorXd point;  ///< the point prediction
 
+    /// A factored prediction (ConditionalModel::predictFactored) may leave `covariances` empty
+    /// where every component has a precision or covariance factor: what whitening() needs.
+    bool isFactoredOnly() const { return covariances.size() < means.size(); }
+
     bool hasDensity() const { return !means.empty(); }
     /// Mean of the mixture.
     Eigen::VectorXd mean() const;
@@ -42,6 +46,30 @@ struct PredictiveDistribution {
         Eigen::VectorXd logDeterminant;
     };
     ComponentDistances componentDistances(const Eigen::VectorXd& y) const;
+
+    /// Component k's whitening W, with Wᵀ W = Σ_k⁻¹: ‖W (y − μ_k)‖² is the squared Mahalanobis
+    /// distance and W applied to a design matrix turns a generalised least-squares fit into an
+    /// ordinary one. Built from the precision factor F where there is one (W = Fᵀ, no
+    /// inversion), else from the covariance factor G (W = G⁻¹), else from a Cholesky
+    /// factorisation of Σ_k.
+    class Whitening {
+    public:
+        /// W D, column by column.
+        Eigen::MatrixXd apply(const Eigen::MatrixXd& d) const;
+        /// gᵀ Σ_k g for each column g of `g` (the variance of a linear functional).
+        Eigen::VectorXd covarianceForm(const Eigen::MatrixXd& g) const;
+        double logDeterminant() const { return logDeterminant_; }  ///< log det Σ_k
+        bool valid() const { return valid_; }  ///< false where Σ_k is not positive definite
+
+    private:
+        friend struct PredictiveDistribution;
+        enum class Kind { PrecisionLower, PrecisionDense, CovarianceLower, CovarianceDense };
+        Kind kind_ = Kind::CovarianceLower;
+        Eigen::MatrixXd factor_;
+        double logDeterminant_ = 0.0;
+        bool valid_ = false;
+    };
+    Whitening whitening(Eigen::Index component) const;
 
     /// `count` draws (rows) from the mixture: a component by its weight, then μ_k + G z with
     /// G Gᵀ = Σ_k — from the covariance factor, or from the precision factor F by solving

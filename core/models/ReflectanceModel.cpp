@@ -25,8 +25,7 @@ std::string ReflectanceModel::label() const {
     return model_->method() + "/" + toString(model_->covarianceType());
 }
 
-ReflectancePrediction ReflectanceModel::predictUnguarded(const VectorXd& x) const {
-    PredictiveDistribution p = model_->predict(x);
+void ReflectanceModel::toReflectanceSpace(PredictiveDistribution& p) const {
     if (mnf_) {
         // Every component through y = m + B t; precision factors F = Aᵀ C, since
         // Σ_y⁻¹ = Aᵀ Σ_t⁻¹ A = (Aᵀ C)(Aᵀ C)ᵀ.
@@ -39,6 +38,26 @@ ReflectancePrediction ReflectanceModel::predictUnguarded(const VectorXd& x) cons
         for (MatrixXd& factor : p.covarianceFactors) factor = b * factor;
     }
     if (covarianceScale_ != 1.0) p.scaleCovariances(covarianceScale_);
+}
+
+Result<std::vector<PredictiveDistribution>> ReflectanceModel::predictFactored(
+    const MatrixXd& x) const {
+    if (x.cols() != inputDimension()) {
+        return fail(label() + ": the input has " + std::to_string(x.cols()) +
+                    " channels, the model expects " + std::to_string(inputDimension()));
+    }
+    try {
+        std::vector<PredictiveDistribution> out = model_->predictFactored(x);
+        for (PredictiveDistribution& p : out) toReflectanceSpace(p);
+        return out;
+    } catch (const std::exception& error) {
+        return fail(label() + ": prediction failed: " + firstLine(error.what()));
+    }
+}
+
+ReflectancePrediction ReflectanceModel::predictUnguarded(const VectorXd& x) const {
+    PredictiveDistribution p = model_->predict(x);
+    toReflectanceSpace(p);
     ReflectancePrediction out;
     out.point = p.point;
     if (p.hasDensity()) {

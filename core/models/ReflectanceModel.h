@@ -4,6 +4,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "base/Result.h"
 #include "data/MnfTransform.h"
@@ -64,7 +65,13 @@ public:
     Result<BatchPrediction> predictBatch(const Eigen::MatrixXd& x, const Eigen::MatrixXd* y,
                                          bool summarise = false) const;
 
+    /// Every row's predictive distribution in reflectance space, as factors where the method
+    /// predicts them (see ConditionalModel::predictFactored): for whole-scene identification.
+    Result<std::vector<PredictiveDistribution>> predictFactored(const Eigen::MatrixXd& x) const;
+
 private:
+    /// MNF back-transform and covariance scale, component by component.
+    void toReflectanceSpace(PredictiveDistribution& p) const;
     BatchPrediction predictBatchUnguarded(const Eigen::MatrixXd& x, const Eigen::MatrixXd* y,
                                           bool summarise) const;
     /// The model's own batch in reflectance space, before any covariance scale.

@@ -459,6 +459,46 @@ BatchPrediction DeepConditionalGaussianModel::predictBatch(const MatrixXd& x,
     return out;
 }
 
+std::vector<PredictiveDistribution> DeepConditionalGaussianModel::predictFactored(
+    const MatrixXd& x) const {
+    torch::NoGradGuard noGrad;
+    DcgmNetImpl& net = *network_->net;
+    net.eval();
+    const int n = network_->outputs;
+    std::vector<PredictiveDistribution> out(std::size_t(x.rows()));
+    const int64_t* rows = net.rows.defined() ? net.rows.data_ptr<int64_t>() : nullptr;
+    const int64_t* cols = net.cols.defined() ? net.cols.data_ptr<int64_t>() : nullptr;
+    for (Eigen::Index start = 0; start < x.rows(); start += kForwardChunk) {
+        const Eigen::Index count = std::min(kForwardChunk, x.rows() - start);
+        const DecoderOutput decoded = net.forward(toTensor(x.middleRows(start, count)));
+        const MatrixXd mean = toMatrix(decoded.mean);
+        // The float outputs are read in place, as in summariseFactors: per-row tensor slices
+        // would cost more than the factors themselves.
+        const torch::Tensor diagonal = decoded.diagonal.contiguous();
+        const torch::Tensor lower =
+            decoded.lower.defined() ? decoded.lower.contiguous() : torch::Tensor();
+        const float* d = diagonal.data_ptr<float>();
+        const float* l = lower.defined() ? lower.data_ptr<float>() : nullptr;
+        const int64_t diagonalWidth = diagonal.size(1);
+        const int64_t lowerWidth = lower.defined() ? lower.size(1) : 0;
+        for (Eigen::Index i = 0; i < count; ++i) {
+            PredictiveDistribution& p = out[std::size_t(start + i)];
+            MatrixXd c = MatrixXd::Zero(n, n);
+            const float* di = d + i * diagonalWidth;
+            for (int j = 0; j < n; ++j) c(j, j) = diagonalWidth == 1 ? di[0] : di[j];
+            if (l) {
+                const float* li = l + i * lowerWidth;
+                for (int64_t k = 0; k < lowerWidth; ++k) c(rows[k], cols[k]) = li[k];
+            }
+            p.weights = VectorXd::Ones(1);
+            p.point = mean.row(i).transpose();
+            p.means = {p.point};
+            p.precisionFactors = {std::move(c)};
+        }
+    }
+    return out;
+}
+
 ConditionalModel::CovarianceSummary DeepConditionalGaussianModel::summariseCovariance(
     const MatrixXd& x) const {
     torch::NoGradGuard noGrad;

@@ -70,6 +70,8 @@ public:
     Status fit(const SpectraSet& train, const SpectraSet& validation, Feedback* feedback) override;
     PredictiveDistribution predict(const Eigen::VectorXd& x) const override;
     BatchPrediction predictBatch(const Eigen::MatrixXd& x, const Eigen::MatrixXd* y) const override;
+    /// μ and C for every row from one forward pass per chunk; no covariance is formed.
+    std::vector<PredictiveDistribution> predictFactored(const Eigen::MatrixXd& x) const override;
 
     /// From the precision factor directly: log det Σ = −2 Σ log C_ii, and with W = C⁻¹ (one
     /// triangular inversion) σ_j² = ‖column j of W‖² and trace Σ = ‖W‖²_F. Pixels in parallel.
