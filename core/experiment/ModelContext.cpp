@@ -15,6 +15,7 @@ ModelContext ModelContext::fromData(const PreparedData& data, const ExperimentCo
     ModelContext context;
     context.lowWavelengthsUm = data.lowWavelengthsUm;
     context.highWavelengthsUm = data.highWavelengthsUm;
+    context.highFwhmUm = data.highFwhmUm;
     context.mnf = data.mnf;
     context.config = config;
     context.splitFile = splitPath;
@@ -45,6 +46,13 @@ json ModelContext::toJson() const {
           {"validation", validationCount},
           {"test", testCount}}},
         {"test_metrics", {{"rmse", testRmse}, {"nll", testNll ? json(*testNll) : json(nullptr)}}}};
+    bool widths = false;
+    for (double w : highFwhmUm) widths = widths || std::isfinite(w);
+    if (widths) {
+        json list = json::array();
+        for (double w : highFwhmUm) list.push_back(std::isfinite(w) ? json(w) : json(nullptr));
+        out["fwhm_high_um"] = list;
+    }
     if (recalibration) {
         out["recalibration"] = {{"covariance_scale", recalibration->scale},
                                 {"fitted_on", "validation"},
@@ -122,6 +130,24 @@ Result<ModelContext> ModelContext::fromJson(const json& document, const std::str
     if (!high) return fail(high.error());
     context.lowWavelengthsUm = std::move(*low);
     context.highWavelengthsUm = std::move(*high);
+    if (const auto widths = document.find("fwhm_high_um"); widths != document.end()) {
+        // Optional (older files lack it); a wrong one is an error, not a silent default.
+        if (!widths->is_array() || widths->size() != context.highWavelengthsUm.size()) {
+            return fail(
+                where +
+                ": \"fwhm_high_um\" must list one width (µm, or null) per high-resolution channel");
+        }
+        for (const json& w : *widths) {
+            if (w.is_null()) {
+                context.highFwhmUm.push_back(std::nan(""));
+            } else if (w.is_number() && w.get<double>() > 0.0 && w.get<double>() < 1.0) {
+                context.highFwhmUm.push_back(w.get<double>());
+            } else {
+                return fail(where + ": \"fwhm_high_um\" holds " + w.dump() +
+                            "; widths are positive numbers in µm (below 1)");
+            }
+        }
+    }
     const auto preprocessing = document.find("preprocessing");
     if (preprocessing == document.end() || !preprocessing->is_object()) {
         return fail(where +

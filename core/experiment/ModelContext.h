@@ -18,6 +18,9 @@ namespace specres {
 struct ModelContext {
     std::vector<double> lowWavelengthsUm;
     std::vector<double> highWavelengthsUm;
+    /// The high-resolution channels' FWHM where the training raster gave them (empty, or NaN
+    /// entries, where not): how library spectra are resampled to these channels.
+    std::vector<double> highFwhmUm;
     std::optional<MnfTransform> mnf;
     ExperimentConfig config;
     std::string splitFile;  ///< the split file trained on ("" when drawn in the run)

@@ -34,6 +34,7 @@ Result<PreparedData> prepareData(const RasterPair& pair, const PixelSplit& split
     data.split = split;
     data.lowWavelengthsUm = pair.low().wavelengthsUm();
     data.highWavelengthsUm = pair.high().wavelengthsUm();
+    data.highFwhmUm = pair.high().fwhmUm();
     int part = 0;
     for (auto [pixels, set] :
          {std::pair{&split.train, &data.train}, std::pair{&split.validation, &data.validation},

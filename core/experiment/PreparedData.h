@@ -29,6 +29,7 @@ struct PreparedData {
     std::optional<MnfTransform> mnf;
     std::vector<double> lowWavelengthsUm;
     std::vector<double> highWavelengthsUm;
+    std::vector<double> highFwhmUm;  ///< NaN where the raster does not say
     PixelSplit split;
 };
 

@@ -56,6 +56,7 @@ void GeoTiffOutputs::discard() {
         f.dataset = nullptr;
         std::error_code ignored;
         fs::remove(f.temporaryPath, ignored);
+        fs::remove(f.temporaryPath + ".aux.xml", ignored);
     }
 }
 
@@ -106,6 +107,12 @@ Status GeoTiffOutputs::commit() {
             return fail(f.finalPath +
                         ": cannot move the finished file into place: " + ec.message());
         }
+        // What TIFF has no tag for (category names, statistics) GDAL keeps in a sidecar.
+        const std::string sidecar = f.temporaryPath + ".aux.xml";
+        if (fs::exists(sidecar, ec))
+            fs::rename(sidecar, f.finalPath + ".aux.xml", ec);
+        else
+            fs::remove(f.finalPath + ".aux.xml", ec);
     }
     committed_ = true;
     return Status::success();

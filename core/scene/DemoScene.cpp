@@ -200,7 +200,8 @@ Result<DemoScenePaths> DemoScene::write(const std::string& folder, Feedback* fee
 
     DemoScenePaths paths{(fs::path(folder) / "demo_avirisng.tif").string(),
                          (fs::path(folder) / "demo_aster.tif").string(),
-                         (fs::path(folder) / "demo_minerals.tif").string()};
+                         (fs::path(folder) / "demo_minerals.tif").string(),
+                         (fs::path(folder) / "demo_minerals_aster.tif").string()};
     const int width = options_.width;
     const int height = options_.height;
     const int factor = options_.lowResolutionFactor;
@@ -213,7 +214,9 @@ Result<DemoScenePaths> DemoScene::write(const std::string& folder, Feedback* fee
          {std::tuple{paths.high, width, height, n, GDT_Float32, options_.highPixelSizeM},
           std::tuple{paths.low, lowWidth(), lowHeight(), lowBands, GDT_Float32,
                      options_.highPixelSizeM * factor},
-          std::tuple{paths.minerals, width, height, 1, GDT_Byte, options_.highPixelSizeM}}) {
+          std::tuple{paths.minerals, width, height, 1, GDT_Byte, options_.highPixelSizeM},
+          std::tuple{paths.lowMinerals, lowWidth(), lowHeight(), 1, GDT_Byte,
+                     options_.highPixelSizeM * factor}}) {
         auto created =
             outputs.create(path, w, h, bands, type, {"INTERLEAVE=PIXEL", "BLOCKYSIZE=4"});
         if (!created) return fail(created.error());
@@ -223,6 +226,7 @@ Result<DemoScenePaths> DemoScene::write(const std::string& folder, Feedback* fee
     GDALDataset& high = *datasets[0];
     GDALDataset& low = *datasets[1];
     GDALDataset& classes = *datasets[2];
+    GDALDataset& lowClasses = *datasets[3];
 
     std::vector<std::string> highNames;
     for (double w : highWavelengths_) highNames.push_back(formatNumber(w, 4) + " µm");
@@ -250,12 +254,21 @@ Result<DemoScenePaths> DemoScene::write(const std::string& folder, Feedback* fee
         GDALColorEntry entry{short(palette[i][0]), short(palette[i][1]), short(palette[i][2]), 255};
         colours.SetColorEntry(i, &entry);
     }
-    classes.GetRasterBand(1)->SetColorTable(&colours);
-    classes.GetRasterBand(1)->SetNoDataValue(0);
-    classes.GetRasterBand(1)->SetDescription("dominant mineral");
-    for (std::size_t i = 0; i < names_.size(); ++i) {
-        classes.SetMetadataItem(("CLASS_" + std::to_string(i + 1)).c_str(), names_[i].c_str());
+    // Class names twice: as GDAL category names (QGIS's legend) and as CLASS_<code> items.
+    std::vector<const char*> categories = {"no data"};
+    for (const std::string& name : names_) categories.push_back(name.c_str());
+    categories.push_back(nullptr);
+    for (GDALDataset* map : {&classes, &lowClasses}) {
+        GDALRasterBand* band = map->GetRasterBand(1);
+        band->SetColorTable(&colours);
+        band->SetNoDataValue(0);
+        band->SetCategoryNames(const_cast<char**>(categories.data()));
+        for (std::size_t i = 0; i < names_.size(); ++i) {
+            map->SetMetadataItem(("CLASS_" + std::to_string(i + 1)).c_str(), names_[i].c_str());
+        }
     }
+    classes.GetRasterBand(1)->SetDescription("dominant mineral");
+    lowClasses.GetRasterBand(1)->SetDescription("dominant mineral of the ASTER pixel's footprint");
 
     DeterministicRandom highNoise(options_.seed * 7919 + 1);
     DeterministicRandom lowNoise(options_.seed * 104729 + 2);
@@ -263,6 +276,7 @@ Result<DemoScenePaths> DemoScene::write(const std::string& folder, Feedback* fee
     std::vector<float> highRows(std::size_t(width) * factor * n);
     std::vector<std::uint8_t> classRows(std::size_t(width) * factor);
     std::vector<float> lowRow(std::size_t(lowWidth()) * lowBands);
+    std::vector<std::uint8_t> lowClassRow(static_cast<std::size_t>(lowWidth()));
     Eigen::RowVectorXd spectrum(n);
     Eigen::RowVectorXd lowSpectrum(lowBands);
     const double scale = 1.0 / std::max(width, height);
@@ -270,6 +284,8 @@ Result<DemoScenePaths> DemoScene::write(const std::string& folder, Feedback* fee
     for (int lowY = 0; lowY < lowHeight(); ++lowY) {
         if (feedback && feedback->isCancelled()) return fail(kCancelledMessage);
         Eigen::MatrixXd lowSum = Eigen::MatrixXd::Zero(lowWidth(), lowBands);
+        Eigen::MatrixXd lowFractions =
+            Eigen::MatrixXd::Zero(lowWidth(), Eigen::Index(names_.size()));
         const int firstRow = lowY * factor;
         const int rowsHere = std::min(factor, height - firstRow);
         for (int dy = 0; dy < factor; ++dy) {
@@ -283,6 +299,7 @@ Result<DemoScenePaths> DemoScene::write(const std::string& folder, Feedback* fee
                 const auto a = fractions.row(column);
                 lowSpectrum = albedo * (a * lowContinuum_ - grain * (a * lowAbsorbed_));
                 lowSum.row(column / factor) += lowSpectrum;
+                lowFractions.row(column / factor) += a;
                 if (row >= height || column >= width) continue;
                 spectrum = albedo * (a * highContinuum_ - grain * (a * highAbsorbed_));
                 float* out = highRows.data() + (std::size_t(dy) * width + column) * n;
@@ -297,6 +314,9 @@ Result<DemoScenePaths> DemoScene::write(const std::string& folder, Feedback* fee
             }
         }
         for (int column = 0; column < lowWidth(); ++column) {
+            Eigen::Index dominant;
+            lowFractions.row(column).maxCoeff(&dominant);
+            lowClassRow[std::size_t(column)] = static_cast<std::uint8_t>(dominant + 1);
             for (int k = 0; k < lowBands; ++k) {
                 const double mean = lowSum(column, k) / (factor * factor);
                 lowRow[std::size_t(column) * lowBands + k] =
@@ -312,6 +332,9 @@ Result<DemoScenePaths> DemoScene::write(const std::string& folder, Feedback* fee
         ok = ok && classes.GetRasterBand(1)->RasterIO(GF_Write, 0, firstRow, width, rowsHere,
                                                       classRows.data(), width, rowsHere, GDT_Byte,
                                                       0, 0, nullptr) == CE_None;
+        ok = ok && lowClasses.GetRasterBand(1)->RasterIO(GF_Write, 0, lowY, lowWidth(), 1,
+                                                         lowClassRow.data(), lowWidth(), 1,
+                                                         GDT_Byte, 0, 0, nullptr) == CE_None;
         ok = ok && low.RasterIO(GF_Write, 0, lowY, lowWidth(), 1, lowRow.data(), lowWidth(), 1,
                                 GDT_Float32, lowBands, nullptr, lowPixel, lowPixel * lowWidth(),
                                 sizeof(float), nullptr) == CE_None;
@@ -332,7 +355,7 @@ Result<DemoScenePaths> DemoScene::generate(const DemoSceneOptions& options,
 }
 
 std::string demoCacheName(const DemoSceneOptions& options) {
-    std::string name = "demo-v1-seed" + std::to_string(options.seed) + "-" +
+    std::string name = "demo-v2-seed" + std::to_string(options.seed) + "-" +
                        std::to_string(options.width) + "x" + std::to_string(options.height) + "-f" +
                        std::to_string(options.lowResolutionFactor);
     // Scenes made with other noise, pixel size or library get folders of their own.

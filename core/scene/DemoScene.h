@@ -32,6 +32,9 @@ struct DemoScenePaths {
     std::string high;      ///< AVIRIS-NG-like GeoTIFF
     std::string low;       ///< ASTER-like GeoTIFF (bands 5–9)
     std::string minerals;  ///< dominant mineral per high-resolution pixel (Byte, 1-based codes)
+    /// Dominant mineral of each low-resolution pixel: the largest of the abundances averaged
+    /// over its footprint, the reference for whatever is inferred from that pixel alone.
+    std::string lowMinerals;
 };
 
 /// A deterministic synthetic scene in the manner of Cuprite, Nevada.
@@ -63,9 +66,9 @@ public:
     /// Mixing fractions (rows: pixels of one scene row, columns: minerals), summing to 1.
     Eigen::MatrixXd abundances(int row) const;
 
-    /// Writes the scene into `folder` (created if missing): demo_avirisng.tif, demo_aster.tif and
-    /// demo_minerals.tif, georeferenced in UTM zone 11N near Cuprite. Each file appears
-    /// complete or not at all.
+    /// Writes the scene into `folder` (created if missing): demo_avirisng.tif, demo_aster.tif,
+    /// demo_minerals.tif and demo_minerals_aster.tif, georeferenced in UTM zone 11N near Cuprite.
+    /// Each file appears complete or not at all.
     Result<DemoScenePaths> write(const std::string& folder, Feedback* feedback = nullptr) const;
     /// create() then write(): a scene's files from its recipe, in one step.
     static Result<DemoScenePaths> generate(const DemoSceneOptions& options,

@@ -1,0 +1,301 @@
+#include "identify/MineralMatcher.h"
+
+#include <Eigen/Dense>
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+
+#include "metrics/ProbabilisticScores.h"
+#include "models/GaussianDensity.h"
+
+namespace specres {
+
+namespace {
+
+// One predictive component seen through its whitening: the Gram matrix of W [ℓ₁ … ℓ_L, 1, μ_k]
+// holds every fit of this pixel (columns L and L + 1 are the constant and the mean).
+struct WhitenedComponent {
+    Eigen::MatrixXd gram;
+    double logWeight = 0.0;
+    double logDeterminant = 0.0;
+};
+
+struct Coefficients {
+    double a = 0.0;
+    double b = 0.0;
+};
+
+// (μ − aℓ_j − b)ᵀ Σ⁻¹ (μ − aℓ_j − b) from the Gram matrix.
+double chiSquared(const Eigen::MatrixXd& g, int j, int one, int mu, Coefficients t) {
+    const double value = g(mu, mu) - 2.0 * (t.a * g(j, mu) + t.b * g(one, mu)) +
+                         t.a * t.a * g(j, j) + 2.0 * t.a * t.b * g(j, one) +
+                         t.b * t.b * g(one, one);
+    return std::max(0.0, value);
+}
+
+// Minimises θᵀSθ − 2cᵀθ over θ = (a, b) with a ≥ 0: the normal equations, or the offset alone
+// where the unconstrained gain is negative (or ℓ is flat, so S is singular).
+Coefficients solveWithNonNegativeGain(double s00, double s01, double s11, double c0, double c1) {
+    const double det = s00 * s11 - s01 * s01;
+    if (det > 1e-12 * s00 * s11) {
+        const Coefficients t{(s11 * c0 - s01 * c1) / det, (s00 * c1 - s01 * c0) / det};
+        if (t.a >= 0.0) return t;
+    }
+    return {0.0, s11 > 0.0 ? c1 / s11 : 0.0};
+}
+
+}  // namespace
+
+Result<MineralMatcher> MineralMatcher::create(ResampledLibrary library, MatchOptions options) {
+    const Eigen::Index count = library.size();
+    if (count == 0) return fail("the spectral library is empty");
+    if (!library.spectra.allFinite()) return fail("the resampled library has non-finite values");
+    MineralMatcher matcher;
+    matcher.logPriors_ = Eigen::VectorXd::Constant(count, -std::log(double(count)));
+    if (!options.priors.empty()) {
+        if (Eigen::Index(options.priors.size()) != count) {
+            return fail("priors: " + std::to_string(options.priors.size()) +
+                        " values for a library of " + std::to_string(count) + " spectra");
+        }
+        double total = 0.0;
+        for (std::size_t j = 0; j < options.priors.size(); ++j) {
+            const double p = options.priors[j];
+            if (!std::isfinite(p) || p < 0.0) {
+                return fail("priors: the prior of \"" + library.names[j] +
+                            "\" is not a non-negative number");
+            }
+            total += p;
+        }
+        if (!(total > 0.0)) return fail("priors: they sum to zero");
+        for (std::size_t j = 0; j < options.priors.size(); ++j)
+            matcher.logPriors_[Eigen::Index(j)] = std::log(options.priors[j] / total);
+    }
+    matcher.library_ = std::move(library);
+    matcher.options_ = std::move(options);
+    return matcher;
+}
+
+Eigen::VectorXd MineralMatcher::fittedSpectrum(int index, const MineralFit& fit) const {
+    return fit.gain * library_.spectra.col(index).array() + fit.offset;
+}
+
+Result<Identification> MineralMatcher::identify(const PredictiveDistribution& prediction) const {
+    if (!prediction.hasDensity())
+        return fail("the method has no predictive density to match under");
+    const Eigen::Index n = library_.spectra.rows();
+    const int count = int(library_.size());
+    if (prediction.means.front().size() != n) {
+        return fail("the prediction has " + std::to_string(prediction.means.front().size()) +
+                    " channels, the library was resampled to " + std::to_string(n));
+    }
+    const int one = count;
+    const int mu = count + 1;
+    Eigen::MatrixXd design(n, count + 2);
+    design.leftCols(count) = library_.spectra;
+    design.col(one).setOnes();
+
+    std::vector<WhitenedComponent> components;
+    for (std::size_t k = 0; k < prediction.means.size(); ++k) {
+        if (!(prediction.weights[Eigen::Index(k)] > 0.0)) continue;
+        const PredictiveDistribution::Whitening w = prediction.whitening(Eigen::Index(k));
+        if (!w.valid()) continue;
+        design.col(mu) = prediction.means[k];
+        const Eigen::MatrixXd whitened = w.apply(design);
+        WhitenedComponent c;
+        c.gram = whitened.transpose() * whitened;
+        c.logWeight = std::log(prediction.weights[Eigen::Index(k)]);
+        c.logDeterminant = w.logDeterminant();
+        components.push_back(std::move(c));
+    }
+    if (components.empty()) return fail("the predictive covariance is not positive definite");
+    const int dof = int(n) - 2;
+    if (dof < 1) return fail("too few channels to fit a gain and an offset");
+
+    Identification out;
+    out.degreesOfFreedom = dof;
+    out.fits.resize(std::size_t(count));
+    const double constant = -0.5 * double(n) * kLogTwoPi;
+    Eigen::VectorXd terms(Eigen::Index(components.size()));
+    // Log-density of a·ℓ_j + b under the mixture, and each component's share of it.
+    auto evaluate = [&](int j, Coefficients t, Eigen::VectorXd* chi) {
+        for (std::size_t k = 0; k < components.size(); ++k) {
+            const double c2 = chiSquared(components[k].gram, j, one, mu, t);
+            if (chi) (*chi)[Eigen::Index(k)] = c2;
+            terms[Eigen::Index(k)] =
+                components[k].logWeight - 0.5 * (c2 + components[k].logDeterminant);
+        }
+        return logSumExp(terms) + constant;
+    };
+    Eigen::VectorXd chi(Eigen::Index(components.size()));
+    std::vector<int> dominant(std::size_t(count), 0);
+    for (int j = 0; j < count; ++j) {
+        // Every component's own fit is a start; the best one is refined by EM, which climbs
+        // the mixture density monotonically (one step suffices for a single Gaussian).
+        Coefficients best;
+        double bestValue = -std::numeric_limits<double>::infinity();
+        for (const WhitenedComponent& c : components) {
+            const Eigen::MatrixXd& g = c.gram;
+            const Coefficients t =
+                solveWithNonNegativeGain(g(j, j), g(j, one), g(one, one), g(j, mu), g(one, mu));
+            const double value = evaluate(j, t, nullptr);
+            if (value > bestValue) bestValue = value, best = t;
+        }
+        for (int iteration = 0; components.size() > 1 && iteration < 50; ++iteration) {
+            evaluate(j, best, nullptr);
+            const Eigen::VectorXd r = (terms.array() - logSumExp(terms)).exp();
+            double s00 = 0, s01 = 0, s11 = 0, c0 = 0, c1 = 0;
+            for (std::size_t k = 0; k < components.size(); ++k) {
+                const Eigen::MatrixXd& g = components[k].gram;
+                const double rk = r[Eigen::Index(k)];
+                s00 += rk * g(j, j), s01 += rk * g(j, one), s11 += rk * g(one, one);
+                c0 += rk * g(j, mu), c1 += rk * g(one, mu);
+            }
+            const Coefficients next = solveWithNonNegativeGain(s00, s01, s11, c0, c1);
+            const double value = evaluate(j, next, nullptr);
+            if (!(value > bestValue + 1e-10)) break;
+            bestValue = value;
+            best = next;
+        }
+        MineralFit& fit = out.fits[std::size_t(j)];
+        fit.gain = best.a;
+        fit.offset = best.b;
+        fit.logDensity = evaluate(j, best, &chi);
+        const Eigen::VectorXd r = (terms.array() - logSumExp(terms)).exp();
+        fit.chiSquared = r.dot(chi);
+        fit.pValue = 0.0;
+        for (Eigen::Index k = 0; k < r.size(); ++k)
+            fit.pValue += r[k] * chiSquaredSurvival(chi[k], dof);
+        r.maxCoeff(&dominant[std::size_t(j)]);
+    }
+
+    // The best single fit, before any posterior: pairs are fitted under its dominant component.
+    int top = 0;
+    for (int j = 1; j < count; ++j) {
+        if (out.fits[std::size_t(j)].logDensity > out.fits[std::size_t(top)].logDensity) top = j;
+    }
+    struct PairFit {
+        MineralPair pair;
+        double logDensity;
+    };
+    std::vector<PairFit> pairFits;
+    const WhitenedComponent& host = components[std::size_t(dominant[std::size_t(top)])];
+    if (options_.pairs && count >= 2 && n > 3) {
+        const Eigen::MatrixXd& g = host.gram;
+        Eigen::Matrix3d s;
+        Eigen::Vector3d c;
+        for (int i = 0; i < count; ++i) {
+            for (int j = i + 1; j < count; ++j) {
+                const int index[3] = {i, j, one};
+                for (int p = 0; p < 3; ++p) {
+                    c[p] = g(index[p], mu);
+                    for (int q = 0; q < 3; ++q) s(p, q) = g(index[p], index[q]);
+                }
+                const Eigen::FullPivLU<Eigen::Matrix3d> lu(s);
+                if (!lu.isInvertible()) continue;
+                const Eigen::Vector3d t = lu.solve(c);
+                if (!(t[0] > 0.0 && t[1] > 0.0)) continue;  // on the boundary: a single mineral
+                PairFit fit;
+                MineralPair& pair = fit.pair;
+                pair.first = i, pair.second = j;
+                pair.firstGain = t[0], pair.secondGain = t[1], pair.offset = t[2];
+                pair.chiSquared = std::max(0.0, g(mu, mu) - c.dot(t));
+                pair.pValue = chiSquaredSurvival(pair.chiSquared, double(n) - 3.0);
+                const double sum = t[0] + t[1];
+                pair.fraction = t[0] / sum;
+                // Var θ = S⁻¹ (times the dispersion, applied below).
+                const Eigen::Vector3d gradient(t[1] / (sum * sum), -t[0] / (sum * sum), 0.0);
+                pair.fractionSigma =
+                    std::sqrt(std::max(0.0, gradient.dot(lu.inverse() * gradient)));
+                fit.logDensity =
+                    host.logWeight - 0.5 * (pair.chiSquared + host.logDeterminant) + constant;
+                pairFits.push_back(fit);
+            }
+        }
+    }
+
+    // Hypotheses: one mineral (gain, offset) or, with pairs, two (two gains, offset); evidence
+    // by the Schwarz approximation (−½ log n per parameter) on the dispersion-scaled density,
+    // half the prior mass on each kind. The posterior of mineral j is that it dominates the
+    // pixel: its single hypothesis, plus each pair's probability that j's fraction exceeds ½.
+    double bestReduced = out.fits[std::size_t(top)].chiSquared / dof;
+    for (const PairFit& f : pairFits)
+        bestReduced = std::min(bestReduced, f.pair.chiSquared / (double(n) - 3.0));
+    if (options_.dispersion) out.dispersion = std::max(1.0, bestReduced);
+    const double phi = out.dispersion;
+    const double penalty = 0.5 * std::log(double(n));
+    const double kindPrior = pairFits.empty() ? 0.0 : std::log(0.5);
+    std::vector<double> scores;
+    for (int j = 0; j < count; ++j)
+        scores.push_back(out.fits[std::size_t(j)].logDensity / phi - 2 * penalty + logPriors_[j] +
+                         kindPrior);
+    if (!pairFits.empty()) {
+        // Pair priors ∝ π_i π_j over all pairs, normalised.
+        Eigen::VectorXd pairPriors(count * (count - 1) / 2);
+        int k = 0;
+        for (int i = 0; i < count; ++i)
+            for (int j = i + 1; j < count; ++j) pairPriors[k++] = logPriors_[i] + logPriors_[j];
+        const double normaliser = logSumExp(pairPriors);
+        for (const PairFit& f : pairFits) {
+            scores.push_back(f.logDensity / phi - 3 * penalty + logPriors_[f.pair.first] +
+                             logPriors_[f.pair.second] - normaliser + kindPrior);
+        }
+    }
+    const Eigen::VectorXd scoreVector =
+        Eigen::Map<const Eigen::VectorXd>(scores.data(), Eigen::Index(scores.size()));
+    const Eigen::VectorXd weight = (scoreVector.array() - logSumExp(scoreVector)).exp();
+    Eigen::VectorXd posterior = weight.head(count);
+    for (std::size_t h = 0; h < pairFits.size(); ++h) {
+        MineralPair& pair = pairFits[h].pair;
+        pair.fractionSigma *= std::sqrt(phi);
+        const double share = pair.fractionSigma > 0.0
+                                 ? standardNormalCdf((pair.fraction - 0.5) / pair.fractionSigma)
+                                 : (pair.fraction >= 0.5 ? 1.0 : 0.0);
+        const double w = weight[count + Eigen::Index(h)];
+        posterior[pair.first] += w * share;
+        posterior[pair.second] += w * (1.0 - share);
+    }
+    const Eigen::VectorXd angles = spectralAngles(prediction.mean(), library_.spectra);
+    for (int j = 0; j < count; ++j) {
+        out.fits[std::size_t(j)].posterior = posterior[j];
+        out.fits[std::size_t(j)].angle = angles[j];
+    }
+    out.ranking.resize(std::size_t(count));
+    std::iota(out.ranking.begin(), out.ranking.end(), 0);
+    std::stable_sort(out.ranking.begin(), out.ranking.end(),
+                     [&](int a, int b) { return posterior[a] > posterior[b]; });
+    if (!pairFits.empty()) {
+        const auto best = std::min_element(pairFits.begin(), pairFits.end(),
+                                           [](const PairFit& a, const PairFit& b) {
+                                               return a.pair.chiSquared < b.pair.chiSquared;
+                                           });
+        MineralPair pair = best->pair;
+        const double single =
+            chiSquared(host.gram, top, one, mu,
+                       {out.fits[std::size_t(top)].gain, out.fits[std::size_t(top)].offset});
+        pair.improvementPValue =
+            chiSquaredSurvival(std::max(0.0, single - pair.chiSquared) / phi, 1.0);
+        out.pair = pair;
+    }
+    return out;
+}
+
+Eigen::VectorXd spectralAngles(const Eigen::VectorXd& spectrum, const Eigen::MatrixXd& library) {
+    auto scaled = [](const Eigen::VectorXd& v) -> Eigen::VectorXd {
+        const double lo = v.minCoeff();
+        const double range = v.maxCoeff() - lo;
+        if (!(range > 0.0)) return Eigen::VectorXd();
+        return (v.array() - lo) / range;
+    };
+    Eigen::VectorXd out = Eigen::VectorXd::Constant(library.cols(), std::nan(""));
+    const Eigen::VectorXd s = scaled(spectrum);
+    if (s.size() == 0) return out;
+    for (Eigen::Index j = 0; j < library.cols(); ++j) {
+        const Eigen::VectorXd l = scaled(library.col(j));
+        if (l.size() == 0) continue;
+        const double cosine = s.dot(l) / (s.norm() * l.norm());
+        out[j] = std::acos(std::clamp(cosine, -1.0, 1.0));
+    }
+    return out;
+}
+
+}  // namespace specres
