@@ -10,6 +10,8 @@ int runDataset(int argc, char** argv);
 int runTrain(int argc, char** argv);
 int runCompare(int argc, char** argv);
 int runPredict(int argc, char** argv);
+int runIdentify(int argc, char** argv);
+int runLibrary(int argc, char** argv);
 
 /// Prints a parser error or help; returns the exit status to use, or -1 to go on.
 class ArgumentParser;

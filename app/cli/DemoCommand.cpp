@@ -8,9 +8,10 @@
 namespace specres::cli {
 
 int runDemo(int argc, char** argv) {
-    ArgumentParser parser("specres-cli demo --out DIR [options]",
-                          "Writes the synthetic Cuprite-like demo scene: an AVIRIS-NG-like "
-                          "GeoTIFF, an ASTER-like GeoTIFF (bands 5-9) and the true mineral map.");
+    ArgumentParser parser(
+        "specres-cli demo --out DIR [options]",
+        "Writes the synthetic Cuprite-like demo scene: an AVIRIS-NG-like "
+        "GeoTIFF, an ASTER-like GeoTIFF (bands 5-9) and the true mineral map, on both grids.");
     parser.addRequired("out", "DIR", "output folder (created if missing)");
     parser.addOption("size", "WxH", "high-resolution size in pixels", "256x256");
     parser.addOption("seed", "S", "random seed; the same seed gives the same scene", "1");
@@ -49,7 +50,8 @@ int runDemo(int argc, char** argv) {
     }
     std::cout << "high resolution: " << paths->high << "\n"
               << "low resolution:  " << paths->low << "\n"
-              << "mineral map:     " << paths->minerals << "\n";
+              << "mineral map:     " << paths->minerals << "\n"
+              << "on ASTER grid:   " << paths->lowMinerals << "\n";
     return 0;
 }
 

@@ -38,6 +38,8 @@ const char* kUsage =
     "  train          train one method (G, GM, UGM, VE, DCGM) and save the model\n"
     "  compare        train and evaluate every method on one split; tables and t-tests\n"
     "  predict        predict a whole scene with a model: mean, σ and uncertainty GeoTIFFs\n"
+    "  identify       map the most probable library mineral under the predicted Gaussian\n"
+    "  library        list a spectral library, or convert it to ENVI .sli or CSV\n"
     "\n"
     "Run 'specres-cli COMMAND --help' for a command's options.\n"
     "  --version      print the version\n";
@@ -65,6 +67,8 @@ int main(int argc, char** argv) {
     if (command == "train") return runTrain(argc, argv);
     if (command == "compare") return runCompare(argc, argv);
     if (command == "predict") return runPredict(argc, argv);
+    if (command == "identify") return runIdentify(argc, argv);
+    if (command == "library") return runLibrary(argc, argv);
     std::cerr << "specres-cli: unknown command '" << command << "'\n\n" << kUsage;
     return 2;
 }

@@ -1,0 +1,229 @@
+#include <chrono>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include "ArgumentParser.h"
+#include "Commands.h"
+#include "ModelInputs.h"
+#include "TerminalProgress.h"
+#include "base/Text.h"
+#include "experiment/SceneIdentification.h"
+#include "identify/LibraryResampling.h"
+#include "identify/SpectralLibrary.h"
+#include "io/AtomicFile.h"
+#include "io/InputFile.h"
+
+namespace specres::cli {
+
+namespace {
+
+// name,prior rows (a header optional): the user's prior over the library.
+Result<std::vector<double>> readPriors(const std::string& path,
+                                       const std::vector<std::string>& names) {
+    auto text = readInputFile(path, "a prior table (CSV: name,prior)", 1 << 20);
+    if (!text) return fail(text.error());
+    std::vector<double> priors(names.size(), -1.0);
+    std::istringstream in(*text);
+    std::string line;
+    int number = 0;
+    while (std::getline(in, line)) {
+        ++number;
+        const std::string t = trim(line);
+        if (t.empty() || t[0] == '#' || lowerCase(t).rfind("name,", 0) == 0) continue;
+        const auto comma = t.rfind(',');
+        double value = 0;
+        if (comma == std::string::npos || !isNumber(trim(t.substr(comma + 1)), value) ||
+            value < 0) {
+            return fail(path + ", line " + std::to_string(number) +
+                        ": expected name,prior with a non-negative prior");
+        }
+        const std::string name = trim(t.substr(0, comma));
+        bool found = false;
+        for (std::size_t j = 0; j < names.size(); ++j) {
+            if (lowerCase(names[j]) == lowerCase(name)) priors[j] = value, found = true;
+        }
+        if (!found)
+            return fail(path + ", line " + std::to_string(number) + ": \"" + name +
+                        "\" is not in the library");
+    }
+    for (std::size_t j = 0; j < names.size(); ++j) {
+        if (priors[j] < 0)
+            return fail(path + ": no prior for \"" + names[j] +
+                        "\" (every library spectrum needs one)");
+    }
+    return priors;
+}
+
+}  // namespace
+
+int runIdentify(int argc, char** argv) {
+    ArgumentParser parser(
+        "specres-cli identify --model MODEL --low L [--high H] --library DIR|FILE|demo --out "
+        "PREFIX "
+        "[options]",
+        "Identifies the mineral of every pixel under the model's predicted Gaussian: the best "
+        "gain-and-offset fit of each library spectrum, weighted by the predicted precision, gives "
+        "posterior probabilities and a χ² goodness-of-fit p-value. Writes PREFIX_mineral.tif and "
+        "PREFIX_runner_up.tif (categorical, with colour table and names), PREFIX_probability.tif, "
+        "PREFIX_pvalue.tif, PREFIX_angle_mean.tif and PREFIX_angle_input.tif (spectral-angle "
+        "baselines), optionally band-depth and two-mineral maps, and PREFIX_legend.csv.");
+    addModelInputOptions(parser);
+    parser.addRequired(
+        "library", "DIR|FILE|demo",
+        "spectral library: folder of two-column ASCII spectra, ENVI .sli, CSV, or demo");
+    parser.addRequired("out", "PREFIX", "output path prefix");
+    parser.addOption("priors", "CSV", "prior probability per library spectrum (name,prior)");
+    parser.addOption("dispersion", "yes|no",
+                     "inflate Σ by the best fit's reduced χ² for the posterior when above 1",
+                     "yes");
+    parser.addFlag("pairs",
+                   "also fit two-mineral mixtures (the posterior then names the dominant mineral): "
+                   "PREFIX_pair_dominant.tif, PREFIX_pair_other.tif, PREFIX_pair_fraction.tif");
+    parser.addFlag("band-depths", "also map band depths with σ (full and independent-channel)");
+    parser.addOption("features", "CSV", "band-depth features (name,left_um,centre_um,right_um)");
+    parser.addOption(
+        "truth", "FILE",
+        "reference mineral map on the output grid: prints confusion matrices, accuracy "
+        "and the posterior's reliability, and writes PREFIX_accuracy.md");
+    if (int status = handleParse(parser, "identify", argc, argv, 2); status >= 0) return status;
+
+    const std::string prefix = parser.value("out");
+    const std::string dispersion = lowerCase(parser.value("dispersion"));
+    if (dispersion != "yes" && dispersion != "no") {
+        std::cerr << "specres-cli identify: --dispersion: expected yes or no, got \""
+                  << parser.value("dispersion") << "\"\n";
+        return 2;
+    }
+    if (auto ok = checkOutputFile(prefix + "_mineral.tif", "the mineral maps"); !ok) {
+        std::cerr << "specres-cli identify: --out: " << ok.error() << "\n";
+        return 1;
+    }
+    int exitCode = 1;
+    auto inputs = openModelInputs(parser, exitCode);
+    if (!inputs) {
+        std::cerr << "specres-cli identify: " << inputs.error() << "\n";
+        return exitCode;
+    }
+    const ReflectanceModel& model = inputs->trained.reflectance;
+    if (!model.hasDensity()) {
+        std::cerr
+            << "specres-cli identify: " << inputs->trained.path << ": " << model.label()
+            << " has no predictive density to identify under; use a DCGM, G, GM or UGM model\n";
+        return 1;
+    }
+    auto library = readSpectralLibrary(parser.value("library"));
+    if (!library) {
+        std::cerr << "specres-cli identify: --library: " << library.error() << "\n";
+        return 1;
+    }
+    for (const std::string& w : library->warnings) std::cerr << "warning: " << w << "\n";
+    // Channel widths: the measured raster's, else those the model was trained with, else the
+    // channel spacing.
+    const ModelContext& context = inputs->trained.context;
+    ChannelSet high{context.highWavelengthsUm, context.highFwhmUm};
+    if (inputs->high()) high.fwhmUm = inputs->high()->fwhmUm();
+    const ChannelSet low{inputs->low().wavelengthsUm(), inputs->low().fwhmUm()};
+    auto highLibrary = resampleLibrary(*library, high, "the model's high-resolution channels");
+    auto lowLibrary = resampleLibrary(*library, low, "the low-resolution bands");
+    if (!highLibrary || !lowLibrary) {
+        std::cerr << "specres-cli identify: --library: "
+                  << (!highLibrary ? highLibrary.error() : lowLibrary.error()) << "\n";
+        return 1;
+    }
+    for (const std::string& w : highLibrary->warnings) std::cerr << "warning: " << w << "\n";
+    MatchOptions match;
+    match.dispersion = dispersion == "yes";
+    match.pairs = parser.has("pairs");
+    if (parser.has("priors")) {
+        auto priors = readPriors(parser.value("priors"), library->names());
+        if (!priors) {
+            std::cerr << "specres-cli identify: --priors: " << priors.error() << "\n";
+            return 1;
+        }
+        match.priors = *priors;
+    }
+    auto matcher = MineralMatcher::create(std::move(*highLibrary), match);
+    if (!matcher) {
+        std::cerr << "specres-cli identify: " << matcher.error() << "\n";
+        return 1;
+    }
+    SceneIdentificationOptions options;
+    options.lowLibrary = &*lowLibrary;
+    options.keepLabels = parser.has("truth");
+    if (parser.has("band-depths") || parser.has("features")) {
+        std::vector<AbsorptionWindow> windows = defaultAbsorptionWindows();
+        if (parser.has("features")) {
+            auto read = readAbsorptionWindows(parser.value("features"));
+            if (!read) {
+                std::cerr << "specres-cli identify: --features: " << read.error() << "\n";
+                return 1;
+            }
+            windows = *read;
+        }
+        for (const AbsorptionWindow& w : windows) {
+            auto feature = BandDepth::create(w, context.highWavelengthsUm);
+            if (feature) {
+                options.bandDepths.push_back(*feature);
+            } else if (parser.has("features")) {
+                std::cerr << "specres-cli identify: --features: " << feature.error() << "\n";
+                return 1;
+            } else {
+                std::cerr << "note: band depth skipped: " << feature.error() << "\n";
+            }
+        }
+    }
+    if (parser.has("truth")) {
+        if (auto ok = checkInputFile(parser.value("truth"), "a reference mineral map"); !ok) {
+            std::cerr << "specres-cli identify: --truth: " << ok.error() << "\n";
+            return 1;
+        }
+    }
+    TerminalProgress progress;
+    const auto started = std::chrono::steady_clock::now();
+    auto result =
+        identifyScene(model, *matcher, inputs->low(), prefix, options, &progress.feedback());
+    progress.finish();
+    const double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    if (!result) {
+        std::cerr << "specres-cli identify: " << result.error() << "\n";
+        return 1;
+    }
+    std::cout << "identified " << result->identifiedPixels << " pixels in " << seconds << " s ("
+              << (seconds > 0 ? double(result->identifiedPixels) / seconds : 0.0) << " pixels/s; "
+              << result->skippedPixels << " without a usable input)\n";
+    for (std::size_t j = 0; j < result->counts.size(); ++j) {
+        std::cout << "  " << matcher->library().names[j] << ": " << result->counts[j]
+                  << " pixels\n";
+    }
+    std::cout << "mineral:     " << result->mineral << "\nrunner-up:   " << result->runnerUp
+              << "\nprobability: " << result->probability << "\np-value:     " << result->pValue
+              << "\nangle (μ):   " << result->angle << "\nangle (low): " << result->inputAngle
+              << "\nlegend:      " << result->legend << "\n";
+    if (!result->bandDepth.empty()) std::cout << "band depth:  " << result->bandDepth << "\n";
+    if (!result->pair.empty())
+        std::cout << "pair:        " << result->pair << ", " << result->pairOther
+                  << "\nfractions:   " << result->pairFraction << "\n";
+    if (parser.has("truth")) {
+        auto accuracy =
+            evaluateIdentification(*result, matcher->library().names, parser.value("truth"),
+                                   inputs->low().width(), inputs->low().height());
+        if (!accuracy) {
+            std::cerr << "specres-cli identify: --truth: " << accuracy.error() << "\n";
+            return 1;
+        }
+        const std::string text = formatIdentificationAccuracy(*accuracy);
+        std::cout << "\n" << text;
+        if (auto ok = writeTextAtomically(
+                prefix + "_accuracy.md",
+                "# Identification against " + parser.value("truth") + "\n\n" + text);
+            !ok) {
+            std::cerr << "specres-cli identify: " << ok.error() << "\n";
+            return 1;
+        }
+    }
+    return 0;
+}
+
+}  // namespace specres::cli
