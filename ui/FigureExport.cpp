@@ -123,7 +123,10 @@ Status exportInspectionCsv(const PixelInspection& p, const QString& path, int sa
             << "); normalised reflectance (per-spectrum min-max)\n";
     const int draws =
         p.hasPrediction ? int(std::min<Eigen::Index>(std::max(0, samples), p.samples.rows())) : 0;
+    // The most probable library mineral's best fit a·ℓ + b, beside the prediction.
+    const int best = p.minerals ? p.minerals->identification.best() : -1;
     spectra << "wavelength_um,measured,predicted_mean,predicted_sigma";
+    if (best >= 0) spectra << ",fit_" << p.minerals->names[std::size_t(best)];
     for (int k = 1; k <= draws; ++k) spectra << ",sample_" << k;
     spectra << '\n';
     for (std::size_t i = 0; i < p.highWavelengthsUm.size(); ++i) {
@@ -131,12 +134,45 @@ Status exportInspectionCsv(const PixelInspection& p, const QString& path, int sa
         spectra << p.highWavelengthsUm[i] << ',' << cell(p.measured[Eigen::Index(i)]) << ','
                 << (p.hasPrediction ? cell(p.mean[Eigen::Index(i)]) : "") << ','
                 << (p.hasPrediction ? cell(p.stddev[Eigen::Index(i)]) : "");
+        if (best >= 0) spectra << ',' << cell(p.minerals->fitted(Eigen::Index(i), best));
         for (int k = 0; k < draws; ++k) spectra << ',' << cell(p.samples(k, Eigen::Index(i)));
         spectra << '\n';
     }
     if (auto ok = writeTextAtomically(path.toStdString(), spectra.str()); !ok) return ok;
     if (p.covariance.size() == 0) return Status::success();
     const QFileInfo info(path);
+    if (p.minerals) {
+        const PixelMinerals& m = *p.minerals;
+        std::ostringstream table;
+        table.precision(8);
+        table << "# library: " << m.library
+              << "; posterior over the library (dominant mineral with "
+              << "pairs), misfit scale phi = " << m.identification.dispersion << "\n"
+              << "rank,mineral,posterior,fit_p_value,chi_squared,gain,offset,angle_mean_deg,"
+                 "angle_input_deg\n";
+        int rank = 0;
+        for (int j : m.identification.ranking) {
+            const MineralFit& f = m.identification.fits[std::size_t(j)];
+            table << ++rank << ",\"" << m.names[std::size_t(j)] << "\"," << f.posterior << ','
+                  << f.pValue << ',' << f.chiSquared << ',' << f.gain << ',' << f.offset << ','
+                  << f.angle * 180.0 / M_PI << ','
+                  << (j < m.inputAngles.size() ? m.inputAngles[j] * 180.0 / M_PI : NAN) << '\n';
+        }
+        if (m.identification.pair) {
+            const MineralPair& pair = *m.identification.pair;
+            table << "# best pair: " << m.names[std::size_t(pair.first)] << " fraction "
+                  << pair.fraction << " +- " << pair.fractionSigma << " with "
+                  << m.names[std::size_t(pair.second)] << "; fit p " << pair.pValue
+                  << "; improvement p " << pair.improvementPValue << "\n";
+        }
+        table << "\nfeature,depth,sigma_full_covariance,sigma_independent_channels\n";
+        for (const BandDepthEstimate& d : m.bandDepths)
+            table << d.name << ',' << d.depth << ',' << d.sigma << ',' << d.independentSigma
+                  << '\n';
+        const QString mineralPath =
+            info.dir().filePath(info.completeBaseName() + "_minerals." + info.suffix());
+        if (auto ok = writeTextAtomically(mineralPath.toStdString(), table.str()); !ok) return ok;
+    }
     const QString matrixPath =
         info.dir().filePath(info.completeBaseName() + "_covariance." + info.suffix());
     std::ostringstream matrix;

@@ -25,7 +25,9 @@ Status exportFigure(QWidget& widget, const QString& path, QSizeF sizeMm = QSizeF
 /// proportions, its height kept within 40–240 mm.
 QSizeF journalFigureSizeMm(const QWidget& figure);
 
-/// `samples` of the inspection's conditional draws are added as columns sample_1 … sample_k.
+/// `samples` of the inspection's conditional draws are added as columns sample_1 … sample_k;
+/// with minerals, the most probable mineral's fit is a column and NAME_minerals.csv holds the
+/// ranking, the best pair and the band depths (beside NAME_covariance.csv).
 Status exportInspectionCsv(const PixelInspection& inspection, const QString& path, int samples = 0);
 
 }  // namespace specres::ui

@@ -33,9 +33,39 @@ InspectionController::InspectionController(ModelShelf* shelf, InspectionPanel* p
             &InspectionController::reinspect);
 }
 
+Result<std::shared_ptr<const MineralToolkit>> InspectionController::buildMinerals(
+    const SpectralLibrary& library) const {
+    if (!pair_) return std::shared_ptr<const MineralToolkit>();
+    const RasterPair& pair = *pair_->pair;
+    return buildMineralToolkit(library, {pair.high().wavelengthsUm(), pair.high().fwhmUm()},
+                               {pair.low().wavelengthsUm(), pair.low().fwhmUm()});
+}
+
+Status InspectionController::setLibrary(const SpectralLibrary& library) {
+    auto minerals = buildMinerals(library);
+    if (!minerals) return fail(minerals.error());
+    library_ = library;
+    minerals_ = *minerals;
+    inspector_->setMinerals(minerals_);
+    QString note = tr("Identifying minerals with %1 (%2 spectra)")
+                       .arg(QString::fromStdString(library.source))
+                       .arg(library.spectra.size());
+    if (minerals_ && !minerals_->notes.empty())
+        note += QStringLiteral("; ") + QString::fromStdString(minerals_->notes.front());
+    emit mineralsChanged(note);
+    reinspect();
+    return Status::success();
+}
+
 void InspectionController::setPair(std::shared_ptr<LoadedPair> pair, bool samePair) {
     pair_ = std::move(pair);
     inspector_->setPair(pair_);
+    auto minerals = buildMinerals(library_);
+    minerals_ = minerals ? *minerals : nullptr;
+    inspector_->setMinerals(minerals_);
+    if (!minerals)
+        emit mineralsChanged(
+            tr("No mineral identification: %1").arg(QString::fromStdString(minerals.error())));
     requested_.reset();
     inspected_.reset();
     panel_->clearInspection();

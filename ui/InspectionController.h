@@ -8,6 +8,8 @@
 #include <optional>
 
 #include "PixelInspector.h"
+#include "identify/MineralToolkit.h"
+#include "identify/SpectralLibrary.h"
 
 namespace specres::ui {
 
@@ -39,6 +41,14 @@ public:
     void setPair(std::shared_ptr<LoadedPair> pair, bool samePair);
     void inspect(int column, int row);
     void setNeighbourhood(int size);
+
+    /// The spectral library the Minerals panel and the mineral map identify with (the demo
+    /// scene's minerals until another is chosen). Fails, keeping the one in use, where it does
+    /// not cover the open pair's channels.
+    Status setLibrary(const SpectralLibrary& library);
+    const SpectralLibrary& library() const { return library_; }
+    /// The library on the open pair's channels (null without a pair).
+    std::shared_ptr<const MineralToolkit> minerals() const { return minerals_; }
     int neighbourhood() const { return neighbourhood_; }
 
     void pinPixel(int column, int row);
@@ -57,6 +67,8 @@ public:
 
 signals:
     void pixelInspected(int column, int row);
+    /// The library or its resampling to a new pair changed (with notes worth a status line).
+    void mineralsChanged(const QString& note);
     /// A click that could not be shown (no usable input, a failing model), in words.
     void inspectionFailed(const QString& message);
 
@@ -66,6 +78,9 @@ private:
     void showResult(const std::shared_ptr<const InspectionResult>& result);
     void showPins(const QList<PixelInspection>& pins);
     QList<ModelEntry> modelsToPredict() const;
+    /// The library on the pair's channels; null (and why) where it does not cover them.
+    Result<std::shared_ptr<const MineralToolkit>> buildMinerals(
+        const SpectralLibrary& library) const;
 
     ModelShelf* shelf_;
     InspectionPanel* panel_;
@@ -77,6 +92,8 @@ private:
     std::optional<PixelInspection> inspected_;
     int neighbourhood_ = 1;
     QList<Pin> pins_;
+    SpectralLibrary library_ = demoSpectralLibrary();
+    std::shared_ptr<const MineralToolkit> minerals_;
 };
 
 }  // namespace specres::ui

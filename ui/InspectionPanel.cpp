@@ -8,6 +8,7 @@
 #include <utility>
 
 #include "CovarianceHeatmap.h"
+#include "MineralPanel.h"
 #include "SpectrumChart.h"
 
 namespace specres::ui {
@@ -16,6 +17,7 @@ InspectionPanel::InspectionPanel(QWidget* parent)
     : QWidget(parent),
       chart_(new SpectrumChart(this)),
       heatmap_(new CovarianceHeatmap(this)),
+      minerals_(new MineralPanel(this)),
       sigma_(new QComboBox(this)),
       matrix_(new QComboBox(this)),
       samples_(new QComboBox(this)) {
@@ -45,14 +47,17 @@ InspectionPanel::InspectionPanel(QWidget* parent)
     auto* splitter = new QSplitter(Qt::Horizontal, this);
     splitter->addWidget(chart_);
     splitter->addWidget(heatmap_);
+    splitter->addWidget(minerals_);
     splitter->setStretchFactor(0, 3);
     splitter->setStretchFactor(1, 2);
-    splitter->setSizes({600, 400});
+    splitter->setStretchFactor(2, 2);
+    splitter->setSizes({560, 360, 420});
     layout->addWidget(splitter, 1);
     connect(sigma_, qOverload<int>(&QComboBox::currentIndexChanged), this,
             [this] { chart_->setSigmaMultiplier(sigma_->currentData().toDouble()); });
     connect(samples_, qOverload<int>(&QComboBox::currentIndexChanged), this,
             [this] { chart_->setSampleCount(sampleCount()); });
+    connect(minerals_, &MineralPanel::candidateSelected, chart_, &SpectrumChart::setFittedMineral);
     connect(matrix_, qOverload<int>(&QComboBox::currentIndexChanged), this, [this] {
         heatmap_->setMode(static_cast<CovarianceHeatmap::Mode>(matrix_->currentData().toInt()));
     });
@@ -68,6 +73,7 @@ void InspectionPanel::showInspection(const PixelInspection& inspection) {
     }
     pending_.reset();
     chart_->showInspection(inspection);
+    minerals_->showMinerals(inspection);
     if (inspection.covariance.size()) {
         heatmap_->setMatrices(inspection.covariance, inspection.precision,
                               inspection.highWavelengthsUm);
@@ -85,6 +91,7 @@ void InspectionPanel::clearInspection() {
     pending_.reset();
     chart_->clearSpectra();
     heatmap_->clearMatrix();
+    minerals_->clearMinerals();
 }
 
 }  // namespace specres::ui

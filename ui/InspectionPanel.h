@@ -10,6 +10,7 @@ class QComboBox;
 namespace specres::ui {
 
 class CovarianceHeatmap;
+class MineralPanel;
 class SpectrumChart;
 
 /// The spectra of the clicked pixel beside the heatmap of its predicted matrix, with the
@@ -23,6 +24,7 @@ public:
 
     SpectrumChart* chart() const { return chart_; }
     CovarianceHeatmap* heatmap() const { return heatmap_; }
+    MineralPanel* minerals() const { return minerals_; }
     QComboBox* sigmaChooser() const { return sigma_; }
     QComboBox* matrixChooser() const { return matrix_; }
     /// None, 10 or 30 spectra drawn from the predicted distribution.
@@ -36,6 +38,7 @@ private:
     std::optional<PixelInspection> pending_;
     SpectrumChart* chart_;
     CovarianceHeatmap* heatmap_;
+    MineralPanel* minerals_;
     QComboBox* sigma_;
     QComboBox* matrix_;
     QComboBox* samples_;

@@ -22,6 +22,8 @@
 #include "InspectionPanel.h"
 #include "InspectionToolBar.h"
 #include "MessageBanner.h"
+#include "MineralLegend.h"
+#include "MineralMapper.h"
 #include "OpenPairDialog.h"
 #include "PairLoader.h"
 #include "PixelReadout.h"
@@ -55,7 +57,12 @@ MainWindow::MainWindow(QWidget* parent)
       inspection_(new InspectionController(shelf_, inspectionPanel_, comparison_,
                                            {highPanel_->view(), lowPanel_->view()}, this)),
       training_(new TrainingController(trainingPanel_, shelf_, comparison_, this)),
-      session_(new ProjectSession(*this)) {
+      session_(new ProjectSession(*this)),
+      mapper_(
+          new MineralMapper(QDir(QStandardPaths::writableLocation(QStandardPaths::AppDataLocation))
+                                .filePath(QStringLiteral("maps")),
+                            this)),
+      legend_(new MineralLegend(this)) {
     setWindowTitle(tr("SpecRes"));
     setAcceptDrops(true);
     auto* central = new QWidget(this);
@@ -65,6 +72,8 @@ MainWindow::MainWindow(QWidget* parent)
     auto* splitter = new QSplitter(Qt::Horizontal, vertical);
     splitter->addWidget(lowPanel_);
     splitter->addWidget(highPanel_);
+    splitter->addWidget(legend_);
+    legend_->hide();
     vertical->addWidget(splitter);
     tabs_->addTab(inspectionPanel_, tr("Inspect"));
     tabs_->addTab(trainingPanel_, tr("Train"));
@@ -138,6 +147,23 @@ void MainWindow::connectParts() {
         setWindowTitle(tr("SpecRes — %1").arg(QFileInfo(path).fileName()));
     });
     connect(comparison_, &ComparisonPanel::useModelRequested, this, &MainWindow::useModel);
+    connect(inspection_, &InspectionController::mineralsChanged, this, &MainWindow::showStatus);
+    connect(mapper_, &MineralMapper::progress, this, [this](int percent, const QString&) {
+        showProgress(percent, tr("Mapping minerals %p%"));
+    });
+    connect(mapper_, &MineralMapper::failed, this, [this](const QString& message) {
+        showProgress(-1, {});
+        showWarning(message);
+        emit mineralMapFailed(message);
+    });
+    connect(mapper_, &MineralMapper::finished, this, [this](const MineralMap& map) {
+        showProgress(-1, {});
+        for (RasterPanel* panel : {highPanel_, lowPanel_}) panel->view()->setOverlay(map.image);
+        legend_->showMap(map);
+        showStatus(tr("Mineral map of %1 written to %2").arg(map.model, map.folder));
+        emit mineralMapShown();
+    });
+    connect(legend_, &MineralLegend::hideRequested, this, &MainWindow::hideMineralMap);
     connect(comparison_, &ComparisonPanel::exportFigureRequested, this,
             &MainWindow::exportFigureWithDialog);
     connect(comparison_, &ComparisonPanel::exportCalibrationRequested, this, [this] {
@@ -208,6 +234,25 @@ void MainWindow::createMenus() {
     pixel->addAction(tr("&Pin Inspected Pixel"), this, &MainWindow::pinInspectedPixel)
         ->setShortcut(QKeySequence(Qt::Key_P));
     pixel->addAction(tr("&Clear Pins"), this, &MainWindow::clearPins);
+    QMenu* minerals = menuBar()->addMenu(tr("&Minerals"));
+    minerals->addAction(tr("Open Spectral &Library…"), this, [this] {
+        const QString path = QFileDialog::getOpenFileName(
+            this, tr("Open Spectral Library"), QString(),
+            tr("Spectral libraries (*.sli *.hdr *.csv *.txt *.asc);;All files (*)"));
+        if (!path.isEmpty()) openSpectralLibrary(path);
+    });
+    minerals->addAction(tr("Open Library &Folder…"), this, [this] {
+        const QString path = QFileDialog::getExistingDirectory(
+            this, tr("Folder of two-column ASCII spectra (USGS splib07 style)"));
+        if (!path.isEmpty()) openSpectralLibrary(path);
+    });
+    minerals->addAction(tr("Use the &Demo Minerals"), this,
+                        [this] { openSpectralLibrary(QStringLiteral("demo")); });
+    minerals->addSeparator();
+    minerals->addAction(tr("&Map Minerals"), this, &MainWindow::mapMinerals)
+        ->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_M));
+    minerals->addAction(tr("&Cancel Mineral Map"), this, &MainWindow::cancelMineralMap);
+    minerals->addAction(tr("&Hide Mineral Map"), this, &MainWindow::hideMineralMap);
     QMenu* help = menuBar()->addMenu(tr("&Help"));
     help->addAction(tr("&About SpecRes"), this, [this] {
         QMessageBox::about(this, tr("About SpecRes"),
@@ -328,8 +373,46 @@ void MainWindow::showStatus(const QString& message) {
     statusBar()->showMessage(message, kStatusMs);
 }
 
+Status MainWindow::openSpectralLibrary(const QString& path) {
+    auto library = readSpectralLibrary(path.toStdString());
+    Status status = library ? inspection_->setLibrary(*library) : fail(library.error());
+    if (!status) showError(QString::fromStdString(status.error()));
+    return status;
+}
+
+bool MainWindow::mapMinerals() {
+    const ModelEntry* current = shelf_->current();
+    QString problem;
+    if (!pair_)
+        problem = tr("Open a raster pair first.");
+    else if (!current || !current->model())
+        problem = tr("Train or load a model first: minerals are identified under its prediction.");
+    else if (!current->model()->hasDensity())
+        problem = tr("%1 has no predictive density; map minerals with DCGM, G, GM or UGM.")
+                      .arg(current->label);
+    else if (!inspection_->minerals())
+        problem = tr("The spectral library does not cover these rasters' channels.");
+    else if (mapper_->isRunning())
+        problem = tr("A mineral map is already being made.");
+    if (!problem.isEmpty()) {
+        showWarning(problem);
+        return false;
+    }
+    showProgress(0, tr("Mapping minerals %p%"));
+    return mapper_->start(pair_, *current, inspection_->minerals());
+}
+
+void MainWindow::cancelMineralMap() { mapper_->cancel(); }
+
+void MainWindow::hideMineralMap() {
+    for (RasterPanel* panel : {highPanel_, lowPanel_}) panel->view()->clearOverlay();
+    legend_->hide();
+}
+
 void MainWindow::onLoaded(const std::shared_ptr<LoadedPair>& pair) {
     progress_->hide();
+    mapper_->cancel();
+    hideMineralMap();
     const bool samePair = pair_ && pair_->source.highPath == pair->source.highPath &&
                           pair_->source.lowPath == pair->source.lowPath;
     pair_ = pair;

@@ -22,6 +22,8 @@ class ComparisonPanel;
 class InspectionPanel;
 class InspectionToolBar;
 class MessageBanner;
+class MineralLegend;
+class MineralMapper;
 class PairLoader;
 class PixelReadout;
 class ProjectSession;
@@ -75,6 +77,16 @@ public:
         return inspection_->exportMatrixFigure(path, sizeMm, dpi);
     }
     Status exportPixelData(const QString& path) { return inspection_->exportPixelData(path); }
+    /// Reads a spectral library (folder, .sli, .csv, two-column ASCII, or "demo") and makes it
+    /// the one minerals are identified with.
+    Status openSpectralLibrary(const QString& path);
+    /// Maps the most probable mineral of every pixel with the model in use, in the background;
+    /// mineralMapShown or mineralMapFailed follows. False (with a message) when it cannot start.
+    bool mapMinerals();
+    void cancelMineralMap();
+    void hideMineralMap();
+    MineralMapper* mineralMapper() const { return mapper_; }
+    MineralLegend* mineralLegend() const { return legend_; }
 
     /// Saves the session (pair, settings, split, models copied beside the project, pins,
     /// comparison, view) atomically; reopening it gives the same state.
@@ -118,6 +130,8 @@ signals:
     void pixelInspected(int column, int row);
     void trainingFinished();
     void projectRestored();
+    void mineralMapShown();
+    void mineralMapFailed(const QString& message);
 
 protected:
     void dragEnterEvent(QDragEnterEvent* event) override;
@@ -157,6 +171,8 @@ private:
     ProjectSession* session_;
     RecentFiles* recent_ = nullptr;
     InspectionToolBar* toolBar_ = nullptr;
+    MineralMapper* mapper_ = nullptr;
+    MineralLegend* legend_ = nullptr;
     std::shared_ptr<LoadedPair> pair_;
     QString modelPath_;
 };

@@ -65,7 +65,7 @@ void PixelInspector::inspect(int column, int row, int neighbourhood,
                              const QList<ModelEntry>& models) {
     if (!pair_) return;
     const quint64 id = ++*latestClick_;
-    tasks_->post([this, id, column, row, neighbourhood, models, pair = pair_,
+    tasks_->post([this, id, column, row, neighbourhood, models, pair = pair_, minerals = minerals_,
                   generation = pairGeneration_, workerPair = workerPair_,
                   latest = latestClick_]() -> TaskThread::Continuation {
         if (*latest != id) return {};  // superseded before it started
@@ -88,7 +88,7 @@ void PixelInspector::inspect(int column, int row, int neighbourhood,
         for (const ModelEntry& entry : models) {
             ModelInspection model;
             model.label = entry.label;
-            auto inspection = inspectSpectra(*spectra, entry.model());
+            auto inspection = inspectSpectra(*spectra, entry.model(), minerals.get());
             if (entry.model() && spectra->lowProblem.empty()) ++predictions_;
             if (inspection) {
                 model.inspection = std::move(*inspection);

@@ -45,6 +45,10 @@ public:
 
     /// The pair to read from; its worker-side copy is opened by the first request that needs it.
     void setPair(std::shared_ptr<LoadedPair> pair);
+    /// The library to identify minerals with (on the pair's channels); null for none.
+    void setMinerals(std::shared_ptr<const MineralToolkit> minerals) {
+        minerals_ = std::move(minerals);
+    }
 
     void inspect(int column, int row, int neighbourhood, const QList<ModelEntry>& models);
     /// Every pin read and predicted with `model` (may be empty: spectra only).
@@ -68,6 +72,7 @@ private:
     TaskThread* tasks_;
     std::shared_ptr<WorkerPair> workerPair_;  ///< touched on the worker thread only
     std::shared_ptr<LoadedPair> pair_;
+    std::shared_ptr<const MineralToolkit> minerals_;
     quint64 pairGeneration_ = 0;
     std::shared_ptr<std::atomic<quint64>> latestClick_;
     std::shared_ptr<std::atomic<quint64>> latestPins_;

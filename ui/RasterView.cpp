@@ -43,6 +43,10 @@ RasterView::RasterView(QWidget* parent) : QGraphicsView(parent) {
     detailItem_->setTransformationMode(Qt::FastTransformation);
     detailItem_->setZValue(1);
     detailItem_->setVisible(false);
+    overlayItem_ = scene()->addPixmap(QPixmap());
+    overlayItem_->setTransformationMode(Qt::FastTransformation);
+    overlayItem_->setZValue(5);  // over the raster and its detail, under pins and cursor
+    overlayItem_->setVisible(false);
     // Zooming and panning arrive as bursts of events: the region is announced once they settle,
     // so a detail read starts once per gesture, not once per wheel step.
     settle_ = new QTimer(this);
@@ -70,6 +74,25 @@ void RasterView::clearDetail() {
 }
 
 bool RasterView::hasDetail() const { return detailItem_->isVisible(); }
+
+void RasterView::setOverlay(const QImage& image, double opacity) {
+    if (image.isNull() || rasterSize_.isEmpty()) return clearOverlay();
+    overlayItem_->setPixmap(QPixmap::fromImage(image));
+    overlayItem_->setTransform(
+        QTransform::fromScale(double(rasterSize_.width()) / image.width(),
+                              double(rasterSize_.height()) / image.height()));
+    overlayItem_->setOpacity(opacity);
+    overlayItem_->setVisible(true);
+}
+
+void RasterView::clearOverlay() {
+    overlayItem_->setVisible(false);
+    overlayItem_->setPixmap(QPixmap());
+}
+
+bool RasterView::hasOverlay() const { return overlayItem_->isVisible(); }
+
+QImage RasterView::overlayImage() const { return overlayItem_->pixmap().toImage(); }
 
 QImage RasterView::detailImage() const { return detailItem_->pixmap().toImage(); }
 
@@ -150,6 +173,7 @@ void RasterView::setImage(const QImage& image, QSize rasterSize) {
 
 void RasterView::showPlaceholder(const QString& text) {
     clearDetail();
+    clearOverlay();
     pixmapItem_->setVisible(false);
     rasterSize_ = QSize();
     placeholder_->setText(text);

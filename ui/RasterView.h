@@ -50,6 +50,13 @@ public:
     bool hasDetail() const;
     QRect detailRegion() const { return detailRegion_; }
     QImage detailImage() const;
+    /// A translucent map drawn over the raster (stretched to its full size, like the preview),
+    /// under the pins: the mineral map.
+    void setOverlay(const QImage& image, double opacity = 0.7);
+    void clearOverlay();
+    bool hasOverlay() const;
+    QImage overlayImage() const;
+
     /// The raster pixels in view, clipped to the raster.
     QRect visibleRegion() const;
 
@@ -82,6 +89,7 @@ private:
     QGraphicsItem* cursor_ = nullptr;
     QGraphicsPixmapItem* detailItem_ = nullptr;
     QRect detailRegion_;
+    QGraphicsPixmapItem* overlayItem_ = nullptr;
     class QTimer* settle_ = nullptr;
     QSize rasterSize_;
     QPoint pressPosition_;

@@ -1,5 +1,7 @@
 #include "SpectrumChart.h"
 
+#include "experiment/SceneIdentification.h"
+
 #include <QAreaSeries>
 #include <QChart>
 #include <QLegend>
@@ -84,8 +86,15 @@ void SpectrumChart::setPinned(const QList<LabelledInspection>& pinned) {
     rebuild();
 }
 
+void SpectrumChart::setFittedMineral(int index) {
+    fittedIndex_ = index;
+    if (hasInspection_) rebuild();
+}
+
 void SpectrumChart::clearSpectra() {
     hasInspection_ = false;
+    fittedIndex_ = -1;
+    if (fitted_) chart()->removeSeries(fitted_), delete fitted_, fitted_ = nullptr;
     for (QLineSeries* s : {mean_, upper_, lower_}) s->clear();
     input_->clear();
     for (QLineSeries* s : measured_) chart()->removeSeries(s), delete s;
@@ -106,6 +115,7 @@ void SpectrumChart::rebuild() {
     pinned_.clear();
     for (QLineSeries* s : samples_) chart()->removeSeries(s), delete s;
     samples_.clear();
+    if (fitted_) chart()->removeSeries(fitted_), delete fitted_, fitted_ = nullptr;
     double pinnedMin = INFINITY, pinnedMax = -INFINITY;
     for (const LabelledInspection& pin : pinnedInspections_) {
         const PixelInspection& q = pin.inspection;
@@ -195,6 +205,23 @@ void SpectrumChart::rebuild() {
         chart()->addSeries(mean_);
         mean_->attachAxis(xAxis_);
         mean_->attachAxis(yAxis_);
+    }
+    // The selected library mineral's best fit a·ℓ + b, dashed in its map colour.
+    if (p.minerals && fittedIndex_ >= 0 && fittedIndex_ < p.minerals->fitted.cols()) {
+        QList<QPointF> points;
+        for (Eigen::Index i = 0; i < p.minerals->fitted.rows(); ++i)
+            points.append(
+                QPointF(p.highWavelengthsUm[std::size_t(i)], p.minerals->fitted(i, fittedIndex_)));
+        fitted_ = new QLineSeries;
+        fitted_->replace(points);
+        int red, green, blue;
+        mineralColour(fittedIndex_ + 1, red, green, blue);
+        fitted_->setPen(QPen(QColor(red, green, blue), 2, Qt::DashLine));
+        fitted_->setName(
+            tr("%1 fit").arg(QString::fromStdString(p.minerals->names[std::size_t(fittedIndex_)])));
+        chart()->addSeries(fitted_);
+        fitted_->attachAxis(xAxis_);
+        fitted_->attachAxis(yAxis_);
     }
     // Whole series are swapped at once (QXYSeries::replace): one repaint, not one per point.
     mean_->replace(mean);

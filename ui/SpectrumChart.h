@@ -37,6 +37,12 @@ public:
     /// The series drawn for pinned pixels (for tests).
     const QList<QLineSeries*>& pinnedSeries() const { return pinned_; }
 
+    /// a·ℓ + b of library spectrum `index` of the inspection's minerals, dashed in the
+    /// mineral's colour (−1: none).
+    void setFittedMineral(int index);
+    int fittedMineral() const { return fittedIndex_; }
+    QLineSeries* fittedSeries() const { return fitted_; }
+
     QLineSeries* meanSeries() const { return mean_; }
     QLineSeries* upperSeries() const { return upper_; }
     QLineSeries* lowerSeries() const { return lower_; }
@@ -64,6 +70,8 @@ private:
     QList<QLineSeries*> measured_;
     QList<LabelledInspection> pinnedInspections_;
     QList<QLineSeries*> pinned_;
+    QLineSeries* fitted_ = nullptr;
+    int fittedIndex_ = -1;
 };
 
 }  // namespace specres::ui

@@ -9,7 +9,7 @@
 #include "TerminalProgress.h"
 #include "base/Text.h"
 #include "experiment/SceneIdentification.h"
-#include "identify/LibraryResampling.h"
+#include "identify/MineralToolkit.h"
 #include "identify/SpectralLibrary.h"
 #include "io/AtomicFile.h"
 #include "io/InputFile.h"
@@ -77,9 +77,11 @@ int runIdentify(int argc, char** argv) {
     parser.addOption("dispersion", "yes|no",
                      "inflate Σ by the best fit's reduced χ² for the posterior when above 1",
                      "yes");
-    parser.addFlag("pairs",
-                   "also fit two-mineral mixtures (the posterior then names the dominant mineral): "
-                   "PREFIX_pair_dominant.tif, PREFIX_pair_other.tif, PREFIX_pair_fraction.tif");
+    parser.addOption(
+        "pairs", "yes|no",
+        "also fit two-mineral mixtures, so that the posterior names the dominant mineral; "
+        "adds PREFIX_pair_dominant.tif, PREFIX_pair_other.tif, PREFIX_pair_fraction.tif",
+        "yes");
     parser.addFlag("band-depths", "also map band depths with σ (full and independent-channel)");
     parser.addOption("features", "CSV", "band-depth features (name,left_um,centre_um,right_um)");
     parser.addOption(
@@ -90,10 +92,14 @@ int runIdentify(int argc, char** argv) {
 
     const std::string prefix = parser.value("out");
     const std::string dispersion = lowerCase(parser.value("dispersion"));
-    if (dispersion != "yes" && dispersion != "no") {
-        std::cerr << "specres-cli identify: --dispersion: expected yes or no, got \""
-                  << parser.value("dispersion") << "\"\n";
-        return 2;
+    const std::string pairs = lowerCase(parser.value("pairs"));
+    for (const auto& [name, value] :
+         {std::pair{"dispersion", dispersion}, std::pair{"pairs", pairs}}) {
+        if (value != "yes" && value != "no") {
+            std::cerr << "specres-cli identify: --" << name << ": expected yes or no, got \""
+                      << parser.value(name) << "\"\n";
+            return 2;
+        }
     }
     if (auto ok = checkOutputFile(prefix + "_mineral.tif", "the mineral maps"); !ok) {
         std::cerr << "specres-cli identify: --out: " << ok.error() << "\n";
@@ -117,24 +123,15 @@ int runIdentify(int argc, char** argv) {
         std::cerr << "specres-cli identify: --library: " << library.error() << "\n";
         return 1;
     }
-    for (const std::string& w : library->warnings) std::cerr << "warning: " << w << "\n";
     // Channel widths: the measured raster's, else those the model was trained with, else the
     // channel spacing.
     const ModelContext& context = inputs->trained.context;
     ChannelSet high{context.highWavelengthsUm, context.highFwhmUm};
     if (inputs->high()) high.fwhmUm = inputs->high()->fwhmUm();
     const ChannelSet low{inputs->low().wavelengthsUm(), inputs->low().fwhmUm()};
-    auto highLibrary = resampleLibrary(*library, high, "the model's high-resolution channels");
-    auto lowLibrary = resampleLibrary(*library, low, "the low-resolution bands");
-    if (!highLibrary || !lowLibrary) {
-        std::cerr << "specres-cli identify: --library: "
-                  << (!highLibrary ? highLibrary.error() : lowLibrary.error()) << "\n";
-        return 1;
-    }
-    for (const std::string& w : highLibrary->warnings) std::cerr << "warning: " << w << "\n";
     MatchOptions match;
     match.dispersion = dispersion == "yes";
-    match.pairs = parser.has("pairs");
+    match.pairs = pairs == "yes";
     if (parser.has("priors")) {
         auto priors = readPriors(parser.value("priors"), library->names());
         if (!priors) {
@@ -143,36 +140,34 @@ int runIdentify(int argc, char** argv) {
         }
         match.priors = *priors;
     }
-    auto matcher = MineralMatcher::create(std::move(*highLibrary), match);
-    if (!matcher) {
-        std::cerr << "specres-cli identify: " << matcher.error() << "\n";
+    std::vector<AbsorptionWindow> windows = defaultAbsorptionWindows();
+    if (parser.has("features")) {
+        auto read = readAbsorptionWindows(parser.value("features"));
+        if (!read) {
+            std::cerr << "specres-cli identify: --features: " << read.error() << "\n";
+            return 1;
+        }
+        windows = *read;
+        for (const AbsorptionWindow& w : windows) {
+            if (auto ok = BandDepth::create(w, high.centreUm); !ok) {
+                std::cerr << "specres-cli identify: --features: " << parser.value("features")
+                          << ": " << ok.error() << "\n";
+                return 1;
+            }
+        }
+    }
+    auto toolkit = buildMineralToolkit(*library, high, low, match, windows);
+    if (!toolkit) {
+        std::cerr << "specres-cli identify: --library: " << toolkit.error() << "\n";
         return 1;
     }
+    for (const std::string& note : (*toolkit)->notes) std::cerr << "note: " << note << "\n";
+    const MineralMatcher& matcher = (*toolkit)->matcher;
     SceneIdentificationOptions options;
-    options.lowLibrary = &*lowLibrary;
+    options.lowLibrary = &(*toolkit)->lowLibrary;
     options.keepLabels = parser.has("truth");
-    if (parser.has("band-depths") || parser.has("features")) {
-        std::vector<AbsorptionWindow> windows = defaultAbsorptionWindows();
-        if (parser.has("features")) {
-            auto read = readAbsorptionWindows(parser.value("features"));
-            if (!read) {
-                std::cerr << "specres-cli identify: --features: " << read.error() << "\n";
-                return 1;
-            }
-            windows = *read;
-        }
-        for (const AbsorptionWindow& w : windows) {
-            auto feature = BandDepth::create(w, context.highWavelengthsUm);
-            if (feature) {
-                options.bandDepths.push_back(*feature);
-            } else if (parser.has("features")) {
-                std::cerr << "specres-cli identify: --features: " << feature.error() << "\n";
-                return 1;
-            } else {
-                std::cerr << "note: band depth skipped: " << feature.error() << "\n";
-            }
-        }
-    }
+    if (parser.has("band-depths") || parser.has("features"))
+        options.bandDepths = (*toolkit)->bandDepths;
     if (parser.has("truth")) {
         if (auto ok = checkInputFile(parser.value("truth"), "a reference mineral map"); !ok) {
             std::cerr << "specres-cli identify: --truth: " << ok.error() << "\n";
@@ -182,7 +177,7 @@ int runIdentify(int argc, char** argv) {
     TerminalProgress progress;
     const auto started = std::chrono::steady_clock::now();
     auto result =
-        identifyScene(model, *matcher, inputs->low(), prefix, options, &progress.feedback());
+        identifyScene(model, matcher, inputs->low(), prefix, options, &progress.feedback());
     progress.finish();
     const double seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
@@ -194,8 +189,7 @@ int runIdentify(int argc, char** argv) {
               << (seconds > 0 ? double(result->identifiedPixels) / seconds : 0.0) << " pixels/s; "
               << result->skippedPixels << " without a usable input)\n";
     for (std::size_t j = 0; j < result->counts.size(); ++j) {
-        std::cout << "  " << matcher->library().names[j] << ": " << result->counts[j]
-                  << " pixels\n";
+        std::cout << "  " << matcher.library().names[j] << ": " << result->counts[j] << " pixels\n";
     }
     std::cout << "mineral:     " << result->mineral << "\nrunner-up:   " << result->runnerUp
               << "\nprobability: " << result->probability << "\np-value:     " << result->pValue
@@ -207,7 +201,7 @@ int runIdentify(int argc, char** argv) {
                   << "\nfractions:   " << result->pairFraction << "\n";
     if (parser.has("truth")) {
         auto accuracy =
-            evaluateIdentification(*result, matcher->library().names, parser.value("truth"),
+            evaluateIdentification(*result, matcher.library().names, parser.value("truth"),
                                    inputs->low().width(), inputs->low().height());
         if (!accuracy) {
             std::cerr << "specres-cli identify: --truth: " << accuracy.error() << "\n";

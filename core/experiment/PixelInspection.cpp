@@ -79,7 +79,8 @@ Result<PixelSpectra> readPixelSpectra(const RasterPair& pair, int column, int ro
     return out;
 }
 
-Result<PixelInspection> inspectSpectra(const PixelSpectra& spectra, const ReflectanceModel* model) {
+Result<PixelInspection> inspectSpectra(const PixelSpectra& spectra, const ReflectanceModel* model,
+                                       const MineralToolkit* minerals) {
     PixelInspection out;
     out.column = spectra.column;
     out.row = spectra.row;
@@ -108,6 +109,26 @@ Result<PixelInspection> inspectSpectra(const PixelSpectra& spectra, const Reflec
         seed.update(reinterpret_cast<const std::uint8_t*>(where), sizeof where);
         DeterministicRandom random(seed.value());
         out.samples = prediction->distribution.sample(kInspectionSamples, random);
+        if (minerals) {
+            auto identified = minerals->matcher.identify(prediction->distribution);
+            if (!identified) {
+                // The prediction stands; only the minerals are missing, and why is kept.
+                out.mineralsProblem = identified.error();
+                return out;
+            }
+            PixelMinerals m;
+            m.library = minerals->source;
+            m.names = minerals->matcher.library().names;
+            m.fitted.resize(out.mean.size(), Eigen::Index(m.names.size()));
+            for (std::size_t j = 0; j < m.names.size(); ++j)
+                m.fitted.col(Eigen::Index(j)) =
+                    minerals->matcher.fittedSpectrum(int(j), identified->fits[j]);
+            m.identification = std::move(*identified);
+            if (minerals->lowLibrary.spectra.rows() == spectra.low.size())
+                m.inputAngles = spectralAngles(spectra.low, minerals->lowLibrary.spectra);
+            m.bandDepths = estimateBandDepths(prediction->distribution, minerals->bandDepths);
+            out.minerals = std::move(m);
+        }
     }
     return out;
 }

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "data/RasterPair.h"
+#include "identify/MineralToolkit.h"
 #include "models/ReflectanceModel.h"
 
 namespace specres {
@@ -26,6 +27,21 @@ struct PixelSpectra {
     std::vector<double> highWavelengthsUm;
     Eigen::VectorXd measured;  ///< the measured high-resolution spectrum, NaN where missing
 };
+
+/// Which library minerals fit one pixel's prediction, and its band depths.
+struct PixelMinerals {
+    std::string library;             ///< the library's source
+    std::vector<std::string> names;  ///< library order
+    Identification identification;
+    /// a·ℓ + b of every library spectrum at its best fit (channels × library).
+    Eigen::MatrixXd fitted;
+    /// Spectral angle of the low-resolution input to each library spectrum on those bands.
+    Eigen::VectorXd inputAngles;
+    std::vector<BandDepthEstimate> bandDepths;
+};
+
+/// p-values below this say that no library mineral fits (shown as such, not as a label).
+constexpr double kNoFitPValue = 0.01;
 
 /// Everything the inspection views show for one pixel and one model (or none): the identify
 /// result, in the sense of QGIS. Values in normalised reflectance.
@@ -48,6 +64,9 @@ struct PixelInspection {
     /// full covariance means, as feasible alternatives. Seeded by the model and the pixel, so
     /// the same click always draws the same lines. Empty without a density.
     Eigen::MatrixXd samples;
+    /// With a mineral toolkit and a model with a density: the identification.
+    std::optional<PixelMinerals> minerals;
+    std::string mineralsProblem;  ///< why there are no minerals despite a toolkit ("" if none)
 };
 
 /// Draws kept per inspection (the views show 10 or all 30).
@@ -60,9 +79,11 @@ constexpr int kInspectionSamples = 30;
 Result<PixelSpectra> readPixelSpectra(const RasterPair& pair, int column, int row,
                                       int neighbourhood = 1);
 
-/// The inspection of spectra already read, with one model's prediction when a model is given.
-/// Fails when the model cannot predict (no usable input, a failing model).
-Result<PixelInspection> inspectSpectra(const PixelSpectra& spectra, const ReflectanceModel* model);
+/// The inspection of spectra already read, with one model's prediction when a model is given,
+/// and the minerals that fit it when a toolkit is given too (the channels must be the
+/// toolkit's). Fails when the model cannot predict (no usable input, a failing model).
+Result<PixelInspection> inspectSpectra(const PixelSpectra& spectra, const ReflectanceModel* model,
+                                       const MineralToolkit* minerals = nullptr);
 
 /// Both steps for one model: read, then predict.
 Result<PixelInspection> inspectPixel(const RasterPair& pair, int column, int row,

@@ -23,7 +23,7 @@ struct MatchOptions {
     /// Also fit every two-mineral linear mixture (non-negative gains); the posterior then
     /// weighs single minerals and pairs (Schwarz evidence, half the prior on each kind) and
     /// answers which mineral dominates the pixel.
-    bool pairs = false;
+    bool pairs = true;
 };
 
 /// How well one library spectrum ℓ explains the prediction: the best a·ℓ + b (a ≥ 0) under

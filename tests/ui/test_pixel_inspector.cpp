@@ -13,17 +13,26 @@
 #include <atomic>
 #include <fstream>
 
+#include <QLabel>
+#include <QLineSeries>
+#include <QTableWidget>
 #include "ComparisonPanel.h"
 #include "CovarianceHeatmap.h"
+#include "FigureExport.h"
 #include "HeatmapGrid.h"
 #include "InspectionPanel.h"
 #include "MainWindow.h"
+#include "MineralMapper.h"
+#include "MineralPanel.h"
 #include "PixelInspector.h"
+#include "RasterView.h"
+#include "SpectrumChart.h"
 #include "TestRasters.h"
 #include "TrainingPanel.h"
 #include "TrainingWorker.h"
 #include "data/PairDataset.h"
 #include "experiment/PreparedData.h"
+#include "identify/MineralToolkit.h"
 #include "models/MixtureBaselines.h"
 #include "scene/DemoScene.h"
 
@@ -170,6 +179,118 @@ private slots:
         QVERIFY(inspected.wait(30000));
         QVERIFY(inspector->predictionCount() > predictions);
         QCOMPARE(window.inspected()->model, std::string("G/diagonal"));
+    }
+
+    std::shared_ptr<const MineralToolkit> demoMinerals(
+        const SpectralLibrary& library = demoSpectralLibrary()) {
+        const RasterPair& pair = *pair_->pair;
+        auto toolkit =
+            buildMineralToolkit(library, {pair.high().wavelengthsUm(), pair.high().fwhmUm()},
+                                {pair.low().wavelengthsUm(), pair.low().fwhmUm()});
+        return toolkit ? *toolkit : nullptr;
+    }
+
+    // The Minerals panel shows the identification the core computed for the clicked pixel:
+    // every library mineral ranked by posterior, the selected one's fit drawn on the chart,
+    // and the ranking in the exported CSV.
+    void mineralsPanelShowsTheIdentification() {
+        PixelInspector inspector;
+        inspector.setPair(pair_);
+        auto minerals = demoMinerals();
+        QVERIFY(minerals);
+        inspector.setMinerals(minerals);
+        QSignalSpy inspected(&inspector, &PixelInspector::inspected);
+        inspector.inspect(20, 20, 1, {entries_[0]});
+        QVERIFY(inspected.wait(30000));
+        const auto result = inspected[0][0].value<std::shared_ptr<const InspectionResult>>();
+        const PixelInspection& p = *result->models[0].inspection;
+        QVERIFY(p.minerals);
+        const Identification& id = p.minerals->identification;
+        double total = 0;
+        for (const MineralFit& f : id.fits) total += f.posterior;
+        QVERIFY(std::abs(total - 1.0) < 1e-9);
+        InspectionPanel panel;
+        panel.showInspection(p);
+        QTableWidget* table = panel.minerals()->candidates();
+        QCOMPARE(table->rowCount(), int(p.minerals->names.size()));
+        for (int r = 1; r < table->rowCount(); ++r)
+            QVERIFY(table->item(r - 1, 1)->text().toDouble() >=
+                    table->item(r, 1)->text().toDouble());
+        QCOMPARE(table->item(0, 0)->text(),
+                 QString::fromStdString(p.minerals->names[std::size_t(id.best())]));
+        QVERIFY(panel.minerals()->verdict()->text().contains(table->item(0, 0)->text()));
+        QCOMPARE(panel.minerals()->bandDepths()->rowCount(), int(p.minerals->bandDepths.size()));
+        // Selecting the runner-up draws its a·ℓ + b.
+        table->selectRow(1);
+        const int runnerUp = id.ranking[1];
+        QCOMPARE(panel.chart()->fittedMineral(), runnerUp);
+        QLineSeries* fit = panel.chart()->fittedSeries();
+        QVERIFY(fit && fit->count() == int(p.mean.size()));
+        QVERIFY(std::abs(fit->at(5).y() - p.minerals->fitted(5, runnerUp)) < 1e-12);
+        const QString csv = dir_.filePath("pixel.csv");
+        QVERIFY(exportInspectionCsv(p, csv));
+        QFile table2(dir_.filePath("pixel_minerals.csv"));
+        QVERIFY(table2.open(QIODevice::ReadOnly));
+        const QString text = QString::fromUtf8(table2.readAll());
+        QVERIFY(text.contains("rank,mineral,posterior"));
+        QVERIFY(text.contains("sigma_full_covariance"));
+        QVERIFY(text.contains(QStringLiteral("1,\"%1\"").arg(table->item(0, 0)->text())));
+    }
+
+    // A library none of whose spectra resembles the pixel: "no library mineral fits" is the
+    // result, not a label.
+    void noFittingMineralIsSaidSo() {
+        SpectralLibrary odd;
+        odd.source = "odd";
+        Eigen::VectorXd grid = Eigen::VectorXd::LinSpaced(601, 1.9, 2.5);
+        for (double centre : {2.05, 2.45}) {
+            // A deep, narrow band where no demo mineral has one, on a steep slope.
+            Eigen::VectorXd values = (0.2 + 1.5 * (grid.array() - 1.9)).matrix();
+            values.array() *= 1.0 - 0.9 * (-0.5 * ((grid.array() - centre) / 0.01).square()).exp();
+            odd.spectra.push_back({"odd " + std::to_string(centre), grid, values});
+        }
+        PixelInspector inspector;
+        inspector.setPair(pair_);
+        inspector.setMinerals(demoMinerals(odd));
+        QSignalSpy inspected(&inspector, &PixelInspector::inspected);
+        inspector.inspect(20, 20, 1, {entries_[0]});
+        QVERIFY(inspected.wait(30000));
+        const auto result = inspected[0][0].value<std::shared_ptr<const InspectionResult>>();
+        const PixelInspection& p = *result->models[0].inspection;
+        QVERIFY(p.minerals);
+        MineralPanel panel;
+        panel.showMinerals(p);
+        QVERIFY2(panel.verdict()->text().startsWith("No library mineral fits"),
+                 qPrintable(panel.verdict()->text()));
+    }
+
+    // The whole-scene map runs on the mapper's thread, counts every pixel, writes its GeoTIFFs,
+    // and a cancelled map leaves no files.
+    void mineralMapIsMadeInTheBackgroundAndCanBeCancelled() {
+        MineralMapper mapper(dir_.filePath("maps"));
+        QSignalSpy finished(&mapper, &MineralMapper::finished);
+        QSignalSpy failed(&mapper, &MineralMapper::failed);
+        QVERIFY(mapper.start(pair_, entries_[0], demoMinerals()));
+        QVERIFY(!mapper.start(pair_, entries_[0], demoMinerals()));  // one at a time
+        QVERIFY(finished.wait(120000));
+        const MineralMap map = finished[0][0].value<MineralMap>();
+        qint64 total = 0;
+        for (qint64 c : map.counts) total += c;
+        QCOMPARE(total, qint64(pair_->pair->width()) * pair_->pair->height());
+        QCOMPARE(map.image.size(), QSize(pair_->pair->width(), pair_->pair->height()));
+        QVERIFY(QFile::exists(map.mineralPath));
+        QVERIFY(QFile::exists(QDir(map.folder).filePath("minerals_legend.csv")));
+        RasterView view;
+        view.setImage(QImage(48, 40, QImage::Format_RGB32), QSize(48, 40));
+        view.setOverlay(map.image);
+        QVERIFY(view.hasOverlay());
+        // Cancelled at once: a failure that says so, and the folder is gone.
+        QVERIFY(mapper.start(pair_, entries_[0], demoMinerals()));
+        mapper.cancel();
+        QVERIFY(failed.wait(120000));
+        QVERIFY(failed[0][0].toString().contains("cancelled"));
+        QCOMPARE(QDir(dir_.filePath("maps")).entryList(QDir::Dirs | QDir::NoDotAndDotDot).size(),
+                 1);
     }
 
     void cliAndGuiGiveTheSameResults() {

@@ -1,0 +1,143 @@
+#include "MineralMapper.h"
+
+#include <gdal_priv.h>
+
+#include <QDateTime>
+#include <QDir>
+#include <QMetaObject>
+#include <QPointer>
+
+#include "TaskThread.h"
+#include "base/Feedback.h"
+#include "experiment/SceneIdentification.h"
+#include "io/GdalSupport.h"
+
+namespace specres::ui {
+
+namespace {
+
+// The mineral codes of a finished map, reduced by nearest neighbour to at most maxSide pixels
+// a side, coloured (no data transparent).
+Result<QImage> readMineralImage(const std::string& path, int minerals, int maxSide = 2048) {
+    GdalErrorCapture capture;
+    std::unique_ptr<GDALDataset> map(GDALDataset::Open(
+        path.c_str(), GDAL_OF_RASTER | GDAL_OF_READONLY, nullptr, nullptr, nullptr));
+    if (!map) return fail(path + ": cannot read the map back: " + capture.errors());
+    const int width = map->GetRasterXSize(), height = map->GetRasterYSize();
+    const double reduce = std::max(1.0, double(std::max(width, height)) / maxSide);
+    const int w = std::max(1, int(width / reduce)), h = std::max(1, int(height / reduce));
+    std::vector<std::uint8_t> codes(std::size_t(w) * h);
+    GDALRasterIOExtraArg extra;
+    INIT_RASTERIO_EXTRA_ARG(extra);
+    extra.eResampleAlg = GRIORA_NearestNeighbour;
+    if (map->GetRasterBand(1)->RasterIO(GF_Read, 0, 0, width, height, codes.data(), w, h, GDT_Byte,
+                                        0, 0, &extra) != CE_None) {
+        return fail(path + ": reading the map failed: " + capture.errors());
+    }
+    QVector<QRgb> palette(256, qRgba(0, 0, 0, 0));
+    for (int c = 1; c <= minerals; ++c) {
+        int r, g, b;
+        mineralColour(c, r, g, b);
+        palette[c] = qRgba(r, g, b, 255);
+    }
+    QImage image(w, h, QImage::Format_ARGB32);
+    for (int y = 0; y < h; ++y) {
+        auto* line = reinterpret_cast<QRgb*>(image.scanLine(y));
+        for (int x = 0; x < w; ++x) line[x] = palette[codes[std::size_t(y) * w + x]];
+    }
+    return image;
+}
+
+}  // namespace
+
+MineralMapper::MineralMapper(QString outputRoot, QObject* parent)
+    : QObject(parent),
+      outputRoot_(std::move(outputRoot)),
+      tasks_(new TaskThread(QStringLiteral("SpecRes mineral map"), this)) {
+    qRegisterMetaType<specres::ui::MineralMap>();
+    connect(tasks_, &TaskThread::failed, this, [this](const QString& message) {
+        running_ = false;
+        emit failed(message);
+    });
+}
+
+MineralMapper::~MineralMapper() {
+    cancel();
+    delete tasks_;  // after the job in hand, which stops at the next chunk
+}
+
+void MineralMapper::cancel() {
+    if (feedback_) feedback_->cancel();
+}
+
+bool MineralMapper::waitForIdle(int timeoutMs) { return tasks_->waitForIdle(timeoutMs); }
+
+bool MineralMapper::start(std::shared_ptr<LoadedPair> pair, const ModelEntry& model,
+                          std::shared_ptr<const MineralToolkit> minerals) {
+    if (running_ || !pair || !model.model() || !minerals) return false;
+    running_ = true;
+    QPointer<MineralMapper> self(this);
+    feedback_ = std::make_shared<Feedback>([self](double fraction, const std::string& stage) {
+        const int percent = int(100 * fraction);
+        QMetaObject::invokeMethod(
+            self,
+            [self, percent, text = QString::fromStdString(stage)] {
+                if (self) emit self->progress(percent, text);
+            },
+            Qt::QueuedConnection);
+    });
+    const QString stamp = QDateTime::currentDateTime().toString(QStringLiteral("yyyyMMdd-HHmmss"));
+    QString label = model.label;
+    label.replace(QLatin1Char('/'), QLatin1Char('_'));
+    const QString folder = QDir(outputRoot_).filePath(stamp + QLatin1Char('-') + label);
+    tasks_->post([this, pair, model, minerals, folder,
+                  feedback = feedback_]() -> TaskThread::Continuation {
+        auto finish = [this](QString error, MineralMap map) -> TaskThread::Continuation {
+            return [this, error, map] {
+                running_ = false;
+                if (error.isEmpty())
+                    emit finished(map);
+                else
+                    emit failed(error);
+            };
+        };
+        if (!QDir().mkpath(folder))
+            return finish(tr("Cannot create %1 for the mineral map").arg(folder), {});
+        // The worker's own copy of the pair: GDAL datasets are not shared across threads.
+        auto opened = RasterPair::open(pair->source.highPath.toStdString(),
+                                       pair->source.lowPath.toStdString(), pair->source.options);
+        if (!opened) return finish(QString::fromStdString(opened.error()), {});
+        SceneIdentificationOptions options;
+        options.lowLibrary = &minerals->lowLibrary;
+        options.bandDepths = minerals->bandDepths;
+        const std::string prefix = QDir(folder).filePath(QStringLiteral("minerals")).toStdString();
+        auto result = identifyScene(*model.model(), minerals->matcher, opened->low(), prefix,
+                                    options, feedback.get());
+        if (!result) {
+            QDir(folder).removeRecursively();
+            return finish(result.error() == kCancelledMessage
+                              ? tr("Mineral map cancelled")
+                              : QString::fromStdString(result.error()),
+                          {});
+        }
+        const auto& names = minerals->matcher.library().names;
+        auto image = readMineralImage(result->mineral, int(names.size()));
+        if (!image) return finish(QString::fromStdString(image.error()), {});
+        MineralMap map;
+        map.image = *image;
+        for (std::size_t j = 0; j < names.size(); ++j) {
+            int r, g, b;
+            mineralColour(int(j) + 1, r, g, b);
+            map.names << QString::fromStdString(names[j]);
+            map.colours << QColor(r, g, b);
+            map.counts << qint64(result->counts[j]);
+        }
+        map.folder = folder;
+        map.mineralPath = QString::fromStdString(result->mineral);
+        map.model = model.label;
+        return finish({}, map);
+    });
+    return true;
+}
+
+}  // namespace specres::ui
