@@ -22,18 +22,13 @@
 #include "MainWindow.h"
 #include "RasterPanel.h"
 #include "RasterView.h"
+#include "TourSupport.h"
 #include "TrainingPanel.h"
 
 using namespace specres::ui;
 
-namespace {
-bool waitFor(QSignalSpy& spy, int ms) { return spy.count() > 0 || spy.wait(ms); }
-void settle(int ms) {
-    QEventLoop loop;
-    QTimer::singleShot(ms, &loop, &QEventLoop::quit);
-    loop.exec();
-}
-}  // namespace
+using specres::tour::settle;
+using specres::tour::waitFor;
 
 int main(int argc, char** argv) {
     QApplication app(argc, argv);

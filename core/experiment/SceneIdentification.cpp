@@ -16,6 +16,7 @@
 #include "io/AtomicFile.h"
 #include "io/GdalSupport.h"
 #include "io/GeoTiffOutputs.h"
+#include "io/InputFile.h"
 
 namespace specres {
 
@@ -152,15 +153,7 @@ Result<SceneIdentification> identifyScene(const ReflectanceModel& model,
         o.dataset = *made;
         o.bands = bands;
         o.bytes = bytes;
-        if (grid.georeferenced) {
-            double transform[6];
-            std::copy(grid.geoTransform.begin(), grid.geoTransform.end(), transform);
-            o.dataset->SetGeoTransform(transform);
-            if (!grid.crsWkt.empty()) {
-                OGRSpatialReference srs(grid.crsWkt.c_str());
-                o.dataset->SetSpatialRef(&srs);
-            }
-        }
+        grid.georeference(*o.dataset);
         o.dataset->SetMetadataItem("SPECRES_MODEL", model.label().c_str());
         o.dataset->SetMetadataItem("SPECRES_LIBRARY", library.source.c_str());
         for (int b = 1; b <= bands; ++b) {
@@ -370,13 +363,10 @@ double ConfusionMatrix::accuracy() const {
     return total > 0 ? counts.diagonal().sum() / total : std::nan("");
 }
 
-Result<IdentificationAccuracy> evaluateIdentification(const SceneIdentification& labels,
-                                                      const std::vector<std::string>& libraryNames,
-                                                      const std::string& referencePath, int width,
-                                                      int height) {
+Result<ReferenceMap> readReferenceMap(const std::string& referencePath, int width, int height) {
     ensureGdalRegistered();
-    if (labels.likelihoodLabels.size() != std::size_t(width) * std::size_t(height))
-        return fail("the identification kept no labels to evaluate");
+    if (auto ok = checkInputFile(referencePath, "a reference mineral map"); !ok)
+        return fail(ok.error());
     GdalErrorCapture capture;
     std::unique_ptr<GDALDataset> reference(GDALDataset::Open(
         referencePath.c_str(), GDAL_OF_RASTER | GDAL_OF_READONLY, nullptr, nullptr, nullptr));
@@ -390,21 +380,46 @@ Result<IdentificationAccuracy> evaluateIdentification(const SceneIdentification&
                     " (give --high so that the maps are on the reference's grid)");
     }
     GDALRasterBand* band = reference->GetRasterBand(1);
-    std::map<int, std::string> classes;
+    ReferenceMap out;
+    out.path = referencePath;
     if (char** names = band->GetCategoryNames()) {
-        for (int c = 0; names[c]; ++c) classes[c] = names[c];
+        for (int c = 0; names[c]; ++c) out.classes[c] = names[c];
     }
-    if (classes.empty()) {
+    if (out.classes.empty()) {
         for (int c = 1; c < 256; ++c) {
             const char* name = reference->GetMetadataItem(("CLASS_" + std::to_string(c)).c_str());
-            if (name) classes[c] = name;
+            if (name) out.classes[c] = name;
         }
     }
-    if (classes.empty()) {
+    if (out.classes.empty()) {
         return fail(
             referencePath +
             ": the reference map names no classes (GDAL category names or CLASS_<code> metadata)");
     }
+    out.codes.resize(std::size_t(width) * std::size_t(height));
+    if (band->RasterIO(GF_Read, 0, 0, width, height, out.codes.data(), width, height, GDT_Int32, 0,
+                       0, nullptr) != CE_None) {
+        return fail(referencePath + ": reading failed: " + capture.errors());
+    }
+    return out;
+}
+
+Result<IdentificationAccuracy> evaluateIdentification(const SceneIdentification& labels,
+                                                      const std::vector<std::string>& libraryNames,
+                                                      const std::string& referencePath, int width,
+                                                      int height) {
+    auto reference = readReferenceMap(referencePath, width, height);
+    if (!reference) return fail(reference.error());
+    return evaluateIdentification(labels, libraryNames, *reference);
+}
+
+Result<IdentificationAccuracy> evaluateIdentification(const SceneIdentification& labels,
+                                                      const std::vector<std::string>& libraryNames,
+                                                      const ReferenceMap& reference) {
+    if (labels.likelihoodLabels.size() != reference.codes.size())
+        return fail("the identification kept no labels to evaluate against " + reference.path);
+    const std::map<int, std::string>& classes = reference.classes;
+    const std::vector<std::int32_t>& truth = reference.codes;
     std::map<int, int> toLibrary;
     IdentificationAccuracy out;
     for (const auto& [code, name] : classes) {
@@ -416,11 +431,6 @@ Result<IdentificationAccuracy> evaluateIdentification(const SceneIdentification&
             toLibrary[code] = match;
         else if (lowerCase(name) != "no data" && lowerCase(name) != "nodata")
             out.unmatchedClasses.push_back(name);
-    }
-    std::vector<std::int32_t> truth(std::size_t(width) * std::size_t(height));
-    if (band->RasterIO(GF_Read, 0, 0, width, height, truth.data(), width, height, GDT_Int32, 0, 0,
-                       nullptr) != CE_None) {
-        return fail(referencePath + ": reading failed: " + capture.errors());
     }
     const int m = int(libraryNames.size());
     for (ConfusionMatrix* c :

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -85,6 +86,18 @@ struct IdentificationAccuracy {
     std::vector<std::string> unmatchedClasses;  ///< reference classes not in the library
 };
 
+/// A reference map of named classes (a truth map) on an identification's grid.
+struct ReferenceMap {
+    std::string path;
+    std::map<int, std::string> classes;  ///< code → name
+    std::vector<std::int32_t> codes;     ///< row-major
+};
+
+/// Reads band 1 of a reference map of exactly width × height pixels whose classes are named
+/// (GDAL category names, or CLASS_<code> metadata as the demo writes); errors name the file
+/// and say what is wrong (size, no names).
+Result<ReferenceMap> readReferenceMap(const std::string& path, int width, int height);
+
 /// Compares the kept labels with a reference map of the same size whose classes are named
 /// (GDAL category names, or CLASS_<code> metadata as the demo writes); names are matched to
 /// the library's case-insensitively. Pixels whose reference class is not in the library are
@@ -93,6 +106,10 @@ Result<IdentificationAccuracy> evaluateIdentification(const SceneIdentification&
                                                       const std::vector<std::string>& libraryNames,
                                                       const std::string& referencePath, int width,
                                                       int height);
+
+Result<IdentificationAccuracy> evaluateIdentification(const SceneIdentification& labels,
+                                                      const std::vector<std::string>& libraryNames,
+                                                      const ReferenceMap& reference);
 
 /// The accuracy as text: three confusion matrices and the reliability table (Markdown).
 std::string formatIdentificationAccuracy(const IdentificationAccuracy& accuracy);

@@ -79,15 +79,7 @@ Result<ScenePredictionFiles> predictScene(const ReflectanceModel& model,
                                     "INTERLEAVE=PIXEL", "BIGTIFF=IF_SAFER"});
         if (!made) return fail(made.error());
         o.dataset = *made;
-        if (grid.georeferenced) {
-            double transform[6];
-            std::copy(grid.geoTransform.begin(), grid.geoTransform.end(), transform);
-            o.dataset->SetGeoTransform(transform);
-            if (!grid.crsWkt.empty()) {
-                OGRSpatialReference srs(grid.crsWkt.c_str());
-                o.dataset->SetSpatialRef(&srs);
-            }
-        }
+        grid.georeference(*o.dataset);
         for (int b = 1; b <= bands; ++b) o.dataset->GetRasterBand(b)->SetNoDataValue(kMissing);
         o.dataset->SetMetadataItem("SPECRES_MODEL", model.label().c_str());
         o.dataset->SetMetadataItem("SPECRES_UNITS",

@@ -16,6 +16,17 @@ namespace specres {
 
 namespace fs = std::filesystem;
 
+void RasterGrid::georeference(GDALDataset& dataset) const {
+    if (!georeferenced) return;
+    double transform[6];
+    std::copy(geoTransform.begin(), geoTransform.end(), transform);
+    dataset.SetGeoTransform(transform);
+    if (!crsWkt.empty()) {
+        OGRSpatialReference srs(crsWkt.c_str());
+        dataset.SetSpatialRef(&srs);
+    }
+}
+
 std::array<double, 2> RasterGrid::mapCoordinates(double column, double row) const {
     const auto& g = geoTransform;
     const double c = column + 0.5;

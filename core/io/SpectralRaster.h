@@ -12,6 +12,8 @@
 #include "io/BandWavelengths.h"
 #include "io/GdalSupport.h"
 
+class GDALDataset;
+
 namespace specres {
 
 /// How stored values become reflectance (0–1) after GDAL's scale and offset.
@@ -48,6 +50,9 @@ struct RasterGrid {
 
     /// Map coordinates of a pixel's centre.
     std::array<double, 2> mapCoordinates(double column, double row) const;
+    /// Gives a dataset being written on this grid its transform and CRS (nothing when the
+    /// grid is not georeferenced).
+    void georeference(GDALDataset& dataset) const;
 };
 
 /// Why pixels were left out.
