@@ -1,8 +1,8 @@
 #include "FirstRunModel.h"
 
 #include <QCheckBox>
-#include <QDoubleSpinBox>
 #include <QDir>
+#include <QDoubleSpinBox>
 #include <QFileInfo>
 #include <QSpinBox>
 #include <filesystem>

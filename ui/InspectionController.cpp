@@ -34,33 +34,53 @@ InspectionController::InspectionController(ModelShelf* shelf, InspectionPanel* p
 }
 
 Result<std::shared_ptr<const MineralToolkit>> InspectionController::buildMinerals(
-    const SpectralLibrary& library) const {
+    const SpectralLibrary& library, const std::vector<AbsorptionWindow>& windows) const {
     if (!pair_) return std::shared_ptr<const MineralToolkit>();
     const RasterPair& pair = *pair_->pair;
     return buildMineralToolkit(library, {pair.high().wavelengthsUm(), pair.high().fwhmUm()},
-                               {pair.low().wavelengthsUm(), pair.low().fwhmUm()});
+                               {pair.low().wavelengthsUm(), pair.low().fwhmUm()}, MatchOptions{},
+                               windows);
 }
 
-Status InspectionController::setLibrary(const SpectralLibrary& library) {
-    auto minerals = buildMinerals(library);
-    if (!minerals) return fail(minerals.error());
-    library_ = library;
-    minerals_ = *minerals;
+void InspectionController::useMinerals(std::shared_ptr<const MineralToolkit> minerals,
+                                       const QString& what) {
+    minerals_ = std::move(minerals);
     inspector_->setMinerals(minerals_);
-    QString note = tr("Identifying minerals with %1 (%2 spectra)")
-                       .arg(QString::fromStdString(library.source))
-                       .arg(library.spectra.size());
+    QString note = what;
     if (minerals_ && !minerals_->notes.empty())
         note += QStringLiteral("; ") + QString::fromStdString(minerals_->notes.front());
     emit mineralsChanged(note);
     reinspect();
+}
+
+Status InspectionController::setLibrary(const SpectralLibrary& library) {
+    auto minerals = buildMinerals(library, windows_);
+    if (!minerals) return fail(minerals.error());
+    library_ = library;
+    useMinerals(*minerals, tr("Identifying minerals with %1 (%2 spectra)")
+                               .arg(QString::fromStdString(library.source))
+                               .arg(library.spectra.size()));
+    return Status::success();
+}
+
+Status InspectionController::setAbsorptionWindows(const std::vector<AbsorptionWindow>& windows) {
+    if (pair_) {
+        for (const AbsorptionWindow& w : windows) {
+            if (auto ok = BandDepth::create(w, pair_->pair->high().wavelengthsUm()); !ok)
+                return fail(ok.error());
+        }
+    }
+    auto minerals = buildMinerals(library_, windows);
+    if (!minerals) return fail(minerals.error());
+    windows_ = windows;
+    useMinerals(*minerals, tr("Band depths of %1 features").arg(windows.size()));
     return Status::success();
 }
 
 void InspectionController::setPair(std::shared_ptr<LoadedPair> pair, bool samePair) {
     pair_ = std::move(pair);
     inspector_->setPair(pair_);
-    auto minerals = buildMinerals(library_);
+    auto minerals = buildMinerals(library_, windows_);
     minerals_ = minerals ? *minerals : nullptr;
     inspector_->setMinerals(minerals_);
     if (!minerals)

@@ -47,6 +47,9 @@ public:
     /// not cover the open pair's channels.
     Status setLibrary(const SpectralLibrary& library);
     const SpectralLibrary& library() const { return library_; }
+    /// The band-depth features the Minerals panel reports (the defaults until others are read);
+    /// fails, keeping those in use, where one lies outside the pair's channels.
+    Status setAbsorptionWindows(const std::vector<AbsorptionWindow>& windows);
     /// The library on the open pair's channels (null without a pair).
     std::shared_ptr<const MineralToolkit> minerals() const { return minerals_; }
     int neighbourhood() const { return neighbourhood_; }
@@ -80,7 +83,9 @@ private:
     QList<ModelEntry> modelsToPredict() const;
     /// The library on the pair's channels; null (and why) where it does not cover them.
     Result<std::shared_ptr<const MineralToolkit>> buildMinerals(
-        const SpectralLibrary& library) const;
+        const SpectralLibrary& library, const std::vector<AbsorptionWindow>& windows) const;
+    /// Puts a built toolkit in use and re-inspects.
+    void useMinerals(std::shared_ptr<const MineralToolkit> minerals, const QString& what);
 
     ModelShelf* shelf_;
     InspectionPanel* panel_;
@@ -93,6 +98,7 @@ private:
     int neighbourhood_ = 1;
     QList<Pin> pins_;
     SpectralLibrary library_ = demoSpectralLibrary();
+    std::vector<AbsorptionWindow> windows_ = defaultAbsorptionWindows();
     std::shared_ptr<const MineralToolkit> minerals_;
 };
 

@@ -9,6 +9,7 @@
 #include <QMessageBox>
 #include <QMimeData>
 #include <QProgressBar>
+#include <QScrollArea>
 #include <QSplitter>
 #include <QStandardPaths>
 #include <QStatusBar>
@@ -75,9 +76,18 @@ MainWindow::MainWindow(QWidget* parent)
     splitter->addWidget(legend_);
     legend_->hide();
     vertical->addWidget(splitter);
+    // The Train and Compare pages scroll rather than claim their full height, so the rasters
+    // above keep most of the window (a tab widget is as tall as its tallest page).
+    auto scrolled = [this](QWidget* page) {
+        auto* area = new QScrollArea(this);
+        area->setWidget(page);
+        area->setWidgetResizable(true);
+        area->setFrameShape(QFrame::NoFrame);
+        return area;
+    };
     tabs_->addTab(inspectionPanel_, tr("Inspect"));
-    tabs_->addTab(trainingPanel_, tr("Train"));
-    tabs_->addTab(comparison_, tr("Compare"));
+    tabs_->addTab(scrolled(trainingPanel_), tr("Train"));
+    tabs_->addTab(scrolled(comparison_), tr("Compare"));
     vertical->addWidget(tabs_);
     vertical->setStretchFactor(0, 3);
     vertical->setStretchFactor(1, 2);
@@ -248,6 +258,16 @@ void MainWindow::createMenus() {
     });
     minerals->addAction(tr("Use the &Demo Minerals"), this,
                         [this] { openSpectralLibrary(QStringLiteral("demo")); });
+    minerals->addAction(tr("Band-Depth &Features…"), this, [this] {
+        const QString path = QFileDialog::getOpenFileName(
+            this, tr("Band-depth features (name,left_um,centre_um,right_um[,half_width_um])"),
+            QString(), tr("CSV (*.csv);;All files (*)"));
+        if (path.isEmpty()) return;
+        auto windows = readAbsorptionWindows(path.toStdString());
+        Status status =
+            windows ? inspection_->setAbsorptionWindows(*windows) : fail(windows.error());
+        if (!status) showError(QString::fromStdString(status.error()));
+    });
     minerals->addSeparator();
     minerals->addAction(tr("&Map Minerals"), this, &MainWindow::mapMinerals)
         ->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_M));

@@ -89,8 +89,9 @@ bool MineralMapper::start(std::shared_ptr<LoadedPair> pair, const ModelEntry& mo
     const QString stamp = QDateTime::currentDateTime().toString(QStringLiteral("yyyyMMdd-HHmmss"));
     QString label = model.label;
     label.replace(QLatin1Char('/'), QLatin1Char('_'));
-    const QString folder = QDir(outputRoot_).filePath(stamp + QLatin1Char('-') + label);
-    tasks_->post([this, pair, model, minerals, folder,
+    const QString base = QDir(outputRoot_).filePath(stamp + QLatin1Char('-') + label);
+    const QString root = outputRoot_;
+    tasks_->post([this, pair, model, minerals, base, root,
                   feedback = feedback_]() -> TaskThread::Continuation {
         auto finish = [this](QString error, MineralMap map) -> TaskThread::Continuation {
             return [this, error, map] {
@@ -101,8 +102,15 @@ bool MineralMapper::start(std::shared_ptr<LoadedPair> pair, const ModelEntry& mo
                     emit failed(error);
             };
         };
-        if (!QDir().mkpath(folder))
-            return finish(tr("Cannot create %1 for the mineral map").arg(folder), {});
+        // A folder of its own (mkdir fails on an existing one), so that a cancelled map never
+        // removes an earlier map made within the same second.
+        QString folder;
+        for (int k = 1; k < 1000 && folder.isEmpty(); ++k) {
+            const QString candidate = k == 1 ? base : base + QStringLiteral("-%1").arg(k);
+            if (QDir().mkpath(root) && QDir().mkdir(candidate)) folder = candidate;
+        }
+        if (folder.isEmpty())
+            return finish(tr("Cannot create a folder for the mineral map in %1").arg(root), {});
         // The worker's own copy of the pair: GDAL datasets are not shared across threads.
         auto opened = RasterPair::open(pair->source.highPath.toStdString(),
                                        pair->source.lowPath.toStdString(), pair->source.options);

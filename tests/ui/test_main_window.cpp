@@ -15,6 +15,7 @@
 #include <QSvgRenderer>
 #include <QValueAxis>
 
+#include <QTableWidget>
 #include "AxisTicks.h"
 #include "BandImage.h"
 #include "ColourMaps.h"
@@ -22,6 +23,7 @@
 #include "InspectionPanel.h"
 #include "MainWindow.h"
 #include "MessageBanner.h"
+#include "MineralPanel.h"
 #include "PairLoader.h"
 #include "RasterPanel.h"
 #include "RasterView.h"
@@ -230,7 +232,15 @@ private slots:
         QFile dataFile(csv);
         QVERIFY(dataFile.open(QIODevice::ReadOnly));
         const QList<QByteArray> lines = dataFile.readAll().split('\n');
-        QCOMPARE(lines[1], QByteArray("wavelength_um,measured,predicted_mean,predicted_sigma"));
+        // The most probable library mineral's fit follows the prediction (the demo library is
+        // in use by default).
+        QVERIFY(expected->hasPrediction && window.inspected()->minerals);
+        const PixelMinerals& minerals = *window.inspected()->minerals;
+        const std::string best = minerals.names[std::size_t(minerals.identification.best())];
+        QCOMPARE(lines[1],
+                 QByteArray("wavelength_um,measured,predicted_mean,predicted_sigma,fit_") +
+                     QByteArray::fromStdString(best));
+        QVERIFY(QFile::exists(dir_.filePath("pixel_minerals.csv")));
         QVERIFY(lines[2].startsWith(QByteArray::number(expected->highWavelengthsUm[0], 'g', 6)));
         QVERIFY(QFile::exists(dir_.filePath("pixel_covariance.csv")));
         QVERIFY(!window.exportSpectrumFigure(dir_.filePath("figure.bmp")));
@@ -253,11 +263,34 @@ private slots:
         QVERIFY(again.open(QIODevice::ReadOnly));
         const QList<QByteArray> withSamples = again.readAll().split('\n');
         QVERIFY(withSamples[1].endsWith(",sample_29,sample_30"));
-        QCOMPARE(withSamples[2].split(',').size(), qsizetype(4 + 30));
-        QCOMPARE(withSamples[2].split(',')[4].toDouble(),
+        QCOMPARE(withSamples[2].split(',').size(), qsizetype(5 + 30));
+        QCOMPARE(withSamples[2].split(',')[5].toDouble(),
                  std::stod(std::to_string(expected->samples(0, 0))));
         window.inspectionPanel()->sampleChooser()->setCurrentIndex(0);
         QVERIFY(chart->sampleSeries().isEmpty());
+
+        // Another library: a CSV of two minerals replaces the demo's and the pixel is weighed
+        // again; a broken one is refused with its name, and the one in use stays.
+        const QString library = dir_.filePath("two.csv");
+        {
+            QFile out(library);
+            QVERIFY(out.open(QIODevice::WriteOnly));
+            out.write("wavelength_um,Flat,Sloped\n1.9,0.5,0.3\n2.6,0.5,0.6\n");
+        }
+        inspected.clear();
+        QVERIFY(window.openSpectralLibrary(library));
+        QVERIFY(inspected.wait(30000));
+        QCOMPARE(window.inspected()->minerals->names, (std::vector<std::string>{"Flat", "Sloped"}));
+        QCOMPARE(window.inspectionPanel()->minerals()->candidates()->rowCount(), 2);
+        QVERIFY(!window.openSpectralLibrary(dir_.filePath("absent.sli")));
+        QVERIFY(window.banner()->text().contains("absent.sli"));
+        QCOMPARE(window.inspection()->library().spectra.size(), std::size_t(2));
+        // Band-depth features outside the channels are refused; valid ones replace the defaults.
+        QVERIFY(!window.inspection()->setAbsorptionWindows({{"far", 1.1, 1.2, 1.3, 0.006}}));
+        inspected.clear();
+        QVERIFY(window.inspection()->setAbsorptionWindows({{"Al-OH", 2.12, 2.2, 2.26, 0.006}}));
+        QVERIFY(inspected.wait(30000));
+        QCOMPARE(window.inspected()->minerals->bandDepths.size(), std::size_t(1));
     }
 
     void modelForOtherWavelengthsIsRefused() {
