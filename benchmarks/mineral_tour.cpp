@@ -5,6 +5,7 @@
 #include <QApplication>
 #include <QDir>
 #include <QSignalSpy>
+#include <QSplitter>
 #include <QTableWidget>
 #include <QTimer>
 
@@ -12,17 +13,12 @@
 #include "InspectionPanel.h"
 #include "MainWindow.h"
 #include "MineralPanel.h"
+#include "TourSupport.h"
 
 using namespace specres::ui;
 
-namespace {
-bool waitFor(QSignalSpy& spy, int ms) { return spy.count() > 0 || spy.wait(ms); }
-void settle(int ms) {
-    QEventLoop loop;
-    QTimer::singleShot(ms, &loop, &QEventLoop::quit);
-    loop.exec();
-}
-}  // namespace
+using specres::tour::settle;
+using specres::tour::waitFor;
 
 int main(int argc, char** argv) {
     QApplication app(argc, argv);
@@ -43,6 +39,10 @@ int main(int argc, char** argv) {
         window.inspect(column, row);
         if (!waitFor(inspected, 30000)) return 1;
     }
+    // The panel wants room: give the Inspect tab most of the window's height.
+    for (QSplitter* splitter : window.findChildren<QSplitter*>()) {
+        if (splitter->orientation() == Qt::Vertical) splitter->setSizes({300, 640});
+    }
     settle(1500);
     window.grab().save(out.filePath("minerals.png"));
     const QTableWidget* candidates = window.inspectionPanel()->minerals()->candidates();
@@ -53,6 +53,10 @@ int main(int argc, char** argv) {
     }
     QSignalSpy mapped(&window, &MainWindow::mineralMapShown);
     if (!window.mapMinerals() || !waitFor(mapped, 600000)) return 1;
+    // The map wants room: give the rasters most of the window's height again.
+    for (QSplitter* splitter : window.findChildren<QSplitter*>()) {
+        if (splitter->orientation() == Qt::Vertical) splitter->setSizes({560, 380});
+    }
     settle(1500);
     window.grab().save(out.filePath("mineral-map.png"));
     return 0;

@@ -1,6 +1,7 @@
 #include <chrono>
 #include <fstream>
 #include <iostream>
+#include <optional>
 #include <sstream>
 
 #include "ArgumentParser.h"
@@ -168,11 +169,16 @@ int runIdentify(int argc, char** argv) {
     options.keepLabels = parser.has("truth");
     if (parser.has("band-depths") || parser.has("features"))
         options.bandDepths = (*toolkit)->bandDepths;
+    // The reference map is checked before the work, so that a wrong one costs nothing.
+    std::optional<ReferenceMap> reference;
     if (parser.has("truth")) {
-        if (auto ok = checkInputFile(parser.value("truth"), "a reference mineral map"); !ok) {
-            std::cerr << "specres-cli identify: --truth: " << ok.error() << "\n";
+        auto read =
+            readReferenceMap(parser.value("truth"), inputs->low().width(), inputs->low().height());
+        if (!read) {
+            std::cerr << "specres-cli identify: --truth: " << read.error() << "\n";
             return 1;
         }
+        reference = std::move(*read);
     }
     TerminalProgress progress;
     const auto started = std::chrono::steady_clock::now();
@@ -200,9 +206,7 @@ int runIdentify(int argc, char** argv) {
         std::cout << "pair:        " << result->pair << ", " << result->pairOther
                   << "\nfractions:   " << result->pairFraction << "\n";
     if (parser.has("truth")) {
-        auto accuracy =
-            evaluateIdentification(*result, matcher.library().names, parser.value("truth"),
-                                   inputs->low().width(), inputs->low().height());
+        auto accuracy = evaluateIdentification(*result, matcher.library().names, *reference);
         if (!accuracy) {
             std::cerr << "specres-cli identify: --truth: " << accuracy.error() << "\n";
             return 1;

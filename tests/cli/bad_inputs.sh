@@ -203,6 +203,42 @@ expect gui-figure-huge "x.png: the figure needs 10–2000 mm on each side" $gui 
 expect gui-png-too-large "x.png: a PNG of [0-9]+ × [0-9]+ pixels is too large" $gui --pair "$high,$low" --pixel 1,1 --export-spectrum x.png --figure-size 1500x1500 --dpi 2400
 expect gui-pair-missing "absent.tif: no such file" $gui --pair "absent.tif,$low" --pixel 1,1 --export-spectrum x.svg
 
+# ---- mineral identification: libraries, priors, features and reference maps ----
+$cli train $pair --samples 400 --method G --covariance full --out g.specres > /dev/null 2>&1 || echo "FAIL: could not train the G model the identify rows use"
+printf '{"methods":{"VE":{"hidden_layers":[8],"max_epochs":2,"patience":1,"dropout_grid":[]}}}' > tiny_ve.json
+$cli train $pair --samples 400 --config tiny_ve.json --method VE --covariance full --out ve.specres > /dev/null 2>&1 || echo "FAIL: could not train the VE model"
+mkdir -p empty_library
+printf 'ENVI\nsamples = 3\nlines = 1\nbands = 1\ndata type = 4\n' > nowave.hdr
+head -c 12 /dev/zero > nowave.sli
+printf 'ENVI\nsamples = 3\nlines = 2\nbands = 1\ndata type = 4\nwavelength = {2.0, 2.1, 2.2}\n' > short_lib.hdr
+head -c 12 /dev/zero > short_lib.sli
+printf 'wavelength_um,A\n2.0,0.5\n2.1,n/a\n' > text_lib.csv
+printf 'wavelength_nm,A\n400,0.5\n900,0.6\n' > visible_lib.csv
+printf 'name,prior\nUnobtainium,1\n' > priors_unknown.csv
+printf 'name,prior\nAlunite,1\n' > priors_one.csv
+printf 'feature,left,centre,right\nx,2.1,2.2,2.3\n' > features_header.csv
+printf 'name,left_um,centre_um,right_um\nfar,1.1,1.2,1.3\n' > features_far.csv
+identify="$cli identify --model g.specres --low $low --out id"
+expect identify-library-missing "absent_lib: no such file or folder" $identify --library absent_lib
+expect identify-library-empty "empty_library: no library spectra" $identify --library empty_library
+expect identify-sli-no-wavelength "nowave.hdr: the header has no .wavelength. list" $identify --library nowave.sli
+expect identify-sli-truncated "short_lib.sli: truncated: 12 bytes, the header needs 24" $identify --library short_lib.sli
+expect identify-csv-text "text_lib.csv, line 3, column .A.: .n/a. is not a number" $identify --library text_lib.csv
+expect identify-library-no-overlap "visible_lib.csv: spectrum .A. covers 0.400–0.900 µm, which does not overlap" $identify --library visible_lib.csv
+expect identify-library-random "random.specres" $identify --library random.specres
+expect identify-no-density "ve.specres: VE/full has no predictive density" $identify --library demo --model ve.specres
+expect identify-priors-unknown "priors_unknown.csv, line 2: .Unobtainium. is not in the library" $identify --library demo --priors priors_unknown.csv
+expect identify-priors-incomplete "priors_one.csv: no prior for .Kaolinite." $identify --library demo --priors priors_one.csv
+expect identify-features-header "features_header.csv, line 1: the header must be" $identify --library demo --features features_header.csv
+expect identify-features-outside "features_far.csv: far: its shoulders .* reach outside the channels" $identify --library demo --features features_far.csv
+expect identify-truth-grid "demo_minerals.tif: the reference map is 60 × 40 pixels, the identification 30 × 20" $identify --library demo --truth $demo/demo_minerals.tif
+expect identify-truth-unnamed "demo_aster.tif: the reference map names no classes" $identify --library demo --truth $low
+expect identify-truth-folder "folder: is a folder" $identify --library demo --truth folder
+expect identify-pairs-word "--pairs: expected yes or no, got .maybe." $identify --library demo --pairs maybe
+expect identify-out-folder "absent/id_mineral.tif: the folder absent does not exist" $cli identify --model g.specres --low $low --library demo --out absent/id
+expect library-out-format "x.txt: the output must end in .sli or .csv" $cli library --library demo --out x.txt
+expect library-exclude-unknown "--exclude: .Unobtainium. is not in the library" $cli library --library demo --exclude Unobtainium
+
 passed=$((rows - failures))
 echo "bad inputs: $passed passed, $failures failed"
 [ "$failures" -eq 0 ] && [ "$rows" -ge 60 ]
