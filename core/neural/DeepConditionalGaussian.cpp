@@ -354,6 +354,37 @@ PredictiveDistribution DeepConditionalGaussianModel::predict(const VectorXd& x) 
 
 namespace {
 
+// The decoder's float outputs read in place: converting the C2 block to double first cost more
+// than the work done with it (it is n(n−1)/2 values per pixel), and per-row tensor slices more
+// still.
+struct FactorOutputs {
+    torch::Tensor diagonal, lower;
+    const float* d = nullptr;
+    const float* l = nullptr;
+    int64_t diagonalWidth = 0, lowerWidth = 0;
+    const int64_t* rows = nullptr;
+    const int64_t* cols = nullptr;
+
+    FactorOutputs(const DcgmNetImpl& net, const DecoderOutput& decoded)
+        : diagonal(decoded.diagonal.contiguous()),
+          lower(decoded.lower.defined() ? decoded.lower.contiguous() : torch::Tensor()) {
+        d = diagonal.data_ptr<float>();
+        l = lower.defined() ? lower.data_ptr<float>() : nullptr;
+        diagonalWidth = diagonal.size(1);
+        lowerWidth = lower.defined() ? lower.size(1) : 0;
+        rows = net.rows.defined() ? net.rows.data_ptr<int64_t>() : nullptr;
+        cols = net.cols.defined() ? net.cols.data_ptr<int64_t>() : nullptr;
+    }
+    /// Writes sample i's precision factor C into c (n × n, zero above the diagonal).
+    void fill(Eigen::Index i, MatrixXd& c) const {
+        const float* di = d + i * diagonalWidth;
+        for (Eigen::Index j = 0; j < c.rows(); ++j) c(j, j) = diagonalWidth == 1 ? di[0] : di[j];
+        if (!l) return;
+        const float* li = l + i * lowerWidth;
+        for (int64_t k = 0; k < lowerWidth; ++k) c(rows[k], cols[k]) = li[k];
+    }
+};
+
 // σ, log det Σ and trace Σ of every sample from the decoder's precision factors: log det Σ =
 // −2 Σ log C_ii; with W = C⁻¹ (one triangular inversion), σ_j² = ‖column j of W‖² and
 // trace Σ = ‖W‖²_F. Samples run in parallel, each inversion on its own thread.
@@ -361,18 +392,10 @@ void summariseFactors(const DcgmNetImpl& net, const DecoderOutput& decoded, Eige
                       ConditionalModel::CovarianceSummary& out, const MatrixXd* y = nullptr,
                       Eigen::VectorXd* logDensity = nullptr) {
     const int n = net.outputs;
-    // Read the float outputs in place: converting the C2 block to double first cost more than
-    // the inversions (it is n(n−1)/2 values per pixel).
-    const torch::Tensor diagonal = decoded.diagonal.contiguous();
-    const torch::Tensor lower =
-        decoded.lower.defined() ? decoded.lower.contiguous() : torch::Tensor();
-    const float* d = diagonal.data_ptr<float>();
-    const float* l = lower.defined() ? lower.data_ptr<float>() : nullptr;
-    const int64_t diagonalWidth = diagonal.size(1);
-    const int64_t lowerWidth = lower.defined() ? lower.size(1) : 0;
-    const int64_t* rows = net.rows.defined() ? net.rows.data_ptr<int64_t>() : nullptr;
-    const int64_t* cols = net.cols.defined() ? net.cols.data_ptr<int64_t>() : nullptr;
-    const Eigen::Index count = diagonal.size(0);
+    const FactorOutputs factors(net, decoded);
+    const float* d = factors.d;
+    const int64_t diagonalWidth = factors.diagonalWidth;
+    const Eigen::Index count = factors.diagonal.size(0);
     const torch::Tensor mean = decoded.mean.contiguous();
     const float* mu = mean.data_ptr<float>();
     const SingleThreadedBlas blas;
@@ -384,7 +407,7 @@ void summariseFactors(const DcgmNetImpl& net, const DecoderOutput& decoded, Eige
         for (Eigen::Index i = 0; i < count; ++i) {
             const Eigen::Index row = offset + i;
             const float* di = d + i * diagonalWidth;
-            if (!l) {
+            if (!factors.l) {
                 double logDeterminant = 0.0, trace = 0.0;
                 for (int j = 0; j < n; ++j) {
                     const double cj = diagonalWidth == 1 ? di[0] : di[j];
@@ -396,9 +419,7 @@ void summariseFactors(const DcgmNetImpl& net, const DecoderOutput& decoded, Eige
                 out.trace[row] = trace;
                 continue;
             }
-            const float* li = l + i * lowerWidth;
-            for (int j = 0; j < n; ++j) c(j, j) = di[j];
-            for (int64_t k = 0; k < lowerWidth; ++k) c(rows[k], cols[k]) = li[k];
+            factors.fill(i, c);
             w.setIdentity();
             c.triangularView<Eigen::Lower>().solveInPlace(w);
             out.stddev.row(row) = w.colwise().norm();
@@ -466,30 +487,15 @@ std::vector<PredictiveDistribution> DeepConditionalGaussianModel::predictFactore
     net.eval();
     const int n = network_->outputs;
     std::vector<PredictiveDistribution> out(std::size_t(x.rows()));
-    const int64_t* rows = net.rows.defined() ? net.rows.data_ptr<int64_t>() : nullptr;
-    const int64_t* cols = net.cols.defined() ? net.cols.data_ptr<int64_t>() : nullptr;
     for (Eigen::Index start = 0; start < x.rows(); start += kForwardChunk) {
         const Eigen::Index count = std::min(kForwardChunk, x.rows() - start);
         const DecoderOutput decoded = net.forward(toTensor(x.middleRows(start, count)));
         const MatrixXd mean = toMatrix(decoded.mean);
-        // The float outputs are read in place, as in summariseFactors: per-row tensor slices
-        // would cost more than the factors themselves.
-        const torch::Tensor diagonal = decoded.diagonal.contiguous();
-        const torch::Tensor lower =
-            decoded.lower.defined() ? decoded.lower.contiguous() : torch::Tensor();
-        const float* d = diagonal.data_ptr<float>();
-        const float* l = lower.defined() ? lower.data_ptr<float>() : nullptr;
-        const int64_t diagonalWidth = diagonal.size(1);
-        const int64_t lowerWidth = lower.defined() ? lower.size(1) : 0;
+        const FactorOutputs factors(net, decoded);
         for (Eigen::Index i = 0; i < count; ++i) {
             PredictiveDistribution& p = out[std::size_t(start + i)];
             MatrixXd c = MatrixXd::Zero(n, n);
-            const float* di = d + i * diagonalWidth;
-            for (int j = 0; j < n; ++j) c(j, j) = diagonalWidth == 1 ? di[0] : di[j];
-            if (l) {
-                const float* li = l + i * lowerWidth;
-                for (int64_t k = 0; k < lowerWidth; ++k) c(rows[k], cols[k]) = li[k];
-            }
+            factors.fill(i, c);
             p.weights = VectorXd::Ones(1);
             p.point = mean.row(i).transpose();
             p.means = {p.point};

@@ -62,6 +62,29 @@ class PixelInspectorTest : public QObject {
     std::vector<std::shared_ptr<CountingModel>> counting_;
     QList<ModelEntry> entries_;
 
+    std::shared_ptr<const MineralToolkit> demoMinerals(
+        const SpectralLibrary& library = demoSpectralLibrary()) {
+        const RasterPair& pair = *pair_->pair;
+        auto toolkit =
+            buildMineralToolkit(library, {pair.high().wavelengthsUm(), pair.high().fwhmUm()},
+                                {pair.low().wavelengthsUm(), pair.low().fwhmUm()});
+        return toolkit ? *toolkit : nullptr;
+    }
+
+    // Pixel (20, 20) inspected with the first model and a mineral toolkit, off the GUI thread.
+    std::optional<PixelInspection> inspectWithMinerals(
+        std::shared_ptr<const MineralToolkit> minerals) {
+        if (!minerals) return std::nullopt;
+        PixelInspector inspector;
+        inspector.setPair(pair_);
+        inspector.setMinerals(std::move(minerals));
+        QSignalSpy inspected(&inspector, &PixelInspector::inspected);
+        inspector.inspect(20, 20, 1, {entries_[0]});
+        if (!inspected.wait(30000)) return std::nullopt;
+        const auto result = inspected[0][0].value<std::shared_ptr<const InspectionResult>>();
+        return result->models[0].inspection;
+    }
+
 private slots:
     void initTestCase() {
         QStandardPaths::setTestModeEnabled(true);
@@ -181,30 +204,13 @@ private slots:
         QCOMPARE(window.inspected()->model, std::string("G/diagonal"));
     }
 
-    std::shared_ptr<const MineralToolkit> demoMinerals(
-        const SpectralLibrary& library = demoSpectralLibrary()) {
-        const RasterPair& pair = *pair_->pair;
-        auto toolkit =
-            buildMineralToolkit(library, {pair.high().wavelengthsUm(), pair.high().fwhmUm()},
-                                {pair.low().wavelengthsUm(), pair.low().fwhmUm()});
-        return toolkit ? *toolkit : nullptr;
-    }
-
     // The Minerals panel shows the identification the core computed for the clicked pixel:
     // every library mineral ranked by posterior, the selected one's fit drawn on the chart,
     // and the ranking in the exported CSV.
     void mineralsPanelShowsTheIdentification() {
-        PixelInspector inspector;
-        inspector.setPair(pair_);
-        auto minerals = demoMinerals();
-        QVERIFY(minerals);
-        inspector.setMinerals(minerals);
-        QSignalSpy inspected(&inspector, &PixelInspector::inspected);
-        inspector.inspect(20, 20, 1, {entries_[0]});
-        QVERIFY(inspected.wait(30000));
-        const auto result = inspected[0][0].value<std::shared_ptr<const InspectionResult>>();
-        const PixelInspection& p = *result->models[0].inspection;
-        QVERIFY(p.minerals);
+        const std::optional<PixelInspection> inspected = inspectWithMinerals(demoMinerals());
+        QVERIFY(inspected && inspected->minerals);
+        const PixelInspection& p = *inspected;
         const Identification& id = p.minerals->identification;
         double total = 0;
         for (const MineralFit& f : id.fits) total += f.posterior;
@@ -249,15 +255,9 @@ private slots:
             values.array() *= 1.0 - 0.9 * (-0.5 * ((grid.array() - centre) / 0.01).square()).exp();
             odd.spectra.push_back({"odd " + std::to_string(centre), grid, values});
         }
-        PixelInspector inspector;
-        inspector.setPair(pair_);
-        inspector.setMinerals(demoMinerals(odd));
-        QSignalSpy inspected(&inspector, &PixelInspector::inspected);
-        inspector.inspect(20, 20, 1, {entries_[0]});
-        QVERIFY(inspected.wait(30000));
-        const auto result = inspected[0][0].value<std::shared_ptr<const InspectionResult>>();
-        const PixelInspection& p = *result->models[0].inspection;
-        QVERIFY(p.minerals);
+        const std::optional<PixelInspection> inspected = inspectWithMinerals(demoMinerals(odd));
+        QVERIFY(inspected && inspected->minerals);
+        const PixelInspection& p = *inspected;
         MineralPanel panel;
         panel.showMinerals(p);
         QVERIFY2(panel.verdict()->text().startsWith("No library mineral fits"),
