@@ -190,22 +190,26 @@ Result<Identification> MineralMatcher::identify(const PredictiveDistribution& pr
                     c[p] = g(index[p], mu);
                     for (int q = 0; q < 3; ++q) s(p, q) = g(index[p], index[q]);
                 }
-                const Eigen::FullPivLU<Eigen::Matrix3d> lu(s);
-                if (!lu.isInvertible()) continue;
-                const Eigen::Vector3d t = lu.solve(c);
+                // A 3 × 3 system per pair, many pairs per pixel: the closed-form inverse, with
+                // a relative test for (near-)collinear spectra.
+                Eigen::Matrix3d inverse;
+                double determinant = 0.0;
+                bool invertible = false;
+                s.computeInverseAndDetWithCheck(inverse, determinant, invertible,
+                                                1e-12 * s(0, 0) * s(1, 1) * s(2, 2));
+                if (!invertible) continue;
+                const Eigen::Vector3d t = inverse * c;
                 if (!(t[0] > 0.0 && t[1] > 0.0)) continue;  // on the boundary: a single mineral
                 PairFit fit;
                 MineralPair& pair = fit.pair;
                 pair.first = i, pair.second = j;
                 pair.firstGain = t[0], pair.secondGain = t[1], pair.offset = t[2];
                 pair.chiSquared = std::max(0.0, g(mu, mu) - c.dot(t));
-                pair.pValue = chiSquaredSurvival(pair.chiSquared, double(n) - 3.0);
                 const double sum = t[0] + t[1];
                 pair.fraction = t[0] / sum;
                 // Var θ = S⁻¹ (times the dispersion, applied below).
                 const Eigen::Vector3d gradient(t[1] / (sum * sum), -t[0] / (sum * sum), 0.0);
-                pair.fractionSigma =
-                    std::sqrt(std::max(0.0, gradient.dot(lu.inverse() * gradient)));
+                pair.fractionSigma = std::sqrt(std::max(0.0, gradient.dot(inverse * gradient)));
                 fit.logDensity =
                     host.logWeight - 0.5 * (pair.chiSquared + host.logDeterminant) + constant;
                 pairFits.push_back(fit);
@@ -269,6 +273,8 @@ Result<Identification> MineralMatcher::identify(const PredictiveDistribution& pr
                                                return a.pair.chiSquared < b.pair.chiSquared;
                                            });
         MineralPair pair = best->pair;
+        // Only the reported pair needs its p-value (the χ² tail is the costly part of a pair).
+        pair.pValue = chiSquaredSurvival(pair.chiSquared, double(n) - 3.0);
         const double single =
             chiSquared(host.gram, top, one, mu,
                        {out.fits[std::size_t(top)].gain, out.fits[std::size_t(top)].offset});
