@@ -6,6 +6,7 @@
 #include <QDir>
 #include <QMetaObject>
 #include <QPointer>
+#include <optional>
 
 #include "TaskThread.h"
 #include "base/Feedback.h"
@@ -111,16 +112,27 @@ bool MineralMapper::start(std::shared_ptr<LoadedPair> pair, const ModelEntry& mo
         }
         if (folder.isEmpty())
             return finish(tr("Cannot create a folder for the mineral map in %1").arg(root), {});
-        // The worker's own copy of the pair: GDAL datasets are not shared across threads.
-        auto opened = RasterPair::open(pair->source.highPath.toStdString(),
-                                       pair->source.lowPath.toStdString(), pair->source.options);
-        if (!opened) return finish(QString::fromStdString(opened.error()), {});
+        // The map is made on the low raster's own grid, one identification per low-resolution
+        // pixel (on the pair's grid a warped pixel would be identified once per high-resolution
+        // pixel it covers), from the worker's own copy (GDAL datasets are not shared across
+        // threads). The pair's low raster is the fallback.
+        const PairOptions& source = pair->source.options;
+        auto low = SpectralRaster::open(pair->source.lowPath.toStdString(), source.low);
+        if (low) low = low->withinWindow(source.windowMinUm, source.windowMaxUm);
+        std::optional<RasterPair> opened;
+        if (!low || low->bandCount() != model.model()->inputDimension()) {
+            auto pairOpened = RasterPair::open(pair->source.highPath.toStdString(),
+                                               pair->source.lowPath.toStdString(), source);
+            if (!pairOpened) return finish(QString::fromStdString(pairOpened.error()), {});
+            opened = std::move(*pairOpened);
+        }
+        const SpectralRaster& input = opened ? opened->low() : *low;
         SceneIdentificationOptions options;
         options.lowLibrary = &minerals->lowLibrary;
         options.bandDepths = minerals->bandDepths;
         const std::string prefix = QDir(folder).filePath(QStringLiteral("minerals")).toStdString();
-        auto result = identifyScene(*model.model(), minerals->matcher, opened->low(), prefix,
-                                    options, feedback.get());
+        auto result = identifyScene(*model.model(), minerals->matcher, input, prefix, options,
+                                    feedback.get());
         if (!result) {
             QDir(folder).removeRecursively();
             return finish(result.error() == kCancelledMessage

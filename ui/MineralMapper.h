@@ -31,7 +31,8 @@ struct MineralMap {
 };
 
 /// The whole-scene mineral map of the open pair, computed on a worker thread with the model in
-/// use (core's identifyScene over the worker's own copy of the pair), written as GeoTIFFs under
+/// use (core's identifyScene over the worker's own copy of the low-resolution raster, on its own
+/// grid: one identification per low-resolution pixel), written as GeoTIFFs under
 /// `outputRoot`/<time>-<model>/ and read back as an image. Progress through a signal; cancel
 /// stops it between chunks, leaving no files.
 class MineralMapper : public QObject {
