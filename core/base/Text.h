@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cstdlib>
+#include <sstream>
 #include <string>
 
 namespace specres {
@@ -29,6 +30,15 @@ inline bool isNumber(const std::string& text, double& value) {
     char* end = nullptr;
     value = std::strtod(text.c_str(), &end);
     return end != text.c_str() && *end == '\0';
+}
+
+/// A number with a fixed count of decimals ("2.20500"): wavelengths in metadata and messages.
+inline std::string formatFixed(double value, int decimals) {
+    std::ostringstream out;
+    out.setf(std::ios::fixed);
+    out.precision(decimals);
+    out << value;
+    return out.str();
 }
 
 }  // namespace specres

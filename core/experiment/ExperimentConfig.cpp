@@ -1,6 +1,7 @@
 #include "experiment/ExperimentConfig.h"
 #include "experiment/ExperimentRunner.h"
 #include "io/InputFile.h"
+#include "io/JsonFields.h"
 #include "io/SettingsReader.h"
 #include "neural/ModelRegistry.h"
 
@@ -127,15 +128,9 @@ Result<ExperimentConfig> experimentConfigFromJson(const json& document, const st
 }
 
 Result<ExperimentConfig> loadExperimentConfig(const std::string& path) {
-    auto text = readInputFile(path, "a configuration file (JSON)", 1 << 24);
-    if (!text) return fail(text.error());
-    json document;
-    try {
-        document = json::parse(*text);
-    } catch (const json::exception& e) {
-        return fail(path + ": not valid JSON (" + e.what() + ")");
-    }
-    return experimentConfigFromJson(document, path);
+    auto document = readJsonFile(path, "a configuration file (JSON)", 1 << 24);
+    if (!document) return fail(document.error());
+    return experimentConfigFromJson(*document, path);
 }
 
 }  // namespace specres

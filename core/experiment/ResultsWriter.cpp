@@ -12,6 +12,7 @@
 #include "io/AtomicFile.h"
 #include "io/GdalSupport.h"
 #include "io/InputFile.h"
+#include "io/JsonFields.h"
 #include "metrics/ProbabilisticScores.h"
 #include "models/ModelFile.h"
 #include "neural/ModelRegistry.h"
@@ -282,15 +283,9 @@ Result<ComparisonResult> comparisonFromJson(const json& document, const std::str
 }
 
 Result<ComparisonResult> loadComparison(const std::string& path) {
-    auto text = readInputFile(path, "a comparison's results.json", 1 << 28);
-    if (!text) return fail(text.error());
-    json document;
-    try {
-        document = json::parse(*text);
-    } catch (const json::exception& e) {
-        return fail(path + ": not valid JSON (" + e.what() + ")");
-    }
-    return comparisonFromJson(document, path);
+    auto document = readJsonFile(path, "a comparison's results.json", 1 << 28);
+    if (!document) return fail(document.error());
+    return comparisonFromJson(*document, path);
 }
 
 std::string comparisonCsv(const ComparisonResult& result) {

@@ -8,6 +8,7 @@
 #include <limits>
 #include <sstream>
 
+#include "base/Text.h"
 #include "data/MinMaxScaling.h"
 #include "io/AtomicFile.h"
 #include "io/GdalSupport.h"
@@ -29,14 +30,6 @@ struct OutputRaster {
     int bands = 0;
     std::vector<float> strip;  // pixel-interleaved rows of the current strip
 };
-
-std::string formatWavelength(double um) {
-    std::ostringstream out;
-    out.setf(std::ios::fixed);
-    out.precision(5);
-    out << um;
-    return out.str();
-}
 
 }  // namespace
 
@@ -89,12 +82,12 @@ Result<ScenePredictionFiles> predictScene(const ReflectanceModel& model,
     for (int k : {0, 1}) {
         for (int b = 0; b < n; ++b) {
             GDALRasterBand* band = outputs[k].dataset->GetRasterBand(b + 1);
-            band->SetMetadataItem("wavelength", formatWavelength(highWavelengthsUm[b]).c_str());
+            band->SetMetadataItem("wavelength", formatFixed(highWavelengthsUm[b], 5).c_str());
             band->SetMetadataItem("wavelength_units", "Micrometers");
             band->SetMetadataItem("CENTRAL_WAVELENGTH_UM",
-                                  formatWavelength(highWavelengthsUm[b]).c_str(), "IMAGERY");
+                                  formatFixed(highWavelengthsUm[b], 5).c_str(), "IMAGERY");
             band->SetDescription(
-                (formatWavelength(highWavelengthsUm[b]) + (k == 0 ? " µm mean" : " µm sigma"))
+                (formatFixed(highWavelengthsUm[b], 5) + (k == 0 ? " µm mean" : " µm sigma"))
                     .c_str());
         }
     }

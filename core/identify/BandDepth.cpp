@@ -27,13 +27,6 @@ Eigen::VectorXd averagingWeights(const std::vector<double>& channels, double um,
     return w / count;
 }
 
-std::string micrometres(double um) {
-    std::ostringstream out;
-    out.precision(4);
-    out << um;
-    return out.str();
-}
-
 }  // namespace
 
 const std::vector<AbsorptionWindow>& defaultAbsorptionWindows() {
@@ -110,9 +103,9 @@ Result<BandDepth> BandDepth::create(const AbsorptionWindow& window,
     const auto [lo, hi] = std::minmax_element(channelsUm.begin(), channelsUm.end());
     const double tolerance = window.halfWidthUm;
     if (window.leftUm < *lo - tolerance || window.rightUm > *hi + tolerance) {
-        return fail(window.name + ": its shoulders (" + micrometres(window.leftUm) + "–" +
-                    micrometres(window.rightUm) + " µm) reach outside the channels (" +
-                    micrometres(*lo) + "–" + micrometres(*hi) + " µm)");
+        return fail(window.name + ": its shoulders (" + formatFixed(window.leftUm, 3) + "–" +
+                    formatFixed(window.rightUm, 3) + " µm) reach outside the channels (" +
+                    formatFixed(*lo, 3) + "–" + formatFixed(*hi, 3) + " µm)");
     }
     BandDepth b;
     b.window_ = window;

@@ -4,19 +4,13 @@
 #include <cmath>
 #include <sstream>
 
+#include "base/Text.h"
+
 namespace specres {
 
 namespace {
 
 constexpr double kFwhmToSigma = 0.42466090014400953;  // 1 / (2 √(2 ln 2))
-
-std::string micrometres(double um) {
-    std::ostringstream out;
-    out.setf(std::ios::fixed);
-    out.precision(3);
-    out << um;
-    return out.str();
-}
 
 // The library's linear interpolant at w (inside its range).
 double interpolate(const LibrarySpectrum& s, double w) {
@@ -74,13 +68,14 @@ Result<ResampledLibrary> resampleLibrary(const SpectralLibrary& library, const C
         const double to = s.wavelengthsUm[s.wavelengthsUm.size() - 1];
         if (to < first || from > last) {
             return fail(library.source + ": spectrum \"" + s.name + "\" covers " +
-                        micrometres(from) + "–" + micrometres(to) + " µm, which does not overlap " +
-                        what + " (" + micrometres(first) + "–" + micrometres(last) + " µm)");
+                        formatFixed(from, 3) + "–" + formatFixed(to, 3) +
+                        " µm, which does not overlap " + what + " (" + formatFixed(first, 3) + "–" +
+                        formatFixed(last, 3) + " µm)");
         }
         if (from > first || to < last) {
             return fail(library.source + ": spectrum \"" + s.name + "\" covers " +
-                        micrometres(from) + "–" + micrometres(to) + " µm, but " + what + " span " +
-                        micrometres(first) + "–" + micrometres(last) + " µm");
+                        formatFixed(from, 3) + "–" + formatFixed(to, 3) + " µm, but " + what +
+                        " span " + formatFixed(first, 3) + "–" + formatFixed(last, 3) + " µm");
         }
         bool coarser = false;
         for (Eigen::Index c = 0; c < n; ++c) {

@@ -6,8 +6,22 @@
 #include <type_traits>
 
 #include "base/Result.h"
+#include "io/InputFile.h"
 
 namespace specres {
+
+/// Reads and parses a JSON file a user named, for `what` it should be; an unreadable file or
+/// invalid JSON is a failure that names the file ("run.json: not valid JSON (…)").
+inline Result<nlohmann::json> readJsonFile(const std::string& path, const std::string& what,
+                                           std::uintmax_t limitBytes) {
+    auto text = readInputFile(path, what, limitBytes);
+    if (!text) return fail(text.error());
+    try {
+        return nlohmann::json::parse(*text);
+    } catch (const nlohmann::json::exception& e) {
+        return fail(path + ": not valid JSON (" + e.what() + ")");
+    }
+}
 
 /// Reads one field of a JSON object read from a file, checking its type, so that a wrong or
 /// missing field gets a message that names the file and the field ("p.specresproj: \"pins\"

@@ -1,5 +1,7 @@
 #include "scene/DemoScene.h"
 
+#include "base/Text.h"
+
 #include <gdal_priv.h>
 #include <ogr_spatialref.h>
 
@@ -31,14 +33,6 @@ constexpr double kOriginNorthingM = 4159500.0;
 // Softmax sharpness: large enough for distinct zones, small enough for mixed boundaries.
 constexpr double kZoneSharpness = 6.0;
 constexpr double kBackgroundLevel = 0.55;
-
-std::string formatNumber(double v, int precision = 5) {
-    std::ostringstream out;
-    out.setf(std::ios::fixed);
-    out.precision(precision);
-    out << v;
-    return out.str();
-}
 
 }  // namespace
 
@@ -182,11 +176,12 @@ void describeBands(GDALDataset& dataset, const std::vector<double>& centres,
     for (std::size_t b = 0; b < centres.size(); ++b) {
         GDALRasterBand* band = dataset.GetRasterBand(int(b) + 1);
         band->SetDescription(names[b].c_str());
-        band->SetMetadataItem("wavelength", formatNumber(centres[b]).c_str());
+        band->SetMetadataItem("wavelength", formatFixed(centres[b], 5).c_str());
         band->SetMetadataItem("wavelength_units", "Micrometers");
-        band->SetMetadataItem("fwhm", formatNumber(widths[b]).c_str());
-        band->SetMetadataItem("CENTRAL_WAVELENGTH_UM", formatNumber(centres[b]).c_str(), "IMAGERY");
-        band->SetMetadataItem("FWHM_UM", formatNumber(widths[b]).c_str(), "IMAGERY");
+        band->SetMetadataItem("fwhm", formatFixed(widths[b], 5).c_str());
+        band->SetMetadataItem("CENTRAL_WAVELENGTH_UM", formatFixed(centres[b], 5).c_str(),
+                              "IMAGERY");
+        band->SetMetadataItem("FWHM_UM", formatFixed(widths[b], 5).c_str(), "IMAGERY");
     }
 }
 
@@ -229,7 +224,7 @@ Result<DemoScenePaths> DemoScene::write(const std::string& folder, Feedback* fee
     GDALDataset& lowClasses = *datasets[3];
 
     std::vector<std::string> highNames;
-    for (double w : highWavelengths_) highNames.push_back(formatNumber(w, 4) + " µm");
+    for (double w : highWavelengths_) highNames.push_back(formatFixed(w, 4) + " µm");
     describeBands(high, highWavelengths_, highFwhm_, highNames);
     std::vector<double> lowCentres, lowWidths;
     std::vector<std::string> lowNames;
