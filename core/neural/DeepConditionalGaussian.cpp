@@ -6,7 +6,7 @@
 #include "io/SettingsReader.h"
 #include "models/GaussianDensity.h"
 #include "neural/DropoutSearch.h"
-#include "neural/LowRankLinear.h"
+#include "neural/FusedLinear.h"
 #include "neural/TorchSupport.h"
 #include "neural/TrainingLoop.h"
 
@@ -112,9 +112,9 @@ struct DcgmNetImpl : torch::nn::Module {
         if (sigmoidMean) out.mean = torch::sigmoid(out.mean);
         out.diagonal = torch::nn::functional::softplus(diagonalHead->forward(h)) + floor;
         if (!lowerHead.is_empty() && withLower) {
-            // While training, C2's weight gradient goes to the optimiser in low-rank form.
-            out.lower = lowerGradient && torch::GradMode::is_enabled()
-                            ? lowRankLinear(h, lowerHead->weight, lowerHead->bias, lowerGradient)
+            // While training, C2 is updated inside backward (see fusedLinear).
+            out.lower = lowerHook.optimiser && torch::GradMode::is_enabled()
+                            ? fusedLinear(h, lowerHead->weight, lowerHead->bias, &lowerHook)
                             : lowerHead->forward(h);
         }
         return out;
@@ -132,9 +132,9 @@ struct DcgmNetImpl : torch::nn::Module {
     torch::nn::Linear meanHead{nullptr};
     torch::nn::Linear diagonalHead{nullptr};
     torch::nn::Linear lowerHead{nullptr};
-    torch::Tensor rows;                        // row of each strictly-lower entry
-    torch::Tensor cols;                        // its column
-    LowRankGradient* lowerGradient = nullptr;  // set only while fit() trains
+    torch::Tensor rows;        // row of each strictly-lower entry
+    torch::Tensor cols;        // its column
+    FusedLayerHook lowerHook;  // connected only while fit() trains C2
 };
 TORCH_MODULE(DcgmNet);
 
@@ -234,16 +234,10 @@ Status DeepConditionalGaussianModel::fit(const SpectraSet& train, const SpectraS
                         const torch::Tensor& inputs, const torch::Tensor& validationInputs,
                         bool onFeatures, const std::string& name, double from,
                         double to) -> Result<PhaseResult> {
-        LowRankGradient lowerGradient;
-        struct SinkGuard {
-            DcgmNetImpl& net;
-            ~SinkGuard() { net.lowerGradient = nullptr; }  // the sink lives only in this phase
-        } guard{net};
         if (useLower && !net.lowerHead.is_empty()) {
-            net.lowerGradient = &lowerGradient;
-            loop.setLowRankLayers({{net.lowerHead->weight, net.lowerHead->bias, &lowerGradient}});
+            loop.setFusedLayers({{net.lowerHead->weight, net.lowerHead->bias, &net.lowerHook}});
         } else {
-            loop.setLowRankLayers({});
+            loop.setFusedLayers({});
         }
         auto result = loop.run(
             net, std::move(trainable), inputs, y, validationInputs, vy,

@@ -1,10 +1,10 @@
 #include "neural/FusedAdam.h"
 
-#include "neural/AdamKernels.h"
-
 #include <ATen/Parallel.h>
 
 #include <cmath>
+
+#include "neural/DenseKernels.h"
 
 namespace specres {
 
@@ -22,8 +22,8 @@ FusedAdam::FusedAdam(std::vector<torch::Tensor> parameters, double learningRate,
     }
 }
 
-bool FusedAdam::addLowRankLayer(const torch::Tensor& weight, const torch::Tensor& bias,
-                                LowRankGradient* gradient) {
+bool FusedAdam::addFusedLayer(const torch::Tensor& weight, const torch::Tensor& bias,
+                              FusedLayerHook* hook) {
     auto find = [this](const torch::Tensor& t) {
         for (std::size_t k = 0; k < parameters_.size(); ++k) {
             if (parameters_[k].unsafeGetTensorImpl() == t.unsafeGetTensorImpl()) return k;
@@ -31,47 +31,70 @@ bool FusedAdam::addLowRankLayer(const torch::Tensor& weight, const torch::Tensor
         return parameters_.size();
     };
     const std::size_t w = find(weight), b = find(bias);
-    if (w == parameters_.size() || b == parameters_.size() || weight.dim() != 2) return false;
-    lowRank_.push_back({w, b, gradient});
+    if (w == parameters_.size() || b == parameters_.size() || weight.dim() != 2 ||
+        !weight.is_contiguous() || bias.numel() != weight.size(0)) {
+        return false;
+    }
+    *hook = FusedLayerHook{this, w, b, -1};
     return true;
+}
+
+AdamConstants FusedAdam::constants(long step) const {
+    return AdamConstants{float(beta1_),
+                         float(beta2_),
+                         float(epsilon_),
+                         float(learningRate_ / (1.0 - std::pow(beta1_, double(step)))),
+                         float(std::sqrt(1.0 - std::pow(beta2_, double(step)))),
+                         float(weightDecay_)};
 }
 
 void FusedAdam::zeroGrad() {
     for (auto& p : parameters_) p.mutable_grad() = torch::Tensor();
-    for (const LowRankLayer& layer : lowRank_) layer.gradient->clear();
 }
 
-void FusedAdam::stepLowRank(const LowRankLayer& layer, float lr, float root) {
-    LowRankGradient& gradient = *layer.gradient;
-    if (gradient.empty()) return;
-    const AdamConstants c{float(beta1_), float(beta2_),      float(epsilon_), lr,
-                          root,          float(weightDecay_)};
-    const torch::Tensor delta = gradient.outputGradient.contiguous();
-    const torch::Tensor input = gradient.input.contiguous();
-    const int64_t batch = delta.size(0), rows = delta.size(1), cols = input.size(1);
+void FusedAdam::updateInBackward(FusedLayerHook& hook, const torch::Tensor& delta,
+                                 const torch::Tensor& input, torch::Tensor& inputGradient) {
+    const long step = steps_ + 1;  // the step that step() will complete
+    TORCH_CHECK(hook.updatedAtStep != step,
+                "a fused layer was used twice in one training step; its update would be applied "
+                "twice");
+    hook.updatedAtStep = step;
+    const AdamConstants c = constants(step);
+    torch::Tensor& weight = parameters_[hook.weight];
+    torch::Tensor& bias = parameters_[hook.bias];
+    const DenseLayerState layer{weight.data_ptr<float>(),
+                                firstMoment_[hook.weight].data_ptr<float>(),
+                                secondMoment_[hook.weight].data_ptr<float>(),
+                                bias.data_ptr<float>(),
+                                firstMoment_[hook.bias].data_ptr<float>(),
+                                secondMoment_[hook.bias].data_ptr<float>(),
+                                weight.size(0),
+                                weight.size(1)};
+    const int64_t batch = delta.size(0);
     const float* d = delta.data_ptr<float>();
-    const float* h = input.data_ptr<float>();
-    torch::Tensor& weight = parameters_[layer.weight];
-    torch::Tensor& bias = parameters_[layer.bias];
-    float* w = weight.data_ptr<float>();
-    float* mw = firstMoment_[layer.weight].data_ptr<float>();
-    float* vw = secondMoment_[layer.weight].data_ptr<float>();
-    float* bw = bias.data_ptr<float>();
-    float* mb = firstMoment_[layer.bias].data_ptr<float>();
-    float* vb = secondMoment_[layer.bias].data_ptr<float>();
-    // Blocks of rows in parallel: one pass over W, m and v, and no m × k gradient array.
-    at::parallel_for(0, rows, 64, [&](int64_t begin, int64_t end) {
-        lowRankAdamUpdate(c, d, h, batch, rows, cols, begin, end, w, mw, vw, bw, mb, vb);
+    const float* x = input.data_ptr<float>();
+    // Each chunk of rows adds its share of δ·W; with several threads each adds into its own
+    // copy, summed afterwards, so no two threads write the same element.
+    const int threads = at::get_num_threads();
+    torch::Tensor partial;
+    if (inputGradient.defined() && threads > 1) {
+        partial = torch::zeros({threads, batch, layer.cols}, input.options());
+    }
+    at::parallel_for(0, layer.rows, 256, [&](int64_t begin, int64_t end) {
+        float* into = nullptr;
+        if (partial.defined()) {
+            into = partial[at::get_thread_num()].data_ptr<float>();
+        } else if (inputGradient.defined()) {
+            into = inputGradient.data_ptr<float>();
+        }
+        denseBackwardAdam(c, d, x, batch, layer, begin, end, into);
     });
-    gradient.clear();
+    if (partial.defined()) inputGradient = partial.sum(0);
 }
 
 void FusedAdam::step() {
     ++steps_;
-    const double stepSize = learningRate_ / (1.0 - std::pow(beta1_, double(steps_)));
-    const double secondCorrection = std::sqrt(1.0 - std::pow(beta2_, double(steps_)));
-    const float b1 = float(beta1_), b2 = float(beta2_), eps = float(epsilon_);
-    const float lr = float(stepSize), root = float(secondCorrection), decay = float(weightDecay_);
+    const AdamConstants c = constants(steps_);
     torch::NoGradGuard noGrad;
     for (std::size_t k = 0; k < parameters_.size(); ++k) {
         torch::Tensor& p = parameters_[k];
@@ -81,12 +104,10 @@ void FusedAdam::step() {
         const float* g = grad.data_ptr<float>();
         float* m = firstMoment_[k].data_ptr<float>();
         float* v = secondMoment_[k].data_ptr<float>();
-        const AdamConstants c{b1, b2, eps, lr, root, decay};
         at::parallel_for(0, p.numel(), 32768, [&](int64_t begin, int64_t end) {
             adamUpdate(c, g + begin, data + begin, m + begin, v + begin, end - begin);
         });
     }
-    for (const LowRankLayer& layer : lowRank_) stepLowRank(layer, lr, root);
 }
 
 }  // namespace specres

@@ -3,38 +3,43 @@
 // Internal to the neural-model library.
 #include <vector>
 
-#include "neural/LowRankLinear.h"
+#include "neural/FusedLinear.h"
 #include "neural/TorchSupport.h"
 
 namespace specres {
+
+struct AdamConstants;
 
 /// Adam (Kingma & Ba 2015) with the same update as torch.optim.Adam, fused into one pass over
 /// each parameter. LibTorch 1.13's C++ Adam makes about ten passes and allocates temporaries per
 /// step; the DCGM's C2 decoder alone holds ~0.9 M weights, so at small batch sizes the optimiser
 /// step dominated an epoch. Gradients are released after each step ("set to none"), so
 /// backward writes them afresh instead of zero-filling and accumulating.
+///
+/// A step is zeroGrad(), forward, backward, step(). Layers trained through fusedLinear() are
+/// updated during backward, with this step's constants; step() updates the others.
 class FusedAdam {
 public:
     FusedAdam(std::vector<torch::Tensor> parameters, double learningRate, double weightDecay = 0.0,
               double beta1 = 0.9, double beta2 = 0.999, double epsilon = 1e-8);
 
-    /// A dense layer trained through lowRankLinear(): its weight gradient δᵀh is formed row by
-    /// row inside the Adam pass and its bias gradient is Σ_b δ. Ignored (false) when the weight
-    /// is not among this optimiser's parameters (a frozen layer).
-    bool addLowRankLayer(const torch::Tensor& weight, const torch::Tensor& bias,
-                         LowRankGradient* gradient);
+    /// Connects `hook` (which a fusedLinear() layer then carries) to this optimiser. False, and
+    /// the hook untouched, when the weight or bias is not among this optimiser's parameters (a
+    /// frozen layer: train it through an ordinary linear layer).
+    bool addFusedLayer(const torch::Tensor& weight, const torch::Tensor& bias,
+                       FusedLayerHook* hook);
 
     void zeroGrad();
     void step();
 
+    /// Called by fusedLinear()'s backward: applies this step's update to the layer given the
+    /// gradient δ of its output for `input`, and fills inputGradient (zeros, or undefined when
+    /// not wanted) with δ·W.
+    void updateInBackward(FusedLayerHook& hook, const torch::Tensor& delta,
+                          const torch::Tensor& input, torch::Tensor& inputGradient);
+
 private:
-    struct LowRankLayer {
-        std::size_t weight;
-        std::size_t bias;
-        LowRankGradient* gradient;
-    };
-    void stepLowRank(const LowRankLayer& layer, float lr, float root);
-    std::vector<LowRankLayer> lowRank_;
+    AdamConstants constants(long step) const;
     std::vector<torch::Tensor> parameters_;
     std::vector<torch::Tensor> firstMoment_;
     std::vector<torch::Tensor> secondMoment_;

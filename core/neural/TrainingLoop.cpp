@@ -22,8 +22,14 @@ Result<PhaseResult> TrainingLoop::run(
     const SingleThreadedBlas blas;
     const TrainingThreads threads;
     FusedAdam optimiser(std::move(trainable), settings_.learningRate, settings_.weightDecay);
-    for (const LowRankLayer& layer : lowRank_) {
-        optimiser.addLowRankLayer(layer.weight, layer.bias, layer.gradient);
+    struct Disconnect {
+        const std::vector<FusedLayer>& layers;
+        ~Disconnect() {
+            for (const FusedLayer& layer : layers) *layer.hook = FusedLayerHook{};
+        }
+    } disconnect{fused_};
+    for (const FusedLayer& layer : fused_) {
+        optimiser.addFusedLayer(layer.weight, layer.bias, layer.hook);
     }
     auto generator = at::detail::createCPUGenerator(seed_ + 1000003ULL * (epochs_ + 1));
     const int64_t n = x.size(0);

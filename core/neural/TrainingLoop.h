@@ -9,7 +9,7 @@
 #include "base/Feedback.h"
 #include "base/Result.h"
 #include "models/ConditionalModel.h"
-#include "neural/LowRankLinear.h"
+#include "neural/FusedLinear.h"
 #include "neural/TorchSupport.h"
 
 namespace specres {
@@ -60,13 +60,15 @@ public:
         const std::function<BatchOutput(const torch::Tensor&, const torch::Tensor&)>& batchLoss,
         const std::string& phase, double progressFrom, double progressTo);
 
-    /// A layer trained through lowRankLinear() with this sink (see FusedAdam::addLowRankLayer).
-    struct LowRankLayer {
+    /// A layer trained through fusedLinear() with this hook: run() connects the hook to its
+    /// optimiser when the layer is among the trainable parameters (FusedAdam::addFusedLayer),
+    /// and disconnects it when it returns.
+    struct FusedLayer {
         torch::Tensor weight;
         torch::Tensor bias;
-        LowRankGradient* gradient;
+        FusedLayerHook* hook;
     };
-    void setLowRankLayers(std::vector<LowRankLayer> layers) { lowRank_ = std::move(layers); }
+    void setFusedLayers(std::vector<FusedLayer> layers) { fused_ = std::move(layers); }
     /// Applies to the following run() calls until replaced (an empty rule never gives up).
     void setGiveUp(GiveUpRule rule) { giveUp_ = std::move(rule); }
 
@@ -81,7 +83,7 @@ private:
     Feedback* feedback_;
     std::chrono::steady_clock::time_point start_;
     int epochs_ = 0;
-    std::vector<LowRankLayer> lowRank_;
+    std::vector<FusedLayer> fused_;
     GiveUpRule giveUp_;
 };
 

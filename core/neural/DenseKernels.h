@@ -1,0 +1,58 @@
+#pragma once
+
+// Internal to the neural-model library: the inner loops of a dense layer's training step on
+// plain row-major float arrays, with no LibTorch header, built twice (for any x86-64 and for
+// AVX2 + FMA) and chosen at run time, so one portable binary runs at the machine's width.
+#include <cstdint>
+
+namespace specres {
+
+struct AdamConstants {
+    float beta1, beta2, epsilon;
+    float stepSize;          ///< learning rate / (1 − β₁ᵗ)
+    float secondCorrection;  ///< √(1 − β₂ᵗ)
+    float weightDecay;
+};
+
+/// The moments of one dense layer y = x Wᵀ + b (W: rows × cols) and where its update goes.
+struct DenseLayerState {
+    float* weight;
+    float* weightFirst;
+    float* weightSecond;
+    float* bias;
+    float* biasFirst;
+    float* biasSecond;
+    std::int64_t rows;
+    std::int64_t cols;
+};
+
+/// Which instruction set the kernels use. Automatic picks the widest this CPU runs.
+enum class KernelIsa { Automatic, Generic, Avx2 };
+
+/// The instruction set Automatic resolves to on this machine.
+KernelIsa bestKernelIsa();
+const char* kernelIsaName(KernelIsa isa);
+
+/// The Adam update of `count` elements, as torch.optim.Adam computes it.
+void adamUpdate(const AdamConstants& c, const float* gradient, float* weight, float* firstMoment,
+                float* secondMoment, std::int64_t count, KernelIsa isa = KernelIsa::Automatic);
+
+/// out (batch × rows) = input (batch × cols) · Wᵀ + b for output columns [begin, end). One pass
+/// over W's rows with every sample at once: no packed copy of W (a BLAS packs all of W on each
+/// call, which costs more than the products at the DCGM's batch sizes).
+void denseForward(const float* input, std::int64_t batch, const float* weight, const float* bias,
+                  std::int64_t rows, std::int64_t cols, std::int64_t begin, std::int64_t end,
+                  float* out, KernelIsa isa = KernelIsa::Automatic);
+
+/// The backward pass and Adam step of a dense layer fused into one pass over rows [begin, end)
+/// of W and its moments, given δ = ∂loss/∂y (batch × rows):
+///  - when inputGradient is not null, adds δ·W (with W before this step's update) to it
+///    (batch × cols, the caller zeroes it);
+///  - updates W and b by Adam with the gradients δᵀx and Σ_b δ, formed a block of rows at a
+///    time in cache, never as a rows × cols array.
+void denseBackwardAdam(const AdamConstants& c, const float* delta, const float* input,
+                       std::int64_t batch, const DenseLayerState& layer, std::int64_t begin,
+                       std::int64_t end, float* inputGradient,
+                       KernelIsa isa = KernelIsa::Automatic);
+
+}  // namespace specres

@@ -1,0 +1,243 @@
+// The dense-layer kernels, included once per instruction set by DenseKernelsGeneric.cpp and
+// DenseKernelsAvx2.cpp, each inside its own namespace (SPECRES_KERNEL_NAMESPACE) and built with
+// its own flags. Nothing here may include a header that defines inline or template functions:
+// two copies of one built for different instruction sets would meet at link time and the
+// linker could keep the AVX2 one for every caller.
+//
+// Vectors are GCC's vector extensions, SPECRES_KERNEL_WIDTH floats wide: one register of the
+// instruction set the file is built for. They are loaded and stored through memcpy, so no alignment
+// is assumed.
+
+#include "neural/DenseKernels.h"
+
+// Helpers pass vectors by value, inline only: the ABI note GCC gives for that does not apply.
+#pragma GCC diagnostic ignored "-Wpsabi"
+
+namespace specres {
+namespace SPECRES_KERNEL_NAMESPACE {
+
+constexpr std::int64_t kWidth = SPECRES_KERNEL_WIDTH;
+typedef float Vec __attribute__((vector_size(kWidth * sizeof(float))));
+
+inline Vec load(const float* p) {
+    Vec v;
+    __builtin_memcpy(&v, p, sizeof v);
+    return v;
+}
+inline void store(float* p, Vec v) { __builtin_memcpy(p, &v, sizeof v); }
+inline float sum(Vec v) {
+    float s = 0.0f;
+    for (int i = 0; i < kWidth; ++i) s += v[i];
+    return s;
+}
+
+// torch.optim.Adam's w −= s·m / (√v / r + ε) with s the step size and r = √(1 − β₂ᵗ), written
+// as w −= (s·r)·m / (√v + ε·r): the same value with one division instead of two (the divider
+// is what an Adam pass waits on once its operands are in cache).
+struct AdamStep {
+    float beta1, beta2, oneMinusBeta1, oneMinusBeta2, scaledStep, scaledEpsilon, weightDecay;
+    explicit AdamStep(const AdamConstants& c)
+        : beta1(c.beta1),
+          beta2(c.beta2),
+          oneMinusBeta1(1.0f - c.beta1),
+          oneMinusBeta2(1.0f - c.beta2),
+          scaledStep(c.stepSize * c.secondCorrection),
+          scaledEpsilon(c.epsilon * c.secondCorrection),
+          weightDecay(c.weightDecay) {}
+};
+
+inline void adamOne(const AdamStep& c, float gradient, float& w, float& m, float& v) {
+    const float g = gradient + c.weightDecay * w;
+    m = c.beta1 * m + c.oneMinusBeta1 * g;
+    v = c.beta2 * v + c.oneMinusBeta2 * g * g;
+    w -= c.scaledStep * m / (__builtin_sqrtf(v) + c.scaledEpsilon);
+}
+
+inline void adamStream(const AdamConstants& constants, const float* __restrict gradient,
+                       float* __restrict weight, float* __restrict first, float* __restrict second,
+                       std::int64_t count) {
+    const AdamStep c(constants);
+    for (std::int64_t i = 0; i < count; ++i)
+        adamOne(c, gradient[i], weight[i], first[i], second[i]);
+}
+
+void adamUpdate(const AdamConstants& c, const float* gradient, float* weight, float* first,
+                float* second, std::int64_t count) {
+    adamStream(c, gradient, weight, first, second, count);
+}
+
+// R rows of W against T samples: R × T accumulators over the shared dimension.
+template <int R, int T>
+inline void forwardTile(const float* input, std::int64_t cols, const float* weight, float* sums) {
+    Vec acc[R][T] = {};
+    const std::int64_t vectorCols = cols - cols % kWidth;
+    for (std::int64_t k = 0; k < vectorCols; k += kWidth) {
+        Vec x[T];
+        for (int t = 0; t < T; ++t) x[t] = load(input + t * cols + k);
+        for (int r = 0; r < R; ++r) {
+            const Vec w = load(weight + r * cols + k);
+            for (int t = 0; t < T; ++t) acc[r][t] += w * x[t];
+        }
+    }
+    for (int r = 0; r < R; ++r) {
+        for (int t = 0; t < T; ++t) {
+            float s = sum(acc[r][t]);
+            for (std::int64_t k = vectorCols; k < cols; ++k) {
+                s += weight[r * cols + k] * input[t * cols + k];
+            }
+            sums[r * T + t] = s;
+        }
+    }
+}
+
+template <int R>
+inline void forwardRows(const float* input, std::int64_t batch, const float* weight,
+                        const float* bias, std::int64_t rows, std::int64_t cols, std::int64_t j,
+                        float* out) {
+    constexpr int T = 4;  // 3 rows × 4 samples: 12 accumulators, the fastest tile measured
+    float sums[R * T];
+    std::int64_t b = 0;
+    for (; b + T <= batch; b += T) {
+        forwardTile<R, T>(input + b * cols, cols, weight + j * cols, sums);
+        for (int r = 0; r < R; ++r) {
+            for (int t = 0; t < T; ++t) out[(b + t) * rows + j + r] = sums[r * T + t] + bias[j + r];
+        }
+    }
+    for (; b < batch; ++b) {
+        forwardTile<R, 1>(input + b * cols, cols, weight + j * cols, sums);
+        for (int r = 0; r < R; ++r) out[b * rows + j + r] = sums[r] + bias[j + r];
+    }
+}
+
+void denseForward(const float* input, std::int64_t batch, const float* weight, const float* bias,
+                  std::int64_t rows, std::int64_t cols, std::int64_t begin, std::int64_t end,
+                  float* out) {
+    std::int64_t j = begin;
+    for (; j + 3 <= end; j += 3) forwardRows<3>(input, batch, weight, bias, rows, cols, j, out);
+    for (; j < end; ++j) forwardRows<1>(input, batch, weight, bias, rows, cols, j, out);
+}
+
+// inputGradient[b0 .. b0+T−1, k .. k+2·kWidth−1] += δ[·, j0 .. j1−1] · W[j0 .. j1−1, same columns]:
+// T × 2 accumulators that run the whole block of rows, the usual GEMM register tile.
+template <int T>
+inline void inputGradientTile(const float* delta, std::int64_t rows, const float* weight,
+                              std::int64_t cols, std::int64_t j0, std::int64_t j1, std::int64_t b0,
+                              std::int64_t k, float* inputGradient) {
+    Vec acc[T][2];
+    for (int t = 0; t < T; ++t) {
+        acc[t][0] = load(inputGradient + (b0 + t) * cols + k);
+        acc[t][1] = load(inputGradient + (b0 + t) * cols + k + kWidth);
+    }
+    for (std::int64_t j = j0; j < j1; ++j) {
+        const Vec w0 = load(weight + j * cols + k), w1 = load(weight + j * cols + k + kWidth);
+        for (int t = 0; t < T; ++t) {
+            const float d = delta[(b0 + t) * rows + j];
+            acc[t][0] += d * w0;
+            acc[t][1] += d * w1;
+        }
+    }
+    for (int t = 0; t < T; ++t) {
+        store(inputGradient + (b0 + t) * cols + k, acc[t][0]);
+        store(inputGradient + (b0 + t) * cols + k + kWidth, acc[t][1]);
+    }
+}
+
+// inputGradient (batch × cols) += δ[·, begin .. end−1] · W[begin .. end−1, ·], in blocks of rows
+// of W small enough to stay in L2 while every sample passes over them.
+inline void inputGradientRows(const float* delta, std::int64_t batch, const float* weight,
+                              std::int64_t rows, std::int64_t cols, std::int64_t begin,
+                              std::int64_t end, float* inputGradient) {
+    constexpr std::int64_t kBlock = 128;
+    const std::int64_t tileCols = cols - cols % (2 * kWidth);
+    for (std::int64_t j0 = begin; j0 < end; j0 += kBlock) {
+        const std::int64_t j1 = j0 + kBlock < end ? j0 + kBlock : end;
+        for (std::int64_t k = 0; k < tileCols; k += 2 * kWidth) {
+            std::int64_t b = 0;
+            for (; b + 6 <= batch; b += 6) {
+                inputGradientTile<6>(delta, rows, weight, cols, j0, j1, b, k, inputGradient);
+            }
+            for (; b < batch; ++b) {
+                inputGradientTile<1>(delta, rows, weight, cols, j0, j1, b, k, inputGradient);
+            }
+        }
+        for (std::int64_t b = 0; b < batch; ++b) {
+            for (std::int64_t k = tileCols; k < cols; ++k) {
+                float s = inputGradient[b * cols + k];
+                for (std::int64_t j = j0; j < j1; ++j)
+                    s += delta[b * rows + j] * weight[j * cols + k];
+                inputGradient[b * cols + k] = s;
+            }
+        }
+    }
+}
+
+// The weight gradient of rows j .. j+R−1, δ[·, j .. j+R−1]ᵀ · x, into `gradient` (R × cols):
+// R × 2 vectors of it at a time, so two loads and R broadcasts feed 2R independent FMAs.
+template <int R>
+inline void gradientRows(const float* delta, const float* input, std::int64_t batch,
+                         std::int64_t rows, std::int64_t cols, std::int64_t j, float* gradient) {
+    std::int64_t k = 0;
+    for (; k + 2 * kWidth <= cols; k += 2 * kWidth) {
+        Vec acc[R][2] = {};
+        for (std::int64_t b = 0; b < batch; ++b) {
+            const float* d = delta + b * rows + j;
+            const Vec x0 = load(input + b * cols + k), x1 = load(input + b * cols + k + kWidth);
+            for (int r = 0; r < R; ++r) {
+                acc[r][0] += d[r] * x0;
+                acc[r][1] += d[r] * x1;
+            }
+        }
+        for (int r = 0; r < R; ++r) {
+            store(gradient + r * cols + k, acc[r][0]);
+            store(gradient + r * cols + k + kWidth, acc[r][1]);
+        }
+    }
+    for (; k < cols; ++k) {
+        for (int r = 0; r < R; ++r) {
+            float g = 0.0f;
+            for (std::int64_t b = 0; b < batch; ++b)
+                g += delta[b * rows + j + r] * input[b * cols + k];
+            gradient[r * cols + k] = g;
+        }
+    }
+}
+
+template <int R>
+inline void gradientAdamRows(const AdamConstants& c, const float* delta, const float* input,
+                             std::int64_t batch, const DenseLayerState& layer, std::int64_t j,
+                             float* gradient) {
+    const std::int64_t cols = layer.cols;
+    gradientRows<R>(delta, input, batch, layer.rows, cols, j, gradient);
+    // Rows j .. j+R−1 of W are contiguous: one stream for the block.
+    const std::int64_t offset = j * cols;
+    adamStream(c, gradient, layer.weight + offset, layer.weightFirst + offset,
+               layer.weightSecond + offset, R * cols);
+    const AdamStep step(c);
+    for (int r = 0; r < R; ++r) {
+        float g = 0.0f;
+        for (std::int64_t b = 0; b < batch; ++b) g += delta[b * layer.rows + j + r];
+        adamOne(step, g, layer.bias[j + r], layer.biasFirst[j + r], layer.biasSecond[j + r]);
+    }
+}
+
+void denseBackwardAdam(const AdamConstants& c, const float* delta, const float* input,
+                       std::int64_t batch, const DenseLayerState& layer, std::int64_t begin,
+                       std::int64_t end, float* inputGradient) {
+    // δ·W first, while W is still this step's (measured: the register-tiled product beats
+    // riding along the Adam pass at every batch size from 4 to 32).
+    if (inputGradient) {
+        inputGradientRows(delta, batch, layer.weight, layer.rows, layer.cols, begin, end,
+                          inputGradient);
+    }
+    constexpr int kRows = 4;
+    float* gradient = new float[kRows * layer.cols];
+    std::int64_t j = begin;
+    for (; j + kRows <= end; j += kRows) {
+        gradientAdamRows<kRows>(c, delta, input, batch, layer, j, gradient);
+    }
+    for (; j < end; ++j) gradientAdamRows<1>(c, delta, input, batch, layer, j, gradient);
+    delete[] gradient;
+}
+
+}  // namespace SPECRES_KERNEL_NAMESPACE
+}  // namespace specres
