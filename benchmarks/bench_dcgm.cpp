@@ -3,7 +3,8 @@
 // of one prediction with the full Σ. pytorch_dcgm.py times the same network and loop in PyTorch
 // for Python at its thread counts; run_dcgm_benchmark.sh runs both and compares best to best.
 //
-// Usage: bench_dcgm [FOLDER] [EPOCHS] [BATCHES] [THREADS]   e.g. bench_dcgm /tmp/b 3 4,32 1,2
+// Usage: bench_dcgm [FOLDER] [EPOCHS] [BATCHES] [THREADS] [COVARIANCE]
+//        e.g. bench_dcgm /tmp/b 3 4,32 1,2 diagonal   (full by default)
 // Output lines "epoch <batch> <threads> <median seconds>" are read by the comparison script.
 #include <chrono>
 #include <cstdio>
@@ -13,6 +14,7 @@
 #include <thread>
 
 #include "BenchmarkData.h"
+#include "models/CovarianceType.h"
 #include "neural/DeepConditionalGaussian.h"
 
 using namespace specres;
@@ -37,6 +39,11 @@ int main(int argc, char** argv) {
         everyCount.push_back(t);
     }
     const std::vector<int> threadCounts = parseList(argc > 4 ? argv[4] : nullptr, everyCount);
+    const auto covariance = parseCovarianceType(argc > 5 ? argv[5] : "full");
+    if (!covariance) {
+        std::fprintf(stderr, "%s\n", covariance.error().c_str());
+        return 1;
+    }
     std::filesystem::create_directories(folder);
     auto data = bench::makeBenchmarkData(folder + "/scene", 85, 5000, 2500, 7);
     if (!data) {
@@ -56,7 +63,7 @@ int main(int argc, char** argv) {
             config.maxEpochs = epochs;
             config.patience = epochs + 1;
             config.pretrainDiagonal = false;  // every epoch trains the full model
-            DeepConditionalGaussianModel model(CovarianceType::Full, config);
+            DeepConditionalGaussianModel model(*covariance, config);
             Feedback feedback;
             std::vector<double> epochSeconds;
             double last = 0;

@@ -3,6 +3,7 @@
 #include <cmath>
 #include <exception>
 
+#include "models/MixtureBaselines.h"
 #include "neural/ModelRegistry.h"
 
 namespace specres {
@@ -10,9 +11,13 @@ namespace specres {
 Result<std::unique_ptr<ConditionalModel>> trainMethod(const MethodSpec& spec,
                                                       const PreparedData& data,
                                                       const ExperimentConfig& config,
-                                                      Feedback* feedback) {
+                                                      Feedback* feedback,
+                                                      std::shared_ptr<MixtureFitCache> mixtures) {
     auto model = createModel(spec.method, spec.covariance, config.methodConfig(spec.method));
     if (!model) return fail(model.error());
+    if (auto* mixture = dynamic_cast<GaussianMixtureModel*>(model->get()); mixture && mixtures) {
+        mixture->shareFits(std::move(mixtures));
+    }
     try {
         if (auto ok = (*model)->fit(data.train, data.validation, feedback); !ok) {
             return fail(spec.label() + ": " + ok.error());
@@ -66,13 +71,14 @@ Result<ComparisonResult> runComparison(const PreparedData& data,
                                        const MethodDoneCallback& onMethodDone,
                                        const std::string& splitPath) {
     ComparisonResult result;
+    const auto mixtures = std::make_shared<MixtureFitCache>();
     for (std::size_t i = 0; i < methods.size(); ++i) {
         const MethodSpec& spec = methods[i];
         const double n = double(methods.size());
         Feedback methodFeedback(feedback, i / n, (i + 1) / n, spec.label() + ": ");
         methodFeedback.setEpochMethod(spec.label());
         methodFeedback.setProgress(0.0, "training");
-        auto model = trainMethod(spec, data, config, &methodFeedback);
+        auto model = trainMethod(spec, data, config, &methodFeedback, mixtures);
         if (!model) return fail(model.error());
         std::shared_ptr<const ConditionalModel> fitted = std::move(*model);
         ModelContext context = ModelContext::fromData(data, config, MethodEvaluation{}, splitPath);

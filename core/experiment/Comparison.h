@@ -9,6 +9,7 @@
 #include "experiment/TrainedModel.h"
 #include "metrics/Evaluation.h"
 #include "metrics/PairedTTest.h"
+#include "models/MixtureFitCache.h"
 
 namespace specres {
 
@@ -45,11 +46,11 @@ using MethodDoneCallback = std::function<Status(const MethodRun& run, TrainedMod
 
 /// Creates and fits one method on prepared data with the configuration's options. Any
 /// exception from the model's library (LibTorch included) comes back as a failure naming the
-/// method: none leaves the calling thread.
-Result<std::unique_ptr<ConditionalModel>> trainMethod(const MethodSpec& spec,
-                                                      const PreparedData& data,
-                                                      const ExperimentConfig& config,
-                                                      Feedback* feedback);
+/// method: none leaves the calling thread. Mixture methods fit through `mixtures` when given
+/// (runComparison shares one between GM and UGM, which need the same joint mixtures).
+Result<std::unique_ptr<ConditionalModel>> trainMethod(
+    const MethodSpec& spec, const PreparedData& data, const ExperimentConfig& config,
+    Feedback* feedback, std::shared_ptr<MixtureFitCache> mixtures = nullptr);
 
 /// A model whose held-out scores are not finite is not a model: runComparison stops before it is
 /// handed on (and saved).

@@ -180,8 +180,11 @@ Status GaussianMixtureModel::fit(const SpectraSet& train, const SpectraSet& vali
         MixtureFitOptions options = options_;
         options.regularisation = ridges[i];
         MixtureFitReport candidateReport;
-        auto fitted = fitGaussianMixture(data, static_cast<int>(train.x.cols()), options,
-                                         held.rows() ? &held : nullptr, feedback, &candidateReport);
+        const int inputs = static_cast<int>(train.x.cols());
+        const Eigen::MatrixXd* heldOut = held.rows() ? &held : nullptr;
+        auto fitted =
+            cache_ ? cache_->fit(data, inputs, options, heldOut, feedback, &candidateReport)
+                   : fitGaussianMixture(data, inputs, options, heldOut, feedback, &candidateReport);
         if (!fitted) {
             if (fitted.error() == kCancelledMessage || ridges.size() == 1) {
                 restorePrevious();

@@ -1,10 +1,12 @@
 #pragma once
 
+#include <memory>
 #include <optional>
 
 #include "models/ConditionalMixture.h"
 #include "models/ConditionalModel.h"
 #include "models/GaussianMixtureFit.h"
+#include "models/MixtureFitCache.h"
 
 namespace specres {
 
@@ -80,6 +82,8 @@ public:
     PredictiveDistribution predict(const Eigen::VectorXd& x) const override;
     BatchPrediction predictBatch(const Eigen::MatrixXd& x, const Eigen::MatrixXd* y) const override;
     const MixtureFitOptions& options() const { return options_; }
+    /// Fits through `cache`, shared with other models fitted on the same data (GM and UGM).
+    void shareFits(std::shared_ptr<MixtureFitCache> cache) { cache_ = std::move(cache); }
 
 protected:
     int componentCount() const override { return options_.components; }
@@ -87,6 +91,7 @@ protected:
 protected:
     MixtureFitOptions options_;
     bool chooseRegularisation_;
+    std::shared_ptr<MixtureFitCache> cache_;
 };
 
 /// UGM: GM's conditional mixture collapsed to one Gaussian by moment matching — the mixture

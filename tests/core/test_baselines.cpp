@@ -307,6 +307,52 @@ private slots:
                 QString("chosen ridge NLL %1, fixed 1e-6 NLL %2").arg(chosenNll).arg(fixedNll)));
     }
 
+    void ugmReusesGmFitsThroughASharedCache() {
+        // GM and UGM choose their ridge by their own validation NLL from the same five joint
+        // mixtures: with a shared cache UGM fits none of them, and ends exactly where a UGM
+        // fitted alone does.
+        DeterministicRandom random(37);
+        auto sample = [&](int count) {
+            MatrixXd joint(count, 5);
+            for (int r = 0; r < count; ++r) {
+                const double x = random.normal(), z = random.normal();
+                joint.row(r) << x, z, std::tanh(x + z), std::sin(x) + 0.1 * random.normal(),
+                    x * z + 0.1 * random.normal();
+            }
+            return split(joint, 2);
+        };
+        const SpectraSet train = sample(300), validation = sample(200), test = sample(200);
+        MixtureFitOptions options;
+        options.components = 4;
+        options.restarts = 2;
+        const auto cache = std::make_shared<MixtureFitCache>();
+        GaussianMixtureModel gm(CovarianceType::Full, options, true);
+        UnimodalMixtureModel shared(CovarianceType::Full, options, true);
+        UnimodalMixtureModel alone(CovarianceType::Full, options, true);
+        gm.shareFits(cache);
+        shared.shareFits(cache);
+        QVERIFY(gm.fit(train, validation, nullptr));
+        QCOMPARE(cache->hits(), 0);
+        QVERIFY(shared.fit(train, validation, nullptr));
+        QCOMPARE(cache->hits(), 5);  // every ridge candidate
+        QVERIFY(alone.fit(train, validation, nullptr));
+        const JointMixture& a = shared.jointMixture();
+        const JointMixture& b = alone.jointMixture();
+        QCOMPARE(a.weights, b.weights);
+        QCOMPARE(a.means, b.means);
+        for (int k = 0; k < a.components(); ++k) QCOMPARE(a.covariances[k], b.covariances[k]);
+        QCOMPARE(*evaluateModel(shared, test)->nll, *evaluateModel(alone, test)->nll);
+        QCOMPARE(shared.fitSummary().details.at("regularisation"),
+                 alone.fitSummary().details.at("regularisation"));
+        // A different option is a different fit.
+        MixtureFitOptions other = options;
+        other.seed = 2;
+        UnimodalMixtureModel reseeded(CovarianceType::Full, other, true);
+        reseeded.shareFits(cache);
+        QVERIFY(reseeded.fit(train, validation, nullptr));
+        QCOMPARE(cache->hits(), 5);
+    }
+
     void metricsOnAHandExample() {
         BatchPrediction p;
         p.point = (MatrixXd(2, 2) << 1, 2, 3, 4).finished();
