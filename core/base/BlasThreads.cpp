@@ -35,4 +35,15 @@ SingleThreadedBlas::~SingleThreadedBlas() {
 
 void keepParallelRegionsOnThisThread() { omp_set_num_threads(1); }
 
+namespace {
+thread_local int budget = 0;
+}
+
+void setThreadBudget(int threads) {
+    budget = threads > 0 ? threads : 0;
+    if (budget > 0) omp_set_num_threads(budget);
+}
+
+int threadBudget() { return budget; }
+
 }  // namespace specres

@@ -25,4 +25,11 @@ private:
 /// costs more than it saves, and the team's spinning takes the core the GUI thread needs.
 void keepParallelRegionsOnThisThread();
 
+/// A cap on the threads that work started from the calling thread may use (0: none), for
+/// work that runs beside other work: runComparison's workers each take a share of the cores.
+/// Sets this thread's OpenMP team size to `threads` and is read by training (TrainingThreads),
+/// which would otherwise take every core but one.
+void setThreadBudget(int threads);
+int threadBudget();
+
 }  // namespace specres

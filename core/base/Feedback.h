@@ -35,6 +35,11 @@ public:
     /// parent cancels it. parent may be null (then it is a plain Feedback).
     Feedback(Feedback* parent, double begin, double end, std::string stagePrefix = {})
         : parent_(parent), begin_(begin), end_(end), stagePrefix_(std::move(stagePrefix)) {}
+    /// A sub-task's feedback whose progress goes to `callback` (which may pass it on to the
+    /// parent in its own way: runComparison adds up methods that run side by side), while its
+    /// epochs and cancellation follow the parent as above.
+    Feedback(Feedback* parent, ProgressCallback callback)
+        : parent_(parent), ownProgress_(true), callback_(std::move(callback)) {}
     Feedback(const Feedback&) = delete;
     Feedback& operator=(const Feedback&) = delete;
 
@@ -45,7 +50,7 @@ public:
 
     /// fraction in [0, 1] of the whole task; stage names what is being done.
     void setProgress(double fraction, const std::string& stage) {
-        if (parent_) {
+        if (parent_ && !ownProgress_) {
             parent_->setProgress(begin_ + (end_ - begin_) * fraction, stagePrefix_ + stage);
             return;
         }
@@ -76,6 +81,7 @@ public:
 
 private:
     Feedback* parent_ = nullptr;
+    bool ownProgress_ = false;
     double begin_ = 0.0;
     double end_ = 1.0;
     std::string stagePrefix_;

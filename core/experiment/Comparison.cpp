@@ -1,8 +1,14 @@
 #include "experiment/Comparison.h"
 
+#include <algorithm>
 #include <cmath>
+#include <condition_variable>
 #include <exception>
+#include <mutex>
+#include <optional>
+#include <thread>
 
+#include "base/BlasThreads.h"
 #include "models/MixtureBaselines.h"
 #include "neural/ModelRegistry.h"
 
@@ -65,42 +71,217 @@ std::vector<TTestRow> pairedTests(const std::vector<MethodRun>& runs) {
     return tests;
 }
 
+namespace {
+
+struct MethodResult {
+    MethodRun run;
+    TrainedModel model;
+};
+
+// Trains, recalibrates and scores one method.
+Result<MethodResult> runMethod(const MethodSpec& spec, const PreparedData& data,
+                               const ExperimentConfig& config, Feedback* feedback,
+                               const std::shared_ptr<MixtureFitCache>& mixtures,
+                               const std::string& splitPath) {
+    feedback->setEpochMethod(spec.label());
+    feedback->setProgress(0.0, "training");
+    auto model = trainMethod(spec, data, config, feedback, mixtures);
+    if (!model) return fail(model.error());
+    std::shared_ptr<const ConditionalModel> fitted = std::move(*model);
+    ModelContext context = ModelContext::fromData(data, config, MethodEvaluation{}, splitPath);
+    if (config.recalibrates() && fitted->hasDensity() && data.validation.size() > 0) {
+        feedback->setProgress(1.0, "recalibrating on the validation split");
+        auto scale = fitCovarianceScale(ReflectanceModel(fitted, data.mnf), data.validation.x,
+                                        data.validationReflectance);
+        if (!scale) return fail(spec.label() + ": " + scale.error());
+        context.recalibration = *scale;
+    }
+    TrainedModel trained = makeTrainedModel(std::move(fitted), std::move(context));
+    auto evaluation = evaluateInReflectance(trained.reflectance, data);
+    if (!evaluation) return fail(spec.label() + ": " + evaluation.error());
+    if (auto ok = checkScoresFinite(*evaluation, spec.label()); !ok) return fail(ok.error());
+    trained.context.testRmse = evaluation->rmse;
+    trained.context.testNll = evaluation->nll;
+    FitSummary fit = trained.model().fitSummary();
+    return MethodResult{MethodRun{spec, std::move(*evaluation), std::move(fit)},
+                        std::move(trained)};
+}
+
+// The methods side by side on a pool of workers, one per core. Results are handed on in the
+// order of `methods`, on the calling thread, as if run one after another, and every method
+// computes exactly what it would alone: the networks draw their random numbers from generators
+// of their own (OwnDropout), EM's parallel loops split components, not sums, and BLAS stays on
+// one thread per call. The mixture methods of one covariance type (G, GM, UGM) form one task,
+// run in order, so that UGM finds GM's fits in the cache; the longest tasks start first.
+class MethodPool {
+public:
+    MethodPool(const PreparedData& data, const std::vector<MethodSpec>& methods,
+               const ExperimentConfig& config, Feedback* feedback, std::string splitPath)
+        : data_(data),
+          methods_(methods),
+          config_(config),
+          feedback_(feedback),
+          shared_(feedback, 0.0, 1.0),
+          splitPath_(std::move(splitPath)),
+          slots_(methods.size()),
+          fractions_(methods.size(), 0.0) {
+        for (std::size_t i = 0; i < methods.size(); ++i) {
+            const bool mixture = !isNeural(methods[i].method);
+            auto group = std::find_if(tasks_.begin(), tasks_.end(), [&](const Task& task) {
+                const MethodSpec& first = methods[task.methods.front()];
+                return mixture && !isNeural(first.method) &&
+                       first.covariance == methods[i].covariance;
+            });
+            if (group == tasks_.end()) group = tasks_.insert(tasks_.end(), Task{});
+            group->methods.push_back(i);
+            group->cost += cost(methods[i]);
+        }
+        std::stable_sort(tasks_.begin(), tasks_.end(),
+                         [](const Task& a, const Task& b) { return a.cost > b.cost; });
+    }
+
+    Result<ComparisonResult> run(const MethodDoneCallback& onMethodDone, int cores) {
+        const int workers = std::max(1, std::min(cores, int(tasks_.size())));
+        const int budget = std::max(1, cores / workers);
+        // OpenBLAS's thread count is process-wide: held at one throughout, so that no worker's
+        // own setting and restoring can change it under another.
+        const SingleThreadedBlas blas;
+        std::vector<std::thread> threads;
+        struct Join {
+            std::vector<std::thread>& threads;
+            Feedback& shared;
+            ~Join() {
+                shared.cancel();  // a no-op once every task is done
+                for (std::thread& t : threads) t.join();
+            }
+        } join{threads, shared_};
+        for (int w = 0; w < workers; ++w) threads.emplace_back([this, budget] { work(budget); });
+
+        ComparisonResult result;
+        for (std::size_t i = 0; i < methods_.size(); ++i) {
+            std::unique_lock<std::mutex> lock(mutex_);
+            done_.wait(lock, [&] { return slots_[i].has_value(); });
+            Result<MethodResult> outcome = std::move(*slots_[i]);
+            lock.unlock();
+            if (!outcome) return fail(outcome.error());
+            result.runs.push_back(std::move(outcome->run));
+            result.models.push_back(std::move(outcome->model));
+            if (onMethodDone) {
+                if (auto ok = onMethodDone(result.runs.back(), result.models.back()); !ok) {
+                    return fail(ok.error());
+                }
+            }
+        }
+        return result;
+    }
+
+private:
+    struct Task {
+        std::vector<std::size_t> methods;
+        double cost = 0.0;
+    };
+
+    static bool isNeural(const std::string& method) { return method == "VE" || method == "DCGM"; }
+
+    // Rough relative running times on the default settings (measured on the demo).
+    static double cost(const MethodSpec& spec) {
+        const double method = spec.method == "DCGM"  ? 6.0
+                              : spec.method == "VE"  ? 3.0
+                              : spec.method == "GM"  ? 2.0
+                              : spec.method == "UGM" ? 0.5
+                                                     : 0.1;
+        return method * (spec.covariance == CovarianceType::Full       ? 1.4
+                         : spec.covariance == CovarianceType::Diagonal ? 1.1
+                                                                       : 1.0);
+    }
+
+    void work(int budget) {
+        setThreadBudget(budget);
+        for (;;) {
+            std::size_t task = 0;
+            {
+                const std::lock_guard<std::mutex> lock(mutex_);
+                if (next_ >= tasks_.size()) return;
+                task = next_++;
+            }
+            for (std::size_t i : tasks_[task].methods) {
+                Result<MethodResult> outcome = fail(kCancelledMessage);
+                if (!shared_.isCancelled()) {
+                    try {
+                        outcome = runOne(i);
+                    } catch (const std::exception& error) {
+                        outcome = fail(methods_[i].label() + ": " + firstLine(error.what()));
+                    }
+                }
+                const bool failed = !outcome;
+                {
+                    const std::lock_guard<std::mutex> lock(mutex_);
+                    slots_[i] = std::move(outcome);
+                }
+                done_.notify_all();
+                if (failed) shared_.cancel();  // the other workers stop at their next check
+            }
+        }
+    }
+
+    Result<MethodResult> runOne(std::size_t i) {
+        const MethodSpec& spec = methods_[i];
+        const std::string prefix = spec.label() + ": ";
+        Feedback feedback(&shared_, [this, i, prefix](double fraction, const std::string& stage) {
+            // The whole run's progress is the sum of its methods' shares.
+            const std::lock_guard<std::mutex> lock(progressMutex_);
+            fractions_[i] = fraction;
+            double total = 0.0;
+            for (double f : fractions_) total += f;
+            if (feedback_)
+                feedback_->setProgress(total / double(fractions_.size()), prefix + stage);
+        });
+        return runMethod(spec, data_, config_, &feedback, mixtures_, splitPath_);
+    }
+
+    const PreparedData& data_;
+    const std::vector<MethodSpec>& methods_;
+    const ExperimentConfig& config_;
+    Feedback* feedback_;
+    Feedback shared_;  // cancels every worker: the caller's cancel or the first failure
+    std::string splitPath_;
+    std::vector<Task> tasks_;
+    std::size_t next_ = 0;
+    const std::shared_ptr<MixtureFitCache> mixtures_ = std::make_shared<MixtureFitCache>();
+    std::mutex mutex_;
+    std::condition_variable done_;
+    std::vector<std::optional<Result<MethodResult>>> slots_;
+    std::mutex progressMutex_;
+    std::vector<double> fractions_;
+};
+
+}  // namespace
+
 Result<ComparisonResult> runComparison(const PreparedData& data,
                                        const std::vector<MethodSpec>& methods,
                                        const ExperimentConfig& config, Feedback* feedback,
                                        const MethodDoneCallback& onMethodDone,
                                        const std::string& splitPath) {
     ComparisonResult result;
-    const auto mixtures = std::make_shared<MixtureFitCache>();
-    for (std::size_t i = 0; i < methods.size(); ++i) {
-        const MethodSpec& spec = methods[i];
-        const double n = double(methods.size());
-        Feedback methodFeedback(feedback, i / n, (i + 1) / n, spec.label() + ": ");
-        methodFeedback.setEpochMethod(spec.label());
-        methodFeedback.setProgress(0.0, "training");
-        auto model = trainMethod(spec, data, config, &methodFeedback, mixtures);
-        if (!model) return fail(model.error());
-        std::shared_ptr<const ConditionalModel> fitted = std::move(*model);
-        ModelContext context = ModelContext::fromData(data, config, MethodEvaluation{}, splitPath);
-        if (config.recalibrates() && fitted->hasDensity() && data.validation.size() > 0) {
-            methodFeedback.setProgress(1.0, "recalibrating on the validation split");
-            auto scale = fitCovarianceScale(ReflectanceModel(fitted, data.mnf), data.validation.x,
-                                            data.validationReflectance);
-            if (!scale) return fail(spec.label() + ": " + scale.error());
-            context.recalibration = *scale;
-        }
-        TrainedModel trained = makeTrainedModel(std::move(fitted), std::move(context));
-        auto evaluation = evaluateInReflectance(trained.reflectance, data);
-        if (!evaluation) return fail(spec.label() + ": " + evaluation.error());
-        if (auto ok = checkScoresFinite(*evaluation, spec.label()); !ok) return fail(ok.error());
-        trained.context.testRmse = evaluation->rmse;
-        trained.context.testNll = evaluation->nll;
-        result.runs.push_back(
-            MethodRun{spec, std::move(*evaluation), trained.model().fitSummary()});
-        result.models.push_back(std::move(trained));
-        if (onMethodDone) {
-            if (auto ok = onMethodDone(result.runs.back(), result.models.back()); !ok) {
-                return fail(ok.error());
+    const int cores = int(std::thread::hardware_concurrency());
+    if (methods.size() > 1 && cores >= 2) {
+        auto run = MethodPool(data, methods, config, feedback, splitPath).run(onMethodDone, cores);
+        if (!run) return fail(run.error());
+        result = std::move(*run);
+    } else {
+        const auto mixtures = std::make_shared<MixtureFitCache>();
+        for (std::size_t i = 0; i < methods.size(); ++i) {
+            const double n = double(methods.size());
+            Feedback methodFeedback(feedback, i / n, (i + 1) / n, methods[i].label() + ": ");
+            auto outcome =
+                runMethod(methods[i], data, config, &methodFeedback, mixtures, splitPath);
+            if (!outcome) return fail(outcome.error());
+            result.runs.push_back(std::move(outcome->run));
+            result.models.push_back(std::move(outcome->model));
+            if (onMethodDone) {
+                if (auto ok = onMethodDone(result.runs.back(), result.models.back()); !ok) {
+                    return fail(ok.error());
+                }
             }
         }
     }

@@ -61,9 +61,12 @@ Status checkScoresFinite(const MethodEvaluation& evaluation, const std::string& 
 std::vector<TTestRow> pairedTests(const std::vector<MethodRun>& runs);
 
 /// Trains and evaluates every method on the same prepared split, then runs the paired t-tests.
-/// Progress covers the whole run, each method's stages and epochs named by its label; a
-/// failing method stops it with its name in the message. `splitPath` is recorded in every
-/// model's context.
+/// With two or more cores the methods run side by side, one per core (each on its share of
+/// the cores), longest first; every method still computes exactly what it computes alone, and
+/// onMethodDone sees them in the order given, on the calling thread. Progress covers the whole
+/// run (the sum of the methods' shares), each stage and epoch named by its method's label; a
+/// failing method stops the others, with its name in the message. `splitPath` is recorded in
+/// every model's context.
 Result<ComparisonResult> runComparison(const PreparedData& data,
                                        const std::vector<MethodSpec>& methods,
                                        const ExperimentConfig& config, Feedback* feedback = nullptr,

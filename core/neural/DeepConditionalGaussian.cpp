@@ -78,10 +78,13 @@ struct DcgmNetImpl : torch::nn::Module {
           floor(config.precisionFloor),
           sigmoidMean(config.meanActivation == MeanActivation::Sigmoid) {
         int width = inputs;
+        std::uint64_t stream = 0;
         for (int h : config.hiddenLayers) {
             trunk->push_back(torch::nn::Linear(width, h));
             trunk->push_back(torch::nn::ReLU());
-            if (config.dropout > 0) trunk->push_back(torch::nn::Dropout(config.dropout));
+            if (config.dropout > 0) {
+                trunk->push_back(OwnDropout(config.dropout, streamSeed(config.seed, stream++)));
+            }
             width = h;
         }
         register_module("trunk", trunk);
@@ -204,7 +207,6 @@ Status DeepConditionalGaussianModel::fit(const SpectraSet& train, const SpectraS
                                          Feedback* feedback) {
     if (auto ok = checkTrainingData(train, validation); !ok) return ok;
     ensureTorchThreads();
-    torch::manual_seed(config_.seed);
     const int inputs = static_cast<int>(train.x.cols());
     const int outputs = static_cast<int>(train.y.cols());
     if (type_ == CovarianceType::Full && outputs < 2)

@@ -40,8 +40,12 @@ public:
         decltype(make(0.0)) chosen;
         const double count = double(candidates_.size());
         for (std::size_t i = 0; i < candidates_.size(); ++i) {
-            torch::manual_seed(seed);
-            auto candidate = make(candidates_[i]);
+            decltype(make(0.0)) candidate;
+            {
+                const std::lock_guard<std::mutex> lock(networkSeedingMutex());
+                torch::manual_seed(seed);
+                candidate = make(candidates_[i]);
+            }
             loop.setGiveUp(giveUpRule());
             const std::string name =
                 searching() ? phase + " (dropout " + nlohmann::json(candidates_[i]).dump() + ")"

@@ -1,5 +1,7 @@
 #include "neural/TorchSupport.h"
 
+#include "base/BlasThreads.h"
+
 #include <unistd.h>
 
 #include <sstream>
@@ -47,7 +49,9 @@ TrainingThreads::TrainingThreads() {
     // so that the setting below is not overwritten by it.
     at::internal::lazy_init_num_threads();
     previous_ = omp_get_max_threads();
-    omp_set_num_threads(trainingThreadCount());
+    const int budget = threadBudget();
+    omp_set_num_threads(budget > 0 ? std::min(budget, trainingThreadCount())
+                                   : trainingThreadCount());
 }
 
 TrainingThreads::~TrainingThreads() { omp_set_num_threads(previous_); }
@@ -151,6 +155,29 @@ void restore(torch::nn::Module& module, const std::vector<torch::Tensor>& saved)
     torch::NoGradGuard noGrad;
     auto parameters = module.parameters();
     for (std::size_t i = 0; i < parameters.size(); ++i) parameters[i].copy_(saved[i]);
+}
+
+OwnDropoutImpl::OwnDropoutImpl(double probability, std::uint64_t seed)
+    : probability(probability), generator(at::detail::createCPUGenerator(seed)) {}
+
+torch::Tensor OwnDropoutImpl::forward(const torch::Tensor& input) {
+    if (!is_training() || probability <= 0.0) return input;
+    if (probability >= 1.0) return input * 0.0;
+    const torch::Tensor keep = torch::empty_like(input).bernoulli_(1.0 - probability, generator);
+    return input * keep / (1.0 - probability);
+}
+
+std::uint64_t streamSeed(std::uint64_t seed, std::uint64_t stream) {
+    // SplitMix64's finaliser: nearby seeds and streams give unrelated generator states.
+    std::uint64_t z = seed + 0x9E3779B97F4A7C15ULL * (stream + 1);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+    return z ^ (z >> 31);
+}
+
+std::mutex& networkSeedingMutex() {
+    static std::mutex mutex;
+    return mutex;
 }
 
 }  // namespace specres

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <mutex>
+
 // Internal to the neural-model library: LibTorch types appear here, never in public headers.
 #include <torch/torch.h>
 
@@ -26,7 +28,8 @@ void ensureTorchThreads();
 int trainingThreadCount();
 
 /// While it lives, parallel regions started from the calling thread (LibTorch's and the
-/// optimiser's) use trainingThreadCount() threads; other threads keep their own setting.
+/// optimiser's) use trainingThreadCount() threads, or the thread's budget where that is fewer
+/// (setThreadBudget); other threads keep their own setting.
 class TrainingThreads {
 public:
     TrainingThreads();
@@ -77,6 +80,27 @@ nlohmann::json storedNetwork(const Config& config, const Holder& holder) {
                           {"weights", parametersToJson(*holder.net)}};
 }
 
+/// Dropout that draws its masks from a generator of its own instead of LibTorch's global one,
+/// so that two networks can train side by side (runComparison runs VE beside DCGM) and each
+/// still sees exactly the masks it would see alone. Same rule as torch::nn::Dropout: in
+/// training, zero each element with probability p and scale the rest by 1/(1 − p).
+struct OwnDropoutImpl : torch::nn::Module {
+    OwnDropoutImpl(double probability, std::uint64_t seed);
+    torch::Tensor forward(const torch::Tensor& input);
+    double probability;
+    at::Generator generator;
+};
+TORCH_MODULE(OwnDropout);
+
+/// A seed for the k-th random stream of a network built with `seed` (its dropout layers, its
+/// sampling noise): distinct streams, the same for the same seed.
+std::uint64_t streamSeed(std::uint64_t seed, std::uint64_t stream);
+
+/// Held while LibTorch's global generator is seeded and a network's initial weights are drawn
+/// from it, the only use of that generator left: a network built in another thread meanwhile
+/// would otherwise take some of the draws.
+std::mutex& networkSeedingMutex();
+
 /// Rebuilds a neural model from storedNetwork()'s form. `make(config, inputs, outputs)`
 /// returns a fresh holder of the same architecture; the weights must fit it exactly. Nothing
 /// changes on failure.
@@ -89,7 +113,12 @@ Status restoreNetwork(const nlohmann::json& parameters, const std::string& metho
         const int inputs = parameters.at("input_dimension").get<int>();
         const int outputs = parameters.at("output_dimension").get<int>();
         if (inputs < 1 || outputs < 1) return fail(method + ": stored dimensions are not positive");
-        std::shared_ptr<Holder> candidate = make(*stored, inputs, outputs);
+        std::shared_ptr<Holder> candidate;
+        {
+            // Building draws initial weights (then overwritten) from the global generator.
+            const std::lock_guard<std::mutex> lock(networkSeedingMutex());
+            candidate = make(*stored, inputs, outputs);
+        }
         if (auto ok = parametersFromJson(*candidate->net, parameters.at("weights"), method); !ok)
             return ok;
         candidate->net->eval();

@@ -55,13 +55,13 @@ Result<VariationalEncoderConfig> VariationalEncoderConfig::fromJson(const json& 
 namespace {
 
 torch::nn::Sequential denseStack(int inputs, const std::vector<int>& hidden, double dropout,
-                                 int& width) {
+                                 std::uint64_t seed, std::uint64_t& stream, int& width) {
     torch::nn::Sequential stack;
     width = inputs;
     for (int h : hidden) {
         stack->push_back(torch::nn::Linear(width, h));
         stack->push_back(torch::nn::ReLU());
-        if (dropout > 0) stack->push_back(torch::nn::Dropout(dropout));
+        if (dropout > 0) stack->push_back(OwnDropout(dropout, streamSeed(seed, stream++)));
         width = h;
     }
     return stack;
@@ -78,8 +78,10 @@ struct VeNetImpl : torch::nn::Module {
           type(type),
           sigmoidOutput(config.outputActivation == MeanActivation::Sigmoid) {
         int width = 0;
-        encoder = register_module("encoder",
-                                  denseStack(inputs, config.hiddenLayers, config.dropout, width));
+        std::uint64_t stream = 0;
+        noise = at::detail::createCPUGenerator(streamSeed(config.seed, stream++));
+        encoder = register_module("encoder", denseStack(inputs, config.hiddenLayers, config.dropout,
+                                                        config.seed, stream, width));
         latentMean = register_module("latent_mean", torch::nn::Linear(width, latent));
         const int scaleOutputs = type == CovarianceType::Spherical ? 1
                                  : type == CovarianceType::Diagonal
@@ -87,7 +89,8 @@ struct VeNetImpl : torch::nn::Module {
                                      : latent + latent * (latent - 1) / 2;
         latentScale = register_module("latent_scale", torch::nn::Linear(width, scaleOutputs));
         std::vector<int> reversed(config.hiddenLayers.rbegin(), config.hiddenLayers.rend());
-        decoder = register_module("decoder", denseStack(latent, reversed, config.dropout, width));
+        decoder = register_module(
+            "decoder", denseStack(latent, reversed, config.dropout, config.seed, stream, width));
         output = register_module("output", torch::nn::Linear(width, outputs));
         if (type == CovarianceType::Full) {
             const torch::Tensor index = torch::tril_indices(latent, latent, -1);
@@ -120,7 +123,7 @@ struct VeNetImpl : torch::nn::Module {
 
     // A reparameterised sample z = μ + L ε and the KL divergence to N(0, I) per sample.
     std::pair<torch::Tensor, torch::Tensor> sample(const Encoded& e) {
-        const torch::Tensor eps = torch::randn_like(e.mean);
+        const torch::Tensor eps = torch::randn(e.mean.sizes(), noise, e.mean.options());
         const double d = double(latent);
         if (type != CovarianceType::Full) {
             const torch::Tensor sd = e.scale.expand_as(e.mean);
@@ -141,6 +144,7 @@ struct VeNetImpl : torch::nn::Module {
     torch::nn::Sequential encoder{nullptr}, decoder{nullptr};
     torch::nn::Linear latentMean{nullptr}, latentScale{nullptr}, output{nullptr};
     torch::Tensor rows, cols;
+    at::Generator noise;  // ε of the reparameterised samples (see OwnDropout)
 };
 TORCH_MODULE(VeNet);
 
@@ -164,7 +168,6 @@ Status VariationalEncoderModel::fit(const SpectraSet& train, const SpectraSet& v
                                     Feedback* feedback) {
     if (auto ok = checkTrainingData(train, validation); !ok) return ok;
     ensureTorchThreads();
-    torch::manual_seed(config_.seed);
     const int inputs = static_cast<int>(train.x.cols());
     const int outputs = static_cast<int>(train.y.cols());
     {

@@ -203,6 +203,69 @@ private slots:
         QVERIFY(runJson.at("software").contains("libtorch"));
     }
 
+    void methodsSideBySideGiveWhatEachGivesAlone() {
+        // Route 1: one comparison, its methods side by side on every core (two networks
+        // training at once among them). Route 2: each method alone, nothing beside it. The
+        // numbers must be the same.
+        auto data = prepareData(*pair_, split_, PreprocessingOptions{});
+        QVERIFY(data);
+        ExperimentConfig config = fastConfig();
+        config.methods["DCGM"]["max_epochs"] = 15;
+        config.methods["VE"]["max_epochs"] = 15;
+        config.methods["DCGM"]["dropout_grid"] = {0.1, 0.3};
+        config.methods["VE"]["dropout_grid"] = {0.0, 0.3};
+        const std::vector<MethodSpec> methods = {
+            {"GM", CovarianceType::Diagonal}, {"DCGM", CovarianceType::Diagonal},
+            {"VE", CovarianceType::Full},     {"UGM", CovarianceType::Diagonal},
+            {"DCGM", CovarianceType::Full},   {"G", CovarianceType::Full}};
+        std::vector<double> progress;
+        Feedback feedback(
+            [&](double fraction, const std::string&) { progress.push_back(fraction); });
+        std::vector<std::string> announced;
+        auto together = runComparison(*data, methods, config, &feedback,
+                                      [&](const MethodRun& run, TrainedModel&) {
+                                          announced.push_back(run.spec.label());
+                                          return Status::success();
+                                      });
+        QVERIFY2(together, together.error().c_str());
+        QCOMPARE(announced, (std::vector<std::string>{"GM/diagonal", "DCGM/diagonal", "VE/full",
+                                                      "UGM/diagonal", "DCGM/full", "G/full"}));
+        QVERIFY(!progress.empty() && progress.back() == 1.0);
+        for (std::size_t i = 0; i < methods.size(); ++i) {
+            auto alone = runComparison(*data, {methods[i]}, config);
+            QVERIFY2(alone, alone.error().c_str());
+            const MethodEvaluation& a = together->runs[i].evaluation;
+            const MethodEvaluation& b = alone->runs.front().evaluation;
+            QVERIFY2(std::abs(a.rmse - b.rmse) <= 1e-9 * b.rmse,
+                     qPrintable(QString::fromStdString(methods[i].label()) +
+                                QString(": RMSE %1 vs %2").arg(a.rmse).arg(b.rmse)));
+            QCOMPARE(a.nll.has_value(), b.nll.has_value());
+            if (!a.nll) continue;
+            QVERIFY2(std::abs(*a.nll - *b.nll) <= 1e-9 * std::abs(*b.nll),
+                     qPrintable(QString::fromStdString(methods[i].label()) +
+                                QString(": NLL %1 vs %2").arg(*a.nll).arg(*b.nll)));
+        }
+    }
+
+    void aFailureStopsEveryWorker() {
+        // The DCGM cancels through its epoch report while GM, on another worker, fits: the
+        // comparison ends with the cancellation, neither hangs nor throws.
+        auto data = prepareData(*pair_, split_, PreprocessingOptions{});
+        QVERIFY(data);
+        Feedback feedback;
+        feedback.setEpochCallback([&](const EpochReport&) { feedback.cancel(); });
+        ExperimentConfig config = fastConfig();
+        config.methods["GM"]["restarts"] = 3;
+        auto result = runComparison(*data,
+                                    {{"GM", CovarianceType::Full},
+                                     {"DCGM", CovarianceType::Full},
+                                     {"G", CovarianceType::Full}},
+                                    config, &feedback);
+        QVERIFY(!result);
+        QVERIFY2(result.error().find(kCancelledMessage) != std::string::npos,
+                 result.error().c_str());
+    }
+
     void dcgmBeatsTheJointGaussianOnJasperRidge() {
         if (!specres::test::haveSharedData())
             QSKIP("../shared/data is absent: the Jasper Ridge check is skipped");
