@@ -107,6 +107,15 @@ Result<MethodResult> runMethod(const MethodSpec& spec, const PreparedData& data,
                         std::move(trained)};
 }
 
+// Adds a finished method to the result and hands it to the caller's callback.
+Status handOn(ComparisonResult& result, MethodResult outcome,
+              const MethodDoneCallback& onMethodDone) {
+    result.runs.push_back(std::move(outcome.run));
+    result.models.push_back(std::move(outcome.model));
+    return onMethodDone ? onMethodDone(result.runs.back(), result.models.back())
+                        : Status::success();
+}
+
 // The methods side by side on a pool of workers, one per core. Results are handed on in the
 // order of `methods`, on the calling thread, as if run one after another, and every method
 // computes exactly what it would alone: the networks draw their random numbers from generators
@@ -164,13 +173,8 @@ public:
             Result<MethodResult> outcome = std::move(*slots_[i]);
             lock.unlock();
             if (!outcome) return fail(outcome.error());
-            result.runs.push_back(std::move(outcome->run));
-            result.models.push_back(std::move(outcome->model));
-            if (onMethodDone) {
-                if (auto ok = onMethodDone(result.runs.back(), result.models.back()); !ok) {
-                    return fail(ok.error());
-                }
-            }
+            if (auto ok = handOn(result, std::move(*outcome), onMethodDone); !ok)
+                return fail(ok.error());
         }
         return result;
     }
@@ -276,13 +280,8 @@ Result<ComparisonResult> runComparison(const PreparedData& data,
             auto outcome =
                 runMethod(methods[i], data, config, &methodFeedback, mixtures, splitPath);
             if (!outcome) return fail(outcome.error());
-            result.runs.push_back(std::move(outcome->run));
-            result.models.push_back(std::move(outcome->model));
-            if (onMethodDone) {
-                if (auto ok = onMethodDone(result.runs.back(), result.models.back()); !ok) {
-                    return fail(ok.error());
-                }
-            }
+            if (auto ok = handOn(result, std::move(*outcome), onMethodDone); !ok)
+                return fail(ok.error());
         }
     }
     result.ttests = pairedTests(result.runs);
