@@ -57,8 +57,9 @@ void LossChart::addPoint(const EpochPoint& point) {
     points_[point.label].push_back(point);
     if (added) emit methodAdded(point.label);
     if (shown_ != point.label) {
-        // While training, the chart follows the method being fitted.
-        showMethod(point.label);
+        // While training, the chart follows the method that started last. Methods train side
+        // by side, so following every report would redraw the chart at each of them.
+        if (added) showMethod(point.label);
         return;
     }
     train_->append(point.epoch, point.trainLoss);

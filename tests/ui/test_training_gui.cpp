@@ -595,6 +595,21 @@ private slots:
         QCOMPARE(LossChart::epochTickInterval(40), 5);
         QCOMPARE(LossChart::epochTickInterval(400), 50);
         QCOMPARE(LossChart::epochTickInterval(401), 100);
+        // Methods training side by side interleave their epochs: the chart stays on the one
+        // that started last and keeps the other's points for when it is chosen.
+        LossChart sideBySide;
+        sideBySide.addPoint({"DCGM/full", "training", 1, 5.0, 4.0});
+        sideBySide.addPoint({"VE/full", "training", 1, 2.0, 1.0});
+        for (int epoch = 2; epoch <= 5; ++epoch) {
+            sideBySide.addPoint({"DCGM/full", "training", epoch, 5.0 - epoch, 4.0 - epoch});
+            sideBySide.addPoint({"VE/full", "training", epoch, 2.0, 1.0});
+        }
+        sideBySide.addPoint({"DCGM/full", "training", 6, -1.0, -2.0});
+        QCOMPARE(sideBySide.shownMethod(), QString("VE/full"));
+        QCOMPARE(sideBySide.trainSeries()->points().size(), qsizetype(5));
+        sideBySide.showMethod("DCGM/full");
+        QCOMPARE(sideBySide.trainSeries()->points().size(), qsizetype(6));
+        QCOMPARE(sideBySide.trainSeries()->points()[4].y(), 0.0);
     }
 
     void badProjectShowsAnError() {
