@@ -24,6 +24,8 @@ const char* toString(WavelengthSource source) {
             return "band metadata";
         case WavelengthSource::EnviHeader:
             return "ENVI header";
+        case WavelengthSource::ProductMetadata:
+            return "product's band table";
     }
     return "unknown";
 }

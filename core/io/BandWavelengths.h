@@ -10,7 +10,13 @@ class GDALDataset;
 namespace specres {
 
 /// Where a raster's band wavelengths came from.
-enum class WavelengthSource { CsvOverride, GdalImageryDomain, GdalBandMetadata, EnviHeader };
+enum class WavelengthSource {
+    CsvOverride,
+    GdalImageryDomain,
+    GdalBandMetadata,
+    EnviHeader,
+    ProductMetadata,  ///< a mission product's own band table (EMIT, ASTER)
+};
 
 const char* toString(WavelengthSource source);
 

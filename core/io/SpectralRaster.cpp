@@ -1,5 +1,6 @@
 #include "io/SpectralRaster.h"
 #include "base/Text.h"
+#include "io/EmitProduct.h"
 
 #include <gdal_priv.h>
 #include <ogr_spatialref.h>
@@ -176,18 +177,47 @@ Result<SpectralRaster> SpectralRaster::open(const std::string& path,
     }
 
     if (auto header = checkEnviHeader(path); !header) return fail(header.error());
-    GdalErrorCapture capture;
-    auto* raw = static_cast<GDALDataset*>(
-        GDALOpenEx(path.c_str(), GDAL_OF_RASTER | GDAL_OF_READONLY, nullptr, nullptr, nullptr));
-    if (!raw) {
-        const std::string why = capture.errors();
-        return fail(path + ": not a raster GDAL can read" + (why.empty() ? "" : " (" + why + ")"));
-    }
     SpectralRaster raster;
-    raster.dataset_ = shareDataset(raw);
+    std::optional<BandWavelengths> productWavelengths;
+    GDALDataset* raw = nullptr;
+    // EMIT's NetCDF cubes are channel-last, which GDAL's classic netCDF driver shows sideways:
+    // they open through the multidimensional API instead.
+    if (looksLikeNetcdf(path)) {
+        auto granule = openEmitGranule(path, options.swathGeometry);
+        if (!granule) return fail(granule.error());
+        if (*granule) {
+            raster.dataset_ = (*granule)->dataset;
+            raster.product_ = (*granule)->info;
+            productWavelengths = (*granule)->wavelengths;
+            raw = raster.dataset_.get();
+            if (!productWavelengths && options.wavelengthCsvPath.empty()) {
+                std::ostringstream message;
+                message << path << ": an EMIT granule (" << raw->GetRasterXSize() << " × "
+                        << raw->GetRasterYSize() << " pixels, " << raw->GetRasterCount()
+                        << " channels) without its sensor_band_parameters group, so the "
+                           "channels' wavelengths are unknown (a cropped copy?): give a "
+                           "wavelength table with one row per channel (--wavelengths FILE.csv, "
+                           "column wavelength_nm or wavelength_um)";
+                return fail(message.str());
+            }
+        }
+    }
+    GdalErrorCapture capture;
+    if (!raw) {
+        raw = static_cast<GDALDataset*>(
+            GDALOpenEx(path.c_str(), GDAL_OF_RASTER | GDAL_OF_READONLY, nullptr, nullptr, nullptr));
+        if (!raw) {
+            const std::string why = capture.errors();
+            return fail(path + ": not a raster GDAL can read" +
+                        (why.empty() ? "" : " (" + why + ")"));
+        }
+        raster.dataset_ = shareDataset(raw);
+    }
     raster.path_ = path;
     raster.description_ = path;
-    raster.driverName_ = raw->GetDriver() ? raw->GetDriver()->GetDescription() : "";
+    raster.driverName_ = raster.product_    ? "EMIT NetCDF (multidimensional)"
+                         : raw->GetDriver() ? raw->GetDriver()->GetDescription()
+                                            : "";
     if (raw->GetRasterCount() == 0) return fail(path + ": the file has no raster bands");
     if (auto size = checkRawFileSize(*raw, path); !size) return fail(size.error());
 
@@ -211,9 +241,10 @@ Result<SpectralRaster> SpectralRaster::open(const std::string& path,
     if (hasTransform) std::copy(transform, transform + 6, grid.geoTransform.begin());
 
     Result<BandWavelengths> wavelengths =
-        options.wavelengthCsvPath.empty()
-            ? discoverBandWavelengths(*raw, path)
-            : readWavelengthCsv(options.wavelengthCsvPath, raw->GetRasterCount());
+        !options.wavelengthCsvPath.empty()
+            ? readWavelengthCsv(options.wavelengthCsvPath, raw->GetRasterCount())
+        : productWavelengths ? Result<BandWavelengths>(*productWavelengths)
+                             : discoverBandWavelengths(*raw, path);
     if (!wavelengths) return fail(wavelengths.error());
     raster.wavelengthSource_ = wavelengths->source;
     raster.warnings_ = wavelengths->warnings;

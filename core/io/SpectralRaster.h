@@ -11,6 +11,7 @@
 #include "base/Result.h"
 #include "io/BandWavelengths.h"
 #include "io/GdalSupport.h"
+#include "io/ProductInfo.h"
 
 class GDALDataset;
 
@@ -27,6 +28,9 @@ struct RasterOpenOptions {
     /// A wavelength table that overrides whatever the file says (see readWavelengthCsv()).
     std::string wavelengthCsvPath;
     ReflectanceScale reflectanceScale = ReflectanceScale::Auto;
+    /// For swath products with a geolocation lookup table (EMIT): keep the swath geometry
+    /// instead of orthorectifying onto the table's map grid.
+    bool swathGeometry = false;
 };
 
 /// One band of a spectral raster.
@@ -113,6 +117,8 @@ public:
     WavelengthSource wavelengthSource() const { return wavelengthSource_; }
     double reflectanceMultiplier() const { return reflectanceMultiplier_; }
     const std::vector<std::string>& warnings() const { return warnings_; }
+    /// What the file is when it is a recognised mission product (EMIT, ASTER).
+    const std::optional<ProductInfo>& product() const { return product_; }
 
     /// The same raster restricted to bands whose centre lies in [minUm, maxUm]; an error names
     /// the file and its wavelength range when no band is left.
@@ -162,6 +168,7 @@ private:
     WavelengthSource wavelengthSource_ = WavelengthSource::GdalBandMetadata;
     double reflectanceMultiplier_ = 1.0;
     std::vector<std::string> warnings_;
+    std::optional<ProductInfo> product_;
 };
 
 /// Number of rows per strip so that a strip of `bands` double values stays near 64 MiB.
