@@ -12,6 +12,7 @@ int runCompare(int argc, char** argv);
 int runPredict(int argc, char** argv);
 int runIdentify(int argc, char** argv);
 int runLibrary(int argc, char** argv);
+int runSimulate(int argc, char** argv);
 
 /// Prints a parser error or help; returns the exit status to use, or -1 to go on.
 class ArgumentParser;

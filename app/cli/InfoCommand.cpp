@@ -26,6 +26,7 @@ int runInfo(int argc, char** argv) {
                      "2.0,2.5");
     parser.addOption("wavelengths", "CSV", "wavelength table overriding the file's");
     parser.addFlag("exact", "count every valid pixel of a large raster instead of estimating");
+    parser.addFlag("swath", "for EMIT: keep the swath geometry instead of orthorectifying");
     parser.addOption("reflectance-scale", "auto|1|10000", "how stored values map to reflectance",
                      "auto");
     if (argc < 3 || std::string(argv[2]).rfind("--", 0) == 0) {
@@ -41,6 +42,7 @@ int runInfo(int argc, char** argv) {
 
     RasterOpenOptions options;
     options.wavelengthCsvPath = parser.value("wavelengths");
+    options.swathGeometry = parser.has("swath");
     auto scale = parseReflectanceScale(parser.value("reflectance-scale"));
     if (!scale) {
         std::cerr << "specres-cli info: " << scale.error() << "\n";
@@ -61,6 +63,15 @@ int runInfo(int argc, char** argv) {
     const RasterGrid& grid = raster->grid();
     std::printf("File:        %s\n", path.c_str());
     std::printf("Format:      %s\n", raster->driverName().c_str());
+    if (const auto& product = raster->product()) {
+        std::printf("Product:     %s\n", product->product.c_str());
+        std::printf("Granule:     %s\n", product->granule.c_str());
+        if (!product->acquired.empty()) std::printf("Acquired:    %s\n", product->acquired.c_str());
+        std::printf("Channels:    %d kept, %d dropped as flagged unusable by the product\n",
+                    product->channelsKept, product->channelsDropped);
+        std::printf("Geometry:    %s\n", product->geometry.c_str());
+        for (const auto& note : product->notes) std::printf("Note:        %s\n", note.c_str());
+    }
     std::printf("Size:        %d × %d pixels, %zu bands\n", grid.width, grid.height,
                 raster->allBands().size());
     std::printf("CRS:         %s\n", describeCrs(grid.crsWkt).c_str());

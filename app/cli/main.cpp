@@ -34,6 +34,8 @@ const char* kUsage =
     "Commands:\n"
     "  info FILE      describe a spectral raster (bands, wavelengths, CRS, valid pixels)\n"
     "  demo           write the synthetic Cuprite-like demo scene\n"
+    "  simulate       make the low-resolution half of a training pair from a hyperspectral "
+    "raster\n"
     "  dataset        sample and split pixel pairs into train/validation/test (JSON)\n"
     "  train          train one method (G, GM, UGM, VE, DCGM) and save the model\n"
     "  compare        train and evaluate every method on one split; tables and t-tests\n"
@@ -69,6 +71,7 @@ int main(int argc, char** argv) {
     if (command == "predict") return runPredict(argc, argv);
     if (command == "identify") return runIdentify(argc, argv);
     if (command == "library") return runLibrary(argc, argv);
+    if (command == "simulate") return runSimulate(argc, argv);
     std::cerr << "specres-cli: unknown command '" << command << "'\n\n" << kUsage;
     return 2;
 }
