@@ -1,5 +1,6 @@
 #include "io/SpectralRaster.h"
 #include "base/Text.h"
+#include "io/AsterProduct.h"
 #include "io/EmitProduct.h"
 
 #include <gdal_priv.h>
@@ -202,6 +203,19 @@ Result<SpectralRaster> SpectralRaster::open(const std::string& path,
             }
         }
     }
+    // ASTER arrives as an HDF4 product with one field per band, or as one file per band.
+    std::vector<std::string> productWarnings;
+    if (!raw) {
+        auto aster = looksLikeHdf4(path) ? openAsterHdf(path) : openAsterBandFiles(path);
+        if (!aster) return fail(aster.error());
+        if (*aster) {
+            raster.dataset_ = (*aster)->dataset;
+            raster.product_ = (*aster)->info;
+            productWavelengths = (*aster)->wavelengths;
+            productWarnings = (*aster)->warnings;
+            raw = raster.dataset_.get();
+        }
+    }
     GdalErrorCapture capture;
     if (!raw) {
         raw = static_cast<GDALDataset*>(
@@ -248,6 +262,7 @@ Result<SpectralRaster> SpectralRaster::open(const std::string& path,
     if (!wavelengths) return fail(wavelengths.error());
     raster.wavelengthSource_ = wavelengths->source;
     raster.warnings_ = wavelengths->warnings;
+    raster.warnings_.insert(raster.warnings_.end(), productWarnings.begin(), productWarnings.end());
 
     for (int b = 1; b <= raw->GetRasterCount(); ++b) {
         GDALRasterBand* band = raw->GetRasterBand(b);
