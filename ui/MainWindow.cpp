@@ -22,11 +22,13 @@
 #include "FigureExport.h"
 #include "InspectionPanel.h"
 #include "InspectionToolBar.h"
+#include "MakePairDialog.h"
 #include "MessageBanner.h"
 #include "MineralLegend.h"
 #include "MineralMapper.h"
 #include "OpenPairDialog.h"
 #include "PairLoader.h"
+#include "PairMaker.h"
 #include "PixelReadout.h"
 #include "ProjectSession.h"
 #include "RasterPanel.h"
@@ -45,6 +47,7 @@ const QString kFigureFilter = QStringLiteral("PDF (*.pdf);;SVG (*.svg);;PNG (*.p
 MainWindow::MainWindow(QWidget* parent)
     : QMainWindow(parent),
       loader_(new PairLoader(this)),
+      pairMaker_(new PairMaker(this)),
       banner_(new MessageBanner(this)),
       highPanel_(new RasterPanel(RasterPanel::Side::High, this)),
       lowPanel_(new RasterPanel(RasterPanel::Side::Low, this)),
@@ -110,6 +113,8 @@ MainWindow::MainWindow(QWidget* parent)
 
 MainWindow::~MainWindow() {
     training_->cancel();
+    pairMaker_->cancel();
+    pairMaker_->waitForFinished();
     loader_->waitForFinished();
 }
 
@@ -128,6 +133,20 @@ void MainWindow::connectParts() {
     });
     connect(loader_, &PairLoader::loaded, this, &MainWindow::onLoaded);
     connect(loader_, &PairLoader::failed, this, &MainWindow::onFailed);
+    connect(pairMaker_, &PairMaker::progress, this, [this](int percent, const QString& stage) {
+        showProgress(percent, stage + QStringLiteral(" %p%"));
+    });
+    connect(pairMaker_, &PairMaker::failed, this, &MainWindow::onFailed);
+    connect(pairMaker_, &PairMaker::finished, this,
+            [this](const QString& high, const QString& low, const QString& summary) {
+                progress_->hide();
+                showStatus(tr("Wrote %1: %2").arg(low, summary));
+                if (!openMadePair_) return;
+                PairSource source;
+                source.highPath = high;
+                source.lowPath = low;
+                openPair(source);
+            });
     for (RasterPanel* panel : {highPanel_, lowPanel_}) {
         RasterPanel* other = panel == highPanel_ ? lowPanel_ : highPanel_;
         connect(panel->view(), &RasterView::pixelHovered, pixelLabel_, &PixelReadout::showPixel);
@@ -196,6 +215,13 @@ void MainWindow::createMenus() {
                         if (dialog.exec() == QDialog::Accepted) openPair(dialog.source());
                     })
         ->setShortcut(QKeySequence::Open);
+    file->addAction(tr("Make &Training Pair…"), this, [this] {
+        MakePairDialog dialog(this);
+        if (pair_) dialog.setHighPath(pair_->source.highPath);
+        if (dialog.exec() == QDialog::Accepted)
+            makeTrainingPair(dialog.highPath(), dialog.lowPath(), dialog.grid(),
+                             dialog.openWhenDone());
+    });
     QMenu* recentPairs = file->addMenu(tr("Recent &Pairs"));
     file->addAction(tr("Open &Demo Scene"), this, [this] { openDemo(); });
     file->addAction(tr("&Load Model…"), this, [this] {
@@ -300,6 +326,13 @@ QString MainWindow::demoFolder(const DemoSceneOptions& options) {
 void MainWindow::openPair(const PairSource& source) {
     statusBar()->showMessage(tr("Opening %1 …").arg(source.highPath));
     loader_->load(source);
+}
+
+void MainWindow::makeTrainingPair(const QString& highPath, const QString& lowPath,
+                                  SimulationGrid grid, bool open) {
+    openMadePair_ = open;
+    showStatus(tr("Simulating ASTER bands 5–9 from %1 …").arg(highPath));
+    pairMaker_->make(highPath, lowPath, grid);
 }
 
 void MainWindow::openDemo(const DemoSceneOptions& options) {
@@ -451,10 +484,19 @@ void MainWindow::onLoaded(const std::shared_ptr<LoadedPair>& pair) {
     setWindowTitle(tr("SpecRes — %1").arg(title));
     banner_->hide();
     if (!pair->warnings.isEmpty()) showWarning(pair->warnings.join(QLatin1Char('\n')));
-    showStatus(tr("%1 × %2 pixels; %3")
+    QString products;
+    for (const SpectralRaster* raster : {&pair->pair->high(), &pair->pair->low()}) {
+        if (const auto& product = raster->product()) {
+            products += tr("; %1 (%2, %3)")
+                            .arg(QString::fromStdString(product->product),
+                                 QString::fromStdString(product->granule),
+                                 QString::fromStdString(product->geometry));
+        }
+    }
+    showStatus(tr("%1 × %2 pixels; %3%4")
                    .arg(pair->pair->width())
                    .arg(pair->pair->height())
-                   .arg(QString::fromStdString(pair->pair->alignment())));
+                   .arg(QString::fromStdString(pair->pair->alignment()), products));
     if (pair->source.title.isEmpty())
         recent_->rememberPair(pair->source.highPath, pair->source.lowPath);
     emit pairLoaded();

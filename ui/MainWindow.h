@@ -1,5 +1,7 @@
 #pragma once
 
+#include "data/SensorSimulation.h"
+
 #include <QMainWindow>
 #include <QSizeF>
 #include <memory>
@@ -25,6 +27,7 @@ class MessageBanner;
 class MineralLegend;
 class MineralMapper;
 class PairLoader;
+class PairMaker;
 class PixelReadout;
 class ProjectSession;
 class RasterPanel;
@@ -114,6 +117,11 @@ public:
     TrainingController* training() const { return training_; }
     ProjectSession* session() const { return session_; }
     PairLoader* loader() const { return loader_; }
+    PairMaker* pairMaker() const { return pairMaker_; }
+    /// File ▸ Make Training Pair without its dialog: simulate ASTER from `highPath`, then open
+    /// the pair when `open` is set.
+    void makeTrainingPair(const QString& highPath, const QString& lowPath,
+                          specres::SimulationGrid grid, bool open);
     /// The model in use (null when none).
     std::shared_ptr<const TrainedModel> model() const {
         return shelf_->current() ? shelf_->current()->trained : nullptr;
@@ -156,6 +164,8 @@ private:
     void openDroppedFiles(const QStringList& paths);
 
     PairLoader* loader_;
+    PairMaker* pairMaker_;
+    bool openMadePair_ = true;
     MessageBanner* banner_;
     RasterPanel* highPanel_;
     RasterPanel* lowPanel_;

@@ -20,11 +20,14 @@
 #include "BandImage.h"
 #include "ColourMaps.h"
 #include "CovarianceHeatmap.h"
+#include "EmitFiles.h"
 #include "InspectionPanel.h"
 #include "MainWindow.h"
+#include "MakePairDialog.h"
 #include "MessageBanner.h"
 #include "MineralPanel.h"
 #include "PairLoader.h"
+#include "PairMaker.h"
 #include "RasterPanel.h"
 #include "RasterView.h"
 #include "SpectrumChart.h"
@@ -126,6 +129,63 @@ private slots:
         QVERIFY(panel->view()->image() != before);
         auto block = window.currentPair()->pair->high().read(5, 6, 1, 1);
         QCOMPARE(float(panel->displayedValue(5, 6)), float(block->values(0, 3)));
+    }
+
+    void makesATrainingPairFromAnEmitGranuleAndOpensIt() {
+        test::EmitSpec spec;
+        spec.swathWidth = 40;
+        spec.swathHeight = 30;
+        spec.channels = 60;
+        for (int b = 0; b < 60; ++b) spec.wavelengthsNm.push_back(2000.0 + 8.5 * b);
+        spec.value = [](int r, int c, int b) {
+            const double w = 2.0 + 0.0085 * b;
+            return float(0.3 + 0.002 * r + 0.001 * c -
+                         0.1 * std::exp(-std::pow((w - 2.2) / 0.02, 2)));
+        };
+        spec.gridWidth = 30;
+        spec.gridHeight = 40;
+        for (int y = 0; y < 40; ++y)
+            for (int x = 0; x < 30; ++x) {
+                spec.gltX.push_back(y + 1);
+                spec.gltY.push_back(30 - x);
+            }
+        const std::string granule =
+            dir_.filePath("EMIT_L2A_RFL_001_20240101T120000_2400101_001.nc").toStdString();
+        std::string error;
+        QVERIFY2(test::writeEmitGranule(granule, spec, &error), error.c_str());
+
+        MainWindow window;
+        window.show();
+        // The dialog proposes an output beside the input.
+        MakePairDialog dialog(&window);
+        dialog.setHighPath(QString::fromStdString(granule));
+        QVERIFY(
+            dialog.lowPath().endsWith("EMIT_L2A_RFL_001_20240101T120000_2400101_001_aster.tif"));
+        const QString low = dir_.filePath("emit_aster.tif");
+        QSignalSpy loaded(&window, &MainWindow::pairLoaded);
+        window.makeTrainingPair(QString::fromStdString(granule), low, SimulationGrid::Auto, true);
+        QVERIFY(loaded.wait(60000));
+        QCOMPARE(window.currentPair()->pair->width(), 30);
+        QCOMPARE(window.currentPair()->pair->height(), 40);
+        QCOMPARE(window.currentPair()->pair->low().bandCount(), 5);
+        QVERIFY(window.statusBar()->currentMessage().contains("EMIT L2A"));
+        QVERIFY(window.statusBar()->currentMessage().contains("orthorectified"));
+        if (qEnvironmentVariableIsSet("SPECRES_SCREENSHOTS")) {
+            window.resize(1400, 900);
+            QTest::qWait(200);
+            window.grab().save(qEnvironmentVariable("SPECRES_SCREENSHOTS") + "/emit_pair.png");
+            dialog.resize(640, 260);
+            dialog.grab().save(qEnvironmentVariable("SPECRES_SCREENSHOTS") + "/make_pair.png");
+        }
+
+        // A raster that cannot be simulated: the banner names it and nothing is written.
+        QSignalSpy failed(&window, &MainWindow::loadFailed);
+        const QString never = dir_.filePath("never.tif");
+        window.makeTrainingPair(low, never, SimulationGrid::Low, true);
+        QVERIFY(failed.wait(30000));
+        QVERIFY2(window.banner()->text().contains("emit_aster.tif"),
+                 qPrintable(window.banner()->text()));
+        QVERIFY(!QFile::exists(never));
     }
 
     void badRasterShowsAnErrorAndKeepsTheWindowUsable() {

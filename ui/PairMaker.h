@@ -1,0 +1,37 @@
+#pragma once
+
+#include <QObject>
+#include <QString>
+#include <memory>
+
+#include "base/Feedback.h"
+#include "data/SensorSimulation.h"
+
+namespace specres::ui {
+
+class TaskThread;
+
+/// Runs simulateSensor() for File ▸ Make Training Pair on a worker thread, with progress and
+/// cancel; the window stays live.
+class PairMaker : public QObject {
+    Q_OBJECT
+public:
+    explicit PairMaker(QObject* parent = nullptr);
+    ~PairMaker() override;
+
+    void make(const QString& highPath, const QString& lowPath, SimulationGrid grid);
+    void cancel();
+    bool isBusy() const;
+    void waitForFinished();
+
+signals:
+    void progress(int percent, const QString& stage);
+    void finished(const QString& highPath, const QString& lowPath, const QString& summary);
+    void failed(const QString& message);
+
+private:
+    TaskThread* thread_;
+    std::shared_ptr<Feedback> feedback_;  ///< the job in hand's; cancel() reaches it
+};
+
+}  // namespace specres::ui
