@@ -222,6 +222,15 @@ Result<SpectralRaster> SpectralRaster::open(const std::string& path,
             GDALOpenEx(path.c_str(), GDAL_OF_RASTER | GDAL_OF_READONLY, nullptr, nullptr, nullptr));
         if (!raw) {
             const std::string why = capture.errors();
+            // A file that starts like NetCDF/HDF but opens as nothing is damaged, not foreign.
+            const std::string kind = looksLikeNetcdf(path) ? "a NetCDF/HDF5"
+                                     : looksLikeHdf4(path) ? "an HDF4"
+                                                           : "";
+            if (!kind.empty()) {
+                return fail(path + ": not a raster GDAL can read: it starts like " + kind +
+                            " file but cannot be opened (truncated or damaged?)" +
+                            (why.empty() ? "" : " (" + why + ")"));
+            }
             return fail(path + ": not a raster GDAL can read" +
                         (why.empty() ? "" : " (" + why + ")"));
         }

@@ -70,6 +70,10 @@ cp plausible.bin xyz.img; envi_header xyz 60 xyz "$bands5"
 cp plausible.bin huge_samples.img; envi_header huge_samples 1000000000 bsq "$bands5"
 cp plausible.bin same_wavelength.img; envi_header same_wavelength 60 bsq "2200, 2200, 2200, 2200, 2200"
 cp plausible.bin junk_header.img; printf 'garbage\001\002\n' > junk_header.hdr
+# Files that start like NetCDF4/HDF5, classic NetCDF and HDF4 (EMIT and ASTER) and are junk after.
+{ printf '\211HDF\r\n\032\n'; head -c 3000 /dev/urandom; } > fake_emit.nc
+{ printf 'CDF\001'; head -c 3000 /dev/urandom; } > fake_classic.nc
+{ printf '\016\003\023\001'; head -c 3000 /dev/urandom; } > fake_aster.hdf
 
 failures=0
 rows=0
@@ -116,6 +120,13 @@ expect wavelengths-columns "no_wavelength_column.csv" $cli info "$high" --wavele
 expect raster-folder "folder: is a folder, not a raster" $cli info folder
 expect raster-missing "absent.tif: no such file" $cli info absent.tif
 expect raster-text "text.tif: not a raster" $cli info text.tif
+expect raster-fake-netcdf4 "fake_emit.nc: not a raster GDAL can read: it starts like a NetCDF/HDF5 file" $cli info fake_emit.nc
+expect raster-fake-netcdf "fake_classic.nc: not a raster GDAL can read" $cli info fake_classic.nc
+expect raster-fake-hdf4 "fake_aster.hdf: not a raster GDAL can read: it starts like an HDF4 file" $cli info fake_aster.hdf
+expect simulate-missing "absent.nc: no such file" $cli simulate --high absent.nc --sensor aster --out s.tif
+expect simulate-onto-input "is the input raster" $cli simulate --high "$high" --sensor aster --out "$high"
+expect simulate-out-folder-missing "absent/s.tif: cannot create the file" $cli simulate --high "$high" --sensor aster --out absent/s.tif
+expect simulate-grid-word "--grid: choose auto, high or low" $cli simulate --high "$high" --sensor aster --out s.tif --grid fine
 expect pair-high-missing "absent.tif: no such file" $cli dataset --high absent.tif --low "$low" --out s.json
 expect pair-low-folder "folder: is a folder, not a raster" $cli dataset --high "$high" --low folder --out s.json
 expect pair-one-band "one_band.img: a low-resolution raster needs at least 2 bands" $cli dataset --high "$high" --low one_band.img --out s.json

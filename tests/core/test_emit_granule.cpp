@@ -218,6 +218,28 @@ private slots:
         QCOMPARE(block->values(0, 0), double(0.001f * 4));
     }
 
+    void aTruncatedGranuleIsRefusedNamingTheFile() {
+        const std::string whole = write("whole.nc", rotatedGranule());
+        for (double fraction : {0.9, 0.5, 0.1}) {
+            const std::string cut = path("cut.nc");
+            std::filesystem::remove(cut);
+            std::filesystem::copy_file(whole, cut);
+            std::filesystem::resize_file(
+                cut, std::uintmax_t(double(std::filesystem::file_size(whole)) * fraction));
+            auto r = SpectralRaster::open(cut);
+            if (r) {
+                // Whatever opens must fail at the read, naming the file, not return garbage.
+                auto block = r->read(0, 0, r->width(), r->height());
+                QVERIFY2(!block, "a truncated granule read as if whole");
+                QVERIFY2(block.error().find(cut) != std::string::npos, block.error().c_str());
+                continue;
+            }
+            QVERIFY2(r.error().find(cut + ": ") == 0, r.error().c_str());
+            QVERIFY2(r.error().find("truncated or damaged") != std::string::npos,
+                     r.error().c_str());
+        }
+    }
+
     void theRealCropOpensUprightAndNamesItsMissingWavelengths() {
         const std::string crop =
             sharedDataDir() + "/emit_l2a_crop/EMIT_L2A_RFL_001_20241006T165148_2428011_003_crop.nc";
