@@ -1,5 +1,7 @@
 #include "MakePairDialog.h"
 
+#include "FileRow.h"
+
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDialogButtonBox>
@@ -22,28 +24,11 @@ MakePairDialog::MakePairDialog(QWidget* parent) : QDialog(parent) {
         this);
     intro->setWordWrap(true);
     form->addRow(intro);
-    auto fileRow = [this, form](const QString& label, bool save) {
-        auto* row = new QHBoxLayout;
-        auto* edit = new QLineEdit(this);
-        edit->setMinimumWidth(360);
-        auto* browse = new QPushButton(tr("Browse…"), this);
-        row->addWidget(edit, 1);
-        row->addWidget(browse);
-        form->addRow(label, row);
-        connect(browse, &QPushButton::clicked, this, [this, edit, save] {
-            const QString path =
-                save ? QFileDialog::getSaveFileName(this, tr("Simulated ASTER raster"),
-                                                    edit->text(), tr("GeoTIFF (*.tif)"))
-                     : QFileDialog::getOpenFileName(
-                           this, tr("Hyperspectral raster"), edit->text(),
-                           tr("Rasters (*.nc *.tif *.tiff *.img *.dat *.bsq *.bil *.bip *.hdf "
-                              "*.vrt);;All files (*)"));
-            if (!path.isEmpty()) edit->setText(path);
-        });
-        return edit;
-    };
-    high_ = fileRow(tr("Hyperspectral raster:"), false);
-    low_ = fileRow(tr("Write ASTER bands to:"), true);
+    high_ = addFileRow(this, form, tr("Hyperspectral raster:"),
+                       tr("Rasters (*.nc *.tif *.tiff *.img *.dat *.bsq *.bil *.bip *.hdf "
+                          "*.vrt);;All files (*)"));
+    low_ = addFileRow(this, form, tr("Write ASTER bands to:"), tr("GeoTIFF (*.tif)"),
+                      FileRowMode::Save);
     grid_ = new QComboBox(this);
     grid_->addItem(tr("Automatic (30 m when the pixels are finer)"), int(SimulationGrid::Auto));
     grid_->addItem(tr("The hyperspectral grid (pixel-aligned pair)"), int(SimulationGrid::High));

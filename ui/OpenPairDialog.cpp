@@ -1,5 +1,7 @@
 #include "OpenPairDialog.h"
 
+#include "FileRow.h"
+
 #include <QComboBox>
 #include <QDialogButtonBox>
 #include <QDoubleSpinBox>
@@ -20,10 +22,10 @@ const char* kCsvFilter = "Wavelength tables (*.csv *.txt);;All files (*)";
 OpenPairDialog::OpenPairDialog(QWidget* parent) : QDialog(parent) {
     setWindowTitle(tr("Open a raster pair"));
     auto* form = new QFormLayout(this);
-    high_ = addFileRow(form, tr("High resolution (e.g. AVIRIS-NG):"), kRasterFilter);
-    low_ = addFileRow(form, tr("Low resolution (e.g. ASTER):"), kRasterFilter);
-    highWavelengths_ = addFileRow(form, tr("High wavelength table (optional):"), kCsvFilter);
-    lowWavelengths_ = addFileRow(form, tr("Low wavelength table (optional):"), kCsvFilter);
+    high_ = addFileRow(this, form, tr("High resolution (e.g. AVIRIS-NG):"), kRasterFilter);
+    low_ = addFileRow(this, form, tr("Low resolution (e.g. ASTER):"), kRasterFilter);
+    highWavelengths_ = addFileRow(this, form, tr("High wavelength table (optional):"), kCsvFilter);
+    lowWavelengths_ = addFileRow(this, form, tr("Low wavelength table (optional):"), kCsvFilter);
 
     auto* window = new QHBoxLayout;
     windowMin_ = new QDoubleSpinBox(this);
@@ -67,22 +69,6 @@ OpenPairDialog::OpenPairDialog(QWidget* parent) : QDialog(parent) {
     connect(high_, &QLineEdit::textChanged, this, updateOpen);
     connect(low_, &QLineEdit::textChanged, this, updateOpen);
     updateOpen();
-}
-
-QLineEdit* OpenPairDialog::addFileRow(QFormLayout* form, const QString& label,
-                                      const QString& filter) {
-    auto* row = new QHBoxLayout;
-    auto* edit = new QLineEdit(this);
-    edit->setMinimumWidth(360);
-    auto* browse = new QPushButton(tr("Browse…"), this);
-    row->addWidget(edit, 1);
-    row->addWidget(browse);
-    form->addRow(label, row);
-    connect(browse, &QPushButton::clicked, this, [this, edit, filter, label] {
-        const QString file = QFileDialog::getOpenFileName(this, label, edit->text(), filter);
-        if (!file.isEmpty()) edit->setText(file);
-    });
-    return edit;
 }
 
 void OpenPairDialog::setPaths(const QString& high, const QString& low) {

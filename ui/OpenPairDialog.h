@@ -20,8 +20,6 @@ public:
     void setPaths(const QString& high, const QString& low);
 
 private:
-    QLineEdit* addFileRow(QFormLayout* form, const QString& label, const QString& filter);
-
     QLineEdit* high_;
     QLineEdit* low_;
     QLineEdit* highWavelengths_;
