@@ -373,6 +373,11 @@ SpectralRaster SpectralRaster::resampledFrom(const SpectralRaster& like, SharedD
     for (auto* list : {&raster.allBands_, &raster.bands_}) {
         for (SpectralBand& band : *list) band.nodata.reset();  // the warper writes NaN instead
     }
+    // The product's swath lookup describes the original grid, not this one.
+    if (raster.product_) {
+        raster.product_->lookup.reset();
+        raster.product_->swathGeometry = false;
+    }
     return raster;
 }
 

@@ -28,6 +28,7 @@
 #include "MineralPanel.h"
 #include "PairLoader.h"
 #include "PairMaker.h"
+#include "PixelReadout.h"
 #include "RasterPanel.h"
 #include "RasterView.h"
 #include "SpectrumChart.h"
@@ -170,6 +171,12 @@ private slots:
         QCOMPARE(window.currentPair()->pair->low().bandCount(), 5);
         QVERIFY(window.statusBar()->currentMessage().contains("EMIT L2A"));
         QVERIFY(window.statusBar()->currentMessage().contains("orthorectified"));
+        // The read-out names the swath pixel behind a map cell: cell (3, 7) shows column 7,
+        // row 30 − 1 − 3 of the swath.
+        auto* readout = window.findChild<PixelReadout*>();
+        QVERIFY(readout);
+        readout->showPixel(3, 7);
+        QVERIFY2(readout->text().contains("Swath 7, 26"), qPrintable(readout->text()));
         if (qEnvironmentVariableIsSet("SPECRES_SCREENSHOTS")) {
             window.resize(1400, 900);
             QTest::qWait(200);
