@@ -99,6 +99,8 @@ void SpectrumChart::clearSpectra() {
     input_->clear();
     for (QLineSeries* s : measured_) chart()->removeSeries(s), delete s;
     measured_.clear();
+    for (QAreaSeries* s : measuredBands_) chart()->removeSeries(s), delete s;
+    measuredBands_.clear();
     for (QLineSeries* s : pinned_) chart()->removeSeries(s), delete s;
     pinned_.clear();
     for (QLineSeries* s : samples_) chart()->removeSeries(s), delete s;
@@ -111,6 +113,8 @@ void SpectrumChart::rebuild() {
     const PixelInspection& p = inspection_;
     for (QLineSeries* s : measured_) chart()->removeSeries(s), delete s;
     measured_.clear();
+    for (QAreaSeries* s : measuredBands_) chart()->removeSeries(s), delete s;
+    measuredBands_.clear();
     for (QLineSeries* s : pinned_) chart()->removeSeries(s), delete s;
     pinned_.clear();
     for (QLineSeries* s : samples_) chart()->removeSeries(s), delete s;
@@ -163,6 +167,47 @@ void SpectrumChart::rebuild() {
         }
     }
     flush();
+    // The measurement's own ±kσ (RFLUNCERT), a grey band under the measured line.
+    QList<QPointF> above, below;
+    double measuredMin = INFINITY, measuredMax = -INFINITY;
+    auto flushBand = [&] {
+        if (above.isEmpty()) return;
+        auto* band = new QAreaSeries;
+        auto* top = new QLineSeries(band);
+        auto* bottom = new QLineSeries(band);
+        top->replace(above);
+        bottom->replace(below);
+        band->setUpperSeries(top);
+        band->setLowerSeries(bottom);
+        QColor fill = kMeasured;
+        fill.setAlpha(55);
+        band->setBrush(fill);
+        band->setPen(Qt::NoPen);
+        band->setName(tr("Measured ±%1σ").arg(sigmaMultiplier_));
+        chart()->addSeries(band);
+        band->attachAxis(xAxis_);
+        band->attachAxis(yAxis_);
+        if (!measuredBands_.isEmpty()) {
+            for (auto* marker : chart()->legend()->markers(band)) marker->setVisible(false);
+        }
+        measuredBands_.append(band);
+        above.clear();
+        below.clear();
+    };
+    if (p.measuredSigma.size() == p.measured.size()) {
+        for (Eigen::Index i = 0; i < p.measured.size(); ++i) {
+            if (std::isfinite(p.measured[i]) && std::isfinite(p.measuredSigma[i])) {
+                const double s = sigmaMultiplier_ * p.measuredSigma[i];
+                above.append(QPointF(p.highWavelengthsUm[std::size_t(i)], p.measured[i] + s));
+                below.append(QPointF(p.highWavelengthsUm[std::size_t(i)], p.measured[i] - s));
+                measuredMin = std::min(measuredMin, p.measured[i] - s);
+                measuredMax = std::max(measuredMax, p.measured[i] + s);
+            } else {
+                flushBand();
+            }
+        }
+        flushBand();
+    }
 
     QList<QPointF> mean, upper, lower, input;
     if (p.hasPrediction) {
@@ -241,10 +286,20 @@ void SpectrumChart::rebuild() {
         yMin = std::min(yMin, pinnedMin), yMax = std::max(yMax, pinnedMax);
     if (std::isfinite(sampleMin))
         yMin = std::min(yMin, sampleMin), yMax = std::max(yMax, sampleMax);
+    if (std::isfinite(measuredMin))
+        yMin = std::min(yMin, measuredMin), yMax = std::max(yMax, measuredMax);
     applyNiceTicks(yAxis_, yMin - 0.05, yMax + 0.05, false);
     QString title = tr("Pixel (%1, %2)").arg(p.column).arg(p.row);
     if (p.neighbourhood > 1) {
         title += tr(", mean of %1 × %1 (%2 pixels)").arg(p.neighbourhood).arg(p.averagedPixels);
+    }
+    // How well the measurement fits: its NLL under the prediction, and under the prediction
+    // plus the measurement's own noise when the product gives it.
+    if (std::isfinite(p.measuredLogDensity)) {
+        title += tr("; measured NLL %1").arg(-p.measuredLogDensity, 0, 'f', 1);
+        if (std::isfinite(p.measuredLogDensityWithNoise)) {
+            title += tr(", %1 with its σ").arg(-p.measuredLogDensityWithNoise, 0, 'f', 1);
+        }
     }
     chart()->setTitle(title);
 }

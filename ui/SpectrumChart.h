@@ -49,6 +49,8 @@ public:
     QScatterSeries* inputSeries() const { return input_; }
     /// One series per unbroken run of valid measured channels.
     const QList<QLineSeries*>& measuredSegments() const { return measured_; }
+    /// The measurement's ±kσ band (EMIT RFLUNCERT), one per run of channels that have σ.
+    const QList<QAreaSeries*>& measuredBands() const { return measuredBands_; }
     QValueAxis* wavelengthAxis() const { return xAxis_; }
     QValueAxis* reflectanceAxis() const { return yAxis_; }
 
@@ -68,6 +70,7 @@ private:
     QAreaSeries* band_;
     QScatterSeries* input_;
     QList<QLineSeries*> measured_;
+    QList<QAreaSeries*> measuredBands_;
     QList<LabelledInspection> pinnedInspections_;
     QList<QLineSeries*> pinned_;
     QLineSeries* fitted_ = nullptr;

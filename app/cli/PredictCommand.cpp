@@ -34,8 +34,9 @@ int runPredict(int argc, char** argv) {
     const SpectralRaster* high = inputs->high();
     const std::vector<double>& highGrid = inputs->trained.context.highWavelengthsUm;
     TerminalProgress progress;
-    auto files = predictScene(inputs->trained.reflectance, highGrid, low, high, parser.value("out"),
-                              &progress.feedback());
+    const SpectralRaster* sigma = inputs->pair ? inputs->pair->highUncertainty() : nullptr;
+    auto files = predictScene(inputs->trained.reflectance, highGrid, low, high, sigma,
+                              parser.value("out"), &progress.feedback());
     progress.finish();
     if (!files) {
         std::cerr << "specres-cli predict: " << files.error() << "\n";
@@ -45,8 +46,13 @@ int runPredict(int argc, char** argv) {
               << " without a usable input, written as NaN)\n"
               << "mean:        " << files->mean << "\nsigma:       " << files->sigma
               << "\nuncertainty: " << files->uncertainty << "\n";
-    if (high)
-        std::cout << "nll:         " << files->nll << "\nrmse:        " << files->rmse << "\n";
+    if (high) {
+        std::cout << "nll:         " << files->nll
+                  << (files->nllWithMeasurementNoise
+                          ? " (under N(μ, Σ + diag(σ²)), σ from " + sigma->path() + ")"
+                          : std::string())
+                  << "\nrmse:        " << files->rmse << "\n";
+    }
     return 0;
 }
 

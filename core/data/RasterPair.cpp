@@ -1,4 +1,5 @@
 #include "data/RasterPair.h"
+#include "io/EmitProduct.h"
 
 #include <filesystem>
 
@@ -184,6 +185,34 @@ Result<RasterPair> checkedPair(RasterPair pair, const std::string& highPath,
 
 Result<RasterPair> RasterPair::open(const std::string& highPath, const std::string& lowPath,
                                     const PairOptions& options) {
+    auto pair = openAligned(highPath, lowPath, options);
+    if (pair) pair->attachUncertainty(highPath, options);
+    return pair;
+}
+
+void RasterPair::attachUncertainty(const std::string& highPath, const PairOptions& options) {
+    // Only on the high raster's own grid: averaged onto the low grid, σ would need averaging too.
+    if (!high_.product() || high_.description() != high_.path()) return;
+    const auto path = emitUncertaintyPathFor(highPath);
+    if (!path) return;
+    auto refuse = [&](const std::string& why) {
+        pairWarnings_.push_back(*path + " lies beside " + highPath + " but " + why +
+                                ": the measured spectra's σ is not used");
+    };
+    auto sigma = SpectralRaster::open(*path, options.high);
+    if (!sigma) return refuse("cannot be opened (" + sigma.error() + ")");
+    auto window = sigma->withinWindow(options.windowMinUm, options.windowMaxUm);
+    if (!window) return refuse("has no channels in the window");
+    if (window->width() != high_.width() || window->height() != high_.height()) {
+        return refuse("is on another grid");
+    }
+    if (window->wavelengthsUm() != high_.wavelengthsUm()) return refuse("has other channels");
+    highUncertainty_ = std::move(*window);
+    alignment_ += "; measurement σ from " + std::filesystem::path(*path).filename().string();
+}
+
+Result<RasterPair> RasterPair::openAligned(const std::string& highPath, const std::string& lowPath,
+                                           const PairOptions& options) {
     auto highFull = SpectralRaster::open(highPath, options.high);
     if (!highFull) return fail(highFull.error());
     auto lowFull = SpectralRaster::open(lowPath, options.low);

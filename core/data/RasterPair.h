@@ -1,5 +1,6 @@
 #pragma once
 
+#include <optional>
 #include <string>
 
 #include "base/Result.h"
@@ -41,6 +42,11 @@ public:
 
     const SpectralRaster& high() const { return high_; }
     const SpectralRaster& low() const { return low_; }
+    /// The measured spectra's per-channel standard deviation (EMIT's RFLUNCERT granule beside
+    /// the RFL one) on the high raster's grid and channels, when there is one; null otherwise.
+    const SpectralRaster* highUncertainty() const {
+        return highUncertainty_ ? &*highUncertainty_ : nullptr;
+    }
     int width() const { return high_.width(); }
     int height() const { return high_.height(); }
     /// How the two were aligned, in words (for logs and the info panel).
@@ -48,6 +54,9 @@ public:
     std::vector<std::string> warnings() const;
 
 private:
+    static Result<RasterPair> openAligned(const std::string& highPath, const std::string& lowPath,
+                                          const PairOptions& options);
+    void attachUncertainty(const std::string& highPath, const PairOptions& options);
     RasterPair(SpectralRaster high, SpectralRaster low, std::string alignment)
         : high_(std::move(high)), low_(std::move(low)), alignment_(std::move(alignment)) {}
 
@@ -55,6 +64,7 @@ private:
     std::vector<std::string> pairWarnings_;
     SpectralRaster high_;
     SpectralRaster low_;
+    std::optional<SpectralRaster> highUncertainty_;
     std::string alignment_;
     friend Result<RasterPair> checkedPair(RasterPair pair, const std::string& highPath,
                                           const std::string& lowPath);

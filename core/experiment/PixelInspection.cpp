@@ -39,6 +39,35 @@ Eigen::VectorXd blockMean(const PixelBlock& block, bool wholeSpectra, int& used)
     return mean;
 }
 
+// σ of the block mean per channel, σ_mean = √(Σ σ²) / n over the pixels the mean used (noise
+// independent between pixels), in the units min–max scaling gives the measured spectrum.
+Eigen::VectorXd measurementSigma(const PixelBlock& measured, const PixelBlock& sigma,
+                                 const Eigen::VectorXd& reflectance) {
+    const Eigen::Index channels = measured.values.cols();
+    Eigen::VectorXd out = Eigen::VectorXd::Constant(channels, NAN);
+    double low = INFINITY, high = -INFINITY;
+    for (double v : reflectance) {
+        if (!std::isfinite(v)) continue;
+        low = std::min(low, v);
+        high = std::max(high, v);
+    }
+    if (!(high > low)) return out;
+    for (Eigen::Index c = 0; c < channels; ++c) {
+        double sum = 0;
+        int n = 0;
+        bool complete = true;
+        for (Eigen::Index p = 0; p < measured.values.rows(); ++p) {
+            if (!std::isfinite(measured.values(p, c))) continue;
+            const double s = sigma.values(p, c);
+            if (!std::isfinite(s)) complete = false;
+            sum += s * s;
+            ++n;
+        }
+        if (n > 0 && complete) out[c] = std::sqrt(sum) / n / (high - low);
+    }
+    return out;
+}
+
 }  // namespace
 
 Result<PixelSpectra> readPixelSpectra(const RasterPair& pair, int column, int row,
@@ -70,7 +99,13 @@ Result<PixelSpectra> readPixelSpectra(const RasterPair& pair, int column, int ro
     int highUsed = 0;
     out.low = blockMean(*low, true, out.averagedPixels);
     out.measured = blockMean(*high, false, highUsed);
+    const Eigen::VectorXd measuredReflectance = out.measured;
     if (!scaleMinMaxIgnoringGaps(out.measured)) out.measured.setConstant(NAN);
+    if (const SpectralRaster* uncertainty = pair.highUncertainty()) {
+        auto sigma = uncertainty->read(x0, y0, x1 - x0, y1 - y0);
+        if (!sigma) return fail(sigma.error());
+        out.measuredSigma = measurementSigma(*high, *sigma, measuredReflectance);
+    }
     if (out.averagedPixels == 0 || !scaleMinMaxIgnoringGaps(out.low)) {
         out.lowProblem = "pixel (" + std::to_string(column) + ", " + std::to_string(row) + ")" +
                          (neighbourhood > 1 ? " and its neighbours have" : " has") +
@@ -90,6 +125,7 @@ Result<PixelInspection> inspectSpectra(const PixelSpectra& spectra, const Reflec
     out.low = spectra.low;
     out.highWavelengthsUm = spectra.highWavelengthsUm;
     out.measured = spectra.measured;
+    out.measuredSigma = spectra.measuredSigma;
     if (!model) return out;
     out.model = model->label();
     if (!spectra.lowProblem.empty()) return fail(spectra.lowProblem);
@@ -109,6 +145,15 @@ Result<PixelInspection> inspectSpectra(const PixelSpectra& spectra, const Reflec
         seed.update(reinterpret_cast<const std::uint8_t*>(where), sizeof where);
         DeterministicRandom random(seed.value());
         out.samples = prediction->distribution.sample(kInspectionSamples, random);
+        if (out.measured.size() == out.mean.size() && out.measured.allFinite()) {
+            out.measuredLogDensity = prediction->distribution.logDensity(out.measured);
+            if (out.measuredSigma.size() == out.measured.size() && out.measuredSigma.allFinite() &&
+                !prediction->distribution.isFactoredOnly()) {
+                PredictiveDistribution noisy = prediction->distribution;
+                noisy.addMeasurementNoise(out.measuredSigma.array().square().matrix());
+                out.measuredLogDensityWithNoise = noisy.logDensity(out.measured);
+            }
+        }
         if (minerals) {
             auto identified = minerals->matcher.identify(prediction->distribution);
             if (!identified) {

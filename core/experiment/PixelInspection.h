@@ -1,6 +1,7 @@
 #pragma once
 
 #include <Eigen/Core>
+#include <limits>
 #include <memory>
 #include <optional>
 #include <string>
@@ -26,6 +27,10 @@ struct PixelSpectra {
     std::string lowProblem;
     std::vector<double> highWavelengthsUm;
     Eigen::VectorXd measured;  ///< the measured high-resolution spectrum, NaN where missing
+    /// The measurement's standard deviation per channel in the same normalised units (the
+    /// pair's RFLUNCERT σ over the measured spectrum's min–max range; for a block, the σ of the
+    /// block mean); empty when the pair has no uncertainty raster.
+    Eigen::VectorXd measuredSigma;
 };
 
 /// Which library minerals fit one pixel's prediction, and its band depths.
@@ -54,6 +59,12 @@ struct PixelInspection {
     Eigen::VectorXd low;
     std::vector<double> highWavelengthsUm;
     Eigen::VectorXd measured;
+    Eigen::VectorXd measuredSigma;  ///< as PixelSpectra::measuredSigma
+    /// log p(measured | x) under the prediction, and under the prediction plus the measurement
+    /// noise, N(μ, Σ + diag(σ²)) — what a measured EMIT spectrum should be scored against. NaN
+    /// without a density, with gaps in the measured spectrum, or (the second) without σ.
+    double measuredLogDensity = std::numeric_limits<double>::quiet_NaN();
+    double measuredLogDensityWithNoise = std::numeric_limits<double>::quiet_NaN();
     std::string model;  ///< the predicting model's label ("" without a model)
     bool hasPrediction = false;
     Eigen::VectorXd mean;        ///< predicted spectrum (the method's point prediction)

@@ -36,6 +36,7 @@ struct OutputRaster {
 Result<ScenePredictionFiles> predictScene(const ReflectanceModel& model,
                                           const std::vector<double>& highWavelengthsUm,
                                           const SpectralRaster& low, const SpectralRaster* high,
+                                          const SpectralRaster* highSigma,
                                           const std::string& prefix, Feedback* feedback) {
     ensureGdalRegistered();
     const int width = low.width();
@@ -98,6 +99,14 @@ Result<ScenePredictionFiles> predictScene(const ReflectanceModel& model,
         outputs[4].dataset->GetRasterBand(1)->SetDescription("RMSE (normalised reflectance)");
     }
 
+    const bool noisy = high && highSigma;
+    files.nllWithMeasurementNoise = noisy;
+    if (noisy && (highSigma->width() != high->width() || highSigma->height() != high->height() ||
+                  highSigma->bandCount() != high->bandCount())) {
+        return fail(highSigma->path() +
+                    ": the measurement σ is not on the measured raster's grid "
+                    "and channels");
+    }
     // 16,384 pixels a strip keeps every buffer (x, y, Σ summaries) to a few tens of MB.
     const int strip = std::max(1, 16384 / std::max(1, width));
     for (int y0 = 0; y0 < height; y0 += strip) {
@@ -111,6 +120,12 @@ Result<ScenePredictionFiles> predictScene(const ReflectanceModel& model,
             if (!read) return fail(read.error());
             highBlock = std::move(*read);
         }
+        std::optional<PixelBlock> sigmaBlock;
+        if (high && noisy) {
+            auto read = highSigma->read(0, y0, width, rows);
+            if (!read) return fail(read.error());
+            sigmaBlock = std::move(*read);
+        }
         const std::int64_t pixels = std::int64_t(width) * rows;
         std::vector<std::int64_t> usable;
         for (std::int64_t p = 0; p < pixels; ++p) {
@@ -122,6 +137,16 @@ Result<ScenePredictionFiles> predictScene(const ReflectanceModel& model,
         for (std::size_t i = 0; i < usable.size(); ++i) {
             x.row(i) = lowBlock->values.row(usable[i]);
             if (high) y.row(i) = highBlock->values.row(usable[i]);
+        }
+        // σ in the units min–max scaling gives each measured spectrum: σ / (max − min).
+        MatrixXd sigma;
+        if (sigmaBlock) {
+            sigma.resize(Eigen::Index(usable.size()), n);
+            for (std::size_t i = 0; i < usable.size(); ++i) {
+                const double range =
+                    y.row(Eigen::Index(i)).maxCoeff() - y.row(Eigen::Index(i)).minCoeff();
+                sigma.row(Eigen::Index(i)) = sigmaBlock->values.row(usable[i]) / range;
+            }
         }
         const MinMaxResult scaledX = scaleMinMaxRows(x);
         std::vector<std::uint8_t> keep = scaledX.accepted;
@@ -151,8 +176,18 @@ Result<ScenePredictionFiles> predictScene(const ReflectanceModel& model,
                 outputs[2].strip[std::size_t(p) * 2] = float(prediction.logDeterminant[i]);
                 outputs[2].strip[std::size_t(p) * 2 + 1] = float(prediction.trace[i]);
                 if (high) {
-                    if (prediction.logDensity.size())
+                    if (noisy && prediction.logDensity.size() &&
+                        sigma.row(Eigen::Index(i)).allFinite()) {
+                        auto single = model.predict(x.row(Eigen::Index(i)).transpose());
+                        if (!single) return fail(single.error());
+                        PredictiveDistribution measurement = single->distribution;
+                        measurement.addMeasurementNoise(
+                            sigma.row(Eigen::Index(i)).array().square().matrix().transpose());
+                        outputs[3].strip[p] =
+                            float(-measurement.logDensity(y.row(Eigen::Index(i)).transpose()));
+                    } else if (prediction.logDensity.size()) {
                         outputs[3].strip[p] = float(-prediction.logDensity[i]);
+                    }
                     outputs[4].strip[p] =
                         float(std::sqrt((prediction.point.row(i) - y.row(i)).squaredNorm() / n));
                 }

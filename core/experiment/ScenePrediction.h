@@ -20,7 +20,8 @@ struct ScenePredictionFiles {
     std::string nll;          ///< −log p(y | x) per pixel, when the measured spectra are given
     std::string rmse;         ///< RMSE of the prediction per pixel, likewise
     std::int64_t predictedPixels = 0;
-    std::int64_t skippedPixels = 0;  ///< invalid or flat input (written as NaN)
+    std::int64_t skippedPixels = 0;        ///< invalid or flat input (written as NaN)
+    bool nllWithMeasurementNoise = false;  ///< the NLL map used the measured spectra's σ
 };
 
 /// Predicts every pixel of `low` (already on the output grid) and writes the maps next to
@@ -31,9 +32,15 @@ struct ScenePredictionFiles {
 ///
 /// Works strip by strip, so memory does not grow with the scene; the files appear complete or
 /// not at all (temporary names until the end; a cancel or error removes them).
+///
+/// With `highSigma` (the measured spectra's per-channel σ on the high grid, EMIT's RFLUNCERT),
+/// the NLL map scores each measured spectrum under N(μ, Σ + diag(σ²)), σ in the same normalised
+/// units, since a measurement is the true spectrum plus its noise. That needs each pixel's full
+/// covariance, so it costs one factorisation per pixel more.
 Result<ScenePredictionFiles> predictScene(const ReflectanceModel& model,
                                           const std::vector<double>& highWavelengthsUm,
                                           const SpectralRaster& low, const SpectralRaster* high,
+                                          const SpectralRaster* highSigma,
                                           const std::string& prefix, Feedback* feedback = nullptr);
 
 }  // namespace specres

@@ -48,6 +48,12 @@ void PredictiveDistribution::scaleCovariances(double s) {
     for (Eigen::MatrixXd& f : precisionFactors) f /= root;
 }
 
+void PredictiveDistribution::addMeasurementNoise(const Eigen::VectorXd& variance) {
+    for (Eigen::MatrixXd& c : covariances) c.diagonal() += variance;
+    covarianceFactors.clear();
+    precisionFactors.clear();
+}
+
 namespace {
 
 bool isLowerTriangular(const Eigen::MatrixXd& m) {

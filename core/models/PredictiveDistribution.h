@@ -38,6 +38,10 @@ struct PredictiveDistribution {
 
     /// Σ_k → s Σ_k for every component (factors scaled to match): post-hoc recalibration.
     void scaleCovariances(double s);
+    /// Σ_k → Σ_k + diag(variance) for every component: the distribution of a measurement of y
+    /// whose independent noise has these variances (EMIT's RFLUNCERT σ²). The stored factors
+    /// no longer describe Σ_k and are dropped; needs the covariances (not factored-only).
+    void addMeasurementNoise(const Eigen::VectorXd& variance);
 
     /// Per component k: d²_k = (y − μ_k)ᵀ Σ_k⁻¹ (y − μ_k) and log det Σ_k, from the stored
     /// factors where there are triangular ones, else by a Cholesky factorisation.

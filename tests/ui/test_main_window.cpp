@@ -9,6 +9,7 @@
 #include <QtTest>
 #include <fstream>
 
+#include <QAreaSeries>
 #include <QFile>
 #include <QLineSeries>
 #include <QScatterSeries>
@@ -34,6 +35,7 @@
 #include "SpectrumChart.h"
 #include "data/PairDataset.h"
 #include "experiment/ModelContext.h"
+#include "experiment/PixelInspection.h"
 #include "experiment/PreparedData.h"
 #include "neural/ModelRegistry.h"
 
@@ -154,6 +156,15 @@ private slots:
             dir_.filePath("EMIT_L2A_RFL_001_20240101T120000_2400101_001.nc").toStdString();
         std::string error;
         QVERIFY2(test::writeEmitGranule(granule, spec, &error), error.c_str());
+        // Its uncertainty granule beside it: σ grows with wavelength.
+        test::EmitSpec sigma = spec;
+        sigma.variable = "reflectance_uncertainty";
+        sigma.value = [](int, int, int b) { return 0.002f + 0.0002f * float(b); };
+        QVERIFY2(test::writeEmitGranule(
+                     dir_.filePath("EMIT_L2A_RFLUNCERT_001_20240101T120000_2400101_001.nc")
+                         .toStdString(),
+                     sigma, &error),
+                 error.c_str());
 
         MainWindow window;
         window.show();
@@ -177,6 +188,41 @@ private slots:
         QVERIFY(readout);
         readout->showPixel(3, 7);
         QVERIFY2(readout->text().contains("Swath 7, 26"), qPrintable(readout->text()));
+        QVERIFY(window.currentPair()->pair->highUncertainty());
+
+        // With a model, a click shows the measured spectrum with its own ±σ and scores it.
+        const RasterPair& pair = *window.currentPair()->pair;
+        DatasetOptions datasetOptions;
+        datasetOptions.sampleCount = 600;
+        auto split = buildPixelSplit(pair, datasetOptions);
+        QVERIFY(split);
+        auto data = prepareData(pair, *split, PreprocessingOptions{});
+        QVERIFY(data);
+        auto model = createModel("G", CovarianceType::Full);
+        QVERIFY((*model)->fit(data->train, data->validation, nullptr));
+        const std::string modelPath = dir_.filePath("emit_g.specres").toStdString();
+        QVERIFY(saveModel(
+            **model, modelPath,
+            ModelContext::fromData(*data, ExperimentConfig{}, MethodEvaluation{}, "").toJson()));
+        QSignalSpy modelLoaded(&window, &MainWindow::modelLoaded);
+        window.loadModelFile(QString::fromStdString(modelPath));
+        QVERIFY(modelLoaded.wait(30000));
+        RasterView* view = window.highPanel()->view();
+        QSignalSpy inspected(&window, &MainWindow::pixelInspected);
+        QTest::mouseClick(view->viewport(), Qt::LeftButton, {},
+                          view->mapFromScene(QPointF(12.5, 20.5)));
+        QVERIFY(inspected.wait(30000));
+        SpectrumChart* chart = window.inspectionPanel()->chart();
+        QVERIFY(!chart->measuredBands().isEmpty());
+        auto expected = readPixelSpectra(pair, 12, 20, 1);
+        QVERIFY(expected);
+        const auto upper = chart->measuredBands().front()->upperSeries()->points();
+        QCOMPARE(upper.size(), qsizetype(expected->measured.size()));
+        for (int i = 0; i < upper.size(); i += 11) {
+            QCOMPARE(upper[i].y(), expected->measured[i] + expected->measuredSigma[i]);
+        }
+        QVERIFY2(chart->chart()->title().contains("with its σ"),
+                 qPrintable(chart->chart()->title()));
         if (qEnvironmentVariableIsSet("SPECRES_SCREENSHOTS")) {
             window.resize(1400, 900);
             QTest::qWait(200);
