@@ -166,6 +166,34 @@ Result<ScenePredictionFiles> predictScene(const ReflectanceModel& model,
             auto predicted = model.predictBatch(x, high ? &y : nullptr, true);
             if (!predicted) return fail(predicted.error());
             const BatchPrediction& prediction = *predicted;
+            // Scoring a measurement needs each pixel's Σ + diag(σ²) factorised: predicted one by
+            // one (the model may not be re-entrant), factorised in parallel, 64 at a time.
+            std::vector<double> noisyNll(usable.size(), std::numeric_limits<double>::quiet_NaN());
+            if (noisy && prediction.logDensity.size()) {
+                constexpr std::size_t kChunk = 64;
+                std::vector<PredictiveDistribution> chunk;
+                for (std::size_t start = 0; start < usable.size(); start += kChunk) {
+                    if (feedback && feedback->isCancelled()) return fail(kCancelledMessage);
+                    const std::size_t end = std::min(usable.size(), start + kChunk);
+                    chunk.assign(end - start, PredictiveDistribution{});
+                    for (std::size_t i = start; i < end; ++i) {
+                        const auto row = Eigen::Index(i);
+                        if (!keep[i] || !sigma.row(row).allFinite()) continue;
+                        auto single = model.predict(x.row(row).transpose());
+                        if (!single) return fail(single.error());
+                        chunk[i - start] = std::move(single->distribution);
+                        chunk[i - start].addMeasurementNoise(
+                            sigma.row(row).array().square().matrix().transpose());
+                    }
+#pragma omp parallel for schedule(dynamic, 4)
+                    for (std::ptrdiff_t k = 0; k < std::ptrdiff_t(end - start); ++k) {
+                        const std::size_t i = start + std::size_t(k);
+                        if (chunk[std::size_t(k)].hasDensity())
+                            noisyNll[i] = -chunk[std::size_t(k)].logDensity(
+                                y.row(Eigen::Index(i)).transpose());
+                    }
+                }
+            }
             for (std::size_t i = 0; i < usable.size(); ++i) {
                 if (!keep[i]) continue;
                 const std::int64_t p = usable[i];
@@ -176,15 +204,8 @@ Result<ScenePredictionFiles> predictScene(const ReflectanceModel& model,
                 outputs[2].strip[std::size_t(p) * 2] = float(prediction.logDeterminant[i]);
                 outputs[2].strip[std::size_t(p) * 2 + 1] = float(prediction.trace[i]);
                 if (high) {
-                    if (noisy && prediction.logDensity.size() &&
-                        sigma.row(Eigen::Index(i)).allFinite()) {
-                        auto single = model.predict(x.row(Eigen::Index(i)).transpose());
-                        if (!single) return fail(single.error());
-                        PredictiveDistribution measurement = single->distribution;
-                        measurement.addMeasurementNoise(
-                            sigma.row(Eigen::Index(i)).array().square().matrix().transpose());
-                        outputs[3].strip[p] =
-                            float(-measurement.logDensity(y.row(Eigen::Index(i)).transpose()));
+                    if (noisy && prediction.logDensity.size()) {
+                        outputs[3].strip[p] = float(noisyNll[i]);
                     } else if (prediction.logDensity.size()) {
                         outputs[3].strip[p] = float(-prediction.logDensity[i]);
                     }

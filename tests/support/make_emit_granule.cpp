@@ -2,6 +2,8 @@
 // command-line tests: the image is stored as a swath flown bottom to top (rows reversed and
 // columns as downtrack), and the GLT puts every pixel back where it was; a few channels are
 // flagged bad and a few swath pixels hold the fill value.
+// With OUT.nc named …_RFL_…, the RFLUNCERT granule (σ = 0.5 % of the value + 0.002) is written
+// beside it too.
 // Usage: make_emit_granule IN.tif OUT.nc
 #include <gdal_priv.h>
 
@@ -63,5 +65,21 @@ int main(int argc, char** argv) {
     }
     std::printf("wrote %s: swath %d × %d, %d channels\n", argv[2], spec.swathWidth,
                 spec.swathHeight, n);
+    std::string out = argv[2];
+    if (const auto at = out.find("_RFL_"); at != std::string::npos) {
+        out.replace(at, 5, "_RFLUNCERT_");
+        specres::test::EmitSpec sigma = spec;
+        sigma.variable = "reflectance_uncertainty";
+        const auto reflectance = spec.value;
+        sigma.value = [reflectance](int r, int c, int b) {
+            const float v = reflectance(r, c, b);
+            return v == -9999.0f ? -9999.0f : 0.002f + 0.005f * v;
+        };
+        if (!specres::test::writeEmitGranule(out, sigma, &error)) {
+            std::fprintf(stderr, "%s\n", error.c_str());
+            return 1;
+        }
+        std::printf("wrote %s\n", out.c_str());
+    }
     return 0;
 }
