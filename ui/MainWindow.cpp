@@ -137,6 +137,10 @@ void MainWindow::connectParts() {
         showProgress(percent, stage + QStringLiteral(" %p%"));
     });
     connect(pairMaker_, &PairMaker::failed, this, &MainWindow::onFailed);
+    connect(pairMaker_, &PairMaker::cancelled, this, [this] {
+        progress_->hide();
+        showStatus(tr("Making the training pair was cancelled; nothing was written."));
+    });
     connect(pairMaker_, &PairMaker::finished, this,
             [this](const QString& high, const QString& low, const QString& summary) {
                 progress_->hide();
@@ -222,6 +226,7 @@ void MainWindow::createMenus() {
             makeTrainingPair(dialog.highPath(), dialog.lowPath(), dialog.grid(),
                              dialog.openWhenDone());
     });
+    file->addAction(tr("Cancel Making the Pair"), pairMaker_, &PairMaker::cancel);
     QMenu* recentPairs = file->addMenu(tr("Recent &Pairs"));
     file->addAction(tr("Open &Demo Scene"), this, [this] { openDemo(); });
     file->addAction(tr("&Load Model…"), this, [this] {

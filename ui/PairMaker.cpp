@@ -39,8 +39,14 @@ void PairMaker::make(const QString& highPath, const QString& lowPath, Simulation
     feedback_ = feedback;
     thread_->post([self, highPath, lowPath, grid, feedback]() -> TaskThread::Continuation {
         auto failure = [self](const std::string& error) -> TaskThread::Continuation {
-            return [self, message = QString::fromStdString(error)] {
-                if (self) emit self->failed(message);
+            const bool stopped = error == kCancelledMessage;
+            return [self, stopped, message = QString::fromStdString(error)] {
+                if (!self) return;
+                if (stopped) {
+                    emit self->cancelled();
+                } else {
+                    emit self->failed(message);
+                }
             };
         };
         auto high = SpectralRaster::open(highPath.toStdString());

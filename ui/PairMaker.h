@@ -28,6 +28,8 @@ signals:
     void progress(int percent, const QString& stage);
     void finished(const QString& highPath, const QString& lowPath, const QString& summary);
     void failed(const QString& message);
+    /// The job stopped at cancel(); the output was not written.
+    void cancelled();
 
 private:
     TaskThread* thread_;

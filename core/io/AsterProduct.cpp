@@ -5,6 +5,7 @@
 #include <ogr_spatialref.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -103,8 +104,7 @@ void addProductWarnings(const std::string& path, const std::string& shortName,
 
 // The UTM georeference from the product's corner coordinates: UPPERLEFTM and LOWERRIGHTM hold
 // (northing, easting) of the corner pixels' centres; southern scenes carry negative northings.
-bool georeferenceFromMetadata(GDALDataset& hdf, int width, int height, GDALDataset& target,
-                              ProductInfo& info) {
+bool georeferenceFromMetadata(GDALDataset& hdf, int width, GDALDataset& target, ProductInfo& info) {
     const auto upperLeft = numbers(item(hdf, "UPPERLEFTM"));
     const auto lowerRight = numbers(item(hdf, "LOWERRIGHTM"));
     std::string zoneText = item(hdf, "UTMZONENUMBER");
@@ -130,7 +130,6 @@ bool georeferenceFromMetadata(GDALDataset& hdf, int width, int height, GDALDatas
           << pixel << " m pixels)";
     if (upperLeft[0] < 0) words << "; southern-hemisphere northings offset by 10,000,000 m";
     info.geometry = words.str();
-    (void)height;
     return true;
 }
 
@@ -238,7 +237,7 @@ Result<std::optional<AsterScene>> openAsterHdf(const std::string& path) {
                                    !(transform[0] == 0 && transform[1] == 1 && transform[3] == 0);
     if (gdalGeoreferenced) {
         info.geometry = "georeferenced by GDAL";
-    } else if (!georeferenceFromMetadata(*hdf, width, height, *scene.dataset, info)) {
+    } else if (!georeferenceFromMetadata(*hdf, width, *scene.dataset, info)) {
         info.geometry = "not georeferenced: the product metadata has no UTM corners and zone";
     }
     info.orthorectified = info.geometry.rfind("not", 0) != 0;
@@ -250,6 +249,12 @@ Result<std::optional<AsterScene>> openAsterBandFiles(const std::string& path) {
     const fs::path file(path);
     const std::string name = file.filename().string();
     // B05, B5, Band5, band_5, BAND05: the digit is the only part that differs between siblings.
+    // Only files that say they are ASTER: Landsat's …_B5.TIF … _B9.TIF must not become ASTER.
+    std::string upper = name;
+    for (char& c : upper) c = char(std::toupper(static_cast<unsigned char>(c)));
+    if (upper.find("AST_") == std::string::npos && upper.find("ASTER") == std::string::npos) {
+        return std::optional<AsterScene>{};
+    }
     const std::regex token(R"((B|Band|band|BAND|band_|Band_)(0?)([5-9])(?![0-9]))");
     std::smatch match;
     if (!std::regex_search(name, match, token)) return std::optional<AsterScene>{};

@@ -29,7 +29,8 @@ bool looksLikeHdf4(const std::string& path);
 Result<std::optional<AsterScene>> openAsterHdf(const std::string& path);
 
 /// For one single-band raster of a set named per ASTER band (…B05…, …Band5…), the five SWIR
-/// bands stacked; nothing when the name has no band 5–9 token or a sibling is missing.
+/// bands stacked; nothing when the name does not say ASTER (AST_…, ASTER), has no band 5–9
+/// token, or a sibling is missing.
 Result<std::optional<AsterScene>> openAsterBandFiles(const std::string& path);
 
 }  // namespace specres

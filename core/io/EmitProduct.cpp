@@ -104,8 +104,8 @@ Result<std::optional<EmitGranule>> openEmitGranule(const std::string& path, bool
     const int swathHeight = int(dims[std::size_t(axes.row)]->GetSize());
     const int swathWidth = int(dims[std::size_t(axes.column)]->GetSize());
     const int channels = int(dims[std::size_t(axes.channel)]->GetSize());
-    int hasFill = 0;
-    double fill = cube->GetNoDataValueAsDouble(reinterpret_cast<bool*>(&hasFill));
+    bool hasFill = false;
+    double fill = cube->GetNoDataValueAsDouble(&hasFill);
     if (!hasFill) fill = -9999.0;
 
     EmitGranule granule;

@@ -126,6 +126,20 @@ private slots:
             QCOMPARE(float(block->values(0, k)), float(0.01 * (k + 5) + 0.001 + 0.0002));
         QCOMPARE(r->grid().geoTransform[1], 30.0);
         QVERIFY(r->product()->notes.front().find("_B05.tif … ") != std::string::npos);
+
+        // Landsat names its bands alike: its files stay what they are.
+        for (int b = 5; b <= 9; ++b) {
+            RasterSpec spec;
+            spec.bands = 1;
+            spec.bandMetadata = wavelengthMetadata({0.8 + 0.1 * b}, "Micrometers");
+            const std::string name = "LC08_L2SP_040033_20200101_B" + std::to_string(b) + ".TIF";
+            QVERIFY(writeRaster(dir_.filePath(QString::fromStdString(name)).toStdString(), spec));
+        }
+        auto landsat =
+            SpectralRaster::open(dir_.filePath("LC08_L2SP_040033_20200101_B6.TIF").toStdString());
+        QVERIFY2(landsat, landsat.error().c_str());
+        QCOMPARE(landsat->bandCount(), 1);
+        QVERIFY(!landsat->product());
     }
 };
 

@@ -231,6 +231,16 @@ private slots:
             dialog.grab().save(qEnvironmentVariable("SPECRES_SCREENSHOTS") + "/make_pair.png");
         }
 
+        // Cancelled before it starts its strips: nothing is written, and the window says so.
+        QSignalSpy cancelled(window.pairMaker(), &PairMaker::cancelled);
+        const QString stopped = dir_.filePath("stopped.tif");
+        window.makeTrainingPair(QString::fromStdString(granule), stopped, SimulationGrid::High,
+                                true);
+        window.pairMaker()->cancel();
+        QVERIFY(cancelled.wait(30000));
+        QVERIFY(!QFile::exists(stopped));
+        QVERIFY(window.statusBar()->currentMessage().contains("cancelled"));
+
         // A raster that cannot be simulated: the banner names it and nothing is written.
         QSignalSpy failed(&window, &MainWindow::loadFailed);
         const QString never = dir_.filePath("never.tif");
