@@ -1,10 +1,13 @@
 // ASTER SWIR products: HDF4 fields stacked in band order, the product's scale, georeference from
 // its metadata, and the warnings every ASTER SWIR user needs.
+#include <ogr_spatialref.h>
 #include <QTemporaryDir>
 #include <QtTest>
 
 #include "AsterFiles.h"
+#include "EmitFiles.h"
 #include "TestRasters.h"
+#include "data/RasterPair.h"
 #include "io/SpectralRaster.h"
 
 using namespace specres;
@@ -93,6 +96,51 @@ private slots:
         QVERIFY2(r, r.error().c_str());
         QVERIFY(!r->grid().georeferenced);
         QVERIFY(r->product()->geometry.find("no UTM corners") != std::string::npos);
+    }
+
+    void anEmitGranulePairsWithAnAsterSceneThroughTheWarper() {
+        // ASTER: 100 × 100 SWIR pixels of 30 m in UTM 11N, each band constant (band b: 0.1·b).
+        AsterSpec aster;
+        aster.width = aster.height = 100;
+        aster.value = [](const std::string& field, int, int) { return 100 * (field.back() - '0'); };
+        aster.product = {{"UPPERLEFTM", "(4150015.0, 500015.0)"},
+                         {"LOWERRIGHTM", "(4147045.0, 502985.0)"},
+                         {"UTMZONENUMBER", "11"}};
+        const std::string asterPath = write("AST_07XT_pairing.hdf", aster);
+        // EMIT: 40 × 40 cells of 0.00054° inside the ASTER scene, its origin 600 m in from the
+        // scene's corner (converted to longitude and latitude here).
+        OGRSpatialReference utm, geographic;
+        utm.importFromEPSG(32611);
+        geographic.importFromEPSG(4326);
+        geographic.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
+        utm.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
+        std::unique_ptr<OGRCoordinateTransformation> toDegrees(
+            OGRCreateCoordinateTransformation(&utm, &geographic));
+        double x = 500600, y = 4149400;
+        QVERIFY(toDegrees->Transform(1, &x, &y));
+        EmitSpec granule;
+        granule.swathWidth = granule.swathHeight = granule.gridWidth = granule.gridHeight = 40;
+        granule.channels = 60;
+        for (int b = 0; b < 60; ++b) granule.wavelengthsNm.push_back(2000.0 + 8.5 * b);
+        for (int r = 0; r < 40; ++r)
+            for (int c = 0; c < 40; ++c)
+                granule.gltX.push_back(c + 1), granule.gltY.push_back(r + 1);
+        granule.geoTransform = {x, 0.00054, 0.0, y, 0.0, -0.00054};
+        const std::string emitPath = dir_.filePath("EMIT_L2A_RFL_001_pairing.nc").toStdString();
+        std::string error;
+        QVERIFY2(writeEmitGranule(emitPath, granule, &error), error.c_str());
+
+        auto pair = RasterPair::open(emitPath, asterPath);
+        QVERIFY2(pair, pair.error().c_str());
+        QVERIFY2(pair->alignment().find("warped") != std::string::npos, pair->alignment().c_str());
+        QCOMPARE(pair->width(), 40);
+        QCOMPARE(pair->low().bandCount(), 5);
+        auto low = pair->low().read(0, 0, 40, 40);
+        QVERIFY2(low, low.error().c_str());
+        for (int p = 0; p < 1600; p += 37) {
+            QVERIFY(low->valid[std::size_t(p)]);
+            for (int k = 0; k < 5; ++k) QCOMPARE(float(low->values(p, k)), float(0.1 * (k + 5)));
+        }
     }
 
     void aMissingBandIsNamed() {
