@@ -12,8 +12,8 @@ namespace specres {
 
 namespace {
 
-// A swath rectangle read for a map window holds at most this many values before the window is
-// split: the read stays near the window's own size even where the swath runs diagonally.
+// A swath rectangle read for a map window holds at most this many values; a window whose swath
+// pixels span more is read as several runs of swath rows.
 constexpr std::size_t kMaxSwathValues = std::size_t(16) << 20;
 
 class SwathCubeBand;
@@ -149,64 +149,70 @@ CPLErr SwathCubeDataset::readMapWindow(int x0, int y0, int w, int h, const std::
     const GeolocationTable& lookup = *geometry_.lookup;
     const int first = *std::min_element(bands.begin(), bands.end()) - 1;
     const int last = *std::max_element(bands.begin(), bands.end()) - 1;
-    const int span = last - first + 1;
+    const std::size_t span = std::size_t(last - first + 1);
     const std::size_t nb = bands.size();
-    int minC = std::numeric_limits<int>::max(), minR = minC, maxC = -1, maxR = -1;
-    for (int y = y0; y < y0 + h; ++y) {
-        for (int x = x0; x < x0 + w; ++x) {
-            if (auto p = lookup.swathPixel(x, y);
-                p && (*p)[0] < swathWidth_ && (*p)[1] < swathHeight_) {
-                minC = std::min(minC, (*p)[0]);
-                maxC = std::max(maxC, (*p)[0]);
-                minR = std::min(minR, (*p)[1]);
-                maxR = std::max(maxR, (*p)[1]);
-            }
-        }
-    }
-    if (maxC < 0) {
-        std::fill(out, out + std::size_t(w) * h * nb, float(fill_));
-        return CE_None;
-    }
-    const int sw = maxC - minC + 1;
-    const int sh = maxR - minR + 1;
-    const std::size_t needed = std::size_t(sw) * sh * span;
-    if (needed > kMaxSwathValues && (w > 1 || h > 1)) {
-        // Split along the longer side; each half reads a smaller swath rectangle.
-        auto part = [&](int px, int py, int pw, int ph) {
-            std::vector<float> piece(std::size_t(pw) * ph * nb);
-            if (CPLErr err = readMapWindow(px, py, pw, ph, bands, piece.data()); err != CE_None)
-                return err;
-            for (int r = 0; r < ph; ++r) {
-                std::memcpy(out + (std::size_t(py - y0 + r) * w + (px - x0)) * nb,
-                            piece.data() + std::size_t(r) * pw * nb,
-                            sizeof(float) * std::size_t(pw) * nb);
-            }
-            return CE_None;
-        };
-        if (h >= w) {
-            const int top = h / 2;
-            if (CPLErr err = part(x0, y0, w, top); err != CE_None) return err;
-            return part(x0, y0 + top, w, h - top);
-        }
-        const int left = w / 2;
-        if (CPLErr err = part(x0, y0, left, h); err != CE_None) return err;
-        return part(x0 + left, y0, w - left, h);
-    }
-    std::vector<float> swath(needed);
-    if (CPLErr err = readSwath(minC, minR, sw, sh, first, span, swath.data()); err != CE_None)
-        return err;
+    std::fill(out, out + std::size_t(w) * std::size_t(h) * nb, float(fill_));
+
+    // The cells that show a swath pixel, in swath-row order: each swath row is then read once
+    // per window, however the swath runs across the map.
+    struct Cell {
+        int row;
+        int column;
+        std::size_t index;
+    };
+    std::vector<Cell> cells;
+    cells.reserve(std::size_t(w) * std::size_t(h));
     for (int y = 0; y < h; ++y) {
         for (int x = 0; x < w; ++x) {
-            float* cell = out + (std::size_t(y) * w + x) * nb;
-            auto p = lookup.swathPixel(x0 + x, y0 + y);
-            if (!p || (*p)[0] >= swathWidth_ || (*p)[1] >= swathHeight_) {
-                std::fill(cell, cell + nb, float(fill_));
-                continue;
+            if (auto p = lookup.swathPixel(x0 + x, y0 + y);
+                p && (*p)[0] < swathWidth_ && (*p)[1] < swathHeight_) {
+                cells.push_back(
+                    {(*p)[1], (*p)[0], std::size_t(y) * std::size_t(w) + std::size_t(x)});
             }
-            const float* spectrum =
-                swath.data() + (std::size_t((*p)[1] - minR) * sw + ((*p)[0] - minC)) * span;
-            for (std::size_t k = 0; k < nb; ++k) cell[k] = spectrum[bands[k] - 1 - first];
         }
+    }
+    std::stable_sort(cells.begin(), cells.end(),
+                     [](const Cell& a, const Cell& b) { return a.row < b.row; });
+
+    // Runs of swath rows whose rectangle (rows × the columns they need × channels) stays under
+    // kMaxSwathValues are read as one rectangle and scattered to their cells.
+    std::vector<float> swath;
+    std::size_t begin = 0;
+    while (begin < cells.size()) {
+        int minC = cells[begin].column, maxC = minC;
+        const int firstRow = cells[begin].row;
+        std::size_t end = begin;
+        while (end < cells.size()) {
+            const int rows = cells[end].row - firstRow + 1;
+            const int lo = std::min(minC, cells[end].column);
+            const int hi = std::max(maxC, cells[end].column);
+            if (end > begin && cells[end].row != cells[end - 1].row &&
+                std::size_t(rows) * std::size_t(hi - lo + 1) * span > kMaxSwathValues) {
+                break;
+            }
+            minC = lo;
+            maxC = hi;
+            ++end;
+        }
+        const int lastRow = cells[end - 1].row;
+        const int sw = maxC - minC + 1;
+        const int sh = lastRow - firstRow + 1;
+        swath.resize(std::size_t(sw) * std::size_t(sh) * span);
+        if (CPLErr err = readSwath(minC, firstRow, sw, sh, first, int(span), swath.data());
+            err != CE_None) {
+            return err;
+        }
+        for (std::size_t i = begin; i < end; ++i) {
+            const Cell& c = cells[i];
+            const float* spectrum =
+                swath.data() +
+                (std::size_t(c.row - firstRow) * std::size_t(sw) + std::size_t(c.column - minC)) *
+                    span;
+            float* cell = out + c.index * nb;
+            for (std::size_t k = 0; k < nb; ++k)
+                cell[k] = spectrum[std::size_t(bands[k] - 1 - first)];
+        }
+        begin = end;
     }
     return CE_None;
 }
@@ -246,9 +252,14 @@ CPLErr SwathCubeDataset::IRasterIO(GDALRWFlag flag, int x0, int y0, int w, int h
                                       bandMap, pixelSpace, lineSpace, bandSpace, extra);
     }
     const std::vector<int> bands(bandMap, bandMap + bandCount);
-    // Row strips keep the float copy near a few MiB whatever the window asked for.
+    // In swath geometry, row strips keep the float copy near a few MiB. On a map grid the whole
+    // window goes at once: a strip of map rows crosses hundreds of swath rows where the swath
+    // runs diagonally, and strips would decompress each of them again (its copy is at most half
+    // the caller's own buffer of doubles).
     const int rowsPerStrip =
-        std::max(1, int((std::size_t(4) << 20) / (std::size_t(w) * bands.size() + 1)));
+        geometry_.lookup
+            ? h
+            : std::max(1, int((std::size_t(4) << 20) / (std::size_t(w) * bands.size() + 1)));
     std::vector<float> values;
     for (int ys = 0; ys < h; ys += rowsPerStrip) {
         const int hs = std::min(rowsPerStrip, h - ys);

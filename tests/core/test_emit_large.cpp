@@ -35,6 +35,8 @@ EmitSpec largeGranule() {
     spec.chunkRows = 1;
     spec.deflate = true;
     spec.rowsPerWrite = 32;
+    // EMIT's channels: 381–2493 nm, about 7.4 nm apart.
+    for (int b = 0; b < kChannels; ++b) spec.wavelengthsNm.push_back(381.0 + 7.43 * b);
     const double cs = std::cos(kAngle), sn = std::sin(kAngle);
     spec.gridWidth = int(std::ceil(kCross * cs + kDown * sn));
     spec.gridHeight = int(std::ceil(kDown * cs + kCross * sn));
@@ -70,7 +72,10 @@ class EmitLargeTest : public QObject {
 
 private slots:
     void aRealSizedGranuleIsReadInBoundedMemory() {
-        const std::string path = dir_.filePath("EMIT_L2A_RFL_001_large.nc").toStdString();
+        // SPECRES_LARGE_GRANULE=PATH keeps the granule there, for benchmarks of whole-scene work.
+        const std::string path = qEnvironmentVariableIsSet("SPECRES_LARGE_GRANULE")
+                                     ? qEnvironmentVariable("SPECRES_LARGE_GRANULE").toStdString()
+                                     : dir_.filePath("EMIT_L2A_RFL_001_large.nc").toStdString();
         const EmitSpec spec = largeGranule();
         // Written by a child process, so this process's peak memory is the reader's alone.
         const auto writeStart = std::chrono::steady_clock::now();
