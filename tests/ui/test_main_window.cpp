@@ -57,6 +57,25 @@ class MainWindowTest : public QObject {
         QVERIFY(loaded.wait(60000));
     }
 
+    // A joint Gaussian fitted on the pair and saved at `path` with its context, as a user's
+    // trained model would be; null (with the reason logged) when any step fails.
+    std::shared_ptr<ConditionalModel> fitAndSaveG(const RasterPair& pair, const std::string& path) {
+        DatasetOptions datasetOptions;
+        datasetOptions.sampleCount = 600;
+        auto split = buildPixelSplit(pair, datasetOptions);
+        if (!split) return qWarning("%s", split.error().c_str()), nullptr;
+        auto data = prepareData(pair, *split, PreprocessingOptions{});
+        if (!data) return qWarning("%s", data.error().c_str()), nullptr;
+        auto model = createModel("G", CovarianceType::Full);
+        if (!model || !(*model)->fit(data->train, data->validation, nullptr)) return nullptr;
+        if (!saveModel(**model, path,
+                       ModelContext::fromData(*data, ExperimentConfig{}, MethodEvaluation{}, "")
+                           .toJson())) {
+            return nullptr;
+        }
+        return std::shared_ptr<ConditionalModel>(std::move(*model));
+    }
+
 private slots:
     void initTestCase() { QStandardPaths::setTestModeEnabled(true); }
 
@@ -192,18 +211,8 @@ private slots:
 
         // With a model, a click shows the measured spectrum with its own ±σ and scores it.
         const RasterPair& pair = *window.currentPair()->pair;
-        DatasetOptions datasetOptions;
-        datasetOptions.sampleCount = 600;
-        auto split = buildPixelSplit(pair, datasetOptions);
-        QVERIFY(split);
-        auto data = prepareData(pair, *split, PreprocessingOptions{});
-        QVERIFY(data);
-        auto model = createModel("G", CovarianceType::Full);
-        QVERIFY((*model)->fit(data->train, data->validation, nullptr));
         const std::string modelPath = dir_.filePath("emit_g.specres").toStdString();
-        QVERIFY(saveModel(
-            **model, modelPath,
-            ModelContext::fromData(*data, ExperimentConfig{}, MethodEvaluation{}, "").toJson()));
+        QVERIFY(fitAndSaveG(pair, modelPath));
         QSignalSpy modelLoaded(&window, &MainWindow::modelLoaded);
         window.loadModelFile(QString::fromStdString(modelPath));
         QVERIFY(modelLoaded.wait(30000));
@@ -284,19 +293,10 @@ private slots:
         openDemo(window);
         // A joint Gaussian fitted on this very scene, saved as a model file with its context.
         const RasterPair& pair = *window.currentPair()->pair;
-        DatasetOptions datasetOptions;
-        datasetOptions.sampleCount = 600;
-        auto split = buildPixelSplit(pair, datasetOptions);
-        QVERIFY(split);
-        auto data = prepareData(pair, *split, PreprocessingOptions{});
-        QVERIFY(data);
-        auto model = createModel("G", CovarianceType::Full);
-        QVERIFY((*model)->fit(data->train, data->validation, nullptr));
         const std::string path = dir_.filePath("g.specres").toStdString();
-        QVERIFY(saveModel(
-            **model, path,
-            ModelContext::fromData(*data, ExperimentConfig{}, MethodEvaluation{}, "").toJson()));
-        const ReflectanceModel reflectance(std::move(*model), std::nullopt);
+        auto model = fitAndSaveG(pair, path);
+        QVERIFY(model);
+        const ReflectanceModel reflectance(model, std::nullopt);
         QSignalSpy loaded(&window, &MainWindow::modelLoaded);
         window.loadModelFile(QString::fromStdString(path));
         QVERIFY(loaded.wait(30000));
