@@ -23,6 +23,8 @@ public:
     void cancel();
     bool isBusy() const;
     void waitForFinished();
+    /// The worker thread its jobs run on, in order (tests hold it to cancel a job before it runs).
+    TaskThread* taskThread() const { return thread_; }
 
 signals:
     void progress(int percent, const QString& stage);

@@ -2,6 +2,7 @@
 #include <Eigen/LU>
 #include <QComboBox>
 #include <QLabel>
+#include <QSemaphore>
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QStatusBar>
@@ -33,6 +34,7 @@
 #include "RasterPanel.h"
 #include "RasterView.h"
 #include "SpectrumChart.h"
+#include "TaskThread.h"
 #include "data/PairDataset.h"
 #include "experiment/ModelContext.h"
 #include "experiment/PixelInspection.h"
@@ -241,11 +243,18 @@ private slots:
         }
 
         // Cancelled before it starts its strips: nothing is written, and the window says so.
+        // The worker is held by a job of the test's own until the cancel has been asked for.
         QSignalSpy cancelled(window.pairMaker(), &PairMaker::cancelled);
         const QString stopped = dir_.filePath("stopped.tif");
+        QSemaphore gate;
+        window.pairMaker()->taskThread()->post([&gate]() -> TaskThread::Continuation {
+            gate.acquire();
+            return [] {};
+        });
         window.makeTrainingPair(QString::fromStdString(granule), stopped, SimulationGrid::High,
                                 true);
         window.pairMaker()->cancel();
+        gate.release();
         QVERIFY(cancelled.wait(30000));
         QVERIFY(!QFile::exists(stopped));
         QVERIFY(window.statusBar()->currentMessage().contains("cancelled"));
