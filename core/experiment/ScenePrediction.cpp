@@ -37,16 +37,29 @@ Result<ScenePredictionFiles> predictScene(const ReflectanceModel& model,
                                           const std::vector<double>& highWavelengthsUm,
                                           const SpectralRaster& low, const SpectralRaster* high,
                                           const SpectralRaster* highSigma,
-                                          const std::string& prefix, Feedback* feedback) {
+                                          const std::string& prefix, Feedback* feedback,
+                                          SceneRows rows) {
     ensureGdalRegistered();
     const int width = low.width();
-    const int height = low.height();
+    const int sceneHeight = low.height();
+    const int firstRow = rows.first;
+    const int height = rows.count < 0 ? sceneHeight - firstRow : rows.count;
+    if (height == 0 && firstRow >= 0 && firstRow <= sceneHeight) {
+        return fail(low.path() + ": no rows to predict: the scene has " +
+                    std::to_string(sceneHeight) + " rows, fewer than the tiles asked for");
+    }
+    if (firstRow < 0 || height < 1 || firstRow + height > sceneHeight) {
+        return fail(low.path() + ": rows " + std::to_string(firstRow) + "–" +
+                    std::to_string(firstRow + height - 1) + " are not inside the scene's " +
+                    std::to_string(sceneHeight) + " rows");
+    }
     const int n = model.outputDimension();
     if (low.bandCount() != model.inputDimension()) {
         return fail(low.path() + ": " + std::to_string(low.bandCount()) +
                     " channels, the model expects " + std::to_string(model.inputDimension()));
     }
-    if (high && (high->width() != width || high->height() != height || high->bandCount() != n)) {
+    if (high &&
+        (high->width() != width || high->height() != sceneHeight || high->bandCount() != n)) {
         return fail(high->path() + ": does not match the prediction grid or the model's channels");
     }
     GeoTiffOutputs created;  // removed unless committed at the end
@@ -63,7 +76,11 @@ Result<ScenePredictionFiles> predictScene(const ReflectanceModel& model,
         plan.push_back({files.nll, 1});
         plan.push_back({files.rmse, 1});
     }
-    const RasterGrid& grid = low.grid();
+    // The maps of a row range sit where those rows are.
+    RasterGrid grid = low.grid();
+    grid.geoTransform[0] += firstRow * grid.geoTransform[2];
+    grid.geoTransform[3] += firstRow * grid.geoTransform[5];
+    const std::string rowsText = std::to_string(firstRow) + "," + std::to_string(height);
     for (const auto& [path, bands] : plan) {
         OutputRaster o;
         o.finalPath = path;
@@ -76,6 +93,7 @@ Result<ScenePredictionFiles> predictScene(const ReflectanceModel& model,
         grid.georeference(*o.dataset);
         for (int b = 1; b <= bands; ++b) o.dataset->GetRasterBand(b)->SetNoDataValue(kMissing);
         o.dataset->SetMetadataItem("SPECRES_MODEL", model.label().c_str());
+        o.dataset->SetMetadataItem("SPECRES_ROWS", rowsText.c_str());
         o.dataset->SetMetadataItem("SPECRES_UNITS",
                                    "normalised reflectance (per-spectrum min-max)");
         outputs.push_back(std::move(o));
@@ -109,9 +127,9 @@ Result<ScenePredictionFiles> predictScene(const ReflectanceModel& model,
     }
     // 16,384 pixels a strip keeps every buffer (x, y, Σ summaries) to a few tens of MB.
     const int strip = std::max(1, 16384 / std::max(1, width));
-    for (int y0 = 0; y0 < height; y0 += strip) {
+    for (int y0 = firstRow; y0 < firstRow + height; y0 += strip) {
         if (feedback && feedback->isCancelled()) return fail(kCancelledMessage);
-        const int rows = std::min(strip, height - y0);
+        const int rows = std::min(strip, firstRow + height - y0);
         auto lowBlock = low.read(0, y0, width, rows);
         if (!lowBlock) return fail(lowBlock.error());
         std::optional<PixelBlock> highBlock;
@@ -219,13 +237,14 @@ Result<ScenePredictionFiles> predictScene(const ReflectanceModel& model,
         for (auto& o : outputs) {
             GdalErrorCapture capture;
             const GSpacing pixelSpace = GSpacing(sizeof(float)) * o.bands;
-            if (o.dataset->RasterIO(GF_Write, 0, y0, width, rows, o.strip.data(), width, rows,
-                                    GDT_Float32, o.bands, nullptr, pixelSpace, pixelSpace * width,
-                                    sizeof(float), nullptr) != CE_None) {
+            if (o.dataset->RasterIO(GF_Write, 0, y0 - firstRow, width, rows, o.strip.data(), width,
+                                    rows, GDT_Float32, o.bands, nullptr, pixelSpace,
+                                    pixelSpace * width, sizeof(float), nullptr) != CE_None) {
                 return fail(o.finalPath + ": writing failed: " + capture.errors());
             }
         }
-        if (feedback) feedback->setProgress(double(y0 + rows) / height, "predicting the scene");
+        if (feedback)
+            feedback->setProgress(double(y0 + rows - firstRow) / height, "predicting the scene");
     }
     if (auto committed = created.commit(); !committed) return fail(committed.error());
     return files;

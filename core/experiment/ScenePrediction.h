@@ -37,10 +37,19 @@ struct ScenePredictionFiles {
 /// the NLL map scores each measured spectrum under N(μ, Σ + diag(σ²)), σ in the same normalised
 /// units, since a measurement is the true spectrum plus its noise. That needs each pixel's full
 /// covariance, so it costs one factorisation per pixel more.
+/// Rows of the scene to predict, [first, first + count); a negative count runs to the end.
+struct SceneRows {
+    int first = 0;
+    int count = -1;
+};
+
+/// With `rows`, only those rows are predicted and the maps cover only them (their
+/// georeference moved to the first row; SPECRES_ROWS records "first,count" of the whole scene).
 Result<ScenePredictionFiles> predictScene(const ReflectanceModel& model,
                                           const std::vector<double>& highWavelengthsUm,
                                           const SpectralRaster& low, const SpectralRaster* high,
                                           const SpectralRaster* highSigma,
-                                          const std::string& prefix, Feedback* feedback = nullptr);
+                                          const std::string& prefix, Feedback* feedback = nullptr,
+                                          SceneRows rows = {});
 
 }  // namespace specres

@@ -1,0 +1,125 @@
+#include "experiment/SceneTile.h"
+
+#include <filesystem>
+#include <iomanip>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "base/Checksum.h"
+#include "io/AtomicFile.h"
+#include "io/JsonFields.h"
+
+namespace specres {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+Result<int> positive(const std::string& text, const std::string& what) {
+    char* end = nullptr;
+    const long value = std::strtol(text.c_str(), &end, 10);
+    if (text.empty() || *end != '\0' || value < 1 || value > 1000000) {
+        return fail(what + " must be a whole number from 1 (not '" + text + "')");
+    }
+    return int(value);
+}
+
+}  // namespace
+
+SceneRows SceneTile::rows(int sceneHeight) const {
+    const auto begin = std::int64_t(index - 1) * sceneHeight / count;
+    const auto end = std::int64_t(index) * sceneHeight / count;
+    return SceneRows{int(begin), int(end - begin)};
+}
+
+std::string SceneTile::prefix(const std::string& scenePrefix) const {
+    const int digits = int(std::to_string(count).size());
+    std::ostringstream out;
+    out << scenePrefix << ".tile-" << std::setw(digits) << std::setfill('0') << index << "-of-"
+        << count;
+    return out.str();
+}
+
+Result<SceneTile> parseSceneTile(const std::string& text, const std::string& index) {
+    const auto slash = text.find('/');
+    const std::string kText = slash == std::string::npos ? std::string() : text.substr(0, slash);
+    const std::string nText = slash == std::string::npos ? text : text.substr(slash + 1);
+    auto n = positive(nText, "--tile: the number of tiles");
+    if (!n) return fail(n.error());
+    const std::string chosen = index.empty() ? kText : index;
+    if (chosen.empty()) return fail("--tile: give K/N (tile K of N), or N with --tile-index");
+    auto k = positive(chosen, "--tile: the tile number");
+    if (!k) return fail(k.error());
+    if (*k > *n) {
+        return fail("--tile: tile " + std::to_string(*k) + " of " + std::to_string(*n) +
+                    " does not exist (tiles are numbered 1 to " + std::to_string(*n) + ")");
+    }
+    return SceneTile{*k, *n};
+}
+
+Result<std::vector<TileInput>> checksumInputs(
+    const std::vector<std::pair<std::string, std::string>>& roleAndPath) {
+    std::vector<TileInput> out;
+    for (const auto& [role, path] : roleAndPath) {
+        auto sum = fileChecksum(path);
+        if (!sum) return fail(sum.error());
+        out.push_back({role, fs::absolute(path).lexically_normal().string(), *sum});
+    }
+    return out;
+}
+
+Status writeTileManifest(const std::string& path, const TileManifest& m) {
+    nlohmann::json json;
+    json["format"] = "specres-tile";
+    json["version"] = 1;
+    json["status"] = "complete";
+    json["tile"] = m.tile.index;
+    json["tiles"] = m.tile.count;
+    json["scene"] = {{"width", m.sceneWidth}, {"height", m.sceneHeight}};
+    json["rows"] = {{"first", m.rows.first}, {"count", m.rows.count}};
+    json["inputs"] = nlohmann::json::array();
+    for (const auto& input : m.inputs) {
+        json["inputs"].push_back(
+            {{"role", input.role}, {"path", input.path}, {"checksum", input.checksum}});
+    }
+    json["outputs"] = m.outputs;
+    json["software"] = m.software;
+    return writeTextAtomically(path, json.dump(2) + "\n");
+}
+
+bool tileIsComplete(const std::string& path, const SceneTile& tile,
+                    const std::vector<TileInput>& inputs, std::string* why) {
+    auto say = [why](const std::string& text) {
+        if (why) *why = text;
+        return false;
+    };
+    std::error_code error;
+    if (!fs::exists(path, error)) return say(path + " does not exist");
+    auto json = readJsonFile(path, "a tile manifest", 1 << 20);
+    if (!json) return say(json.error());
+    try {
+        if (json->value("format", "") != "specres-tile" || json->value("status", "") != "complete")
+            return say(path + ": not a complete SpecRes tile manifest");
+        if (json->value("tile", 0) != tile.index || json->value("tiles", 0) != tile.count)
+            return say(path + ": another tile's manifest");
+        const auto& recorded = json->at("inputs");
+        if (!recorded.is_array() || recorded.size() != inputs.size())
+            return say(path + ": made from other inputs");
+        for (std::size_t i = 0; i < inputs.size(); ++i) {
+            if (recorded[i].value("role", "") != inputs[i].role ||
+                recorded[i].value("checksum", "") != inputs[i].checksum) {
+                return say(path + ": the " + inputs[i].role + " " + inputs[i].path +
+                           " has changed since the tile was made");
+            }
+        }
+        for (const auto& output : json->at("outputs")) {
+            const std::string file = output.get<std::string>();
+            if (!fs::exists(file, error)) return say(path + ": its output " + file + " is missing");
+        }
+    } catch (const nlohmann::json::exception& e) {
+        return say(path + ": damaged (" + e.what() + ")");
+    }
+    return true;
+}
+
+}  // namespace specres
