@@ -40,6 +40,7 @@ const char* kUsage =
     "  train          train one method (G, GM, UGM, VE, DCGM) and save the model\n"
     "  compare        train and evaluate every method on one split; tables and t-tests\n"
     "  predict        predict a whole scene with a model: mean, σ and uncertainty GeoTIFFs\n"
+    "  merge PREFIX   assemble the tiles of a 'predict --tile K/N' run into one raster per map\n"
     "  identify       map the most probable library mineral under the predicted Gaussian\n"
     "  library        list a spectral library, or convert it to ENVI .sli or CSV\n"
     "\n"
@@ -72,6 +73,7 @@ int main(int argc, char** argv) {
     if (command == "identify") return runIdentify(argc, argv);
     if (command == "library") return runLibrary(argc, argv);
     if (command == "simulate") return runSimulate(argc, argv);
+    if (command == "merge") return runMerge(argc, argv);
     std::cerr << "specres-cli: unknown command '" << command << "'\n\n" << kUsage;
     return 2;
 }

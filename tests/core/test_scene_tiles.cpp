@@ -13,6 +13,7 @@
 #include "experiment/PreparedData.h"
 #include "experiment/ScenePrediction.h"
 #include "experiment/SceneTile.h"
+#include "experiment/TileMerge.h"
 #include "models/MixtureBaselines.h"
 #include "models/ReflectanceModel.h"
 
@@ -112,6 +113,15 @@ private slots:
                     auto files = predictScene(model, wavelengths, pair.low(), &pair.high(), nullptr,
                                               prefix, nullptr, rows);
                     QVERIFY2(files, files ? "" : files.error().c_str());
+                    TileManifest m;
+                    m.tile = tile;
+                    m.sceneWidth = 30;
+                    m.sceneHeight = 23;
+                    m.rows = rows;
+                    m.inputs = {{"model", "g", "0123"}};
+                    m.outputs = {files->mean, files->sigma, files->uncertainty, files->nll,
+                                 files->rmse};
+                    QVERIFY(writeTileManifest(prefix + ".json", m));
                 }
                 int tw = 0, th = 0, tn = 0;
                 std::array<double, 6> tt{};
@@ -131,6 +141,51 @@ private slots:
                 }
             }
         }
+    }
+
+    void mergedTilesAreTheSceneAndMissingOrStaleTilesAreNamed() {
+        // The tiles written above (tileMapsAreTheSceneMapsRows runs first).
+        for (bool cog : {false, true}) {
+            auto merged = mergeTiles(path("tiles"), cog);
+            QVERIFY2(merged, merged ? "" : merged.error().c_str());
+            QCOMPARE(merged->tiles, 3);
+            QCOMPARE(int(merged->products.size()), 5);
+            for (const char* map : {"_mean", "_nll", "_uncertainty"}) {
+                int w = 0, h = 0, n = 0, mw = 0, mh = 0, mn = 0;
+                std::array<double, 6> t{}, mt{};
+                const auto whole = readAll(path("whole") + map + ".tif", w, h, n, t);
+                const auto joined =
+                    readAll(path("tiles") + map + (cog ? ".tif" : ".vrt"), mw, mh, mn, mt);
+                QCOMPARE(mh, h);
+                QCOMPARE(mn, n);
+                QCOMPARE(mt, t);
+                for (std::size_t i = 0; i < whole.size(); ++i) {
+                    QVERIFY(std::isnan(whole[i]) ? std::isnan(joined[i])
+                                                 : std::abs(joined[i] - whole[i]) <=
+                                                       1e-5f * (1 + std::abs(whole[i])));
+                }
+            }
+        }
+        // One manifest from other inputs, one missing: both named, nothing written.
+        const std::string second = SceneTile{2, 3}.prefix(path("tiles")) + ".json";
+        std::string text;
+        {
+            std::ifstream in(second);
+            text.assign(std::istreambuf_iterator<char>(in), {});
+        }
+        const auto at = text.find("0123");
+        QVERIFY(at != std::string::npos);
+        std::ofstream(second) << std::string(text).replace(at, 4, "4567");
+        std::filesystem::remove(SceneTile{3, 3}.prefix(path("tiles")) + ".json");
+        auto refused = mergeTiles(path("tiles"), false);
+        QVERIFY(!refused);
+        QVERIFY2(refused.error().find("tile 2 was made from other inputs") != std::string::npos,
+                 refused.error().c_str());
+        QVERIFY2(refused.error().find("tile 3 of 3 is missing") != std::string::npos,
+                 refused.error().c_str());
+        auto none = mergeTiles(path("nothing"), false);
+        QVERIFY(!none);
+        QVERIFY2(none.error().find("no tiles found") != std::string::npos, none.error().c_str());
     }
 
     void manifestsTellCompleteFromStale() {
