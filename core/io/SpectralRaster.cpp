@@ -181,15 +181,18 @@ Result<SpectralRaster> SpectralRaster::open(const std::string& path,
     SpectralRaster raster;
     std::optional<BandWavelengths> productWavelengths;
     GDALDataset* raw = nullptr;
+    const bool netcdf = looksLikeNetcdf(path);
+    const bool hdf4 = !netcdf && looksLikeHdf4(path);
     // EMIT's NetCDF cubes are channel-last, which GDAL's classic netCDF driver shows sideways:
     // they open through the multidimensional API instead.
-    if (looksLikeNetcdf(path)) {
+    if (netcdf) {
         auto granule = openEmitGranule(path, options.swathGeometry);
         if (!granule) return fail(granule.error());
         if (*granule) {
             raster.dataset_ = (*granule)->dataset;
             raster.product_ = (*granule)->info;
             productWavelengths = (*granule)->wavelengths;
+            raster.driverName_ = "EMIT NetCDF (multidimensional)";
             raw = raster.dataset_.get();
             if (!productWavelengths && options.wavelengthCsvPath.empty()) {
                 std::ostringstream message;
@@ -206,13 +209,15 @@ Result<SpectralRaster> SpectralRaster::open(const std::string& path,
     // ASTER arrives as an HDF4 product with one field per band, or as one file per band.
     std::vector<std::string> productWarnings;
     if (!raw) {
-        auto aster = looksLikeHdf4(path) ? openAsterHdf(path) : openAsterBandFiles(path);
+        auto aster = hdf4 ? openAsterHdf(path) : openAsterBandFiles(path);
         if (!aster) return fail(aster.error());
         if (*aster) {
             raster.dataset_ = (*aster)->dataset;
             raster.product_ = (*aster)->info;
             productWavelengths = (*aster)->wavelengths;
             productWarnings = (*aster)->warnings;
+            raster.driverName_ =
+                hdf4 ? "ASTER HDF4 (bands 5–9 stacked)" : "ASTER band files (stacked)";
             raw = raster.dataset_.get();
         }
     }
@@ -223,9 +228,7 @@ Result<SpectralRaster> SpectralRaster::open(const std::string& path,
         if (!raw) {
             const std::string why = capture.errors();
             // A file that starts like NetCDF/HDF but opens as nothing is damaged, not foreign.
-            const std::string kind = looksLikeNetcdf(path) ? "a NetCDF/HDF5"
-                                     : looksLikeHdf4(path) ? "an HDF4"
-                                                           : "";
+            const std::string kind = netcdf ? "a NetCDF/HDF5" : hdf4 ? "an HDF4" : "";
             if (!kind.empty()) {
                 return fail(path + ": not a raster GDAL can read: it starts like " + kind +
                             " file but cannot be opened (truncated or damaged?)" +
@@ -235,12 +238,10 @@ Result<SpectralRaster> SpectralRaster::open(const std::string& path,
                         (why.empty() ? "" : " (" + why + ")"));
         }
         raster.dataset_ = shareDataset(raw);
+        raster.driverName_ = raw->GetDriver() ? raw->GetDriver()->GetDescription() : "";
     }
     raster.path_ = path;
     raster.description_ = path;
-    raster.driverName_ = raster.product_    ? "EMIT NetCDF (multidimensional)"
-                         : raw->GetDriver() ? raw->GetDriver()->GetDescription()
-                                            : "";
     if (raw->GetRasterCount() == 0) return fail(path + ": the file has no raster bands");
     if (auto size = checkRawFileSize(*raw, path); !size) return fail(size.error());
 

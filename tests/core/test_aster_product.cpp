@@ -39,6 +39,7 @@ private slots:
         auto r = SpectralRaster::open(write("AST_07XT_00306012004183012.hdf", spec));
         QVERIFY2(r, r.error().c_str());
         QCOMPARE(r->bandCount(), 5);
+        QCOMPARE(r->driverName(), std::string("ASTER HDF4 (bands 5–9 stacked)"));
         QCOMPARE(r->wavelengthsUm(), (std::vector<double>{2.165, 2.205, 2.26, 2.33, 2.395}));
         QCOMPARE(int(r->wavelengthSource()), int(WavelengthSource::ProductMetadata));
         auto block = r->read(2, 1, 1, 1);

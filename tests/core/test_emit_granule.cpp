@@ -71,6 +71,7 @@ private slots:
         QCOMPARE(r->height(), spec.gridHeight);
         QVERIFY(r->product());
         QVERIFY(r->product()->orthorectified);
+        QCOMPARE(r->driverName(), std::string("EMIT NetCDF (multidimensional)"));
         QCOMPARE(r->bandCount(), 3);  // channel 2 is flagged bad
         auto block = r->read(0, 0, r->width(), r->height());
         QVERIFY2(block, block.error().c_str());
