@@ -87,6 +87,30 @@ Status writeTileManifest(const std::string& path, const TileManifest& m) {
     return writeTextAtomically(path, json.dump(2) + "\n");
 }
 
+Result<TileManifest> readTileManifest(const std::string& path) {
+    auto json = readJsonFile(path, "a tile manifest", 1 << 20);
+    if (!json) return fail(json.error());
+    try {
+        if (json->value("format", "") != "specres-tile" || json->value("status", "") != "complete")
+            return fail(path + ": not a complete SpecRes tile manifest");
+        TileManifest m;
+        m.tile = {json->at("tile").get<int>(), json->at("tiles").get<int>()};
+        m.sceneWidth = json->at("scene").at("width").get<int>();
+        m.sceneHeight = json->at("scene").at("height").get<int>();
+        m.rows = {json->at("rows").at("first").get<int>(), json->at("rows").at("count").get<int>()};
+        for (const auto& input : json->at("inputs")) {
+            m.inputs.push_back({input.at("role").get<std::string>(),
+                                input.at("path").get<std::string>(),
+                                input.at("checksum").get<std::string>()});
+        }
+        m.outputs = json->at("outputs").get<std::vector<std::string>>();
+        m.software = json->value("software", "");
+        return m;
+    } catch (const nlohmann::json::exception& e) {
+        return fail(path + ": damaged (" + e.what() + ")");
+    }
+}
+
 bool tileIsComplete(const std::string& path, const SceneTile& tile,
                     const std::vector<TileInput>& inputs, std::string* why) {
     auto say = [why](const std::string& text) {
@@ -95,29 +119,19 @@ bool tileIsComplete(const std::string& path, const SceneTile& tile,
     };
     std::error_code error;
     if (!fs::exists(path, error)) return say(path + " does not exist");
-    auto json = readJsonFile(path, "a tile manifest", 1 << 20);
-    if (!json) return say(json.error());
-    try {
-        if (json->value("format", "") != "specres-tile" || json->value("status", "") != "complete")
-            return say(path + ": not a complete SpecRes tile manifest");
-        if (json->value("tile", 0) != tile.index || json->value("tiles", 0) != tile.count)
-            return say(path + ": another tile's manifest");
-        const auto& recorded = json->at("inputs");
-        if (!recorded.is_array() || recorded.size() != inputs.size())
-            return say(path + ": made from other inputs");
-        for (std::size_t i = 0; i < inputs.size(); ++i) {
-            if (recorded[i].value("role", "") != inputs[i].role ||
-                recorded[i].value("checksum", "") != inputs[i].checksum) {
-                return say(path + ": the " + inputs[i].role + " " + inputs[i].path +
-                           " has changed since the tile was made");
-            }
+    auto m = readTileManifest(path);
+    if (!m) return say(m.error());
+    if (m->tile.index != tile.index || m->tile.count != tile.count)
+        return say(path + ": another tile's manifest");
+    if (m->inputs.size() != inputs.size()) return say(path + ": made from other inputs");
+    for (std::size_t i = 0; i < inputs.size(); ++i) {
+        if (m->inputs[i].role != inputs[i].role || m->inputs[i].checksum != inputs[i].checksum) {
+            return say(path + ": the " + inputs[i].role + " " + inputs[i].path +
+                       " has changed since the tile was made");
         }
-        for (const auto& output : json->at("outputs")) {
-            const std::string file = output.get<std::string>();
-            if (!fs::exists(file, error)) return say(path + ": its output " + file + " is missing");
-        }
-    } catch (const nlohmann::json::exception& e) {
-        return say(path + ": damaged (" + e.what() + ")");
+    }
+    for (const auto& file : m->outputs) {
+        if (!fs::exists(file, error)) return say(path + ": its output " + file + " is missing");
     }
     return true;
 }

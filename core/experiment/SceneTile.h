@@ -27,6 +27,9 @@ struct TileInput {
     std::string role;  ///< "model", "low", "high", "sigma"
     std::string path;
     std::string checksum;
+    bool operator==(const TileInput& other) const {
+        return role == other.role && path == other.path && checksum == other.checksum;
+    }
 };
 
 /// What a finished tile's manifest (PREFIX.tile-K-of-N.json) records: written last, atomically,
@@ -46,6 +49,8 @@ Result<std::vector<TileInput>> checksumInputs(
     const std::vector<std::pair<std::string, std::string>>& roleAndPath);
 
 Status writeTileManifest(const std::string& path, const TileManifest& manifest);
+/// A complete manifest; an error names the file when it is damaged or not complete.
+Result<TileManifest> readTileManifest(const std::string& path);
 
 /// Whether the tile at `path` is complete for these inputs: its manifest exists, names the same
 /// tile, the same inputs with the same checksums, and every output it lists exists. `why`

@@ -5,14 +5,12 @@
 #include <vrtdataset.h>
 
 #include <filesystem>
-#include <map>
-#include <nlohmann/json.hpp>
 #include <regex>
 #include <set>
 
+#include "experiment/SceneTile.h"
 #include "io/AtomicFile.h"
 #include "io/GdalSupport.h"
-#include "io/JsonFields.h"
 
 namespace specres {
 
@@ -22,8 +20,7 @@ namespace {
 
 struct TileRecord {
     int index = 0;
-    std::string manifest;
-    nlohmann::json json;
+    TileManifest manifest;
 };
 
 // The product's name in a tile's output: "_mean.tif" of "/d/run.tile-1-of-3_mean.tif".
@@ -47,29 +44,24 @@ Result<MergeResult> mergeTiles(const std::string& prefix, bool cog) {
     const std::regex pattern(
         std::regex_replace(stem, std::regex(R"([.^$|()\[\]{}*+?\\])"), R"(\$&)") +
         R"(\.tile-0*(\d+)-of-(\d+)\.json)");
-    std::map<int, std::set<int>> byCount;
+    std::set<int> counts;  // N of every run whose tiles lie here
     std::error_code error;
     for (const auto& entry : fs::directory_iterator(folder, error)) {
         std::smatch m;
         const std::string name = entry.path().filename().string();
-        if (std::regex_match(name, m, pattern)) byCount[std::stoi(m[2])].insert(std::stoi(m[1]));
+        if (std::regex_match(name, m, pattern)) counts.insert(std::stoi(m[2]));
     }
     if (error) return fail(folder.string() + ": cannot list the folder: " + error.message());
-    if (byCount.empty()) {
+    if (counts.empty()) {
         return fail(prefix + ": no tiles found (PREFIX.tile-K-of-N.json from predict --tile)");
     }
-    if (byCount.size() > 1) {
+    if (counts.size() > 1) {
         return fail(prefix + ": tiles of runs with different N lie together (" +
-                    std::to_string(byCount.begin()->first) + " and " +
-                    std::to_string(byCount.rbegin()->first) + " tiles): remove the old ones");
+                    std::to_string(*counts.begin()) + " and " + std::to_string(*counts.rbegin()) +
+                    " tiles): remove the old ones");
     }
-    const int count = byCount.begin()->first;
-    const int digits = int(std::to_string(count).size());
-    auto tileStem = [&](int k) {
-        std::string number = std::to_string(k);
-        number.insert(0, std::size_t(std::max(0, digits - int(number.size()))), '0');
-        return stem + ".tile-" + number + "-of-" + std::to_string(count);
-    };
+    const int count = *counts.begin();
+    auto tileStem = [&](int k) { return SceneTile{k, count}.prefix(stem); };
 
     std::vector<std::string> problems;
     std::vector<TileRecord> tiles;
@@ -80,27 +72,25 @@ Result<MergeResult> mergeTiles(const std::string& prefix, bool cog) {
                                " is missing (no " + manifest + ")");
             continue;
         }
-        auto json = readJsonFile(manifest, "a tile manifest", 1 << 20);
-        if (!json || json->value("status", "") != "complete") {
-            problems.push_back("tile " + std::to_string(k) + ": " + manifest +
-                               (json ? " is not complete" : " is damaged (" + json.error() + ")"));
+        auto read = readTileManifest(manifest);
+        if (!read) {
+            problems.push_back("tile " + std::to_string(k) + ": " + read.error());
             continue;
         }
-        tiles.push_back({k, manifest, *json});
+        tiles.push_back({k, std::move(*read)});
     }
     if (!tiles.empty()) {
-        const auto& reference = tiles.front().json;
+        const auto& reference = tiles.front().manifest.inputs;
         for (const TileRecord& t : tiles) {
-            if (t.json.value("inputs", nlohmann::json()) !=
-                reference.value("inputs", nlohmann::json())) {
+            if (t.manifest.inputs != reference) {
                 problems.push_back("tile " + std::to_string(t.index) +
                                    " was made from other inputs (or another model) than tile " +
                                    std::to_string(tiles.front().index) + ": predict it again");
             }
-            for (const auto& output : t.json.value("outputs", nlohmann::json::array())) {
-                if (!fs::exists(output.get<std::string>(), error))
-                    problems.push_back("tile " + std::to_string(t.index) + ": its map " +
-                                       output.get<std::string>() + " is missing");
+            for (const auto& output : t.manifest.outputs) {
+                if (!fs::exists(output, error))
+                    problems.push_back("tile " + std::to_string(t.index) + ": its map " + output +
+                                       " is missing");
             }
         }
     }
@@ -110,12 +100,12 @@ Result<MergeResult> mergeTiles(const std::string& prefix, bool cog) {
         return fail(text);
     }
 
-    const int width = tiles.front().json["scene"].value("width", 0);
-    const int height = tiles.front().json["scene"].value("height", 0);
+    const int width = tiles.front().manifest.sceneWidth;
+    const int height = tiles.front().manifest.sceneHeight;
     MergeResult result;
     result.tiles = count;
-    for (const auto& output : tiles.front().json["outputs"]) {
-        const std::string suffix = productSuffix(output.get<std::string>(), tileStem(1));
+    for (const auto& output : tiles.front().manifest.outputs) {
+        const std::string suffix = productSuffix(output, tileStem(1));
         // Every tile's file of this product, opened for as long as the merged file is written.
         std::vector<SharedDataset> sources;
         for (const TileRecord& t : tiles) {
@@ -151,9 +141,8 @@ Result<MergeResult> mergeTiles(const std::string& prefix, bool cog) {
                 if (char** items = like->GetMetadata(domain)) band->SetMetadata(items, domain);
             }
             for (std::size_t i = 0; i < tiles.size(); ++i) {
-                const auto& rows = tiles[i].json["rows"];
-                const int firstRow = rows.value("first", 0);
-                const int rowCount = rows.value("count", 0);
+                const int firstRow = tiles[i].manifest.rows.first;
+                const int rowCount = tiles[i].manifest.rows.count;
                 band->AddSimpleSource(sources[i]->GetRasterBand(b), 0, 0, width, rowCount, 0,
                                       firstRow, width, rowCount);
             }
