@@ -74,6 +74,8 @@ cp plausible.bin junk_header.img; printf 'garbage\001\002\n' > junk_header.hdr
 { printf '\211HDF\r\n\032\n'; head -c 3000 /dev/urandom; } > fake_emit.nc
 { printf 'CDF\001'; head -c 3000 /dev/urandom; } > fake_classic.nc
 { printf '\016\003\023\001'; head -c 3000 /dev/urandom; } > fake_aster.hdf
+printf '{"format": "specres-tile", "status": "complete", "tile": "one"' > broken.tile-1-of-1.json
+printf '{"format": "specres-tile", "status": "complete", "tile": "one"}' > typed.tile-1-of-1.json
 
 failures=0
 rows=0
@@ -126,6 +128,8 @@ expect raster-fake-hdf4 "fake_aster.hdf: not a raster GDAL can read: it starts l
 expect simulate-missing "absent.nc: no such file" $cli simulate --high absent.nc --sensor aster --out s.tif
 expect simulate-onto-input "is the input raster" $cli simulate --high "$high" --sensor aster --out "$high"
 expect simulate-out-folder-missing "absent/s.tif: cannot create the file" $cli simulate --high "$high" --sensor aster --out absent/s.tif
+expect merge-broken-manifest "broken.tile-1-of-1.json: not valid JSON" $cli merge broken
+expect merge-wrong-field "typed.tile-1-of-1.json: damaged" $cli merge typed
 expect simulate-grid-word "--grid: choose auto, high or low" $cli simulate --high "$high" --sensor aster --out s.tif --grid fine
 expect pair-high-missing "absent.tif: no such file" $cli dataset --high absent.tif --low "$low" --out s.json
 expect pair-low-folder "folder: is a folder, not a raster" $cli dataset --high "$high" --low folder --out s.json
