@@ -10,6 +10,7 @@
 #include "TerminalProgress.h"
 #include "experiment/ScenePrediction.h"
 #include "experiment/SceneTile.h"
+#include "experiment/TilePrediction.h"
 #include "io/InputFile.h"
 
 namespace specres::cli {
@@ -62,57 +63,37 @@ int runPredict(int argc, char** argv) {
     }
     const SpectralRaster& low = inputs->low();
     const SpectralRaster* high = inputs->high();
-    const std::vector<double>& highGrid = inputs->trained.context.highWavelengthsUm;
+    const SpectralRaster* sigma = inputs->highSigma();
     TerminalProgress progress;
-    const SpectralRaster* sigma = inputs->pair ? inputs->pair->highUncertainty() : nullptr;
-    // A tile records what it was made from; the same tile of the same inputs is not redone.
-    std::vector<TileInput> tileInputs;
-    const std::string manifest = prefix + ".json";
+    Result<ScenePredictionFiles> files = fail("");
     if (tile) {
-        std::vector<std::pair<std::string, std::string>> roles = {{"model", parser.value("model")},
-                                                                  {"low", parser.value("low")}};
-        if (high) roles.push_back({"high", parser.value("high")});
-        if (sigma) roles.push_back({"sigma", sigma->path()});
-        auto sums = checksumInputs(roles);
-        if (!sums) {
-            std::cerr << "specres-cli predict: " << sums.error() << "\n";
+        auto paths = sceneInputPathsFrom(parser);
+        auto outcome =
+            predictSceneTile(*inputs, *paths, parser.value("out"), *tile, &progress.feedback());
+        progress.finish();
+        if (!outcome) {
+            std::cerr << "specres-cli predict: " << outcome.error() << "\n";
             return 1;
         }
-        tileInputs = *sums;
-        std::string why;
-        if (tileIsComplete(manifest, *tile, tileInputs, &why)) {
+        if (outcome->alreadyComplete) {
             std::cout << "tile " << tile->index << "/" << tile->count << " is complete ("
-                      << manifest << "); nothing to do\n";
+                      << outcome->manifest << "); nothing to do\n";
             return 0;
         }
-        if (std::filesystem::exists(manifest)) std::cerr << "redoing the tile: " << why << "\n";
-    }
-    const SceneRows rows = tile ? tile->rows(low.height()) : SceneRows{};
-    auto files = predictScene(inputs->trained.reflectance, highGrid, low, high, sigma, prefix,
-                              &progress.feedback(), rows);
-    progress.finish();
-    if (!files) {
-        std::cerr << "specres-cli predict: " << files.error() << "\n";
-        return 1;
-    }
-    if (tile) {
-        TileManifest m;
-        m.tile = *tile;
-        m.sceneWidth = low.width();
-        m.sceneHeight = low.height();
-        m.rows = rows;
-        m.inputs = tileInputs;
-        for (const std::string* f :
-             {&files->mean, &files->sigma, &files->uncertainty, &files->nll, &files->rmse}) {
-            if (!f->empty()) m.outputs.push_back(std::filesystem::absolute(*f).string());
-        }
-        m.software = std::string("specres-cli ") + SPECRES_VERSION;
-        if (auto written = writeTileManifest(manifest, m); !written) {
-            std::cerr << "specres-cli predict: " << written.error() << "\n";
+        if (!outcome->redoReason.empty())
+            std::cerr << "redid the tile: " << outcome->redoReason << "\n";
+        std::cout << "tile " << tile->index << "/" << tile->count << ": rows "
+                  << outcome->rows.first << "–" << outcome->rows.first + outcome->rows.count - 1
+                  << "; manifest " << outcome->manifest << "\n";
+        files = outcome->files;
+    } else {
+        files = predictScene(inputs->trained.reflectance, inputs->trained.context.highWavelengthsUm,
+                             low, high, sigma, prefix, &progress.feedback());
+        progress.finish();
+        if (!files) {
+            std::cerr << "specres-cli predict: " << files.error() << "\n";
             return 1;
         }
-        std::cout << "tile " << tile->index << "/" << tile->count << ": rows " << rows.first << "–"
-                  << rows.first + rows.count - 1 << "; manifest " << manifest << "\n";
     }
     std::cout << "predicted " << files->predictedPixels << " pixels (" << files->skippedPixels
               << " without a usable input, written as NaN)\n"

@@ -1,0 +1,27 @@
+#pragma once
+
+#include <string>
+
+#include "experiment/SceneInputs.h"
+#include "experiment/SceneTile.h"
+
+namespace specres {
+
+/// What became of one tile.
+struct TileOutcome {
+    bool alreadyComplete = false;  ///< its manifest matched the inputs: nothing was redone
+    std::string redoReason;        ///< why an earlier manifest did not count, when there was one
+    SceneRows rows;
+    std::string manifest;
+    ScenePredictionFiles files;  ///< empty paths when alreadyComplete
+};
+
+/// Predicts tile `tile` of the scene into tile.prefix(scenePrefix)_*.tif and writes its
+/// manifest last, so that a tile is complete exactly when its manifest is. A tile whose
+/// manifest names the same inputs with the same checksums and whose outputs exist is not
+/// redone. Shared by `predict --tile`, `batch run` and the GUI's scene prediction.
+Result<TileOutcome> predictSceneTile(const SceneInputs& inputs, const SceneInputPaths& paths,
+                                     const std::string& scenePrefix, const SceneTile& tile,
+                                     Feedback* feedback = nullptr);
+
+}  // namespace specres
