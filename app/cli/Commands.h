@@ -14,6 +14,7 @@ int runIdentify(int argc, char** argv);
 int runLibrary(int argc, char** argv);
 int runSimulate(int argc, char** argv);
 int runMerge(int argc, char** argv);
+int runBatchCommand(int argc, char** argv);
 
 /// Prints a parser error or help; returns the exit status to use, or -1 to go on.
 class ArgumentParser;

@@ -41,6 +41,7 @@ const char* kUsage =
     "  compare        train and evaluate every method on one split; tables and t-tests\n"
     "  predict        predict a whole scene with a model: mean, σ and uncertainty GeoTIFFs\n"
     "  merge PREFIX   assemble the tiles of a 'predict --tile K/N' run into one raster per map\n"
+    "  batch          plan, run and check many scenes as tiled tasks (Slurm job arrays)\n"
     "  identify       map the most probable library mineral under the predicted Gaussian\n"
     "  library        list a spectral library, or convert it to ENVI .sli or CSV\n"
     "\n"
@@ -74,6 +75,7 @@ int main(int argc, char** argv) {
     if (command == "library") return runLibrary(argc, argv);
     if (command == "simulate") return runSimulate(argc, argv);
     if (command == "merge") return runMerge(argc, argv);
+    if (command == "batch") return runBatchCommand(argc, argv);
     std::cerr << "specres-cli: unknown command '" << command << "'\n\n" << kUsage;
     return 2;
 }
