@@ -17,6 +17,8 @@ packages=(
     libhdf4-alt-dev
     # LibTorch, and an optimised BLAS for it (Debian's libtorch calls the system BLAS)
     libtorch-dev libopenblas0-pthread
+    # Slurm and munge: the batch tests start a single-node cluster of their own
+    slurmctld slurmd slurm-client munge
 )
 
 missing=()
