@@ -4,6 +4,7 @@
 #include <QComboBox>
 #include <QDir>
 #include <QFileDialog>
+#include <QInputDialog>
 #include <QLabel>
 #include <QMenuBar>
 #include <QMessageBox>
@@ -34,6 +35,9 @@
 #include "RasterPanel.h"
 #include "RasterView.h"
 #include "RecentFiles.h"
+#include "SceneController.h"
+#include "SceneLayerLegend.h"
+#include "SlurmBatchDialog.h"
 #include "TrainingPanel.h"
 #include "TrainingWorker.h"
 
@@ -66,7 +70,12 @@ MainWindow::MainWindow(QWidget* parent)
           new MineralMapper(QDir(QStandardPaths::writableLocation(QStandardPaths::AppDataLocation))
                                 .filePath(QStringLiteral("maps")),
                             this)),
-      legend_(new MineralLegend(this)) {
+      legend_(new MineralLegend(this)),
+      sceneLegend_(new SceneLayerLegend(this)),
+      scenes_(new SceneController(
+          QDir(QStandardPaths::writableLocation(QStandardPaths::AppDataLocation))
+              .filePath(QStringLiteral("scenes")),
+          {highPanel_->view(), lowPanel_->view()}, sceneLegend_, this)) {
     setWindowTitle(tr("SpecRes"));
     setAcceptDrops(true);
     auto* central = new QWidget(this);
@@ -77,7 +86,9 @@ MainWindow::MainWindow(QWidget* parent)
     splitter->addWidget(lowPanel_);
     splitter->addWidget(highPanel_);
     splitter->addWidget(legend_);
+    splitter->addWidget(sceneLegend_);
     legend_->hide();
+    sceneLegend_->hide();
     vertical->addWidget(splitter);
     // The Train and Compare pages scroll rather than claim their full height, so the rasters
     // above keep most of the window (a tab widget is as tall as its tallest page).
@@ -113,6 +124,7 @@ MainWindow::MainWindow(QWidget* parent)
 
 MainWindow::~MainWindow() {
     training_->cancel();
+    scenes_->cancel();
     pairMaker_->cancel();
     pairMaker_->waitForFinished();
     loader_->waitForFinished();
@@ -191,12 +203,17 @@ void MainWindow::connectParts() {
     });
     connect(mapper_, &MineralMapper::finished, this, [this](const MineralMap& map) {
         showProgress(-1, {});
+        sceneLegend_->hide();
         for (RasterPanel* panel : {highPanel_, lowPanel_}) panel->view()->setOverlay(map.image);
         legend_->showMap(map);
         showStatus(tr("Mineral map of %1 written to %2").arg(map.model, map.folder));
         emit mineralMapShown();
     });
     connect(legend_, &MineralLegend::hideRequested, this, &MainWindow::hideMineralMap);
+    connect(scenes_, &SceneController::progressChanged, this, &MainWindow::showProgress);
+    connect(scenes_, &SceneController::statusMessage, this, &MainWindow::showStatus);
+    connect(scenes_, &SceneController::warning, this, &MainWindow::showWarning);
+    connect(scenes_, &SceneController::layerShown, this, [this] { legend_->hide(); });
     connect(comparison_, &ComparisonPanel::exportFigureRequested, this,
             &MainWindow::exportFigureWithDialog);
     connect(comparison_, &ComparisonPanel::exportCalibrationRequested, this, [this] {
@@ -304,6 +321,26 @@ void MainWindow::createMenus() {
         ->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_M));
     minerals->addAction(tr("&Cancel Mineral Map"), this, &MainWindow::cancelMineralMap);
     minerals->addAction(tr("&Hide Mineral Map"), this, &MainWindow::hideMineralMap);
+    QMenu* scene = menuBar()->addMenu(tr("&Scene"));
+    scene->addAction(tr("&Predict Scene…"), this, [this] {
+        bool ok = false;
+        const int tiles = QInputDialog::getInt(
+            this, tr("Predict Scene"),
+            tr("Every pixel of the pair is predicted with %1, in row tiles. Each tile is kept "
+               "as it finishes, so a cancelled or interrupted run goes on where it stopped.\n\n"
+               "Row tiles:")
+                .arg(currentModelLabel()),
+            8, 1, 1000, 1, &ok);
+        if (ok) predictScene(tiles);
+    });
+    scene->addAction(tr("&Cancel Scene Prediction"), scenes_, &SceneController::cancel);
+    scene->addAction(tr("&Hide Scene Layer"), scenes_, &SceneController::hideLayer);
+    scene->addSeparator();
+    scene->addAction(tr("Export &Slurm Batch…"), this, [this] {
+        SlurmBatchDialog dialog(this);
+        if (dialog.exec() == QDialog::Accepted)
+            scenes_->exportBatch(shelf_->current(), dialog.request());
+    });
     QMenu* help = menuBar()->addMenu(tr("&Help"));
     help->addAction(tr("&About SpecRes"), this, [this] {
         QMessageBox::about(this, tr("About SpecRes"),
@@ -462,6 +499,8 @@ bool MainWindow::mapMinerals() {
 
 void MainWindow::cancelMineralMap() { mapper_->cancel(); }
 
+bool MainWindow::predictScene(int tiles) { return scenes_->predict(shelf_->current(), tiles); }
+
 void MainWindow::hideMineralMap() {
     for (RasterPanel* panel : {highPanel_, lowPanel_}) panel->view()->clearOverlay();
     legend_->hide();
@@ -471,6 +510,7 @@ void MainWindow::onLoaded(const std::shared_ptr<LoadedPair>& pair) {
     progress_->hide();
     mapper_->cancel();
     hideMineralMap();
+    scenes_->setPair(pair);
     const bool samePair = pair_ && pair_->source.highPath == pair->source.highPath &&
                           pair_->source.lowPath == pair->source.lowPath;
     pair_ = pair;

@@ -26,6 +26,8 @@ class InspectionToolBar;
 class MessageBanner;
 class MineralLegend;
 class MineralMapper;
+class SceneController;
+class SceneLayerLegend;
 class PairLoader;
 class PairMaker;
 class PixelReadout;
@@ -90,6 +92,11 @@ public:
     void hideMineralMap();
     MineralMapper* mineralMapper() const { return mapper_; }
     MineralLegend* mineralLegend() const { return legend_; }
+    /// Predicts every pixel of the pair with the model in use, in row tiles on a worker thread,
+    /// resuming tiles finished before; the σ layer is drawn over the rasters when it is done.
+    bool predictScene(int tiles = 8);
+    SceneController* scenes() const { return scenes_; }
+    SceneLayerLegend* sceneLegend() const { return sceneLegend_; }
 
     /// Saves the session (pair, settings, split, models copied beside the project, pins,
     /// comparison, view) atomically; reopening it gives the same state.
@@ -183,6 +190,8 @@ private:
     InspectionToolBar* toolBar_ = nullptr;
     MineralMapper* mapper_ = nullptr;
     MineralLegend* legend_ = nullptr;
+    SceneLayerLegend* sceneLegend_ = nullptr;
+    SceneController* scenes_ = nullptr;
     std::shared_ptr<LoadedPair> pair_;
     QString modelPath_;
 };

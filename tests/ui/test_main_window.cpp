@@ -17,9 +17,11 @@
 #include <QSvgRenderer>
 #include <QValueAxis>
 
+#include <gdal_priv.h>
 #include <QTableWidget>
 #include "AxisTicks.h"
 #include "BandImage.h"
+#include "ColourBar.h"
 #include "ColourMaps.h"
 #include "CovarianceHeatmap.h"
 #include "EmitFiles.h"
@@ -33,9 +35,13 @@
 #include "PixelReadout.h"
 #include "RasterPanel.h"
 #include "RasterView.h"
+#include "SceneController.h"
+#include "SceneLayerLegend.h"
+#include "ScenePredictor.h"
 #include "SpectrumChart.h"
 #include "TaskThread.h"
 #include "data/PairDataset.h"
+#include "data/PercentileStretch.h"
 #include "experiment/ModelContext.h"
 #include "experiment/PixelInspection.h"
 #include "experiment/PreparedData.h"
@@ -423,6 +429,168 @@ private slots:
         QVERIFY(window.inspection()->setAbsorptionWindows({{"Al-OH", 2.12, 2.2, 2.26, 0.006}}));
         QVERIFY(inspected.wait(30000));
         QCOMPARE(window.inspected()->minerals->bandDepths.size(), std::size_t(1));
+    }
+
+    // Predict Scene: the whole pair in row tiles on the predictor's thread, merged, with the σ
+    // layer drawn over both rasters and its colour bar; a cancel leaves the finished tiles, a
+    // lost tile is redone alone, and a new window finds every tile done.
+    void predictsTheSceneInTilesCancelsAndResumes() {
+        const QString root = QDir(QStandardPaths::writableLocation(QStandardPaths::AppDataLocation))
+                                 .filePath("scenes");
+        QDir(root).removeRecursively();
+        auto window = std::make_unique<MainWindow>();
+        window->resize(1400, 900);
+        window->show();
+        openDemo(*window);
+        const RasterPair& pair = *window->currentPair()->pair;
+        const std::string modelPath = dir_.filePath("g-scene.specres").toStdString();
+        auto model = fitAndSaveG(pair, modelPath);
+        QVERIFY(model);
+        QSignalSpy loaded(window.get(), &MainWindow::modelLoaded);
+        window->loadModelFile(QString::fromStdString(modelPath));
+        QVERIFY(loaded.wait(30000));
+
+        // Cancelled before its first strip: a message that says how far it got, no maps.
+        ScenePredictor* predictor = window->scenes()->predictor();
+        QSignalSpy failed(predictor, &ScenePredictor::failed);
+        QVERIFY(window->predictScene(4));
+        predictor->cancel();
+        QVERIFY(failed.wait(60000));
+        QVERIFY2(failed[0][0].toString().contains("cancelled after 0 of 4 tiles"),
+                 qPrintable(failed[0][0].toString()));
+        QVERIFY(!window->sceneLegend()->isVisible());
+
+        // Run to the end: 4 tiles, merged, σ drawn over both rasters.
+        QSignalSpy finished(predictor, &ScenePredictor::finished);
+        QSignalSpy tiles(predictor, &ScenePredictor::tileFinished);
+        QSignalSpy layer(window->scenes(), &SceneController::layerShown);
+        QVERIFY(window->predictScene(4));
+        QVERIFY(!window->predictScene(4));  // one at a time
+        QVERIFY(finished.wait(120000));
+        QVERIFY(layer.count() > 0 || layer.wait(30000));
+        QCOMPARE(tiles.count(), 4);
+        const SceneRun run = finished[0][0].value<SceneRun>();
+        QCOMPARE(run.tiles, 4);
+        QCOMPARE(run.resumedTiles, 0);
+        QVERIFY(window->sceneLegend()->isVisible());
+        QVERIFY(window->sceneLegend()->layer() == SceneLayer::Sigma);
+        QVERIFY(window->highPanel()->view()->hasOverlay());
+        QVERIFY(window->lowPanel()->view()->hasOverlay());
+
+        // The σ map agrees with the pixel inspector's σ (a second route through the model), and
+        // the colour bar spans the map's 2–98 % range.
+        const int band = window->sceneLegend()->band();
+        const std::string sigmaPath = run.prefix.toStdString() + "_sigma.vrt";
+        GDALDatasetUniquePtr sigma(GDALDataset::Open(sigmaPath.c_str(), GDAL_OF_RASTER));
+        QVERIFY(sigma);
+        QCOMPARE(QSize(sigma->GetRasterXSize(), sigma->GetRasterYSize()), QSize(64, 48));
+        std::vector<float> values(64 * 48);
+        QCOMPARE(sigma->GetRasterBand(band + 1)->RasterIO(GF_Read, 0, 0, 64, 48, values.data(), 64,
+                                                          48, GDT_Float32, 0, 0),
+                 CE_None);
+        const ReflectanceModel reflectance(model, std::nullopt);
+        for (auto [x, y] : {std::pair{10, 20}, std::pair{50, 5}, std::pair{33, 47}}) {
+            auto expected = inspectPixel(pair, x, y, &reflectance);
+            QVERIFY(expected && expected->hasPrediction);
+            QVERIFY2(std::abs(values[std::size_t(y) * 64 + x] - expected->stddev[band]) <
+                         1e-5 * std::max(1.0, expected->stddev[band]),
+                     qPrintable(QString("σ at (%1, %2): map %3, inspector %4")
+                                    .arg(x)
+                                    .arg(y)
+                                    .arg(values[std::size_t(y) * 64 + x])
+                                    .arg(expected->stddev[band])));
+        }
+        // G's Σ does not depend on x: its σ map holds one value, drawn in one colour and said
+        // to be constant rather than stretched over a range it does not have.
+        const auto [lowest, highest] = std::minmax_element(values.begin(), values.end());
+        QVERIFY(*highest - *lowest <= 1e-6f * std::max(1.0f, *highest));
+        QCOMPARE(window->sceneLegend()->colourBar()->low(), double(*lowest));
+        QCOMPARE(window->sceneLegend()->colourBar()->high(), double(*lowest));
+        QVERIFY2(window->sceneLegend()->title()->text().startsWith("Predicted σ at") &&
+                     window->sceneLegend()->title()->text().contains("the same at every pixel"),
+                 qPrintable(window->sceneLegend()->title()->text()));
+
+        // The mean at that channel varies: the colour bar spans its 2–98 % range, and each
+        // pixel of the overlay is its value's viridis colour.
+        auto readBand = [](const std::string& path, int b) {
+            std::vector<float> v(64 * 48);
+            GDALDatasetUniquePtr d(GDALDataset::Open(path.c_str(), GDAL_OF_RASTER));
+            if (!d || d->GetRasterBand(b)->RasterIO(GF_Read, 0, 0, 64, 48, v.data(), 64, 48,
+                                                    GDT_Float32, 0, 0) != CE_None)
+                v.clear();
+            return v;
+        };
+        layer.clear();
+        window->sceneLegend()->layerChooser()->setCurrentIndex(
+            window->sceneLegend()->layerChooser()->findData(int(SceneLayer::Mean)));
+        QVERIFY(layer.wait(30000));
+        const std::vector<float> mean = readBand(run.prefix.toStdString() + "_mean.vrt", band + 1);
+        QCOMPARE(mean.size(), std::size_t(64 * 48));
+        const Stretch stretch = percentileStretch(mean);
+        QVERIFY(stretch.high > stretch.low);
+        QCOMPARE(window->sceneLegend()->colourBar()->low(), stretch.low);
+        QCOMPARE(window->sceneLegend()->colourBar()->high(), stretch.high);
+        const QImage overlay = window->highPanel()->view()->overlayImage();
+        QCOMPARE(overlay.size(), QSize(64, 48));
+        for (auto [x, y] : {std::pair{10, 20}, std::pair{50, 5}})
+            QCOMPARE(QColor(overlay.pixel(x, y)).rgb(),
+                     viridis(stretch.apply(mean[std::size_t(y) * 64 + x])).rgb());
+        QVERIFY(window->sceneLegend()->title()->text().startsWith("Predicted mean at"));
+        if (qEnvironmentVariableIsSet("SPECRES_SCREENSHOTS")) {
+            window->banner()->hide();
+            QTest::qWait(200);
+            window->grab().save(qEnvironmentVariable("SPECRES_SCREENSHOTS") + "/scene-mean.png");
+        }
+        // log det Σ: one band, on request.
+        layer.clear();
+        window->sceneLegend()->layerChooser()->setCurrentIndex(
+            window->sceneLegend()->layerChooser()->findData(int(SceneLayer::LogDetSigma)));
+        QVERIFY(layer.wait(30000));
+        QVERIFY(window->sceneLegend()->title()->text().startsWith("log det Σ"));
+
+        // A tile lost in a crash (its manifest and maps gone): the next start redoes it alone.
+        QDir folder(run.folder);
+        const QStringList third = folder.entryList({"scene.tile-3-of-4*"}, QDir::Files);
+        QVERIFY(third.size() >= 4);
+        for (const QString& file : third) QVERIFY(folder.remove(file));
+        finished.clear();
+        tiles.clear();
+        QVERIFY(window->predictScene(4));
+        QVERIFY(finished.wait(120000));
+        QCOMPARE(finished[0][0].value<SceneRun>().resumedTiles, 3);
+        QCOMPARE(folder.entryList({"scene.tile-3-of-4*"}, QDir::Files).size(), third.size());
+
+        // The window closed and opened again: the same pair and model find every tile done.
+        window.reset();
+        MainWindow again;
+        again.show();
+        openDemo(again);
+        QSignalSpy reloaded(&again, &MainWindow::modelLoaded);
+        again.loadModelFile(QString::fromStdString(modelPath));
+        QVERIFY(reloaded.wait(30000));
+        QSignalSpy resumed(again.scenes()->predictor(), &ScenePredictor::finished);
+        QVERIFY(again.predictScene(4));
+        QVERIFY(resumed.wait(120000));
+        QCOMPARE(resumed[0][0].value<SceneRun>().resumedTiles, 4);
+        QCOMPARE(resumed[0][0].value<SceneRun>().folder, run.folder);
+
+        // Export Slurm Batch: a run folder whose job array covers the pair's tiles.
+        const QString batch = dir_.filePath("slurm-run");
+        QSignalSpy exported(again.scenes(), &SceneController::batchExported);
+        BatchRequest request;
+        request.runDirectory = batch.toStdString();
+        request.tilesPerScene = 3;
+        request.cpusPerTask = 2;
+        QVERIFY(again.scenes()->exportBatch(again.shelf()->current(), request));
+        QVERIFY(exported.wait(60000));
+        QFile script(batch + "/submit.sbatch");
+        QVERIFY(script.open(QIODevice::ReadOnly));
+        const QString text = QString::fromUtf8(script.readAll());
+        QVERIFY(text.contains("#SBATCH --array=1-3\n"));
+        QVERIFY(text.contains("#SBATCH --cpus-per-task=2\n"));
+        QVERIFY(text.contains("batch run"));
+        QVERIFY(QFile::exists(batch + "/batch.json"));
+        QVERIFY(QFile::exists(batch + "/merge.sbatch"));
     }
 
     void modelForOtherWavelengthsIsRefused() {
