@@ -81,13 +81,19 @@ Result<ScenePredictionFiles> predictScene(const ReflectanceModel& model,
     grid.geoTransform[0] += firstRow * grid.geoTransform[2];
     grid.geoTransform[3] += firstRow * grid.geoTransform[5];
     const std::string rowsText = std::to_string(firstRow) + "," + std::to_string(height);
+    // 16,384 pixels a strip keeps every buffer (x, y, Σ summaries) to a few tens of MB.
+    const int strip = std::max(1, 16384 / std::max(1, width));
+    // The maps are written in GeoTIFF strips of exactly those rows, so that each strip of work
+    // is one contiguous write. (256 × 256 tiles of 85–99 interleaved bands are 26 MB each; a
+    // few rows at a time across a 2,000-pixel scene made GDAL's block cache evict half-written
+    // tiles and read them back, 32 times over: half of the whole prediction's time.)
+    const std::string rowsPerStrip = "BLOCKYSIZE=" + std::to_string(strip);
     for (const auto& [path, bands] : plan) {
         OutputRaster o;
         o.finalPath = path;
         o.bands = bands;
         auto made = created.create(path, width, height, bands, GDT_Float32,
-                                   {"TILED=YES", "BLOCKXSIZE=256", "BLOCKYSIZE=256",
-                                    "INTERLEAVE=PIXEL", "BIGTIFF=IF_SAFER"});
+                                   {rowsPerStrip, "INTERLEAVE=PIXEL", "BIGTIFF=IF_SAFER"});
         if (!made) return fail(made.error());
         o.dataset = *made;
         grid.georeference(*o.dataset);
@@ -125,8 +131,6 @@ Result<ScenePredictionFiles> predictScene(const ReflectanceModel& model,
                     ": the measurement σ is not on the measured raster's grid "
                     "and channels");
     }
-    // 16,384 pixels a strip keeps every buffer (x, y, Σ summaries) to a few tens of MB.
-    const int strip = std::max(1, 16384 / std::max(1, width));
     for (int y0 = firstRow; y0 < firstRow + height; y0 += strip) {
         if (feedback && feedback->isCancelled()) return fail(kCancelledMessage);
         const int rows = std::min(strip, firstRow + height - y0);
