@@ -1,8 +1,12 @@
 #include "neural/DeepConditionalGaussian.h"
 
+#include <omp.h>
+
 #include <cmath>
+#include <stdexcept>
 
 #include "base/BlasThreads.h"
+#include "base/TriangularInverse.h"
 #include "io/SettingsReader.h"
 #include "models/GaussianDensity.h"
 #include "neural/DropoutSearch.h"
@@ -370,19 +374,34 @@ struct FactorOutputs {
         lowerWidth = lower.defined() ? lower.size(1) : 0;
         rows = net.rows.defined() ? net.rows.data_ptr<int64_t>() : nullptr;
         cols = net.cols.defined() ? net.cols.data_ptr<int64_t>() : nullptr;
+        rowMajorLower = rows && cols;
+        for (int64_t k = 0, r = 1, col = 0; rowMajorLower && k < lowerWidth; ++k) {
+            rowMajorLower = rows[k] == r && cols[k] == col;
+            if (++col == r) col = 0, ++r;
+        }
     }
+    bool rowMajorLower = false;
     /// Writes sample i's precision factor C into c (n × n, zero above the diagonal).
     void fill(Eigen::Index i, MatrixXd& c) const {
         const float* di = d + i * diagonalWidth;
         for (Eigen::Index j = 0; j < c.rows(); ++j) c(j, j) = diagonalWidth == 1 ? di[0] : di[j];
         if (!l) return;
         const float* li = l + i * lowerWidth;
+        // tril_indices(n, n, −1) runs row by row: row r's r entries start at r(r−1)/2. Read that
+        // way, without the index arrays (twice the bytes of the values themselves).
+        if (rowMajorLower) {
+            for (Eigen::Index r = 1; r < c.rows(); ++r) {
+                const float* row = li + r * (r - 1) / 2;
+                for (Eigen::Index k = 0; k < r; ++k) c(r, k) = row[k];
+            }
+            return;
+        }
         for (int64_t k = 0; k < lowerWidth; ++k) c(rows[k], cols[k]) = li[k];
     }
 };
 
 // σ, log det Σ and trace Σ of every sample from the decoder's precision factors: log det Σ =
-// −2 Σ log C_ii; with W = C⁻¹ (one triangular inversion), σ_j² = ‖column j of W‖² and
+// −2 Σ log C_ii; with W = C⁻¹ (one blocked triangular inversion), σ_j² = ‖column j of W‖² and
 // trace Σ = ‖W‖²_F. Samples run in parallel, each inversion on its own thread.
 void summariseFactors(const DcgmNetImpl& net, const DecoderOutput& decoded, Eigen::Index offset,
                       ConditionalModel::CovarianceSummary& out, const MatrixXd* y = nullptr,
@@ -416,8 +435,7 @@ void summariseFactors(const DcgmNetImpl& net, const DecoderOutput& decoded, Eige
                 continue;
             }
             factors.fill(i, c);
-            w.setIdentity();
-            c.triangularView<Eigen::Lower>().solveInPlace(w);
+            invertLowerTriangular(c, w);
             out.stddev.row(row) = w.colwise().norm();
             out.logDeterminant[row] = -2.0 * c.diagonal().array().log().sum();
             out.trace[row] = w.squaredNorm();
@@ -455,20 +473,39 @@ BatchPrediction DeepConditionalGaussianModel::predictBatch(const MatrixXd& x,
     BatchPrediction out;
     out.point.resize(x.rows(), n);
     if (y) out.logDensity.resize(x.rows());
-    // One forward pass gives the mean, the density and the covariance summary.
+    // One forward pass gives the mean, the density and the covariance summary. The spectra are
+    // cut into chunks that the cores take one at a time, each chunk's forward pass on one BLAS
+    // thread and its inversions on the same core: splitting each product across OpenBLAS's
+    // threads instead left them spinning in sched_yield between products, on the cores the
+    // inversions needed (a quarter of a scene prediction's time went there).
     CovarianceSummary summary = emptySummary(x.rows(), n);
-    for (Eigen::Index start = 0; start < x.rows(); start += kForwardChunk) {
-        const Eigen::Index count = std::min(kForwardChunk, x.rows() - start);
-        const DecoderOutput decoded = net.forward(toTensor(x.middleRows(start, count)));
-        out.point.middleRows(start, count) = toMatrix(decoded.mean);
-        if (y && !decoded.lower.defined()) {
-            const torch::Tensor nll =
-                negativeLogLikelihood(net, decoded, toTensor(y->middleRows(start, count)), true);
-            out.logDensity.segment(start, count) = -toMatrix(nll.unsqueeze(1)).col(0);
+    const Eigen::Index chunk = std::min<Eigen::Index>(
+        kForwardChunk, std::max<Eigen::Index>(256, x.rows() / std::max(1, omp_get_max_threads())));
+    const Eigen::Index chunks = (x.rows() + chunk - 1) / chunk;
+    const SingleThreadedBlas blas;
+    std::string error;
+#pragma omp parallel for schedule(dynamic, 1) if (chunks > 1)
+    for (Eigen::Index k = 0; k < chunks; ++k) {
+        try {
+            torch::NoGradGuard threadNoGrad;  // grad mode is per thread
+            const Eigen::Index start = k * chunk;
+            const Eigen::Index count = std::min(chunk, x.rows() - start);
+            const DecoderOutput decoded = net.forward(toTensor(x.middleRows(start, count)));
+            out.point.middleRows(start, count) = toMatrix(decoded.mean);
+            if (y && !decoded.lower.defined()) {
+                const torch::Tensor nll = negativeLogLikelihood(
+                    net, decoded, toTensor(y->middleRows(start, count)), true);
+                out.logDensity.segment(start, count) = -toMatrix(nll.unsqueeze(1)).col(0);
+            }
+            summariseFactors(net, decoded, start, summary, decoded.lower.defined() ? y : nullptr,
+                             &out.logDensity);
+        } catch (const std::exception& e) {
+#pragma omp critical
+            error = e.what();
         }
-        summariseFactors(net, decoded, start, summary, decoded.lower.defined() ? y : nullptr,
-                         &out.logDensity);
     }
+    // No exception leaves an OpenMP region; the first one is raised here, on the caller's thread.
+    if (!error.empty()) throw std::runtime_error(error);
     out.mean = out.point;
     out.stddev = std::move(summary.stddev);
     out.logDeterminant = std::move(summary.logDeterminant);
