@@ -1,4 +1,5 @@
 #include <chrono>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <optional>
@@ -8,6 +9,7 @@
 #include "Commands.h"
 #include "ModelInputs.h"
 #include "TerminalProgress.h"
+#include "base/Checksum.h"
 #include "base/Text.h"
 #include "experiment/SceneIdentification.h"
 #include "identify/MineralToolkit.h"
@@ -89,9 +91,21 @@ int runIdentify(int argc, char** argv) {
         "truth", "FILE",
         "reference mineral map on the output grid: prints confusion matrices, accuracy "
         "and the posterior's reliability, and writes PREFIX_accuracy.md");
+    addTileOptions(parser, ".tif and _legend.csv");
     if (int status = handleParse(parser, "identify", argc, argv, 2); status >= 0) return status;
 
-    const std::string prefix = parser.value("out");
+    auto chosenTile = tileFrom(parser);
+    if (!chosenTile) {
+        std::cerr << "specres-cli identify: " << chosenTile.error() << "\n";
+        return 2;
+    }
+    const std::optional<SceneTile> tile = *chosenTile;
+    if (tile && parser.has("truth")) {
+        std::cerr << "specres-cli identify: --truth scores a whole map: merge the tiles first, "
+                     "then identify without --tile to score it\n";
+        return 2;
+    }
+    const std::string prefix = tile ? tile->prefix(parser.value("out")) : parser.value("out");
     const std::string dispersion = lowerCase(parser.value("dispersion"));
     const std::string pairs = lowerCase(parser.value("pairs"));
     for (const auto& [name, value] :
@@ -180,16 +194,72 @@ int runIdentify(int argc, char** argv) {
         }
         reference = std::move(*read);
     }
+    // A tile records what it was made from, settings included; the same tile of the same inputs
+    // is not redone.
+    std::vector<TileInput> tileInputs;
+    SceneRows rows;
+    const std::string manifest = prefix + ".json";
+    if (tile) {
+        auto roles = inputs->files(*sceneInputPathsFrom(parser));
+        std::error_code error;
+        for (const char* option : {"library", "priors", "features"}) {
+            if (parser.has(option) && std::filesystem::is_regular_file(parser.value(option), error))
+                roles.push_back({option, parser.value(option)});
+        }
+        auto sums = checksumInputs(roles);
+        if (!sums) {
+            std::cerr << "specres-cli identify: " << sums.error() << "\n";
+            return 1;
+        }
+        tileInputs = *sums;
+        const std::string settings = "library=" + parser.value("library") +
+                                     " dispersion=" + dispersion + " pairs=" + pairs +
+                                     " band-depths=" + (options.bandDepths.empty() ? "no" : "yes");
+        tileInputs.push_back(
+            {"settings", settings,
+             hexDigits(fnv1a64(reinterpret_cast<const std::uint8_t*>(settings.data()),
+                               settings.size()))});
+        std::string why;
+        if (tileIsComplete(manifest, *tile, tileInputs, &why)) {
+            std::cout << "tile " << tile->index << "/" << tile->count << " is complete ("
+                      << manifest << "); nothing to do\n";
+            return 0;
+        }
+        if (std::filesystem::exists(manifest, error))
+            std::cerr << "redoing the tile: " << why << "\n";
+        rows = tile->rows(inputs->low().height());
+    }
     TerminalProgress progress;
     const auto started = std::chrono::steady_clock::now();
     auto result =
-        identifyScene(model, matcher, inputs->low(), prefix, options, &progress.feedback());
+        identifyScene(model, matcher, inputs->low(), prefix, options, &progress.feedback(), rows);
     progress.finish();
     const double seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     if (!result) {
         std::cerr << "specres-cli identify: " << result.error() << "\n";
         return 1;
+    }
+    if (tile) {
+        TileManifest m;
+        m.tile = *tile;
+        m.sceneWidth = inputs->low().width();
+        m.sceneHeight = inputs->low().height();
+        m.rows = rows;
+        m.inputs = tileInputs;
+        for (const std::string* f :
+             {&result->mineral, &result->runnerUp, &result->probability, &result->pValue,
+              &result->angle, &result->inputAngle, &result->bandDepth, &result->pair,
+              &result->pairOther, &result->pairFraction, &result->legend}) {
+            if (!f->empty()) m.outputs.push_back(std::filesystem::absolute(*f).string());
+        }
+        m.software = std::string("specres-cli ") + SPECRES_VERSION;
+        if (auto written = writeTileManifest(manifest, m); !written) {
+            std::cerr << "specres-cli identify: " << written.error() << "\n";
+            return 1;
+        }
+        std::cout << "tile " << tile->index << "/" << tile->count << ": rows " << rows.first << "–"
+                  << rows.first + rows.count - 1 << "; manifest " << manifest << "\n";
     }
     std::cout << "identified " << result->identifiedPixels << " pixels in " << seconds << " s ("
               << (seconds > 0 ? double(result->identifiedPixels) / seconds : 0.0) << " pixels/s; "

@@ -1,5 +1,7 @@
 #include "ModelInputs.h"
 
+#include <cstdlib>
+
 #include "PairArguments.h"
 
 namespace specres::cli {
@@ -14,6 +16,31 @@ void addModelInputOptions(ArgumentParser& parser) {
                      "auto");
     parser.addOption("resampling", "METHOD", "nearest, bilinear, cubic or average (with --high)",
                      "nearest");
+}
+
+void addTileOptions(ArgumentParser& parser, const std::string& mapsName) {
+    parser.addOption("tile", "K/N",
+                     "only row block K of N, into PREFIX.tile-K-of-N_*" + mapsName +
+                         " with a manifest PREFIX.tile-K-of-N.json; a complete tile of "
+                         "unchanged inputs is not redone; 'specres-cli merge PREFIX' joins them");
+    parser.addOption("tile-index", "K|env",
+                     "the tile number K apart from --tile; env reads SLURM_ARRAY_TASK_ID");
+}
+
+Result<std::optional<SceneTile>> tileFrom(const ArgumentParser& parser) {
+    if (!parser.has("tile") && !parser.has("tile-index")) return std::optional<SceneTile>();
+    std::string index = parser.value("tile-index");
+    if (index == "env") {
+        const char* task = std::getenv("SLURM_ARRAY_TASK_ID");
+        if (!task)
+            return fail(
+                "--tile-index env: SLURM_ARRAY_TASK_ID is not set (not running as a "
+                "Slurm array task?)");
+        index = task;
+    }
+    auto parsed = parseSceneTile(parser.value("tile"), index);
+    if (!parsed) return fail(parsed.error());
+    return std::optional<SceneTile>(*parsed);
 }
 
 Result<SceneInputPaths> sceneInputPathsFrom(const ArgumentParser& parser) {

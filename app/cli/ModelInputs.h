@@ -1,13 +1,21 @@
 #pragma once
 
+#include <optional>
 #include "ArgumentParser.h"
+
 #include "experiment/SceneInputs.h"
+#include "experiment/SceneTile.h"
 
 namespace specres::cli {
 
 /// Options of the commands that apply a trained model to a scene (predict, identify): --model,
 /// --low, --high and how to read them.
 void addModelInputOptions(ArgumentParser& parser);
+
+/// --tile K/N and --tile-index K|env (predict and identify).
+void addTileOptions(ArgumentParser& parser, const std::string& mapsName);
+/// The tile asked for, or none; a failure is a usage error (exit 2), ready to print.
+Result<std::optional<SceneTile>> tileFrom(const ArgumentParser& parser);
 
 /// The paths and reading options given; a failure is a usage error (exit 2).
 Result<SceneInputPaths> sceneInputPathsFrom(const ArgumentParser& parser);

@@ -23,33 +23,15 @@ int runPredict(int argc, char** argv) {
         "and, with the measured high-resolution raster, PREFIX_nll.tif and PREFIX_rmse.tif.");
     addModelInputOptions(parser);
     parser.addRequired("out", "PREFIX", "output path prefix");
-    parser.addOption("tile", "K/N",
-                     "predict only row block K of N, into PREFIX.tile-K-of-N_*.tif with a "
-                     "manifest PREFIX.tile-K-of-N.json; a complete tile of unchanged inputs is "
-                     "not redone");
-    parser.addOption("tile-index", "K|env",
-                     "the tile number K apart from --tile; env reads SLURM_ARRAY_TASK_ID");
+    addTileOptions(parser, ".tif");
     if (int status = handleParse(parser, "predict", argc, argv, 2); status >= 0) return status;
 
-    std::optional<SceneTile> tile;
-    if (parser.has("tile") || parser.has("tile-index")) {
-        std::string index = parser.value("tile-index");
-        if (index == "env") {
-            const char* task = std::getenv("SLURM_ARRAY_TASK_ID");
-            if (!task) {
-                std::cerr << "specres-cli predict: --tile-index env: SLURM_ARRAY_TASK_ID is not "
-                             "set (not running as a Slurm array task?)\n";
-                return 2;
-            }
-            index = task;
-        }
-        auto parsed = parseSceneTile(parser.value("tile"), index);
-        if (!parsed) {
-            std::cerr << "specres-cli predict: " << parsed.error() << "\n";
-            return 2;
-        }
-        tile = *parsed;
+    auto chosenTile = tileFrom(parser);
+    if (!chosenTile) {
+        std::cerr << "specres-cli predict: " << chosenTile.error() << "\n";
+        return 2;
     }
+    const std::optional<SceneTile> tile = *chosenTile;
     const std::string prefix = tile ? tile->prefix(parser.value("out")) : parser.value("out");
     if (auto ok = checkOutputFile(prefix + "_mean.tif", "the predicted maps"); !ok) {
         std::cerr << "specres-cli predict: --out: " << ok.error() << "\n";

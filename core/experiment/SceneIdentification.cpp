@@ -88,7 +88,7 @@ Result<SceneIdentification> identifyScene(const ReflectanceModel& model,
                                           const MineralMatcher& matcher, const SpectralRaster& low,
                                           const std::string& prefix,
                                           const SceneIdentificationOptions& options,
-                                          Feedback* feedback) {
+                                          Feedback* feedback, SceneRows rows) {
     ensureGdalRegistered();
     if (!model.hasDensity()) {
         return fail(model.label() + ": identification needs a predictive density; " +
@@ -109,7 +109,12 @@ Result<SceneIdentification> identifyScene(const ReflectanceModel& model,
                     std::to_string(low.bandCount()));
     }
     const int width = low.width();
-    const int height = low.height();
+    const int firstRow = std::clamp(rows.first, 0, low.height());
+    const int height =
+        rows.count < 0 ? low.height() - firstRow : std::min(rows.count, low.height() - firstRow);
+    if (height < 1)
+        return fail(low.path() + ": no rows to identify in " + std::to_string(firstRow) + "+" +
+                    std::to_string(rows.count));
     const int features = int(options.bandDepths.size());
 
     SceneIdentification out;
@@ -139,7 +144,11 @@ Result<SceneIdentification> identifyScene(const ReflectanceModel& model,
     std::vector<const char*> categoryList;
     for (const std::string& name : categoryNames) categoryList.push_back(name.c_str());
     categoryList.push_back(nullptr);
-    const RasterGrid& grid = low.grid();
+    // The maps of a row range sit where those rows are.
+    RasterGrid grid = low.grid();
+    grid.geoTransform[0] += firstRow * grid.geoTransform[2];
+    grid.geoTransform[3] += firstRow * grid.geoTransform[5];
+    const std::string rowsText = std::to_string(firstRow) + "," + std::to_string(height);
     // Categorical maps have one band each (GeoTIFF keeps a colour table on band 1 only).
     auto add = [&](std::string& path, const std::string& suffix, bool bytes,
                    const std::vector<std::string>& descriptions) -> Result<int> {
@@ -156,6 +165,7 @@ Result<SceneIdentification> identifyScene(const ReflectanceModel& model,
         grid.georeference(*o.dataset);
         o.dataset->SetMetadataItem("SPECRES_MODEL", model.label().c_str());
         o.dataset->SetMetadataItem("SPECRES_LIBRARY", library.source.c_str());
+        o.dataset->SetMetadataItem("SPECRES_ROWS", rowsText.c_str());
         for (int b = 1; b <= bands; ++b) {
             GDALRasterBand* band = o.dataset->GetRasterBand(b);
             band->SetDescription(descriptions[std::size_t(b - 1)].c_str());
@@ -215,7 +225,7 @@ Result<SceneIdentification> identifyScene(const ReflectanceModel& model,
     for (int y0 = 0; y0 < height; y0 += stripRows) {
         if (feedback && feedback->isCancelled()) return fail(kCancelledMessage);
         const int rows = std::min(stripRows, height - y0);
-        auto block = low.read(0, y0, width, rows);
+        auto block = low.read(0, firstRow + y0, width, rows);
         if (!block) return fail(block.error());
         const std::int64_t stripPixels = std::int64_t(width) * rows;
         for (Output& o : outputs) {

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "base/Feedback.h"
+#include "experiment/ScenePrediction.h"
 #include "identify/BandDepth.h"
 #include "identify/MineralMatcher.h"
 #include "io/SpectralRaster.h"
@@ -57,12 +58,13 @@ void mineralColour(int code, int& red, int& green, int& blue);
 /// its predicted density, write the maps as GeoTIFFs with the grid's georeferencing and a
 /// categorical colour table with the minerals' names, plus PREFIX_legend.csv. Bounded memory
 /// (chunks of 1,024 pixels); progress and cancel through feedback; the files appear together
-/// or not at all.
+/// or not at all. With `rows`, only those rows (a tile: maps georeferenced at their first row,
+/// SPECRES_ROWS on each, the legend counting the tile's pixels; keepLabels covers the tile).
 Result<SceneIdentification> identifyScene(const ReflectanceModel& model,
                                           const MineralMatcher& matcher, const SpectralRaster& low,
                                           const std::string& prefix,
                                           const SceneIdentificationOptions& options = {},
-                                          Feedback* feedback = nullptr);
+                                          Feedback* feedback = nullptr, SceneRows rows = {});
 
 /// Agreement of one labelling with a reference map.
 struct ConfusionMatrix {

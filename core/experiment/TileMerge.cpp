@@ -4,13 +4,16 @@
 #include <gdal_vrt.h>
 #include <vrtdataset.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <regex>
 #include <set>
+#include <sstream>
 
 #include "experiment/SceneTile.h"
 #include "io/AtomicFile.h"
 #include "io/GdalSupport.h"
+#include "io/InputFile.h"
 
 namespace specres {
 
@@ -27,6 +30,77 @@ struct TileRecord {
 std::string productSuffix(const std::string& output, const std::string& tileStem) {
     const std::string name = fs::path(output).filename().string();
     return name.rfind(tileStem, 0) == 0 ? name.substr(tileStem.size()) : name;
+}
+
+std::vector<std::string> csvLines(const std::string& text) {
+    std::vector<std::string> lines;
+    std::istringstream in(text);
+    for (std::string line; std::getline(in, line);) {
+        if (!line.empty() && line.back() == '\r') line.pop_back();
+        if (!line.empty()) lines.push_back(line);
+    }
+    return lines;
+}
+
+std::vector<std::string> csvCells(const std::string& line) {
+    std::vector<std::string> cells;
+    std::string cell;
+    bool quoted = false;
+    for (char c : line) {
+        if (c == '"') quoted = !quoted;
+        if (c == ',' && !quoted) {
+            cells.push_back(cell);
+            cell.clear();
+        } else {
+            cell += c;
+        }
+    }
+    cells.push_back(cell);
+    return cells;
+}
+
+// A per-tile table (identify's legend): the same rows in every tile but for the "pixels"
+// column, which adds up. Anything else that differs is an error, not a guess.
+Result<std::string> mergeCountTables(const std::vector<std::string>& files) {
+    std::vector<std::vector<std::string>> total;
+    std::size_t pixels = std::string::npos;
+    for (const std::string& file : files) {
+        auto text = readInputFile(file, "a tile's table", 64 << 20);
+        if (!text) return fail(text.error());
+        const auto lines = csvLines(*text);
+        if (lines.empty()) return fail(file + ": empty");
+        if (total.empty()) {
+            const auto header = csvCells(lines[0]);
+            pixels =
+                std::size_t(std::find(header.begin(), header.end(), "pixels") - header.begin());
+            if (pixels == header.size()) return fail(file + ": no \"pixels\" column to add up");
+            for (const auto& line : lines) total.push_back(csvCells(line));
+            continue;
+        }
+        if (lines.size() != total.size())
+            return fail(file + ": not the same rows as the first tile's");
+        for (std::size_t r = 0; r < lines.size(); ++r) {
+            const auto cells = csvCells(lines[r]);
+            if (cells.size() != total[r].size())
+                return fail(file + ", line " + std::to_string(r + 1) +
+                            ": not the first tile's columns");
+            for (std::size_t c = 0; c < cells.size(); ++c) {
+                if (r > 0 && c == pixels) {
+                    total[r][c] = std::to_string(std::stoll(total[r][c]) + std::stoll(cells[c]));
+                } else if (cells[c] != total[r][c]) {
+                    return fail(file + ", line " + std::to_string(r + 1) +
+                                ": differs from the first tile's (" + cells[c] + " and " +
+                                total[r][c] + ")");
+                }
+            }
+        }
+    }
+    std::string out;
+    for (const auto& row : total) {
+        for (std::size_t c = 0; c < row.size(); ++c) out += (c ? "," : "") + row[c];
+        out += "\n";
+    }
+    return out;
 }
 
 // Items a single run writes for itself, not for its tiles.
@@ -106,6 +180,22 @@ Result<MergeResult> mergeTiles(const std::string& prefix, bool cog) {
     result.tiles = count;
     for (const auto& output : tiles.front().manifest.outputs) {
         const std::string suffix = productSuffix(output, tileStem(1));
+        if (fs::path(suffix).extension() == ".csv") {
+            std::vector<std::string> files;
+            for (const TileRecord& t : tiles)
+                files.push_back((folder / (tileStem(t.index) + suffix)).string());
+            Result<std::string> merged = fail("");
+            try {
+                merged = mergeCountTables(files);
+            } catch (const std::exception&) {
+                merged = fail(files.front() + ": a pixel count is not a number");
+            }
+            if (!merged) return fail(merged.error());
+            const std::string finalPath = prefix + suffix;
+            if (auto ok = writeTextAtomically(finalPath, *merged); !ok) return fail(ok.error());
+            result.products.push_back(finalPath);
+            continue;
+        }
         // Every tile's file of this product, opened for as long as the merged file is written.
         std::vector<SharedDataset> sources;
         for (const TileRecord& t : tiles) {
@@ -137,6 +227,9 @@ Result<MergeResult> mergeTiles(const std::string& prefix, bool cog) {
             int hasNodata = 0;
             const double nodata = like->GetNoDataValue(&hasNodata);
             if (hasNodata) band->SetNoDataValue(nodata);
+            // Categorical maps (identify's) keep their colours and mineral names.
+            if (GDALColorTable* colours = like->GetColorTable()) band->SetColorTable(colours);
+            if (char** names = like->GetCategoryNames()) band->SetCategoryNames(names);
             for (const char* domain : {"", "IMAGERY"}) {
                 if (char** items = like->GetMetadata(domain)) band->SetMetadata(items, domain);
             }

@@ -1,7 +1,8 @@
 // compare_rasters A B [TOLERANCE]: exits 0 when two rasters hold the same maps — size, bands,
-// georeference, band descriptions and wavelength metadata equal, NaN (nodata) at the same
-// places, and values within TOLERANCE (absolute, default 1e-6) — and 1 with the first difference
-// otherwise. The Slurm and batch tests compare merged mosaics with a single-process run with it.
+// georeference, band descriptions, wavelength metadata, colour tables and class names equal, NaN
+// (nodata) at the same places, and values within TOLERANCE (absolute, default 1e-6) — and 1 with
+// the first difference otherwise. The Slurm and batch tests compare merged mosaics with a
+// single-process run with it.
 #include <gdal_priv.h>
 
 #include <cmath>
@@ -49,6 +50,24 @@ int main(int argc, char** argv) {
                           "' and '" + text(bb->GetDescription()) + "')");
         if (text(ba->GetMetadataItem("wavelength")) != text(bb->GetMetadataItem("wavelength")))
             return differ(where + ": wavelengths differ");
+        // Categorical maps: the same colours and class names.
+        const GDALColorTable* ca = ba->GetColorTable();
+        const GDALColorTable* cb = bb->GetColorTable();
+        if (bool(ca) != bool(cb) || (ca && ca->GetColorEntryCount() != cb->GetColorEntryCount()))
+            return differ(where + ": colour tables differ");
+        for (int i = 0; ca && i < ca->GetColorEntryCount(); ++i) {
+            const GDALColorEntry* ea = ca->GetColorEntry(i);
+            const GDALColorEntry* eb = cb->GetColorEntry(i);
+            if (ea->c1 != eb->c1 || ea->c2 != eb->c2 || ea->c3 != eb->c3)
+                return differ(where + ": colour " + std::to_string(i) + " differs");
+        }
+        char** na = ba->GetCategoryNames();
+        char** nb = bb->GetCategoryNames();
+        if (CSLCount(na) != CSLCount(nb)) return differ(where + ": category names differ");
+        for (int i = 0; i < CSLCount(na); ++i) {
+            if (std::string(na[i]) != nb[i])
+                return differ(where + ": category " + na[i] + " differs");
+        }
         int hasNodataA = 0, hasNodataB = 0;
         const double nodataA = ba->GetNoDataValue(&hasNodataA);
         const double nodataB = bb->GetNoDataValue(&hasNodataB);
