@@ -81,6 +81,10 @@ struct DcgmNetImpl : torch::nn::Module {
         : outputs(outputs),
           floor(config.precisionFloor),
           sigmoidMean(config.meanActivation == MeanActivation::Sigmoid) {
+        // Before LibTorch's first operation, which fixes every thread's OpenMP team at its own
+        // default (one thread in Debian's build): a scene prediction's chunks then ran on one
+        // core unless OMP_NUM_THREADS was set.
+        ensureTorchThreads();
         int width = inputs;
         std::uint64_t stream = 0;
         for (int h : config.hiddenLayers) {

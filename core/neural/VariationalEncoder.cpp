@@ -77,6 +77,7 @@ struct VeNetImpl : torch::nn::Module {
         : latent(config.latentDimension),
           type(type),
           sigmoidOutput(config.outputActivation == MeanActivation::Sigmoid) {
+        ensureTorchThreads();  // before LibTorch's first operation (see DcgmNetImpl)
         int width = 0;
         std::uint64_t stream = 0;
         noise = at::detail::createCPUGenerator(streamSeed(config.seed, stream++));
