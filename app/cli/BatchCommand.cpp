@@ -230,7 +230,7 @@ int runCommand(int argc, char** argv) {
     const auto started = std::chrono::steady_clock::now();
     int failures = 0;
     double worstPeak = 0;
-    runTasksLocally(
+    const auto results = runTasksLocally(
         *plan, todo, *jobs, threads, currentExecutable(), [&](const LocalTaskResult& r) {
             worstPeak = std::max(worstPeak, r.peakMiB);
             if (r.exitCode != 0) ++failures;
@@ -249,11 +249,13 @@ int runCommand(int argc, char** argv) {
         if (s.state == TaskState::Done && std::find(todo.begin(), todo.end(), s.task) != todo.end())
             pixels += s.pixels;
     }
-    std::cout << std::fixed << std::setprecision(1) << "ran " << todo.size() << " tasks in "
+    std::cout << std::fixed << std::setprecision(1) << "ran " << results.size() << " tasks in "
               << seconds << " s: " << std::setprecision(0)
               << double(pixels) / std::max(seconds, 1e-3) << " pixels/s; peak memory per task "
               << worstPeak << " MiB\n";
-    if (failures) {
+    const std::size_t notStarted = todo.size() - results.size();
+    if (notStarted) std::cerr << "interrupted: " << notStarted << " task(s) not started\n";
+    if (failures || notStarted) {
         std::cerr << failures << " task(s) failed; 'specres-cli batch status " << run
                   << "' lists them, and the same command resumes\n";
         return 1;

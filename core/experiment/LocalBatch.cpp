@@ -8,6 +8,7 @@
 
 #include <cerrno>
 #include <chrono>
+#include <csignal>
 #include <cstring>
 #include <filesystem>
 #include <map>
@@ -17,6 +18,14 @@ extern char** environ;
 namespace specres {
 
 namespace fs = std::filesystem;
+
+namespace {
+// Ctrl-C reaches the running tasks themselves (one process group), which stop and record it;
+// here it only stops new tasks from starting, so that this process can report and exit
+// cleanly rather than die under its children.
+volatile std::sig_atomic_t interrupted = 0;
+void onInterrupt(int) { interrupted = 1; }
+}  // namespace
 
 std::string currentExecutable() {
     std::error_code error;
@@ -47,13 +56,19 @@ std::vector<LocalTaskResult> runTasksLocally(
 
     std::vector<LocalTaskResult> results;
     std::map<pid_t, Running> running;
+    interrupted = 0;
+    struct sigaction handler {
+    }, previous{};
+    handler.sa_handler = onInterrupt;
+    sigemptyset(&handler.sa_mask);
+    sigaction(SIGINT, &handler, &previous);
     std::size_t next = 0;
     auto finish = [&](LocalTaskResult result) {
         if (onFinished) onFinished(result);
         results.push_back(std::move(result));
     };
-    while (next < tasks.size() || !running.empty()) {
-        while (next < tasks.size() && int(running.size()) < std::max(1, jobs)) {
+    while ((!interrupted && next < tasks.size()) || !running.empty()) {
+        while (!interrupted && next < tasks.size() && int(running.size()) < std::max(1, jobs)) {
             const int task = tasks[next++];
             const std::string log =
                 plan.logDirectory() + "/task-" + std::to_string(task) + ".local.log";
@@ -96,6 +111,7 @@ std::vector<LocalTaskResult> runTasksLocally(
         running.erase(found);
         finish(std::move(result));
     }
+    sigaction(SIGINT, &previous, nullptr);
     return results;
 }
 

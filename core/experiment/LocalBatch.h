@@ -21,7 +21,9 @@ struct LocalTaskResult {
 /// child process (`executable batch run RUN --task K`), at most `jobs` at a time, each with
 /// OMP_NUM_THREADS = `threadsPerTask`, its output in its log. Children that a signal ends count
 /// as failed; the tasks already done stay done, so a second call resumes. `onFinished` is called
-/// as each ends. Only for processes that start no other children of their own to wait on.
+/// as each ends. Ctrl-C stops new tasks from starting (the running ones get it themselves and
+/// stop); the tasks not started are simply not in the results. Only for processes that start no
+/// other children of their own to wait on.
 std::vector<LocalTaskResult> runTasksLocally(
     const BatchPlan& plan, const std::vector<int>& tasks, int jobs, int threadsPerTask,
     const std::string& executable,

@@ -130,6 +130,27 @@ expect simulate-onto-input "is the input raster" $cli simulate --high "$high" --
 expect simulate-out-folder-missing "absent/s.tif: cannot create the file" $cli simulate --high "$high" --sensor aster --out absent/s.tif
 expect merge-broken-manifest "broken.tile-1-of-1.json: not valid JSON" $cli merge broken
 expect merge-wrong-field "typed.tile-1-of-1.json: damaged" $cli merge typed
+mkdir -p badrun && printf '{"format": "specres-batch", "model": "m.specres", "tiles_per_scene": 0}' > badrun/batch.json
+mkdir -p typedrun && printf '{"format": "specres-batch", "model": 3}' > typedrun/batch.json
+mkdir -p brokenrun && printf '{"format": "specres-b' > brokenrun/batch.json
+printf 'name,low\nbad name,%s\n' "$low" > spaced.csv
+printf 'name,low\na,%s\na,%s\n' "$low" "$low" > twice.csv
+printf 'scene,raster\na,%s\n' "$low" > header.csv
+printf 'name,low\na,%s\n' "$low" > one_scene.csv
+expect batch-scenes-folder "folder: is a folder, not a scenes table" $cli batch plan --model m.specres --scenes folder --tiles-per-scene 2 --out r1
+expect batch-scenes-missing "absent.csv: no such file" $cli batch plan --model m.specres --scenes absent.csv --tiles-per-scene 2 --out r1
+expect batch-scenes-header "header.csv, line 1: the header must be" $cli batch plan --model m.specres --scenes header.csv --tiles-per-scene 2 --out r1
+expect batch-scenes-name "spaced.csv, line 2: name 'bad name' must be letters" $cli batch plan --model m.specres --scenes spaced.csv --tiles-per-scene 2 --out r1
+expect batch-scenes-twice "twice.csv, line 3: name 'a' is used twice" $cli batch plan --model m.specres --scenes twice.csv --tiles-per-scene 2 --out r1
+expect batch-model-folder "folder: is a folder, not a SpecRes model" $cli batch plan --model folder --scenes one_scene.csv --tiles-per-scene 2 --out r1
+expect batch-zero-tiles "--tiles-per-scene" $cli batch plan --model m.specres --scenes header.csv --tiles-per-scene 0 --out r1
+expect batch-not-a-run "folder: not a batch folder .no batch.json" $cli batch status folder
+expect batch-run-missing "absent: not a batch folder .no such folder" $cli batch run absent --all
+expect batch-plan-zero-tiles "badrun/batch.json: .tiles_per_scene. must be at least 1" $cli batch status badrun
+expect batch-plan-typed "typedrun/batch.json" $cli batch run typedrun --task 1
+expect batch-plan-broken "brokenrun/batch.json: not valid JSON" $cli batch merge brokenrun
+expect batch-run-both "give --task K or --all" $cli batch run badrun
+expect identify-tile-truth "--truth scores a whole map" $cli identify --model m.specres --low "$low" --library demo --out i --tile 1/2 --truth "$low"
 expect simulate-grid-word "--grid: choose auto, high or low" $cli simulate --high "$high" --sensor aster --out s.tif --grid fine
 expect pair-high-missing "absent.tif: no such file" $cli dataset --high absent.tif --low "$low" --out s.json
 expect pair-low-folder "folder: is a folder, not a raster" $cli dataset --high "$high" --low folder --out s.json
