@@ -52,51 +52,25 @@ Result<QImage> readMineralImage(const std::string& path, int minerals, int maxSi
 }  // namespace
 
 MineralMapper::MineralMapper(QString outputRoot, QObject* parent)
-    : QObject(parent),
-      outputRoot_(std::move(outputRoot)),
-      tasks_(new TaskThread(QStringLiteral("SpecRes mineral map"), this)) {
+    : BackgroundWork(QStringLiteral("SpecRes mineral map"), parent),
+      outputRoot_(std::move(outputRoot)) {
     qRegisterMetaType<specres::ui::MineralMap>();
-    connect(tasks_, &TaskThread::failed, this, [this](const QString& message) {
-        running_ = false;
-        emit failed(message);
-    });
 }
-
-MineralMapper::~MineralMapper() {
-    cancel();
-    delete tasks_;  // after the job in hand, which stops at the next chunk
-}
-
-void MineralMapper::cancel() {
-    if (feedback_) feedback_->cancel();
-}
-
-bool MineralMapper::waitForIdle(int timeoutMs) { return tasks_->waitForIdle(timeoutMs); }
 
 bool MineralMapper::start(std::shared_ptr<LoadedPair> pair, const ModelEntry& model,
                           std::shared_ptr<const MineralToolkit> minerals) {
-    if (running_ || !pair || !model.model() || !minerals) return false;
-    running_ = true;
-    QPointer<MineralMapper> self(this);
-    feedback_ = std::make_shared<Feedback>([self](double fraction, const std::string& stage) {
-        const int percent = int(100 * fraction);
-        QMetaObject::invokeMethod(
-            self,
-            [self, percent, text = QString::fromStdString(stage)] {
-                if (self) emit self->progress(percent, text);
-            },
-            Qt::QueuedConnection);
-    });
+    if (isRunning() || !pair || !model.model() || !minerals) return false;
+    const std::shared_ptr<Feedback> feedback = begin();
     const QString stamp = QDateTime::currentDateTime().toString(QStringLiteral("yyyyMMdd-HHmmss"));
     QString label = model.label;
     label.replace(QLatin1Char('/'), QLatin1Char('_'));
     const QString base = QDir(outputRoot_).filePath(stamp + QLatin1Char('-') + label);
     const QString root = outputRoot_;
-    tasks_->post([this, pair, model, minerals, base, root,
-                  feedback = feedback_]() -> TaskThread::Continuation {
+    tasks()->post([this, pair, model, minerals, base, root,
+                   feedback]() -> TaskThread::Continuation {
         auto finish = [this](QString error, MineralMap map) -> TaskThread::Continuation {
             return [this, error, map] {
-                running_ = false;
+                end();
                 if (error.isEmpty())
                     emit finished(map);
                 else

@@ -139,47 +139,21 @@ QString layerName(SceneLayer layer) {
 }
 
 ScenePredictor::ScenePredictor(QString outputRoot, QObject* parent)
-    : QObject(parent),
-      outputRoot_(std::move(outputRoot)),
-      tasks_(new TaskThread(QStringLiteral("SpecRes scene prediction"), this)) {
+    : BackgroundWork(QStringLiteral("SpecRes scene prediction"), parent),
+      outputRoot_(std::move(outputRoot)) {
     qRegisterMetaType<specres::ui::SceneRun>();
     qRegisterMetaType<specres::ui::SceneLayerImage>();
-    connect(tasks_, &TaskThread::failed, this, [this](const QString& message) {
-        running_ = false;
-        emit failed(message);
-    });
 }
-
-ScenePredictor::~ScenePredictor() {
-    cancel();
-    delete tasks_;  // after the job in hand, which stops at the next strip
-}
-
-void ScenePredictor::cancel() {
-    if (feedback_) feedback_->cancel();
-}
-
-bool ScenePredictor::waitForIdle(int timeoutMs) { return tasks_->waitForIdle(timeoutMs); }
 
 bool ScenePredictor::start(std::shared_ptr<LoadedPair> pair, const ModelEntry& model, int tiles) {
-    if (running_ || !pair || !model.trained || tiles < 1) return false;
-    running_ = true;
+    if (isRunning() || !pair || !model.trained || tiles < 1) return false;
+    const std::shared_ptr<Feedback> feedback = begin();
     QPointer<ScenePredictor> self(this);
-    feedback_ = std::make_shared<Feedback>([self](double fraction, const std::string& stage) {
-        const int percent = int(100 * fraction);
-        QMetaObject::invokeMethod(
-            self,
-            [self, percent, text = QString::fromStdString(stage)] {
-                if (self) emit self->progress(percent, text);
-            },
-            Qt::QueuedConnection);
-    });
     const QString root = outputRoot_;
-    tasks_->post([this, self, pair, model, tiles, root,
-                  feedback = feedback_]() -> TaskThread::Continuation {
+    tasks()->post([this, self, pair, model, tiles, root, feedback]() -> TaskThread::Continuation {
         auto finish = [this](QString error, SceneRun run) -> TaskThread::Continuation {
             return [this, error, run] {
-                running_ = false;
+                end();
                 if (error.isEmpty())
                     emit finished(run);
                 else
@@ -254,7 +228,7 @@ bool ScenePredictor::start(std::shared_ptr<LoadedPair> pair, const ModelEntry& m
 
 void ScenePredictor::requestLayer(const SceneRun& run, SceneLayer layer, int band) {
     QPointer<ScenePredictor> self(this);
-    tasks_->post([self, run, layer, band]() -> TaskThread::Continuation {
+    tasks()->post([self, run, layer, band]() -> TaskThread::Continuation {
         auto read = readLayer(run, layer, band);
         return [self, read] {
             if (!self) return;
@@ -269,7 +243,7 @@ void ScenePredictor::requestLayer(const SceneRun& run, SceneLayer layer, int ban
 void ScenePredictor::planBatchInBackground(BatchRequest request,
                                            std::shared_ptr<const TrainedModel> model) {
     QPointer<ScenePredictor> self(this);
-    tasks_->post([self, request, model]() -> TaskThread::Continuation {
+    tasks()->post([self, request, model]() -> TaskThread::Continuation {
         auto plan = planBatch(request);
         return [self, plan] {
             if (!self) return;

@@ -1,22 +1,16 @@
 #pragma once
 
 #include <QImage>
-#include <QObject>
 #include <QString>
 #include <QVector>
 #include <memory>
 
+#include "BackgroundWork.h"
 #include "ModelEntry.h"
 #include "PairSource.h"
 #include "experiment/BatchPlanner.h"
 
-namespace specres {
-class Feedback;
-}
-
 namespace specres::ui {
-
-class TaskThread;
 
 /// A finished (or resumed) whole-scene prediction of the open pair: where its files are.
 struct SceneRun {
@@ -49,37 +43,28 @@ struct SceneLayerImage {
 /// finishes in a folder named after the pair and the model, so a start after a cancel, a crash or
 /// a closed window redoes only the tiles that were not finished. Layers are read off the GUI
 /// thread too.
-class ScenePredictor : public QObject {
+class ScenePredictor : public BackgroundWork {
     Q_OBJECT
 public:
     explicit ScenePredictor(QString outputRoot, QObject* parent = nullptr);
-    ~ScenePredictor() override;
 
     /// Starts (or resumes) the prediction in `tiles` row tiles; false while one is running.
     bool start(std::shared_ptr<LoadedPair> pair, const ModelEntry& model, int tiles = 8);
-    void cancel();
-    bool isRunning() const { return running_; }
     /// Reads one layer of a finished run; `band` is the channel for mean and σ.
     void requestLayer(const SceneRun& run, SceneLayer layer, int band);
     /// Plans a Slurm batch (core's planBatch, with its probe prediction) on the same thread;
     /// batchPlanned or failed follows. `model` keeps request.unsavedModel alive meanwhile.
     void planBatchInBackground(BatchRequest request, std::shared_ptr<const TrainedModel> model);
-    bool waitForIdle(int timeoutMs = 600000);
 
 signals:
-    void progress(int percent, const QString& stage);
     /// After each tile, done counting resumed ones.
     void tileFinished(int done, int total);
     void finished(const specres::ui::SceneRun& run);
-    void failed(const QString& message);
     void layerReady(const specres::ui::SceneLayerImage& layer);
     void batchPlanned(const QString& runFolder, const QString& summary);
 
 private:
     QString outputRoot_;
-    TaskThread* tasks_;
-    std::shared_ptr<Feedback> feedback_;
-    bool running_ = false;
 };
 
 QString layerName(SceneLayer layer);

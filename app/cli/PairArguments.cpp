@@ -3,10 +3,9 @@
 namespace specres::cli {
 
 Result<ReflectanceScale> parseReflectanceScale(const std::string& text) {
-    if (text == "auto") return ReflectanceScale::Auto;
-    if (text == "1") return ReflectanceScale::Unit;
-    if (text == "10000") return ReflectanceScale::Times10000;
-    return fail("--reflectance-scale: choose auto, 1 or 10000 (not '" + text + "')");
+    auto scale = reflectanceScaleFromName(text);
+    if (!scale) return fail("--reflectance-scale: choose auto, 1 or 10000 (not '" + text + "')");
+    return scale;
 }
 
 void addPairOptions(ArgumentParser& parser) {

@@ -39,24 +39,6 @@ bool isSafeName(const std::string& name) {
            });
 }
 
-const char* scaleName(ReflectanceScale scale) {
-    switch (scale) {
-        case ReflectanceScale::Unit:
-            return "1";
-        case ReflectanceScale::Times10000:
-            return "10000";
-        default:
-            return "auto";
-    }
-}
-
-Result<ReflectanceScale> scaleFromName(const std::string& name, const std::string& where) {
-    if (name == "auto") return ReflectanceScale::Auto;
-    if (name == "1") return ReflectanceScale::Unit;
-    if (name == "10000") return ReflectanceScale::Times10000;
-    return fail(where + ": \"reflectance_scale\" must be auto, 1 or 10000 (not '" + name + "')");
-}
-
 /// Single quotes for a shell word, so that paths with spaces survive.
 std::string shellQuoted(const std::string& text) {
     std::string out = "'";
@@ -168,7 +150,7 @@ Status writeBatchPlan(const BatchPlan& plan) {
     json["version"] = 1;
     json["model"] = plan.model;
     json["tiles_per_scene"] = plan.tilesPerScene;
-    json["reflectance_scale"] = scaleName(plan.reflectanceScale);
+    json["reflectance_scale"] = toString(plan.reflectanceScale);
     json["resampling"] = toString(plan.resampling);
     json["executable"] = plan.executable;
     json["scenes"] = nlohmann::json::array();
@@ -217,8 +199,8 @@ Result<BatchPlan> readBatchPlan(const std::string& runDirectory) {
     plan.tilesPerScene = *tiles;
     plan.executable = *executable;
     if (plan.tilesPerScene < 1) return fail(path + ": \"tiles_per_scene\" must be at least 1");
-    auto parsedScale = scaleFromName(*scale, path);
-    if (!parsedScale) return fail(parsedScale.error());
+    auto parsedScale = reflectanceScaleFromName(*scale);
+    if (!parsedScale) return fail(path + ": \"reflectance_scale\": " + parsedScale.error());
     plan.reflectanceScale = *parsedScale;
     auto parsedResampling = parseResampling(*resampling);
     if (!parsedResampling) return fail(path + ": \"resampling\": " + parsedResampling.error());

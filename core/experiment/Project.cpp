@@ -16,25 +16,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-const char* scaleName(ReflectanceScale scale) {
-    switch (scale) {
-        case ReflectanceScale::Unit:
-            return "1";
-        case ReflectanceScale::Times10000:
-            return "10000";
-        case ReflectanceScale::Auto:
-            break;
-    }
-    return "auto";
-}
-
-Result<ReflectanceScale> scaleFromName(const std::string& name, const std::string& where) {
-    if (name == "auto") return ReflectanceScale::Auto;
-    if (name == "1") return ReflectanceScale::Unit;
-    if (name == "10000") return ReflectanceScale::Times10000;
-    return fail(where + ": unknown reflectance scale '" + name + "' (auto, 1 or 10000)");
-}
-
 /// Relative to the project folder when the file lies inside it, otherwise absolute.
 std::string storedPath(const std::string& path, const fs::path& folder) {
     if (path.empty()) return path;
@@ -58,10 +39,10 @@ fs::path projectFolder(const std::string& projectPath) {
 json toJson(const PairOptions& options) {
     return json{{"high",
                  {{"wavelengths_csv", options.high.wavelengthCsvPath},
-                  {"reflectance_scale", scaleName(options.high.reflectanceScale)}}},
+                  {"reflectance_scale", toString(options.high.reflectanceScale)}}},
                 {"low",
                  {{"wavelengths_csv", options.low.wavelengthCsvPath},
-                  {"reflectance_scale", scaleName(options.low.reflectanceScale)}}},
+                  {"reflectance_scale", toString(options.low.reflectanceScale)}}},
                 {"window_um", {options.windowMinUm, options.windowMaxUm}},
                 {"resampling", toString(options.resampling)},
                 {"grid", options.grid == PairGrid::High ? "high" : "low"}};
@@ -76,8 +57,8 @@ Result<PairOptions> pairOptionsFromJson(const json& document, const std::string&
             const json& entry = document.at(key);
             raster->wavelengthCsvPath = entry.value("wavelengths_csv", std::string());
             auto scale =
-                scaleFromName(entry.value("reflectance_scale", std::string("auto")), where);
-            if (!scale) return fail(scale.error());
+                reflectanceScaleFromName(entry.value("reflectance_scale", std::string("auto")));
+            if (!scale) return fail(where + ": " + scale.error());
             raster->reflectanceScale = *scale;
         }
         const json& window = document.at("window_um");

@@ -161,6 +161,26 @@ double percentile(std::vector<double> values, double fraction) {
 
 }  // namespace
 
+const char* toString(ReflectanceScale scale) {
+    switch (scale) {
+        case ReflectanceScale::Unit:
+            return "1";
+        case ReflectanceScale::Times10000:
+            return "10000";
+        case ReflectanceScale::Auto:
+            break;
+    }
+    return "auto";
+}
+
+Result<ReflectanceScale> reflectanceScaleFromName(const std::string& name) {
+    for (ReflectanceScale scale :
+         {ReflectanceScale::Auto, ReflectanceScale::Unit, ReflectanceScale::Times10000}) {
+        if (name == toString(scale)) return scale;
+    }
+    return fail("unknown reflectance scale '" + name + "' (auto, 1 or 10000)");
+}
+
 Result<SpectralRaster> SpectralRaster::open(const std::string& path,
                                             const RasterOpenOptions& options) {
     ensureGdalRegistered();

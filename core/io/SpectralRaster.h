@@ -24,6 +24,11 @@ enum class ReflectanceScale {
     Times10000,  ///< values are reflectance × 10,000 (common for integer products)
 };
 
+/// The words files use for a scale: "auto", "1", "10000".
+const char* toString(ReflectanceScale scale);
+/// The scale one of those words names; the message lists them.
+Result<ReflectanceScale> reflectanceScaleFromName(const std::string& name);
+
 struct RasterOpenOptions {
     /// A wavelength table that overrides whatever the file says (see readWavelengthCsv()).
     std::string wavelengthCsvPath;
