@@ -22,18 +22,11 @@ using specres::tour::waitFor;
 
 int main(int argc, char** argv) {
     QApplication app(argc, argv);
-    QApplication::setApplicationName(QStringLiteral("specres"));
-    QApplication::setOrganizationName(QStringLiteral("SpecRes"));
+    specres::tour::nameApplication();
     const QDir out(argc > 1 ? argv[1] : ".");
     const int column = argc > 3 ? atoi(argv[2]) : 60, row = argc > 3 ? atoi(argv[3]) : 150;
     MainWindow window;
-    window.resize(1500, 980);
-    window.show();
-    auto* firstRun = new FirstRunModel(window);
-    QSignalSpy ready(firstRun, &FirstRunModel::modelReady);
-    QSignalSpy loaded(&window, &MainWindow::pairLoaded);
-    window.openDemo();
-    if (!waitFor(loaded, 120000) || !waitFor(ready, 900000)) return 1;
+    if (!specres::tour::openDemoWithItsModel(window)) return 1;
     {
         QSignalSpy inspected(&window, &MainWindow::pixelInspected);
         window.inspect(column, row);

@@ -21,17 +21,10 @@ using specres::tour::waitFor;
 
 int main(int argc, char** argv) {
     QApplication app(argc, argv);
-    QApplication::setApplicationName(QStringLiteral("specres"));
-    QApplication::setOrganizationName(QStringLiteral("SpecRes"));
+    specres::tour::nameApplication();
     const QDir out(argc > 1 ? argv[1] : ".");
     MainWindow window;
-    window.resize(1500, 980);
-    window.show();
-    auto* firstRun = new FirstRunModel(window);
-    QSignalSpy ready(firstRun, &FirstRunModel::modelReady);
-    QSignalSpy loaded(&window, &MainWindow::pairLoaded);
-    window.openDemo();
-    if (!waitFor(loaded, 120000) || !waitFor(ready, 900000)) return 1;
+    if (!specres::tour::openDemoWithItsModel(window)) return 1;
     QSignalSpy shown(window.scenes(), &SceneController::layerShown);
     QSignalSpy finished(window.scenes()->predictor(), &ScenePredictor::finished);
     if (!window.predictScene(8) || !waitFor(finished, 900000) || !waitFor(shown, 60000)) return 1;

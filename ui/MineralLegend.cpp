@@ -6,6 +6,8 @@
 #include <QPushButton>
 #include <QVBoxLayout>
 
+#include "LegendStyle.h"
+
 namespace specres::ui {
 
 MineralLegend::MineralLegend(QWidget* parent)
@@ -16,15 +18,8 @@ MineralLegend::MineralLegend(QWidget* parent)
       hide_(new QPushButton(tr("Hide map"), this)) {
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(4, 4, 4, 4);
-    QFont bold = title_->font();
-    bold.setBold(true);
-    title_->setFont(bold);
-    title_->setWordWrap(true);
-    where_->setWordWrap(true);
-    where_->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    QFont small = where_->font();
-    small.setPointSizeF(small.pointSizeF() * 0.85);
-    where_->setFont(small);
+    styleLegendTitle(title_);
+    styleLegendFootnote(where_);
     entries_->setSelectionMode(QAbstractItemView::NoSelection);
     entries_->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
     entries_->setWordWrap(true);

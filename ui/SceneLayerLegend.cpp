@@ -5,6 +5,8 @@
 #include <QPushButton>
 #include <QVBoxLayout>
 
+#include "LegendStyle.h"
+
 #include "ColourBar.h"
 
 namespace specres::ui {
@@ -19,15 +21,8 @@ SceneLayerLegend::SceneLayerLegend(QWidget* parent)
       hide_(new QPushButton(tr("Hide layer"), this)) {
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(4, 4, 4, 4);
-    QFont bold = title_->font();
-    bold.setBold(true);
-    title_->setFont(bold);
-    title_->setWordWrap(true);
-    where_->setWordWrap(true);
-    where_->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    QFont small = where_->font();
-    small.setPointSizeF(small.pointSizeF() * 0.85);
-    where_->setFont(small);
+    styleLegendTitle(title_);
+    styleLegendFootnote(where_);
     for (SceneLayer layer :
          {SceneLayer::Sigma, SceneLayer::Mean, SceneLayer::LogDetSigma, SceneLayer::Nll}) {
         layers_->addItem(layerName(layer), int(layer));
