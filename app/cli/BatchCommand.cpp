@@ -133,9 +133,16 @@ int runOneTask(const BatchPlan& plan, int task) {
     const BatchScene& scene = plan.sceneOf(task);
     const SceneTile tile = plan.tileOf(task);
     const std::string what = describeTask(plan, task);
-    if (taskStatus(plan, task).state == TaskState::Done) {
+    const TaskStatus before = taskStatus(plan, task);
+    if (before.state == TaskState::Done) {
         std::cout << what << " is done; nothing to do\n";
         return 0;
+    }
+    // Two processes writing the same tile would each remove the other's files at the end.
+    if (before.state == TaskState::Running) {
+        std::cerr << "specres-cli batch run: " << what << " is already running (" << before.detail
+                  << "); not starting it twice\n";
+        return 1;
     }
     if (auto ok = recordTaskStarted(plan, task); !ok) {
         std::cerr << "specres-cli batch run: " << ok.error() << "\n";

@@ -1,14 +1,19 @@
 #include "experiment/BatchTasks.h"
 
 #include <sys/resource.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
+#include <cctype>
 #include <cerrno>
 #include <csignal>
+#include <cstdio>
 #include <ctime>
 #include <filesystem>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <optional>
+#include <sstream>
 
 #include "base/Checksum.h"
 #include "io/AtomicFile.h"
@@ -63,6 +68,69 @@ nlohmann::json readRecord(const BatchPlan& plan, int task, const char* kind) {
 
 bool processIsAlive(long pid) { return pid > 0 && (kill(pid_t(pid), 0) == 0 || errno == EPERM); }
 
+/// For tasks recorded on other hosts: have their Slurm jobs ended? Asked of squeue once for
+/// all of them (one call per task would load slurmctld with thousands), each job's state kept.
+class SlurmQueue {
+public:
+    /// Asks about all these jobs in one squeue call.
+    void ask(const std::vector<std::string>& jobs) {
+        std::string list;
+        for (const auto& job : jobs) {
+            if (valid(job) && !known_.count(job)) list += (list.empty() ? "" : ",") + job;
+        }
+        if (list.empty()) return;
+        auto answer = run("squeue -h -j " + list + " -o '%A %T' 2>&1");
+        if (!answer) return;  // no squeue here, or an error: asked one by one later
+        std::map<std::string, std::string> states;
+        std::istringstream lines(*answer);
+        for (std::string id, state; lines >> id >> state;) states[id] = state;
+        for (const auto& job : jobs) {
+            if (valid(job)) known_[job] = endedIn(states.count(job) ? states[job] : "");
+        }
+    }
+    /// The job's state when it has ended ("" when Slurm no longer knows it); nothing while it
+    /// runs, or when squeue cannot tell (the record is then taken at its word).
+    std::optional<std::string> ended(const std::string& job) {
+        if (!valid(job)) return {};
+        auto found = known_.find(job);
+        if (found != known_.end()) return found->second;
+        auto answer = run("squeue -h -j " + job + " -o '%A %T' 2>&1");
+        std::optional<std::string> result;
+        if (answer) {
+            std::istringstream line(*answer);
+            std::string id, state;
+            line >> id >> state;
+            result = endedIn(state);
+        }
+        return known_[job] = result;
+    }
+
+private:
+    static bool valid(const std::string& job) {
+        return !job.empty() && job.find_first_not_of("0123456789") == std::string::npos;
+    }
+    static std::optional<std::string> endedIn(const std::string& state) {
+        for (const char* alive : {"PENDING", "RUNNING", "CONFIGURING", "COMPLETING", "SUSPENDED",
+                                  "REQUEUED", "RESIZING", "SIGNALING", "STAGE_OUT"}) {
+            if (state == alive) return {};
+        }
+        return state;  // COMPLETED, FAILED, TIMEOUT, OUT_OF_MEMORY, … or "": it has ended
+    }
+    /// squeue's output; an unknown job id is an answer (no lines), any other failure is none.
+    static std::optional<std::string> run(const std::string& command) {
+        FILE* pipe = popen(command.c_str(), "r");
+        if (!pipe) return {};
+        std::string output;
+        char buffer[256];
+        while (std::fgets(buffer, sizeof buffer, pipe)) output += buffer;
+        const int status = pclose(pipe);
+        if (output.find("Invalid job id") != std::string::npos) return std::string();
+        if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) return {};
+        return output;
+    }
+    std::map<std::string, std::optional<std::string>> known_;
+};
+
 /// Checksums of files, each computed once.
 class ChecksumCache {
 public:
@@ -77,7 +145,7 @@ private:
     std::map<std::string, std::string> sums_;
 };
 
-TaskStatus statusOf(const BatchPlan& plan, int task, ChecksumCache& sums) {
+TaskStatus statusOf(const BatchPlan& plan, int task, ChecksumCache& sums, SlurmQueue& queue) {
     TaskStatus status;
     status.task = task;
     const BatchScene& scene = plan.sceneOf(task);
@@ -130,10 +198,18 @@ TaskStatus statusOf(const BatchPlan& plan, int task, ChecksumCache& sums) {
         const long pid = running.value("pid", 0L);
         const std::string job = running.value("slurm_job", "");
         const std::string since = running.value("time", "");
-        if (host == hostName() && !processIsAlive(pid)) {
+        const bool here = host == hostName();
+        const std::optional<std::string> ended = here ? std::nullopt : queue.ended(job);
+        if (here && !processIsAlive(pid)) {
             status.state = TaskState::Failed;
             status.detail = "stopped before it finished: process " + std::to_string(pid) +
                             " (started " + since + ") is gone — killed, or out of memory or time";
+        } else if (ended) {
+            status.state = TaskState::Failed;
+            status.detail = "stopped before it finished: Slurm job " + job + " on " + host +
+                            (ended->empty() ? std::string(" is no longer known to Slurm")
+                                            : " ended " + *ended) +
+                            " — see its log in " + plan.logDirectory();
         } else {
             status.state = TaskState::Running;
             status.detail = "process " + std::to_string(pid) + " on " + host + " since " + since +
@@ -204,14 +280,25 @@ Status recordTaskFailed(const BatchPlan& plan, int task, const std::string& reas
 
 std::vector<TaskStatus> batchStatus(const BatchPlan& plan) {
     ChecksumCache sums;
+    SlurmQueue queue;
+    // The Slurm jobs of tasks recorded on other hosts, asked about in one call.
+    std::vector<std::string> jobs;
+    for (int task = 1; task <= plan.taskCount(); ++task) {
+        const auto running = readRecord(plan, task, "running");
+        if (running.is_object() && running.value("host", "") != hostName())
+            jobs.push_back(running.value("slurm_job", ""));
+    }
+    queue.ask(jobs);
     std::vector<TaskStatus> out;
-    for (int task = 1; task <= plan.taskCount(); ++task) out.push_back(statusOf(plan, task, sums));
+    for (int task = 1; task <= plan.taskCount(); ++task)
+        out.push_back(statusOf(plan, task, sums, queue));
     return out;
 }
 
 TaskStatus taskStatus(const BatchPlan& plan, int task) {
     ChecksumCache sums;
-    return statusOf(plan, task, sums);
+    SlurmQueue queue;
+    return statusOf(plan, task, sums, queue);
 }
 
 double peakResidentMiB() {

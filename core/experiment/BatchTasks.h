@@ -32,7 +32,9 @@ Status recordTaskFinished(const BatchPlan& plan, int task, double seconds, doubl
 Status recordTaskFailed(const BatchPlan& plan, int task, const std::string& reason);
 
 /// The state of every task. A task recorded as running on this host whose process is gone was
-/// killed (or crashed) and counts as failed; one running on another host is taken at its word.
+/// killed (or crashed) and counts as failed; one recorded on another host counts as failed when
+/// squeue says its Slurm job has ended (or no longer knows it), and is taken at its word when
+/// there is no squeue to ask.
 /// Checksums of the inputs are computed once per file.
 std::vector<TaskStatus> batchStatus(const BatchPlan& plan);
 

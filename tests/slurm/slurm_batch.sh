@@ -83,6 +83,22 @@ fi
 grep -q 'done *7' "$WORK/status2.txt"
 grep -q 'failed *1 *tasks 7' "$WORK/status2.txt"
 grep -q 'task 7 (scene scene-b, tile 3/4): stopped before it finished' "$WORK/status2.txt"
+# The same task as a compute node would have left it: recorded on another host by a Slurm job
+# that has since ended (run 1's job). status asks squeue, and counts it failed.
+sed -i 's/"host": "[^"]*"/"host": "another-node"/; s/"slurm_job": "[^"]*"/"slurm_job": "1"/' \
+    "$WORK/run2/tasks/task-7.running"
+"$CLI" batch status "$WORK/run2" > "$WORK/status-remote.txt"
+grep -q 'failed *1 *tasks 7' "$WORK/status-remote.txt"
+grep -Eq 'task 7 .*Slurm job 1 on another-node (ended|is no longer known)' "$WORK/status-remote.txt"
+# A task whose record says it still runs (here, this very shell) is not started twice.
+sed -i "s/\"host\": \"[^\"]*\"/\"host\": \"$(hostname)\"/; s/\"pid\": [0-9]*/\"pid\": $$/" \
+    "$WORK/run2/tasks/task-7.running"
+if "$CLI" batch run "$WORK/run2" --task 7 2> "$WORK/twice.txt"; then
+    echo "a running task was started twice" >&2
+    exit 1
+fi
+grep -q 'is already running' "$WORK/twice.txt"
+sed -i 's/"pid": [0-9]*/"pid": 999999/' "$WORK/run2/tasks/task-7.running"
 resubmit=$(grep -A1 'resubmit the failed and missing' "$WORK/status2.txt" | tail -1)
 echo "resubmitting: $resubmit"
 [[ "$resubmit" == *"sbatch --array=7%2 $WORK/run2/submit.sbatch" ]]
