@@ -127,7 +127,7 @@ int main(int argc, char** argv) {
     const std::int64_t pixels = std::int64_t(rows) * low->width();
 
     // The model alone, on the scene's first strips in memory (forward + inversions + σ).
-    const int sampleRows = std::min(rows, std::max(1, 4 * 16384 / low->width()));
+    const int sampleRows = std::min(rows, 4 * sceneStripRows(low->width()));
     auto block = low->read(0, 0, low->width(), sampleRows);
     if (!block) return std::fprintf(stderr, "%s\n", block.error().c_str()), 1;
     Eigen::MatrixXd x = block->values;

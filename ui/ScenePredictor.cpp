@@ -178,15 +178,18 @@ bool ScenePredictor::start(std::shared_ptr<LoadedPair> pair, const ModelEntry& m
         if (!inputs) return finish(QString::fromStdString(inputs.error()), {});
         // One folder per pair, model and tiling, named the same on every start: what a
         // cancelled or crashed run finished is found there again.
-        auto modelSum = fileChecksum(*file);
-        if (!modelSum) return finish(QString::fromStdString(modelSum.error()), {});
+        // The inputs' checksums, once for every tile (each reads a whole file); the model's is
+        // the first.
+        auto sums = checksumInputs(inputs->files(paths));
+        if (!sums) return finish(QString::fromStdString(sums.error()), {});
+        const std::string& modelSum = sums->front().checksum;
         QString label = model.label;
         label.replace(QLatin1Char('/'), QLatin1Char('_'));
-        const QString name = QStringLiteral("%1-%2-%3tiles-%4")
-                                 .arg(QFileInfo(source.lowPath).completeBaseName(), label)
-                                 .arg(tiles)
-                                 .arg(QString::fromStdString(
-                                     hashOf(*modelSum + "|" + paths.high + "|" + paths.low)));
+        const QString name =
+            QStringLiteral("%1-%2-%3tiles-%4")
+                .arg(QFileInfo(source.lowPath).completeBaseName(), label)
+                .arg(tiles)
+                .arg(QString::fromStdString(hashOf(modelSum + "|" + paths.high + "|" + paths.low)));
         const QString folder = QDir(root).filePath(name);
         if (!QDir().mkpath(folder))
             return finish(tr("Cannot create the scene run's folder %1").arg(folder), {});
@@ -200,7 +203,7 @@ bool ScenePredictor::start(std::shared_ptr<LoadedPair> pair, const ModelEntry& m
             Feedback tileFeedback(feedback.get(), double(k - 1) / tiles, double(k) / tiles,
                                   "tile " + std::to_string(k) + "/" + std::to_string(tiles) + ": ");
             auto outcome = predictSceneTile(*inputs, paths, run.prefix.toStdString(),
-                                            SceneTile{k, tiles}, &tileFeedback);
+                                            SceneTile{k, tiles}, &tileFeedback, &*sums);
             if (!outcome) {
                 return finish(outcome.error() == kCancelledMessage
                                   ? tr("Scene prediction cancelled after %1 of %2 tiles; start "

@@ -252,9 +252,9 @@ int runCommand(int argc, char** argv) {
     const double seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     std::int64_t pixels = 0;
-    for (const auto& s : batchStatus(*plan)) {
-        if (s.state == TaskState::Done && std::find(todo.begin(), todo.end(), s.task) != todo.end())
-            pixels += s.pixels;
+    // From the tasks' own records: a second status would checksum every input again.
+    for (const auto& r : results) {
+        if (r.exitCode == 0) pixels += recordedPixels(*plan, r.task);
     }
     std::cout << std::fixed << std::setprecision(1) << "ran " << results.size() << " tasks in "
               << seconds << " s: " << std::setprecision(0)

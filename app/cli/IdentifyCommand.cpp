@@ -247,13 +247,9 @@ int runIdentify(int argc, char** argv) {
         m.sceneHeight = inputs->low().height();
         m.rows = rows;
         m.inputs = tileInputs;
-        for (const std::string* f :
-             {&result->mineral, &result->runnerUp, &result->probability, &result->pValue,
-              &result->angle, &result->inputAngle, &result->bandDepth, &result->pair,
-              &result->pairOther, &result->pairFraction, &result->legend}) {
-            if (!f->empty()) m.outputs.push_back(std::filesystem::absolute(*f).string());
-        }
-        m.software = std::string("specres-cli ") + SPECRES_VERSION;
+        m.outputs = {result->mineral,   result->runnerUp,     result->probability, result->pValue,
+                     result->angle,     result->inputAngle,   result->bandDepth,   result->pair,
+                     result->pairOther, result->pairFraction, result->legend};
         if (auto written = writeTileManifest(manifest, m); !written) {
             std::cerr << "specres-cli identify: " << written.error() << "\n";
             return 1;

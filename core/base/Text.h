@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <sstream>
 #include <string>
+#include <vector>
 
 namespace specres {
 
@@ -22,6 +23,21 @@ inline std::string trim(const std::string& s) {
     if (first == std::string::npos) return "";
     const auto last = s.find_last_not_of(" \t\r\n");
     return s.substr(first, last - first + 1);
+}
+
+/// The cells of one CSV line, split at commas outside double quotes (the quotes are kept, the
+/// cells not trimmed); a trailing comma ends in an empty cell.
+inline std::vector<std::string> splitCsvCells(const std::string& line) {
+    std::vector<std::string> cells(1);
+    bool quoted = false;
+    for (char c : line) {
+        if (c == '"') quoted = !quoted;
+        if (c == ',' && !quoted)
+            cells.emplace_back();
+        else
+            cells.back() += c;
+    }
+    return cells;
 }
 
 /// Whether the whole of `text` is one number (strtod's syntax); the number goes to `value`.

@@ -6,6 +6,7 @@
 #include <set>
 #include <sstream>
 
+#include "base/Text.h"
 #include "io/AtomicFile.h"
 #include "io/InputFile.h"
 #include "io/JsonFields.h"
@@ -15,21 +16,6 @@ namespace specres {
 namespace fs = std::filesystem;
 
 namespace {
-
-std::string trim(const std::string& text) {
-    const auto begin = text.find_first_not_of(" \t\r");
-    if (begin == std::string::npos) return {};
-    return text.substr(begin, text.find_last_not_of(" \t\r") - begin + 1);
-}
-
-std::vector<std::string> splitFields(const std::string& line) {
-    std::vector<std::string> fields;
-    std::stringstream in(line);
-    std::string field;
-    while (std::getline(in, field, ',')) fields.push_back(trim(field));
-    if (!line.empty() && line.back() == ',') fields.emplace_back();
-    return fields;
-}
 
 bool isSafeName(const std::string& name) {
     return !name.empty() && name != "." && name != ".." &&
@@ -84,7 +70,8 @@ Result<std::vector<BatchScene>> readSceneTable(const std::string& csvPath) {
         const std::string where = csvPath + ", line " + std::to_string(lineNumber);
         line = trim(line);
         if (line.empty() || line[0] == '#') continue;
-        const auto fields = splitFields(line);
+        std::vector<std::string> fields = splitCsvCells(line);
+        for (auto& field : fields) field = trim(field);
         if (!header) {
             if (fields.size() < 2 || fields[0] != "name" || fields[1] != "low" ||
                 (fields.size() == 3 && fields[2] != "high") || fields.size() > 3) {

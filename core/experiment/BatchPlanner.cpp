@@ -81,7 +81,7 @@ Result<BatchPlan> planBatch(const BatchRequest& request, Feedback* feedback) {
     // The probe: two strips of the first scene, predicted as a task would, timed and weighed.
     const int width = first->low().width();
     BatchResources& r = plan.resources;
-    r.probeRows = std::min(first->low().height(), std::max(1, 2 * 16384 / std::max(1, width)));
+    r.probeRows = std::min(first->low().height(), 2 * sceneStripRows(width));
     const std::string probeFolder = plan.runDirectory + "/.probe";
     fs::create_directories(probeFolder, error);
     Feedback probeFeedback(feedback, 0.2, 1.0, "probe: ");

@@ -301,6 +301,11 @@ TaskStatus taskStatus(const BatchPlan& plan, int task) {
     return statusOf(plan, task, sums, queue);
 }
 
+std::int64_t recordedPixels(const BatchPlan& plan, int task) {
+    const auto done = readRecord(plan, task, "done");
+    return done.is_object() ? done.value("pixels", std::int64_t(0)) : 0;
+}
+
 double peakResidentMiB() {
     rusage usage{};
     getrusage(RUSAGE_SELF, &usage);

@@ -41,6 +41,9 @@ std::vector<TaskStatus> batchStatus(const BatchPlan& plan);
 /// The state of one task (the same rules).
 TaskStatus taskStatus(const BatchPlan& plan, int task);
 
+/// The pixels task K recorded when it last finished (0 without a record); reads no input.
+std::int64_t recordedPixels(const BatchPlan& plan, int task);
+
 /// Peak resident memory of this process so far, in MiB.
 double peakResidentMiB();
 

@@ -33,6 +33,8 @@ struct OutputRaster {
 
 }  // namespace
 
+int sceneStripRows(int width) { return std::max(1, 16384 / std::max(1, width)); }
+
 Result<ScenePredictionFiles> predictScene(const ReflectanceModel& model,
                                           const std::vector<double>& highWavelengthsUm,
                                           const SpectralRaster& low, const SpectralRaster* high,
@@ -81,8 +83,7 @@ Result<ScenePredictionFiles> predictScene(const ReflectanceModel& model,
     grid.geoTransform[0] += firstRow * grid.geoTransform[2];
     grid.geoTransform[3] += firstRow * grid.geoTransform[5];
     const std::string rowsText = std::to_string(firstRow) + "," + std::to_string(height);
-    // 16,384 pixels a strip keeps every buffer (x, y, Σ summaries) to a few tens of MB.
-    const int strip = std::max(1, 16384 / std::max(1, width));
+    const int strip = sceneStripRows(width);
     // The maps are written in GeoTIFF strips of exactly those rows, so that each strip of work
     // is one contiguous write. (256 × 256 tiles of 85–99 interleaved bands are 26 MB each; a
     // few rows at a time across a 2,000-pixel scene made GDAL's block cache evict half-written

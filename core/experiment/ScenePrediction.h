@@ -43,6 +43,10 @@ struct SceneRows {
     int count = -1;
 };
 
+/// Rows predicted (and written) at a time on a scene `width` pixels wide: 16,384 pixels, which
+/// keeps every buffer (x, y, Σ summaries) to a few tens of MB.
+int sceneStripRows(int width);
+
 /// With `rows`, only those rows are predicted and the maps cover only them (their
 /// georeference moved to the first row; SPECRES_ROWS records "first,count" of the whole scene).
 Result<ScenePredictionFiles> predictScene(const ReflectanceModel& model,

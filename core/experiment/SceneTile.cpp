@@ -82,8 +82,12 @@ Status writeTileManifest(const std::string& path, const TileManifest& m) {
         json["inputs"].push_back(
             {{"role", input.role}, {"path", input.path}, {"checksum", input.checksum}});
     }
-    json["outputs"] = m.outputs;
-    json["software"] = m.software;
+    json["outputs"] = nlohmann::json::array();
+    for (const auto& output : m.outputs) {
+        if (!output.empty()) json["outputs"].push_back(fs::absolute(output).string());
+    }
+    json["software"] =
+        m.software.empty() ? std::string("specres-cli ") + SPECRES_VERSION : m.software;
     return writeTextAtomically(path, json.dump(2) + "\n");
 }
 

@@ -48,6 +48,8 @@ struct TileManifest {
 Result<std::vector<TileInput>> checksumInputs(
     const std::vector<std::pair<std::string, std::string>>& roleAndPath);
 
+/// Outputs are written as absolute paths, empty ones (maps not made) left out; an empty
+/// `software` is this program's name and version.
 Status writeTileManifest(const std::string& path, const TileManifest& manifest);
 /// A complete manifest; an error names the file when it is damaged or not complete.
 Result<TileManifest> readTileManifest(const std::string& path);

@@ -10,6 +10,7 @@
 #include <set>
 #include <sstream>
 
+#include "base/Text.h"
 #include "experiment/SceneTile.h"
 #include "io/AtomicFile.h"
 #include "io/GdalSupport.h"
@@ -42,23 +43,6 @@ std::vector<std::string> csvLines(const std::string& text) {
     return lines;
 }
 
-std::vector<std::string> csvCells(const std::string& line) {
-    std::vector<std::string> cells;
-    std::string cell;
-    bool quoted = false;
-    for (char c : line) {
-        if (c == '"') quoted = !quoted;
-        if (c == ',' && !quoted) {
-            cells.push_back(cell);
-            cell.clear();
-        } else {
-            cell += c;
-        }
-    }
-    cells.push_back(cell);
-    return cells;
-}
-
 // A per-tile table (identify's legend): the same rows in every tile but for the "pixels"
 // column, which adds up. Anything else that differs is an error, not a guess.
 Result<std::string> mergeCountTables(const std::vector<std::string>& files) {
@@ -70,17 +54,17 @@ Result<std::string> mergeCountTables(const std::vector<std::string>& files) {
         const auto lines = csvLines(*text);
         if (lines.empty()) return fail(file + ": empty");
         if (total.empty()) {
-            const auto header = csvCells(lines[0]);
+            const auto header = splitCsvCells(lines[0]);
             pixels =
                 std::size_t(std::find(header.begin(), header.end(), "pixels") - header.begin());
             if (pixels == header.size()) return fail(file + ": no \"pixels\" column to add up");
-            for (const auto& line : lines) total.push_back(csvCells(line));
+            for (const auto& line : lines) total.push_back(splitCsvCells(line));
             continue;
         }
         if (lines.size() != total.size())
             return fail(file + ": not the same rows as the first tile's");
         for (std::size_t r = 0; r < lines.size(); ++r) {
-            const auto cells = csvCells(lines[r]);
+            const auto cells = splitCsvCells(lines[r]);
             if (cells.size() != total[r].size())
                 return fail(file + ", line " + std::to_string(r + 1) +
                             ": not the first tile's columns");

@@ -8,12 +8,13 @@ namespace fs = std::filesystem;
 
 Result<TileOutcome> predictSceneTile(const SceneInputs& inputs, const SceneInputPaths& paths,
                                      const std::string& scenePrefix, const SceneTile& tile,
-                                     Feedback* feedback) {
+                                     Feedback* feedback, const std::vector<TileInput>* checksums) {
     TileOutcome outcome;
     const std::string prefix = tile.prefix(scenePrefix);
     outcome.manifest = prefix + ".json";
     outcome.rows = tile.rows(inputs.low().height());
-    auto sums = checksumInputs(inputs.files(paths));
+    Result<std::vector<TileInput>> sums = checksums ? Result<std::vector<TileInput>>(*checksums)
+                                                    : checksumInputs(inputs.files(paths));
     if (!sums) return fail(sums.error());
     std::error_code error;
     if (fs::exists(outcome.manifest, error)) {
@@ -33,11 +34,7 @@ Result<TileOutcome> predictSceneTile(const SceneInputs& inputs, const SceneInput
     m.sceneHeight = inputs.low().height();
     m.rows = outcome.rows;
     m.inputs = *sums;
-    for (const std::string* f :
-         {&files->mean, &files->sigma, &files->uncertainty, &files->nll, &files->rmse}) {
-        if (!f->empty()) m.outputs.push_back(fs::absolute(*f).string());
-    }
-    m.software = std::string("specres-cli ") + SPECRES_VERSION;
+    m.outputs = {files->mean, files->sigma, files->uncertainty, files->nll, files->rmse};
     if (auto written = writeTileManifest(outcome.manifest, m); !written)
         return fail(written.error());
     return outcome;
