@@ -3,7 +3,8 @@
 # (ASTER-like input at every pixel, 4 million pixels), a full-covariance DCGM (default network,
 # a few epochs: the weights do not change the work), then
 #   1. bench_scene_predict: the compute bound (LibTorch's sgemm rate, Eigen's triangular
-#      inverse rate) against predictScene, and where the time goes;
+#      inverse rate) against predictScene, and where the time goes; the same per-pixel work in
+#      PyTorch for Python (pytorch_scene.py) at each thread count, beside SpecRes's;
 #   2. one `specres-cli predict` over the scene (all cores), timed;
 #   3. `batch plan` of the scene in 4 tiles and `batch run --all --jobs 2` (one core each),
 #      timed, with each task's peak memory.
@@ -29,6 +30,16 @@ low=$work/big-$size/demo_aster.tif
 
 echo "== compute bound and predictScene"
 "$bench" full.specres "$low"
+
+echo "== the same per-pixel work in PyTorch (reference), at each thread count"
+echo "   (compare with 'model alone, in memory' above; SpecRes on one thread:"
+OMP_NUM_THREADS=1 "$bench" full.specres "$low" 16 | grep 'model alone'
+echo "   )"
+if /usr/bin/python3 -c 'import torch' 2> /dev/null; then
+    /usr/bin/python3 "$here/benchmarks/pytorch_scene.py" 65536 99
+else
+    echo "   (python3-torch is not installed: apt-get install python3-torch)"
+fi
 
 echo "== one process: specres-cli predict"
 rm -rf single && mkdir single
