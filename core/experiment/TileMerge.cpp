@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <map>
 #include <regex>
 #include <set>
 #include <sstream>
@@ -162,21 +163,30 @@ Result<MergeResult> mergeTiles(const std::string& prefix, bool cog) {
     const int height = tiles.front().manifest.sceneHeight;
     MergeResult result;
     result.tiles = count;
+    // The tiles' tables (identify's legend) are merged first, in memory: one that disagrees
+    // stops the merge before any map is written.
+    std::map<std::string, std::string> tables;
     for (const auto& output : tiles.front().manifest.outputs) {
         const std::string suffix = productSuffix(output, tileStem(1));
-        if (fs::path(suffix).extension() == ".csv") {
-            std::vector<std::string> files;
-            for (const TileRecord& t : tiles)
-                files.push_back((folder / (tileStem(t.index) + suffix)).string());
-            Result<std::string> merged = fail("");
-            try {
-                merged = mergeCountTables(files);
-            } catch (const std::exception&) {
-                merged = fail(files.front() + ": a pixel count is not a number");
-            }
-            if (!merged) return fail(merged.error());
+        if (fs::path(suffix).extension() != ".csv") continue;
+        std::vector<std::string> files;
+        for (const TileRecord& t : tiles)
+            files.push_back((folder / (tileStem(t.index) + suffix)).string());
+        Result<std::string> merged = fail("");
+        try {
+            merged = mergeCountTables(files);
+        } catch (const std::exception&) {
+            merged = fail(files.front() + ": a pixel count is not a number");
+        }
+        if (!merged) return fail(merged.error());
+        tables[suffix] = *merged;
+    }
+    for (const auto& output : tiles.front().manifest.outputs) {
+        const std::string suffix = productSuffix(output, tileStem(1));
+        if (tables.count(suffix)) {
             const std::string finalPath = prefix + suffix;
-            if (auto ok = writeTextAtomically(finalPath, *merged); !ok) return fail(ok.error());
+            if (auto ok = writeTextAtomically(finalPath, tables[suffix]); !ok)
+                return fail(ok.error());
             result.products.push_back(finalPath);
             continue;
         }

@@ -20,6 +20,17 @@ for product in mineral runner_up probability pvalue angle_mean angle_input band_
     "$COMPARE" "$WORK/id_$product.vrt" "$WORK/single_$product.tif"
 done
 cmp "$WORK/id_legend.csv" "$WORK/single_legend.csv"
+# A tile's legend that disagrees with the others (a colour edited by hand) is named, not merged.
+cp "$WORK/id_legend.csv" "$WORK/merged_legend.csv"
+touch -d '2000-01-01' "$WORK/id_mineral.vrt"
+sed -i '2s/^\([0-9]*\),\([^,]*\),[0-9]*,/\1,\2,1,/' "$WORK/id.tile-2-of-3_legend.csv"
+if "$CLI" merge "$WORK/id" 2> "$WORK/legend.txt"; then
+    echo "a legend that differs between tiles was merged" >&2
+    exit 1
+fi
+grep -q 'id.tile-2-of-3_legend.csv, line 2: differs from the first tile' "$WORK/legend.txt"
+cmp "$WORK/id_legend.csv" "$WORK/merged_legend.csv"  # nothing merged was touched
+[ -z "$(find "$WORK/id_mineral.vrt" -newermt '2001-01-01')" ]
 if "$CLI" identify "${args[@]}" --out "$WORK/x" --tile 1/3 --truth "$DEMO/demo_minerals_aster.tif" \
     2> "$WORK/truth.txt"; then
     echo "--truth with --tile was accepted" >&2
