@@ -33,6 +33,12 @@ SingleThreadedBlas::~SingleThreadedBlas() {
     if (setter() && previous_ > 0) setter()(previous_);
 }
 
+int blasThreads() { return getter() ? getter()() : 0; }
+
+void setBlasThreads(int threads) {
+    if (setter() && threads > 0) setter()(threads);
+}
+
 void keepParallelRegionsOnThisThread() { omp_set_num_threads(1); }
 
 namespace {

@@ -19,6 +19,11 @@ private:
     int previous_ = 0;
 };
 
+/// OpenBLAS's process-wide thread count (0 where the BLAS is not OpenBLAS), and a way to set it:
+/// for tests that check a result does not depend on it.
+int blasThreads();
+void setBlasThreads(int threads);
+
 /// From now on, parallel regions started from the calling thread (OpenMP: LibTorch's and the
 /// optimiser's) run on that thread alone; other threads keep their own setting. For short,
 /// latency-bound work beside a GUI thread — one pixel's predictions — where starting a team

@@ -165,22 +165,40 @@ torch::Tensor negativeLogLikelihood(DcgmNetImpl& net, const DecoderOutput& out,
     return 0.5 * u.pow(2).sum(1) - logDet + 0.5 * double(n) * kLogTwoPi;
 }
 
-// The precision factor C of sample i, in double precision.
-MatrixXd precisionFactor(const DcgmNetImpl& net, const torch::Tensor& diagonal,
-                         const torch::Tensor& lower, int64_t i) {
-    const int n = net.outputs;
-    MatrixXd c = MatrixXd::Zero(n, n);
-    const torch::Tensor d = diagonal[i].to(torch::kFloat64).contiguous();
-    const double* dp = d.data_ptr<double>();
-    for (int j = 0; j < n; ++j) c(j, j) = d.numel() == 1 ? dp[0] : dp[j];
-    if (lower.defined()) {
-        const torch::Tensor l = lower[i].to(torch::kFloat64).contiguous();
-        const double* lp = l.data_ptr<double>();
-        const int64_t* rp = net.rows.data_ptr<int64_t>();
-        const int64_t* cp = net.cols.data_ptr<int64_t>();
-        for (int64_t k = 0; k < l.numel(); ++k) c(rp[k], cp[k]) = lp[k];
+// The decoders' outputs for a block of spectra at inference, computed through invariantDense
+// (never LibTorch's GEMM): every value depends on its own spectrum alone, so a pixel's μ, σ and
+// log det Σ are the same bits whichever tile, chunk, thread or BLAS kernel computed them.
+struct NetworkOutputs {
+    Eigen::Index count = 0;
+    std::vector<float> mean;      // count × n
+    std::vector<float> diagonal;  // count × n, or count × 1 (spherical)
+    std::vector<float> lower;     // count × n(n−1)/2, or empty
+    int64_t diagonalWidth = 0, lowerWidth = 0;
+};
+
+// torch's softplus (β = 1, threshold 20) and sigmoid, written out so that no vector path of
+// LibTorch's (which treats a tensor's tail differently) decides a value.
+float softplus(float v) { return v > 20.0f ? v : std::log1p(std::exp(v)); }
+float sigmoid(float v) { return 1.0f / (1.0f + std::exp(-v)); }
+
+NetworkOutputs inferOutputs(const DcgmNetImpl& net, const Eigen::Ref<const MatrixXd>& x,
+                            bool withLower = true) {
+    NetworkOutputs out;
+    out.count = x.rows();
+    const std::vector<float> h = invariantStack(net.trunk, toFloatRows(x), x.rows());
+    out.mean = invariantLinear(net.meanHead, h, x.rows());
+    if (net.sigmoidMean) {
+        for (float& v : out.mean) v = sigmoid(v);
     }
-    return c;
+    out.diagonal = invariantLinear(net.diagonalHead, h, x.rows());
+    const float floor = float(net.floor);
+    for (float& v : out.diagonal) v = softplus(v) + floor;
+    out.diagonalWidth = net.diagonalHead->weight.size(0);
+    if (!net.lowerHead.is_empty() && withLower) {
+        out.lower = invariantLinear(net.lowerHead, h, x.rows());
+        out.lowerWidth = net.lowerHead->weight.size(0);
+    }
+    return out;
 }
 
 // Σ = (C Cᵀ)⁻¹ = Wᵀ W with W = C⁻¹, by a triangular solve.
@@ -301,12 +319,18 @@ Status DeepConditionalGaussianModel::fit(const SpectraSet& train, const SpectraS
     } else if (twoPhases) {
         // The hidden layers and μ are frozen, so their features are computed once, without
         // dropout (the decoders must learn the covariance of the features they will see).
+        // Through invariantStack, so that they do not depend on BLAS's thread count.
         torch::Tensor features, validationFeatures;
         {
             torch::NoGradGuard noGrad;
             net.eval();
-            features = net.trunk->forward(x);
-            validationFeatures = net.trunk->forward(vx);
+            auto trunkFeatures = [&net](const Eigen::MatrixXd& spectra) {
+                std::vector<float> h = invariantStack(net.trunk, toFloatRows(spectra), spectra.rows());
+                const int64_t width = spectra.rows() > 0 ? int64_t(h.size()) / spectra.rows() : 0;
+                return torch::from_blob(h.data(), {spectra.rows(), width}, torch::kFloat32).clone();
+            };
+            features = trunkFeatures(train.x);
+            validationFeatures = trunkFeatures(held.x);
         }
         std::vector<torch::Tensor> trainable;
         std::vector<torch::Tensor> frozen;
@@ -335,47 +359,23 @@ Status DeepConditionalGaussianModel::fit(const SpectraSet& train, const SpectraS
     return Status::success();
 }
 
-DeepConditionalGaussianModel::PrecisionForm DeepConditionalGaussianModel::predictPrecision(
-    const VectorXd& x) const {
-    torch::NoGradGuard noGrad;
-    DcgmNetImpl& net = *network_->net;
-    net.eval();
-    const DecoderOutput out = net.forward(toTensor(x.transpose()));
-    return PrecisionForm{toMatrix(out.mean).row(0).transpose(),
-                         precisionFactor(net, out.diagonal, out.lower, 0)};
-}
-
-PredictiveDistribution DeepConditionalGaussianModel::predict(const VectorXd& x) const {
-    const PrecisionForm form = predictPrecision(x);
-    PredictiveDistribution p;
-    p.weights = VectorXd::Ones(1);
-    p.means = {form.mean};
-    p.covariances = {covarianceFromFactor(form.precisionFactor)};
-    p.precisionFactors = {form.precisionFactor};
-    p.point = form.mean;
-    return p;
-}
-
 namespace {
 
-// The decoder's float outputs read in place: converting the C2 block to double first cost more
+// The decoders' float outputs read in place: converting the C2 block to double first cost more
 // than the work done with it (it is n(n−1)/2 values per pixel), and per-row tensor slices more
 // still.
 struct FactorOutputs {
-    torch::Tensor diagonal, lower;
     const float* d = nullptr;
     const float* l = nullptr;
     int64_t diagonalWidth = 0, lowerWidth = 0;
     const int64_t* rows = nullptr;
     const int64_t* cols = nullptr;
 
-    FactorOutputs(const DcgmNetImpl& net, const DecoderOutput& decoded)
-        : diagonal(decoded.diagonal.contiguous()),
-          lower(decoded.lower.defined() ? decoded.lower.contiguous() : torch::Tensor()) {
-        d = diagonal.data_ptr<float>();
-        l = lower.defined() ? lower.data_ptr<float>() : nullptr;
-        diagonalWidth = diagonal.size(1);
-        lowerWidth = lower.defined() ? lower.size(1) : 0;
+    FactorOutputs(const DcgmNetImpl& net, const NetworkOutputs& outputs) {
+        d = outputs.diagonal.data();
+        l = outputs.lower.empty() ? nullptr : outputs.lower.data();
+        diagonalWidth = outputs.diagonalWidth;
+        lowerWidth = outputs.lowerWidth;
         rows = net.rows.defined() ? net.rows.data_ptr<int64_t>() : nullptr;
         cols = net.cols.defined() ? net.cols.data_ptr<int64_t>() : nullptr;
         rowMajorLower = rows && cols;
@@ -407,16 +407,15 @@ struct FactorOutputs {
 // σ, log det Σ and trace Σ of every sample from the decoder's precision factors: log det Σ =
 // −2 Σ log C_ii; with W = C⁻¹ (one blocked triangular inversion), σ_j² = ‖column j of W‖² and
 // trace Σ = ‖W‖²_F. Samples run in parallel, each inversion on its own thread.
-void summariseFactors(const DcgmNetImpl& net, const DecoderOutput& decoded, Eigen::Index offset,
+void summariseFactors(const DcgmNetImpl& net, const NetworkOutputs& decoded, Eigen::Index offset,
                       ConditionalModel::CovarianceSummary& out, const MatrixXd* y = nullptr,
                       Eigen::VectorXd* logDensity = nullptr) {
     const int n = net.outputs;
     const FactorOutputs factors(net, decoded);
     const float* d = factors.d;
     const int64_t diagonalWidth = factors.diagonalWidth;
-    const Eigen::Index count = factors.diagonal.size(0);
-    const torch::Tensor mean = decoded.mean.contiguous();
-    const float* mu = mean.data_ptr<float>();
+    const Eigen::Index count = decoded.count;
+    const float* mu = decoded.mean.data();
     const SingleThreadedBlas blas;
 #pragma omp parallel
     {
@@ -427,15 +426,23 @@ void summariseFactors(const DcgmNetImpl& net, const DecoderOutput& decoded, Eige
             const Eigen::Index row = offset + i;
             const float* di = d + i * diagonalWidth;
             if (!factors.l) {
-                double logDeterminant = 0.0, trace = 0.0;
+                double logDeterminant = 0.0, trace = 0.0, squares = 0.0;
                 for (int j = 0; j < n; ++j) {
                     const double cj = diagonalWidth == 1 ? di[0] : di[j];
                     out.stddev(row, j) = 1.0 / cj;
                     logDeterminant -= 2.0 * std::log(cj);
                     trace += 1.0 / (cj * cj);
+                    if (y) {
+                        const double u = cj * ((*y)(row, j) - double(mu[i * n + j]));
+                        squares += u * u;
+                    }
                 }
                 out.logDeterminant[row] = logDeterminant;
                 out.trace[row] = trace;
+                if (y) {
+                    (*logDensity)[row] =
+                        -(0.5 * squares + 0.5 * logDeterminant + 0.5 * n * kLogTwoPi);
+                }
                 continue;
             }
             factors.fill(i, c);
@@ -478,10 +485,10 @@ BatchPrediction DeepConditionalGaussianModel::predictBatch(const MatrixXd& x,
     out.point.resize(x.rows(), n);
     if (y) out.logDensity.resize(x.rows());
     // One forward pass gives the mean, the density and the covariance summary. The spectra are
-    // cut into chunks that the cores take one at a time, each chunk's forward pass on one BLAS
-    // thread and its inversions on the same core: splitting each product across OpenBLAS's
-    // threads instead left them spinning in sched_yield between products, on the cores the
-    // inversions needed (a quarter of a scene prediction's time went there).
+    // cut into chunks that the cores take one at a time, each chunk's forward pass and its
+    // inversions on the same core (splitting each product across OpenBLAS's threads left them
+    // spinning in sched_yield between products, on the cores the inversions needed). Where the
+    // chunks start changes no value: inferOutputs computes each spectrum's outputs alone.
     CovarianceSummary summary = emptySummary(x.rows(), n);
     const Eigen::Index chunk = std::min<Eigen::Index>(
         kForwardChunk, std::max<Eigen::Index>(256, x.rows() / std::max(1, omp_get_max_threads())));
@@ -494,15 +501,11 @@ BatchPrediction DeepConditionalGaussianModel::predictBatch(const MatrixXd& x,
             torch::NoGradGuard threadNoGrad;  // grad mode is per thread
             const Eigen::Index start = k * chunk;
             const Eigen::Index count = std::min(chunk, x.rows() - start);
-            const DecoderOutput decoded = net.forward(toTensor(x.middleRows(start, count)));
-            out.point.middleRows(start, count) = toMatrix(decoded.mean);
-            if (y && !decoded.lower.defined()) {
-                const torch::Tensor nll = negativeLogLikelihood(
-                    net, decoded, toTensor(y->middleRows(start, count)), true);
-                out.logDensity.segment(start, count) = -toMatrix(nll.unsqueeze(1)).col(0);
+            const NetworkOutputs decoded = inferOutputs(net, x.middleRows(start, count));
+            for (Eigen::Index i = 0; i < count; ++i) {
+                for (int j = 0; j < n; ++j) out.point(start + i, j) = decoded.mean[i * n + j];
             }
-            summariseFactors(net, decoded, start, summary, decoded.lower.defined() ? y : nullptr,
-                             &out.logDensity);
+            summariseFactors(net, decoded, start, summary, y, &out.logDensity);
         } catch (const std::exception& e) {
 #pragma omp critical
             error = e.what();
@@ -526,15 +529,15 @@ std::vector<PredictiveDistribution> DeepConditionalGaussianModel::predictFactore
     std::vector<PredictiveDistribution> out(std::size_t(x.rows()));
     for (Eigen::Index start = 0; start < x.rows(); start += kForwardChunk) {
         const Eigen::Index count = std::min(kForwardChunk, x.rows() - start);
-        const DecoderOutput decoded = net.forward(toTensor(x.middleRows(start, count)));
-        const MatrixXd mean = toMatrix(decoded.mean);
+        const NetworkOutputs decoded = inferOutputs(net, x.middleRows(start, count));
         const FactorOutputs factors(net, decoded);
         for (Eigen::Index i = 0; i < count; ++i) {
             PredictiveDistribution& p = out[std::size_t(start + i)];
             MatrixXd c = MatrixXd::Zero(n, n);
             factors.fill(i, c);
             p.weights = VectorXd::Ones(1);
-            p.point = mean.row(i).transpose();
+            p.point.resize(n);
+            for (int j = 0; j < n; ++j) p.point[j] = decoded.mean[i * n + j];
             p.means = {p.point};
             p.precisionFactors = {std::move(c)};
         }
@@ -550,9 +553,34 @@ ConditionalModel::CovarianceSummary DeepConditionalGaussianModel::summariseCovar
     CovarianceSummary out = emptySummary(x.rows(), network_->outputs);
     for (Eigen::Index start = 0; start < x.rows(); start += kForwardChunk) {
         const Eigen::Index count = std::min(kForwardChunk, x.rows() - start);
-        summariseFactors(net, net.forward(toTensor(x.middleRows(start, count))), start, out);
+        summariseFactors(net, inferOutputs(net, x.middleRows(start, count)), start, out);
     }
     return out;
+}
+
+DeepConditionalGaussianModel::PrecisionForm DeepConditionalGaussianModel::predictPrecision(
+    const VectorXd& x) const {
+    torch::NoGradGuard noGrad;
+    DcgmNetImpl& net = *network_->net;
+    net.eval();
+    const NetworkOutputs out = inferOutputs(net, x.transpose());
+    const FactorOutputs factors(net, out);
+    MatrixXd c = MatrixXd::Zero(network_->outputs, network_->outputs);
+    factors.fill(0, c);
+    VectorXd mean(network_->outputs);
+    for (int j = 0; j < network_->outputs; ++j) mean[j] = out.mean[std::size_t(j)];
+    return PrecisionForm{std::move(mean), std::move(c)};
+}
+
+PredictiveDistribution DeepConditionalGaussianModel::predict(const VectorXd& x) const {
+    const PrecisionForm form = predictPrecision(x);
+    PredictiveDistribution p;
+    p.weights = VectorXd::Ones(1);
+    p.means = {form.mean};
+    p.covariances = {covarianceFromFactor(form.precisionFactor)};
+    p.precisionFactors = {form.precisionFactor};
+    p.point = form.mean;
+    return p;
 }
 
 DeepConditionalGaussianModel::LossCheck DeepConditionalGaussianModel::checkLoss(

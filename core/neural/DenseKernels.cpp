@@ -1,5 +1,7 @@
 #include "neural/DenseKernels.h"
 
+#include <algorithm>
+
 namespace specres {
 
 // The two builds of DenseKernelsImpl.h.
@@ -51,6 +53,25 @@ void adamUpdate(const AdamConstants& c, const float* gradient, float* weight, fl
                 float* secondMoment, std::int64_t count, KernelIsa isa) {
     (useAvx2(isa) ? avx2::adamUpdate : generic::adamUpdate)(c, gradient, weight, firstMoment,
                                                             secondMoment, count);
+}
+
+void invariantDense(const float* input, std::int64_t batch, const float* weight,
+                    const float* bias, std::int64_t rows, std::int64_t cols, float* out,
+                    KernelIsa isa) {
+    // Blocks of W's rows (~128 KB, in L2) against blocks of samples (~64 KB): each pass of
+    // denseForward then reads both from cache. The blocks only decide which outputs are computed
+    // when, never how (see denseForward's tiles: one accumulator per output), so they change no bit.
+    const std::int64_t bytesPerRow = std::max<std::int64_t>(1, cols) * std::int64_t(sizeof(float));
+    const std::int64_t rowBlock = std::max<std::int64_t>(3, (128 << 10) / bytesPerRow / 3 * 3);
+    const std::int64_t sampleBlock = std::max<std::int64_t>(4, (64 << 10) / bytesPerRow / 4 * 4);
+    for (std::int64_t j = 0; j < rows; j += rowBlock) {
+        const std::int64_t end = std::min(rows, j + rowBlock);
+        for (std::int64_t b = 0; b < batch; b += sampleBlock) {
+            const std::int64_t count = std::min(sampleBlock, batch - b);
+            denseForward(input + b * cols, count, weight, bias, rows, cols, j, end, out + b * rows,
+                         isa);
+        }
+    }
 }
 
 void denseForward(const float* input, std::int64_t batch, const float* weight, const float* bias,

@@ -44,6 +44,17 @@ void denseForward(const float* input, std::int64_t batch, const float* weight, c
                   std::int64_t rows, std::int64_t cols, std::int64_t begin, std::int64_t end,
                   float* out, KernelIsa isa = KernelIsa::Automatic);
 
+/// out (batch × rows) = input · Wᵀ + b for a batch of any size, blocked so that W and the inputs
+/// stay in cache. Every output is one dot product over the whole shared dimension, in one fixed
+/// order, so its value depends on its own input row and W alone: not on the batch size, on where
+/// the row sits in the batch, on the blocking or on what runs on other threads. Inference (scene
+/// maps, scoring, a clicked pixel) goes through here so that a pixel's prediction is the same bits
+/// in a tile, a whole scene or a batch task; a BLAS's GEMM gives no such promise (its kernels
+/// handle a block's edge rows differently, and their choice depends on the shapes and threads).
+void invariantDense(const float* input, std::int64_t batch, const float* weight,
+                    const float* bias, std::int64_t rows, std::int64_t cols, float* out,
+                    KernelIsa isa = KernelIsa::Automatic);
+
 /// The backward pass and Adam step of a dense layer fused into one pass over rows [begin, end)
 /// of W and its moments, given δ = ∂loss/∂y (batch × rows):
 ///  - when inputGradient is not null, adds δ·W (with W before this step's update) to it

@@ -2,6 +2,7 @@
 
 #include <ATen/Parallel.h>
 
+#include <algorithm>
 #include <cmath>
 
 #include "neural/DenseKernels.h"
@@ -73,23 +74,36 @@ void FusedAdam::updateInBackward(FusedLayerHook& hook, const torch::Tensor& delt
     const int64_t batch = delta.size(0);
     const float* d = delta.data_ptr<float>();
     const float* x = input.data_ptr<float>();
-    // Each chunk of rows adds its share of δ·W; with several threads each adds into its own
-    // copy, summed afterwards, so no two threads write the same element.
-    const int threads = at::get_num_threads();
+    // δ·W is summed over W's rows. The rows are cut into fixed blocks, each adding its share into
+    // its own copy, and the copies are added in block order: the sum is then the same bits at any
+    // thread count (blocks handed to threads would make it depend on how many there are).
+    constexpr int64_t kRowBlock = 256;
+    const int64_t blocks = (layer.rows + kRowBlock - 1) / kRowBlock;
     torch::Tensor partial;
-    if (inputGradient.defined() && threads > 1) {
-        partial = torch::zeros({threads, batch, layer.cols}, input.options());
+    if (inputGradient.defined() && blocks > 1) {
+        partial = torch::zeros({blocks, batch, layer.cols}, input.options());
     }
-    at::parallel_for(0, layer.rows, 256, [&](int64_t begin, int64_t end) {
-        float* into = nullptr;
-        if (partial.defined()) {
-            into = partial[at::get_thread_num()].data_ptr<float>();
-        } else if (inputGradient.defined()) {
-            into = inputGradient.data_ptr<float>();
+    at::parallel_for(0, blocks, 1, [&](int64_t first, int64_t last) {
+        for (int64_t block = first; block < last; ++block) {
+            float* into = nullptr;
+            if (partial.defined()) {
+                into = partial.data_ptr<float>() + block * batch * layer.cols;
+            } else if (inputGradient.defined()) {
+                into = inputGradient.data_ptr<float>();
+            }
+            const int64_t begin = block * kRowBlock;
+            denseBackwardAdam(c, d, x, batch, layer, begin, std::min(layer.rows, begin + kRowBlock),
+                              into);
         }
-        denseBackwardAdam(c, d, x, batch, layer, begin, end, into);
     });
-    if (partial.defined()) inputGradient = partial.sum(0);
+    if (partial.defined()) {
+        float* sum = inputGradient.data_ptr<float>();
+        const float* p = partial.data_ptr<float>();
+        const int64_t size = batch * layer.cols;
+        for (int64_t block = 0; block < blocks; ++block) {
+            for (int64_t i = 0; i < size; ++i) sum[i] += p[block * size + i];
+        }
+    }
 }
 
 void FusedAdam::step() {

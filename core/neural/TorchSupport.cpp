@@ -1,6 +1,7 @@
 #include "neural/TorchSupport.h"
 
 #include "base/BlasThreads.h"
+#include "neural/DenseKernels.h"
 
 #include <unistd.h>
 
@@ -143,6 +144,50 @@ Status parametersFromJson(torch::nn::Module& module, const nlohmann::json& docum
         item.value().copy_(torch::from_blob(values.data(), shape, torch::kFloat32));
     }
     return Status::success();
+}
+
+std::vector<float> toFloatRows(const Eigen::Ref<const Eigen::MatrixXd>& matrix) {
+    std::vector<float> out(std::size_t(matrix.rows() * matrix.cols()));
+    for (Eigen::Index i = 0; i < matrix.rows(); ++i) {
+        for (Eigen::Index j = 0; j < matrix.cols(); ++j)
+            out[std::size_t(i * matrix.cols() + j)] = float(matrix(i, j));
+    }
+    return out;
+}
+
+std::vector<float> invariantLinear(const torch::nn::Linear& layer, const std::vector<float>& x,
+                                   std::int64_t batch, Activation activation) {
+    const torch::Tensor& weight = layer->weight;
+    const torch::Tensor& bias = layer->bias;
+    if (weight.scalar_type() != torch::kFloat32 || !weight.is_contiguous() ||
+        !bias.is_contiguous() || std::int64_t(x.size()) != batch * weight.size(1)) {
+        throw std::logic_error("invariantLinear: a contiguous float layer of " +
+                               std::to_string(weight.size(1)) + " inputs expected");
+    }
+    const std::int64_t rows = weight.size(0), cols = weight.size(1);
+    std::vector<float> out(std::size_t(batch * rows));
+    invariantDense(x.data(), batch, weight.data_ptr<float>(), bias.data_ptr<float>(), rows, cols,
+                   out.data());
+    if (activation == Activation::Relu) {
+        for (float& v : out) v = v > 0.0f ? v : 0.0f;
+    }
+    return out;
+}
+
+std::vector<float> invariantStack(const torch::nn::Sequential& stack, std::vector<float> x,
+                                  std::int64_t batch) {
+    const auto children = stack->children();
+    for (std::size_t i = 0; i < children.size(); ++i) {
+        const auto linear = std::dynamic_pointer_cast<torch::nn::LinearImpl>(children[i]);
+        if (!linear) {
+            if (children[i]->as<torch::nn::ReLU>() || children[i]->as<OwnDropout>()) continue;
+            throw std::logic_error("invariantStack: a layer other than Linear, ReLU or dropout");
+        }
+        const bool relu = i + 1 < children.size() && children[i + 1]->as<torch::nn::ReLU>();
+        x = invariantLinear(torch::nn::Linear(linear), x, batch,
+                            relu ? Activation::Relu : Activation::None);
+    }
+    return x;
 }
 
 std::vector<torch::Tensor> snapshot(torch::nn::Module& module) {

@@ -63,6 +63,19 @@ nlohmann::json parametersToJson(const torch::nn::Module& module);
 Status parametersFromJson(torch::nn::Module& module, const nlohmann::json& document,
                           const std::string& what);
 
+/// Spectra as a row-major float array (batch × columns), the form invariantDense reads.
+std::vector<float> toFloatRows(const Eigen::Ref<const Eigen::MatrixXd>& matrix);
+
+/// act(x Wᵀ + b) of a trained Linear layer on `batch` rows of x, through invariantDense: each
+/// value depends on its own row alone (see DenseKernels.h), never on the batch or the threads.
+enum class Activation { None, Relu };
+std::vector<float> invariantLinear(const torch::nn::Linear& layer, const std::vector<float>& x,
+                                   std::int64_t batch, Activation activation = Activation::None);
+/// A stack of Linear, ReLU and (inactive at inference) dropout modules, as built for the
+/// networks' trunks, on `batch` rows of x through invariantLinear.
+std::vector<float> invariantStack(const torch::nn::Sequential& stack, std::vector<float> x,
+                                  std::int64_t batch);
+
 /// Deep copies of a module's parameters (for "restore the best weights").
 std::vector<torch::Tensor> snapshot(torch::nn::Module& module);
 void restore(torch::nn::Module& module, const std::vector<torch::Tensor>& saved);

@@ -1,0 +1,278 @@
+// Same input, same output, however the work is cut: a pixel's predicted maps and mineral maps are
+// the same bits in the whole scene and in tiles of any count (ones that cut a chunk included), at
+// one and two OpenMP threads and at one and two OpenBLAS threads; a network's training gives the
+// same weights at one and two threads, and its scoring the same numbers at any BLAS thread count.
+// Everything that can vary is varied inside this one process, so the test fails on any machine
+// where the result depends on it, whatever BLAS kernels that machine runs.
+#include <gdal_priv.h>
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include <cstdlib>
+#include <cstring>
+
+#include "TestRasters.h"
+#include "base/BlasThreads.h"
+#include "data/PairDataset.h"
+#include "data/PixelSplit.h"
+#include "experiment/PreparedData.h"
+#include "experiment/SceneIdentification.h"
+#include "experiment/ScenePrediction.h"
+#include "experiment/SceneTile.h"
+#include "identify/MineralToolkit.h"
+#include "identify/SpectralLibrary.h"
+#include "neural/ModelRegistry.h"
+
+using namespace specres;
+using namespace specres::test;
+
+namespace {
+
+// Every band of a raster as raw bytes (pixel-interleaved float32 or byte, as stored).
+std::vector<unsigned char> rasterBytes(const std::string& path) {
+    std::unique_ptr<GDALDataset> d(GDALDataset::Open(path.c_str(), GDAL_OF_RASTER));
+    if (!d) return {};
+    const GDALDataType type = d->GetRasterBand(1)->GetRasterDataType();
+    const int size = GDALGetDataTypeSizeBytes(type);
+    const int w = d->GetRasterXSize(), h = d->GetRasterYSize(), n = d->GetRasterCount();
+    std::vector<unsigned char> out(std::size_t(w) * h * n * size);
+    if (d->RasterIO(GF_Read, 0, 0, w, h, out.data(), w, h, type, n, nullptr, size * n,
+                    std::int64_t(size) * n * w, size, nullptr) != CE_None)
+        return {};
+    return out;
+}
+
+// A scene's rows gathered from its tiles' maps, in order.
+std::vector<unsigned char> gathered(const std::vector<std::string>& tiles) {
+    std::vector<unsigned char> out;
+    for (const std::string& t : tiles) {
+        const auto part = rasterBytes(t);
+        out.insert(out.end(), part.begin(), part.end());
+    }
+    return out;
+}
+
+// One way of cutting the work: the tile count, OpenMP threads and OpenBLAS threads.
+struct Route {
+    int tiles;
+    int threads;
+    int blas;
+    QString name() const {
+        return QString("%1 tile(s), %2 thread(s), %3 BLAS thread(s)")
+            .arg(tiles)
+            .arg(threads)
+            .arg(blas);
+    }
+};
+
+const std::vector<Route>& routes() {
+    // 41 rows: 3 and 7 tiles cut the scene where no chunk or strip of the whole run ends.
+    static const std::vector<Route> r = {{1, 2, 2}, {1, 1, 1}, {3, 1, 2}, {7, 2, 1}, {2, 2, 2}};
+    return r;
+}
+
+}  // namespace
+
+class InvarianceTest : public QObject {
+    Q_OBJECT
+    QTemporaryDir dir_;
+    std::optional<DemoPair> demo_;
+    std::optional<PreparedData> data_;
+    int previousBlas_ = 0;
+
+    std::string path(const std::string& name) {
+        return dir_.filePath(QString::fromStdString(name)).toStdString();
+    }
+
+    std::shared_ptr<ConditionalModel> train(const std::string& method, CovarianceType type,
+                                            const nlohmann::json& config) {
+        auto model = createModel(method, type, config);
+        if (!model) return nullptr;
+        std::shared_ptr<ConditionalModel> shared(std::move(*model));
+        if (!shared->fit(data_->train, data_->validation, nullptr)) return nullptr;
+        return shared;
+    }
+
+    void useRoute(const Route& route) {
+        setThreadBudget(route.threads);
+        setBlasThreads(route.blas);
+    }
+
+private slots:
+    void initTestCase() {
+        previousBlas_ = blasThreads();
+        auto demo = writeDemoPair(path("demo"), 37, 41);
+        QVERIFY2(demo, demo ? "" : demo.error().c_str());
+        demo_ = std::move(*demo);
+        DatasetOptions options;
+        options.sampleCount = 600;
+        auto split = buildPixelSplit(*demo_->pair, options);
+        QVERIFY(split);
+        auto data = prepareData(*demo_->pair, *split, PreprocessingOptions{false});
+        QVERIFY(data);
+        data_ = std::move(*data);
+    }
+
+    void cleanupTestCase() {
+        setThreadBudget(0);
+        if (previousBlas_ > 0) setBlasThreads(previousBlas_);
+    }
+
+    void sceneMapsDoNotDependOnTilesOrThreads_data() {
+        QTest::addColumn<QString>("method");
+        QTest::addColumn<int>("covariance");
+        QTest::newRow("DCGM/full") << "DCGM" << int(CovarianceType::Full);
+        QTest::newRow("DCGM/diagonal") << "DCGM" << int(CovarianceType::Diagonal);
+        QTest::newRow("G/full") << "G" << int(CovarianceType::Full);
+        QTest::newRow("GM/full") << "GM" << int(CovarianceType::Full);
+        QTest::newRow("UGM/full") << "UGM" << int(CovarianceType::Full);
+        QTest::newRow("VE/diagonal") << "VE" << int(CovarianceType::Diagonal);
+    }
+
+    void sceneMapsDoNotDependOnTilesOrThreads() {
+        QFETCH(QString, method);
+        QFETCH(int, covariance);
+        const nlohmann::json config = {{"hidden_layers", {32, 32}},
+                                       {"max_epochs", 4},
+                                       {"components", 3},
+                                       {"restarts", 1}};
+        nlohmann::json own = nlohmann::json::object();
+        for (const auto& [key, value] : config.items()) {
+            const bool neural = method == "DCGM" || method == "VE";
+            const bool mixture = method == "GM" || method == "UGM";
+            if ((neural && (key == "hidden_layers" || key == "max_epochs")) ||
+                (mixture && (key == "components" || key == "restarts")))
+                own[key] = value;
+        }
+        const auto conditional =
+            train(method.toStdString(), CovarianceType(covariance), own);
+        QVERIFY(conditional);
+        const ReflectanceModel model(conditional, std::nullopt);
+        const RasterPair& pair = *demo_->pair;
+        const auto wavelengths = pair.high().wavelengthsUm();
+        const std::vector<std::string> maps = {"_mean.tif", "_sigma.tif", "_uncertainty.tif",
+                                               "_nll.tif", "_rmse.tif"};
+        std::vector<std::vector<unsigned char>> reference;
+        for (const Route& route : routes()) {
+            useRoute(route);
+            const std::string base = path(method.toStdString() + "-" + std::to_string(covariance) +
+                                          "-" + std::to_string(route.tiles) + "-" +
+                                          std::to_string(route.threads) +
+                                          std::to_string(route.blas));
+            std::vector<std::vector<std::string>> tiles(maps.size());
+            for (int k = 1; k <= route.tiles; ++k) {
+                const SceneTile tile{k, route.tiles};
+                const std::string prefix = tile.prefix(base);
+                auto files = predictScene(model, wavelengths, pair.low(), &pair.high(), nullptr,
+                                          prefix, nullptr, tile.rows(pair.low().height()));
+                QVERIFY2(files, files ? "" : files.error().c_str());
+                for (std::size_t m = 0; m < maps.size(); ++m) tiles[m].push_back(prefix + maps[m]);
+            }
+            for (std::size_t m = 0; m < maps.size(); ++m) {
+                const auto bytes = gathered(tiles[m]);
+                QVERIFY(!bytes.empty());
+                if (reference.size() < maps.size()) {
+                    reference.push_back(bytes);
+                    continue;
+                }
+                QVERIFY2(bytes == reference[m],
+                         qPrintable(method + QString::fromStdString(maps[m]) + ": " +
+                                    route.name() + " differs from " + routes().front().name()));
+            }
+        }
+    }
+
+    void mineralMapsDoNotDependOnTilesOrThreads() {
+        const auto conditional =
+            train("DCGM", CovarianceType::Full, {{"hidden_layers", {32, 32}}, {"max_epochs", 4}});
+        QVERIFY(conditional);
+        const ReflectanceModel model(conditional, std::nullopt);
+        const RasterPair& pair = *demo_->pair;
+        const ChannelSet high{pair.high().wavelengthsUm(), pair.high().fwhmUm()};
+        const ChannelSet low{pair.low().wavelengthsUm(), pair.low().fwhmUm()};
+        MatchOptions match;
+        match.pairs = true;
+        auto toolkit = buildMineralToolkit(demoSpectralLibrary(), high, low, match);
+        QVERIFY2(toolkit, toolkit ? "" : toolkit.error().c_str());
+        SceneIdentificationOptions options;
+        options.lowLibrary = &(*toolkit)->lowLibrary;
+        options.bandDepths = (*toolkit)->bandDepths;
+        const std::vector<std::string> maps = {"_mineral.tif", "_probability.tif", "_pvalue.tif",
+                                               "_pair_fraction.tif", "_band_depth.tif"};
+        std::vector<std::vector<unsigned char>> reference;
+        for (const Route& route : routes()) {
+            useRoute(route);
+            const std::string base = path("identify-" + std::to_string(route.tiles) + "-" +
+                                          std::to_string(route.threads) +
+                                          std::to_string(route.blas));
+            std::vector<std::vector<std::string>> tiles(maps.size());
+            for (int k = 1; k <= route.tiles; ++k) {
+                const SceneTile tile{k, route.tiles};
+                const std::string prefix = tile.prefix(base);
+                auto result = identifyScene(model, (*toolkit)->matcher, pair.low(), prefix, options,
+                                            nullptr, tile.rows(pair.low().height()));
+                QVERIFY2(result, result ? "" : result.error().c_str());
+                for (std::size_t m = 0; m < maps.size(); ++m) tiles[m].push_back(prefix + maps[m]);
+            }
+            for (std::size_t m = 0; m < maps.size(); ++m) {
+                const auto bytes = gathered(tiles[m]);
+                QVERIFY2(!bytes.empty(), maps[m].c_str());
+                if (reference.size() < maps.size()) {
+                    reference.push_back(bytes);
+                    continue;
+                }
+                QVERIFY2(bytes == reference[m],
+                         qPrintable(QString::fromStdString(maps[m]) + ": " + route.name() +
+                                    " differs from " + routes().front().name()));
+            }
+        }
+    }
+
+    void trainingAndScoringDoNotDependOnThreads_data() {
+        QTest::addColumn<QString>("method");
+        QTest::addColumn<int>("covariance");
+        QTest::newRow("DCGM/full") << "DCGM" << int(CovarianceType::Full);
+        QTest::newRow("VE/full") << "VE" << int(CovarianceType::Full);
+    }
+
+    void trainingAndScoringDoNotDependOnThreads() {
+        // Training on one thread and on two (OMP_NUM_THREADS lifts the core kept for the
+        // window), with OpenBLAS on one and on two threads: the same predictions, bit for bit.
+        QFETCH(QString, method);
+        QFETCH(int, covariance);
+        const nlohmann::json config = {{"hidden_layers", {48, 48}}, {"max_epochs", 5}};
+        std::optional<Eigen::MatrixXd> reference;
+        const char* saved = std::getenv("OMP_NUM_THREADS");
+        const std::string previous = saved ? saved : "";
+        for (const Route& route : routes()) {
+            useRoute(route);
+            qputenv("OMP_NUM_THREADS", QByteArray::number(route.threads));
+            const auto model = train(method.toStdString(), CovarianceType(covariance), config);
+            if (saved) {
+                qputenv("OMP_NUM_THREADS", QByteArray::fromStdString(previous));
+            } else {
+                qunsetenv("OMP_NUM_THREADS");
+            }
+            QVERIFY(model);
+            const BatchPrediction p = model->predictBatch(data_->test.x, &data_->test.y);
+            Eigen::MatrixXd summary(p.point.rows(), p.point.cols() + 1);
+            summary << p.point,
+                p.logDensity.size() ? Eigen::MatrixXd(p.logDensity)
+                                    : Eigen::MatrixXd::Zero(p.point.rows(), 1);
+            if (!reference) {
+                reference = summary;
+                continue;
+            }
+            QVERIFY2(summary.rows() == reference->rows() &&
+                         std::memcmp(summary.data(), reference->data(),
+                                     sizeof(double) * summary.size()) == 0,
+                     qPrintable(method + ": " + route.name() + " differs from " +
+                                routes().front().name() +
+                                QString(" (largest difference %1)")
+                                    .arg((summary - *reference).cwiseAbs().maxCoeff())));
+        }
+    }
+};
+
+QTEST_GUILESS_MAIN(InvarianceTest)
+#include "test_invariance.moc"
