@@ -10,6 +10,7 @@
 #include "FirstRunModel.h"
 #include "InspectionPanel.h"
 #include "MainWindow.h"
+#include "ProjectSession.h"
 #include "experiment/ResultsWriter.h"
 
 namespace {
@@ -217,6 +218,13 @@ int main(int argc, char** argv) {
         if (exporting) {
             QObject::connect(&window, &specres::ui::MainWindow::pixelInspected, &window, exportNow,
                              Qt::SingleShotConnection);
+            // A project that comes back incomplete (a model file missing, damaged or of another
+            // pair) would export a figure without what the user asked for: stop and say why.
+            QObject::connect(window.session(), &specres::ui::ProjectSession::warning, &window,
+                             [](const QString& message) {
+                                 qCritical("specres: %s", qPrintable(message));
+                                 QCoreApplication::exit(1);
+                             });
             QObject::connect(window.inspection(),
                              &specres::ui::InspectionController::inspectionFailed, &window,
                              [](const QString& message) {

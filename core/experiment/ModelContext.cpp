@@ -203,6 +203,15 @@ Result<ModelContext> ModelContext::fromJson(const json& document, const std::str
                         ": \"recalibration.covariance_scale\" must be a positive number (the "
                         "factor on the predicted covariance)");
         }
+        // A scale fitted on validation spectra lies near 1; one far outside this range would
+        // make σ overflow or vanish in single-precision maps, so the file is damaged or edited.
+        if (scale.get<double>() < kMinCovarianceScale || scale.get<double>() > kMaxCovarianceScale) {
+            std::ostringstream range;
+            range << scale.get<double>() << " is outside " << kMinCovarianceScale << "–"
+                  << kMaxCovarianceScale;
+            return fail(where + ": \"recalibration.covariance_scale\": " + range.str() +
+                        " (the factor on the predicted covariance that a recalibration can fit)");
+        }
         CovarianceScaleFit fit;
         fit.scale = scale.get<double>();
         fit.how = r.value("how", std::string("unknown"));

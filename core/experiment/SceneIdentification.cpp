@@ -131,6 +131,7 @@ Result<SceneIdentification> identifyScene(const ReflectanceModel& model,
     }
 
     GeoTiffOutputs created;
+    created.protect(low.path(), "the low-resolution raster");
     std::vector<Output> outputs;
     GDALColorTable colours;
     std::vector<std::string> categoryNames = {"no data"};

@@ -65,6 +65,9 @@ Result<ScenePredictionFiles> predictScene(const ReflectanceModel& model,
         return fail(high->path() + ": does not match the prediction grid or the model's channels");
     }
     GeoTiffOutputs created;  // removed unless committed at the end
+    created.protect(low.path(), "the low-resolution raster");
+    if (high) created.protect(high->path(), "the high-resolution raster");
+    if (highSigma) created.protect(highSigma->path(), "the measured spectra's σ");
     std::vector<OutputRaster> outputs;
     ScenePredictionFiles files;
     files.mean = prefix + "_mean.tif";

@@ -84,7 +84,10 @@ Status writeTileManifest(const std::string& path, const TileManifest& m) {
     }
     json["outputs"] = nlohmann::json::array();
     for (const auto& output : m.outputs) {
-        if (!output.empty()) json["outputs"].push_back(fs::absolute(output).string());
+        if (output.empty()) continue;
+        auto sum = fileChecksum(output);
+        if (!sum) return fail(sum.error());
+        json["outputs"].push_back({{"path", fs::absolute(output).string()}, {"checksum", *sum}});
     }
     json["software"] =
         m.software.empty() ? std::string("specres-cli ") + SPECRES_VERSION : m.software;
@@ -107,8 +110,33 @@ Result<TileManifest> readTileManifest(const std::string& path) {
                                 input.at("path").get<std::string>(),
                                 input.at("checksum").get<std::string>()});
         }
-        m.outputs = json->at("outputs").get<std::vector<std::string>>();
+        // Version 1 listed the outputs' paths alone; later ones with their checksums.
+        for (const auto& output : json->at("outputs")) {
+            if (output.is_string()) {
+                m.outputs.push_back(output.get<std::string>());
+                continue;
+            }
+            m.outputs.push_back(output.at("path").get<std::string>());
+            m.outputChecksums.push_back(output.at("checksum").get<std::string>());
+        }
+        if (!m.outputChecksums.empty() && m.outputChecksums.size() != m.outputs.size())
+            return fail(path + ": damaged (some outputs have no checksum)");
         m.software = json->value("software", "");
+        if (m.tile.count < 1 || m.tile.index < 1 || m.tile.index > m.tile.count)
+            return fail(path + ": damaged (tile " + std::to_string(m.tile.index) + " of " +
+                        std::to_string(m.tile.count) + " does not exist)");
+        if (m.sceneWidth < 1 || m.sceneHeight < 1)
+            return fail(path + ": damaged (the scene size " + std::to_string(m.sceneWidth) + " × " +
+                        std::to_string(m.sceneHeight) + " is not a raster's)");
+        const SceneRows expected = m.tile.rows(m.sceneHeight);
+        if (m.rows.first != expected.first || m.rows.count != expected.count) {
+            return fail(path + ": damaged (rows " + std::to_string(m.rows.first) + "+" +
+                        std::to_string(m.rows.count) + ", but tile " +
+                        std::to_string(m.tile.index) + " of " + std::to_string(m.tile.count) +
+                        " of a " + std::to_string(m.sceneHeight) + "-row scene is rows " +
+                        std::to_string(expected.first) + "+" + std::to_string(expected.count) +
+                        ")");
+        }
         return m;
     } catch (const nlohmann::json::exception& e) {
         return fail(path + ": damaged (" + e.what() + ")");

@@ -41,6 +41,9 @@ struct TileManifest {
     SceneRows rows;
     std::vector<TileInput> inputs;
     std::vector<std::string> outputs;
+    /// Each output's checksum, in the order of `outputs` (filled by writeTileManifest; empty
+    /// for manifests written before checksums were recorded).
+    std::vector<std::string> outputChecksums;
     std::string software;
 };
 
@@ -48,10 +51,12 @@ struct TileManifest {
 Result<std::vector<TileInput>> checksumInputs(
     const std::vector<std::pair<std::string, std::string>>& roleAndPath);
 
-/// Outputs are written as absolute paths, empty ones (maps not made) left out; an empty
+/// Outputs are written as absolute paths with their checksums (computed here: the manifest is
+/// written last, after every map is closed), empty ones (maps not made) left out; an empty
 /// `software` is this program's name and version.
 Status writeTileManifest(const std::string& path, const TileManifest& manifest);
-/// A complete manifest; an error names the file when it is damaged or not complete.
+/// A complete manifest; an error names the file when it is damaged or not complete, or when
+/// it contradicts itself (a tile number beyond the count, rows that are not its tile's rows).
 Result<TileManifest> readTileManifest(const std::string& path);
 
 /// Whether the tile at `path` is complete for these inputs: its manifest exists, names the same

@@ -11,6 +11,7 @@
 #include <set>
 #include <sstream>
 
+#include "base/Checksum.h"
 #include "base/Text.h"
 #include "experiment/SceneTile.h"
 #include "io/AtomicFile.h"
@@ -136,6 +137,12 @@ Result<MergeResult> mergeTiles(const std::string& prefix, bool cog) {
             problems.push_back("tile " + std::to_string(k) + ": " + read.error());
             continue;
         }
+        if (read->tile.index != k || read->tile.count != count) {
+            problems.push_back("tile " + std::to_string(k) + ": " + manifest +
+                               " describes tile " + std::to_string(read->tile.index) + " of " +
+                               std::to_string(read->tile.count) + " (a copied manifest?)");
+            continue;
+        }
         tiles.push_back({k, std::move(*read)});
     }
     if (!tiles.empty()) {
@@ -146,10 +153,43 @@ Result<MergeResult> mergeTiles(const std::string& prefix, bool cog) {
                                    " was made from other inputs (or another model) than tile " +
                                    std::to_string(tiles.front().index) + ": predict it again");
             }
-            for (const auto& output : t.manifest.outputs) {
-                if (!fs::exists(output, error))
+            const TileManifest& first = tiles.front().manifest;
+            if (t.manifest.sceneWidth != first.sceneWidth ||
+                t.manifest.sceneHeight != first.sceneHeight) {
+                problems.push_back("tile " + std::to_string(t.index) + " is of a " +
+                                   std::to_string(t.manifest.sceneWidth) + " × " +
+                                   std::to_string(t.manifest.sceneHeight) + " scene, tile " +
+                                   std::to_string(tiles.front().index) + " of a " +
+                                   std::to_string(first.sceneWidth) + " × " +
+                                   std::to_string(first.sceneHeight) + " one");
+            }
+            for (std::size_t o = 0; o < t.manifest.outputs.size(); ++o) {
+                const std::string& output = t.manifest.outputs[o];
+                if (!fs::exists(output, error)) {
                     problems.push_back("tile " + std::to_string(t.index) + ": its map " + output +
                                        " is missing");
+                    continue;
+                }
+                // An older manifest has no checksums; a table is compared cell by cell first,
+                // which names the line that differs (its checksum is checked after that).
+                if (o >= t.manifest.outputChecksums.size() ||
+                    fs::path(output).extension() == ".csv")
+                    continue;
+                auto sum = fileChecksum(output);
+                if (!sum || *sum != t.manifest.outputChecksums[o]) {
+                    problems.push_back("tile " + std::to_string(t.index) + ": its map " + output +
+                                       " is not the file its manifest describes (changed, "
+                                       "truncated or replaced since the tile was made)");
+                }
+            }
+        }
+        // The inputs as they are now: a tile made before one of them changed is stale.
+        for (const TileInput& input : tiles.front().manifest.inputs) {
+            if (!fs::exists(input.path, error)) continue;  // moved away: nothing to compare
+            auto sum = fileChecksum(input.path);
+            if (sum && *sum != input.checksum) {
+                problems.push_back("the " + input.role + " " + input.path +
+                                   " has changed since the tiles were made: predict them again");
             }
         }
     }
@@ -179,6 +219,18 @@ Result<MergeResult> mergeTiles(const std::string& prefix, bool cog) {
             merged = fail(files.front() + ": a pixel count is not a number");
         }
         if (!merged) return fail(merged.error());
+        for (const TileRecord& t : tiles) {
+            const auto& outputs = t.manifest.outputs;
+            for (std::size_t o = 0; o < t.manifest.outputChecksums.size(); ++o) {
+                if (productSuffix(outputs[o], tileStem(t.index)) != suffix) continue;
+                auto sum = fileChecksum(outputs[o]);
+                if (!sum || *sum != t.manifest.outputChecksums[o])
+                    return fail(prefix + ": cannot merge:\n  tile " + std::to_string(t.index) +
+                                ": its table " + outputs[o] +
+                                " is not the file its manifest describes (changed since the tile "
+                                "was made)");
+            }
+        }
         tables[suffix] = *merged;
     }
     for (const auto& output : tiles.front().manifest.outputs) {
@@ -198,6 +250,12 @@ Result<MergeResult> mergeTiles(const std::string& prefix, bool cog) {
             SharedDataset d =
                 shareDataset(GDALDataset::Open(file.c_str(), GDAL_OF_RASTER | GDAL_OF_READONLY));
             if (!d) return fail(file + ": cannot open: " + capture.errors());
+            const SceneRows& rows = t.manifest.rows;
+            if (d->GetRasterXSize() != width || d->GetRasterYSize() != rows.count) {
+                return fail(file + ": " + std::to_string(d->GetRasterXSize()) + " × " +
+                            std::to_string(d->GetRasterYSize()) + " pixels, but its manifest says " +
+                            std::to_string(width) + " × " + std::to_string(rows.count));
+            }
             sources.push_back(d);
         }
         GDALDataset& first = *sources.front();

@@ -60,9 +60,18 @@ void GeoTiffOutputs::discard() {
     }
 }
 
+void GeoTiffOutputs::protect(const std::string& inputPath, const std::string& role) {
+    if (!inputPath.empty()) protected_.emplace_back(inputPath, role);
+}
+
 Result<GDALDataset*> GeoTiffOutputs::create(const std::string& path, int width, int height,
                                             int bands, int gdalType,
                                             const std::vector<std::string>& options) {
+    for (const auto& [input, role] : protected_) {
+        std::error_code error;
+        if (std::filesystem::exists(path, error) && std::filesystem::equivalent(path, input, error))
+            return fail(path + ": is " + role + " of this run; choose another output name");
+    }
     ensureGdalRegistered();
     GDALDriver* driver = GetGDALDriverManager()->GetDriverByName("GTiff");
     if (!driver) return fail("GDAL has no GeoTIFF driver");

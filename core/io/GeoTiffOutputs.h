@@ -27,6 +27,10 @@ public:
     GeoTiffOutputs(const GeoTiffOutputs&) = delete;
     GeoTiffOutputs& operator=(const GeoTiffOutputs&) = delete;
 
+    /// A file this run reads (`role`: "the low-resolution raster", …): create() refuses to
+    /// write over it, since the renames of commit() would replace it.
+    void protect(const std::string& inputPath, const std::string& role);
+
     /// gdalType is a GDALDataType; options are GTiff creation options ("TILED=YES", …).
     Result<GDALDataset*> create(const std::string& path, int width, int height, int bands,
                                 int gdalType, const std::vector<std::string>& options);
@@ -41,6 +45,7 @@ private:
     };
     void discard();
     std::vector<File> files_;
+    std::vector<std::pair<std::string, std::string>> protected_;  // path, role
     std::string runId_;
     bool committed_ = false;
 };

@@ -272,7 +272,7 @@ Result<CovarianceScaleFit> fitCovarianceScale(const ReflectanceModel& model, con
         const VectorXd d2 =
             -2.0 * batch->logDensity.array() - batch->logDeterminant.array() - n * kLogTwoPi;
         if (!d2.allFinite()) return fail(model.label() + ": non-finite validation densities");
-        fit.scale = d2.mean() / n;
+        fit.scale = std::clamp(d2.mean() / n, kMinCovarianceScale, kMaxCovarianceScale);
         fit.rawNll = -batch->logDensity.mean();
         fit.recalibratedNll = fit.rawNll + 0.5 * (d2.array() / fit.scale - d2.array()).mean() +
                               0.5 * n * std::log(fit.scale);

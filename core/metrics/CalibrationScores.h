@@ -77,6 +77,11 @@ Result<std::vector<CalibrationScores>> scoreCalibrationAtScales(
 /// The scale s of Σ → s Σ that maximises the likelihood of (x, y) under `model` (whose own
 /// scale is ignored): for one Gaussian in closed form, s = mean(d²)/n; for a mixture by a
 /// one-dimensional search over log s. With the validation NLL before and after.
+/// The range a covariance scale may take (fitted or read from a model file): σ scaled by its
+/// square root stays representable in the single-precision maps.
+constexpr double kMinCovarianceScale = 1e-6;
+constexpr double kMaxCovarianceScale = 1e6;
+
 struct CovarianceScaleFit {
     double scale = 1.0;
     double rawNll = 0.0;

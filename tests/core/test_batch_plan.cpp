@@ -199,6 +199,8 @@ private slots:
         std::ofstream(prefix + "_mean.tif") << "map";
         TileManifest manifest;
         manifest.tile = {1, 1};
+        manifest.sceneWidth = 64;
+        manifest.sceneHeight = 10;
         manifest.rows = {0, 10};
         auto sums = checksumInputs({{"model", plan.model}, {"low", plan.scenes[0].low}});
         QVERIFY(sums);

@@ -197,6 +197,8 @@ private slots:
         QVERIFY(inputs);
         TileManifest m;
         m.tile = {1, 2};
+        m.sceneWidth = 4;
+        m.sceneHeight = 20;
         m.rows = {0, 10};
         m.inputs = *inputs;
         m.outputs = {output};
