@@ -126,11 +126,19 @@ void ModelShelf::loadFiles(const QStringList& paths, std::shared_ptr<LoadedPair>
             }
             accepted.append(ModelEntry::of(std::move(*model)));
         }
-        return [this, accepted, problems, current, useLoaded] {
+        return [this, accepted, problems, current, useLoaded]() mutable {
             QStringList labels;
             for (const ModelEntry& entry : accepted) {
                 add(entry, useLoaded || (!current.isEmpty() && entry.label == current));
                 labels << entry.label;
+            }
+            // A current model that none of the files holds (and not because its file failed,
+            // which is already said) is a project that contradicts itself: say which is in use.
+            if (!current.isEmpty() && !labels.contains(current) &&
+                problems.size() == 0 && !labels.isEmpty()) {
+                problems << tr("the current model \"%1\" is none of the project's models (%2); "
+                               "%3 is in use")
+                                .arg(current, labels.join(QStringLiteral(", ")), currentLabel());
             }
             emit loaded(labels, problems);
         };

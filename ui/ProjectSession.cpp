@@ -111,7 +111,22 @@ void ProjectSession::restorePending() {
     const Project project = std::move(*pending_);
     pending_.reset();
     window_.trainingPanel()->setConfig(project.config);
-    window_.training()->setSplit(project.split);
+    // A split of another grid would index pixels the pair does not have: dropped, and said.
+    std::optional<PixelSplit> split = project.split;
+    const std::shared_ptr<LoadedPair> pair = window_.currentPair();
+    if (split && pair && pair->pair &&
+        (split->width != pair->pair->width() ||
+         split->height != pair->pair->height())) {
+        emit warning(tr("%1: the saved split is for a %2 × %3 grid, the pair is %4 × %5; it "
+                        "was not used (training will draw a new one)")
+                         .arg(path_)
+                         .arg(split->width)
+                         .arg(split->height)
+                         .arg(pair->pair->width())
+                         .arg(pair->pair->height()));
+        split.reset();
+    }
+    window_.training()->setSplit(split);
     if (project.comparison) window_.comparisonPanel()->setResult(*project.comparison);
     InspectionController& inspection = *window_.inspection();
     inspection.clearPins();

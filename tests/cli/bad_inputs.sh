@@ -275,6 +275,42 @@ expect identify-out-folder "absent/id_mineral.tif: the folder absent does not ex
 expect library-out-format "x.txt: the output must end in .sli or .csv" $cli library --library demo --out x.txt
 expect library-exclude-unknown "--exclude: .Unobtainium. is not in the library" $cli library --library demo --exclude Unobtainium
 
+# ---- outputs over inputs, and tiles whose manifests do not describe them (second round) ----
+cp "$low" a_mean.tif
+expect predict-onto-input "a_mean.tif: is the low-resolution raster of this run" $cli predict --model g.specres --low a_mean.tif --out a
+rows=$((rows + 1))
+if ! cmp -s a_mean.tif "$low"; then echo "FAIL predict-onto-input: the input was changed"; failures=$((failures + 1)); fi
+cp "$low" id_mineral.tif
+expect identify-onto-input "id_mineral.tif: is the low-resolution raster of this run" $cli identify --model g.specres --low id_mineral.tif --library demo --out id
+tiles() {  # FOLDER [LOW]: the three tiles of a G prediction, in FOLDER
+    mkdir -p "$1"
+    for k in 1 2 3; do
+        $cli predict --model g.specres --low "${2:-$low}" --tile $k/3 --out "$1/run" > /dev/null 2>&1 || echo "FAIL: tile $k of $1"
+    done
+}
+tiles copied && cp copied/run.tile-1-of-3.json copied/run.tile-2-of-3.json
+expect merge-copied-manifest "run.tile-2-of-3.json describes tile 1 of 3" $cli merge copied/run
+tiles moved && sed -i 's/"first": 6/"first": 9/' moved/run.tile-2-of-3.json
+expect merge-rows-moved "run.tile-2-of-3.json: damaged .rows 9.7, but tile 2 of 3 of a 20-row scene is rows 6.7" $cli merge moved/run
+tiles cut && sed -i 's/"count": 7,/"count": 3,/' cut/run.tile-2-of-3.json
+expect merge-rows-cut "run.tile-2-of-3.json: damaged .rows 6.3, but tile 2 of 3" $cli merge cut/run
+tiles truncated && truncate -s 3000 truncated/run.tile-2-of-3_sigma.tif
+expect merge-truncated-map "run.tile-2-of-3_sigma.tif is not the file its manifest describes" $cli merge truncated/run
+cp "$low" changing_low.tif
+tiles changed changing_low.tif && printf 'x' >> changing_low.tif
+expect merge-input-changed "changing_low.tif has changed since the tiles were made" $cli merge changed/run
+project() {  # MODEL CURRENT SPLIT OUT: a project of the demo pair with one model
+    printf '{"format":"specres-project","version":1,"high":"%s","low":"%s","pair_options":{"high":{},"low":{},"window_um":[2.0,2.5],"resampling":"average","grid":"high"},"config":{},"split":%s,"models":[{"label":"G/full","path":"%s"}],"current_model":"%s","pins":[],"neighbourhood":1,"comparison":null,"view":{}}' "$high" "$low" "$3" "$1" "$2" > "$4"
+}
+project "$work/absent.specres" G/full null missing_model.specresproj
+expect gui-project-model-missing "absent.specres: no such file" $gui --project missing_model.specresproj --pixel 1,1 --export-spectrum x.png
+project "$work/random.specres" G/full null random_model.specresproj
+expect gui-project-model-random "random.specres: not a SpecRes model" $gui --project random_model.specresproj --pixel 1,1 --export-spectrum x.png
+project "$work/g.specres" Nothing/full null unknown_current.specresproj
+expect gui-project-current-unknown "the current model .Nothing/full. is none of the project.s models" $gui --project unknown_current.specresproj --pixel 1,1 --export-spectrum x.png
+project "$work/g.specres" G/full '{"width":7,"height":40,"train":[1,2],"validation":[3],"test":[4]}' other_split.specresproj
+expect gui-project-split-other-grid "the saved split is for a 7 × 40 grid, the pair is 60 × 40" $gui --project other_split.specresproj --pixel 1,1 --export-spectrum x.png
+
 passed=$((rows - failures))
 echo "bad inputs: $passed passed, $failures failed"
 [ "$failures" -eq 0 ] && [ "$rows" -ge 60 ]

@@ -496,6 +496,15 @@ private slots:
              },
              "recalibration.covariance_scale"},
             {[](json& c) { c["recalibration"] = "2"; }, "recalibration.covariance_scale"},
+            // Finite but beyond any covariance a map can hold: σ would be inf or 0 everywhere.
+            {[](json& c) {
+                 c["recalibration"] = {{"covariance_scale", 1e300}};
+             },
+             "recalibration.covariance_scale\": 1e+300 is outside"},
+            {[](json& c) {
+                 c["recalibration"] = {{"covariance_scale", 1e-300}};
+             },
+             "recalibration.covariance_scale\": 1e-300 is outside"},
             {[](json& c) {
                  c["config"]["calibration"] = {{"recalibrate", 1}};
              },
