@@ -3,6 +3,8 @@
 # thread count from 1 to the number of cores, compared best to best.
 # Usage: run_dcgm_benchmark.sh [FOLDER] [EPOCHS] [BATCHES]   (needs python3-torch)
 set -euo pipefail
+# The benchmark programs are not part of the default build: build them (only what changed).
+cmake --build "$(cd "$(dirname "$0")/.." && pwd)/${SPECRES_BUILD_DIR:-build}" --target benchmarks > /dev/null
 here=$(cd "$(dirname "$0")" && pwd)
 build=${SPECRES_BUILD_DIR:-$here/../build}
 folder=${1:-/tmp/specres-bench-dcgm}

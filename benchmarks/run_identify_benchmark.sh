@@ -5,6 +5,8 @@
 # default), one after the other.
 # Usage: run_identify_benchmark.sh MODEL [SIZE] [FOLDER]   (SIZE of the demo scene, 1000x1000)
 set -euo pipefail
+# The benchmark programs are not part of the default build: build them (only what changed).
+cmake --build "$(cd "$(dirname "$0")/.." && pwd)/${SPECRES_BUILD_DIR:-build}" --target benchmarks > /dev/null
 here=$(cd "$(dirname "$0")" && pwd)
 build=${SPECRES_BUILD_DIR:-$here/../build}
 cli=$build/app/cli/specres-cli

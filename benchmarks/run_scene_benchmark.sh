@@ -10,6 +10,8 @@
 #      timed, with each task's peak memory.
 # Usage: benchmarks/run_scene_benchmark.sh [WORK] [SIZE]   (defaults /tmp/specres-scene, 2000x2000)
 set -euo pipefail
+# The benchmark programs are not part of the default build: build them (only what changed).
+cmake --build "$(cd "$(dirname "$0")/.." && pwd)/${SPECRES_BUILD_DIR:-build}" --target benchmarks > /dev/null
 here=$(cd "$(dirname "$0")/.." && pwd)
 cli=$here/build/app/cli/specres-cli
 bench=$here/build/benchmarks/bench_scene_predict

@@ -5,6 +5,8 @@
 # Jasper Ridge pair. Prints the wall time of each and a per-method breakdown.
 # Usage: run_table_benchmark.sh [OUT] [demo|jasper|both]   (needs python3-sklearn, python3-torch)
 set -euo pipefail
+# The benchmark programs are not part of the default build: build them (only what changed).
+cmake --build "$(cd "$(dirname "$0")/.." && pwd)/${SPECRES_BUILD_DIR:-build}" --target benchmarks > /dev/null
 here=$(cd "$(dirname "$0")" && pwd)
 build=${SPECRES_BUILD_DIR:-$here/../build}
 out=${1:-/tmp/specres-bench-table}

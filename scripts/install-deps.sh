@@ -4,8 +4,8 @@
 set -euo pipefail
 
 packages=(
-    # toolchain
-    build-essential cmake ninja-build ccache pkg-config
+    # toolchain (lld: a fast linker, used where present)
+    build-essential cmake ninja-build ccache pkg-config lld
     # Qt 6: Widgets, Charts, SVG, Test (Charts needs Qt's OpenGL module and GL headers)
     # (libqt6svg6-dev is a virtual name on Debian 12; qt6-svg-dev provides it)
     qt6-base-dev qt6-charts-dev qt6-svg-dev libqt6opengl6-dev qt6-qpa-plugins
