@@ -1,3 +1,4 @@
+#include <iostream>
 #include "ModelInputs.h"
 
 #include <cstdlib>
@@ -40,6 +41,17 @@ Result<std::optional<SceneTile>> tileFrom(const ArgumentParser& parser) {
     }
     auto parsed = parseSceneTile(parser.value("tile"), index);
     if (!parsed) return fail(parsed.error());
+    // A tile number written twice that disagrees is a typo, not a choice (a Slurm task's number
+    // from `--tile-index env` does replace the K of K/N, as documented).
+    const std::string tile = parser.value("tile");
+    const auto slash = tile.find('/');
+    if (parser.value("tile-index") != "env" && !index.empty() && slash != std::string::npos) {
+        auto written = parseSceneTile(tile);
+        if (written && written->index != parsed->index) {
+            return fail("--tile " + tile + " and --tile-index " + index +
+                        " name different tiles; give the number once");
+        }
+    }
     return std::optional<SceneTile>(*parsed);
 }
 
@@ -64,7 +76,12 @@ Result<SceneInputs> openModelInputs(const ArgumentParser& parser, int& exitCode)
     auto paths = sceneInputPathsFrom(parser);
     if (!paths) return fail(paths.error());
     exitCode = 1;
-    return openSceneInputs(*paths);
+    auto inputs = openSceneInputs(*paths);
+    if (inputs) {
+        for (const std::string& warning : inputs->warnings())
+            std::cerr << "warning: " << warning << "\n";
+    }
+    return inputs;
 }
 
 }  // namespace specres::cli

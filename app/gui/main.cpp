@@ -3,6 +3,8 @@
 #include <QComboBox>
 #include <QCommandLineParser>
 #include <QTimer>
+#include <algorithm>
+#include <cmath>
 #include <limits>
 #include <memory>
 
@@ -132,9 +134,42 @@ int main(int argc, char** argv) {
         specres::ui::CalibrationView view;
         view.setResult(*result, labels);
         view.setShowRaw(parser.isSet(beforeRecalibration));
-        if (!labels.isEmpty() && view.drawnCount() == 0) {
-            qCritical("specres: --methods %s: none of these is in %s with a predictive density",
-                      qPrintable(parser.value(methods)), resultsPath.c_str());
+        // What would be drawn must be there and be numbers; say which part is not.
+        bool anyDensity = false, anyCurves = false;
+        for (const specres::MethodRun& run : result->runs) {
+            const QString label = QString::fromStdString(run.spec.label());
+            if (!labels.isEmpty() && !labels.contains(label)) continue;
+            const specres::CalibrationScores& c = run.evaluation.calibration;
+            anyDensity = anyDensity || run.evaluation.nll.has_value();
+            anyCurves = anyCurves || !c.marginalCoverage.empty();
+            auto finite = [](const std::vector<double>& v) {
+                return std::all_of(v.begin(), v.end(), [](double x) { return std::isfinite(x); });
+            };
+            if (!finite(c.marginalCoverage) || !finite(c.jointCoverage) ||
+                !c.pitHistogram.allFinite() || !c.squaredDistanceQuantiles.allFinite()) {
+                qCritical("specres: %s: the calibration curves of %s hold values that are not "
+                          "numbers (a damaged or edited file): run compare again",
+                          resultsPath.c_str(), qPrintable(label));
+                return 1;
+            }
+        }
+        if (view.drawnCount() == 0 && (!labels.isEmpty() || !result->runs.empty())) {
+            const QString which = labels.isEmpty() ? QStringLiteral("its methods")
+                                                   : QStringLiteral("--methods ") +
+                                                         parser.value(methods);
+            if (anyDensity && !anyCurves) {
+                qCritical("specres: %s: %s have no calibration curves (no \"calibration\" "
+                          "block: written before calibration was scored, or edited); run "
+                          "compare again",
+                          resultsPath.c_str(), qPrintable(which));
+            } else if (!labels.isEmpty() && !anyDensity && !anyCurves) {
+                qCritical("specres: --methods %s: none of these is in %s with a predictive density",
+                          qPrintable(parser.value(methods)), resultsPath.c_str());
+            } else {
+                qCritical("specres: %s: %s have no predictive density to calibrate (VE gives a "
+                          "point prediction only)",
+                          resultsPath.c_str(), qPrintable(which));
+            }
             return 1;
         }
         const QStringList size = parser.value(figureSize).split(QLatin1Char('x'));

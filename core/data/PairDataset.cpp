@@ -273,8 +273,13 @@ Result<PixelSplit> buildPixelSplit(const RasterPair& pair, const DatasetOptions&
                     std::to_string(split.train.size()) + " training, " +
                     std::to_string(split.validation.size()) + " validation and " +
                     std::to_string(split.test.size()) +
-                    " test spectra; a run needs at least 2, 1 and 1 (draw more spectra, e.g. "
-                    "--samples 8)");
+                    " test spectra; a run needs at least 2, 1 and 1 " +
+                    (n < std::int64_t(options.sampleCount)
+                         ? std::string("(the pair has only ") +
+                               std::to_string(survey->usablePixels.size()) +
+                               " usable pixels: a larger scene, or fewer pixels masked, is "
+                               "needed)"
+                         : std::string("(draw more spectra with --samples, at least 8)")));
     }
     if (surveyOut) *surveyOut = std::move(*survey);
     return split;

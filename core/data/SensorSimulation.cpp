@@ -105,6 +105,17 @@ Result<SimulationSummary> simulateSensor(const SpectralRaster& source, const std
     if (!high) return fail(high.error());
     auto weights = bandPassWeights(options.bands, high->wavelengthsUm(), high->fwhmUm());
     if (!weights) return fail(source.path() + ": " + weights.error());
+    // A band is an average over many narrow channels: a raster with no more channels than the
+    // bands it would make is a multispectral one (the low raster given as the high one?).
+    if (high->bandCount() <= int(options.bands.size())) {
+        std::ostringstream message;
+        message << source.path() << ": " << high->bandCount() << " channel(s) within "
+                << formatFixed(lowest - 0.1, 2) << "–" << formatFixed(highest + 0.1, 2)
+                << " µm, no more than the " << options.bands.size()
+                << " bands to simulate: this is a multispectral raster, and simulate needs a "
+                   "hyperspectral one (the low-resolution raster given as --high?)";
+        return fail(message.str());
+    }
 
     SimulationSummary summary;
     for (Eigen::Index k = 0; k < weights->rows(); ++k) {

@@ -58,23 +58,26 @@ Result<std::vector<BatchScene>> readSceneTable(const std::string& csvPath) {
     auto text = readInputFile(csvPath, "a scenes table", 16 << 20);
     if (!text) return fail(text.error());
     const fs::path folder = fs::absolute(csvPath).parent_path();
-    std::stringstream in(*text);
-    std::string line;
-    int lineNumber = 0;
+    int unclosed = 0;
+    const std::vector<CsvRecord> records = parseCsvRecords(*text, &unclosed);
+    if (unclosed > 0) {
+        return fail(csvPath + ", line " + std::to_string(unclosed) +
+                    ": a quote (\") opens a field that never closes");
+    }
     int highColumn = -1;
     bool header = false;
     std::vector<BatchScene> scenes;
     std::set<std::string> names;
-    while (std::getline(in, line)) {
-        ++lineNumber;
-        const std::string where = csvPath + ", line " + std::to_string(lineNumber);
-        line = trim(line);
-        if (line.empty() || line[0] == '#') continue;
-        std::vector<std::string> fields = splitCsvCells(line);
+    for (const CsvRecord& record : records) {
+        const std::string where = csvPath + ", line " + std::to_string(record.line);
+        std::vector<std::string> fields = record.cells;
         for (auto& field : fields) field = trim(field);
+        if (fields.size() == 1 && (fields[0].empty() || fields[0][0] == '#')) continue;
         if (!header) {
             if (fields.size() < 2 || fields[0] != "name" || fields[1] != "low" ||
                 (fields.size() == 3 && fields[2] != "high") || fields.size() > 3) {
+                std::string line;
+                for (std::size_t f = 0; f < fields.size(); ++f) line += (f ? "," : "") + fields[f];
                 return fail(where + ": the header must be 'name,low' or 'name,low,high' (not '" +
                             line + "')");
             }
@@ -86,13 +89,14 @@ Result<std::vector<BatchScene>> readSceneTable(const std::string& csvPath) {
         if (fields.size() != expected && !(highColumn >= 0 && fields.size() == 2)) {
             return fail(where + ": " + std::to_string(fields.size()) +
                         " fields where the header has " + std::to_string(expected) +
-                        " (commas in names or paths are not allowed)");
+                        " (a path with a comma must be in double quotes)");
         }
         BatchScene scene;
         scene.name = fields[0];
         if (!isSafeName(scene.name)) {
             return fail(where + ": name '" + scene.name +
-                        "' must be letters, digits, '.', '_' or '-' (it names a folder)");
+                        "' must be letters, digits, '.', '_' or '-', all ASCII (a–z, A–Z, 0–9), "
+                        "since it names a folder");
         }
         if (!names.insert(scene.name).second)
             return fail(where + ": name '" + scene.name + "' is used twice");

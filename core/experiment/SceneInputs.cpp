@@ -51,4 +51,9 @@ Result<SceneInputs> openSceneInputs(const SceneInputPaths& paths) {
     return inputs;
 }
 
+std::vector<std::string> SceneInputs::warnings() const {
+    if (pair) return pair->warnings();
+    return lowOnly ? lowOnly->warnings() : std::vector<std::string>();
+}
+
 }  // namespace specres

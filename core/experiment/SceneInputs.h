@@ -34,6 +34,9 @@ struct SceneInputs {
     const SpectralRaster* highSigma() const { return pair ? pair->highUncertainty() : nullptr; }
     /// Every file the maps depend on, by role ("model", "low", "high", "sigma"), for checksums.
     std::vector<std::pair<std::string, std::string>> files(const SceneInputPaths& paths) const;
+    /// What the user should be told about the inputs (the rasters' and the pair's warnings: a
+    /// damaged RFLUNCERT file beside an EMIT granule, units guessed, …).
+    std::vector<std::string> warnings() const;
 };
 
 /// Loads the model and opens the rasters within its wavelength window (half a nanometre to

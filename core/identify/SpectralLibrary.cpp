@@ -452,8 +452,9 @@ SpectralLibrary demoSpectralLibrary() {
     return library;
 }
 
-Result<SpectralLibrary> readSpectralLibrary(const std::string& source) {
-    if (source == "demo") return demoSpectralLibrary();
+namespace {
+
+Result<SpectralLibrary> readLibrarySource(const std::string& source) {
     std::error_code error;
     const fs::file_status status = fs::status(source, error);
     if (!fs::exists(status))
@@ -469,6 +470,26 @@ Result<SpectralLibrary> readSpectralLibrary(const std::string& source) {
     SpectralLibrary library;
     library.source = source;
     library.spectra.push_back(std::move(*spectrum));
+    return library;
+}
+
+}  // namespace
+
+Result<SpectralLibrary> readSpectralLibrary(const std::string& source) {
+    if (source == "demo") return demoSpectralLibrary();
+    auto library = readLibrarySource(source);
+    if (!library) return library;
+    // Maps, legends and priors name minerals: two spectra of one name could not be told apart.
+    for (std::size_t i = 0; i < library->spectra.size(); ++i) {
+        for (std::size_t j = 0; j < i; ++j) {
+            if (lowerCase(library->spectra[i].name) == lowerCase(library->spectra[j].name)) {
+                return fail(source + ": two spectra are named \"" + library->spectra[i].name +
+                            "\" (numbers " + std::to_string(j + 1) + " and " +
+                            std::to_string(i + 1) +
+                            "); rename one, since maps and priors name minerals");
+            }
+        }
+    }
     return library;
 }
 

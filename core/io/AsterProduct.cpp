@@ -258,13 +258,19 @@ Result<std::optional<AsterScene>> openAsterBandFiles(const std::string& path) {
     const std::regex token(R"((B|Band|band|BAND|band_|Band_)(0?)([5-9])(?![0-9]))");
     std::smatch match;
     if (!std::regex_search(name, match, token)) return std::optional<AsterScene>{};
+    // An ASTER band file stacks with its four siblings; one missing is an error, not a
+    // one-band raster (which no model could use, and which would be blamed later for it).
     std::vector<std::string> bands;
     for (int b = 5; b <= 9; ++b) {
         const std::string sibling = match.prefix().str() + match[1].str() + match[2].str() +
                                     std::to_string(b) + match.suffix().str();
         const fs::path candidate = file.parent_path() / sibling;
         std::error_code error;
-        if (!fs::is_regular_file(candidate, error)) return std::optional<AsterScene>{};
+        if (!fs::is_regular_file(candidate, error)) {
+            return fail(path + ": an ASTER band file, but band " + std::to_string(b) + "'s (" +
+                        candidate.string() +
+                        ") is missing: bands 5–9 are stacked from five files side by side");
+        }
         bands.push_back(candidate.string());
     }
     int width = 0, height = 0;
@@ -273,7 +279,23 @@ Result<std::optional<AsterScene>> openAsterBandFiles(const std::string& path) {
         GdalErrorCapture capture;
         SharedDataset d = shareDataset(GDALDataset::Open(band.c_str(), GDAL_OF_RASTER));
         if (!d) return fail(band + ": not a raster GDAL can read: " + capture.errors());
-        if (d->GetRasterCount() != 1) return std::optional<AsterScene>{};
+        if (d->GetRasterCount() != 1) {
+            return fail(band + ": has " + std::to_string(d->GetRasterCount()) +
+                        " bands, but an ASTER band file holds one (bands 5–9 are stacked from "
+                        "five such files)");
+        }
+        // Its last row, read now: a truncated file is then named here, not as the stack's
+        // first file when a strip fails later.
+        {
+            std::vector<double> row(std::size_t(d->GetRasterXSize()));
+            if (d->GetRasterBand(1)->RasterIO(GF_Read, 0, d->GetRasterYSize() - 1,
+                                              d->GetRasterXSize(), 1, row.data(),
+                                              d->GetRasterXSize(), 1, GDT_Float64, 0, 0,
+                                              nullptr) != CE_None) {
+                return fail(band + ": cannot be read to its end (truncated or damaged?): " +
+                            capture.errors());
+            }
+        }
         double t[6] = {0, 1, 0, 0, 0, 1};
         d->GetGeoTransform(t);
         if (width == 0) {

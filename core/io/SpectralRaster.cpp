@@ -226,6 +226,10 @@ Result<SpectralRaster> SpectralRaster::open(const std::string& path,
             }
         }
     }
+    if (options.swathGeometry && !raw) {
+        return fail(path + ": the swath geometry (--swath) is an EMIT granule's, and this file is "
+                           "not an EMIT granule");
+    }
     // ASTER arrives as an HDF4 product with one field per band, or as one file per band.
     std::vector<std::string> productWarnings;
     if (!raw) {
@@ -368,6 +372,18 @@ Result<SpectralRaster> SpectralRaster::open(const std::string& path,
                 << raster.bands_.front().wavelengthUm
                 << " µm: the wavelength list is wrong (give a wavelength table)";
         return fail(message.str());
+    }
+    // Two bands at one wavelength: kept (AVIRIS's overlapping spectrometers are near, not
+    // equal), but a header that repeats a value is usually a typo, so it is said.
+    for (std::size_t i = 1; i < raster.bands_.size(); ++i) {
+        const SpectralBand& a = raster.bands_[i - 1];
+        const SpectralBand& b = raster.bands_[i];
+        if (a.wavelengthUm != b.wavelengthUm) continue;
+        std::ostringstream message;
+        message << path << ": bands " << a.gdalIndex << " and " << b.gdalIndex
+                << " are both at " << a.wavelengthUm
+                << " µm (a repeated value in the wavelength list?)";
+        raster.warnings_.push_back(message.str());
     }
     return raster;
 }

@@ -101,6 +101,26 @@ expect() {
     fi
 }
 
+# A row whose input is usable but suspicious: it must succeed and say so on stderr.
+warns() {
+    name=$1
+    pattern=$2
+    shift 2
+    rows=$((rows + 1))
+    stderr=$(timeout 120 "$@" 2>&1 >/dev/null)
+    status=$?
+    if [ "$status" -ne 0 ]; then
+        echo "FAIL $name: expected to succeed with a warning, exit $status: $(printf '%s' "$stderr" | tail -c 300)"
+        failures=$((failures + 1))
+    elif ! printf '%s\n' "$stderr" | grep -Eq -- "$pattern"; then
+        echo "FAIL $name: no warning matching '$pattern':"
+        printf '%s\n' "$stderr" | tail -n 3
+        failures=$((failures + 1))
+    else
+        echo "ok   $name (warned): $(printf '%s' "$stderr" | grep -Ev '%|^$' | tail -n 1 | cut -c 1-160)"
+    fi
+}
+
 # ---- files that are not what they should be ----
 expect model-folder "folder: is a folder, not a SpecRes model" $cli predict --model folder --low "$low" --out p
 expect model-missing "absent.specres: no such file" $cli predict --model absent.specres --low "$low" --out p
@@ -310,6 +330,51 @@ project "$work/g.specres" Nothing/full null unknown_current.specresproj
 expect gui-project-current-unknown "the current model .Nothing/full. is none of the project.s models" $gui --project unknown_current.specresproj --pixel 1,1 --export-spectrum x.png
 project "$work/g.specres" G/full '{"width":7,"height":40,"train":[1,2],"validation":[3],"test":[4]}' other_split.specresproj
 expect gui-project-split-other-grid "the saved split is for a 7 × 40 grid, the pair is 60 × 40" $gui --project other_split.specresproj --pixel 1,1 --export-spectrum x.png
+
+# ---- second round: accepted silently, or a message that pointed elsewhere ----
+cp plausible.bin repeated.img; envi_header repeated 60 bsq "2165, 2205, 2205, 2330, 2395"
+warns envi-repeated-wavelength "repeated.img: bands 2 and 3 are both at 2.205 µm" $cli info repeated.img
+expect info-swath-not-emit "demo_aster.tif: the swath geometry .--swath. is an EMIT granule's" $cli info "$low" --swath
+expect simulate-multispectral "demo_aster.tif: 5 channel.s. within .*no more than the 5 bands" $cli simulate --high "$low" --sensor aster --out s5.tif
+printf 'wavelength_um,Alunite,alunite\n2.0,0.5,0.4\n2.5,0.6,0.5\n' > dup_lib.csv
+expect library-names-twice "dup_lib.csv: two spectra are named .alunite." $identify --library dup_lib.csv
+$cli library --library demo --out demo_lib.csv > /dev/null 2>&1
+head -n 1 demo_lib.csv | tr -d '"\r' | tr ',' '\n' | tail -n +2 | sed 's/$/,0/' > priors_zero.csv
+head -n 1 demo_lib.csv | tr -d '"\r' | tr ',' '\n' | tail -n +2 | sed 's/$/,1/' > priors_ones.csv
+{ echo "name,prior"; head -n 1 demo_lib.csv | tr -d '"\r' | tr ',' '\n' | sed -n 2p | sed 's/$/,nan/'; } > priors_nan.csv
+printf 'name,prior\nAlunite,0.5\nalunite,0.5\n' > priors_twice.csv
+expect identify-priors-zero "priors_zero.csv: every prior is 0" $identify --library demo --priors priors_zero.csv
+expect identify-priors-nan "priors_nan.csv, line 2: expected name,prior with a non-negative prior" $identify --library demo --priors priors_nan.csv
+expect identify-priors-twice "priors_twice.csv, line 3: .alunite. is listed twice .first on line 2." $identify --library demo --priors priors_twice.csv
+warns identify-priors-not-one "priors_ones.csv: the priors add up to [0-9]+, not 1" $identify --library demo --priors priors_ones.csv
+expect predict-tile-twice "--tile 2/3 and --tile-index 1 name different tiles" $cli predict --model g.specres --low "$low" --tile 2/3 --tile-index 1 --out tc
+$cli demo --out tiny --size 2x2 --factor 1 > /dev/null 2>&1
+expect dataset-too-few-pixels "give 2 training, 1 validation and 0 test spectra.*draw more spectra with --samples, at least 8" $cli dataset --high tiny/demo_avirisng.tif --low tiny/demo_aster.tif --out tiny_split.json --samples 3
+printf 'name,low\n\303\251t\303\251,%s\n' "$low" > accented.csv
+expect batch-scenes-accented "accented.csv, line 2: name '.+' must be letters, digits, '.', '_' or '-', all ASCII" $cli batch plan --model g.specres --scenes accented.csv --tiles-per-scene 2 --out r_accent
+printf '\357\273\277name,low\na,%s\n' "$low" > bom.csv
+printf 'name,low\n"b","%s"\n' "$low" > quoted.csv
+printf 'name,low\nc,"%s\n' "$low" > unclosed.csv
+expect batch-scenes-unclosed "unclosed.csv, line 2: a quote .\". opens a field that never closes" $cli batch plan --model g.specres --scenes unclosed.csv --tiles-per-scene 2 --out r_unclosed
+for table in bom quoted; do
+    rows=$((rows + 1))
+    if ! $cli batch plan --model g.specres --scenes $table.csv --tiles-per-scene 2 --out r_$table > $table.log 2>&1; then
+        echo "FAIL batch-scenes-$table: the table was refused: $(tail -n 1 $table.log)"
+        failures=$((failures + 1))
+    else
+        echo "ok   batch-scenes-$table (read)"
+    fi
+done
+mkdir -p aster_set aster_five
+for b in 5 6 7 8; do cp "$low" "aster_set/AST_07XT_test_B0$b.tif"; done
+expect aster-band-missing "AST_07XT_test_B05.tif: an ASTER band file, but band 9's .*AST_07XT_test_B09.tif. is missing" $cli info aster_set/AST_07XT_test_B05.tif
+for b in 5 6 7 8 9; do cp "$low" "aster_five/AST_07XT_test_B0$b.tif"; done
+expect aster-band-five-bands "AST_07XT_test_B05.tif: has 5 bands, but an ASTER band file holds one" $cli info aster_five/AST_07XT_test_B05.tif
+$cli compare $pair --samples 400 --methods G --covariances full --out cmp > /dev/null 2>&1 || echo "FAIL: could not run the comparison the calibration rows use"
+sed 's/"marginal_coverage":/"marginal_coverage_removed":/' cmp/results.json > no_curves.json
+sed '/"marginal_coverage": \[/{n;s/[-0-9.e]*\(,*\)$/null\1/;}' cmp/results.json > nan_curves.json
+expect gui-calibration-no-curves "no_curves.json: its methods have no calibration curves" $gui --comparison no_curves.json --export-calibration x.pdf
+expect gui-calibration-nan-curves "nan_curves.json: the calibration curves of G/full hold values that are not numbers" $gui --comparison nan_curves.json --export-calibration x.pdf
 
 passed=$((rows - failures))
 echo "bad inputs: $passed passed, $failures failed"

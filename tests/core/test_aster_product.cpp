@@ -4,6 +4,8 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include <filesystem>
+
 #include "AsterFiles.h"
 #include "EmitFiles.h"
 #include "TestRasters.h"
@@ -189,6 +191,34 @@ private slots:
         QVERIFY2(landsat, landsat.error().c_str());
         QCOMPARE(landsat->bandCount(), 1);
         QVERIFY(!landsat->product());
+    }
+
+    void aDamagedOrMissingBandFileIsNamed() {
+        QTemporaryDir dir;
+        auto path = [&](int b) {
+            return dir.filePath(QString("AST_07XT_00306012004183012_SRF_SWIR_B0%1.tif").arg(b))
+                .toStdString();
+        };
+        for (int b = 5; b <= 9; ++b) {
+            RasterSpec spec;
+            spec.bands = 1;
+            spec.width = 40;
+            spec.height = 30;
+            spec.georeferenced = true;
+            spec.pixelSize = 30;
+            QVERIFY(writeRaster(path(b), spec));
+        }
+        // B06 cut short: its name, not B05's (the file that was opened), is in the error.
+        std::filesystem::resize_file(path(6), std::filesystem::file_size(path(6)) / 2);
+        auto damaged = SpectralRaster::open(path(5));
+        QVERIFY(!damaged);
+        QVERIFY2(damaged.error().rfind(path(6) + ": ", 0) == 0, damaged.error().c_str());
+        std::filesystem::remove(path(6));
+        auto missing = SpectralRaster::open(path(5));
+        QVERIFY(!missing);
+        QVERIFY2(missing.error().find("band 6's") != std::string::npos &&
+                     missing.error().find("is missing") != std::string::npos,
+                 missing.error().c_str());
     }
 };
 
