@@ -21,7 +21,7 @@ echo "cluster up: $(sinfo -h -o '%N %c CPUs %m MB %T')"
 # Scene a is small, with its measured high-resolution raster (maps on its grid, NLL and RMSE
 # too); scene b is larger, so that a tile takes long enough to be killed half-way.
 "$CLI" demo --out "$WORK/a" --size 96x64 --seed 5 > /dev/null
-"$CLI" demo --out "$WORK/b" --size 720x720 --seed 6 > /dev/null
+"$CLI" demo --out "$WORK/b" --size 384x384 --seed 6 > /dev/null
 cat > "$WORK/scenes.csv" <<CSV
 name,low,high
 scene-a,a/demo_aster.tif,a/demo_avirisng.tif
