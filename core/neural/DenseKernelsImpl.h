@@ -25,10 +25,15 @@ inline Vec load(const float* p) {
     return v;
 }
 inline void store(float* p, Vec v) { __builtin_memcpy(p, &v, sizeof v); }
+// The lanes added pairwise, halves first: a fixed order (every output's value depends on it
+// alone), in log₂ width vector steps rather than width − 1 dependent scalar adds.
 inline float sum(Vec v) {
-    float s = 0.0f;
-    for (int i = 0; i < kWidth; ++i) s += v[i];
-    return s;
+    float lanes[kWidth];
+    __builtin_memcpy(lanes, &v, sizeof v);
+    for (int w = kWidth / 2; w >= 1; w /= 2) {
+        for (int i = 0; i < w; ++i) lanes[i] += lanes[i + w];
+    }
+    return lanes[0];
 }
 
 // torch.optim.Adam's w −= s·m / (√v / r + ε) with s the step size and r = √(1 − β₂ᵗ), written
