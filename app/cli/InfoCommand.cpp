@@ -102,8 +102,9 @@ int runInfo(int argc, char** argv) {
         const bool estimate = !parser.has("exact") && pixels > kExactCountPixels;
         const int sampleRows = int(std::max<std::int64_t>(1, kSampledPixels / grid.width));
         TerminalProgress progress;
-        auto count = estimate ? inWindow->estimateValid(sampleRows, &progress.feedback())
-                              : inWindow->countValid(&progress.feedback());
+        // The values are checked as predict checks them: a damaged file is named here too.
+        auto count = estimate ? inWindow->estimateValid(sampleRows, &progress.feedback(), true)
+                              : inWindow->countValid(&progress.feedback(), true);
         progress.finish();
         if (!count) {
             std::cerr << "specres-cli info: " << count.error() << "\n";

@@ -578,7 +578,8 @@ Result<std::vector<float>> SpectralRaster::readBandRegion(int bandIndex, int x0,
     return values;
 }
 
-Result<SpectralRaster::ValidityCount> SpectralRaster::countValid(Feedback* feedback) const {
+Result<SpectralRaster::ValidityCount> SpectralRaster::countValid(Feedback* feedback,
+                                                                 bool checkValues) const {
     ValidityCount count;
     const int rows = stripRowsFor(grid_.width, bandCount());
     for (int y = 0; y < grid_.height; y += rows) {
@@ -586,6 +587,9 @@ Result<SpectralRaster::ValidityCount> SpectralRaster::countValid(Feedback* feedb
         const int h = std::min(rows, grid_.height - y);
         auto block = read(0, y, grid_.width, h);
         if (!block) return fail(block.error());
+        if (checkValues) {
+            if (auto ok = checkReflectance(*block); !ok) return fail(ok.error());
+        }
         count.masked += block->masked;
         count.valid += std::count(block->valid.begin(), block->valid.end(), 1);
         if (feedback) feedback->setProgress(double(y + h) / grid_.height, "counting valid pixels");
@@ -594,14 +598,18 @@ Result<SpectralRaster::ValidityCount> SpectralRaster::countValid(Feedback* feedb
 }
 
 Result<SpectralRaster::ValidityCount> SpectralRaster::estimateValid(int sampleRows,
-                                                                    Feedback* feedback) const {
-    if (sampleRows <= 0 || sampleRows >= grid_.height) return countValid(feedback);
+                                                                    Feedback* feedback,
+                                                                    bool checkValues) const {
+    if (sampleRows <= 0 || sampleRows >= grid_.height) return countValid(feedback, checkValues);
     ValidityCount sampled;
     for (int i = 0; i < sampleRows; ++i) {
         if (feedback && feedback->isCancelled()) return fail(kCancelledMessage);
         const int y = int((std::int64_t(i) * grid_.height) / sampleRows);
         auto block = read(0, y, grid_.width, 1);
         if (!block) return fail(block.error());
+        if (checkValues) {
+            if (auto ok = checkReflectance(*block); !ok) return fail(ok.error());
+        }
         sampled.masked += block->masked;
         sampled.valid += std::count(block->valid.begin(), block->valid.end(), 1);
         if (feedback) feedback->setProgress(double(i + 1) / sampleRows, "sampling rows");

@@ -151,10 +151,13 @@ public:
         std::int64_t valid = 0;
         MaskCounts masked;
     };
-    Result<ValidityCount> countValid(Feedback* feedback = nullptr) const;
+    /// With checkValues, values no reflectance can take (checkReflectance) are an error, so
+    /// that a damaged file is named rather than counted.
+    Result<ValidityCount> countValid(Feedback* feedback = nullptr, bool checkValues = false) const;
     /// The same from about `sampleRows` rows spread evenly over the raster, scaled to the whole
     /// (all rows when it has no more): seconds for a raster of any size.
-    Result<ValidityCount> estimateValid(int sampleRows, Feedback* feedback = nullptr) const;
+    Result<ValidityCount> estimateValid(int sampleRows, Feedback* feedback = nullptr,
+                                        bool checkValues = false) const;
 
     GDALDataset* dataset() const { return dataset_.get(); }
     const SharedDataset& sharedDataset() const { return dataset_; }
