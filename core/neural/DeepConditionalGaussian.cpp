@@ -174,27 +174,29 @@ struct NetworkOutputs {
     std::vector<float> diagonal;  // count × n, or count × 1 (spherical)
     std::vector<float> lower;     // count × n(n−1)/2, or empty
     int64_t diagonalWidth = 0, lowerWidth = 0;
+    /// Sample i's mean, in double precision.
+    VectorXd meanRow(Eigen::Index i, int n) const {
+        return Eigen::Map<const Eigen::VectorXf>(mean.data() + i * n, n).cast<double>();
+    }
 };
 
-// torch's softplus (β = 1, threshold 20) and sigmoid, written out so that no vector path of
-// LibTorch's (which treats a tensor's tail differently) decides a value.
+// torch's softplus (β = 1, threshold 20), written out so that no vector path of LibTorch's
+// (which treats a tensor's tail differently) decides a value.
 float softplus(float v) { return v > 20.0f ? v : std::log1p(std::exp(v)); }
-float sigmoid(float v) { return 1.0f / (1.0f + std::exp(-v)); }
 
-NetworkOutputs inferOutputs(const DcgmNetImpl& net, const Eigen::Ref<const MatrixXd>& x,
-                            bool withLower = true) {
+NetworkOutputs inferOutputs(const DcgmNetImpl& net, const Eigen::Ref<const MatrixXd>& x) {
     NetworkOutputs out;
     out.count = x.rows();
     const std::vector<float> h = invariantStack(net.trunk, toFloatRows(x), x.rows());
     out.mean = invariantLinear(net.meanHead, h, x.rows());
     if (net.sigmoidMean) {
-        for (float& v : out.mean) v = sigmoid(v);
+        for (float& v : out.mean) v = invariantSigmoid(v);
     }
     out.diagonal = invariantLinear(net.diagonalHead, h, x.rows());
     const float floor = float(net.floor);
     for (float& v : out.diagonal) v = softplus(v) + floor;
     out.diagonalWidth = net.diagonalHead->weight.size(0);
-    if (!net.lowerHead.is_empty() && withLower) {
+    if (!net.lowerHead.is_empty()) {
         out.lower = invariantLinear(net.lowerHead, h, x.rows());
         out.lowerWidth = net.lowerHead->weight.size(0);
     }
@@ -502,9 +504,8 @@ BatchPrediction DeepConditionalGaussianModel::predictBatch(const MatrixXd& x,
             const Eigen::Index start = k * chunk;
             const Eigen::Index count = std::min(chunk, x.rows() - start);
             const NetworkOutputs decoded = inferOutputs(net, x.middleRows(start, count));
-            for (Eigen::Index i = 0; i < count; ++i) {
-                for (int j = 0; j < n; ++j) out.point(start + i, j) = decoded.mean[i * n + j];
-            }
+            for (Eigen::Index i = 0; i < count; ++i)
+                out.point.row(start + i) = decoded.meanRow(i, n).transpose();
             summariseFactors(net, decoded, start, summary, y, &out.logDensity);
         } catch (const std::exception& e) {
 #pragma omp critical
@@ -536,8 +537,7 @@ std::vector<PredictiveDistribution> DeepConditionalGaussianModel::predictFactore
             MatrixXd c = MatrixXd::Zero(n, n);
             factors.fill(i, c);
             p.weights = VectorXd::Ones(1);
-            p.point.resize(n);
-            for (int j = 0; j < n; ++j) p.point[j] = decoded.mean[i * n + j];
+            p.point = decoded.meanRow(i, n);
             p.means = {p.point};
             p.precisionFactors = {std::move(c)};
         }
@@ -567,9 +567,7 @@ DeepConditionalGaussianModel::PrecisionForm DeepConditionalGaussianModel::predic
     const FactorOutputs factors(net, out);
     MatrixXd c = MatrixXd::Zero(network_->outputs, network_->outputs);
     factors.fill(0, c);
-    VectorXd mean(network_->outputs);
-    for (int j = 0; j < network_->outputs; ++j) mean[j] = out.mean[std::size_t(j)];
-    return PrecisionForm{std::move(mean), std::move(c)};
+    return PrecisionForm{out.meanRow(0, network_->outputs), std::move(c)};
 }
 
 PredictiveDistribution DeepConditionalGaussianModel::predict(const VectorXd& x) const {

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cmath>
 #include <mutex>
 
 // Internal to the neural-model library: LibTorch types appear here, never in public headers.
@@ -71,6 +72,8 @@ std::vector<float> toFloatRows(const Eigen::Ref<const Eigen::MatrixXd>& matrix);
 enum class Activation { None, Relu };
 std::vector<float> invariantLinear(const torch::nn::Linear& layer, const std::vector<float>& x,
                                    std::int64_t batch, Activation activation = Activation::None);
+/// torch's sigmoid written out, for the same reason: no vector path of LibTorch's decides a value.
+inline float invariantSigmoid(float v) { return 1.0f / (1.0f + std::exp(-v)); }
 /// A stack of Linear, ReLU and (inactive at inference) dropout modules, as built for the
 /// networks' trunks, on `batch` rows of x through invariantLinear.
 std::vector<float> invariantStack(const torch::nn::Sequential& stack, std::vector<float> x,

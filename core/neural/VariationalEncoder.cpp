@@ -245,14 +245,14 @@ BatchPrediction VariationalEncoderModel::predictBatch(const MatrixXd& x, const M
     // each spectrum's prediction is then the same bits in any batch and at any thread count.
     const std::vector<float> h = invariantStack(net.encoder, toFloatRows(x), x.rows());
     const std::vector<float> z = invariantLinear(net.latentMean, h, x.rows());
-    std::vector<float> y =
+    const std::vector<float> y =
         invariantLinear(net.output, invariantStack(net.decoder, z, x.rows()), x.rows());
     const int n = network_->outputs;
     out.point.resize(x.rows(), n);
     for (Eigen::Index i = 0; i < x.rows(); ++i) {
         for (int j = 0; j < n; ++j) {
             const float v = y[std::size_t(i * n + j)];
-            out.point(i, j) = net.sigmoidOutput ? 1.0f / (1.0f + std::exp(-v)) : v;
+            out.point(i, j) = net.sigmoidOutput ? invariantSigmoid(v) : v;
         }
     }
     out.mean = out.point;

@@ -79,13 +79,16 @@ printf '{"format": "specres-tile", "status": "complete", "tile": "one"}' > typed
 
 failures=0
 rows=0
+run_row() {  # COMMAND...: counts the row, keeps its stderr and exit status
+    rows=$((rows + 1))
+    stderr=$(timeout 120 "$@" 2>&1 >/dev/null)
+    status=$?
+}
 expect() {
     name=$1
     pattern=$2
     shift 2
-    rows=$((rows + 1))
-    stderr=$(timeout 120 "$@" 2>&1 >/dev/null)
-    status=$?
+    run_row "$@"
     if [ "$status" -eq 0 ]; then
         echo "FAIL $name: expected a failure, but it succeeded"
         failures=$((failures + 1))
@@ -106,9 +109,7 @@ warns() {
     name=$1
     pattern=$2
     shift 2
-    rows=$((rows + 1))
-    stderr=$(timeout 120 "$@" 2>&1 >/dev/null)
-    status=$?
+    run_row "$@"
     if [ "$status" -ne 0 ]; then
         echo "FAIL $name: expected to succeed with a warning, exit $status: $(printf '%s' "$stderr" | tail -c 300)"
         failures=$((failures + 1))

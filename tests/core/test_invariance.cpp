@@ -10,6 +10,7 @@
 
 #include <cstdlib>
 #include <cstring>
+#include <functional>
 
 #include "TestRasters.h"
 #include "base/BlasThreads.h"
@@ -98,6 +99,38 @@ class InvarianceTest : public QObject {
         setBlasThreads(route.blas);
     }
 
+    // Runs `runTile(prefix, rows)` over every route's tiles, and compares each map gathered from
+    // a route's tiles with the first route's, byte for byte. `name` keeps the routes' files apart.
+    void compareRoutes(const std::string& name, const std::vector<std::string>& maps,
+                       const std::function<std::string(const std::string&, SceneRows)>& runTile) {
+        std::vector<std::vector<unsigned char>> reference;
+        for (const Route& route : routes()) {
+            useRoute(route);
+            const std::string base = path(name + "-" + std::to_string(route.tiles) + "-" +
+                                          std::to_string(route.threads) +
+                                          std::to_string(route.blas));
+            std::vector<std::vector<std::string>> tiles(maps.size());
+            for (int k = 1; k <= route.tiles; ++k) {
+                const SceneTile tile{k, route.tiles};
+                const std::string prefix = tile.prefix(base);
+                const std::string error = runTile(prefix, tile.rows(demo_->pair->low().height()));
+                QVERIFY2(error.empty(), error.c_str());
+                for (std::size_t m = 0; m < maps.size(); ++m) tiles[m].push_back(prefix + maps[m]);
+            }
+            for (std::size_t m = 0; m < maps.size(); ++m) {
+                const auto bytes = gathered(tiles[m]);
+                QVERIFY2(!bytes.empty(), maps[m].c_str());
+                if (reference.size() < maps.size()) {
+                    reference.push_back(bytes);
+                    continue;
+                }
+                QVERIFY2(bytes == reference[m],
+                         qPrintable(QString::fromStdString(name + maps[m]) + ": " + route.name() +
+                                    " differs from " + routes().front().name()));
+            }
+        }
+    }
+
 private slots:
     void initTestCase() {
         previousBlas_ = blasThreads();
@@ -152,34 +185,12 @@ private slots:
         const auto wavelengths = pair.high().wavelengthsUm();
         const std::vector<std::string> maps = {"_mean.tif", "_sigma.tif", "_uncertainty.tif",
                                                "_nll.tif", "_rmse.tif"};
-        std::vector<std::vector<unsigned char>> reference;
-        for (const Route& route : routes()) {
-            useRoute(route);
-            const std::string base = path(method.toStdString() + "-" + std::to_string(covariance) +
-                                          "-" + std::to_string(route.tiles) + "-" +
-                                          std::to_string(route.threads) +
-                                          std::to_string(route.blas));
-            std::vector<std::vector<std::string>> tiles(maps.size());
-            for (int k = 1; k <= route.tiles; ++k) {
-                const SceneTile tile{k, route.tiles};
-                const std::string prefix = tile.prefix(base);
-                auto files = predictScene(model, wavelengths, pair.low(), &pair.high(), nullptr,
-                                          prefix, nullptr, tile.rows(pair.low().height()));
-                QVERIFY2(files, files ? "" : files.error().c_str());
-                for (std::size_t m = 0; m < maps.size(); ++m) tiles[m].push_back(prefix + maps[m]);
-            }
-            for (std::size_t m = 0; m < maps.size(); ++m) {
-                const auto bytes = gathered(tiles[m]);
-                QVERIFY(!bytes.empty());
-                if (reference.size() < maps.size()) {
-                    reference.push_back(bytes);
-                    continue;
-                }
-                QVERIFY2(bytes == reference[m],
-                         qPrintable(method + QString::fromStdString(maps[m]) + ": " +
-                                    route.name() + " differs from " + routes().front().name()));
-            }
-        }
+        compareRoutes(method.toStdString() + "-" + std::to_string(covariance), maps,
+                      [&](const std::string& prefix, SceneRows rows) {
+                          auto files = predictScene(model, wavelengths, pair.low(), &pair.high(),
+                                                    nullptr, prefix, nullptr, rows);
+                          return files ? std::string() : files.error();
+                      });
     }
 
     void mineralMapsDoNotDependOnTilesOrThreads() {
@@ -199,33 +210,11 @@ private slots:
         options.bandDepths = (*toolkit)->bandDepths;
         const std::vector<std::string> maps = {"_mineral.tif", "_probability.tif", "_pvalue.tif",
                                                "_pair_fraction.tif", "_band_depth.tif"};
-        std::vector<std::vector<unsigned char>> reference;
-        for (const Route& route : routes()) {
-            useRoute(route);
-            const std::string base = path("identify-" + std::to_string(route.tiles) + "-" +
-                                          std::to_string(route.threads) +
-                                          std::to_string(route.blas));
-            std::vector<std::vector<std::string>> tiles(maps.size());
-            for (int k = 1; k <= route.tiles; ++k) {
-                const SceneTile tile{k, route.tiles};
-                const std::string prefix = tile.prefix(base);
-                auto result = identifyScene(model, (*toolkit)->matcher, pair.low(), prefix, options,
-                                            nullptr, tile.rows(pair.low().height()));
-                QVERIFY2(result, result ? "" : result.error().c_str());
-                for (std::size_t m = 0; m < maps.size(); ++m) tiles[m].push_back(prefix + maps[m]);
-            }
-            for (std::size_t m = 0; m < maps.size(); ++m) {
-                const auto bytes = gathered(tiles[m]);
-                QVERIFY2(!bytes.empty(), maps[m].c_str());
-                if (reference.size() < maps.size()) {
-                    reference.push_back(bytes);
-                    continue;
-                }
-                QVERIFY2(bytes == reference[m],
-                         qPrintable(QString::fromStdString(maps[m]) + ": " + route.name() +
-                                    " differs from " + routes().front().name()));
-            }
-        }
+        compareRoutes("identify", maps, [&](const std::string& prefix, SceneRows rows) {
+            auto result = identifyScene(model, (*toolkit)->matcher, pair.low(), prefix, options,
+                                        nullptr, rows);
+            return result ? std::string() : result.error();
+        });
     }
 
     void trainingAndScoringDoNotDependOnThreads_data() {
