@@ -23,8 +23,11 @@ void addExperimentOptions(ArgumentParser& parser) {
                      "full DCGM after diagonal pre-training: covariance (train only the C1/C2 "
                      "decoders; the default) or all (every weight, the paper's)");
     parser.addOption("recalibrate", "yes|no",
-                     "fit one scale on each model's covariance on the validation split (default: "
-                     "yes, or no with the paper preset)");
+                     "fit the law of each model's covariance scale on the validation split "
+                     "(default: yes, or no with the paper preset)");
+    parser.addOption("scale-law", "scale-mixture|scale",
+                     "what recalibration fits: a scale mixture, so that d² and every joint "
+                     "probability hold (the default), or one factor on Σ");
 }
 
 Result<ExperimentInputs> experimentInputsFrom(const ArgumentParser& parser) {
@@ -58,6 +61,12 @@ Result<ExperimentInputs> experimentInputsFrom(const ArgumentParser& parser) {
         if (answer != "yes" && answer != "no")
             return fail("--recalibrate: choose yes or no (not '" + answer + "')");
         inputs.request.config.recalibrate = answer == "yes";
+    }
+    if (parser.has("scale-law")) {
+        const std::string law = parser.value("scale-law");
+        if (law != "scale-mixture" && law != "scale")
+            return fail("--scale-law: choose scale-mixture or scale (not '" + law + "')");
+        inputs.request.config.scaleLaw = law;
     }
     auto options = pairOptionsFrom(parser);
     if (!options) return fail(options.error());

@@ -91,8 +91,10 @@ Result<MethodResult> runMethod(const MethodSpec& spec, const PreparedData& data,
     ModelContext context = ModelContext::fromData(data, config, MethodEvaluation{}, splitPath);
     if (config.recalibrates() && fitted->hasDensity() && data.validation.size() > 0) {
         feedback->setProgress(1.0, "recalibrating on the validation split");
+        const ScaleLawKind kind =
+            config.scaleLaw == "scale" ? ScaleLawKind::Single : ScaleLawKind::Mixture;
         auto scale = fitCovarianceScale(ReflectanceModel(fitted, data.mnf), data.validation.x,
-                                        data.validationReflectance);
+                                        data.validationReflectance, kind);
         if (!scale) return fail(spec.label() + ": " + scale.error());
         context.recalibration = *scale;
     }

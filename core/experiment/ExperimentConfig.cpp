@@ -56,7 +56,7 @@ json ExperimentConfig::toJson() const {
                   {"train_fraction", dataset.trainFraction},
                   {"validation_fraction", dataset.validationFraction}}},
                 {"preprocessing", {{"mnf", preprocessing.mnf}}},
-                {"calibration", {{"recalibrate", recalibrates()}}},
+                {"calibration", {{"recalibrate", recalibrates()}, {"law", scaleLaw}}},
                 {"methods", methods}};
 }
 
@@ -96,7 +96,8 @@ Result<ExperimentConfig> experimentConfigFromJson(const json& document, const st
 
     SettingsReader calibration(document.value("calibration", json::object()),
                                where + ": calibration");
-    calibration.allowOnly({"recalibrate"});
+    calibration.allowOnly({"recalibrate", "law"});
+    calibration.read("law", config.scaleLaw, {"scale-mixture", "scale"});
     if (calibration.has("recalibrate")) {
         bool recalibrate = true;
         calibration.read("recalibrate", recalibrate);

@@ -31,6 +31,10 @@ struct ExperimentConfig {
     /// {"recalibrate": …}); unset follows the preset: on in "default", off in "paper".
     std::optional<bool> recalibrate;
     bool recalibrates() const { return recalibrate.value_or(preset != "paper"); }
+    /// What recalibration fits ("calibration": {"law": …}): "scale-mixture" (the default; the
+    /// law of a covariance scale, so that d² and every joint probability hold on validation
+    /// spectra) or "scale" (one factor on Σ, as before that law existed).
+    std::string scaleLaw = "scale-mixture";
 
     /// The options handed to createModel() for one method: preset, then overrides; with MNF
     /// the neural models' output activation becomes the identity (components are unbounded).

@@ -54,17 +54,87 @@ json ModelContext::toJson() const {
         out["fwhm_high_um"] = list;
     }
     if (recalibration) {
-        out["recalibration"] = {{"covariance_scale", recalibration->scale},
-                                {"fitted_on", "validation"},
-                                {"how", recalibration->how},
-                                {"spectra", recalibration->spectra},
-                                {"validation_nll_raw", recalibration->rawNll},
-                                {"validation_nll_recalibrated", recalibration->recalibratedNll}};
+        const ScaleMixture& law = recalibration->law;
+        // covariance_scale (E w) is what a SpecRes from before scale laws reads.
+        out["recalibration"] = {
+            {"covariance_scale", law.meanScale()},
+            {"law",
+             {{"scales", std::vector<double>(law.scales().data(),
+                                             law.scales().data() + law.size())},
+              {"weights", std::vector<double>(law.weights().data(),
+                                              law.weights().data() + law.size())}}},
+            {"fitted_on", "validation"},
+            {"how", recalibration->how},
+            {"spectra", recalibration->spectra},
+            {"validation_nll_raw", recalibration->rawNll},
+            {"validation_nll_single_scale", recalibration->singleScaleNll},
+            {"validation_nll_recalibrated", recalibration->recalibratedNll},
+            {"seconds", recalibration->seconds}};
     }
     return out;
 }
 
 namespace {
+
+// One covariance scale, as a recalibration can fit it: a scale fitted on validation spectra
+// lies near 1; one far outside the range would make σ overflow or vanish in single-precision
+// maps, so the file is damaged or edited.
+Status checkCovarianceScale(const json& value, const std::string& where, const std::string& field) {
+    if (!value.is_number() || !std::isfinite(value.get<double>()) || value.get<double>() <= 0) {
+        return fail(where + ": \"" + field +
+                    "\" must be a positive number (a factor on the predicted covariance)");
+    }
+    if (value.get<double>() < kMinCovarianceScale || value.get<double>() > kMaxCovarianceScale) {
+        std::ostringstream range;
+        range << value.get<double>() << " is outside " << kMinCovarianceScale << "–"
+              << kMaxCovarianceScale;
+        return fail(where + ": \"" + field + "\": " + range.str() +
+                    " (the factor on the predicted covariance that a recalibration can fit)");
+    }
+    return {};
+}
+
+// "recalibration": a scale law {"law": {"scales": […], "weights": […]}} or, in files from before
+// scale laws, one "covariance_scale".
+Result<ScaleMixture> scaleLawFromJson(const json& r, const std::string& where) {
+    if (!r.is_object()) return fail(where + ": \"recalibration\" must be an object");
+    if (!r.contains("law")) {
+        const json scale = r.value("covariance_scale", json());
+        if (auto ok = checkCovarianceScale(scale, where, "recalibration.covariance_scale"); !ok)
+            return fail(ok.error());
+        return ScaleMixture(scale.get<double>());
+    }
+    const json& law = r.at("law");
+    if (!law.is_object() || !law.contains("scales") || !law.contains("weights") ||
+        !law.at("scales").is_array() || !law.at("weights").is_array()) {
+        return fail(where +
+                    ": \"recalibration.law\" must hold the arrays \"scales\" and \"weights\"");
+    }
+    const json& scales = law.at("scales");
+    const json& weights = law.at("weights");
+    if (scales.empty() || scales.size() != weights.size()) {
+        return fail(where + ": \"recalibration.law\": \"scales\" and \"weights\" must be as long "
+                    "as each other and not empty (" + std::to_string(scales.size()) + " and " +
+                    std::to_string(weights.size()) + ")");
+    }
+    Eigen::VectorXd s(Eigen::Index(scales.size())), w(Eigen::Index(weights.size()));
+    for (std::size_t k = 0; k < scales.size(); ++k) {
+        const std::string index = "[" + std::to_string(k) + "]";
+        if (auto ok = checkCovarianceScale(scales[k], where, "recalibration.law.scales" + index); !ok)
+            return fail(ok.error());
+        const json& weight = weights[k];
+        if (!weight.is_number() || !std::isfinite(weight.get<double>()) ||
+            weight.get<double>() <= 0 || weight.get<double>() > 1) {
+            return fail(where + ": \"recalibration.law.weights" + index +
+                        "\" must be a number in (0, 1] (a probability of the scale)");
+        }
+        s[Eigen::Index(k)] = scales[k].get<double>();
+        w[Eigen::Index(k)] = weight.get<double>();
+    }
+    auto out = ScaleMixture::create(s, w);
+    if (!out) return fail(where + ": \"recalibration.law\": " + out.error());
+    return out;
+}
 
 // Each field is read through one of these, so a wrong type names the field, not a json error.
 Result<std::vector<double>> wavelengthGrid(const json& document, const char* key,
@@ -197,27 +267,22 @@ Result<ModelContext> ModelContext::fromJson(const json& document, const std::str
     }
     if (document.contains("recalibration")) {
         const json& r = document.at("recalibration");
-        const json scale = r.is_object() ? r.value("covariance_scale", json()) : json();
-        if (!scale.is_number() || !std::isfinite(scale.get<double>()) || scale.get<double>() <= 0) {
-            return fail(where +
-                        ": \"recalibration.covariance_scale\" must be a positive number (the "
-                        "factor on the predicted covariance)");
-        }
-        // A scale fitted on validation spectra lies near 1; one far outside this range would
-        // make σ overflow or vanish in single-precision maps, so the file is damaged or edited.
-        if (scale.get<double>() < kMinCovarianceScale || scale.get<double>() > kMaxCovarianceScale) {
-            std::ostringstream range;
-            range << scale.get<double>() << " is outside " << kMinCovarianceScale << "–"
-                  << kMaxCovarianceScale;
-            return fail(where + ": \"recalibration.covariance_scale\": " + range.str() +
-                        " (the factor on the predicted covariance that a recalibration can fit)");
-        }
+        auto law = scaleLawFromJson(r, where);
+        if (!law) return fail(law.error());
+        // The rest only describes the fit (no prediction uses it): a wrong type reads as unknown.
+        auto number = [&r](const char* key) {
+            const json v = r.value(key, json());
+            return v.is_number() ? v.get<double>() : double(NAN);
+        };
         CovarianceScaleFit fit;
-        fit.scale = scale.get<double>();
-        fit.how = r.value("how", std::string("unknown"));
-        fit.spectra = r.value("spectra", 0);
-        fit.rawNll = r.value("validation_nll_raw", double(NAN));
-        fit.recalibratedNll = r.value("validation_nll_recalibrated", double(NAN));
+        fit.law = *law;
+        fit.singleScaleNll = number("validation_nll_single_scale");
+        const json how = r.value("how", json());
+        fit.how = how.is_string() ? how.get<std::string>() : "unknown";
+        fit.spectra = std::isfinite(number("spectra")) ? int(std::clamp(number("spectra"), 0.0, 1e9)) : 0;
+        fit.rawNll = number("validation_nll_raw");
+        fit.recalibratedNll = number("validation_nll_recalibrated");
+        fit.seconds = number("seconds");
         context.recalibration = fit;
     }
     return context;

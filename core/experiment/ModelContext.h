@@ -31,7 +31,7 @@ struct ModelContext {
     std::optional<double> testNll;
     /// Post-hoc recalibration fitted on the validation split (absent: none; scale 1).
     std::optional<CovarianceScaleFit> recalibration;
-    double covarianceScale() const { return recalibration ? recalibration->scale : 1.0; }
+    ScaleMixture scaleLaw() const { return recalibration ? recalibration->law : ScaleMixture(); }
 
     static ModelContext fromData(const PreparedData& data, const ExperimentConfig& config,
                                  const MethodEvaluation& testMetrics, const std::string& splitPath);

@@ -70,13 +70,12 @@ Result<PreparedData> prepareData(const RasterPair& pair, const PixelSplit& split
 Result<MethodEvaluation> evaluateInReflectance(const ReflectanceModel& model,
                                                const PreparedData& data) {
     // The raw model's scores beside the recalibrated ones: one batch and one pass of the
-    // calibration scores for both scales.
-    const double scale = model.covarianceScale();
+    // calibration scores for both laws.
     ReflectanceModel raw = model;
     raw.setCovarianceScale(1.0);
-    std::vector<double> scales = {scale};
-    if (scale != 1.0) scales.push_back(1.0);
-    auto calibration = scoreCalibrationAtScales(model, data.test.x, data.testReflectance, scales);
+    std::vector<ScaleMixture> scales = {model.scaleLaw()};
+    if (!model.scaleLaw().isIdentity()) scales.push_back(ScaleMixture());
+    auto calibration = scoreCalibrationUnderLaws(model, data.test.x, data.testReflectance, scales);
     if (!calibration) return fail(calibration.error());
     std::vector<MethodEvaluation> evaluations;
     for (std::size_t i = 0; i < scales.size(); ++i) {
@@ -88,7 +87,7 @@ Result<MethodEvaluation> evaluateInReflectance(const ReflectanceModel& model,
             summarisePredictions(model.model().method(), model.model().covarianceType(),
                                  *prediction, data.testReflectance);
         evaluation.calibration = std::move((*calibration)[i]);
-        evaluation.covarianceScale = scales[i];
+        evaluation.scaleLaw = scales[i];
         evaluations.push_back(std::move(evaluation));
     }
     if (evaluations.size() > 1)

@@ -141,6 +141,27 @@ std::vector<double> numbersFrom(const json& document, const char* key) {
     return out;
 }
 
+json scaleLawToJson(const ScaleMixture& law) {
+    return json{{"scales", std::vector<double>(law.scales().data(), law.scales().data() + law.size())},
+                {"weights",
+                 std::vector<double>(law.weights().data(), law.weights().data() + law.size())}};
+}
+
+// A row's law: "scale_law", or one "covariance_scale" in results from before scale laws.
+ScaleMixture scaleLawFromRow(const json& row) {
+    const json law = row.value("scale_law", json());
+    if (law.is_object()) {
+        const auto scales = numbersFrom(law, "scales");
+        const auto weights = numbersFrom(law, "weights");
+        auto made = ScaleMixture::create(
+            Eigen::Map<const Eigen::VectorXd>(scales.data(), Eigen::Index(scales.size())),
+            Eigen::Map<const Eigen::VectorXd>(weights.data(), Eigen::Index(weights.size())));
+        if (made) return *made;
+    }
+    const double scale = numberOrNan(row.value("covariance_scale", json(1.0)));
+    return ScaleMixture(std::isfinite(scale) && scale > 0.0 ? scale : 1.0);
+}
+
 // The scores that recalibration changes, for the raw/recalibrated pair.
 json scaleDependentScores(const MethodEvaluation& e) {
     const CalibrationScores& c = e.calibration;
@@ -164,6 +185,7 @@ json curvesToJson(const CalibrationScores& c) {
                 {"d2_probabilities",
                  c.squaredDistanceQuantiles.size() ? json(qqProbabilities()) : json::array()},
                 {"d2_quantiles", numbersOrNull(c.squaredDistanceQuantiles)},
+                {"d2_law_quantiles", numbersOrNull(c.squaredDistanceIdeal)},
                 {"channels", c.channels}};
 }
 
@@ -179,7 +201,7 @@ void curvesFromJson(const json& row, MethodEvaluation& e) {
     c.meanLogDeterminant = number("mean_log_det");
     c.energyScoreError = number("energy_score_mc_error");
     c.energyDraws = row.value("energy_draws", 0);
-    e.covarianceScale = row.value("covariance_scale", 1.0);
+    e.scaleLaw = scaleLawFromRow(row);
     const json curves = row.value("calibration", json::object());
     c.marginalCoverage = numbersFrom(curves, "marginal_coverage");
     c.jointCoverage = numbersFrom(curves, "joint_coverage");
@@ -189,6 +211,16 @@ void curvesFromJson(const json& row, MethodEvaluation& e) {
     const auto d2 = numbersFrom(curves, "d2_quantiles");
     c.squaredDistanceQuantiles =
         Eigen::Map<const Eigen::VectorXd>(d2.data(), Eigen::Index(d2.size()));
+    // Results from before scale laws: the law was χ²_n times the covariance scale.
+    const auto ideal = numbersFrom(curves, "d2_law_quantiles");
+    c.squaredDistanceIdeal = Eigen::Map<const Eigen::VectorXd>(ideal.data(), Eigen::Index(ideal.size()));
+    if (c.squaredDistanceIdeal.size() != c.squaredDistanceQuantiles.size()) {
+        c.squaredDistanceIdeal.resize(c.squaredDistanceQuantiles.size());
+        const auto& probabilities = qqProbabilities();
+        for (Eigen::Index q = 0; q < c.squaredDistanceIdeal.size(); ++q)
+            c.squaredDistanceIdeal[q] = e.scaleLaw.quantile(probabilities[std::size_t(q)],
+                                                           double(curves.value("channels", 0)));
+    }
     c.channels = curves.value("channels", 0);
 }
 
@@ -205,7 +237,8 @@ json comparisonToJson(const ComparisonResult& result) {
             {"n_test", e.testCount},
             {"energy_score_mc_error", numberOrNull(e.calibration.energyScoreError)},
             {"energy_draws", e.calibration.energyDraws},
-            {"covariance_scale", e.covarianceScale},
+            {"covariance_scale", e.scaleLaw.meanScale()},
+            {"scale_law", scaleLawToJson(e.scaleLaw)},
             {"fit_seconds", r.fit.seconds},
             {"scoring_seconds", e.calibration.seconds + (e.raw ? e.raw->calibration.seconds : 0.0)},
             {"fit_note", r.fit.note}};
@@ -313,7 +346,7 @@ std::string comparisonCsv(const ComparisonResult& result) {
         const MethodEvaluation& e = r.evaluation;
         csv << r.spec.method << ',' << toString(r.spec.covariance) << ',' << csvNumber(e.rmse)
             << ',' << scores(e) << ',' << csvNumber(e.calibration.energyScoreError) << ','
-            << csvNumber(e.covarianceScale) << ',' << e.testCount << ','
+            << csvNumber(e.scaleLaw.meanScale()) << ',' << e.testCount << ','
             << csvNumber(r.fit.seconds);
         // Without recalibration the raw scores are the scores.
         const MethodEvaluation& raw = e.raw ? *e.raw : e;
@@ -350,7 +383,9 @@ std::string calibrationCsv(const ComparisonResult& result) {
             for (Eigen::Index i = 0; i < c.squaredDistanceQuantiles.size(); ++i)
                 csv << prefix << "d2_quantile," << probabilities[std::size_t(i)] << ','
                     << csvNumber(c.squaredDistanceQuantiles[i]) << ','
-                    << csvNumber(chiSquaredQuantile(probabilities[std::size_t(i)], c.channels))
+                    << csvNumber(c.squaredDistanceIdeal.size() > i
+                                     ? c.squaredDistanceIdeal[i]
+                                     : chiSquaredQuantile(probabilities[std::size_t(i)], c.channels))
                     << '\n';
         }
     }
@@ -380,7 +415,8 @@ Status writeComparison(const std::string& folder, const ComparisonResult& result
     perSpectrum << "test_index,pixel,column,row";
     for (const auto& r : result.runs) {
         const std::string l = r.spec.label();
-        perSpectrum << ',' << l << "_rmse," << l << "_nll," << l << "_crps," << l << "_energy";
+        perSpectrum << ',' << l << "_rmse," << l << "_nll," << l << "_crps," << l << "_energy,"
+                    << l << "_d2," << l << "_d2_pvalue," << l << "_log_det";
     }
     perSpectrum << '\n';
     for (std::size_t i = 0; i < run.split.test.size(); ++i) {
@@ -396,6 +432,9 @@ Status writeComparison(const std::string& folder, const ComparisonResult& result
                         << ',' << (c.spectrumCrps.size() > k ? csvNumber(c.spectrumCrps[k]) : "")
                         << ','
                         << (c.spectrumEnergy.size() > k ? csvNumber(c.spectrumEnergy[k]) : "");
+            for (const Eigen::VectorXd* v : {&c.spectrumSquaredDistance, &c.spectrumJointPValue,
+                                             &c.spectrumLogDeterminant})
+                perSpectrum << ',' << (v->size() > k ? csvNumber((*v)[k]) : "");
         }
         perSpectrum << '\n';
     }

@@ -8,7 +8,7 @@ namespace specres {
 TrainedModel makeTrainedModel(std::shared_ptr<const ConditionalModel> model, ModelContext context) {
     std::optional<MnfTransform> mnf = context.mnf;
     ReflectanceModel reflectance(std::move(model), std::move(mnf));
-    reflectance.setCovarianceScale(context.covarianceScale());
+    reflectance.setScaleLaw(context.scaleLaw());
     return TrainedModel{std::move(reflectance), std::move(context), {}};
 }
 

@@ -47,23 +47,35 @@ double meanAbsoluteGap(const std::vector<double>& observed) {
 
 namespace {
 
-// Running sums of one scale's scores.
+// Running sums of one law's scores.
 struct Accumulator {
-    double scale = 1.0;
+    const ScaleMixture* law = nullptr;
     CalibrationScores out;
+    std::vector<double> jointQuantiles;  // the law's d² quantiles at calibrationLevels()
     std::vector<long> inside, jointInside;
     VectorXd pitCounts = VectorXd::Zero(kPitBins);
     std::vector<double> distances, pits;
     double sigmaSum = 0.0, logDetSum = 0.0, halfDifferenceSquares = 0.0;
 };
 
+// Quantiles by linear interpolation between order statistics (type 7) of sorted values.
+VectorXd sortedQuantiles(const std::vector<double>& sorted, const std::vector<double>& p) {
+    VectorXd out(Eigen::Index(p.size()));
+    for (std::size_t q = 0; q < p.size(); ++q) {
+        const double h = p[q] * double(sorted.size() - 1);
+        const std::size_t below = std::size_t(std::floor(h));
+        const std::size_t above = std::min(below + 1, sorted.size() - 1);
+        out[Eigen::Index(q)] =
+            sorted[below] + (h - double(below)) * (sorted[above] - sorted[below]);
+    }
+    return out;
+}
+
 }  // namespace
 
-Result<std::vector<CalibrationScores>> scoreCalibrationAtScales(const ReflectanceModel& model,
-                                                                const MatrixXd& x,
-                                                                const MatrixXd& y,
-                                                                const std::vector<double>& scales,
-                                                                const CalibrationOptions& options) {
+Result<std::vector<CalibrationScores>> scoreCalibrationUnderLaws(
+    const ReflectanceModel& model, const MatrixXd& x, const MatrixXd& y,
+    const std::vector<ScaleMixture>& laws, const CalibrationOptions& options) {
     if (x.rows() != y.rows() || y.cols() != model.outputDimension() || x.rows() < 1)
         return fail(model.label() + ": calibration needs matching test spectra");
     const auto start = std::chrono::steady_clock::now();
@@ -74,12 +86,9 @@ Result<std::vector<CalibrationScores>> scoreCalibrationAtScales(const Reflectanc
     const Eigen::Index count = y.rows();
     const Eigen::Index n = y.cols();
     const auto& levels = calibrationLevels();
-    std::vector<double> jointQuantiles(levels.size());
-    for (std::size_t l = 0; l < levels.size(); ++l)
-        jointQuantiles[l] = chiSquaredQuantile(levels[l], double(n));
-    std::vector<Accumulator> acc(scales.size());
-    for (std::size_t a = 0; a < scales.size(); ++a) {
-        acc[a].scale = scales[a];
+    std::vector<Accumulator> acc(laws.size());
+    for (std::size_t a = 0; a < laws.size(); ++a) {
+        acc[a].law = &laws[a];
         CalibrationScores& o = acc[a].out;
         o.hasDensity = model.hasDensity();
         o.channels = int(n);
@@ -88,10 +97,17 @@ Result<std::vector<CalibrationScores>> scoreCalibrationAtScales(const Reflectanc
         o.spectrumEnergy.resize(count);
         acc[a].inside.assign(levels.size(), 0);
         acc[a].jointInside.assign(levels.size(), 0);
-        if (o.hasDensity) acc[a].pits.reserve(std::size_t(count * n));
+        if (o.hasDensity) {
+            o.spectrumSquaredDistance = VectorXd::Constant(count, NAN);
+            o.spectrumJointPValue = VectorXd::Constant(count, NAN);
+            o.spectrumLogDeterminant = VectorXd::Constant(count, NAN);
+            acc[a].pits.reserve(std::size_t(count * n));
+            for (double level : levels)
+                acc[a].jointQuantiles.push_back(laws[a].quantile(level, double(n)));
+        }
     }
     bool joint = model.hasDensity();
-    VectorXd w, mu, sigma;
+    VectorXd w, mu, sigma, lawWeights, lawMeans, lawSigmas;
     MatrixXd sigmas;
     std::vector<int> drawn;
 
@@ -129,25 +145,36 @@ Result<std::vector<CalibrationScores>> scoreCalibrationAtScales(const Reflectanc
             const Eigen::LLT<MatrixXd> llt(p->covariance);
             mixtureLogDet = 2.0 * MatrixXd(llt.matrixL()).diagonal().array().log().sum();
         }
-        // One set of draws for every scale: X_s = μ_k + √s (X − μ_k).
+        // One set of draws for every law: X_w = μ_k + √w (X − μ_k), the w of each draw from
+        // one stream of uniforms shared by the laws (common random numbers).
         DeterministicRandom random(options.seed + 0x9E3779B97F4A7C15ULL * std::uint64_t(i + 1));
         drawn.clear();
         const MatrixXd draws = d.sample(options.energyDraws, random, &drawn);
         for (Accumulator& a : acc) {
-            const double root = std::sqrt(a.scale);
+            const ScaleMixture& law = *a.law;
+            const Eigen::Index atoms = law.size();
             double crpsSum = 0.0;
             for (Eigen::Index j = 0; j < n; ++j) {
                 double pit, crps;
-                if (m == 1) {
-                    const double s = root * sigmas(0, j);
+                if (m == 1 && atoms == 1) {
+                    const double s = std::sqrt(law.scales()[0]) * sigmas(0, j);
                     const double mean = d.means[kept[0]][j];
                     pit = standardNormalCdf((truth[j] - mean) / s);
                     crps = gaussianCrps(truth[j], mean, s);
                 } else {
-                    for (Eigen::Index k = 0; k < m; ++k) mu[k] = d.means[kept[k]][j];
-                    sigma = root * sigmas.col(j);
-                    pit = mixtureCdf(truth[j], w, mu, sigma);
-                    crps = mixtureCrps(truth[j], w, mu, sigma);
+                    // Every component with every atom: weight w_k π_a, σ √s_a σ_kj.
+                    lawWeights.resize(m * atoms);
+                    lawMeans.resize(m * atoms);
+                    lawSigmas.resize(m * atoms);
+                    for (Eigen::Index k = 0; k < m; ++k) {
+                        for (Eigen::Index t = 0; t < atoms; ++t) {
+                            lawWeights[k * atoms + t] = w[k] * law.weights()[t];
+                            lawMeans[k * atoms + t] = d.means[kept[k]][j];
+                            lawSigmas[k * atoms + t] = std::sqrt(law.scales()[t]) * sigmas(k, j);
+                        }
+                    }
+                    pit = mixtureCdf(truth[j], lawWeights, lawMeans, lawSigmas);
+                    crps = mixtureCrps(truth[j], lawWeights, lawMeans, lawSigmas);
                 }
                 crpsSum += crps;
                 a.pits.push_back(pit);
@@ -157,13 +184,17 @@ Result<std::vector<CalibrationScores>> scoreCalibrationAtScales(const Reflectanc
             }
             a.out.spectrumCrps[i] = crpsSum / double(n);
             // σ of a mixture: the spread of its means stays, its components' part scales.
+            const double meanScale = law.meanScale();
             if (d.means.size() == 1) {
-                a.sigmaSum += root * p->stddev.sum();
-                const double d2 = distance.squaredDistance[0] / a.scale;
+                a.sigmaSum += std::sqrt(meanScale) * p->stddev.sum();
+                const double d2 = distance.squaredDistance[0];
                 a.distances.push_back(d2);
-                a.logDetSum += distance.logDeterminant[0] + double(n) * std::log(a.scale);
+                a.out.spectrumSquaredDistance[i] = d2;
+                a.out.spectrumJointPValue[i] = law.survival(d2, double(n));
+                a.out.spectrumLogDeterminant[i] = distance.logDeterminant[0];
+                a.logDetSum += distance.logDeterminant[0] + double(n) * std::log(meanScale);
                 for (std::size_t l = 0; l < levels.size(); ++l)
-                    if (d2 <= jointQuantiles[l]) ++a.jointInside[l];
+                    if (d2 <= a.jointQuantiles[l]) ++a.jointInside[l];
             } else {
                 const VectorXd mean = d.mean();
                 for (Eigen::Index j = 0; j < n; ++j) {
@@ -171,15 +202,17 @@ Result<std::vector<CalibrationScores>> scoreCalibrationAtScales(const Reflectanc
                     for (std::size_t k = 0; k < d.means.size(); ++k) {
                         const double spread = d.means[k][j] - mean[j];
                         variance += d.weights[Eigen::Index(k)] *
-                                    (a.scale * d.covariances[k](j, j) + spread * spread);
+                                    (meanScale * d.covariances[k](j, j) + spread * spread);
                     }
                     a.sigmaSum += std::sqrt(variance);
                 }
                 a.logDetSum += mixtureLogDet;  // of the unscaled mixture: a sharpness summary
             }
             MatrixXd scaled = draws;
-            if (a.scale != 1.0) {
+            if (!law.isIdentity()) {
+                DeterministicRandom scales(options.seed ^ (0xD1B54A32D192ED03ULL * std::uint64_t(i + 1)));
                 for (Eigen::Index r = 0; r < scaled.rows(); ++r) {
+                    const double root = std::sqrt(law.draw(scales));
                     const VectorXd& centre = d.means[std::size_t(drawn[std::size_t(r)])];
                     scaled.row(r) =
                         (centre + root * (draws.row(r).transpose() - centre)).transpose();
@@ -226,19 +259,17 @@ Result<std::vector<CalibrationScores>> scoreCalibrationAtScales(const Reflectanc
                 out.jointCoverage.push_back(double(a.jointInside[l]) / double(count));
             out.jointMiscalibrationArea = meanAbsoluteGap(out.jointCoverage);
             std::sort(a.distances.begin(), a.distances.end());
-            // Quantiles by linear interpolation between order statistics (type 7).
             const auto& probabilities = qqProbabilities();
-            out.squaredDistanceQuantiles.resize(Eigen::Index(probabilities.size()));
-            for (std::size_t q = 0; q < probabilities.size(); ++q) {
-                const double h = probabilities[q] * double(a.distances.size() - 1);
-                const std::size_t below = std::size_t(std::floor(h));
-                const std::size_t above = std::min(below + 1, a.distances.size() - 1);
-                out.squaredDistanceQuantiles[Eigen::Index(q)] =
-                    a.distances[below] +
-                    (h - double(below)) * (a.distances[above] - a.distances[below]);
-            }
+            out.squaredDistanceQuantiles = sortedQuantiles(a.distances, probabilities);
+            out.squaredDistanceIdeal.resize(Eigen::Index(probabilities.size()));
+            for (std::size_t q = 0; q < probabilities.size(); ++q)
+                out.squaredDistanceIdeal[Eigen::Index(q)] =
+                    a.law->quantile(probabilities[q], double(n));
         } else {
             out.jointMiscalibrationArea = std::numeric_limits<double>::quiet_NaN();
+            out.spectrumSquaredDistance.resize(0);
+            out.spectrumJointPValue.resize(0);
+            out.spectrumLogDeterminant.resize(0);
         }
         out.seconds = seconds / double(acc.size());
         results.push_back(std::move(out));
@@ -248,14 +279,67 @@ Result<std::vector<CalibrationScores>> scoreCalibrationAtScales(const Reflectanc
 
 Result<CalibrationScores> scoreCalibration(const ReflectanceModel& model, const MatrixXd& x,
                                            const MatrixXd& y, const CalibrationOptions& options) {
-    auto scores = scoreCalibrationAtScales(model, x, y, {model.covarianceScale()}, options);
+    auto scores = scoreCalibrationUnderLaws(model, x, y, {model.scaleLaw()}, options);
     if (!scores) return fail(scores.error());
     return std::move(scores->front());
 }
 
+ScaleMixture fitScaleMixture(const VectorXd& squaredDistances, double n) {
+    const Eigen::Index count = squaredDistances.size();
+    const VectorXd perChannel = (squaredDistances / n).cwiseMax(kMinCovarianceScale);
+    const double lo = std::max(std::log(perChannel.minCoeff()) - 1.0, std::log(kMinCovarianceScale));
+    const double hi = std::min(std::log(perChannel.maxCoeff()) + 1.0, std::log(kMaxCovarianceScale));
+    // χ²_n/n has a log-spread of √(2/n): 0.21 at n = 46, 0.14 at n = 99; atoms 0.1 apart
+    // resolve any law those can tell apart.
+    constexpr double kStep = 0.1;
+    const Eigen::Index atoms = std::max<Eigen::Index>(1, Eigen::Index(std::ceil((hi - lo) / kStep)) + 1);
+    VectorXd grid(atoms);
+    for (Eigen::Index k = 0; k < atoms; ++k) grid[k] = std::exp(lo + double(k) * kStep);
+    // Each spectrum's likelihood under each atom, up to a factor of its own (which EM ignores).
+    MatrixXd likelihood(count, atoms);
+    for (Eigen::Index i = 0; i < count; ++i) {
+        for (Eigen::Index k = 0; k < atoms; ++k)
+            likelihood(i, k) = -0.5 * (squaredDistances[i] / grid[k] + n * std::log(grid[k]));
+        likelihood.row(i).array() -= likelihood.row(i).maxCoeff();
+    }
+    likelihood = likelihood.array().exp().matrix();
+    auto em = [&](const MatrixXd& l, VectorXd& weights, int iterations) {
+        double previous = -std::numeric_limits<double>::infinity();
+        for (int it = 0; it < iterations; ++it) {
+            const VectorXd mixture = l * weights;
+            const double logLikelihood = mixture.array().log().sum();
+            // π_k ← mean_i π_k L_ik / Σ_j π_j L_ij
+            weights = weights.cwiseProduct(l.transpose() * mixture.cwiseInverse()) / double(l.rows());
+            if (logLikelihood - previous < 1e-10 * double(l.rows())) break;
+            previous = logLikelihood;
+        }
+    };
+    VectorXd weights = VectorXd::Constant(atoms, 1.0 / double(atoms));
+    em(likelihood, weights, 5000);
+    std::vector<Eigen::Index> kept;
+    for (Eigen::Index k = 0; k < atoms; ++k)
+        if (weights[k] >= 1e-3) kept.push_back(k);
+    MatrixXd keptLikelihood(count, Eigen::Index(kept.size()));
+    VectorXd keptScales(Eigen::Index(kept.size())), keptWeights(Eigen::Index(kept.size()));
+    for (std::size_t a = 0; a < kept.size(); ++a) {
+        keptLikelihood.col(Eigen::Index(a)) = likelihood.col(kept[a]);
+        keptScales[Eigen::Index(a)] = grid[kept[a]];
+        keptWeights[Eigen::Index(a)] = weights[kept[a]];
+    }
+    keptWeights /= keptWeights.sum();
+    em(keptLikelihood, keptWeights, 1000);
+    auto law = ScaleMixture::create(keptScales, keptWeights / keptWeights.sum());
+    return law ? *law : ScaleMixture(std::clamp(perChannel.mean(), kMinCovarianceScale,
+                                                kMaxCovarianceScale));
+}
+
 Result<CovarianceScaleFit> fitCovarianceScale(const ReflectanceModel& model, const MatrixXd& x,
-                                              const MatrixXd& y) {
+                                              const MatrixXd& y, ScaleLawKind kind) {
     const SingleThreadedBlas blas;
+    const auto start = std::chrono::steady_clock::now();
+    auto seconds = [&] {
+        return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    };
     if (!model.hasDensity()) return fail(model.label() + ": no density to recalibrate");
     if (x.rows() < 1 || x.rows() != y.rows())
         return fail(model.label() + ": recalibration needs validation spectra");
@@ -272,11 +356,33 @@ Result<CovarianceScaleFit> fitCovarianceScale(const ReflectanceModel& model, con
         const VectorXd d2 =
             -2.0 * batch->logDensity.array() - batch->logDeterminant.array() - n * kLogTwoPi;
         if (!d2.allFinite()) return fail(model.label() + ": non-finite validation densities");
-        fit.scale = std::clamp(d2.mean() / n, kMinCovarianceScale, kMaxCovarianceScale);
+        // The NLL under a law, from the raw one: only the d² terms change.
+        const ScaleMixture identity;
+        auto nllUnder = [&](const ScaleMixture& law) {
+            double sum = 0.0;
+            for (Eigen::Index i = 0; i < count; ++i) {
+                const double logDet = batch->logDeterminant[i];
+                sum -= batch->logDensity[i] + law.logDensity(d2[i], logDet, n) -
+                       identity.logDensity(d2[i], logDet, n);
+            }
+            return sum / double(count);
+        };
+        const ScaleMixture single(std::clamp(d2.mean() / n, kMinCovarianceScale, kMaxCovarianceScale));
         fit.rawNll = -batch->logDensity.mean();
-        fit.recalibratedNll = fit.rawNll + 0.5 * (d2.array() / fit.scale - d2.array()).mean() +
-                              0.5 * n * std::log(fit.scale);
+        fit.singleScaleNll = nllUnder(single);
+        fit.law = single;
+        fit.recalibratedNll = fit.singleScaleNll;
         fit.how = "closed form";
+        if (kind == ScaleLawKind::Mixture) {
+            const ScaleMixture mixture = fitScaleMixture(d2.cwiseMax(0.0), n);
+            const double nll = nllUnder(mixture);
+            if (nll < fit.singleScaleNll) {
+                fit.law = mixture;
+                fit.recalibratedNll = nll;
+                fit.how = "scale mixture (NPMLE, " + std::to_string(mixture.size()) + " atoms)";
+            }
+        }
+        fit.seconds = seconds();
         return fit;
     }
     // A mixture: each spectrum's components (log weight − ½ log det, d²) once, then the NLL
@@ -317,14 +423,16 @@ Result<CovarianceScaleFit> fitCovarianceScale(const ReflectanceModel& model, con
         }
     }
     const double found = 0.5 * (lo + hi);
-    fit.scale = std::exp(found);
+    fit.law = ScaleMixture(std::exp(found));
     fit.rawNll = nll(0.0);
     fit.recalibratedNll = nll(found);
     if (!std::isfinite(fit.recalibratedNll) || fit.recalibratedNll > fit.rawNll) {
-        fit.scale = 1.0;
+        fit.law = ScaleMixture(1.0);
         fit.recalibratedNll = fit.rawNll;
     }
+    fit.singleScaleNll = fit.recalibratedNll;
     fit.how = "1-D search";
+    fit.seconds = seconds();
     return fit;
 }
 

@@ -24,9 +24,9 @@ struct MethodEvaluation {
     int testCount = 0;
     /// PIT, reliability curves, CRPS, energy score and sharpness (see CalibrationScores).
     CalibrationScores calibration;
-    /// The covariance scale the scores were computed with (1: as trained), and, when it is
-    /// not 1, the same scores without it: raw and recalibrated side by side.
-    double covarianceScale = 1.0;
+    /// The law of the covariance scale the scores were computed with (w = 1: as trained), and,
+    /// when it is not that, the same scores without it: raw and recalibrated side by side.
+    ScaleMixture scaleLaw;
     std::shared_ptr<const MethodEvaluation> raw;
 };
 

@@ -25,7 +25,7 @@ Eigen::MatrixXd PredictiveDistribution::covariance() const {
     const Eigen::VectorXd m = mean();
     for (std::size_t k = 0; k < means.size(); ++k) {
         const Eigen::VectorXd d = means[k] - m;
-        c += weights[k] * (covariances[k] + d * d.transpose());
+        c += weights[k] * (scaleLaw.meanScale() * covariances[k] + d * d.transpose());
     }
     return c;
 }
@@ -35,8 +35,17 @@ double PredictiveDistribution::logDensity(const Eigen::VectorXd& y) const {
     Eigen::VectorXd terms(means.size());
     for (std::size_t k = 0; k < means.size(); ++k) {
         auto g = CholeskyGaussian::create(means[k], covariances[k], "component");
-        terms[k] =
-            g ? std::log(weights[k]) + g->logDensity(y) : -std::numeric_limits<double>::infinity();
+        if (!g) {
+            terms[k] = -std::numeric_limits<double>::infinity();
+        } else if (scaleLaw.isIdentity()) {
+            terms[k] = std::log(weights[k]) + g->logDensity(y);
+        } else {
+            const Eigen::VectorXd white = g->choleskyFactor().triangularView<Eigen::Lower>().solve(
+                y - means[k]);
+            terms[k] = std::log(weights[k]) + scaleLaw.logDensity(white.squaredNorm(),
+                                                                  g->logDeterminant(),
+                                                                  double(y.size()));
+        }
     }
     return logSumExp(terms);
 }
@@ -49,6 +58,20 @@ void PredictiveDistribution::scaleCovariances(double s) {
 }
 
 void PredictiveDistribution::addMeasurementNoise(const Eigen::VectorXd& variance) {
+    if (!scaleLaw.isIdentity()) {
+        PredictiveDistribution spelled;
+        const Eigen::Index atoms = scaleLaw.size();
+        spelled.weights.resize(weights.size() * atoms);
+        for (std::size_t k = 0; k < means.size(); ++k) {
+            for (Eigen::Index a = 0; a < atoms; ++a) {
+                spelled.weights[Eigen::Index(k) * atoms + a] = weights[k] * scaleLaw.weights()[a];
+                spelled.means.push_back(means[k]);
+                spelled.covariances.push_back(scaleLaw.scales()[a] * covariances[k]);
+            }
+        }
+        spelled.point = point;
+        *this = std::move(spelled);
+    }
     for (Eigen::MatrixXd& c : covariances) c.diagonal() += variance;
     covarianceFactors.clear();
     precisionFactors.clear();
@@ -174,8 +197,10 @@ Eigen::MatrixXd PredictiveDistribution::sample(int count, DeterministicRandom& r
             const double u = random.uniform() * sum;
             while (k + 1 < means.size() && cumulative[Eigen::Index(k)] <= u) ++k;
         }
+        const double root = scaleLaw.isSingle() ? std::sqrt(scaleLaw.scales()[0])
+                                                : std::sqrt(scaleLaw.draw(random));
         for (Eigen::Index j = 0; j < n; ++j) z[j] = random.normal();
-        draws.row(i) = (means[k] + factor(k) * z).transpose();
+        draws.row(i) = (means[k] + root * (factor(k) * z)).transpose();
         if (components) components->push_back(int(k));
     }
     return draws;

@@ -3,6 +3,8 @@
 #include <Eigen/Core>
 #include <vector>
 
+#include "models/ScaleMixture.h"
+
 namespace specres {
 
 class DeterministicRandom;
@@ -23,6 +25,11 @@ struct PredictiveDistribution {
     /// empty otherwise. Lower triangular unless an MNF back-transform multiplied them.
     std::vector<Eigen::MatrixXd> covarianceFactors;
     Eigen::VectorXd point;  ///< the point prediction
+    /// The law of a covariance scale shared by every component: component k is the Gaussian
+    /// scale mixture Σ_a π_a N(μ_k, s_a Σ_k). `covariances` and the factors hold Σ_k itself;
+    /// mean(), covariance(), logDensity() and sample() include the law, and whoever reads the
+    /// components directly (d², whitening) applies it. One atom of 1 by default.
+    ScaleMixture scaleLaw;
 
     /// A factored prediction (ConditionalModel::predictFactored) may leave `covariances` empty
     /// where every component has a precision or covariance factor: what whitening() needs.
@@ -31,7 +38,7 @@ struct PredictiveDistribution {
     bool hasDensity() const { return !means.empty(); }
     /// Mean of the mixture.
     Eigen::VectorXd mean() const;
-    /// Covariance of the mixture: Σ_k w_k (Σ_k + (μ_k − μ)(μ_k − μ)ᵀ).
+    /// Covariance of the mixture: Σ_k w_k (E w · Σ_k + (μ_k − μ)(μ_k − μ)ᵀ).
     Eigen::MatrixXd covariance() const;
     /// log p(y | x), by log-sum-exp over components with Cholesky factors.
     double logDensity(const Eigen::VectorXd& y) const;
@@ -40,10 +47,12 @@ struct PredictiveDistribution {
     void scaleCovariances(double s);
     /// Σ_k → Σ_k + diag(variance) for every component: the distribution of a measurement of y
     /// whose independent noise has these variances (EMIT's RFLUNCERT σ²). The stored factors
-    /// no longer describe Σ_k and are dropped; needs the covariances (not factored-only).
+    /// no longer describe Σ_k and are dropped; needs the covariances (not factored-only). Noise
+    /// is not scaled by w, so a scale law is first spelled out as components (s_a Σ_k + noise).
     void addMeasurementNoise(const Eigen::VectorXd& variance);
 
-    /// Per component k: d²_k = (y − μ_k)ᵀ Σ_k⁻¹ (y − μ_k) and log det Σ_k, from the stored
+    /// Per component k: d²_k = (y − μ_k)ᵀ Σ_k⁻¹ (y − μ_k) and log det Σ_k (Σ_k without the
+    /// scale law), from the stored
     /// factors where there are triangular ones, else by a Cholesky factorisation.
     struct ComponentDistances {
         Eigen::VectorXd squaredDistance;
@@ -75,7 +84,8 @@ struct PredictiveDistribution {
     };
     Whitening whitening(Eigen::Index component) const;
 
-    /// `count` draws (rows) from the mixture: a component by its weight, then μ_k + G z with
+    /// `count` draws (rows) from the mixture: a component by its weight, then μ_k + √w G z (w
+    /// from the scale law, drawn only where it has several atoms) with
     /// G Gᵀ = Σ_k — from the covariance factor, or from the precision factor F by solving
     /// Fᵀ v = z (Cov v = (F Fᵀ)⁻¹), never forming Σ⁻¹ or inverting twice.
     /// `components`, when given, receives the component of each draw.
@@ -92,6 +102,10 @@ struct BatchPrediction {
     /// log det Σ(x_i) and trace Σ(x_i), when the method computed them on the way (else empty).
     Eigen::VectorXd logDeterminant;
     Eigen::VectorXd trace;
+    /// P(D² ≥ d²_i) for y_i under the model's law of d² (χ²_n for a Gaussian, w χ²_n under a
+    /// scale law): a per-spectrum anomaly p-value. Only for one-Gaussian models, given y and
+    /// the summary; else empty.
+    Eigen::VectorXd jointPValue;
 };
 
 }  // namespace specres

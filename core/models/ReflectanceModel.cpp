@@ -37,7 +37,11 @@ void ReflectanceModel::toReflectanceSpace(PredictiveDistribution& p) const {
         for (MatrixXd& factor : p.precisionFactors) factor = a.transpose() * factor;
         for (MatrixXd& factor : p.covarianceFactors) factor = b * factor;
     }
-    if (covarianceScale_ != 1.0) p.scaleCovariances(covarianceScale_);
+    if (scaleLaw_.isSingle()) {
+        if (scaleLaw_.scales()[0] != 1.0) p.scaleCovariances(scaleLaw_.scales()[0]);
+    } else if (p.hasDensity()) {
+        p.scaleLaw = scaleLaw_;
+    }
 }
 
 Result<std::vector<PredictiveDistribution>> ReflectanceModel::predictFactored(
@@ -64,7 +68,9 @@ ReflectancePrediction ReflectanceModel::predictUnguarded(const VectorXd& x) cons
         out.mean = p.mean();
         out.covariance = p.covariance();
         out.stddev = out.covariance.diagonal().cwiseSqrt();
-        if (p.precisionFactors.size() == 1) out.precisionFactor = p.precisionFactors.front();
+        // The factor of the law's precision (E w · Σ)⁻¹, to match `covariance`.
+        if (p.precisionFactors.size() == 1)
+            out.precisionFactor = p.precisionFactors.front() / std::sqrt(p.scaleLaw.meanScale());
     } else {
         out.mean = p.point;
         out.stddev = VectorXd::Constant(p.point.size(), NAN);
@@ -87,20 +93,11 @@ Result<ReflectancePrediction> ReflectanceModel::predict(const VectorXd& x) const
     }
 }
 
-namespace {
-
-// log p_s(y) for Σ → s Σ from one component's d² and log det Σ (n channels).
-double scaledLogDensity(double squaredDistance, double logDeterminant, double s, Eigen::Index n) {
-    return -0.5 * (squaredDistance / s + logDeterminant + double(n) * (std::log(s) + kLogTwoPi));
-}
-
-}  // namespace
-
 BatchPrediction ReflectanceModel::predictBatchUnguarded(const MatrixXd& x, const MatrixXd* y,
                                                         bool summarise) const {
     const bool density = model_->hasDensity();
-    const double s = covarianceScale_;
-    if (density && s != 1.0 && model_->predictsMixture()) {
+    const ScaleMixture& law = scaleLaw_;
+    if (density && !law.isIdentity() && model_->predictsMixture()) {
         // Scaling a mixture's components changes its σ (the spread of the means stays) and its
         // density term by term: per spectrum, from the scaled distribution.
         BatchPrediction out;
@@ -128,22 +125,27 @@ BatchPrediction ReflectanceModel::predictBatchUnguarded(const MatrixXd& x, const
         }
         return out;
     }
-    // One Gaussian: σ scales by √s, log det Σ by n log s, trace by s, and the density follows
-    // from d² = −2 log p − log det Σ − n log 2π.
-    const bool needSummary = summarise || (density && s != 1.0 && y);
+    // One Gaussian: d² = −2 log p − log det Σ − n log 2π gives the density under the law and
+    // the d² p-value; the law's covariance E w · Σ scales σ by √E w, log det Σ by n log E w,
+    // the trace by E w.
+    const bool needSummary = summarise || (density && !law.isIdentity() && y);
     BatchPrediction out = predictBatchInModelSpace(x, y, needSummary);
-    if (density && s != 1.0) {
-        const Eigen::Index n = outputDimension();
-        if (y) {
-            for (Eigen::Index i = 0; i < x.rows(); ++i) {
-                const double d2 =
-                    -2.0 * out.logDensity[i] - out.logDeterminant[i] - double(n) * kLogTwoPi;
-                out.logDensity[i] = scaledLogDensity(d2, out.logDeterminant[i], s, n);
-            }
+    if (!density) return out;
+    const double n = double(outputDimension());
+    if (y && out.logDeterminant.size() == x.rows()) {
+        if (summarise) out.jointPValue.resize(x.rows());
+        for (Eigen::Index i = 0; i < x.rows(); ++i) {
+            const double d2 = -2.0 * out.logDensity[i] - out.logDeterminant[i] - n * kLogTwoPi;
+            if (!law.isIdentity())
+                out.logDensity[i] = law.logDensity(d2, out.logDeterminant[i], n);
+            if (summarise) out.jointPValue[i] = law.survival(std::max(0.0, d2), n);
         }
-        out.stddev *= std::sqrt(s);
-        if (out.logDeterminant.size()) out.logDeterminant.array() += double(n) * std::log(s);
-        if (out.trace.size()) out.trace *= s;
+    }
+    const double scale = law.meanScale();
+    if (scale != 1.0) {
+        out.stddev *= std::sqrt(scale);
+        if (out.logDeterminant.size()) out.logDeterminant.array() += n * std::log(scale);
+        if (out.trace.size()) out.trace *= scale;
     }
     return out;
 }

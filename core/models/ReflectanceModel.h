@@ -9,6 +9,7 @@
 #include "base/Result.h"
 #include "data/MnfTransform.h"
 #include "models/ConditionalModel.h"
+#include "models/ScaleMixture.h"
 
 namespace specres {
 
@@ -18,7 +19,8 @@ struct ReflectancePrediction {
     Eigen::VectorXd mean;        ///< predictive mean (mixture mean)
     Eigen::VectorXd stddev;      ///< predictive σ per channel (NaN without a density)
     Eigen::MatrixXd covariance;  ///< predictive Σ (empty without a density)
-    /// A factor F of the precision, Σ⁻¹ = F Fᵀ, where the method predicts the precision (DCGM);
+    /// A factor F of the precision, Σ⁻¹ = F Fᵀ (of `covariance`, the scale law's E w included),
+    /// where the method predicts the precision (DCGM);
     /// empty otherwise. Lower triangular without MNF; with MNF F = Aᵀ C (A the forward MNF matrix).
     Eigen::MatrixXd precisionFactor;
     /// The whole predictive distribution (every mixture component) in reflectance space.
@@ -53,15 +55,19 @@ public:
     int outputDimension() const { return model_->outputDimension(); }
 
     /// Post-hoc recalibration: every predictive covariance (each mixture component's) is
-    /// multiplied by s > 0 in every prediction this object makes. 1 (the default) is the
-    /// model as trained.
-    double covarianceScale() const { return covarianceScale_; }
-    void setCovarianceScale(double s) { covarianceScale_ = s; }
+    /// multiplied by a scale w drawn from this law in every prediction this object makes —
+    /// one atom s (Σ → sΣ) or a Gaussian scale mixture. w = 1 (the default) is the model as
+    /// trained.
+    const ScaleMixture& scaleLaw() const { return scaleLaw_; }
+    void setScaleLaw(ScaleMixture law) { scaleLaw_ = std::move(law); }
+    void setCovarianceScale(double s) { scaleLaw_ = ScaleMixture(s); }
 
     Result<ReflectancePrediction> predict(const Eigen::VectorXd& x) const;
 
     /// Predictions for every row of x; with y (rows of normalised reflectance) the log-densities
-    /// of y, Jacobian included. With summarise, log det Σ and trace Σ of every row as well.
+    /// of y, Jacobian included. With summarise, log det Σ and trace Σ of every row as well (of
+    /// the law's covariance E w · Σ), and with y too, for a one-Gaussian model, each row's d²
+    /// p-value under the scale law.
     Result<BatchPrediction> predictBatch(const Eigen::MatrixXd& x, const Eigen::MatrixXd* y,
                                          bool summarise = false) const;
 
@@ -70,7 +76,7 @@ public:
     Result<std::vector<PredictiveDistribution>> predictFactored(const Eigen::MatrixXd& x) const;
 
 private:
-    /// MNF back-transform and covariance scale, component by component.
+    /// MNF back-transform and scale law, component by component.
     void toReflectanceSpace(PredictiveDistribution& p) const;
     BatchPrediction predictBatchUnguarded(const Eigen::MatrixXd& x, const Eigen::MatrixXd* y,
                                           bool summarise) const;
@@ -81,7 +87,7 @@ private:
 
     std::shared_ptr<const ConditionalModel> model_;
     std::optional<MnfTransform> mnf_;
-    double covarianceScale_ = 1.0;
+    ScaleMixture scaleLaw_;
 };
 
 }  // namespace specres

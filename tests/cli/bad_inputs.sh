@@ -47,6 +47,7 @@ printf '{"methods":{"DCGM":{"fine_tune":"mean"}}}' > fine_tune.json
 printf '{"methods":{"DCGM":{"dropout_grid":[0.1,1]}}}' > dropout_grid.json
 printf '{"calibration":{"recalibrate":"sometimes"}}' > recalibrate.json
 printf '{"calibration":{"recalbrate":true}}' > recalibrate_typo.json
+printf '{"calibration":{"law":"student"}}' > law.json
 printf 'wavelength_nm\n' > no_rows.csv
 printf 'band,colour\n1,red\n' > no_wavelength_column.csv
 printf 'SPECRESM' > short.specres
@@ -218,6 +219,8 @@ expect recalibrate-text "recalibrate.json: calibration: .recalibrate. must be tr
 expect recalibrate-typo "recalibrate_typo.json: calibration: unknown setting .recalbrate. .did you mean .recalibrate" $cli compare $pair --config recalibrate_typo.json --out c
 expect fine-tune-flag "--fine-tune: choose covariance or all .not 'some'" $cli compare $pair --fine-tune some --out c
 expect recalibrate-flag "--recalibrate: choose yes or no .not 'maybe'" $cli train $pair --method G --recalibrate maybe --out m.specres
+expect scale-law-config "law.json: calibration: .law. must be one of" $cli train $pair --config law.json --method G --out m.specres
+expect scale-law-flag "--scale-law: choose scale-mixture or scale .not 't'" $cli train $pair --method G --scale-law t --out m.specres
 expect huge-layer "huge.json: methods: DCGM: .hidden_layers. must be a non-empty list of whole numbers from 1 to" $cli train $pair --config huge.json --method DCGM --samples 200 --out m.specres
 expect huge-network "DCGM .hidden_layers .1000000, 1000000.+ the network has [0-9]+ parameters and needs about" $cli train $pair --config huge2.json --method DCGM --samples 200 --out m.specres
 

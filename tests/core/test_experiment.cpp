@@ -141,17 +141,19 @@ private slots:
         // the scale travels in the model file and predicts the same after a reload.
         for (const TrainedModel& m : result->models) {
             QCOMPARE(m.context.recalibration.has_value(), m.model().hasDensity());
-            QCOMPARE(m.reflectance.covarianceScale(), m.context.covarianceScale());
+            QVERIFY(m.reflectance.scaleLaw().scales() == m.context.scaleLaw().scales());
+            QVERIFY(m.reflectance.scaleLaw().weights() == m.context.scaleLaw().weights());
         }
         TrainedModel& kept = result->models[2];
-        QVERIFY(kept.context.recalibration->scale != 1.0);
+        QVERIFY(!kept.context.recalibration->law.isIdentity());
         QVERIFY(dcgm->evaluation.raw &&
-                dcgm->evaluation.covarianceScale == kept.context.covarianceScale());
+                dcgm->evaluation.scaleLaw.scales() == kept.context.scaleLaw().scales());
         const std::string modelPath = dir_.filePath("recalibrated.specres").toStdString();
         QVERIFY(saveTrainedModel(kept, modelPath));
         auto loaded = loadTrainedModel(modelPath);
         QVERIFY2(loaded, loaded.error().c_str());
-        QCOMPARE(loaded->reflectance.covarianceScale(), kept.context.covarianceScale());
+        QVERIFY(loaded->reflectance.scaleLaw().scales() == kept.context.scaleLaw().scales());
+        QVERIFY(loaded->reflectance.scaleLaw().weights() == kept.context.scaleLaw().weights());
         const Eigen::VectorXd x0 = data->test.x.row(0).transpose();
         auto before = kept.reflectance.predict(x0);
         auto after = loaded->reflectance.predict(x0);
@@ -161,7 +163,7 @@ private slots:
         ReflectanceModel raw = kept.reflectance;
         raw.setCovarianceScale(1.0);
         const Eigen::VectorXd rawSigma = raw.predict(x0)->stddev;
-        QVERIFY((before->stddev - std::sqrt(kept.context.covarianceScale()) * rawSigma)
+        QVERIFY((before->stddev - std::sqrt(kept.context.scaleLaw().meanScale()) * rawSigma)
                     .cwiseAbs()
                     .maxCoeff() < 1e-9);
 
@@ -495,7 +497,28 @@ private slots:
                  c["recalibration"] = {{"covariance_scale", -2.0}};
              },
              "recalibration.covariance_scale"},
-            {[](json& c) { c["recalibration"] = "2"; }, "recalibration.covariance_scale"},
+            {[](json& c) { c["recalibration"] = "2"; }, "\"recalibration\" must be an object"},
+            // The scale law: missing, negative, NaN (null in JSON), unbalanced.
+            {[](json& c) { c["recalibration"] = {{"law", {{"scales", {1.0}}}}}; },
+             "recalibration.law\" must hold the arrays"},
+            {[](json& c) {
+                 c["recalibration"] = {{"law", {{"scales", {0.5, -1.0}}, {"weights", {0.5, 0.5}}}}};
+             },
+             "recalibration.law.scales[1]\" must be a positive number"},
+            {[](json& c) {
+                 c["recalibration"] = {
+                     {"law", {{"scales", {0.5, 2.0}}, {"weights", {0.5, nullptr}}}}};
+             },
+             "recalibration.law.weights[1]\" must be a number in (0, 1]"},
+            {[](json& c) {
+                 c["recalibration"] = {
+                     {"law", {{"scales", {0.5, 2.0}}, {"weights", {0.5, 0.4}}}}};
+             },
+             "recalibration.law\": the weights sum to 0.9"},
+            {[](json& c) {
+                 c["recalibration"] = {{"law", {{"scales", {0.5, 2.0}}, {"weights", {1.0}}}}};
+             },
+             "as long as each other"},
             // Finite but beyond any covariance a map can hold: σ would be inf or 0 everywhere.
             {[](json& c) {
                  c["recalibration"] = {{"covariance_scale", 1e300}};
@@ -518,6 +541,21 @@ private slots:
             QVERIFY2(read.error().find("m.specres") != std::string::npos, read.error().c_str());
             QVERIFY2(read.error().find(field) != std::string::npos, read.error().c_str());
         }
+        // A file from before scale laws (one covariance_scale) loads as that Gaussian scale;
+        // a law goes through the file and back as it was.
+        json old = good;
+        old["recalibration"] = {{"covariance_scale", 2.0}, {"how", "closed form"}};
+        auto oldRead = ModelContext::fromJson(old, "old.specres");
+        QVERIFY2(oldRead, oldRead.error().c_str());
+        QVERIFY(oldRead->scaleLaw().isSingle());
+        QCOMPARE(oldRead->scaleLaw().meanScale(), 2.0);
+        ModelContext withLaw = *oldRead;
+        withLaw.recalibration->law =
+            *ScaleMixture::create(Eigen::Vector3d(0.3, 1.1, 4.0), Eigen::Vector3d(0.5, 0.4, 0.1));
+        auto again = ModelContext::fromJson(withLaw.toJson(), "law.specres");
+        QVERIFY2(again, again.error().c_str());
+        QVERIFY(again->scaleLaw().scales() == withLaw.scaleLaw().scales());
+        QVERIFY(again->scaleLaw().weights().isApprox(withLaw.scaleLaw().weights(), 1e-15));
     }
 
     void projectFieldsOfTheWrongTypeAreNamed() {
