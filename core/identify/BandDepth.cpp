@@ -151,12 +151,15 @@ std::vector<BandDepthEstimate> estimateBandDepths(const PredictiveDistribution& 
         if (!(w > 0.0)) continue;
         const PredictiveDistribution::Whitening whitening = prediction.whitening(Eigen::Index(k));
         const Eigen::VectorXd shift = prediction.means[k] - mean;
-        full += w * (whitening.covarianceForm(g).array() + (g.transpose() * shift).array().square())
+        // Under a scale law the component's covariance is E w · Σ_k.
+        const double scale = prediction.scaleLaw.meanScale();
+        full += w * (scale * whitening.covarianceForm(g).array() +
+                     (g.transpose() * shift).array().square())
                         .matrix();
         Eigen::VectorXd spread(Eigen::Index(support.size()));
         for (std::size_t s = 0; s < support.size(); ++s)
             spread[Eigen::Index(s)] = shift[support[s]] * shift[support[s]];
-        variance += w * (whitening.covarianceForm(unit) + spread);
+        variance += w * (scale * whitening.covarianceForm(unit) + spread);
     }
     for (std::size_t f = 0; f < features.size(); ++f) {
         BandDepthEstimate e;

@@ -114,7 +114,11 @@ Result<Identification> MineralMatcher::identify(const PredictiveDistribution& pr
     Identification out;
     out.degreesOfFreedom = dof;
     out.fits.resize(std::size_t(count));
-    const double constant = -0.5 * double(n) * kLogTwoPi;
+    // The law of the covariance scale (one atom of 1 unless the model was recalibrated with a
+    // scale mixture): densities, p-values and the dispersion follow it. Its atoms share each
+    // component's mean, so they leave every generalised least-squares fit as it is.
+    const ScaleMixture& law = prediction.scaleLaw;
+    const double channels = double(n);
     Eigen::VectorXd terms(Eigen::Index(components.size()));
     // Log-density of a·ℓ_j + b under the mixture, and each component's share of it.
     auto evaluate = [&](int j, Coefficients t, Eigen::VectorXd* chi) {
@@ -122,9 +126,9 @@ Result<Identification> MineralMatcher::identify(const PredictiveDistribution& pr
             const double c2 = chiSquared(components[k].gram, j, one, mu, t);
             if (chi) (*chi)[Eigen::Index(k)] = c2;
             terms[Eigen::Index(k)] =
-                components[k].logWeight - 0.5 * (c2 + components[k].logDeterminant);
+                components[k].logWeight + law.logDensity(c2, components[k].logDeterminant, channels);
         }
-        return logSumExp(terms) + constant;
+        return logSumExp(terms);
     };
     Eigen::VectorXd chi(Eigen::Index(components.size()));
     std::vector<int> dominant(std::size_t(count), 0);
@@ -164,7 +168,7 @@ Result<Identification> MineralMatcher::identify(const PredictiveDistribution& pr
         fit.chiSquared = r.dot(chi);
         fit.pValue = 0.0;
         for (Eigen::Index k = 0; k < r.size(); ++k)
-            fit.pValue += r[k] * chiSquaredSurvival(chi[k], dof);
+            fit.pValue += r[k] * law.survival(chi[k], dof);
         r.maxCoeff(&dominant[std::size_t(j)]);
     }
 
@@ -210,8 +214,8 @@ Result<Identification> MineralMatcher::identify(const PredictiveDistribution& pr
                 // Var θ = S⁻¹ (times the dispersion, applied below).
                 const Eigen::Vector3d gradient(t[1] / (sum * sum), -t[0] / (sum * sum), 0.0);
                 pair.fractionSigma = std::sqrt(std::max(0.0, gradient.dot(inverse * gradient)));
-                fit.logDensity =
-                    host.logWeight - 0.5 * (pair.chiSquared + host.logDeterminant) + constant;
+                fit.logDensity = host.logWeight +
+                                 law.logDensity(pair.chiSquared, host.logDeterminant, channels);
                 pairFits.push_back(fit);
             }
         }
@@ -221,9 +225,11 @@ Result<Identification> MineralMatcher::identify(const PredictiveDistribution& pr
     // by the Schwarz approximation (−½ log n per parameter) on the dispersion-scaled density,
     // half the prior mass on each kind. The posterior of mineral j is that it dominates the
     // pixel: its single hypothesis, plus each pair's probability that j's fraction exceeds ½.
+    // χ² / (dof · E w): 1 where the residual is as large as the law expects.
     double bestReduced = out.fits[std::size_t(top)].chiSquared / dof;
     for (const PairFit& f : pairFits)
         bestReduced = std::min(bestReduced, f.pair.chiSquared / (double(n) - 3.0));
+    bestReduced /= law.meanScale();
     if (options_.dispersion) out.dispersion = std::max(1.0, bestReduced);
     const double phi = out.dispersion;
     const double penalty = 0.5 * std::log(double(n));
@@ -274,12 +280,12 @@ Result<Identification> MineralMatcher::identify(const PredictiveDistribution& pr
                                            });
         MineralPair pair = best->pair;
         // Only the reported pair needs its p-value (the χ² tail is the costly part of a pair).
-        pair.pValue = chiSquaredSurvival(pair.chiSquared, double(n) - 3.0);
+        pair.pValue = law.survival(pair.chiSquared, double(n) - 3.0);
         const double single =
             chiSquared(host.gram, top, one, mu,
                        {out.fits[std::size_t(top)].gain, out.fits[std::size_t(top)].offset});
         pair.improvementPValue =
-            chiSquaredSurvival(std::max(0.0, single - pair.chiSquared) / phi, 1.0);
+            law.survival(std::max(0.0, single - pair.chiSquared) / phi, 1.0);
         out.pair = pair;
     }
     return out;
