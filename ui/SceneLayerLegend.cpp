@@ -24,7 +24,8 @@ SceneLayerLegend::SceneLayerLegend(QWidget* parent)
     styleLegendTitle(title_);
     styleLegendFootnote(where_);
     for (SceneLayer layer :
-         {SceneLayer::Sigma, SceneLayer::Mean, SceneLayer::LogDetSigma, SceneLayer::Nll}) {
+         {SceneLayer::Sigma, SceneLayer::Mean, SceneLayer::LogDetSigma, SceneLayer::Nll,
+          SceneLayer::Anomaly}) {
         layers_->addItem(layerName(layer), int(layer));
     }
     layout->addWidget(new QLabel(tr("Scene prediction"), this));

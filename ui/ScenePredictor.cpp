@@ -53,13 +53,15 @@ Result<SceneLayerImage> readLayer(const SceneRun& run, SceneLayer layer, int ban
     const char* product = layer == SceneLayer::Mean          ? "_mean.vrt"
                           : layer == SceneLayer::Sigma       ? "_sigma.vrt"
                           : layer == SceneLayer::LogDetSigma ? "_uncertainty.vrt"
-                                                             : "_nll.vrt";
+                                                             : "_nll.vrt";  // NLL, anomaly
     const std::string path = run.prefix.toStdString() + product;
     GdalErrorCapture capture;
     std::unique_ptr<GDALDataset> map(GDALDataset::Open(
         path.c_str(), GDAL_OF_RASTER | GDAL_OF_READONLY, nullptr, nullptr, nullptr));
     if (!map) return fail(path + ": cannot read the map: " + capture.errors());
-    const int layerBand = layer == SceneLayer::Mean || layer == SceneLayer::Sigma ? band + 1 : 1;
+    const int layerBand = layer == SceneLayer::Mean || layer == SceneLayer::Sigma ? band + 1
+                          : layer == SceneLayer::Anomaly                         ? 2
+                                                                                 : 1;
     if (layerBand < 1 || layerBand > map->GetRasterCount())
         return fail(path + ": has no band " + std::to_string(layerBand));
     const int width = map->GetRasterXSize(), height = map->GetRasterYSize();
@@ -72,6 +74,9 @@ Result<SceneLayerImage> readLayer(const SceneRun& run, SceneLayer layer, int ban
     if (map->GetRasterBand(layerBand)->RasterIO(GF_Read, 0, 0, width, height, values.data(), w, h,
                                                 GDT_Float32, 0, 0, &extra) != CE_None)
         return fail(path + ": reading failed: " + capture.errors());
+    // p-values span orders of magnitude; −log₁₀ p makes the anomalies the bright end.
+    if (layer == SceneLayer::Anomaly)
+        for (float& v : values) v = std::isfinite(v) ? float(-std::log10(std::max(v, 1e-30f))) : v;
     // A map of one value (σ of a joint Gaussian, whose Σ does not depend on x) is drawn in one
     // colour and said to be constant, not stretched over a range it does not have.
     float lowest = std::numeric_limits<float>::infinity(), highest = -lowest;
@@ -114,6 +119,9 @@ Result<SceneLayerImage> readLayer(const SceneRun& run, SceneLayer layer, int ban
         case SceneLayer::Nll:
             out.title = QObject::tr("NLL of the measured spectrum (nats)");
             break;
+        case SceneLayer::Anomaly:
+            out.title = QObject::tr("−log₁₀ p of the measured spectrum's d² (bright: anomalous)");
+            break;
     }
     if (constant) {
         out.title += QObject::tr(" — the same at every pixel");
@@ -133,6 +141,8 @@ QString layerName(SceneLayer layer) {
             return QObject::tr("σ");
         case SceneLayer::LogDetSigma:
             return QObject::tr("log det Σ");
+        case SceneLayer::Anomaly:
+            return QObject::tr("Anomaly (d² p-value)");
         default:
             return QObject::tr("NLL of the measured");
     }

@@ -24,7 +24,7 @@ struct SceneRun {
 };
 
 /// The maps a scene run can show over the rasters.
-enum class SceneLayer { Mean, Sigma, LogDetSigma, Nll };
+enum class SceneLayer { Mean, Sigma, LogDetSigma, Nll, Anomaly };
 
 /// One map of a scene run, read for display: values at most 2048 pixels a side, NaN where the
 /// prediction has no value, and the range the colour bar spans (2nd–98th percentile; low ==

@@ -20,7 +20,8 @@ int runPredict(int argc, char** argv) {
         "specres-cli predict --model MODEL --low L [--high H] --out PREFIX [options]",
         "Predicts the high-resolution spectrum of every pixel of a low-resolution scene and writes "
         "GeoTIFFs: PREFIX_mean.tif, PREFIX_sigma.tif, PREFIX_uncertainty.tif (log det Σ, trace Σ) "
-        "and, with the measured high-resolution raster, PREFIX_nll.tif and PREFIX_rmse.tif.");
+        "and, with the measured high-resolution raster, PREFIX_nll.tif (band 1 the NLL, band 2 "
+        "the d² p-value under the model's law: an anomaly map) and PREFIX_rmse.tif.");
     addModelInputOptions(parser);
     parser.addRequired("out", "PREFIX", "output path prefix");
     addTileOptions(parser, ".tif");

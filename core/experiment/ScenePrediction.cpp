@@ -78,7 +78,7 @@ Result<ScenePredictionFiles> predictScene(const ReflectanceModel& model,
     if (high) {
         files.nll = prefix + "_nll.tif";
         files.rmse = prefix + "_rmse.tif";
-        plan.push_back({files.nll, 1});
+        plan.push_back({files.nll, 2});
         plan.push_back({files.rmse, 1});
     }
     // The maps of a row range sit where those rows are.
@@ -124,6 +124,8 @@ Result<ScenePredictionFiles> predictScene(const ReflectanceModel& model,
     outputs[2].dataset->GetRasterBand(2)->SetDescription("trace Sigma");
     if (high) {
         outputs[3].dataset->GetRasterBand(1)->SetDescription("negative log-likelihood (nats)");
+        outputs[3].dataset->GetRasterBand(2)->SetDescription(
+            "d2 p-value under the model's law (anomaly map)");
         outputs[4].dataset->GetRasterBand(1)->SetDescription("RMSE (normalised reflectance)");
     }
 
@@ -231,10 +233,12 @@ Result<ScenePredictionFiles> predictScene(const ReflectanceModel& model,
                 outputs[2].strip[std::size_t(p) * 2 + 1] = float(prediction.trace[i]);
                 if (high) {
                     if (noisy && prediction.logDensity.size()) {
-                        outputs[3].strip[p] = float(noisyNll[i]);
+                        outputs[3].strip[std::size_t(p) * 2] = float(noisyNll[i]);
                     } else if (prediction.logDensity.size()) {
-                        outputs[3].strip[p] = float(-prediction.logDensity[i]);
+                        outputs[3].strip[std::size_t(p) * 2] = float(-prediction.logDensity[i]);
                     }
+                    if (prediction.jointPValue.size())
+                        outputs[3].strip[std::size_t(p) * 2 + 1] = float(prediction.jointPValue[i]);
                     outputs[4].strip[p] =
                         float(std::sqrt((prediction.point.row(i) - y.row(i)).squaredNorm() / n));
                 }

@@ -17,7 +17,11 @@ struct ScenePredictionFiles {
     std::string mean;         ///< predicted spectrum, one band per high-resolution channel
     std::string sigma;        ///< predictive standard deviation per channel
     std::string uncertainty;  ///< band 1: log det Σ, band 2: trace Σ (cross-channel uncertainty)
-    std::string nll;          ///< −log p(y | x) per pixel, when the measured spectra are given
+    /// When the measured spectra are given: band 1 −log p(y | x) per pixel; band 2 the d²
+    /// p-value P(D² ≥ d²) under the model's law (one-Gaussian models; NaN for a mixture), an
+    /// anomaly map: small where the measured spectrum is far from what the model expected.
+    /// The p-value is of Σ alone, without the measured spectra's σ.
+    std::string nll;
     std::string rmse;         ///< RMSE of the prediction per pixel, likewise
     std::int64_t predictedPixels = 0;
     std::int64_t skippedPixels = 0;        ///< invalid or flat input (written as NaN)
