@@ -175,7 +175,8 @@ void CalibrationView::drawReliability(QPainter& painter, const QRectF& area,
     }
     painter.setPen(QColor(90, 90, 90));
     painter.drawText(QRectF(area.left() + 4, y, area.width() - 4, metrics.height()),
-                     Qt::AlignLeft | Qt::AlignVCenter, tr("solid: marginal; dashed: joint (χ²)"));
+                     Qt::AlignLeft | Qt::AlignVCenter,
+                     tr("solid: marginal; dashed: joint (d² under the law used)"));
 }
 
 void CalibrationView::drawPit(QPainter& painter, const QRectF& area,
@@ -221,29 +222,52 @@ void CalibrationView::drawPit(QPainter& painter, const QRectF& area,
     }
 }
 
+namespace {
+
+// A Q–Q curve: observed d² quantiles against a law's (χ²ₙ where none is stored).
+struct QqCurve {
+    const CalibrationScores* scores;
+    QColor colour;
+    bool raw;
+    double ideal(Eigen::Index i) const {
+        if (scores->squaredDistanceIdeal.size() > i) return scores->squaredDistanceIdeal[i];
+        return chiSquaredQuantile(qqProbabilities()[std::size_t(i)], scores->channels);
+    }
+};
+
+}  // namespace
+
 void CalibrationView::drawQq(QPainter& painter, const QRectF& area,
                              const QList<Series>& series) const {
     // Log–log, one range for both axes (the diagonal stays the 45° line): d² spans decades
-    // when a covariance is wrong in some directions only.
-    QList<Series> gaussian;
-    double low = std::numeric_limits<double>::infinity(), high = 0.0;
-    const auto& probabilities = qqProbabilities();
+    // when a covariance is wrong in some directions only. Each method against the law its
+    // scores use (solid) and, where it was recalibrated, as trained against χ²ₙ (dotted).
+    std::vector<QqCurve> curves;
     for (const Series& s : series) {
         const CalibrationScores& c = s.evaluation->calibration;
         if (!c.squaredDistanceQuantiles.size() || c.channels < 1) continue;
-        gaussian.append(s);
-        const double n = c.channels;
-        low = std::min({low, c.squaredDistanceQuantiles.minCoeff() / n,
-                        chiSquaredQuantile(probabilities.front(), n) / n});
-        high = std::max({high, c.squaredDistanceQuantiles.maxCoeff() / n,
-                         chiSquaredQuantile(probabilities.back(), n) / n});
+        curves.push_back({&c, s.colour, false});
+        if (!raw_ && s.evaluation->raw &&
+            s.evaluation->raw->calibration.squaredDistanceQuantiles.size())
+            curves.push_back({&s.evaluation->raw->calibration, s.colour, true});
     }
-    const QRectF plot = plotFrame(painter, area, tr("Joint: d² against χ²ₙ (log–log)"),
-                                  tr("χ²ₙ quantile / n"), tr("observed d² / n"));
-    if (gaussian.isEmpty() || !(low > 0.0)) {
+    double low = std::numeric_limits<double>::infinity(), high = 0.0;
+    for (const QqCurve& curve : curves) {
+        const double n = curve.scores->channels;
+        const Eigen::Index last = curve.scores->squaredDistanceQuantiles.size() - 1;
+        low = std::min({low, curve.scores->squaredDistanceQuantiles.minCoeff() / n,
+                        curve.ideal(0) / n});
+        high = std::max({high, curve.scores->squaredDistanceQuantiles.maxCoeff() / n,
+                         curve.ideal(last) / n});
+    }
+    const QFontMetricsF metrics(painter.font());
+    const QRectF plotArea = area.adjusted(0, 0, 0, -1.2 * metrics.height());
+    const QRectF plot = plotFrame(painter, plotArea, tr("Joint: d² against its law (log–log)"),
+                                  tr("law quantile / n"), tr("observed d² / n"));
+    if (curves.empty() || !(low > 0.0)) {
         painter.setPen(QColor(90, 90, 90));
         painter.drawText(plot, Qt::AlignCenter | Qt::TextWordWrap,
-                         tr("Only one-Gaussian predictions have a χ² reference (GM predicts a "
+                         tr("Only one-Gaussian predictions have a law of d² (GM predicts a "
                             "mixture)."));
         return;
     }
@@ -261,22 +285,28 @@ void CalibrationView::drawQq(QPainter& painter, const QRectF& area,
     };
     painter.setPen(QPen(QColor(150, 150, 150), 1, Qt::DotLine));
     painter.drawLine(plot.bottomLeft(), plot.topRight());
-    for (const Series& s : gaussian) {
-        const CalibrationScores& c = s.evaluation->calibration;
+    bool anyRaw = false;
+    for (const QqCurve& curve : curves) {
+        const CalibrationScores& c = *curve.scores;
+        const double n = c.channels;
         QPainterPath path;
         for (Eigen::Index i = 0; i < c.squaredDistanceQuantiles.size(); ++i) {
-            const double n = c.channels;
-            const QPointF p = at(chiSquaredQuantile(probabilities[std::size_t(i)], n) / n,
-                                 c.squaredDistanceQuantiles[i] / n);
+            const QPointF p = at(curve.ideal(i) / n, c.squaredDistanceQuantiles[i] / n);
             if (i == 0)
                 path.moveTo(p);
             else
                 path.lineTo(p);
         }
-        painter.setPen(QPen(s.colour, 1.8));
+        painter.setPen(QPen(curve.colour, curve.raw ? 1.2 : 1.8, curve.raw ? Qt::DotLine : Qt::SolidLine));
         painter.setBrush(Qt::NoBrush);
         painter.drawPath(path);
+        anyRaw = anyRaw || curve.raw;
     }
+    painter.setPen(QColor(90, 90, 90));
+    painter.drawText(QRectF(area.left() + 4, plotArea.bottom(), area.width() - 4, metrics.height()),
+                     Qt::AlignLeft | Qt::AlignVCenter,
+                     anyRaw ? tr("solid: the fitted law; dotted: as trained, against χ²ₙ")
+                            : tr("against the law the scores use"));
 }
 
 Status exportCalibration(CalibrationView& view, const ComparisonResult& result, const QString& path,

@@ -63,7 +63,8 @@ ComparisonPanel::ComparisonPanel(QWidget* parent)
       matrix_(new QComboBox(this)),
       note_(new QLabel(this)) {
     model_->setHorizontalHeaderLabels({tr("Method"), tr("Covariance"), tr("RMSE"), tr("NLL (nats)"),
-                                       tr("CRPS"), tr("Miscal. area"), tr("±1σ coverage"),
+                                       tr("CRPS"), tr("Miscal. area"), tr("Joint area"),
+                                       tr("±1σ coverage"),
                                        tr("±2σ coverage"), tr("Fit (s)")});
     proxy_->setSourceModel(model_);
     proxy_->setSortRole(kSortRole);
@@ -245,7 +246,14 @@ void ComparisonPanel::setResult(const ComparisonResult& result) {
         area->setToolTip(
             tr("Mean |observed − nominal| coverage over 11 interval levels (0: "
                "perfectly calibrated marginals)"));
-        model_->appendRow({method, covariance, rmse, nll, crps, area,
+        const double joint = run.evaluation.calibration.jointMiscalibrationArea;
+        QStandardItem* jointArea = numberItem(density ? joint : NAN, 3);
+        jointArea->setToolTip(
+            std::isfinite(joint)
+                ? tr("The same over the joint prediction: the share of spectra whose d² lies "
+                     "within the law's central regions (0: every joint probability holds)")
+                : tr("Defined for one-Gaussian predictions (GM predicts a mixture; VE a point)"));
+        model_->appendRow({method, covariance, rmse, nll, crps, area, jointArea,
                            numberItem(density ? run.evaluation.coverage1Sigma : NAN, 1, true),
                            numberItem(density ? run.evaluation.coverage2Sigma : NAN, 1, true),
                            numberItem(run.fit.seconds, 1)});

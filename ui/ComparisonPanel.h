@@ -37,6 +37,7 @@ public:
         Nll,
         Crps,
         Miscalibration,
+        JointMiscalibration,
         Coverage1,
         Coverage2,
         FitSeconds,

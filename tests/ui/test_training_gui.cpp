@@ -269,6 +269,11 @@ private slots:
                      expected->evaluation.calibration.crps);
             QCOMPARE(table->item(row, ComparisonPanel::Miscalibration)->data(kSortRole).toDouble(),
                      expected->evaluation.calibration.miscalibrationArea);
+            const double joint = expected->evaluation.calibration.jointMiscalibrationArea;
+            const double shown =
+                table->item(row, ComparisonPanel::JointMiscalibration)->data(kSortRole).toDouble();
+            QVERIFY(std::isfinite(joint) ? shown == joint
+                                         : shown == std::numeric_limits<double>::max());
             QVERIFY(expected->evaluation.raw);  // default preset: raw scores kept beside
         }
         // The best RMSE of each block is bold, and only it.
