@@ -34,9 +34,9 @@ FirstRunModel::FirstRunModel(MainWindow& window) : QObject(&window), window_(win
 
 QString FirstRunModel::cachedModelPath(const DemoSceneOptions& options) {
     // Named for the training recipe: a model kept by an older recipe (dropout 0.7, every weight
-    // fine-tuned, not recalibrated) is not reused.
+    // fine-tuned, not recalibrated, or recalibrated by one scale) is not reused.
     return QDir(MainWindow::demoFolder(options))
-        .filePath(QStringLiteral("first-run-DCGM_full-calibrated.specres"));
+        .filePath(QStringLiteral("first-run-DCGM_full-scale-law.specres"));
 }
 
 void FirstRunModel::onPairLoaded() {

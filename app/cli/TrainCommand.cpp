@@ -58,8 +58,18 @@ int runTrain(int argc, char** argv) {
               << (evaluation.nll ? std::to_string(*evaluation.nll) : std::string("undefined"))
               << " nats, "
               << "±1σ coverage " << evaluation.coverage1Sigma << " (" << evaluation.testCount
-              << " test spectra)\n"
-              << "model: " << out << "\n";
+              << " test spectra)\n";
+    const ModelContext& context = outcome->comparison.models.front().context;
+    if (context.recalibration) {
+        const CovarianceScaleFit& fit = *context.recalibration;
+        std::cout << "recalibration: " << fit.how << ", E w " << fit.law.meanScale()
+                  << "; validation NLL " << fit.rawNll << " as trained, " << fit.singleScaleNll
+                  << " with one scale, " << fit.recalibratedNll << " under the law; fitted in "
+                  << fit.seconds << " s\n"
+                  << "joint miscalibration area " << evaluation.calibration.jointMiscalibrationArea
+                  << ", marginal " << evaluation.calibration.miscalibrationArea << "\n";
+    }
+    std::cout << "model: " << out << "\n";
     return 0;
 }
 

@@ -52,6 +52,7 @@ struct Accumulator {
     const ScaleMixture* law = nullptr;
     CalibrationScores out;
     std::vector<double> jointQuantiles;  // the law's d² quantiles at calibrationLevels()
+    double pairSum = 0.0;                // scaleMixturePairSum of the law
     std::vector<long> inside, jointInside;
     VectorXd pitCounts = VectorXd::Zero(kPitBins);
     std::vector<double> distances, pits;
@@ -89,6 +90,7 @@ Result<std::vector<CalibrationScores>> scoreCalibrationUnderLaws(
     std::vector<Accumulator> acc(laws.size());
     for (std::size_t a = 0; a < laws.size(); ++a) {
         acc[a].law = &laws[a];
+        acc[a].pairSum = scaleMixturePairSum(laws[a].scales(), laws[a].weights());
         CalibrationScores& o = acc[a].out;
         o.hasDensity = model.hasDensity();
         o.channels = int(n);
@@ -161,6 +163,15 @@ Result<std::vector<CalibrationScores>> scoreCalibrationUnderLaws(
                     const double mean = d.means[kept[0]][j];
                     pit = standardNormalCdf((truth[j] - mean) / s);
                     crps = gaussianCrps(truth[j], mean, s);
+                } else if (m == 1) {
+                    // One Gaussian under a scale law: its atoms share the mean.
+                    const double mean = d.means[kept[0]][j];
+                    pit = 0.0;
+                    for (Eigen::Index t = 0; t < atoms; ++t)
+                        pit += law.weights()[t] * standardNormalCdf((truth[j] - mean) /
+                                                                    (std::sqrt(law.scales()[t]) * sigmas(0, j)));
+                    crps = scaleMixtureCrps(truth[j], mean, sigmas(0, j), law.scales(),
+                                            law.weights(), a.pairSum);
                 } else {
                     // Every component with every atom: weight w_k π_a, σ √s_a σ_kj.
                     lawWeights.resize(m * atoms);

@@ -42,6 +42,22 @@ double mixtureCrps(double y, const Eigen::VectorXd& weights, const Eigen::Vector
     return first - 0.5 * second;
 }
 
+double scaleMixturePairSum(const Eigen::VectorXd& scales, const Eigen::VectorXd& weights) {
+    double sum = 0.0;
+    for (Eigen::Index a = 0; a < scales.size(); ++a)
+        for (Eigen::Index b = 0; b < scales.size(); ++b)
+            sum += weights[a] * weights[b] * std::sqrt(scales[a] + scales[b]);
+    return sum;
+}
+
+double scaleMixtureCrps(double y, double mean, double sigma, const Eigen::VectorXd& scales,
+                        const Eigen::VectorXd& weights, double pairSum) {
+    double first = 0.0;
+    for (Eigen::Index a = 0; a < scales.size(); ++a)
+        first += weights[a] * absoluteMoment(y - mean, scales[a] * sigma * sigma);
+    return first - sigma * standardNormalPdf(0.0) * pairSum;
+}
+
 double mixtureCdf(double y, const Eigen::VectorXd& weights, const Eigen::VectorXd& means,
                   const Eigen::VectorXd& sigmas) {
     double cdf = 0.0;

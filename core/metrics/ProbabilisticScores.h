@@ -20,6 +20,13 @@ double gaussianCrps(double y, double mean, double sigma);
 double mixtureCrps(double y, const Eigen::VectorXd& weights, const Eigen::VectorXd& means,
                    const Eigen::VectorXd& sigmas);
 
+/// The CRPS of a Gaussian scale mixture Σ_a π_a N(μ, s_a σ²) — the mixture above with one mean,
+/// in O(atoms): its pair term Σ_ab π_a π_b A(0, (s_a + s_b) σ²) is 2σφ(0) times
+/// `pairSum` = Σ_ab π_a π_b √(s_a + s_b), which depends on the law alone (scaleMixturePairSum).
+double scaleMixtureCrps(double y, double mean, double sigma, const Eigen::VectorXd& scales,
+                        const Eigen::VectorXd& weights, double pairSum);
+double scaleMixturePairSum(const Eigen::VectorXd& scales, const Eigen::VectorXd& weights);
+
 /// The mixture's CDF at y (the PIT of y): Σ w_i Φ((y − μ_i)/σ_i).
 double mixtureCdf(double y, const Eigen::VectorXd& weights, const Eigen::VectorXd& means,
                   const Eigen::VectorXd& sigmas);

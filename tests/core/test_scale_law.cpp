@@ -11,6 +11,7 @@
 #include "base/DeterministicRandom.h"
 #include "identify/MineralMatcher.h"
 #include "metrics/CalibrationScores.h"
+#include "metrics/ProbabilisticScores.h"
 #include "models/GaussianDensity.h"
 #include "models/ScaleMixture.h"
 
@@ -79,6 +80,14 @@ private slots:
                                            0.3 * std::exp(wide->logDensity(y)));
             QVERIFY2(std::abs(p.logDensity(y) - direct) < 1e-9,
                      qPrintable(QString("%1 vs %2").arg(p.logDensity(y)).arg(direct)));
+        }
+        // Its marginal CRPS in O(atoms) against the general mixture formula.
+        const Eigen::Vector2d means(0.3, 0.3), sigmas(std::sqrt(0.4) * 0.05, std::sqrt(3.0) * 0.05);
+        for (double y : {0.1, 0.28, 0.3, 0.45}) {
+            const double general = mixtureCrps(y, law.weights(), means, sigmas);
+            const double fast = scaleMixtureCrps(y, 0.3, 0.05, law.scales(), law.weights(),
+                                                 scaleMixturePairSum(law.scales(), law.weights()));
+            QVERIFY2(std::abs(general - fast) < 1e-14, qPrintable(QString("%1 vs %2").arg(fast).arg(general)));
         }
         // The law's covariance: E w · Σ.
         QVERIFY((p.covariance() - law.meanScale() * p.covariances[0]).cwiseAbs().maxCoeff() <
