@@ -120,10 +120,14 @@ void TrainingController::onMethodTrained(const TrainedMethod& method) {
     // Kept (and saved), but not put in use until the whole run has finished.
     shelf_->add(ModelEntry{method.label(), method.model}, false);
     const MethodEvaluation& e = method.run.evaluation;
-    emit statusMessage(tr("%1 trained: test RMSE %2%3; saved to %4")
+    const double joint = e.calibration.jointMiscalibrationArea;
+    emit statusMessage(tr("%1 trained: test RMSE %2%3%4; saved to %5")
                            .arg(method.label())
                            .arg(e.rmse, 0, 'f', 4)
                            .arg(e.nll ? tr(", NLL %1").arg(*e.nll, 0, 'f', 2) : QString())
+                           .arg(std::isfinite(joint)
+                                    ? tr(", joint miscalibration area %1").arg(joint, 0, 'f', 3)
+                                    : QString())
                            .arg(method.path));
 }
 

@@ -141,6 +141,17 @@ private slots:
         }
     }
 
+    void tinyValidationSetsGiveALaw() {
+        // One or two spectra, or all at d² = 0: a law (never a crash, NaN or empty law).
+        for (const VectorXd& d2 : {VectorXd(VectorXd::Constant(1, 7.0)), VectorXd(Eigen::Vector2d(3.0, 40.0)),
+                                   VectorXd(VectorXd::Zero(3))}) {
+            const ScaleMixture law = fitScaleMixture(d2, 10);
+            QVERIFY(law.size() >= 1);
+            QVERIFY(std::isfinite(law.meanScale()) && law.meanScale() > 0.0);
+            QVERIFY(std::abs(law.weights().sum() - 1.0) < 1e-12);
+        }
+    }
+
     void recalibrationFitsAKnownLaw() {
         const ReflectanceModel model = knownModel(10, 0.0);
         const ScaleMixture truth = twoScales();
