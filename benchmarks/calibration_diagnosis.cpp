@@ -42,9 +42,8 @@ int main(int argc, char** argv) {
     ExperimentRequest request;
     request.split = *split;
     request.splitPath = argv[3];
-    request.methods = {{"G", CovarianceType::Full},
-                       {"UGM", CovarianceType::Full},
-                       {"DCGM", CovarianceType::Full}};
+    request.methods = {
+        {"G", CovarianceType::Full}, {"UGM", CovarianceType::Full}, {"DCGM", CovarianceType::Full}};
     auto outcome = runExperiment(*pair, request);
     if (!outcome) return failWith(outcome.error());
     auto data = prepareData(*pair, *split, PreprocessingOptions{});
@@ -64,8 +63,8 @@ int main(int argc, char** argv) {
             laws << m.reflectance.label() << ',' << law.scales()[k] << ',' << law.weights()[k]
                  << ',' << fit.rawNll << ',' << fit.singleScaleNll << ',' << fit.recalibratedNll
                  << '\n';
-        auto scores = scoreCalibrationUnderLaws(m.reflectance, data->test.x,
-                                                data->testReflectance, {law, ScaleMixture()});
+        auto scores = scoreCalibrationUnderLaws(m.reflectance, data->test.x, data->testReflectance,
+                                                {law, ScaleMixture()});
         if (!scores) return failWith(scores.error());
         lawScores.push_back((*scores)[0]);
         rawScores.push_back((*scores)[1]);
@@ -132,7 +131,8 @@ int main(int argc, char** argv) {
             auto rawAll = toolkits[0]->matcher.identify(rawPrediction->distribution);
             if (!rawAll) return failWith("identification failed");
             double bestWithout = 0.0;
-            for (const MineralFit& fit : without->fits) bestWithout = std::max(bestWithout, fit.pValue);
+            for (const MineralFit& fit : without->fits)
+                bestWithout = std::max(bestWithout, fit.pValue);
             const MineralFit& d = all->fits[std::size_t(dominant)];
             // The share of the predicted Σ that is the demo's own measurement noise,
             // tr(Σ⁻¹ N) / n with N = diag(σ²), σ = noise + 1 % of the signal (DemoScene),
@@ -142,8 +142,7 @@ int main(int argc, char** argv) {
             const Eigen::VectorXd noise =
                 ((scene->options().highNoise + 0.01 * measured.array()) / range).matrix();
             const Eigen::MatrixXd precision = prediction->precision();
-            const double share =
-                (noise.array().square() * precision.diagonal().array()).sum() / n;
+            const double share = (noise.array().square() * precision.diagonal().array()).sum() / n;
             truth = "," + library.spectra[std::size_t(dominant)].name + "," +
                     std::to_string(abundance) + "," + std::to_string(footprint[dominant]) + "," +
                     std::to_string(d.pValue) + "," + std::to_string(d.posterior) + "," +

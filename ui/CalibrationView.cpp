@@ -255,10 +255,10 @@ void CalibrationView::drawQq(QPainter& painter, const QRectF& area,
     for (const QqCurve& curve : curves) {
         const double n = curve.scores->channels;
         const Eigen::Index last = curve.scores->squaredDistanceQuantiles.size() - 1;
-        low = std::min({low, curve.scores->squaredDistanceQuantiles.minCoeff() / n,
-                        curve.ideal(0) / n});
-        high = std::max({high, curve.scores->squaredDistanceQuantiles.maxCoeff() / n,
-                         curve.ideal(last) / n});
+        low = std::min(
+            {low, curve.scores->squaredDistanceQuantiles.minCoeff() / n, curve.ideal(0) / n});
+        high = std::max(
+            {high, curve.scores->squaredDistanceQuantiles.maxCoeff() / n, curve.ideal(last) / n});
     }
     const QFontMetricsF metrics(painter.font());
     const QRectF plotArea = area.adjusted(0, 0, 0, -1.2 * metrics.height());
@@ -297,7 +297,8 @@ void CalibrationView::drawQq(QPainter& painter, const QRectF& area,
             else
                 path.lineTo(p);
         }
-        painter.setPen(QPen(curve.colour, curve.raw ? 1.2 : 1.8, curve.raw ? Qt::DotLine : Qt::SolidLine));
+        painter.setPen(
+            QPen(curve.colour, curve.raw ? 1.2 : 1.8, curve.raw ? Qt::DotLine : Qt::SolidLine));
         painter.setBrush(Qt::NoBrush);
         painter.drawPath(path);
         anyRaw = anyRaw || curve.raw;

@@ -64,8 +64,7 @@ ComparisonPanel::ComparisonPanel(QWidget* parent)
       note_(new QLabel(this)) {
     model_->setHorizontalHeaderLabels({tr("Method"), tr("Covariance"), tr("RMSE"), tr("NLL (nats)"),
                                        tr("CRPS"), tr("Miscal. area"), tr("Joint area"),
-                                       tr("±1σ coverage"),
-                                       tr("±2σ coverage"), tr("Fit (s)")});
+                                       tr("±1σ coverage"), tr("±2σ coverage"), tr("Fit (s)")});
     proxy_->setSourceModel(model_);
     proxy_->setSortRole(kSortRole);
     table_->setModel(proxy_);

@@ -23,9 +23,8 @@ SceneLayerLegend::SceneLayerLegend(QWidget* parent)
     layout->setContentsMargins(4, 4, 4, 4);
     styleLegendTitle(title_);
     styleLegendFootnote(where_);
-    for (SceneLayer layer :
-         {SceneLayer::Sigma, SceneLayer::Mean, SceneLayer::LogDetSigma, SceneLayer::Nll,
-          SceneLayer::Anomaly}) {
+    for (SceneLayer layer : {SceneLayer::Sigma, SceneLayer::Mean, SceneLayer::LogDetSigma,
+                             SceneLayer::Nll, SceneLayer::Anomaly}) {
         layers_->addItem(layerName(layer), int(layer));
     }
     layout->addWidget(new QLabel(tr("Scene prediction"), this));

@@ -60,8 +60,8 @@ Result<SceneLayerImage> readLayer(const SceneRun& run, SceneLayer layer, int ban
         path.c_str(), GDAL_OF_RASTER | GDAL_OF_READONLY, nullptr, nullptr, nullptr));
     if (!map) return fail(path + ": cannot read the map: " + capture.errors());
     const int layerBand = layer == SceneLayer::Mean || layer == SceneLayer::Sigma ? band + 1
-                          : layer == SceneLayer::Anomaly                         ? 2
-                                                                                 : 1;
+                          : layer == SceneLayer::Anomaly                          ? 2
+                                                                                  : 1;
     if (layerBand < 1 || layerBand > map->GetRasterCount())
         return fail(path + ": has no band " + std::to_string(layerBand));
     const int width = map->GetRasterXSize(), height = map->GetRasterYSize();

@@ -1,5 +1,5 @@
-#include <cmath>
 #include <chrono>
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -85,7 +85,8 @@ int runIdentify(int argc, char** argv) {
         "[options]",
         "Identifies the mineral of every pixel under the model's predicted Gaussian: the best "
         "gain-and-offset fit of each library spectrum, weighted by the predicted precision, gives "
-        "posterior probabilities and a goodness-of-fit p-value under the model's law (χ² as trained, a scale mixture of χ² when recalibrated). Writes PREFIX_mineral.tif and "
+        "posterior probabilities and a goodness-of-fit p-value under the model's law (χ² as "
+        "trained, a scale mixture of χ² when recalibrated). Writes PREFIX_mineral.tif and "
         "PREFIX_runner_up.tif (categorical, with colour table and names), PREFIX_probability.tif, "
         "PREFIX_pvalue.tif, PREFIX_angle_mean.tif and PREFIX_angle_input.tif (spectral-angle "
         "baselines), optionally band-depth and two-mineral maps, and PREFIX_legend.csv.");

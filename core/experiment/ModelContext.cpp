@@ -59,10 +59,10 @@ json ModelContext::toJson() const {
         out["recalibration"] = {
             {"covariance_scale", law.meanScale()},
             {"law",
-             {{"scales", std::vector<double>(law.scales().data(),
-                                             law.scales().data() + law.size())},
-              {"weights", std::vector<double>(law.weights().data(),
-                                              law.weights().data() + law.size())}}},
+             {{"scales",
+               std::vector<double>(law.scales().data(), law.scales().data() + law.size())},
+              {"weights",
+               std::vector<double>(law.weights().data(), law.weights().data() + law.size())}}},
             {"fitted_on", "validation"},
             {"how", recalibration->how},
             {"spectra", recalibration->spectra},
@@ -113,14 +113,16 @@ Result<ScaleMixture> scaleLawFromJson(const json& r, const std::string& where) {
     const json& scales = law.at("scales");
     const json& weights = law.at("weights");
     if (scales.empty() || scales.size() != weights.size()) {
-        return fail(where + ": \"recalibration.law\": \"scales\" and \"weights\" must be as long "
-                    "as each other and not empty (" + std::to_string(scales.size()) + " and " +
-                    std::to_string(weights.size()) + ")");
+        return fail(where +
+                    ": \"recalibration.law\": \"scales\" and \"weights\" must be as long "
+                    "as each other and not empty (" +
+                    std::to_string(scales.size()) + " and " + std::to_string(weights.size()) + ")");
     }
     Eigen::VectorXd s(Eigen::Index(scales.size())), w(Eigen::Index(weights.size()));
     for (std::size_t k = 0; k < scales.size(); ++k) {
         const std::string index = "[" + std::to_string(k) + "]";
-        if (auto ok = checkCovarianceScale(scales[k], where, "recalibration.law.scales" + index); !ok)
+        if (auto ok = checkCovarianceScale(scales[k], where, "recalibration.law.scales" + index);
+            !ok)
             return fail(ok.error());
         const json& weight = weights[k];
         if (!weight.is_number() || !std::isfinite(weight.get<double>()) ||
@@ -279,7 +281,8 @@ Result<ModelContext> ModelContext::fromJson(const json& document, const std::str
         fit.singleScaleNll = number("validation_nll_single_scale");
         const json how = r.value("how", json());
         fit.how = how.is_string() ? how.get<std::string>() : "unknown";
-        fit.spectra = std::isfinite(number("spectra")) ? int(std::clamp(number("spectra"), 0.0, 1e9)) : 0;
+        fit.spectra =
+            std::isfinite(number("spectra")) ? int(std::clamp(number("spectra"), 0.0, 1e9)) : 0;
         fit.rawNll = number("validation_nll_raw");
         fit.recalibratedNll = number("validation_nll_recalibrated");
         fit.seconds = number("seconds");

@@ -142,9 +142,9 @@ std::vector<double> numbersFrom(const json& document, const char* key) {
 }
 
 json scaleLawToJson(const ScaleMixture& law) {
-    return json{{"scales", std::vector<double>(law.scales().data(), law.scales().data() + law.size())},
-                {"weights",
-                 std::vector<double>(law.weights().data(), law.weights().data() + law.size())}};
+    return json{
+        {"scales", std::vector<double>(law.scales().data(), law.scales().data() + law.size())},
+        {"weights", std::vector<double>(law.weights().data(), law.weights().data() + law.size())}};
 }
 
 // A row's law: "scale_law", or one "covariance_scale" in results from before scale laws.
@@ -213,13 +213,14 @@ void curvesFromJson(const json& row, MethodEvaluation& e) {
         Eigen::Map<const Eigen::VectorXd>(d2.data(), Eigen::Index(d2.size()));
     // Results from before scale laws: the law was χ²_n times the covariance scale.
     const auto ideal = numbersFrom(curves, "d2_law_quantiles");
-    c.squaredDistanceIdeal = Eigen::Map<const Eigen::VectorXd>(ideal.data(), Eigen::Index(ideal.size()));
+    c.squaredDistanceIdeal =
+        Eigen::Map<const Eigen::VectorXd>(ideal.data(), Eigen::Index(ideal.size()));
     if (c.squaredDistanceIdeal.size() != c.squaredDistanceQuantiles.size()) {
         c.squaredDistanceIdeal.resize(c.squaredDistanceQuantiles.size());
         const auto& probabilities = qqProbabilities();
         for (Eigen::Index q = 0; q < c.squaredDistanceIdeal.size(); ++q)
             c.squaredDistanceIdeal[q] = e.scaleLaw.quantile(probabilities[std::size_t(q)],
-                                                           double(curves.value("channels", 0)));
+                                                            double(curves.value("channels", 0)));
     }
     c.channels = curves.value("channels", 0);
 }
@@ -383,9 +384,10 @@ std::string calibrationCsv(const ComparisonResult& result) {
             for (Eigen::Index i = 0; i < c.squaredDistanceQuantiles.size(); ++i)
                 csv << prefix << "d2_quantile," << probabilities[std::size_t(i)] << ','
                     << csvNumber(c.squaredDistanceQuantiles[i]) << ','
-                    << csvNumber(c.squaredDistanceIdeal.size() > i
-                                     ? c.squaredDistanceIdeal[i]
-                                     : chiSquaredQuantile(probabilities[std::size_t(i)], c.channels))
+                    << csvNumber(
+                           c.squaredDistanceIdeal.size() > i
+                               ? c.squaredDistanceIdeal[i]
+                               : chiSquaredQuantile(probabilities[std::size_t(i)], c.channels))
                     << '\n';
         }
     }
@@ -415,8 +417,8 @@ Status writeComparison(const std::string& folder, const ComparisonResult& result
     perSpectrum << "test_index,pixel,column,row";
     for (const auto& r : result.runs) {
         const std::string l = r.spec.label();
-        perSpectrum << ',' << l << "_rmse," << l << "_nll," << l << "_crps," << l << "_energy,"
-                    << l << "_d2," << l << "_d2_pvalue," << l << "_log_det";
+        perSpectrum << ',' << l << "_rmse," << l << "_nll," << l << "_crps," << l << "_energy," << l
+                    << "_d2," << l << "_d2_pvalue," << l << "_log_det";
     }
     perSpectrum << '\n';
     for (std::size_t i = 0; i < run.split.test.size(); ++i) {
@@ -432,8 +434,8 @@ Status writeComparison(const std::string& folder, const ComparisonResult& result
                         << ',' << (c.spectrumCrps.size() > k ? csvNumber(c.spectrumCrps[k]) : "")
                         << ','
                         << (c.spectrumEnergy.size() > k ? csvNumber(c.spectrumEnergy[k]) : "");
-            for (const Eigen::VectorXd* v : {&c.spectrumSquaredDistance, &c.spectrumJointPValue,
-                                             &c.spectrumLogDeterminant})
+            for (const Eigen::VectorXd* v :
+                 {&c.spectrumSquaredDistance, &c.spectrumJointPValue, &c.spectrumLogDeterminant})
                 perSpectrum << ',' << (v->size() > k ? csvNumber((*v)[k]) : "");
         }
         perSpectrum << '\n';

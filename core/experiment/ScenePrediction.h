@@ -22,7 +22,7 @@ struct ScenePredictionFiles {
     /// anomaly map: small where the measured spectrum is far from what the model expected.
     /// The p-value is of Σ alone, without the measured spectra's σ.
     std::string nll;
-    std::string rmse;         ///< RMSE of the prediction per pixel, likewise
+    std::string rmse;  ///< RMSE of the prediction per pixel, likewise
     std::int64_t predictedPixels = 0;
     std::int64_t skippedPixels = 0;        ///< invalid or flat input (written as NaN)
     bool nllWithMeasurementNoise = false;  ///< the NLL map used the measured spectra's σ

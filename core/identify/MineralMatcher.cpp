@@ -125,8 +125,8 @@ Result<Identification> MineralMatcher::identify(const PredictiveDistribution& pr
         for (std::size_t k = 0; k < components.size(); ++k) {
             const double c2 = chiSquared(components[k].gram, j, one, mu, t);
             if (chi) (*chi)[Eigen::Index(k)] = c2;
-            terms[Eigen::Index(k)] =
-                components[k].logWeight + law.logDensity(c2, components[k].logDeterminant, channels);
+            terms[Eigen::Index(k)] = components[k].logWeight +
+                                     law.logDensity(c2, components[k].logDeterminant, channels);
         }
         return logSumExp(terms);
     };
@@ -167,8 +167,7 @@ Result<Identification> MineralMatcher::identify(const PredictiveDistribution& pr
         const Eigen::VectorXd r = (terms.array() - logSumExp(terms)).exp();
         fit.chiSquared = r.dot(chi);
         fit.pValue = 0.0;
-        for (Eigen::Index k = 0; k < r.size(); ++k)
-            fit.pValue += r[k] * law.survival(chi[k], dof);
+        for (Eigen::Index k = 0; k < r.size(); ++k) fit.pValue += r[k] * law.survival(chi[k], dof);
         r.maxCoeff(&dominant[std::size_t(j)]);
     }
 
@@ -214,8 +213,8 @@ Result<Identification> MineralMatcher::identify(const PredictiveDistribution& pr
                 // Var θ = S⁻¹ (times the dispersion, applied below).
                 const Eigen::Vector3d gradient(t[1] / (sum * sum), -t[0] / (sum * sum), 0.0);
                 pair.fractionSigma = std::sqrt(std::max(0.0, gradient.dot(inverse * gradient)));
-                fit.logDensity = host.logWeight +
-                                 law.logDensity(pair.chiSquared, host.logDeterminant, channels);
+                fit.logDensity =
+                    host.logWeight + law.logDensity(pair.chiSquared, host.logDeterminant, channels);
                 pairFits.push_back(fit);
             }
         }
@@ -284,8 +283,7 @@ Result<Identification> MineralMatcher::identify(const PredictiveDistribution& pr
         const double single =
             chiSquared(host.gram, top, one, mu,
                        {out.fits[std::size_t(top)].gain, out.fits[std::size_t(top)].offset});
-        pair.improvementPValue =
-            law.survival(std::max(0.0, single - pair.chiSquared) / phi, 1.0);
+        pair.improvementPValue = law.survival(std::max(0.0, single - pair.chiSquared) / phi, 1.0);
         out.pair = pair;
     }
     return out;

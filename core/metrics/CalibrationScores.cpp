@@ -168,8 +168,9 @@ Result<std::vector<CalibrationScores>> scoreCalibrationUnderLaws(
                     const double mean = d.means[kept[0]][j];
                     pit = 0.0;
                     for (Eigen::Index t = 0; t < atoms; ++t)
-                        pit += law.weights()[t] * standardNormalCdf((truth[j] - mean) /
-                                                                    (std::sqrt(law.scales()[t]) * sigmas(0, j)));
+                        pit += law.weights()[t] *
+                               standardNormalCdf((truth[j] - mean) /
+                                                 (std::sqrt(law.scales()[t]) * sigmas(0, j)));
                     crps = scaleMixtureCrps(truth[j], mean, sigmas(0, j), law.scales(),
                                             law.weights(), a.pairSum);
                 } else {
@@ -221,7 +222,8 @@ Result<std::vector<CalibrationScores>> scoreCalibrationUnderLaws(
             }
             MatrixXd scaled = draws;
             if (!law.isIdentity()) {
-                DeterministicRandom scales(options.seed ^ (0xD1B54A32D192ED03ULL * std::uint64_t(i + 1)));
+                DeterministicRandom scales(options.seed ^
+                                           (0xD1B54A32D192ED03ULL * std::uint64_t(i + 1)));
                 for (Eigen::Index r = 0; r < scaled.rows(); ++r) {
                     const double root = std::sqrt(law.draw(scales));
                     const VectorXd& centre = d.means[std::size_t(drawn[std::size_t(r)])];
@@ -298,12 +300,15 @@ Result<CalibrationScores> scoreCalibration(const ReflectanceModel& model, const 
 ScaleMixture fitScaleMixture(const VectorXd& squaredDistances, double n) {
     const Eigen::Index count = squaredDistances.size();
     const VectorXd perChannel = (squaredDistances / n).cwiseMax(kMinCovarianceScale);
-    const double lo = std::max(std::log(perChannel.minCoeff()) - 1.0, std::log(kMinCovarianceScale));
-    const double hi = std::min(std::log(perChannel.maxCoeff()) + 1.0, std::log(kMaxCovarianceScale));
+    const double lo =
+        std::max(std::log(perChannel.minCoeff()) - 1.0, std::log(kMinCovarianceScale));
+    const double hi =
+        std::min(std::log(perChannel.maxCoeff()) + 1.0, std::log(kMaxCovarianceScale));
     // χ²_n/n has a log-spread of √(2/n): 0.21 at n = 46, 0.14 at n = 99; atoms 0.1 apart
     // resolve any law those can tell apart.
     constexpr double kStep = 0.1;
-    const Eigen::Index atoms = std::max<Eigen::Index>(1, Eigen::Index(std::ceil((hi - lo) / kStep)) + 1);
+    const Eigen::Index atoms =
+        std::max<Eigen::Index>(1, Eigen::Index(std::ceil((hi - lo) / kStep)) + 1);
     VectorXd grid(atoms);
     for (Eigen::Index k = 0; k < atoms; ++k) grid[k] = std::exp(lo + double(k) * kStep);
     // Each spectrum's likelihood under each atom, up to a factor of its own (which EM ignores).
@@ -320,7 +325,8 @@ ScaleMixture fitScaleMixture(const VectorXd& squaredDistances, double n) {
             const VectorXd mixture = l * weights;
             const double logLikelihood = mixture.array().log().sum();
             // π_k ← mean_i π_k L_ik / Σ_j π_j L_ij
-            weights = weights.cwiseProduct(l.transpose() * mixture.cwiseInverse()) / double(l.rows());
+            weights =
+                weights.cwiseProduct(l.transpose() * mixture.cwiseInverse()) / double(l.rows());
             if (logLikelihood - previous < 1e-10 * double(l.rows())) break;
             previous = logLikelihood;
         }
@@ -340,8 +346,9 @@ ScaleMixture fitScaleMixture(const VectorXd& squaredDistances, double n) {
     keptWeights /= keptWeights.sum();
     em(keptLikelihood, keptWeights, 1000);
     auto law = ScaleMixture::create(keptScales, keptWeights / keptWeights.sum());
-    return law ? *law : ScaleMixture(std::clamp(perChannel.mean(), kMinCovarianceScale,
-                                                kMaxCovarianceScale));
+    return law ? *law
+               : ScaleMixture(
+                     std::clamp(perChannel.mean(), kMinCovarianceScale, kMaxCovarianceScale));
 }
 
 Result<CovarianceScaleFit> fitCovarianceScale(const ReflectanceModel& model, const MatrixXd& x,
@@ -378,7 +385,8 @@ Result<CovarianceScaleFit> fitCovarianceScale(const ReflectanceModel& model, con
             }
             return sum / double(count);
         };
-        const ScaleMixture single(std::clamp(d2.mean() / n, kMinCovarianceScale, kMaxCovarianceScale));
+        const ScaleMixture single(
+            std::clamp(d2.mean() / n, kMinCovarianceScale, kMaxCovarianceScale));
         fit.rawNll = -batch->logDensity.mean();
         fit.singleScaleNll = nllUnder(single);
         fit.law = single;

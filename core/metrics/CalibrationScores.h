@@ -22,9 +22,9 @@ const std::vector<double>& qqProbabilities();
 /// Gaussian, Σ_k w_k Φ((y − μ_k)/σ_k) for a mixture (its exact marginal). A value lies in the
 /// central interval of level α exactly when |PIT − ½| ≤ α/2, so the marginal reliability curve
 /// is the share of PITs within α/2 of ½. Joint (one Gaussian only): d² = (y − μ)ᵀ Σ⁻¹ (y − μ) is
-/// χ²_n under the model (w χ²_n under a scale law), so the joint curve is the share with d² ≤ that
-/// law's α-quantile. The
-/// miscalibration area is the mean |observed − nominal| over the levels.
+/// χ²_n under the model (w χ²_n under a scale law), so the joint curve is the share with d² ≤
+/// that law's α-quantile. The miscalibration area is the mean |observed − nominal| over the
+/// levels.
 ///
 /// CRPS: closed form per channel (Gaussian, or Gaussian mixture), averaged over channels. The
 /// energy score of the joint prediction is estimated from `energyDraws` draws per spectrum
@@ -98,7 +98,7 @@ struct CovarianceScaleFit {
     double singleScaleNll = 0.0;   ///< with the best single scale
     double recalibratedNll = 0.0;  ///< under `law`
     int spectra = 0;
-    std::string how;  ///< "closed form", "1-D search" or "scale mixture (NPMLE, …)"
+    std::string how;       ///< "closed form", "1-D search" or "scale mixture (NPMLE, …)"
     double seconds = 0.0;  ///< time the fit took (the validation predictions included)
 };
 

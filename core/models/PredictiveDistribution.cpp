@@ -40,11 +40,11 @@ double PredictiveDistribution::logDensity(const Eigen::VectorXd& y) const {
         } else if (scaleLaw.isIdentity()) {
             terms[k] = std::log(weights[k]) + g->logDensity(y);
         } else {
-            const Eigen::VectorXd white = g->choleskyFactor().triangularView<Eigen::Lower>().solve(
-                y - means[k]);
-            terms[k] = std::log(weights[k]) + scaleLaw.logDensity(white.squaredNorm(),
-                                                                  g->logDeterminant(),
-                                                                  double(y.size()));
+            const Eigen::VectorXd white =
+                g->choleskyFactor().triangularView<Eigen::Lower>().solve(y - means[k]);
+            terms[k] =
+                std::log(weights[k]) +
+                scaleLaw.logDensity(white.squaredNorm(), g->logDeterminant(), double(y.size()));
         }
     }
     return logSumExp(terms);

@@ -136,8 +136,7 @@ BatchPrediction ReflectanceModel::predictBatchUnguarded(const MatrixXd& x, const
         if (summarise) out.jointPValue.resize(x.rows());
         for (Eigen::Index i = 0; i < x.rows(); ++i) {
             const double d2 = -2.0 * out.logDensity[i] - out.logDeterminant[i] - n * kLogTwoPi;
-            if (!law.isIdentity())
-                out.logDensity[i] = law.logDensity(d2, out.logDeterminant[i], n);
+            if (!law.isIdentity()) out.logDensity[i] = law.logDensity(d2, out.logDeterminant[i], n);
             if (summarise) out.jointPValue[i] = law.survival(std::max(0.0, d2), n);
         }
     }

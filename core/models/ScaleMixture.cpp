@@ -53,8 +53,8 @@ double ScaleMixture::logDensity(double squaredDistance, double logDeterminant, d
     }
     Eigen::VectorXd terms(scales_.size());
     for (Eigen::Index k = 0; k < scales_.size(); ++k) {
-        terms[k] = std::log(weights_[k]) -
-                   0.5 * (squaredDistance / scales_[k] + n * std::log(scales_[k]));
+        terms[k] =
+            std::log(weights_[k]) - 0.5 * (squaredDistance / scales_[k] + n * std::log(scales_[k]));
     }
     return base + logSumExp(terms);
 }
@@ -64,7 +64,8 @@ double ScaleMixture::cdf(double value, double dof) const {
     if (!std::isfinite(value)) return 1.0;
     double sum = 0.0;
     for (Eigen::Index k = 0; k < scales_.size(); ++k)
-        sum += weights_[k] * boost::math::gamma_p(0.5 * dof, 0.5 * value / scales_[k], DoublePolicy());
+        sum +=
+            weights_[k] * boost::math::gamma_p(0.5 * dof, 0.5 * value / scales_[k], DoublePolicy());
     return std::min(1.0, sum);
 }
 
@@ -73,7 +74,8 @@ double ScaleMixture::survival(double value, double dof) const {
     if (!std::isfinite(value)) return 0.0;
     double sum = 0.0;
     for (Eigen::Index k = 0; k < scales_.size(); ++k)
-        sum += weights_[k] * boost::math::gamma_q(0.5 * dof, 0.5 * value / scales_[k], DoublePolicy());
+        sum +=
+            weights_[k] * boost::math::gamma_q(0.5 * dof, 0.5 * value / scales_[k], DoublePolicy());
     return std::min(1.0, sum);
 }
 
@@ -83,7 +85,8 @@ double ScaleMixture::quantile(double probability, double dof) const {
     // Every atom's quantile brackets the mixture's: between the smallest and the largest.
     double lo = std::numeric_limits<double>::infinity(), hi = 0.0;
     for (Eigen::Index k = 0; k < scales_.size(); ++k) {
-        const double q = 2.0 * scales_[k] * boost::math::gamma_p_inv(0.5 * dof, probability, DoublePolicy());
+        const double q =
+            2.0 * scales_[k] * boost::math::gamma_p_inv(0.5 * dof, probability, DoublePolicy());
         lo = std::min(lo, q), hi = std::max(hi, q);
     }
     if (isSingle()) return lo;

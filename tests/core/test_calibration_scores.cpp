@@ -6,11 +6,11 @@
 #include <cmath>
 #include <random>
 
+#include "KnownModel.h"
 #include "base/DeterministicRandom.h"
 #include "metrics/CalibrationScores.h"
 #include "metrics/ProbabilisticScores.h"
 #include "models/GaussianDensity.h"
-#include "KnownModel.h"
 
 using namespace specres;
 using Eigen::MatrixXd;

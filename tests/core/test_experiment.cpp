@@ -499,7 +499,9 @@ private slots:
              "recalibration.covariance_scale"},
             {[](json& c) { c["recalibration"] = "2"; }, "\"recalibration\" must be an object"},
             // The scale law: missing, negative, NaN (null in JSON), unbalanced.
-            {[](json& c) { c["recalibration"] = {{"law", {{"scales", {1.0}}}}}; },
+            {[](json& c) {
+                 c["recalibration"] = {{"law", {{"scales", {1.0}}}}};
+             },
              "recalibration.law\" must hold the arrays"},
             {[](json& c) {
                  c["recalibration"] = {{"law", {{"scales", {0.5, -1.0}}, {"weights", {0.5, 0.5}}}}};
@@ -511,8 +513,7 @@ private slots:
              },
              "recalibration.law.weights[1]\" must be a number in (0, 1]"},
             {[](json& c) {
-                 c["recalibration"] = {
-                     {"law", {{"scales", {0.5, 2.0}}, {"weights", {0.5, 0.4}}}}};
+                 c["recalibration"] = {{"law", {{"scales", {0.5, 2.0}}, {"weights", {0.5, 0.4}}}}};
              },
              "recalibration.law\": the weights sum to 0.9"},
             {[](json& c) {

@@ -22,7 +22,9 @@ using Eigen::VectorXd;
 
 namespace {
 
-ScaleMixture twoScales() { return *ScaleMixture::create(Eigen::Vector2d(0.4, 3.0), Eigen::Vector2d(0.7, 0.3)); }
+ScaleMixture twoScales() {
+    return *ScaleMixture::create(Eigen::Vector2d(0.4, 3.0), Eigen::Vector2d(0.7, 0.3));
+}
 
 // sup |F_N − F| of sorted values against a CDF.
 template <typename Cdf>
@@ -87,7 +89,8 @@ private slots:
             const double general = mixtureCrps(y, law.weights(), means, sigmas);
             const double fast = scaleMixtureCrps(y, 0.3, 0.05, law.scales(), law.weights(),
                                                  scaleMixturePairSum(law.scales(), law.weights()));
-            QVERIFY2(std::abs(general - fast) < 1e-14, qPrintable(QString("%1 vs %2").arg(fast).arg(general)));
+            QVERIFY2(std::abs(general - fast) < 1e-14,
+                     qPrintable(QString("%1 vs %2").arg(fast).arg(general)));
         }
         // The law's covariance: E w · Σ.
         QVERIFY((p.covariance() - law.meanScale() * p.covariances[0]).cwiseAbs().maxCoeff() <
@@ -107,7 +110,8 @@ private slots:
         QVERIFY2(ks < ksCritical(d2.size()), qPrintable(QString("KS %1").arg(ks)));
         // And not χ²_n: the same draws are far from a single scale's law.
         const ScaleMixture single(law.meanScale());
-        QVERIFY(ksDistance(d2, [&](double v) { return single.cdf(v, n); }) > 5 * ksCritical(d2.size()));
+        QVERIFY(ksDistance(d2, [&](double v) { return single.cdf(v, n); }) >
+                5 * ksCritical(d2.size()));
         // Survival, CDF and quantile agree with each other.
         for (double v : {0.5, 3.0, 8.0, 30.0, 80.0}) {
             QVERIFY(std::abs(law.cdf(v, n) + law.survival(v, n) - 1.0) < 1e-12);
@@ -136,15 +140,17 @@ private slots:
         for (double ratio : {0.3, 0.7, 1.0, 2.0, 5.0, 15.0}) {
             const double closed = boost::math::cdf(boost::math::complement(f, ratio));
             const double fitted = law.survival(ratio * n, n);
-            QVERIFY2(std::abs(fitted - closed) < 0.015,
-                     qPrintable(QString("d²/n = %1: %2 vs F's %3").arg(ratio).arg(fitted).arg(closed)));
+            QVERIFY2(
+                std::abs(fitted - closed) < 0.015,
+                qPrintable(QString("d²/n = %1: %2 vs F's %3").arg(ratio).arg(fitted).arg(closed)));
         }
     }
 
     void tinyValidationSetsGiveALaw() {
         // One or two spectra, or all at d² = 0: a law (never a crash, NaN or empty law).
-        for (const VectorXd& d2 : {VectorXd(VectorXd::Constant(1, 7.0)), VectorXd(Eigen::Vector2d(3.0, 40.0)),
-                                   VectorXd(VectorXd::Zero(3))}) {
+        for (const VectorXd& d2 :
+             {VectorXd(VectorXd::Constant(1, 7.0)), VectorXd(Eigen::Vector2d(3.0, 40.0)),
+              VectorXd(VectorXd::Zero(3))}) {
             const ScaleMixture law = fitScaleMixture(d2, 10);
             QVERIFY(law.size() >= 1);
             QVERIFY(std::isfinite(law.meanScale()) && law.meanScale() > 0.0);
@@ -194,7 +200,8 @@ private slots:
                     1e-8 * std::abs(a->logDensity[i]));
         }
         // The batch's d² p-values are uniform under the fitted law.
-        std::vector<double> pValues(a->jointPValue.data(), a->jointPValue.data() + a->jointPValue.size());
+        std::vector<double> pValues(a->jointPValue.data(),
+                                    a->jointPValue.data() + a->jointPValue.size());
         QVERIFY2(ksDistance(pValues, [](double u) { return u; }) < ksCritical(pValues.size()),
                  "d² p-values not uniform");
     }
@@ -231,7 +238,8 @@ private slots:
         }
         const double ks = ksDistance(underLaw, [](double u) { return u; });
         QVERIFY2(ks < ksCritical(underLaw.size()), qPrintable(QString("KS %1").arg(ks)));
-        QVERIFY(ksDistance(underChiSquared, [](double u) { return u; }) > 3 * ksCritical(underLaw.size()));
+        QVERIFY(ksDistance(underChiSquared, [](double u) { return u; }) >
+                3 * ksCritical(underLaw.size()));
     }
 };
 
