@@ -547,6 +547,27 @@ private slots:
             window->sceneLegend()->layerChooser()->findData(int(SceneLayer::LogDetSigma)));
         QVERIFY(layer.wait(30000));
         QVERIFY(window->sceneLegend()->title()->text().startsWith("log det Σ"));
+        // The anomaly layer: −log₁₀ of the d² p-values in the NLL map's band 2, which are
+        // probabilities (G is one Gaussian, so every pixel has one).
+        layer.clear();
+        window->sceneLegend()->layerChooser()->setCurrentIndex(
+            window->sceneLegend()->layerChooser()->findData(int(SceneLayer::Anomaly)));
+        QVERIFY(layer.wait(30000));
+        QVERIFY(window->sceneLegend()->title()->text().startsWith("−log₁₀ p"));
+        const std::vector<float> pValues = readBand(run.prefix.toStdString() + "_nll.vrt", 2);
+        QCOMPARE(pValues.size(), std::size_t(64 * 48));
+        std::vector<float> surprise;
+        for (float v : pValues) {
+            QVERIFY(v >= 0.0f && v <= 1.0f);
+            surprise.push_back(float(-std::log10(std::max(v, 1e-30f))));
+        }
+        const Stretch anomaly = percentileStretch(surprise);
+        const QImage anomalyOverlay = window->highPanel()->view()->overlayImage();
+        for (auto [x, y] : {std::pair{10, 20}, std::pair{50, 5}})
+            QCOMPARE(QColor(anomalyOverlay.pixel(x, y)).rgb(),
+                     viridis(anomaly.apply(surprise[std::size_t(y) * 64 + x])).rgb());
+        if (qEnvironmentVariableIsSet("SPECRES_SCREENSHOTS"))
+            window->grab().save(qEnvironmentVariable("SPECRES_SCREENSHOTS") + "/scene-anomaly.png");
 
         // A tile lost in a crash (its manifest and maps gone): the next start redoes it alone.
         QDir folder(run.folder);
