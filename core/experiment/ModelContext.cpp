@@ -58,11 +58,7 @@ json ModelContext::toJson() const {
         // covariance_scale (E w) is what a SpecRes from before scale laws reads.
         out["recalibration"] = {
             {"covariance_scale", law.meanScale()},
-            {"law",
-             {{"scales",
-               std::vector<double>(law.scales().data(), law.scales().data() + law.size())},
-              {"weights",
-               std::vector<double>(law.weights().data(), law.weights().data() + law.size())}}},
+            {"law", scaleLawToJson(law)},
             {"fitted_on", "validation"},
             {"how", recalibration->how},
             {"spectra", recalibration->spectra},
@@ -72,6 +68,13 @@ json ModelContext::toJson() const {
             {"seconds", recalibration->seconds}};
     }
     return out;
+}
+
+json scaleLawToJson(const ScaleMixture& law) {
+    auto list = [&law](const Eigen::VectorXd& v) {
+        return std::vector<double>(v.data(), v.data() + law.size());
+    };
+    return json{{"scales", list(law.scales())}, {"weights", list(law.weights())}};
 }
 
 namespace {

@@ -48,4 +48,8 @@ struct ModelContext {
                         const std::string& modelPath) const;
 };
 
+/// A scale law as the files hold it: {"scales": […], "weights": […]} (model files' recalibration,
+/// results' rows).
+nlohmann::json scaleLawToJson(const ScaleMixture& law);
+
 }  // namespace specres

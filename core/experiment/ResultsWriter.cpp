@@ -9,6 +9,7 @@
 
 #include "base/Checksum.h"
 #include "experiment/ComparisonRanking.h"
+#include "experiment/ModelContext.h"
 #include "io/AtomicFile.h"
 #include "io/GdalSupport.h"
 #include "io/InputFile.h"
@@ -139,12 +140,6 @@ std::vector<double> numbersFrom(const json& document, const char* key) {
     if (!document.contains(key) || !document.at(key).is_array()) return out;
     for (const json& v : document.at(key)) out.push_back(v.is_number() ? v.get<double>() : NAN);
     return out;
-}
-
-json scaleLawToJson(const ScaleMixture& law) {
-    return json{
-        {"scales", std::vector<double>(law.scales().data(), law.scales().data() + law.size())},
-        {"weights", std::vector<double>(law.weights().data(), law.weights().data() + law.size())}};
 }
 
 // A row's law: "scale_law", or one "covariance_scale" in results from before scale laws.

@@ -62,20 +62,23 @@ double ScaleMixture::logDensity(double squaredDistance, double logDeterminant, d
 double ScaleMixture::cdf(double value, double dof) const {
     if (!(value > 0.0)) return 0.0;
     if (!std::isfinite(value)) return 1.0;
-    double sum = 0.0;
-    for (Eigen::Index k = 0; k < scales_.size(); ++k)
-        sum +=
-            weights_[k] * boost::math::gamma_p(0.5 * dof, 0.5 * value / scales_[k], DoublePolicy());
-    return std::min(1.0, sum);
+    return weightedGamma(value, dof, false);
 }
 
 double ScaleMixture::survival(double value, double dof) const {
     if (!(value > 0.0)) return 1.0;
     if (!std::isfinite(value)) return 0.0;
+    return weightedGamma(value, dof, true);
+}
+
+double ScaleMixture::weightedGamma(double value, double dof, bool upper) const {
+    // P(w χ²_dof ≤ t) = Σ_k π_k P(a, t / (2 s_k)), a = dof/2; the upper tail from Q, not 1 − P.
     double sum = 0.0;
-    for (Eigen::Index k = 0; k < scales_.size(); ++k)
-        sum +=
-            weights_[k] * boost::math::gamma_q(0.5 * dof, 0.5 * value / scales_[k], DoublePolicy());
+    for (Eigen::Index k = 0; k < scales_.size(); ++k) {
+        const double x = 0.5 * value / scales_[k];
+        sum += weights_[k] * (upper ? boost::math::gamma_q(0.5 * dof, x, DoublePolicy())
+                                    : boost::math::gamma_p(0.5 * dof, x, DoublePolicy()));
+    }
     return std::min(1.0, sum);
 }
 

@@ -46,6 +46,9 @@ public:
     double draw(DeterministicRandom& random) const;
 
 private:
+    /// Σ_k π_k of the regularised lower (or upper) incomplete Γ at value / s_k.
+    double weightedGamma(double value, double dof, bool upper) const;
+
     Eigen::VectorXd scales_;
     Eigen::VectorXd weights_;
     double meanScale_ = 1.0;

@@ -85,6 +85,19 @@ run_row() {  # COMMAND...: counts the row, keeps its stderr and exit status
     stderr=$(timeout 120 "$@" 2>&1 >/dev/null)
     status=$?
 }
+
+# The message check both row kinds end with: stderr must match the pattern.
+# Usage: message_matches NAME PATTERN WHAT OK_LABEL
+message_matches() {
+    if ! printf '%s\n' "$stderr" | grep -Eq -- "$2"; then
+        echo "FAIL $1: $3 '$2':"
+        printf '%s\n' "$stderr" | tail -n 3
+        failures=$((failures + 1))
+    else
+        echo "ok   $1 ($4): $(printf '%s' "$stderr" | grep -Ev '%|^$' | tail -n 1 | cut -c 1-160)"
+    fi
+}
+
 expect() {
     name=$1
     pattern=$2
@@ -96,12 +109,8 @@ expect() {
     elif [ "$status" -ge 124 ]; then
         echo "FAIL $name: crashed or hung (exit $status): $(printf '%s' "$stderr" | tail -c 300)"
         failures=$((failures + 1))
-    elif ! printf '%s\n' "$stderr" | grep -Eq -- "$pattern"; then
-        echo "FAIL $name: the message does not match '$pattern':"
-        printf '%s\n' "$stderr" | tail -n 3
-        failures=$((failures + 1))
     else
-        echo "ok   $name (exit $status): $(printf '%s' "$stderr" | grep -v '%' | tail -n 1 | cut -c 1-160)"
+        message_matches "$name" "$pattern" "the message does not match" "exit $status"
     fi
 }
 
@@ -114,12 +123,8 @@ warns() {
     if [ "$status" -ne 0 ]; then
         echo "FAIL $name: expected to succeed with a warning, exit $status: $(printf '%s' "$stderr" | tail -c 300)"
         failures=$((failures + 1))
-    elif ! printf '%s\n' "$stderr" | grep -Eq -- "$pattern"; then
-        echo "FAIL $name: no warning matching '$pattern':"
-        printf '%s\n' "$stderr" | tail -n 3
-        failures=$((failures + 1))
     else
-        echo "ok   $name (warned): $(printf '%s' "$stderr" | grep -Ev '%|^$' | tail -n 1 | cut -c 1-160)"
+        message_matches "$name" "$pattern" "no warning matching" "warned"
     fi
 }
 
