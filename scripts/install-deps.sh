@@ -17,6 +17,11 @@ packages=(
     libhdf4-alt-dev
     # LibTorch, and an optimised BLAS for it (Debian's libtorch calls the system BLAS)
     libtorch-dev libopenblas0-pthread
+    # Python: the module (pybind11) and its tests (pytest, numpy, GDAL's bindings, matplotlib
+    # for the worked example)
+    python3-dev pybind11-dev python3-numpy python3-pytest python3-gdal python3-matplotlib
+    # QGIS: the Processing provider's tests run its algorithms through qgis_process
+    qgis python3-qgis qgis-providers xvfb xauth
     # Slurm and munge: the batch tests start a single-node cluster of their own
     slurmctld slurmd slurm-client munge
 )
