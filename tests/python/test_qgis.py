@@ -86,6 +86,8 @@ def test_predict_scene_equals_the_cli_and_styles_its_layers(qgis, demo, tmp_path
     assert sigma.renderer().type() == "singlebandpseudocolor"
     items = sigma.renderer().legendSymbologyItems()
     assert len(items) == 5
+    # σ drawn at the channel nearest 2.2 µm (the Al-OH feature), not the first one.
+    assert "2.20002 µm sigma" in sigma.bandName(sigma.renderer().band())
     assert layers["scene mean"].renderer().type() == "singlebandgray"
     assert layers["scene mean"].bandName(1).endswith("2.00000 µm mean") or \
         "µm mean" in layers["scene mean"].bandName(1)

@@ -117,7 +117,7 @@ class PredictScene(SpecResAlgorithm):
         cli.run(args, feedback, "predict")
         name = os.path.basename(prefix)
         outputs = {"MEAN": (f"{prefix}_mean.tif", styles.multiband()),
-                   "SIGMA": (f"{prefix}_sigma.tif", styles.ramp("Viridis")),
+                   "SIGMA": (f"{prefix}_sigma.tif", styles.ramp("Viridis", target_um=2.2)),
                    "UNCERTAINTY": (f"{prefix}_uncertainty.tif", styles.ramp("Magma"))}
         if high:
             outputs["NLL"] = (f"{prefix}_nll.tif", styles.ramp("Inferno"))

@@ -33,9 +33,21 @@ class _Styler(QgsProcessingLayerPostProcessorInterface):
             layer.triggerRepaint()
 
 
-def ramp(ramp_name, band=1):
-    """A continuous colour ramp (QGIS's named ramp) over the band's range, in 5 classes."""
+def nearest_band(layer, target_um):
+    """The 1-based band whose wavelength (band metadata, as specres-cli writes it) is nearest."""
+    dataset = gdal.Open(layer.source())
+    centres = [float(dataset.GetRasterBand(b).GetMetadataItem("wavelength") or "inf")
+               for b in range(1, dataset.RasterCount + 1)]
+    return 1 + min(range(len(centres)), key=lambda i: abs(centres[i] - target_um))
+
+
+def ramp(ramp_name, band=1, target_um=None):
+    """A continuous colour ramp (QGIS's named ramp) over the band's range, in 5 classes; with
+    target_um, on the channel nearest that wavelength (2.2 µm: the Al-OH feature)."""
     def apply(layer):
+        nonlocal band
+        if target_um is not None:
+            band = nearest_band(layer, target_um)
         provider = layer.dataProvider()
         stats = provider.bandStatistics(band, QgsRasterBandStats.Min | QgsRasterBandStats.Max)
         low, high = stats.minimumValue, stats.maximumValue
@@ -81,10 +93,7 @@ def multiband(target_um=2.2):
     """The mean map: all channels kept (bands named by wavelength, from the file), drawn as the
     grey channel nearest `target_um` (2.2 µm: the Al-OH feature) stretched to its range."""
     def apply(layer):
-        dataset = gdal.Open(layer.source())
-        centres = [float(dataset.GetRasterBand(b).GetMetadataItem("wavelength") or "inf")
-                   for b in range(1, dataset.RasterCount + 1)]
-        band = 1 + min(range(len(centres)), key=lambda i: abs(centres[i] - target_um))
+        band = nearest_band(layer, target_um)
         provider = layer.dataProvider()
         renderer = QgsSingleBandGrayRenderer(provider, band)
         stats = provider.bandStatistics(band, QgsRasterBandStats.Min | QgsRasterBandStats.Max)
