@@ -252,3 +252,24 @@ def test_demo_writes_the_scene(tmp_path):
     again = specres.read_raster(specres.demo(str(tmp_path / "e"), size=(30, 20), seed=4)["high"],
                                 spectral_window=(2.0, 2.5))
     np.testing.assert_array_equal(scene.data, again.data)
+
+
+SHARED = os.path.join(os.path.dirname(__file__), "..", "..", "..", "shared", "data")
+EMIT_CROP = os.path.join(SHARED, "emit_l2a_crop",
+                         "EMIT_L2A_RFL_001_20241006T165148_2428011_003_crop.nc")
+
+
+@pytest.mark.skipif(not os.path.exists(EMIT_CROP), reason="the shared EMIT crop is absent")
+def test_read_raster_reads_a_real_emit_product_as_the_app_does(tmp_path):
+    with pytest.raises(specres.Error, match=r"_crop\.nc: an EMIT granule .*wavelength"):
+        specres.read_raster(EMIT_CROP)
+    table = tmp_path / "wavelengths.csv"
+    table.write_text("wavelength_nm\n2100\n2200\n2300\n")
+    r = specres.read_raster(EMIT_CROP, wavelengths=str(table))
+    assert r.data.shape == (32, 32, 3) and r.product and "EMIT" in r.product
+    np.testing.assert_allclose(r.wavelengths, [2.1, 2.2, 2.3])
+    # The same values through GDAL's multidimensional API: reflectance[row][column][band].
+    cube = gdal.OpenEx(EMIT_CROP, gdal.OF_MULTIDIM_RASTER).GetRootGroup().OpenMDArray(
+        "reflectance").ReadAsArray()
+    np.testing.assert_array_equal(np.where(cube == -9999, np.nan, cube).astype(np.float64),
+                                  r.data)

@@ -218,6 +218,8 @@ def bad_rows(demo, tmp_path):
     bad_key = tmp_path / "bad_key.json"
     bad_key.write_text('{"methods": {"DCGM": {"epochs": 10}}}')
     folder = str(tmp_path / "out")
+    scenes = tmp_path / "scenes.csv"
+    scenes.write_text(f"name,low\ndemo,{demo.low}\n")
     return [
         ("missing model", "predictscene", {"MODEL": str(tmp_path / "none.specres"),
                                            "LOW": str(demo.low), "OUTPUT_FOLDER": folder},
@@ -252,6 +254,20 @@ def bad_rows(demo, tmp_path):
         ("simulate: not hyperspectral", "simulateaster", {"HIGH": str(demo.low),
                                                           "OUTPUT": str(tmp_path / "s.tif")},
          r"demo_aster\.tif"),
+        ("measured raster of the low sensor", "predictscene", {
+            "MODEL": str(demo.dcgm), "LOW": str(demo.low), "HIGH": str(demo.low),
+            "OUTPUT_FOLDER": folder},
+         r"the model expects 99 high-resolution channels, the data have 5"),
+        ("model file is a folder", "identifyminerals", {"MODEL": str(tmp_path),
+                                                        "LOW": str(demo.low),
+                                                        "OUTPUT_FOLDER": folder},
+         r"is a folder"),
+        ("pair from a text file", "maketrainingpair", {"HIGH": str(text),
+                                                       "LOW_OUTPUT": str(tmp_path / "p.tif")},
+         r"notes\.txt|HIGH"),
+        ("tiles out of range", "planbatch", {"MODEL": str(demo.dcgm), "SCENES": str(scenes),
+                                             "TILES": 0, "OUTPUT": str(tmp_path / "run")},
+         r"TILES|Row tiles"),
         ("plan: missing scenes table", "planbatch", {"MODEL": str(demo.dcgm),
                                                      "SCENES": str(tmp_path / "none.csv"),
                                                      "OUTPUT": str(tmp_path / "run")},
@@ -259,7 +275,7 @@ def bad_rows(demo, tmp_path):
     ]
 
 
-@pytest.mark.parametrize("index", range(11))
+@pytest.mark.parametrize("index", range(15))
 def test_bad_input_fails_the_algorithm_with_the_cli_message(qgis, demo, tmp_path, index):
     name, algorithm, parameters, pattern = bad_rows(demo, tmp_path)[index]
     feedback = RecordingFeedback()
