@@ -13,6 +13,8 @@ packages=(
     # numerics and I/O (Eigen hands large products to the system BLAS; Boost.Math for the
     # Student t distribution)
     libeigen3-dev libblas-dev libboost-dev libgdal-dev nlohmann-json3-dev
+    # FFTW: the pair check's phase correlation
+    libfftw3-dev
     # HDF4 (the build GDAL uses): tests write ASTER-like HDF4 products with it
     libhdf4-alt-dev
     # LibTorch, and an optimised BLAS for it (Debian's libtorch calls the system BLAS)

@@ -1,0 +1,302 @@
+#include "paircheck/PhaseCorrelation.h"
+
+#include <fftw3.h>
+
+#include <Eigen/Dense>
+
+#include <array>
+#include <cmath>
+#include <complex>
+#include <limits>
+#include <mutex>
+
+namespace specres {
+
+namespace {
+
+using Complex = std::complex<double>;
+using Spectrum = Eigen::Matrix<Complex, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+
+// FFTW's planner is not thread-safe (execution is); plans are made under this lock.
+std::mutex& plannerLock() {
+    static std::mutex lock;
+    return lock;
+}
+
+/// Forward (sign −1) or inverse (sign +1, unscaled) 2-D DFT of a row-major matrix.
+Spectrum transform(const Spectrum& in, int sign) {
+    Spectrum out(in.rows(), in.cols());
+    Spectrum work = in;  // FFTW_ESTIMATE does not touch the arrays while planning
+    fftw_plan plan;
+    {
+        std::lock_guard<std::mutex> guard(plannerLock());
+        plan = fftw_plan_dft_2d(int(in.rows()), int(in.cols()),
+                                reinterpret_cast<fftw_complex*>(work.data()),
+                                reinterpret_cast<fftw_complex*>(out.data()), sign,
+                                FFTW_ESTIMATE);
+    }
+    fftw_execute(plan);
+    {
+        std::lock_guard<std::mutex> guard(plannerLock());
+        fftw_destroy_plan(plan);
+    }
+    return out;
+}
+
+/// Signed frequency index of DFT bin k of n (0, 1, …, −2, −1).
+double signedIndex(Eigen::Index k, Eigen::Index n) { return double(k < (n + 1) / 2 ? k : k - n); }
+
+double tukey(Eigen::Index i, Eigen::Index n, double alpha) {
+    const double x = (double(i) + 0.5) / double(n);
+    const double edge = alpha / 2.0;
+    if (x < edge) return 0.5 * (1.0 - std::cos(M_PI * x / edge));
+    if (x > 1.0 - edge) return 0.5 * (1.0 - std::cos(M_PI * (1.0 - x) / edge));
+    return 1.0;
+}
+
+/// Missing pixels filled with the mean, the mean removed, a Tukey taper applied.
+Spectrum prepared(const Image& image, bool taper) {
+    double sum = 0.0;
+    Eigen::Index count = 0;
+    for (Eigen::Index i = 0; i < image.size(); ++i) {
+        if (std::isfinite(image.data()[i])) {
+            sum += image.data()[i];
+            ++count;
+        }
+    }
+    const double mean = count ? sum / double(count) : 0.0;
+    Spectrum out(image.rows(), image.cols());
+    for (Eigen::Index r = 0; r < image.rows(); ++r) {
+        const double wr = taper ? tukey(r, image.rows(), 0.25) : 1.0;
+        for (Eigen::Index c = 0; c < image.cols(); ++c) {
+            const double v = image(r, c);
+            const double w = taper ? wr * tukey(c, image.cols(), 0.25) : 1.0;
+            out(r, c) = Complex(std::isfinite(v) ? (v - mean) * w : 0.0, 0.0);
+        }
+    }
+    return out;
+}
+
+Eigen::Index validCount(const Image& image) {
+    Eigen::Index n = 0;
+    for (Eigen::Index i = 0; i < image.size(); ++i) n += std::isfinite(image.data()[i]) ? 1 : 0;
+    return n;
+}
+
+}  // namespace
+
+namespace {
+
+/// One estimate. Pixels filled at the edges and the taper are common to both images, so the
+/// estimate is pulled slightly towards zero shift (a few per cent of it): phaseCorrelation
+/// removes the shift found and measures again.
+Result<ImageShift> singleEstimate(const std::vector<const Image*>& references,
+                                  const std::vector<const Image*>& moving) {
+    if (references.empty() || references.size() != moving.size()) {
+        return fail("phase correlation needs pairs of images");
+    }
+    const Eigen::Index h = references.front()->rows(), w = references.front()->cols();
+    if (h < 16 || w < 16) {
+        return fail("an area of " + std::to_string(w) + " × " + std::to_string(h) +
+                    " pixels is too small to measure a shift (at least 16 × 16)");
+    }
+    Spectrum cross = Spectrum::Zero(h, w);
+    for (std::size_t b = 0; b < references.size(); ++b) {
+        const Image& a = *references[b];
+        const Image& m = *moving[b];
+        if (a.rows() != h || a.cols() != w || m.rows() != h || m.cols() != w) {
+            return fail("phase correlation needs images of one size");
+        }
+        // A pixel missing in one image is left out of both, so that a fill in one has no
+        // unfilled counterpart in the other to be matched against.
+        Image ja = a, jm = m;
+        for (Eigen::Index i = 0; i < ja.size(); ++i) {
+            if (!std::isfinite(ja.data()[i]) || !std::isfinite(jm.data()[i]))
+                ja.data()[i] = jm.data()[i] = std::numeric_limits<double>::quiet_NaN();
+        }
+        if (2 * validCount(ja) < ja.size()) {
+            return fail("fewer than half of the pixels hold data in both rasters");
+        }
+        const Spectrum fa = transform(prepared(ja, true), FFTW_FORWARD);
+        const Spectrum fm = transform(prepared(jm, true), FFTW_FORWARD);
+        Spectrum q = fm.cwiseProduct(fa.conjugate());
+        // Whitened, but softly: bins with a tenth of the mean magnitude or less keep their
+        // weight small, so an image with few frequencies is not drowned in rounding noise.
+        const double floor = 0.1 * q.cwiseAbs().mean();
+        for (Eigen::Index i = 0; i < q.size(); ++i) q.data()[i] /= std::abs(q.data()[i]) + floor;
+        cross += q;
+    }
+    // Low frequencies carry the scene; the highest mostly noise. A Gaussian weight (symmetric,
+    // so it moves no peak) keeps the peak sharp enough and steady.
+    double weightSum = 0.0;
+    for (Eigen::Index r = 0; r < h; ++r) {
+        const double fy = signedIndex(r, h) / double(h);
+        for (Eigen::Index c = 0; c < w; ++c) {
+            const double fx = signedIndex(c, w) / double(w);
+            const double weight = std::exp(-(fx * fx + fy * fy) / (2.0 * 0.12 * 0.12));
+            cross(r, c) *= weight;
+            weightSum += weight;
+        }
+    }
+    weightSum *= double(references.size());
+    const Spectrum surface = transform(cross, FFTW_BACKWARD);
+    Eigen::Index best = 0;
+    for (Eigen::Index i = 1; i < surface.size(); ++i) {
+        if (surface.data()[i].real() > surface.data()[best].real()) best = i;
+    }
+    const double y0 = signedIndex(best / w, h);
+    const double x0 = signedIndex(best % w, w);
+    // Refinement: the correlation surface evaluated directly (a matrix DFT) on a 1/64-pixel grid
+    // within a pixel of the integer peak.
+    constexpr int kUpsample = 64;
+    constexpr int kPoints = 2 * kUpsample + 1;
+    Eigen::Matrix<Complex, Eigen::Dynamic, Eigen::Dynamic> ey(kPoints, h), ex(w, kPoints);
+    for (int i = 0; i < kPoints; ++i) {
+        const double y = y0 + double(i - kUpsample) / kUpsample;
+        const double x = x0 + double(i - kUpsample) / kUpsample;
+        for (Eigen::Index k = 0; k < h; ++k)
+            ey(i, k) = std::polar(1.0, 2.0 * M_PI * signedIndex(k, h) * y / double(h));
+        for (Eigen::Index k = 0; k < w; ++k)
+            ex(k, i) = std::polar(1.0, 2.0 * M_PI * signedIndex(k, w) * x / double(w));
+    }
+    const Eigen::Matrix<Complex, Eigen::Dynamic, Eigen::Dynamic> fine = ey * cross * ex;
+    Eigen::Index bi = 0, bj = 0;
+    fine.real().maxCoeff(&bi, &bj);
+    ImageShift shift;
+    shift.dy = y0 + double(bi - kUpsample) / kUpsample;
+    shift.dx = x0 + double(bj - kUpsample) / kUpsample;
+    shift.peak = fine(bi, bj).real() / weightSum;
+    return shift;
+}
+
+}  // namespace
+
+Result<ImageShift> phaseCorrelation(const std::vector<const Image*>& references,
+                                    const std::vector<const Image*>& moving) {
+    auto first = singleEstimate(references, moving);
+    if (!first) return first;
+    ImageShift total = *first;
+    for (int round = 0; round < 4; ++round) {
+        std::vector<Image> moved;
+        for (const Image* reference : references) moved.push_back(shiftImage(*reference, total.dx, total.dy));
+        std::vector<const Image*> movedPointers;
+        for (const Image& m : moved) movedPointers.push_back(&m);
+        auto rest = singleEstimate(movedPointers, moving);
+        if (!rest) break;  // too little left once shifted: keep what was found
+        total.dx += rest->dx;
+        total.dy += rest->dy;
+        total.peak = rest->peak;
+        if (std::hypot(rest->dx, rest->dy) < 0.005) break;
+    }
+    return total;
+}
+
+namespace {
+
+/// Keys's cubic convolution kernel (a = −0.5): local, interpolating, no ringing from far edges.
+double keys(double t) {
+    t = std::abs(t);
+    if (t < 1.0) return (1.5 * t - 2.5) * t * t + 1.0;
+    if (t < 2.0) return ((-0.5 * t + 2.5) * t - 4.0) * t + 2.0;
+    return 0.0;
+}
+
+}  // namespace
+
+Image shiftImage(const Image& image, double dx, double dy) {
+    const Eigen::Index h = image.rows(), w = image.cols();
+    Image out(h, w);
+    for (Eigen::Index r = 0; r < h; ++r) {
+        for (Eigen::Index c = 0; c < w; ++c) {
+            const double sx = double(c) - dx, sy = double(r) - dy;
+            const auto x0 = Eigen::Index(std::floor(sx)), y0 = Eigen::Index(std::floor(sy));
+            const double fx = sx - double(x0), fy = sy - double(y0);
+            double value = 0.0;
+            bool inside = true;
+            // The 4 × 4 source pixels (fewer where the shift is whole), all of which must hold
+            // data: a value is never made from the fill of a missing pixel or a wrapped edge.
+            for (Eigen::Index j = -1; inside && j <= 2; ++j) {
+                const double wy = keys(double(j) - fy);
+                if (wy == 0.0) continue;
+                for (Eigen::Index i = -1; inside && i <= 2; ++i) {
+                    const double wx = keys(double(i) - fx);
+                    if (wx == 0.0) continue;
+                    const Eigen::Index y = y0 + j, x = x0 + i;
+                    inside = y >= 0 && x >= 0 && y < h && x < w && std::isfinite(image(y, x));
+                    if (inside) value += wx * wy * image(y, x);
+                }
+            }
+            out(r, c) = inside ? value : std::numeric_limits<double>::quiet_NaN();
+        }
+    }
+    return out;
+}
+
+Result<WindowEstimate> leastSquaresShift(const std::vector<const Image*>& references,
+                                         const std::vector<const Image*>& moving, int x0, int y0,
+                                         int width, int height, ImageShift start) {
+    constexpr int kMargin = 6;  // room for the references to move into the window
+    WindowEstimate estimate;
+    estimate.shift = start;
+    for (int iteration = 0; iteration < 12; ++iteration) {
+        Eigen::Matrix2d normal = Eigen::Matrix2d::Zero();
+        Eigen::Vector2d gradient = Eigen::Vector2d::Zero();
+        double squares = 0.0;
+        Eigen::Index used = 0;
+        for (std::size_t b = 0; b < references.size(); ++b) {
+            const Image& full = *references[b];
+            const int bx0 = std::max(0, x0 - kMargin), by0 = std::max(0, y0 - kMargin);
+            const int bx1 = std::min(int(full.cols()), x0 + width + kMargin);
+            const int by1 = std::min(int(full.rows()), y0 + height + kMargin);
+            const Image moved = shiftImage(full.block(by0, bx0, by1 - by0, bx1 - bx0),
+                                           estimate.shift.dx, estimate.shift.dy);
+            // This band's gain and offset at the current shift, then its residual and the
+            // reference's gradient (central differences) on the usable pixels.
+            std::vector<std::array<double, 4>> points;  // moved, real, d/dx, d/dy
+            for (int r = y0; r < y0 + height; ++r) {
+                for (int c = x0; c < x0 + width; ++c) {
+                    const int lr = r - by0, lc = c - bx0;
+                    if (lr < 1 || lc < 1 || lr + 1 >= moved.rows() || lc + 1 >= moved.cols()) continue;
+                    const double v = moved(lr, lc), y = (*moving[b])(r, c);
+                    const double gx = 0.5 * (moved(lr, lc + 1) - moved(lr, lc - 1));
+                    const double gy = 0.5 * (moved(lr + 1, lc) - moved(lr - 1, lc));
+                    if (std::isfinite(v) && std::isfinite(y) && std::isfinite(gx) && std::isfinite(gy))
+                        points.push_back({v, y, gx, gy});
+                }
+            }
+            if (3 * points.size() < std::size_t(width) * std::size_t(height)) {
+                return fail("too few pixels hold data in both rasters in this window");
+            }
+            double n = double(points.size()), sx = 0, sy = 0, sxx = 0, sxy = 0;
+            for (const auto& p : points) sx += p[0], sy += p[1], sxx += p[0] * p[0], sxy += p[0] * p[1];
+            const double vx = sxx - sx * sx / n;
+            const double gain = vx > 0 ? (sxy - sx * sy / n) / vx : 0.0;
+            const double offset = (sy - gain * sx) / n;
+            for (const auto& p : points) {
+                const double e = p[1] - gain * p[0] - offset;
+                // The moved reference at x is reference(x − d): its change with d is −∇.
+                const Eigen::Vector2d j(-gain * p[2], -gain * p[3]);
+                normal += j * j.transpose();
+                gradient += j * e;
+                squares += e * e;
+            }
+            used += Eigen::Index(points.size());
+        }
+        const Eigen::FullPivLU<Eigen::Matrix2d> lu(normal);
+        if (!lu.isInvertible()) return fail("the window has no texture to measure a shift on");
+        const Eigen::Vector2d step = lu.solve(gradient);
+        estimate.shift.dx += step[0];
+        estimate.shift.dy += step[1];
+        const Eigen::Matrix2d covariance = lu.inverse() * squares / double(std::max<Eigen::Index>(1, used - 2));
+        estimate.sigmaX = std::sqrt(covariance(0, 0));
+        estimate.sigmaY = std::sqrt(covariance(1, 1));
+        if (step.norm() < 1e-4) break;
+        if (std::abs(estimate.shift.dx - start.dx) > kMargin - 2 ||
+            std::abs(estimate.shift.dy - start.dy) > kMargin - 2) {
+            return fail("the window's shift did not settle");
+        }
+    }
+    return estimate;
+}
+
+}  // namespace specres

@@ -1,0 +1,299 @@
+// The pair check against damage the test applies itself to a clean demo pair: known shifts, a
+// rotation, a gain and offset, stripes, a cloud; and rasters it must refuse by name.
+
+#include <gdal_priv.h>
+#include <gdal_utils.h>
+
+#include <QTemporaryDir>
+#include <QtTest>
+#include <cmath>
+#include <functional>
+#include <set>
+
+#include "TestRasters.h"
+#include "paircheck/PairCheck.h"
+#include "paircheck/PhaseCorrelation.h"
+
+using namespace specres;
+
+namespace {
+
+/// A copy of `from` at `to`, changed by `damage` (the open copy, writable).
+bool damagedCopy(const std::string& from, const std::string& to,
+                 const std::function<void(GDALDataset&)>& damage) {
+    GDALAllRegister();
+    std::unique_ptr<GDALDataset> source(GDALDataset::Open(from.c_str(), GDAL_OF_RASTER));
+    if (!source) return false;
+    GDALDriver* driver = GetGDALDriverManager()->GetDriverByName("GTiff");
+    std::unique_ptr<GDALDataset> copy(
+        driver->CreateCopy(to.c_str(), source.get(), false, nullptr, nullptr, nullptr));
+    if (!copy) return false;
+    damage(*copy);
+    return true;
+}
+
+/// Moves the grid by (dx, dy) of its own pixels: the content then appears shifted by (dx, dy)
+/// against the high raster.
+void shiftGrid(GDALDataset& d, double dx, double dy) {
+    double g[6];
+    d.GetGeoTransform(g);
+    g[0] += dx * g[1] + dy * g[2];
+    g[3] += dx * g[4] + dy * g[5];
+    d.SetGeoTransform(g);
+}
+
+/// Applies f(band, column, row, value) → value to every pixel.
+void editValues(GDALDataset& d, const std::function<float(int, int, int, float)>& f) {
+    const int w = d.GetRasterXSize(), h = d.GetRasterYSize();
+    std::vector<float> values(std::size_t(w) * h);
+    for (int b = 0; b < d.GetRasterCount(); ++b) {
+        GDALRasterBand* band = d.GetRasterBand(b + 1);
+        if (band->RasterIO(GF_Read, 0, 0, w, h, values.data(), w, h, GDT_Float32, 0, 0) != CE_None)
+            return;
+        for (int r = 0; r < h; ++r)
+            for (int c = 0; c < w; ++c) values[std::size_t(r) * w + c] = f(b, c, r, values[std::size_t(r) * w + c]);
+        if (band->RasterIO(GF_Write, 0, 0, w, h, values.data(), w, h, GDT_Float32, 0, 0) != CE_None)
+            return;
+    }
+}
+
+}  // namespace
+
+class TestPairCheck : public QObject {
+    Q_OBJECT
+
+    QTemporaryDir dir_;
+    std::string high_, low_;
+    PairCheckResult clean_;
+
+    std::string path(const std::string& name) const { return dir_.filePath(name.c_str()).toStdString(); }
+
+    PairCheckResult check(const std::string& low) {
+        auto result = checkPair(high_, low);
+        if (!result) qFatal("%s", result.error().c_str());
+        return *result;
+    }
+
+private slots:
+    void initTestCase() {
+        QVERIFY(dir_.isValid());
+        // SPECRES_KEEP_TEST_FILES keeps the damaged rasters for a look.
+        dir_.setAutoRemove(!qEnvironmentVariableIsSet("SPECRES_KEEP_TEST_FILES"));
+        auto demo = test::writeDemoPair(path("demo"), 256, 256);
+        QVERIFY2(demo, demo.error().c_str());
+        high_ = demo->highPath;
+        low_ = demo->lowPath;
+        clean_ = check(low_);
+    }
+
+    void phaseCorrelationFindsAKnownShiftOfABroadbandImage() {
+        // A field of 60 sinusoids of random frequency, direction and phase (broadband, like a
+        // scene), and the same field moved by a known amount: exact values, no resampling.
+        auto field = [](double x, double y) {
+            double v = 0.0;
+            std::uint64_t state = 12345;
+            auto next = [&state] {
+                state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+                return double(state >> 11) * 0x1.0p-53;
+            };
+            for (int k = 0; k < 60; ++k) {
+                const double f = 0.01 + 0.2 * next(), theta = 2 * M_PI * next(), phase = 2 * M_PI * next();
+                v += std::cos(2 * M_PI * f * (x * std::cos(theta) + y * std::sin(theta)) + phase) / (1 + 20 * f);
+            }
+            return v;
+        };
+        Image a(96, 112), b(96, 112);
+        for (int r = 0; r < 96; ++r)
+            for (int c = 0; c < 112; ++c) {
+                a(r, c) = field(c, r);
+                b(r, c) = field(c - 1.37, r + 2.21);
+            }
+        auto s = phaseCorrelation({&a}, {&b});
+        QVERIFY2(s, s.error().c_str());
+        QVERIFY2(std::abs(s->dx - 1.37) < 0.03 && std::abs(s->dy + 2.21) < 0.03,
+                 qPrintable(QString("found %1, %2").arg(s->dx).arg(s->dy)));
+    }
+
+    void theCleanDemoPairIsUsable() {
+        QVERIFY2(std::hypot(clean_.shift.dx, clean_.shift.dy) < 0.05,
+                 qPrintable(QString("shift %1, %2").arg(clean_.shift.dx).arg(clean_.shift.dy)));
+        QCOMPARE(QString(toString(clean_.verdict)), QString(toString(PairVerdict::Usable)));
+        QVERIFY(clean_.flaggedPixels <= clean_.validPixels / 100);
+        QCOMPARE(int(clean_.bands.size()), 5);
+        for (const auto& band : clean_.bands) {
+            QVERIFY2(band.r2 > 0.9, qPrintable(QString::number(band.r2)));
+            QVERIFY2(std::abs(band.gain - 1.0) < 0.05, qPrintable(QString::number(band.gain)));
+            QVERIFY(band.stripedColumns.empty());
+        }
+        QVERIFY(std::abs(clean_.rotationDegrees) < 0.1);
+    }
+
+    void knownShiftsAreRecoveredWithinATenthOfAPixel_data() {
+        QTest::addColumn<double>("shift");
+        for (double s : {0.3, 0.5, 1.0, 2.7}) QTest::newRow(qPrintable(QString::number(s))) << s;
+    }
+    void knownShiftsAreRecoveredWithinATenthOfAPixel() {
+        QFETCH(double, shift);
+        const std::string low = path("shift_" + std::to_string(shift) + ".tif");
+        QVERIFY(damagedCopy(low_, low, [&](GDALDataset& d) { shiftGrid(d, shift, -0.6 * shift); }));
+        const PairCheckResult r = check(low);
+        QVERIFY2(std::abs(r.shift.dx - shift) < 0.1 && std::abs(r.shift.dy + 0.6 * shift) < 0.1,
+                 qPrintable(QString("applied %1, %2; found %3 ± %4, %5 ± %6")
+                                .arg(shift).arg(-0.6 * shift).arg(r.shift.dx).arg(r.shiftSigmaX)
+                                .arg(r.shift.dy).arg(r.shiftSigmaY)));
+        // In map units: the low grid's 2 × 2 demo pixels.
+        QVERIFY(std::abs(r.shiftMapX - r.shift.dx * r.geoTransform[1]) < 1e-9);
+        std::string why;
+        for (const auto& reason : r.reasons) why += reason + "; ";
+        QVERIFY2(r.verdict == PairVerdict::UsableAfterCorrection, why.c_str());
+        // The radiometry is measured after aligning: the shift does not pass for noise.
+        for (std::size_t b = 0; b < r.bands.size(); ++b)
+            QVERIFY2(r.bands[b].r2 > clean_.bands[b].r2 - 0.02, qPrintable(QString::number(r.bands[b].r2)));
+    }
+
+    void aRotationOfHalfADegreeIsMeasuredAndRefused() {
+        // The content turned by 0.5° about the scene's centre, resampled onto the same grid: a
+        // copy whose pixel axes are rotated, warped back onto the original north-up grid.
+        const std::string turned = path("turned.tif"), low = path("rotated.tif");
+        const double angle = 0.5 * M_PI / 180.0;
+        double g[6];
+        int w = 0, h = 0;
+        QVERIFY(damagedCopy(low_, turned, [&](GDALDataset& d) {
+            d.GetGeoTransform(g);
+            w = d.GetRasterXSize();
+            h = d.GetRasterYSize();
+            const double cx = g[0] + 0.5 * w * g[1] + 0.5 * h * g[2];
+            const double cy = g[3] + 0.5 * w * g[4] + 0.5 * h * g[5];
+            const double c = std::cos(angle), s = std::sin(angle);
+            double r[6] = {0, c * g[1] - s * g[4], c * g[2] - s * g[5], 0, s * g[1] + c * g[4],
+                           s * g[2] + c * g[5]};
+            r[0] = cx - 0.5 * w * r[1] - 0.5 * h * r[2];
+            r[3] = cy - 0.5 * w * r[4] - 0.5 * h * r[5];
+            d.SetGeoTransform(r);
+        }));
+        std::unique_ptr<GDALDataset> source(GDALDataset::Open(turned.c_str(), GDAL_OF_RASTER));
+        std::vector<std::string> args = {"-te", std::to_string(g[0]), std::to_string(g[3] + h * g[5]),
+                                         std::to_string(g[0] + w * g[1]), std::to_string(g[3]),
+                                         "-ts", std::to_string(w), std::to_string(h), "-r", "cubic",
+                                         "-dstnodata", "nan"};
+        std::vector<char*> argv;
+        for (auto& a : args) argv.push_back(a.data());
+        argv.push_back(nullptr);
+        GDALWarpAppOptions* options = GDALWarpAppOptionsNew(argv.data(), nullptr);
+        GDALDatasetH sources[1] = {source.get()};
+        GDALClose(GDALWarp(low.c_str(), nullptr, 1, sources, options, nullptr));
+        GDALWarpAppOptionsFree(options);
+        const PairCheckResult r = check(low);
+        QVERIFY2(std::abs(std::abs(r.rotationDegrees) - 0.5) < 0.1,
+                 qPrintable(QString("rotation %1°").arg(r.rotationDegrees)));
+        QCOMPARE(QString(toString(r.verdict)), QString(toString(PairVerdict::NotUsable)));
+    }
+
+    void aGainAndOffsetOnOneBandAreRecovered() {
+        const std::string low = path("gain.tif");
+        QVERIFY(damagedCopy(low_, low, [&](GDALDataset& d) {
+            editValues(d, [](int b, int, int, float v) { return b == 2 ? 1.08f * v + 0.01f : v; });
+        }));
+        const PairCheckResult r = check(low);
+        const auto& before = clean_.bands[2];
+        const auto& after = r.bands[2];
+        QVERIFY2(std::abs(after.gain / before.gain - 1.08) < 0.0108,
+                 qPrintable(QString("gain %1 → %2").arg(before.gain).arg(after.gain)));
+        QVERIFY2(std::abs(after.offset - (1.08 * before.offset + 0.01)) < 0.002,
+                 qPrintable(QString("offset %1 → %2").arg(before.offset).arg(after.offset)));
+        QVERIFY(std::abs(r.bands[0].gain - clean_.bands[0].gain) < 1e-3);
+    }
+
+    void aStripeOnEveryEighthColumnIsFound() {
+        const std::string low = path("striped.tif");
+        QVERIFY(damagedCopy(low_, low, [&](GDALDataset& d) {
+            editValues(d, [](int b, int c, int, float v) { return b == 1 && c % 8 == 0 ? v + 0.01f : v; });
+        }));
+        const PairCheckResult r = check(low);
+        // Every 8th column that holds data to compare (the scene's edge columns may not).
+        std::set<int> expected;
+        for (int c = 0; c < r.width; c += 8)
+            if (std::isfinite(r.bands[1].columnMeans[c])) expected.insert(c);
+        QVERIFY(expected.size() >= 15);
+        const auto& found = r.bands[1].stripedColumns;
+        QString list;
+        for (int c : found) list += QString::number(c) + " ";
+        QVERIFY2(std::set<int>(found.begin(), found.end()) == expected, qPrintable("found " + list));
+        QVERIFY(r.bands[0].stripedColumns.empty());
+    }
+
+    void aCloudIsFlaggedAndLittleElse() {
+        const std::string low = path("cloud.tif");
+        QVERIFY(damagedCopy(low_, low, [&](GDALDataset& d) {
+            editValues(d, [](int b, int c, int r, float v) {
+                const bool cloud = c >= 40 && c < 64 && r >= 70 && r < 90;
+                return cloud ? 0.55f + 0.5f * v + 0.01f * b : v;
+            });
+        }));
+        const PairCheckResult r = check(low);
+        std::int64_t inside = 0, insideFlagged = 0, outside = 0, outsideFlagged = 0;
+        for (int row = 0; row < r.height; ++row) {
+            for (int c = 0; c < r.width; ++c) {
+                const std::size_t i = std::size_t(row) * r.width + c;
+                if (!std::isfinite(r.disagreement.data()[i])) continue;
+                const bool cloud = c >= 40 && c < 64 && row >= 70 && row < 90;
+                (cloud ? inside : outside) += 1;
+                (cloud ? insideFlagged : outsideFlagged) += r.flags[i];
+            }
+        }
+        QVERIFY2(insideFlagged >= 0.95 * inside, qPrintable(QString("%1 of %2").arg(insideFlagged).arg(inside)));
+        QVERIFY2(outsideFlagged <= 0.01 * outside, qPrintable(QString("%1 of %2").arg(outsideFlagged).arg(outside)));
+        QCOMPARE(QString(toString(r.verdict)), QString(toString(PairVerdict::UsableAfterCorrection)));
+    }
+
+    void badPairsAreRefusedByName() {
+        const std::string far = path("far.tif");
+        QVERIFY(damagedCopy(low_, far, [](GDALDataset& d) { shiftGrid(d, 5000, 5000); }));
+        auto r = checkPair(high_, far);
+        QVERIFY(!r);
+        QVERIFY2(r.error().find("overlap") != std::string::npos, r.error().c_str());
+
+        const std::string empty = path("empty.tif");
+        QVERIFY(damagedCopy(low_, empty, [](GDALDataset& d) {
+            editValues(d, [](int, int, int, float) { return NAN; });
+        }));
+        r = checkPair(high_, empty);
+        QVERIFY(!r);
+        QVERIFY2(r.error().find("no pixel holds data") != std::string::npos ||
+                     r.error().find("empty.tif") != std::string::npos,
+                 r.error().c_str());
+
+        // A low raster with three bands, and a high raster cut short of the bands' responses.
+        GDALAllRegister();
+        std::unique_ptr<GDALDataset> source(GDALDataset::Open(low_.c_str(), GDAL_OF_RASTER));
+        GDALTranslateOptions* three = GDALTranslateOptionsNew(
+            std::vector<char*>{(char*)"-b", (char*)"1", (char*)"-b", (char*)"2", (char*)"-b", (char*)"3", nullptr}.data(),
+            nullptr);
+        const std::string threeBands = path("three.tif");
+        GDALClose(GDALTranslate(threeBands.c_str(), source.get(), three, nullptr));
+        GDALTranslateOptionsFree(three);
+        r = checkPair(high_, threeBands);
+        QVERIFY(!r);
+        QVERIFY2(r.error().find("three.tif: 3 bands") != std::string::npos, r.error().c_str());
+
+        std::unique_ptr<GDALDataset> high(GDALDataset::Open(high_.c_str(), GDAL_OF_RASTER));
+        std::vector<std::string> args;
+        for (int b = 1; b <= high->GetRasterCount(); ++b) {
+            const char* w = high->GetRasterBand(b)->GetMetadataItem("wavelength");
+            if (w && std::atof(w) < 2.2) args.insert(args.end(), {"-b", std::to_string(b)});
+        }
+        std::vector<char*> argv;
+        for (auto& a : args) argv.push_back(a.data());
+        argv.push_back(nullptr);
+        GDALTranslateOptions* cut = GDALTranslateOptionsNew(argv.data(), nullptr);
+        const std::string shortHigh = path("short.tif");
+        GDALClose(GDALTranslate(shortHigh.c_str(), high.get(), cut, nullptr));
+        GDALTranslateOptionsFree(cut);
+        r = checkPair(shortHigh, low_);
+        QVERIFY(!r);
+        QVERIFY2(r.error().find("short.tif") != std::string::npos, r.error().c_str());
+    }
+};
+
+QTEST_GUILESS_MAIN(TestPairCheck)
+#include "test_pair_check.moc"
