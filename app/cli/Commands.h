@@ -13,6 +13,7 @@ int runPredict(int argc, char** argv);
 int runIdentify(int argc, char** argv);
 int runLibrary(int argc, char** argv);
 int runSimulate(int argc, char** argv);
+int runPairCheck(int argc, char** argv);
 int runMerge(int argc, char** argv);
 int runBatchCommand(int argc, char** argv);
 

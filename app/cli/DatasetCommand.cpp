@@ -20,6 +20,8 @@ int runDataset(int argc, char** argv) {
     parser.addOption("seed", "S", "random seed", "42");
     parser.addOption("classes", "K", "k-means classes for balanced sampling", "10");
     parser.addOption("class-map", "FILE", "class raster on the pair's grid (instead of k-means)");
+    parser.addOption("exclude", "MASK",
+                     "leave out the pixels this raster marks with 1 (pair-check's flags.tif)");
     parser.addOption("train-fraction", "F", "share of the sample for training", "0.5");
     parser.addOption("validation-fraction", "F", "share for validation (the rest is test)", "0.25");
     if (int status = handleParse(parser, "dataset", argc, argv, 2); status >= 0) return status;
@@ -42,6 +44,7 @@ int runDataset(int argc, char** argv) {
     options.seed = static_cast<std::uint64_t>(*seed);
     options.clusterCount = *classes;
     options.classMapPath = parser.value("class-map");
+    options.excludeMaskPath = parser.value("exclude");
     options.trainFraction = *train;
     options.validationFraction = *validation;
 
@@ -73,7 +76,9 @@ int runDataset(int argc, char** argv) {
     }
     std::cout << "usable pixels: " << survey.usablePixels.size() << " of " << survey.totalPixels
               << " (flat: " << survey.flatRejected << ", masked high: " << survey.highMasked.total()
-              << ", masked low: " << survey.lowMasked.total() << ")\n";
+              << ", masked low: " << survey.lowMasked.total();
+    if (!options.excludeMaskPath.empty()) std::cout << ", excluded by the mask: " << survey.maskExcluded;
+    std::cout << ")\n";
     std::cout << "classes: " << survey.classCount << " (pixels per class:";
     for (auto size : survey.classSizes()) std::cout << " " << size;
     std::cout << ")\n";

@@ -25,6 +25,9 @@ void addExperimentOptions(ArgumentParser& parser) {
     parser.addOption("recalibrate", "yes|no",
                      "fit the law of each model's covariance scale on the validation split "
                      "(default: yes, or no with the paper preset)");
+    parser.addOption("exclude", "MASK",
+                     "leave out of the split the pixels this raster marks with 1 (pair-check's "
+                     "flags.tif)");
     parser.addOption("scale-law", "scale-mixture|scale",
                      "what recalibration fits: a scale mixture, so that d² and every joint "
                      "probability hold (the default), or one factor on Σ");
@@ -70,6 +73,15 @@ Result<ExperimentInputs> experimentInputsFrom(const ArgumentParser& parser) {
     }
     auto options = pairOptionsFrom(parser);
     if (!options) return fail(options.error());
+    // The pair check's corrections go into the configuration, so that run.json and the model
+    // file record them; a configuration's own apply where the command line says nothing.
+    DatasetOptions& dataset = inputs.request.config.dataset;
+    if (parser.has("low-shift")) {
+        dataset.lowShiftPx = options->lowShiftPx;
+    } else {
+        options->lowShiftPx = dataset.lowShiftPx;
+    }
+    if (parser.has("exclude")) dataset.excludeMaskPath = parser.value("exclude");
     auto pair = RasterPair::open(parser.value("high"), parser.value("low"), *options);
     if (!pair) return fail(pair.error());
     for (const auto& warning : pair->warnings()) std::cerr << "warning: " << warning << "\n";

@@ -1,5 +1,7 @@
 #include "PairArguments.h"
 
+#include <cmath>
+
 namespace specres::cli {
 
 Result<ReflectanceScale> parseReflectanceScale(const std::string& text) {
@@ -18,6 +20,9 @@ void addPairOptions(ArgumentParser& parser) {
                      "auto");
     parser.addOption("resampling", "METHOD",
                      "nearest, bilinear, cubic or average, for warping the low raster", "nearest");
+    parser.addOption("low-shift", "DX,DY",
+                     "the low raster's content lies DX, DY of its pixels from the high one (as "
+                     "pair-check measures it): pair them with it moved back");
     parser.addOption("grid", "high|low",
                      "put the pair on the high grid (warp low) or the low grid (average high)",
                      "high");
@@ -37,6 +42,19 @@ Result<PairOptions> pairOptionsFrom(const ArgumentParser& parser) {
     auto resampling = parseResampling(parser.value("resampling"));
     if (!resampling) return fail("--resampling: " + resampling.error());
     options.resampling = *resampling;
+    if (parser.has("low-shift")) {
+        const std::string text = parser.value("low-shift");
+        const auto comma = text.find(',');
+        auto dx = parseNumber(text.substr(0, comma), "--low-shift");
+        auto dy = comma == std::string::npos ? Result<double>(fail("--low-shift: expected DX,DY (e.g. 0.7,-0.3), not '" + text + "'"))
+                                             : parseNumber(text.substr(comma + 1), "--low-shift");
+        if (!dx) return fail(dx.error());
+        if (!dy) return fail(dy.error());
+        if (std::abs(*dx) > 1000 || std::abs(*dy) > 1000) {
+            return fail("--low-shift: " + text + " is more than 1000 pixels");
+        }
+        options.lowShiftPx = {*dx, *dy};
+    }
     const std::string grid = parser.value("grid");
     if (grid == "high") {
         options.grid = PairGrid::High;

@@ -44,6 +44,7 @@ const char* kUsage =
     "  batch          plan, run and check many scenes as tiled tasks (Slurm job arrays)\n"
     "  identify       map the most probable library mineral under the predicted Gaussian\n"
     "  library        list a spectral library, or convert it to ENVI .sli or CSV\n"
+    "  pair-check     check a training pair: shift, rotation, radiometry, disagreeing pixels\n"
     "\n"
     "Run 'specres-cli COMMAND --help' for a command's options.\n"
     "  --version      print the version\n";
@@ -74,6 +75,7 @@ int main(int argc, char** argv) {
     if (command == "identify") return runIdentify(argc, argv);
     if (command == "library") return runLibrary(argc, argv);
     if (command == "simulate") return runSimulate(argc, argv);
+    if (command == "pair-check") return runPairCheck(argc, argv);
     if (command == "merge") return runMerge(argc, argv);
     if (command == "batch") return runBatchCommand(argc, argv);
     std::cerr << "specres-cli: unknown command '" << command << "'\n\n" << kUsage;

@@ -7,6 +7,8 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <memory>
+#include <optional>
 #include <numeric>
 
 #include "base/DeterministicRandom.h"
@@ -67,6 +69,61 @@ private:
     std::string path_;
 };
 
+/// The pixels an exclusion mask marks (value 1), looked up for the pair's grid.
+class ExclusionMask {
+public:
+    static Result<ExclusionMask> open(const std::string& path, const RasterGrid& pairGrid) {
+        ensureGdalRegistered();
+        GdalErrorCapture capture;
+        std::unique_ptr<GDALDataset> dataset(static_cast<GDALDataset*>(
+            GDALOpenEx(path.c_str(), GDAL_OF_RASTER | GDAL_OF_READONLY, nullptr, nullptr, nullptr)));
+        if (!dataset) return fail(path + ": cannot open the exclusion mask (" + capture.errors() + ")");
+        ExclusionMask mask;
+        mask.width_ = dataset->GetRasterXSize();
+        mask.height_ = dataset->GetRasterYSize();
+        mask.values_.resize(std::size_t(mask.width_) * mask.height_);
+        if (dataset->GetRasterBand(1)->RasterIO(GF_Read, 0, 0, mask.width_, mask.height_,
+                                                mask.values_.data(), mask.width_, mask.height_,
+                                                GDT_Byte, 0, 0) != CE_None) {
+            return fail(path + ": cannot read the exclusion mask (" + capture.errors() + ")");
+        }
+        double g[6];
+        const bool georeferenced = dataset->GetGeoTransform(g) == CE_None && pairGrid.georeferenced;
+        if (georeferenced) {
+            if (!GDALInvGeoTransform(g, mask.inverse_.data())) {
+                return fail(path + ": the exclusion mask's geotransform cannot be inverted");
+            }
+            mask.grid_ = pairGrid;
+            mask.mapped_ = true;
+        } else if (mask.width_ != pairGrid.width || mask.height_ != pairGrid.height) {
+            return fail(path + ": the exclusion mask is " + std::to_string(mask.width_) + " × " +
+                        std::to_string(mask.height_) + " pixels without georeferencing, but the "
+                        "pair's grid is " + std::to_string(pairGrid.width) + " × " +
+                        std::to_string(pairGrid.height));
+        }
+        return mask;
+    }
+
+    bool excluded(int column, int row) const {
+        int c = column, r = row;
+        if (mapped_) {
+            const auto xy = grid_.mapCoordinates(column, row);
+            const auto& v = inverse_;
+            c = int(std::floor(v[0] + v[1] * xy[0] + v[2] * xy[1]));
+            r = int(std::floor(v[3] + v[4] * xy[0] + v[5] * xy[1]));
+        }
+        if (c < 0 || r < 0 || c >= width_ || r >= height_) return false;
+        return values_[std::size_t(r) * width_ + c] == 1;
+    }
+
+private:
+    std::vector<std::uint8_t> values_;
+    int width_ = 0, height_ = 0;
+    bool mapped_ = false;
+    std::array<double, 6> inverse_{};
+    RasterGrid grid_;
+};
+
 bool isFlat(const double* spectrum, int n) {
     const auto [low, high] = std::minmax_element(spectrum, spectrum + n);
     return !(*high - *low > 1e-9);
@@ -88,6 +145,13 @@ Result<PixelSurvey> surveyPixels(const RasterPair& pair, const DatasetOptions& o
         auto opened = ClassMapReader::open(options.classMapPath, width, height);
         if (!opened) return fail(opened.error());
         classMap = std::move(*opened);
+    }
+
+    std::optional<ExclusionMask> exclusion;
+    if (!options.excludeMaskPath.empty()) {
+        auto opened = ExclusionMask::open(options.excludeMaskPath, pair.high().grid());
+        if (!opened) return fail(opened.error());
+        exclusion = std::move(*opened);
     }
 
     PixelSurvey survey;
@@ -127,6 +191,10 @@ Result<PixelSurvey> surveyPixels(const RasterPair& pair, const DatasetOptions& o
             }
             if (classMap && std::isnan(stripCodes[i])) {
                 ++survey.classMapExcluded;
+                continue;
+            }
+            if (exclusion && exclusion->excluded(i % width, y + i / width)) {
+                ++survey.maskExcluded;
                 continue;
             }
             survey.usablePixels.push_back(std::int64_t(y) * width + i);

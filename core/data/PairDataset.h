@@ -1,6 +1,7 @@
 #pragma once
 
 #include <Eigen/Core>
+#include <array>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -21,6 +22,15 @@ struct DatasetOptions {
     /// class codes; its nodata is excluded) or, when empty, k-means clusters of the normalised
     /// high-resolution spectra.
     std::string classMapPath;
+    /// Pixels to leave out of every split: a raster where 1 marks a pixel to exclude (the pair
+    /// check's flags.tif: clouds, shadows, changes, bad detectors), on any grid that covers the
+    /// pair's (looked up by map coordinates; by pixel where either is not georeferenced, then
+    /// on the same grid).
+    std::string excludeMaskPath;
+    /// The low raster's content lies this far (its own pixels, x and y) from the high one's, as
+    /// the pair check measures it: the pair is opened with the low raster moved back. Kept here
+    /// so that it is recorded with the configuration (run.json, model files).
+    std::array<double, 2> lowShiftPx{0.0, 0.0};
     int clusterCount = 10;
     /// k-means is fitted on at most this many randomly kept spectra, then every pixel is
     /// assigned to its nearest centre, so memory does not grow with the scene.
@@ -37,6 +47,7 @@ struct PixelSurvey {
     MaskCounts lowMasked;
     std::int64_t flatRejected = 0;  ///< valid but flat (min = max) in either raster
     std::int64_t classMapExcluded = 0;
+    std::int64_t maskExcluded = 0;  ///< usable but flagged in the exclusion mask
     std::vector<std::int64_t> classSizes() const;
 };
 

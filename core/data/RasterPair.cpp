@@ -217,6 +217,10 @@ Result<RasterPair> RasterPair::openAligned(const std::string& highPath, const st
     if (!highFull) return fail(highFull.error());
     auto lowFull = SpectralRaster::open(lowPath, options.low);
     if (!lowFull) return fail(lowFull.error());
+    if (options.lowShiftPx != std::array<double, 2>{0.0, 0.0}) {
+        lowFull = lowFull->withGridShifted(-options.lowShiftPx[0], -options.lowShiftPx[1]);
+        if (!lowFull) return fail(lowFull.error());
+    }
     auto high = highFull->withinWindow(options.windowMinUm, options.windowMaxUm);
     if (!high) return fail(high.error());
     auto low = lowFull->withinWindow(options.windowMinUm, options.windowMaxUm);

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <array>
+
 #include <optional>
 #include <string>
 
@@ -25,6 +27,9 @@ struct PairOptions {
     double windowMaxUm = 2.5;
     Resampling resampling = Resampling::Nearest;
     PairGrid grid = PairGrid::High;
+    /// The low raster's content lies (dx, dy) of its own pixels from where its georeference
+    /// puts it (what the pair check measures): it is paired with its grid moved back by that.
+    std::array<double, 2> lowShiftPx{0.0, 0.0};
 };
 
 /// A low-resolution (ASTER-like) and a high-resolution (AVIRIS-NG-like) raster on one pixel grid,

@@ -47,7 +47,7 @@ json ExperimentConfig::methodConfig(const std::string& method) const {
 }
 
 json ExperimentConfig::toJson() const {
-    return json{{"preset", preset},
+    json out = json{{"preset", preset},
                 {"dataset",
                  {{"samples", dataset.sampleCount},
                   {"seed", dataset.seed},
@@ -58,6 +58,11 @@ json ExperimentConfig::toJson() const {
                 {"preprocessing", {{"mnf", preprocessing.mnf}}},
                 {"calibration", {{"recalibrate", recalibrates()}, {"law", scaleLaw}}},
                 {"methods", methods}};
+    // The pair check's corrections, where used (absent otherwise, as in files from before them).
+    if (!dataset.excludeMaskPath.empty()) out["dataset"]["exclude_mask"] = dataset.excludeMaskPath;
+    if (dataset.lowShiftPx != std::array<double, 2>{0.0, 0.0})
+        out["dataset"]["low_shift_px"] = dataset.lowShiftPx;
+    return out;
 }
 
 Result<ExperimentConfig> experimentConfigFromJson(const json& document, const std::string& where) {
@@ -74,11 +79,22 @@ Result<ExperimentConfig> experimentConfigFromJson(const json& document, const st
     DatasetOptions& d = config.dataset;
     SettingsReader dataset(document.value("dataset", json::object()), where + ": dataset");
     dataset.allowOnly(
-        {"samples", "seed", "classes", "class_map", "train_fraction", "validation_fraction"});
+        {"samples", "seed", "classes", "class_map", "train_fraction", "validation_fraction",
+         "exclude_mask", "low_shift_px"});
     dataset.read("samples", d.sampleCount, 3, 100000000);
     dataset.read("seed", d.seed);
     dataset.read("classes", d.clusterCount, 1, 10000);
     dataset.readText("class_map", d.classMapPath);
+    dataset.readText("exclude_mask", d.excludeMaskPath);
+    std::vector<double> shift;
+    dataset.read("low_shift_px", shift, -1000.0, 1000.0);
+    if (document.value("dataset", json::object()).contains("low_shift_px") && dataset.status()) {
+        if (shift.size() != 2) {
+            return fail(where + ": dataset: \"low_shift_px\" must be two numbers [dx, dy] (found " +
+                        std::to_string(shift.size()) + ")");
+        }
+        d.lowShiftPx = {shift[0], shift[1]};
+    }
     dataset.read("train_fraction", d.trainFraction, 0.0, 1.0, true, true);
     dataset.read("validation_fraction", d.validationFraction, 0.0, 1.0, true, true);
     if (!dataset.status()) return fail(dataset.status().error());

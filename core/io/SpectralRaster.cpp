@@ -388,6 +388,35 @@ Result<SpectralRaster> SpectralRaster::open(const std::string& path,
     return raster;
 }
 
+Result<SpectralRaster> SpectralRaster::withGridShifted(double dx, double dy) const {
+    if (!grid_.georeferenced) {
+        return fail(path_ + ": has no georeference to shift (--low-shift needs one)");
+    }
+    if (product_ || description_ != path_) {
+        return fail(path_ + ": a shift can only be applied to a raster read directly from its "
+                            "file, not to " + description_ + " (write it to a GeoTIFF first)");
+    }
+    GDALDriver* vrt = GetGDALDriverManager()->GetDriverByName("VRT");
+    GdalErrorCapture capture;
+    // An in-memory virtual copy: the same pixels from the same file, a moved georeference.
+    GDALDataset* copy =
+        vrt ? vrt->CreateCopy("", dataset_.get(), false, nullptr, nullptr, nullptr) : nullptr;
+    if (!copy) return fail(path_ + ": cannot shift its grid (" + capture.errors() + ")");
+    SpectralRaster shifted = *this;
+    // The copy reads through the original dataset, which must outlive it: the deleter holds it
+    // until the copy is closed.
+    shifted.dataset_ = SharedDataset(copy, [original = dataset_](GDALDataset* d) { GDALClose(d); });
+    auto& g = shifted.grid_.geoTransform;
+    g[0] += dx * g[1] + dy * g[2];
+    g[3] += dx * g[4] + dy * g[5];
+    double transform[6];
+    std::copy(g.begin(), g.end(), transform);
+    copy->SetGeoTransform(transform);
+    shifted.description_ = path_ + " (grid moved by " + formatFixed(dx, 3) + ", " +
+                           formatFixed(dy, 3) + " pixels)";
+    return shifted;
+}
+
 SpectralRaster SpectralRaster::resampledFrom(const SpectralRaster& like, SharedDataset dataset,
                                              const std::string& description) {
     SpectralRaster raster = like;

@@ -129,6 +129,12 @@ public:
     /// the file and its wavelength range when no band is left.
     Result<SpectralRaster> withinWindow(double minUm, double maxUm) const;
 
+    /// The same raster with its grid moved by (dx, dy) of its own pixels (the georeference
+    /// changed, the values not): how a measured misregistration is undone before pairing. Only
+    /// for a raster with a georeference read from a file GDAL opens directly (not a mission
+    /// product assembled in memory); the message says so.
+    Result<SpectralRaster> withGridShifted(double dx, double dy) const;
+
     /// Values that no reflectance can take — beyond −1 or 1,000 after scaling, as a header with
     /// the wrong data type or byte order produces (3e37) — are an error naming the file, the
     /// band and the pixel. Work that trains on or predicts from the values calls this.

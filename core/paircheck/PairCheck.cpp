@@ -205,6 +205,19 @@ void fitRadiometry(const std::vector<Image>& simulated, const std::vector<Image>
             ++result.validPixels;
         }
     }
+    // An even spread of unflagged pixels for the scatter plots.
+    std::vector<Eigen::Index> kept;
+    for (Eigen::Index i = 0; i < pixels; ++i)
+        if (usable[std::size_t(i)] && !result.flags[std::size_t(i)]) kept.push_back(i);
+    const std::size_t step = std::max<std::size_t>(1, kept.size() / 2000);
+    for (Eigen::Index b = 0; b < nb; ++b) {
+        BandRadiometry& band = result.bands[std::size_t(b)];
+        band.sample.resize(Eigen::Index((kept.size() + step - 1) / step), 2);
+        for (std::size_t k = 0, row = 0; k < kept.size(); k += step, ++row) {
+            band.sample(Eigen::Index(row), 0) = simulated[std::size_t(b)].data()[kept[k]];
+            band.sample(Eigen::Index(row), 1) = real[std::size_t(b)].data()[kept[k]];
+        }
+    }
     // Striping: column means of each band's residual over unflagged pixels, and the columns
     // that stand out from the rest by more than five robust standard deviations.
     for (Eigen::Index b = 0; b < nb; ++b) {
@@ -352,19 +365,21 @@ Result<PairCheckResult> checkPair(const std::string& highPath, const std::string
     const auto& g = result.geoTransform;
     result.shiftMapX = result.shift.dx * g[1] + result.shift.dy * g[2];
     result.shiftMapY = result.shift.dx * g[4] + result.shift.dy * g[5];
-    double sxx = 0, syy = 0;
+    std::vector<double> offX, offY;
     for (std::size_t b = 0; b < masked.real.size(); ++b) {
         BandRadiometry& band = result.bands[b];
         band.wavelengthUm = images->wavelengthsUm[b];
-        auto own = phaseCorrelation({&masked.simulated[b]}, {&masked.real[b]});
-        if (own) band.shift = *own;
-        sxx += std::pow(band.shift.dx - result.shift.dx, 2);
-        syy += std::pow(band.shift.dy - result.shift.dy, 2);
+        auto own = leastSquaresShift({&masked.simulated[b]}, {&masked.real[b]}, 0, 0,
+                                     result.width, result.height, result.shift);
+        if (own) band.shift = own->shift;
+        offX.push_back(std::abs(band.shift.dx - result.shift.dx));
+        offY.push_back(std::abs(band.shift.dy - result.shift.dy));
     }
-    const double nb = double(masked.real.size());
-    // The standard error: the least-squares one, or the spread between bands where larger.
-    result.shiftSigmaX = std::max({0.005, result.shiftSigmaX, std::sqrt(sxx / (nb - 1) / nb)});
-    result.shiftSigmaY = std::max({0.005, result.shiftSigmaY, std::sqrt(syy / (nb - 1) / nb)});
+    // The standard error: the least-squares one, or the spread between bands where larger (a
+    // robust spread, 1.4826 × the median departure, so one damaged band does not set it).
+    const double rootBands = std::sqrt(double(masked.real.size()));
+    result.shiftSigmaX = std::max({0.005, result.shiftSigmaX, 1.4826 * quantileOf(offX, 0.5) / rootBands});
+    result.shiftSigmaY = std::max({0.005, result.shiftSigmaY, 1.4826 * quantileOf(offY, 0.5) / rootBands});
     measureWindows(masked, options, result);
     judge(options, result);
     for (const auto& warning : pair->warnings()) result.notes.push_back(warning);

@@ -47,6 +47,8 @@ struct BandRadiometry {
     /// Column-wise mean residual (striping), and the columns whose mean stands out (robust z > 5).
     Eigen::VectorXd columnMeans;
     std::vector<int> stripedColumns;
+    /// Up to 2,000 (simulated, real) pairs spread over the unflagged pixels: the scatter plot.
+    Eigen::MatrixX2d sample;
 };
 
 enum class PairVerdict { Usable, UsableAfterCorrection, NotUsable };

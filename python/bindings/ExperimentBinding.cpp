@@ -52,6 +52,7 @@ Result<ExperimentOutcome> runOnPair(const PairArguments& args, ExperimentRequest
     PairOptions options;
     options.windowMinUm = args.window.first;
     options.windowMaxUm = args.window.second;
+    options.lowShiftPx = request.config.dataset.lowShiftPx;  // the pair check's correction
     auto pair = RasterPair::open(args.high, args.low, options);
     if (!pair) return fail(pair.error());
     if (!args.split.empty()) {
