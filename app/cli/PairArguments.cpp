@@ -45,9 +45,11 @@ Result<PairOptions> pairOptionsFrom(const ArgumentParser& parser) {
     if (parser.has("low-shift")) {
         const std::string text = parser.value("low-shift");
         const auto comma = text.find(',');
+        if (comma == std::string::npos) {
+            return fail("--low-shift: expected DX,DY (e.g. 0.7,-0.3), not '" + text + "'");
+        }
         auto dx = parseNumber(text.substr(0, comma), "--low-shift");
-        auto dy = comma == std::string::npos ? Result<double>(fail("--low-shift: expected DX,DY (e.g. 0.7,-0.3), not '" + text + "'"))
-                                             : parseNumber(text.substr(comma + 1), "--low-shift");
+        auto dy = parseNumber(text.substr(comma + 1), "--low-shift");
         if (!dx) return fail(dx.error());
         if (!dy) return fail(dy.error());
         if (std::abs(*dx) > 1000 || std::abs(*dy) > 1000) {

@@ -176,7 +176,10 @@ Result<ImageShift> phaseCorrelation(const std::vector<const Image*>& references,
     auto first = singleEstimate(references, moving);
     if (!first) return first;
     ImageShift total = *first;
-    for (int round = 0; round < 4; ++round) {
+    // Each round shifts the references and transforms again: worth it on windows of a few
+    // thousand pixels, while on a whole scene the least-squares refinement does the same job.
+    const int rounds = references.front()->size() > 250000 ? 0 : 4;
+    for (int round = 0; round < rounds; ++round) {
         std::vector<Image> moved;
         for (const Image* reference : references) moved.push_back(shiftImage(*reference, total.dx, total.dy));
         std::vector<const Image*> movedPointers;
@@ -232,39 +235,63 @@ Image shiftImage(const Image& image, double dx, double dy) {
     return out;
 }
 
+namespace {
+
+/// image(x, y) at a fractional position by cubic convolution; NaN where a needed pixel is
+/// missing or outside.
+double cubicAt(const Image& image, double x, double y) {
+    const auto x0 = Eigen::Index(std::floor(x)), y0 = Eigen::Index(std::floor(y));
+    const double fx = x - double(x0), fy = y - double(y0);
+    double value = 0.0;
+    for (Eigen::Index j = -1; j <= 2; ++j) {
+        const double wy = keys(double(j) - fy);
+        if (wy == 0.0) continue;
+        for (Eigen::Index i = -1; i <= 2; ++i) {
+            const double wx = keys(double(i) - fx);
+            if (wx == 0.0) continue;
+            const Eigen::Index yy = y0 + j, xx = x0 + i;
+            if (yy < 0 || xx < 0 || yy >= image.rows() || xx >= image.cols())
+                return std::numeric_limits<double>::quiet_NaN();
+            value += wx * wy * image(yy, xx);
+        }
+    }
+    return value;  // NaN propagates from a missing pixel
+}
+
+}  // namespace
+
 Result<WindowEstimate> leastSquaresShift(const std::vector<const Image*>& references,
                                          const std::vector<const Image*>& moving, int x0, int y0,
                                          int width, int height, ImageShift start) {
-    constexpr int kMargin = 6;  // room for the references to move into the window
+    // On a large area an even grid of about 100,000 pixels carries the estimate as well as all
+    // of them would (its standard error is then of those pixels).
+    const int stride = std::max(1, int(std::ceil(std::sqrt(double(width) * height / 1e5))));
+    const std::size_t wanted = std::size_t((width + stride - 1) / stride) * ((height + stride - 1) / stride);
     WindowEstimate estimate;
     estimate.shift = start;
-    for (int iteration = 0; iteration < 12; ++iteration) {
+    for (int iteration = 0; iteration < 10; ++iteration) {
         Eigen::Matrix2d normal = Eigen::Matrix2d::Zero();
         Eigen::Vector2d gradient = Eigen::Vector2d::Zero();
         double squares = 0.0;
         Eigen::Index used = 0;
         for (std::size_t b = 0; b < references.size(); ++b) {
-            const Image& full = *references[b];
-            const int bx0 = std::max(0, x0 - kMargin), by0 = std::max(0, y0 - kMargin);
-            const int bx1 = std::min(int(full.cols()), x0 + width + kMargin);
-            const int by1 = std::min(int(full.rows()), y0 + height + kMargin);
-            const Image moved = shiftImage(full.block(by0, bx0, by1 - by0, bx1 - bx0),
-                                           estimate.shift.dx, estimate.shift.dy);
+            const Image& reference = *references[b];
             // This band's gain and offset at the current shift, then its residual and the
-            // reference's gradient (central differences) on the usable pixels.
+            // moved reference's gradient (central differences) on the usable pixels.
             std::vector<std::array<double, 4>> points;  // moved, real, d/dx, d/dy
-            for (int r = y0; r < y0 + height; ++r) {
-                for (int c = x0; c < x0 + width; ++c) {
-                    const int lr = r - by0, lc = c - bx0;
-                    if (lr < 1 || lc < 1 || lr + 1 >= moved.rows() || lc + 1 >= moved.cols()) continue;
-                    const double v = moved(lr, lc), y = (*moving[b])(r, c);
-                    const double gx = 0.5 * (moved(lr, lc + 1) - moved(lr, lc - 1));
-                    const double gy = 0.5 * (moved(lr + 1, lc) - moved(lr - 1, lc));
-                    if (std::isfinite(v) && std::isfinite(y) && std::isfinite(gx) && std::isfinite(gy))
+            for (int r = y0; r < y0 + height; r += stride) {
+                for (int c = x0; c < x0 + width; c += stride) {
+                    const double y = (*moving[b])(r, c);
+                    if (!std::isfinite(y)) continue;
+                    const double sx = c - estimate.shift.dx, sy = r - estimate.shift.dy;
+                    const double v = cubicAt(reference, sx, sy);
+                    const double gx = cubicAt(reference, sx + 0.5, sy) - cubicAt(reference, sx - 0.5, sy);
+                    const double gy = cubicAt(reference, sx, sy + 0.5) - cubicAt(reference, sx, sy - 0.5);
+                    if (std::isfinite(v) && std::isfinite(gx) && std::isfinite(gy))
                         points.push_back({v, y, gx, gy});
                 }
             }
-            if (3 * points.size() < std::size_t(width) * std::size_t(height)) {
+            if (3 * points.size() < wanted) {
                 return fail("too few pixels hold data in both rasters in this window");
             }
             double n = double(points.size()), sx = 0, sy = 0, sxx = 0, sxy = 0;
@@ -290,9 +317,8 @@ Result<WindowEstimate> leastSquaresShift(const std::vector<const Image*>& refere
         const Eigen::Matrix2d covariance = lu.inverse() * squares / double(std::max<Eigen::Index>(1, used - 2));
         estimate.sigmaX = std::sqrt(covariance(0, 0));
         estimate.sigmaY = std::sqrt(covariance(1, 1));
-        if (step.norm() < 1e-4) break;
-        if (std::abs(estimate.shift.dx - start.dx) > kMargin - 2 ||
-            std::abs(estimate.shift.dy - start.dy) > kMargin - 2) {
+        if (step.norm() < 1e-3) break;
+        if (std::abs(estimate.shift.dx - start.dx) > 4 || std::abs(estimate.shift.dy - start.dy) > 4) {
             return fail("the window's shift did not settle");
         }
     }

@@ -385,6 +385,16 @@ sed '/"marginal_coverage": \[/{n;s/[-0-9.e]*\(,*\)$/null\1/;}' cmp/results.json 
 expect gui-calibration-no-curves "no_curves.json: its methods have no calibration curves" $gui --comparison no_curves.json --export-calibration x.pdf
 expect gui-calibration-nan-curves "nan_curves.json: the calibration curves of G/full hold values that are not numbers" $gui --comparison nan_curves.json --export-calibration x.pdf
 
+# The pair check and its corrections.
+expect pair-check-swapped "demo_avirisng.tif: 99 bands in the window, but the sensor .ASTER SWIR bands 5–9. has 5" $cli pair-check --high "$high" --low "$high"
+expect pair-check-out-is-file "--out: empty.json: cannot create the report folder" $cli pair-check $pair --out empty.json
+expect low-shift-words "--low-shift: expected DX,DY" $cli pair-check $pair --low-shift east
+expect low-shift-huge "--low-shift: 5000,0 is more than 1000 pixels" $cli dataset $pair --low-shift 5000,0 --out s.json
+expect exclude-missing "nomask.tif: cannot open the exclusion mask" $cli dataset $pair --exclude nomask.tif --out s.json
+expect exclude-wrong-size "empty.json: cannot open the exclusion mask" $cli train $pair --method G --exclude empty.json --out m.specres
+printf '{"dataset": {"low_shift_px": [1, 2, 3]}}' > three_shifts.json
+expect config-low-shift-three "three_shifts.json: dataset: .low_shift_px. must be two numbers" $cli train $pair --method G --config three_shifts.json --out m.specres
+
 passed=$((rows - failures))
 echo "bad inputs: $passed passed, $failures failed"
 [ "$failures" -eq 0 ] && [ "$rows" -ge 60 ]

@@ -8,10 +8,15 @@
 #include <QtTest>
 #include <cmath>
 #include <functional>
+#include <filesystem>
+#include <fstream>
 #include <set>
 
 #include "TestRasters.h"
+#include "data/PairDataset.h"
+#include "experiment/ExperimentConfig.h"
 #include "paircheck/PairCheck.h"
+#include "paircheck/PairCheckReport.h"
 #include "paircheck/PhaseCorrelation.h"
 
 using namespace specres;
@@ -244,6 +249,71 @@ private slots:
         QVERIFY2(insideFlagged >= 0.95 * inside, qPrintable(QString("%1 of %2").arg(insideFlagged).arg(inside)));
         QVERIFY2(outsideFlagged <= 0.01 * outside, qPrintable(QString("%1 of %2").arg(outsideFlagged).arg(outside)));
         QCOMPARE(QString(toString(r.verdict)), QString(toString(PairVerdict::UsableAfterCorrection)));
+    }
+
+    void theMeasuredShiftCorrectsThePair() {
+        const std::string low = path("to_correct.tif");
+        QVERIFY(damagedCopy(low_, low, [&](GDALDataset& d) { shiftGrid(d, 0.7, -0.4); }));
+        const PairCheckResult measured = check(low);
+        PairCheckOptions corrected;
+        corrected.pair.lowShiftPx = {measured.shift.dx, measured.shift.dy};
+        auto again = checkPair(high_, low, corrected);
+        QVERIFY2(again, again.error().c_str());
+        QVERIFY2(std::hypot(again->shift.dx, again->shift.dy) < 0.05,
+                 qPrintable(QString("left %1, %2").arg(again->shift.dx).arg(again->shift.dy)));
+        QCOMPARE(QString(toString(again->verdict)), QString(toString(PairVerdict::Usable)));
+    }
+
+    void theFlagsLeavePixelsOutOfTheSplitAndTheReportIsWhole() {
+        const std::string low = path("cloud_for_split.tif");
+        QVERIFY(damagedCopy(low_, low, [&](GDALDataset& d) {
+            editValues(d, [](int b, int c, int r, float v) {
+                return c >= 10 && c < 30 && r >= 10 && r < 25 ? 0.6f + 0.01f * b : v;
+            });
+        }));
+        const PairCheckResult r = check(low);
+        auto files = writePairCheckReport(r, path("report"));
+        QVERIFY2(files, files.error().c_str());
+        for (const std::string& f : {files->markdown, files->json, files->shifts, files->radiometry,
+                                     files->striping, files->disagreement, files->disagreementMap,
+                                     files->flags})
+            QVERIFY2(std::filesystem::file_size(f) > 100, f.c_str());
+        std::ifstream json(files->json);
+        const auto document = nlohmann::json::parse(json);
+        QCOMPARE(document["disagreement"]["flagged_pixels"].get<std::int64_t>(), r.flaggedPixels);
+        QCOMPARE(QString::fromStdString(document["verdict"].get<std::string>()),
+                 QString(toString(r.verdict)));
+        // On the high grid (2 × 2 high pixels per low one) the flagged low pixels leave out four
+        // pixels each.
+        auto pair = RasterPair::open(high_, low);
+        QVERIFY2(pair, pair.error().c_str());
+        DatasetOptions options;
+        options.excludeMaskPath = files->flags;
+        auto survey = surveyPixels(*pair, options);
+        QVERIFY2(survey, survey.error().c_str());
+        QCOMPARE(survey->maskExcluded, 4 * r.flaggedPixels);
+        auto all = surveyPixels(*pair, DatasetOptions{});
+        QCOMPARE(std::int64_t(all->usablePixels.size() - survey->usablePixels.size()),
+                 survey->maskExcluded);
+    }
+
+    void theCorrectionsAreRecordedInTheConfiguration() {
+        ExperimentConfig config;
+        config.dataset.excludeMaskPath = "flags.tif";
+        config.dataset.lowShiftPx = {0.7, -0.4};
+        auto back = experimentConfigFromJson(config.toJson(), "config.json");
+        QVERIFY2(back, back.error().c_str());
+        QCOMPARE(QString::fromStdString(back->dataset.excludeMaskPath), QString("flags.tif"));
+        QCOMPARE(back->dataset.lowShiftPx[0], 0.7);
+        QCOMPARE(back->dataset.lowShiftPx[1], -0.4);
+        // Without corrections nothing is written (files from before them read the same).
+        QVERIFY(!ExperimentConfig{}.toJson()["dataset"].contains("low_shift_px"));
+        auto bad = experimentConfigFromJson(nlohmann::json::parse(R"({"dataset": {"low_shift_px": [1]}})"),
+                                            "c.json");
+        QVERIFY(!bad);
+        QVERIFY2(bad.error().find("c.json: dataset: \"low_shift_px\" must be two numbers") !=
+                     std::string::npos,
+                 bad.error().c_str());
     }
 
     void badPairsAreRefusedByName() {
