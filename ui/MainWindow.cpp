@@ -1,5 +1,7 @@
 #include "MainWindow.h"
 
+#include "PairChecker.h"
+
 #include <QCloseEvent>
 #include <QComboBox>
 #include <QDir>
@@ -71,6 +73,10 @@ MainWindow::MainWindow(QWidget* parent)
                                 .filePath(QStringLiteral("maps")),
                             this)),
       legend_(new MineralLegend(this)),
+      pairCheck_(new PairCheckController(
+          this, [this] { return pair_; },
+          QDir(QStandardPaths::writableLocation(QStandardPaths::AppDataLocation))
+              .filePath(QStringLiteral("pair-checks")))),
       sceneLegend_(new SceneLayerLegend(this)),
       scenes_(new SceneController(
           QDir(QStandardPaths::writableLocation(QStandardPaths::AppDataLocation))
@@ -117,6 +123,8 @@ MainWindow::MainWindow(QWidget* parent)
     createToolBar();
     connectParts();
     resize(1400, 950);
+    connect(pairCheck_, &PairCheckController::status, this,
+            [this](const QString& message) { statusBar()->showMessage(message); });
     statusBar()->showMessage(
         tr("Open a raster pair, a project or the demo scene from the File menu, or drop files "
            "here."));
@@ -244,6 +252,7 @@ void MainWindow::createMenus() {
                              dialog.openWhenDone());
     });
     file->addAction(tr("Cancel Making the Pair"), pairMaker_, &PairMaker::cancel);
+    file->addAction(pairCheck_->action());
     QMenu* recentPairs = file->addMenu(tr("Recent &Pairs"));
     file->addAction(tr("Open &Demo Scene"), this, [this] { openDemo(); });
     file->addAction(tr("&Load Model…"), this, [this] {

@@ -25,6 +25,7 @@ class InspectionPanel;
 class InspectionToolBar;
 class MessageBanner;
 class MineralLegend;
+class PairCheckController;
 class MineralMapper;
 class SceneController;
 class SceneLayerLegend;
@@ -91,6 +92,7 @@ public:
     void cancelMineralMap();
     void hideMineralMap();
     MineralMapper* mineralMapper() const { return mapper_; }
+    PairCheckController* pairCheck() const { return pairCheck_; }
     MineralLegend* mineralLegend() const { return legend_; }
     /// Predicts every pixel of the pair with the model in use, in row tiles on a worker thread,
     /// resuming tiles finished before; the σ layer is drawn over the rasters when it is done.
@@ -190,6 +192,7 @@ private:
     InspectionToolBar* toolBar_ = nullptr;
     MineralMapper* mapper_ = nullptr;
     MineralLegend* legend_ = nullptr;
+    PairCheckController* pairCheck_ = nullptr;
     SceneLayerLegend* sceneLegend_ = nullptr;
     SceneController* scenes_ = nullptr;
     std::shared_ptr<LoadedPair> pair_;

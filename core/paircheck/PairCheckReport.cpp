@@ -56,8 +56,9 @@ std::string shiftsSvg(const PairCheckResult& r) {
     const double scale = double(box) / std::max(r.width, r.height);
     double largest = std::hypot(r.shift.dx, r.shift.dy);
     for (const auto& w : r.windows) largest = std::max(largest, std::hypot(w.shift.dx, w.shift.dy));
-    // One low pixel of shift drawn as `magnify` screen pixels, so the largest arrow is ~70 px.
-    const double magnify = largest > 1e-6 ? 70.0 / largest : 70.0;
+    // One low pixel of shift drawn as `magnify` screen pixels, so the largest arrow is ~70 px
+    // (but a shift below a quarter pixel is not blown up to look like one).
+    const double magnify = 70.0 / std::max(largest, 0.25);
     std::ostringstream s;
     s << svgOpen(box + 2 * margin, box + 2 * margin + 40);
     s << "<text x=\"" << margin << "\" y=\"24\" font-size=\"14\">Shift of the low raster from "
@@ -214,7 +215,8 @@ std::string markdown(const PairCheckResult& r, const PairCheckReportFiles& f) {
       << "| shift (low pixels) | " << fixed(r.shift.dx, 3) << " ± " << fixed(r.shiftSigmaX, 3) << " | "
       << fixed(r.shift.dy, 3) << " ± " << fixed(r.shiftSigmaY, 3) << " |\n"
       << "| shift (map units) | " << fixed(r.shiftMapX, 3) << " | " << fixed(r.shiftMapY, 3) << " |\n\n"
-      << "Across " << r.windows.size() << " windows: rotation " << fixed(r.rotationDegrees, 3)
+      << "Across " << r.windows.size() << (r.windows.size() == 1 ? " window" : " windows")
+      << ": rotation " << fixed(r.rotationDegrees, 3)
       << "°, largest departure from the global shift " << fixed(r.warpPx, 2) << " px.\n\n"
       << "![shifts](" << name(f.shifts) << ")\n\n## Radiometry\n\n"
       << "| band (µm) | gain | offset | r² | residual σ | own shift (px) | striped columns |\n"

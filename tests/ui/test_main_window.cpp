@@ -8,6 +8,8 @@
 #include <QStatusBar>
 #include <QTemporaryDir>
 #include <QtTest>
+#include <QDialog>
+#include <QTextBrowser>
 #include <fstream>
 
 #include <QAreaSeries>
@@ -27,6 +29,7 @@
 #include "EmitFiles.h"
 #include "InspectionPanel.h"
 #include "MainWindow.h"
+#include "PairChecker.h"
 #include "MakePairDialog.h"
 #include "MessageBanner.h"
 #include "MineralPanel.h"
@@ -113,6 +116,27 @@ private slots:
         QVERIFY(window.windowTitle().contains("Demo scene"));
         // The initial band is the one nearest 2.205 µm.
         QCOMPARE(window.lowPanel()->bandChooser()->currentText(), QString("2.2050 µm"));
+    }
+
+    void checksTheOpenPairAndShowsItsReport() {
+        MainWindow window;
+        window.show();
+        openDemo(window);
+        PairCheckController* check = window.pairCheck();
+        QSignalSpy done(check->checker(), &PairChecker::finished);
+        check->action()->trigger();
+        QVERIFY(done.wait(60000));
+        const QString folder = done.first().at(0).toString();
+        QCOMPARE(done.first().at(1).toString(), QString("usable"));
+        QVERIFY(QFile::exists(folder + "/report.md") && QFile::exists(folder + "/flags.tif"));
+        QDialog* dialog = check->reportDialog();
+        QVERIFY(dialog && dialog->isVisible());
+        QCOMPARE(dialog->windowTitle(), QString("Pair check: usable"));
+        auto* text = dialog->findChild<QTextBrowser*>();
+        QVERIFY(text && text->toPlainText().contains("Co-registration"));
+        QVERIFY(window.statusBar()->currentMessage().contains("Pair check: usable"));
+        if (qEnvironmentVariableIsSet("SPECRES_SCREENSHOTS"))
+            dialog->grab().save(qEnvironmentVariable("SPECRES_SCREENSHOTS") + "/pair-check.png");
     }
 
     void clickingAPixelReportsItsValue() {
