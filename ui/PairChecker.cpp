@@ -23,8 +23,9 @@ PairChecker::PairChecker(QString outputRoot, QObject* parent)
 bool PairChecker::start(const PairSource& source) {
     if (isRunning() || source.highPath.isEmpty() || source.lowPath.isEmpty()) return false;
     const std::shared_ptr<Feedback> feedback = begin();
-    const QString folder = QDir(outputRoot_).filePath(
-        QDateTime::currentDateTime().toString(QStringLiteral("yyyyMMdd-HHmmss-zzz")));
+    const QString folder =
+        QDir(outputRoot_)
+            .filePath(QDateTime::currentDateTime().toString(QStringLiteral("yyyyMMdd-HHmmss-zzz")));
     const std::string high = source.highPath.toStdString(), low = source.lowPath.toStdString();
     PairCheckOptions options;
     options.pair = source.options;
@@ -57,8 +58,9 @@ PairCheckController::PairCheckController(QWidget* window,
       currentPair_(std::move(currentPair)),
       checker_(new PairChecker(std::move(outputRoot), this)),
       action_(new QAction(tr("Check &Pair…"), this)) {
-    action_->setStatusTip(tr("Check the open pair's co-registration and radiometry before "
-                             "training"));
+    action_->setStatusTip(
+        tr("Check the open pair's co-registration and radiometry before "
+           "training"));
     connect(action_, &QAction::triggered, this, [this] {
         const auto pair = currentPair_();
         if (!pair) {
@@ -70,8 +72,9 @@ PairCheckController::PairCheckController(QWidget* window,
     connect(checker_, &PairChecker::progress, this, [this](int percent, const QString& stage) {
         emit status(tr("Checking the pair: %1 % (%2)").arg(percent).arg(stage));
     });
-    connect(checker_, &PairChecker::failed, this,
-            [this](const QString& message) { emit status(tr("Pair check failed: %1").arg(message)); });
+    connect(checker_, &PairChecker::failed, this, [this](const QString& message) {
+        emit status(tr("Pair check failed: %1").arg(message));
+    });
     connect(checker_, &PairChecker::finished, this, &PairCheckController::showReport);
 }
 

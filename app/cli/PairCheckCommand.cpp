@@ -32,7 +32,8 @@ int runPairCheck(int argc, char** argv) {
     PairCheckOptions options;
     options.pair = *pairOptions;
     TerminalProgress progress;
-    auto result = checkPair(parser.value("high"), parser.value("low"), options, &progress.feedback());
+    auto result =
+        checkPair(parser.value("high"), parser.value("low"), options, &progress.feedback());
     progress.finish();
     if (!result) {
         std::cerr << "specres-cli pair-check: " << result.error() << "\n";

@@ -29,8 +29,10 @@ void erodeMissing(Image& image) {
     const Image before = image;
     for (Eigen::Index r = 0; r < image.rows(); ++r)
         for (Eigen::Index c = 0; c < image.cols(); ++c)
-            for (Eigen::Index y = std::max<Eigen::Index>(0, r - 1); y <= std::min(image.rows() - 1, r + 1); ++y)
-                for (Eigen::Index x = std::max<Eigen::Index>(0, c - 1); x <= std::min(image.cols() - 1, c + 1); ++x)
+            for (Eigen::Index y = std::max<Eigen::Index>(0, r - 1);
+                 y <= std::min(image.rows() - 1, r + 1); ++y)
+                for (Eigen::Index x = std::max<Eigen::Index>(0, c - 1);
+                     x <= std::min(image.cols() - 1, c + 1); ++x)
                     if (!std::isfinite(before(y, x))) image(r, c) = kNan;
 }
 
@@ -61,7 +63,8 @@ Result<BandImages> simulateOnLowGrid(const RasterPair& pair, const std::string& 
             const int r = y0 + i / w, c = i % w;
             if (high->valid[std::size_t(i)]) {
                 const Eigen::VectorXd s = *weights * high->values.row(i).transpose();
-                for (std::size_t b = 0; b < bands.size(); ++b) out.simulated[b](r, c) = s[Eigen::Index(b)];
+                for (std::size_t b = 0; b < bands.size(); ++b)
+                    out.simulated[b](r, c) = s[Eigen::Index(b)];
             }
             if (low->valid[std::size_t(i)]) {
                 for (std::size_t b = 0; b < bands.size(); ++b)
@@ -122,7 +125,8 @@ void measureWindows(const BandImages& masked, const PairCheckOptions& options,
     const auto qr = design.colPivHouseholderQr();
     const Eigen::Vector3d a = qr.solve(dx), b = qr.solve(dy);
     if (design.rows() >= 3 && qr.rank() == 3) {
-        result.rotationDegrees = std::atan2(0.5 * (b[1] - a[2]), 1.0 + 0.5 * (a[1] + b[2])) * 180.0 / M_PI;
+        result.rotationDegrees =
+            std::atan2(0.5 * (b[1] - a[2]), 1.0 + 0.5 * (a[1] + b[2])) * 180.0 / M_PI;
     }
     for (const WindowShift* m : measured) {
         result.warpPx = std::max(result.warpPx, std::hypot(m->shift.dx - result.shift.dx,
@@ -187,8 +191,8 @@ void fitRadiometry(const std::vector<Image>& simulated, const std::vector<Image>
         // Inliers of a Gaussian truncated at the flag quantile are narrower than the whole by
         // this factor (the χ² consistency correction), except in the first round.
         if (round > 0) {
-            covariance *= options.flagQuantile /
-                          chiSquaredCdf(result.flagThreshold, double(nb) + 2.0);
+            covariance *=
+                options.flagQuantile / chiSquaredCdf(result.flagThreshold, double(nb) + 2.0);
         }
         const Eigen::LLT<Eigen::MatrixXd> llt(covariance);
         result.disagreement = Image::Constant(result.height, result.width, kNan);
@@ -255,8 +259,9 @@ void judge(const PairCheckOptions& options, PairCheckResult& result) {
     const double shift = std::hypot(result.shift.dx, result.shift.dy);
     if (shift > options.shiftTolerancePx) {
         worst(PairVerdict::UsableAfterCorrection);
-        result.reasons.push_back("the low raster is shifted by (" + formatFixed(result.shift.dx, 2) +
-                                 ", " + formatFixed(result.shift.dy, 2) +
+        result.reasons.push_back("the low raster is shifted by (" +
+                                 formatFixed(result.shift.dx, 2) + ", " +
+                                 formatFixed(result.shift.dy, 2) +
                                  ") pixels from the high one: apply the shift when pairing");
     }
     if (result.warpPx > options.warpTolerancePx) {
@@ -266,7 +271,8 @@ void judge(const PairCheckOptions& options, PairCheckResult& result) {
                                  formatFixed(result.rotationDegrees, 2) +
                                  "°): one shift cannot correct it; re-register the rasters");
     }
-    const double flagged = result.validPixels ? double(result.flaggedPixels) / result.validPixels : 0;
+    const double flagged =
+        result.validPixels ? double(result.flaggedPixels) / result.validPixels : 0;
     if (flagged > options.flaggedLimit) {
         worst(PairVerdict::NotUsable);
         result.reasons.push_back(formatFixed(100 * flagged, 1) +
@@ -285,20 +291,24 @@ void judge(const PairCheckOptions& options, PairCheckResult& result) {
                                      formatFixed(band.r2, 2) + ")");
         }
         if (!band.stripedColumns.empty()) {
-            result.notes.push_back("band " + name + ": " + std::to_string(band.stripedColumns.size()) +
-                                   " striped columns");
+            result.notes.push_back("band " + name + ": " +
+                                   std::to_string(band.stripedColumns.size()) + " striped columns");
         }
     }
-    if (result.reasons.empty()) result.reasons.push_back("no shift, warp or disagreement to correct");
+    if (result.reasons.empty())
+        result.reasons.push_back("no shift, warp or disagreement to correct");
 }
 
 }  // namespace
 
 const char* toString(PairVerdict verdict) {
     switch (verdict) {
-        case PairVerdict::Usable: return "usable";
-        case PairVerdict::UsableAfterCorrection: return "usable after correction";
-        case PairVerdict::NotUsable: return "not usable";
+        case PairVerdict::Usable:
+            return "usable";
+        case PairVerdict::UsableAfterCorrection:
+            return "usable after correction";
+        case PairVerdict::NotUsable:
+            return "not usable";
     }
     return "?";
 }
@@ -336,7 +346,8 @@ Result<PairCheckResult> checkPair(const std::string& highPath, const std::string
         if (round == 1) {
             for (std::size_t b = 0; b < masked.real.size(); ++b)
                 for (std::size_t i = 0; i < result.flags.size(); ++i)
-                    if (result.flags[i]) masked.real[b].data()[i] = masked.simulated[b].data()[i] = kNan;
+                    if (result.flags[i])
+                        masked.real[b].data()[i] = masked.simulated[b].data()[i] = kNan;
         }
         auto shift = phaseCorrelation(pointers(masked.simulated), pointers(masked.real));
         if (!shift) {
@@ -356,7 +367,8 @@ Result<PairCheckResult> checkPair(const std::string& highPath, const std::string
         }
         shift = Result<ImageShift>(result.shift);
         aligned.clear();
-        for (const Image& s : images->simulated) aligned.push_back(shiftImage(s, shift->dx, shift->dy));
+        for (const Image& s : images->simulated)
+            aligned.push_back(shiftImage(s, shift->dx, shift->dy));
         if (feedback) feedback->setProgress(0.6 + 0.2 * round, "fitting the radiometry");
         result.bands.assign(images->real.size(), BandRadiometry{});
         fitRadiometry(aligned, images->real, options, result);
@@ -369,8 +381,8 @@ Result<PairCheckResult> checkPair(const std::string& highPath, const std::string
     for (std::size_t b = 0; b < masked.real.size(); ++b) {
         BandRadiometry& band = result.bands[b];
         band.wavelengthUm = images->wavelengthsUm[b];
-        auto own = leastSquaresShift({&masked.simulated[b]}, {&masked.real[b]}, 0, 0,
-                                     result.width, result.height, result.shift);
+        auto own = leastSquaresShift({&masked.simulated[b]}, {&masked.real[b]}, 0, 0, result.width,
+                                     result.height, result.shift);
         if (own) band.shift = own->shift;
         offX.push_back(std::abs(band.shift.dx - result.shift.dx));
         offY.push_back(std::abs(band.shift.dy - result.shift.dy));
@@ -378,12 +390,15 @@ Result<PairCheckResult> checkPair(const std::string& highPath, const std::string
     // The standard error: the least-squares one, or the spread between bands where larger (a
     // robust spread, 1.4826 × the median departure, so one damaged band does not set it).
     const double rootBands = std::sqrt(double(masked.real.size()));
-    result.shiftSigmaX = std::max({0.005, result.shiftSigmaX, 1.4826 * quantileOf(offX, 0.5) / rootBands});
-    result.shiftSigmaY = std::max({0.005, result.shiftSigmaY, 1.4826 * quantileOf(offY, 0.5) / rootBands});
+    result.shiftSigmaX =
+        std::max({0.005, result.shiftSigmaX, 1.4826 * quantileOf(offX, 0.5) / rootBands});
+    result.shiftSigmaY =
+        std::max({0.005, result.shiftSigmaY, 1.4826 * quantileOf(offY, 0.5) / rootBands});
     measureWindows(masked, options, result);
     judge(options, result);
     for (const auto& warning : pair->warnings()) result.notes.push_back(warning);
-    result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    result.seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     if (feedback) feedback->setProgress(1.0, "checked");
     return result;
 }

@@ -20,11 +20,11 @@ struct PairCheckOptions {
     /// Pixels whose disagreement d² exceeds this quantile of χ²_bands are flagged.
     double flagQuantile = 0.999;
     /// Verdict thresholds.
-    double shiftTolerancePx = 0.2;     ///< larger global shifts ask for a correction
-    double warpTolerancePx = 0.3;      ///< larger shifts left after the global one: not usable
-    double flaggedTolerance = 0.01;    ///< larger flagged shares ask for excluding them
-    double flaggedLimit = 0.5;         ///< larger flagged shares: not usable
-    double minimumR2 = 0.5;            ///< a band below this: not usable
+    double shiftTolerancePx = 0.2;   ///< larger global shifts ask for a correction
+    double warpTolerancePx = 0.3;    ///< larger shifts left after the global one: not usable
+    double flaggedTolerance = 0.01;  ///< larger flagged shares ask for excluding them
+    double flaggedLimit = 0.5;       ///< larger flagged shares: not usable
+    double minimumR2 = 0.5;          ///< a band below this: not usable
 };
 
 /// The shift of one window of the scene, for a rotation or a warp.
@@ -57,7 +57,7 @@ const char* toString(PairVerdict verdict);
 struct PairCheckResult {
     std::string highPath;
     std::string lowPath;
-    int width = 0;   ///< the low grid, where everything is measured
+    int width = 0;  ///< the low grid, where everything is measured
     int height = 0;
     std::array<double, 6> geoTransform{0, 1, 0, 0, 0, 1};
     bool georeferenced = false;

@@ -20,7 +20,9 @@ using nlohmann::json;
 
 namespace {
 
-std::string fixed(double v, int decimals) { return std::isfinite(v) ? formatFixed(v, decimals) : "–"; }
+std::string fixed(double v, int decimals) {
+    return std::isfinite(v) ? formatFixed(v, decimals) : "–";
+}
 
 json shiftJson(const ImageShift& s) { return {{"dx", s.dx}, {"dy", s.dy}, {"peak", s.peak}}; }
 
@@ -35,7 +37,8 @@ std::string svgOpen(int width, int height) {
     return s.str();
 }
 
-std::string arrow(double x, double y, double dx, double dy, const std::string& colour, double width) {
+std::string arrow(double x, double y, double dx, double dy, const std::string& colour,
+                  double width) {
     std::ostringstream s;
     const double length = std::hypot(dx, dy);
     s << "<line x1=\"" << x << "\" y1=\"" << y << "\" x2=\"" << x + dx << "\" y2=\"" << y + dy
@@ -107,7 +110,8 @@ std::string radiometrySvg(const PairCheckResult& r) {
           << "\" y2=\"" << py(high) << "\" stroke=\"#bbb\" stroke-dasharray=\"4 3\"/>\n";
         for (Eigen::Index i = 0; i < band.sample.rows(); ++i) {
             s << "<circle cx=\"" << fixed(px(band.sample(i, 0)), 1) << "\" cy=\""
-              << fixed(py(band.sample(i, 1)), 1) << "\" r=\"1.2\" fill=\"#1f77b4\" fill-opacity=\"0.35\"/>\n";
+              << fixed(py(band.sample(i, 1)), 1)
+              << "\" r=\"1.2\" fill=\"#1f77b4\" fill-opacity=\"0.35\"/>\n";
         }
         s << "<line x1=\"" << px(low) << "\" y1=\"" << py(band.gain * low + band.offset)
           << "\" x2=\"" << px(high) << "\" y2=\"" << py(band.gain * high + band.offset)
@@ -116,8 +120,8 @@ std::string radiometrySvg(const PairCheckResult& r) {
           << fixed(high, 2) << "</text>\n"
           << "<text x=\"" << x0 + panel - 24 << "\" y=\"" << y0 + panel + 12
           << "\" font-size=\"10\" fill=\"#555\">" << fixed(high, 2) << "</text>\n"
-          << "<text x=\"" << x0 << "\" y=\"" << y0 + panel + 12 << "\" font-size=\"10\" fill=\"#555\">"
-          << fixed(low, 2) << "</text>\n"
+          << "<text x=\"" << x0 << "\" y=\"" << y0 + panel + 12
+          << "\" font-size=\"10\" fill=\"#555\">" << fixed(low, 2) << "</text>\n"
           << "<text x=\"" << x0 << "\" y=\"" << y0 + panel + 28 << "\" font-weight=\"bold\">"
           << fixed(band.wavelengthUm, 3) << " µm</text>\n"
           << "<text x=\"" << x0 << "\" y=\"" << y0 + panel + 44 << "\">gain " << fixed(band.gain, 3)
@@ -143,19 +147,23 @@ std::string stripingSvg(const PairCheckResult& r) {
         const double y0 = top + rowHeight * double(b) + rowHeight / 2.0;
         double extent = 1e-12;
         for (Eigen::Index c = 0; c < band.columnMeans.size(); ++c)
-            if (std::isfinite(band.columnMeans[c])) extent = std::max(extent, std::abs(band.columnMeans[c]));
-        s << "<text x=\"10\" y=\"" << y0 + 4 << "\">" << fixed(band.wavelengthUm, 3) << " µm</text>\n"
+            if (std::isfinite(band.columnMeans[c]))
+                extent = std::max(extent, std::abs(band.columnMeans[c]));
+        s << "<text x=\"10\" y=\"" << y0 + 4 << "\">" << fixed(band.wavelengthUm, 3)
+          << " µm</text>\n"
           << "<line x1=\"120\" y1=\"" << y0 << "\" x2=\"" << 120 + width << "\" y2=\"" << y0
           << "\" stroke=\"#ccc\"/>\n<polyline fill=\"none\" stroke=\"#1f77b4\" points=\"";
         const double dx = double(width) / std::max<Eigen::Index>(1, band.columnMeans.size());
         for (Eigen::Index c = 0; c < band.columnMeans.size(); ++c) {
             if (!std::isfinite(band.columnMeans[c])) continue;
-            s << fixed(120 + c * dx, 1) << ',' << fixed(y0 - band.columnMeans[c] / extent * 28, 1) << ' ';
+            s << fixed(120 + c * dx, 1) << ',' << fixed(y0 - band.columnMeans[c] / extent * 28, 1)
+              << ' ';
         }
         s << "\"/>\n";
         for (int c : band.stripedColumns) {
             s << "<circle cx=\"" << fixed(120 + c * dx, 1) << "\" cy=\""
-              << fixed(y0 - band.columnMeans[c] / extent * 28, 1) << "\" r=\"2.5\" fill=\"#d62728\"/>\n";
+              << fixed(y0 - band.columnMeans[c] / extent * 28, 1)
+              << "\" r=\"2.5\" fill=\"#d62728\"/>\n";
         }
         s << "<text x=\"" << 130 + width << "\" y=\"" << y0 + 4 << "\" fill=\"#555\">±"
           << fixed(extent, 4) << "</text>\n";
@@ -169,13 +177,18 @@ std::string stripingSvg(const PairCheckResult& r) {
 json pairCheckToJson(const PairCheckResult& r) {
     json bands = json::array();
     for (const BandRadiometry& b : r.bands) {
-        bands.push_back({{"wavelength_um", b.wavelengthUm}, {"gain", b.gain}, {"offset", b.offset},
-                         {"r2", b.r2}, {"residual_sigma", b.residualSigma},
-                         {"shift", shiftJson(b.shift)}, {"striped_columns", b.stripedColumns}});
+        bands.push_back({{"wavelength_um", b.wavelengthUm},
+                         {"gain", b.gain},
+                         {"offset", b.offset},
+                         {"r2", b.r2},
+                         {"residual_sigma", b.residualSigma},
+                         {"shift", shiftJson(b.shift)},
+                         {"striped_columns", b.stripedColumns}});
     }
     json windows = json::array();
     for (const WindowShift& w : r.windows) {
-        windows.push_back({{"centre_x", w.centreX}, {"centre_y", w.centreY},
+        windows.push_back({{"centre_x", w.centreX},
+                           {"centre_y", w.centreY},
                            {"measured", w.measured},
                            {"shift", w.measured ? shiftJson(w.shift) : json(nullptr)}});
     }
@@ -183,18 +196,26 @@ json pairCheckToJson(const PairCheckResult& r) {
             {"version", 1},
             {"high", r.highPath},
             {"low", r.lowPath},
-            {"grid", {{"width", r.width}, {"height", r.height},
-                      {"geotransform", r.georeferenced ? json(r.geoTransform) : json(nullptr)}}},
-            {"shift", {{"dx_px", r.shift.dx}, {"dy_px", r.shift.dy},
-                       {"sigma_x_px", r.shiftSigmaX}, {"sigma_y_px", r.shiftSigmaY},
-                       {"dx_map", r.shiftMapX}, {"dy_map", r.shiftMapY}, {"peak", r.shift.peak}}},
+            {"grid",
+             {{"width", r.width},
+              {"height", r.height},
+              {"geotransform", r.georeferenced ? json(r.geoTransform) : json(nullptr)}}},
+            {"shift",
+             {{"dx_px", r.shift.dx},
+              {"dy_px", r.shift.dy},
+              {"sigma_x_px", r.shiftSigmaX},
+              {"sigma_y_px", r.shiftSigmaY},
+              {"dx_map", r.shiftMapX},
+              {"dy_map", r.shiftMapY},
+              {"peak", r.shift.peak}}},
             {"rotation_degrees", r.rotationDegrees},
             {"warp_px", r.warpPx},
             {"windows", windows},
             {"bands", bands},
-            {"disagreement", {{"flag_threshold_d2", r.flagThreshold},
-                              {"valid_pixels", r.validPixels},
-                              {"flagged_pixels", r.flaggedPixels}}},
+            {"disagreement",
+             {{"flag_threshold_d2", r.flagThreshold},
+              {"valid_pixels", r.validPixels},
+              {"flagged_pixels", r.flaggedPixels}}},
             {"verdict", toString(r.verdict)},
             {"reasons", r.reasons},
             {"notes", r.notes},
@@ -212,9 +233,10 @@ std::string markdown(const PairCheckResult& r, const PairCheckReportFiles& f) {
     m << "\nThe low raster's " << r.width << " × " << r.height << " pixels are compared with ASTER "
       << "bands 5–9 simulated from the high raster averaged onto them.\n\n## Co-registration\n\n"
       << "| | x | y |\n| --- | --- | --- |\n"
-      << "| shift (low pixels) | " << fixed(r.shift.dx, 3) << " ± " << fixed(r.shiftSigmaX, 3) << " | "
-      << fixed(r.shift.dy, 3) << " ± " << fixed(r.shiftSigmaY, 3) << " |\n"
-      << "| shift (map units) | " << fixed(r.shiftMapX, 3) << " | " << fixed(r.shiftMapY, 3) << " |\n\n"
+      << "| shift (low pixels) | " << fixed(r.shift.dx, 3) << " ± " << fixed(r.shiftSigmaX, 3)
+      << " | " << fixed(r.shift.dy, 3) << " ± " << fixed(r.shiftSigmaY, 3) << " |\n"
+      << "| shift (map units) | " << fixed(r.shiftMapX, 3) << " | " << fixed(r.shiftMapY, 3)
+      << " |\n\n"
       << "Across " << r.windows.size() << (r.windows.size() == 1 ? " window" : " windows")
       << ": rotation " << fixed(r.rotationDegrees, 3)
       << "°, largest departure from the global shift " << fixed(r.warpPx, 2) << " px.\n\n"
@@ -227,14 +249,16 @@ std::string markdown(const PairCheckResult& r, const PairCheckReportFiles& f) {
           << " | (" << fixed(b.shift.dx, 2) << ", " << fixed(b.shift.dy, 2) << ") | "
           << b.stripedColumns.size() << " |\n";
     }
-    const double share = r.validPixels ? 100.0 * double(r.flaggedPixels) / double(r.validPixels) : 0;
+    const double share =
+        r.validPixels ? 100.0 * double(r.flaggedPixels) / double(r.validPixels) : 0;
     m << "\n![radiometry](" << name(f.radiometry) << ")\n\n![striping](" << name(f.striping)
-      << ")\n\n## Disagreement\n\n" << r.flaggedPixels << " of " << r.validPixels << " pixels ("
-      << fixed(share, 2) << " %) disagree with their simulation beyond d² = "
-      << fixed(r.flagThreshold, 1) << " (the 99.9 % point of χ²₅ under the residual covariance): "
-      << "clouds, shadows, changes between the dates, bad detectors. Map: `" << name(f.disagreementMap)
-      << "`; flags: `" << name(f.flags) << "`.\n\n![disagreement](" << name(f.disagreement)
-      << ")\n\n## Corrections\n\n";
+      << ")\n\n## Disagreement\n\n"
+      << r.flaggedPixels << " of " << r.validPixels << " pixels (" << fixed(share, 2)
+      << " %) disagree with their simulation beyond d² = " << fixed(r.flagThreshold, 1)
+      << " (the 99.9 % point of χ²₅ under the residual covariance): "
+      << "clouds, shadows, changes between the dates, bad detectors. Map: `"
+      << name(f.disagreementMap) << "`; flags: `" << name(f.flags) << "`.\n\n![disagreement]("
+      << name(f.disagreement) << ")\n\n## Corrections\n\n";
     if (std::hypot(r.shift.dx, r.shift.dy) > 0.05) {
         m << "- Pair with the shift removed: `--low-shift " << fixed(r.shift.dx, 3) << ','
           << fixed(r.shift.dy, 3) << "` (on `dataset`, `train`, `compare`).\n";
@@ -254,7 +278,8 @@ std::vector<std::uint8_t> disagreementPicture(const PairCheckResult& r) {
     for (std::size_t i = 0; i < std::size_t(r.width) * r.height; ++i) {
         const double d2 = r.disagreement.data()[i];
         if (!std::isfinite(d2)) continue;
-        const double level = std::clamp((std::log10(std::max(d2, 0.1)) + 1.0) / (top + 1.0), 0.0, 1.0);
+        const double level =
+            std::clamp((std::log10(std::max(d2, 0.1)) + 1.0) / (top + 1.0), 0.0, 1.0);
         const auto grey = std::uint8_t(255 * (1.0 - level));
         const bool flagged = r.flags[i];
         rgba[4 * i + 0] = flagged ? 214 : grey;
@@ -279,13 +304,15 @@ Status writePng(const PairCheckResult& r, const std::string& path) {
         for (int y = 0; y < h; ++y)
             for (int x = 0; x < w; ++x)
                 band[std::size_t(y) * w + x] =
-                    rgba[4 * (std::size_t(y / zoom) * r.width + std::size_t(x / zoom)) + std::size_t(b)];
+                    rgba[4 * (std::size_t(y / zoom) * r.width + std::size_t(x / zoom)) +
+                         std::size_t(b)];
         if (picture->GetRasterBand(b + 1)->RasterIO(GF_Write, 0, 0, w, h, band.data(), w, h,
                                                     GDT_Byte, 0, 0) != CE_None)
             return fail(path + ": cannot draw the disagreement map");
     }
     return writeAtomically(path, [&](const std::string& temporary) -> Status {
-        GDALDataset* out = png->CreateCopy(temporary.c_str(), picture.get(), false, nullptr, nullptr, nullptr);
+        GDALDataset* out =
+            png->CreateCopy(temporary.c_str(), picture.get(), false, nullptr, nullptr, nullptr);
         if (!out) return fail(path + ": cannot write (" + CPLGetLastErrorMsg() + ")");
         GDALClose(out);
         std::error_code ignored;
@@ -298,7 +325,8 @@ Status writeMaps(const PairCheckResult& r, const PairCheckReportFiles& f) {
     GeoTiffOutputs outputs;
     outputs.protect(r.lowPath, "the low-resolution raster");
     outputs.protect(r.highPath, "the high-resolution raster");
-    auto d2 = outputs.create(f.disagreementMap, r.width, r.height, 1, GDT_Float32, {"COMPRESS=DEFLATE"});
+    auto d2 =
+        outputs.create(f.disagreementMap, r.width, r.height, 1, GDT_Float32, {"COMPRESS=DEFLATE"});
     if (!d2) return fail(d2.error());
     auto flags = outputs.create(f.flags, r.width, r.height, 1, GDT_Byte, {"COMPRESS=DEFLATE"});
     if (!flags) return fail(flags.error());
@@ -322,9 +350,11 @@ Status writeMaps(const PairCheckResult& r, const PairCheckReportFiles& f) {
         (*flags)->SetSpatialRef(low->GetSpatialRef());
     }
     (*d2)->GetRasterBand(1)->SetNoDataValue(std::nan(""));
-    (*d2)->GetRasterBand(1)->SetDescription("disagreement d2 of the real low spectrum from its simulation");
+    (*d2)->GetRasterBand(1)->SetDescription(
+        "disagreement d2 of the real low spectrum from its simulation");
     (*flags)->GetRasterBand(1)->SetNoDataValue(255);
-    (*flags)->GetRasterBand(1)->SetDescription("1: disagrees with its simulation (excluded by --exclude)");
+    (*flags)->GetRasterBand(1)->SetDescription(
+        "1: disagrees with its simulation (excluded by --exclude)");
     if ((*d2)->GetRasterBand(1)->RasterIO(GF_Write, 0, 0, r.width, r.height, values.data(), r.width,
                                           r.height, GDT_Float32, 0, 0) != CE_None ||
         (*flags)->GetRasterBand(1)->RasterIO(GF_Write, 0, 0, r.width, r.height, marks.data(),

@@ -32,8 +32,7 @@ Spectrum transform(const Spectrum& in, int sign) {
         std::lock_guard<std::mutex> guard(plannerLock());
         plan = fftw_plan_dft_2d(int(in.rows()), int(in.cols()),
                                 reinterpret_cast<fftw_complex*>(work.data()),
-                                reinterpret_cast<fftw_complex*>(out.data()), sign,
-                                FFTW_ESTIMATE);
+                                reinterpret_cast<fftw_complex*>(out.data()), sign, FFTW_ESTIMATE);
     }
     fftw_execute(plan);
     {
@@ -181,7 +180,8 @@ Result<ImageShift> phaseCorrelation(const std::vector<const Image*>& references,
     const int rounds = references.front()->size() > 250000 ? 0 : 4;
     for (int round = 0; round < rounds; ++round) {
         std::vector<Image> moved;
-        for (const Image* reference : references) moved.push_back(shiftImage(*reference, total.dx, total.dy));
+        for (const Image* reference : references)
+            moved.push_back(shiftImage(*reference, total.dx, total.dy));
         std::vector<const Image*> movedPointers;
         for (const Image& m : moved) movedPointers.push_back(&m);
         auto rest = singleEstimate(movedPointers, moving);
@@ -266,7 +266,8 @@ Result<WindowEstimate> leastSquaresShift(const std::vector<const Image*>& refere
     // On a large area an even grid of about 100,000 pixels carries the estimate as well as all
     // of them would (its standard error is then of those pixels).
     const int stride = std::max(1, int(std::ceil(std::sqrt(double(width) * height / 1e5))));
-    const std::size_t wanted = std::size_t((width + stride - 1) / stride) * ((height + stride - 1) / stride);
+    const std::size_t wanted =
+        std::size_t((width + stride - 1) / stride) * ((height + stride - 1) / stride);
     WindowEstimate estimate;
     estimate.shift = start;
     for (int iteration = 0; iteration < 10; ++iteration) {
@@ -285,8 +286,10 @@ Result<WindowEstimate> leastSquaresShift(const std::vector<const Image*>& refere
                     if (!std::isfinite(y)) continue;
                     const double sx = c - estimate.shift.dx, sy = r - estimate.shift.dy;
                     const double v = cubicAt(reference, sx, sy);
-                    const double gx = cubicAt(reference, sx + 0.5, sy) - cubicAt(reference, sx - 0.5, sy);
-                    const double gy = cubicAt(reference, sx, sy + 0.5) - cubicAt(reference, sx, sy - 0.5);
+                    const double gx =
+                        cubicAt(reference, sx + 0.5, sy) - cubicAt(reference, sx - 0.5, sy);
+                    const double gy =
+                        cubicAt(reference, sx, sy + 0.5) - cubicAt(reference, sx, sy - 0.5);
                     if (std::isfinite(v) && std::isfinite(gx) && std::isfinite(gy))
                         points.push_back({v, y, gx, gy});
                 }
@@ -295,7 +298,8 @@ Result<WindowEstimate> leastSquaresShift(const std::vector<const Image*>& refere
                 return fail("too few pixels hold data in both rasters in this window");
             }
             double n = double(points.size()), sx = 0, sy = 0, sxx = 0, sxy = 0;
-            for (const auto& p : points) sx += p[0], sy += p[1], sxx += p[0] * p[0], sxy += p[0] * p[1];
+            for (const auto& p : points)
+                sx += p[0], sy += p[1], sxx += p[0] * p[0], sxy += p[0] * p[1];
             const double vx = sxx - sx * sx / n;
             const double gain = vx > 0 ? (sxy - sx * sy / n) / vx : 0.0;
             const double offset = (sy - gain * sx) / n;
@@ -314,11 +318,13 @@ Result<WindowEstimate> leastSquaresShift(const std::vector<const Image*>& refere
         const Eigen::Vector2d step = lu.solve(gradient);
         estimate.shift.dx += step[0];
         estimate.shift.dy += step[1];
-        const Eigen::Matrix2d covariance = lu.inverse() * squares / double(std::max<Eigen::Index>(1, used - 2));
+        const Eigen::Matrix2d covariance =
+            lu.inverse() * squares / double(std::max<Eigen::Index>(1, used - 2));
         estimate.sigmaX = std::sqrt(covariance(0, 0));
         estimate.sigmaY = std::sqrt(covariance(1, 1));
         if (step.norm() < 1e-3) break;
-        if (std::abs(estimate.shift.dx - start.dx) > 4 || std::abs(estimate.shift.dy - start.dy) > 4) {
+        if (std::abs(estimate.shift.dx - start.dx) > 4 ||
+            std::abs(estimate.shift.dy - start.dy) > 4) {
             return fail("the window's shift did not settle");
         }
     }

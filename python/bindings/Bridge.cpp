@@ -41,8 +41,8 @@ void registerExceptions(py::module_& m) {
         "range. The message names the file and the field at fault.",
         PyExc_RuntimeError, nullptr);
     cancelledType = PyErr_NewExceptionWithDoc(
-        "specres.Cancelled", "The work was cancelled (Ctrl-C or a progress callback).",
-        errorType, nullptr);
+        "specres.Cancelled", "The work was cancelled (Ctrl-C or a progress callback).", errorType,
+        nullptr);
     m.add_object("Error", py::handle(errorType));
     m.add_object("Cancelled", py::handle(cancelledType));
 }
@@ -63,8 +63,8 @@ RowMatrix spectraFrom(const py::handle& object, Eigen::Index columns, const std:
                              std::string(py::str(raw.dtype())));
     }
     if (raw.ndim() != 1 && raw.ndim() != 2) {
-        throw py::value_error(what + ": expected shape (N, " + std::to_string(columns) +
-                              ") or (" + std::to_string(columns) + ",), not " + shapeText(raw));
+        throw py::value_error(what + ": expected shape (N, " + std::to_string(columns) + ") or (" +
+                              std::to_string(columns) + ",), not " + shapeText(raw));
     }
     single = raw.ndim() == 1;
     const py::ssize_t width = single ? raw.shape(0) : raw.shape(1);

@@ -118,7 +118,7 @@ py::object compare(const std::string& high, const std::string& low, const std::s
 }
 
 py::dict demo(const std::string& out, std::pair<int, int> size, long long seed, int factor,
-             const py::object& progress) {
+              const py::object& progress) {
     if (seed < 0 || seed > 2147483647) throw py::value_error("seed: 0–2147483647");
     if (factor < 1 || factor > 16) throw py::value_error("factor: 1–16");
     DemoSceneOptions options;

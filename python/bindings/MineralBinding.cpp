@@ -65,9 +65,9 @@ py::list identify(const PyModel& model, const py::handle& x, const PyLibrary& li
     const ModelContext& context = model.trained.context;
     std::vector<Identification> found(std::size_t(in.x.rows()));
     runCancellable(progress, [&](Feedback& feedback) -> Status {
-        auto toolkit = buildMineralToolkit(library.library,
-                                           {context.highWavelengthsUm, context.highFwhmUm},
-                                           {context.lowWavelengthsUm, {}}, options);
+        auto toolkit =
+            buildMineralToolkit(library.library, {context.highWavelengthsUm, context.highFwhmUm},
+                                {context.lowWavelengthsUm, {}}, options);
         if (!toolkit) return fail(toolkit.error());
         for (Eigen::Index i = 0; i < in.x.rows(); ++i) {
             if (feedback.isCancelled()) return fail(kCancelledMessage);
@@ -86,7 +86,8 @@ py::list identify(const PyModel& model, const py::handle& x, const PyLibrary& li
         py::list ranked;
         for (int j : id.ranking) ranked.append(fitToDict(names[std::size_t(j)], id.fits[j]));
         d["minerals"] = ranked;
-        d["best"] = id.best() >= 0 ? py::object(py::str(names[std::size_t(id.best())])) : py::none();
+        d["best"] =
+            id.best() >= 0 ? py::object(py::str(names[std::size_t(id.best())])) : py::none();
         d["no_fit"] = id.best() >= 0 && id.fits[std::size_t(id.best())].pValue < kNoFitPValue;
         d["dispersion"] = id.dispersion;
         d["degrees_of_freedom"] = id.degreesOfFreedom;
@@ -146,9 +147,9 @@ void bindMinerals(py::module_& m) {
             return "<specres.Library '" + l.library.source + "', " +
                    std::to_string(l.library.spectra.size()) + " spectra>";
         });
-    m.def("identify", &identify, py::arg("model"), py::arg("x"), py::arg("library"),
-          py::kw_only(), py::arg("pairs") = true, py::arg("dispersion") = true,
-          py::arg("priors") = py::none(), py::arg("progress") = py::none(),
+    m.def("identify", &identify, py::arg("model"), py::arg("x"), py::arg("library"), py::kw_only(),
+          py::arg("pairs") = true, py::arg("dispersion") = true, py::arg("priors") = py::none(),
+          py::arg("progress") = py::none(),
           "Ranks the library's minerals for each low-resolution spectrum (rows of x) under the\n"
           "model's predictive law, as the Minerals panel does: one dict per spectrum with the\n"
           "ranked minerals (posterior, fit p-value, χ², gain, offset, angle), the best, the\n"

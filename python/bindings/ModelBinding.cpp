@@ -120,7 +120,8 @@ py::tuple predict(const PyModel& self, const py::handle& x, bool covariance, boo
 
 py::object sample(const PyModel& self, const py::handle& x, int count, std::uint64_t seed) {
     const ReflectanceModel& model = self.trained.reflectance;
-    if (count < 1 || count > 100000) throw py::value_error("k: draws per spectrum must be 1–100000");
+    if (count < 1 || count > 100000)
+        throw py::value_error("k: draws per spectrum must be 1–100000");
     if (!model.hasDensity()) {
         throw py::value_error(self.trained.path + ": " + model.label() +
                               " has no predictive density to draw from");
@@ -257,9 +258,10 @@ void bindModel(py::module_& m) {
         .def_property_readonly("label", [](const PyModel& s) { return s.trained.label(); })
         .def_property_readonly("method",
                                [](const PyModel& s) { return s.trained.model().method(); })
-        .def_property_readonly(
-            "covariance",
-            [](const PyModel& s) { return std::string(toString(s.trained.model().covarianceType())); })
+        .def_property_readonly("covariance",
+                               [](const PyModel& s) {
+                                   return std::string(toString(s.trained.model().covarianceType()));
+                               })
         .def_property_readonly("has_density",
                                [](const PyModel& s) { return s.trained.reflectance.hasDensity(); })
         .def_property_readonly(

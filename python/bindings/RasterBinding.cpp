@@ -53,8 +53,8 @@ py::object readRaster(const std::string& path, const std::string& scale,
     }
     const int bands = raster->bandCount();
     if (double(width) * height * bands * 8.0 > kMaxCubeBytes) {
-        throw py::value_error(path + ": " + std::to_string(width) + " × " +
-                              std::to_string(height) + " × " + std::to_string(bands) +
+        throw py::value_error(path + ": " + std::to_string(width) + " × " + std::to_string(height) +
+                              " × " + std::to_string(bands) +
                               " values need more than 8 GiB; read a window at a time");
     }
     py::array_t<double> cube({py::ssize_t(height), py::ssize_t(width), py::ssize_t(bands)});
@@ -93,8 +93,8 @@ py::object readRaster(const std::string& path, const std::string& scale,
     fields["geotransform"] = grid.georeferenced ? py::object(py::cast(transform)) : py::none();
     fields["crs"] = grid.crsWkt;
     fields["window"] = py::make_tuple(x0, y0, width, height);
-    fields["product"] = raster->product() ? py::object(py::str(raster->product()->product))
-                                          : py::none();
+    fields["product"] =
+        raster->product() ? py::object(py::str(raster->product()->product)) : py::none();
     fields["warnings"] = raster->warnings();
     return py::module_::import("types").attr("SimpleNamespace")(**fields);
 }
@@ -108,7 +108,8 @@ void bindRasters(py::module_& m) {
           "Reads a spectral raster (anything GDAL reads; EMIT L2A and ASTER products too) as the\n"
           "app does. Returns a namespace: data (rows, columns, bands) reflectance with NaN where\n"
           "missing, valid (rows, columns), wavelengths and fwhm (µm), geotransform, crs (WKT),\n"
-          "product, warnings. window=(x0, y0, width, height) reads part of it, spectral_window=(min, max)\n"
+          "product, warnings. window=(x0, y0, width, height) reads part of it, "
+          "spectral_window=(min, max)\n"
           "(µm) only the bands within; scale is 'auto', '1' or '10000'; wavelengths a CSV\n"
           "table overriding the file's.");
 }

@@ -7,9 +7,9 @@
 #include <QTemporaryDir>
 #include <QtTest>
 #include <cmath>
-#include <functional>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <set>
 
 #include "TestRasters.h"
@@ -56,7 +56,8 @@ void editValues(GDALDataset& d, const std::function<float(int, int, int, float)>
         if (band->RasterIO(GF_Read, 0, 0, w, h, values.data(), w, h, GDT_Float32, 0, 0) != CE_None)
             return;
         for (int r = 0; r < h; ++r)
-            for (int c = 0; c < w; ++c) values[std::size_t(r) * w + c] = f(b, c, r, values[std::size_t(r) * w + c]);
+            for (int c = 0; c < w; ++c)
+                values[std::size_t(r) * w + c] = f(b, c, r, values[std::size_t(r) * w + c]);
         if (band->RasterIO(GF_Write, 0, 0, w, h, values.data(), w, h, GDT_Float32, 0, 0) != CE_None)
             return;
     }
@@ -71,7 +72,9 @@ class TestPairCheck : public QObject {
     std::string high_, low_;
     PairCheckResult clean_;
 
-    std::string path(const std::string& name) const { return dir_.filePath(name.c_str()).toStdString(); }
+    std::string path(const std::string& name) const {
+        return dir_.filePath(name.c_str()).toStdString();
+    }
 
     PairCheckResult check(const std::string& low) {
         auto result = checkPair(high_, low);
@@ -102,8 +105,10 @@ private slots:
                 return double(state >> 11) * 0x1.0p-53;
             };
             for (int k = 0; k < 60; ++k) {
-                const double f = 0.01 + 0.2 * next(), theta = 2 * M_PI * next(), phase = 2 * M_PI * next();
-                v += std::cos(2 * M_PI * f * (x * std::cos(theta) + y * std::sin(theta)) + phase) / (1 + 20 * f);
+                const double f = 0.01 + 0.2 * next(), theta = 2 * M_PI * next(),
+                             phase = 2 * M_PI * next();
+                v += std::cos(2 * M_PI * f * (x * std::cos(theta) + y * std::sin(theta)) + phase) /
+                     (1 + 20 * f);
             }
             return v;
         };
@@ -144,8 +149,12 @@ private slots:
         const PairCheckResult r = check(low);
         QVERIFY2(std::abs(r.shift.dx - shift) < 0.1 && std::abs(r.shift.dy + 0.6 * shift) < 0.1,
                  qPrintable(QString("applied %1, %2; found %3 ± %4, %5 ± %6")
-                                .arg(shift).arg(-0.6 * shift).arg(r.shift.dx).arg(r.shiftSigmaX)
-                                .arg(r.shift.dy).arg(r.shiftSigmaY)));
+                                .arg(shift)
+                                .arg(-0.6 * shift)
+                                .arg(r.shift.dx)
+                                .arg(r.shiftSigmaX)
+                                .arg(r.shift.dy)
+                                .arg(r.shiftSigmaY)));
         // In map units: the low grid's 2 × 2 demo pixels.
         QVERIFY(std::abs(r.shiftMapX - r.shift.dx * r.geoTransform[1]) < 1e-9);
         std::string why;
@@ -153,7 +162,8 @@ private slots:
         QVERIFY2(r.verdict == PairVerdict::UsableAfterCorrection, why.c_str());
         // The radiometry is measured after aligning: the shift does not pass for noise.
         for (std::size_t b = 0; b < r.bands.size(); ++b)
-            QVERIFY2(r.bands[b].r2 > clean_.bands[b].r2 - 0.02, qPrintable(QString::number(r.bands[b].r2)));
+            QVERIFY2(r.bands[b].r2 > clean_.bands[b].r2 - 0.02,
+                     qPrintable(QString::number(r.bands[b].r2)));
     }
 
     void aRotationOfHalfADegreeIsMeasuredAndRefused() {
@@ -170,17 +180,25 @@ private slots:
             const double cx = g[0] + 0.5 * w * g[1] + 0.5 * h * g[2];
             const double cy = g[3] + 0.5 * w * g[4] + 0.5 * h * g[5];
             const double c = std::cos(angle), s = std::sin(angle);
-            double r[6] = {0, c * g[1] - s * g[4], c * g[2] - s * g[5], 0, s * g[1] + c * g[4],
-                           s * g[2] + c * g[5]};
+            double r[6] = {0, c * g[1] - s * g[4], c * g[2] - s * g[5],
+                           0, s * g[1] + c * g[4], s * g[2] + c * g[5]};
             r[0] = cx - 0.5 * w * r[1] - 0.5 * h * r[2];
             r[3] = cy - 0.5 * w * r[4] - 0.5 * h * r[5];
             d.SetGeoTransform(r);
         }));
         std::unique_ptr<GDALDataset> source(GDALDataset::Open(turned.c_str(), GDAL_OF_RASTER));
-        std::vector<std::string> args = {"-te", std::to_string(g[0]), std::to_string(g[3] + h * g[5]),
-                                         std::to_string(g[0] + w * g[1]), std::to_string(g[3]),
-                                         "-ts", std::to_string(w), std::to_string(h), "-r", "cubic",
-                                         "-dstnodata", "nan"};
+        std::vector<std::string> args = {"-te",
+                                         std::to_string(g[0]),
+                                         std::to_string(g[3] + h * g[5]),
+                                         std::to_string(g[0] + w * g[1]),
+                                         std::to_string(g[3]),
+                                         "-ts",
+                                         std::to_string(w),
+                                         std::to_string(h),
+                                         "-r",
+                                         "cubic",
+                                         "-dstnodata",
+                                         "nan"};
         std::vector<char*> argv;
         for (auto& a : args) argv.push_back(a.data());
         argv.push_back(nullptr);
@@ -212,7 +230,8 @@ private slots:
     void aStripeOnEveryEighthColumnIsFound() {
         const std::string low = path("striped.tif");
         QVERIFY(damagedCopy(low_, low, [&](GDALDataset& d) {
-            editValues(d, [](int b, int c, int, float v) { return b == 1 && c % 8 == 0 ? v + 0.01f : v; });
+            editValues(
+                d, [](int b, int c, int, float v) { return b == 1 && c % 8 == 0 ? v + 0.01f : v; });
         }));
         const PairCheckResult r = check(low);
         // Every 8th column that holds data to compare (the scene's edge columns may not).
@@ -223,7 +242,8 @@ private slots:
         const auto& found = r.bands[1].stripedColumns;
         QString list;
         for (int c : found) list += QString::number(c) + " ";
-        QVERIFY2(std::set<int>(found.begin(), found.end()) == expected, qPrintable("found " + list));
+        QVERIFY2(std::set<int>(found.begin(), found.end()) == expected,
+                 qPrintable("found " + list));
         QVERIFY(r.bands[0].stripedColumns.empty());
     }
 
@@ -246,9 +266,12 @@ private slots:
                 (cloud ? insideFlagged : outsideFlagged) += r.flags[i];
             }
         }
-        QVERIFY2(insideFlagged >= 0.95 * inside, qPrintable(QString("%1 of %2").arg(insideFlagged).arg(inside)));
-        QVERIFY2(outsideFlagged <= 0.01 * outside, qPrintable(QString("%1 of %2").arg(outsideFlagged).arg(outside)));
-        QCOMPARE(QString(toString(r.verdict)), QString(toString(PairVerdict::UsableAfterCorrection)));
+        QVERIFY2(insideFlagged >= 0.95 * inside,
+                 qPrintable(QString("%1 of %2").arg(insideFlagged).arg(inside)));
+        QVERIFY2(outsideFlagged <= 0.01 * outside,
+                 qPrintable(QString("%1 of %2").arg(outsideFlagged).arg(outside)));
+        QCOMPARE(QString(toString(r.verdict)),
+                 QString(toString(PairVerdict::UsableAfterCorrection)));
     }
 
     void theMeasuredShiftCorrectsThePair() {
@@ -274,9 +297,9 @@ private slots:
         const PairCheckResult r = check(low);
         auto files = writePairCheckReport(r, path("report"));
         QVERIFY2(files, files.error().c_str());
-        for (const std::string& f : {files->markdown, files->json, files->shifts, files->radiometry,
-                                     files->striping, files->disagreement, files->disagreementMap,
-                                     files->flags})
+        for (const std::string& f :
+             {files->markdown, files->json, files->shifts, files->radiometry, files->striping,
+              files->disagreement, files->disagreementMap, files->flags})
             QVERIFY2(std::filesystem::file_size(f) > 100, f.c_str());
         std::ifstream json(files->json);
         const auto document = nlohmann::json::parse(json);
@@ -308,8 +331,8 @@ private slots:
         QCOMPARE(back->dataset.lowShiftPx[1], -0.4);
         // Without corrections nothing is written (files from before them read the same).
         QVERIFY(!ExperimentConfig{}.toJson()["dataset"].contains("low_shift_px"));
-        auto bad = experimentConfigFromJson(nlohmann::json::parse(R"({"dataset": {"low_shift_px": [1]}})"),
-                                            "c.json");
+        auto bad = experimentConfigFromJson(
+            nlohmann::json::parse(R"({"dataset": {"low_shift_px": [1]}})"), "c.json");
         QVERIFY(!bad);
         QVERIFY2(bad.error().find("c.json: dataset: \"low_shift_px\" must be two numbers") !=
                      std::string::npos,
@@ -336,9 +359,11 @@ private slots:
         // A low raster with three bands, and a high raster cut short of the bands' responses.
         GDALAllRegister();
         std::unique_ptr<GDALDataset> source(GDALDataset::Open(low_.c_str(), GDAL_OF_RASTER));
-        GDALTranslateOptions* three = GDALTranslateOptionsNew(
-            std::vector<char*>{(char*)"-b", (char*)"1", (char*)"-b", (char*)"2", (char*)"-b", (char*)"3", nullptr}.data(),
-            nullptr);
+        GDALTranslateOptions* three =
+            GDALTranslateOptionsNew(std::vector<char*>{(char*)"-b", (char*)"1", (char*)"-b",
+                                                       (char*)"2", (char*)"-b", (char*)"3", nullptr}
+                                        .data(),
+                                    nullptr);
         const std::string threeBands = path("three.tif");
         GDALClose(GDALTranslate(threeBands.c_str(), source.get(), three, nullptr));
         GDALTranslateOptionsFree(three);

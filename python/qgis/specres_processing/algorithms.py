@@ -74,6 +74,15 @@ class SpecResAlgorithm(QgsProcessingAlgorithm):
         return os.path.join(folder, name)
 
 
+def load_maps(context, prefix, outputs):
+    """Adds the maps to the project when the algorithm completes, named after the prefix and
+    styled; returns the algorithm's outputs {KEY: path}."""
+    name = os.path.basename(prefix)
+    for key, (path, style) in outputs.items():
+        styles.add_layer(context, path, f"{name} {key.lower().replace('_', ' ')}", style, key)
+    return {key: path for key, (path, _) in outputs.items()}
+
+
 def model_parameter(algorithm):
     algorithm.addParameter(QgsProcessingParameterFile(
         "MODEL", "Model file (from Train, specres-cli train or the app)",
@@ -115,18 +124,13 @@ class PredictScene(SpecResAlgorithm):
         if high:
             args += ["--high", high]
         cli.run(args, feedback, "predict")
-        name = os.path.basename(prefix)
         outputs = {"MEAN": (f"{prefix}_mean.tif", styles.multiband()),
                    "SIGMA": (f"{prefix}_sigma.tif", styles.ramp("Viridis", target_um=2.2)),
                    "UNCERTAINTY": (f"{prefix}_uncertainty.tif", styles.ramp("Magma"))}
         if high:
             outputs["NLL"] = (f"{prefix}_nll.tif", styles.ramp("Inferno"))
             outputs["RMSE"] = (f"{prefix}_rmse.tif", styles.ramp("Viridis"))
-        result = {}
-        for key, (path, style) in outputs.items():
-            styles.add_layer(context, path, f"{name} {key.lower()}", style, key)
-            result[key] = path
-        return result
+        return load_maps(context, prefix, outputs)
 
 
 class IdentifyMinerals(SpecResAlgorithm):
@@ -157,14 +161,11 @@ class IdentifyMinerals(SpecResAlgorithm):
         cli.run(["--model", self.file_path(parameters, "MODEL", context),
                  "--low", self.raster_path(parameters, "LOW", context),
                  "--library", library, "--pairs", pairs, "--out", prefix], feedback, "identify")
-        name = os.path.basename(prefix)
         outputs = {"MINERAL": (f"{prefix}_mineral.tif", styles.categories()),
                    "RUNNER_UP": (f"{prefix}_runner_up.tif", styles.categories()),
                    "PROBABILITY": (f"{prefix}_probability.tif", styles.ramp("Viridis")),
                    "PVALUE": (f"{prefix}_pvalue.tif", styles.ramp("Magma"))}
-        for key, (path, style) in outputs.items():
-            styles.add_layer(context, path, f"{name} {key.lower().replace('_', ' ')}", style, key)
-        return {key: path for key, (path, _) in outputs.items()}
+        return load_maps(context, prefix, outputs)
 
 
 def simulate_parameters(algorithm, default_grid):
