@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cmath>
 #include <limits>
+#include <optional>
 
 #include "base/Text.h"
 #include "data/SensorSimulation.h"
@@ -74,6 +75,134 @@ Result<BandImages> simulateOnLowGrid(const RasterPair& pair, const std::string& 
         if (feedback) feedback->setProgress(0.5 * (y0 + rows) / h, "simulating the low bands");
     }
     for (Image& s : out.simulated) erodeMissing(s);
+    return out;
+}
+
+/// For one axis of the low grid: which high pixels each low pixel covers and with what share
+/// of its area (the overlaps of intervals in high-pixel coordinates); empty where a low pixel
+/// reaches beyond the high raster.
+using AxisWeights = std::vector<std::vector<std::pair<int, double>>>;
+AxisWeights axisWeights(int lowCount, int highCount, double lowStart, double lowStep) {
+    AxisWeights out(static_cast<std::size_t>(lowCount));
+    for (int k = 0; k < lowCount; ++k) {
+        double a = lowStart + k * lowStep, b = a + lowStep;
+        if (a > b) std::swap(a, b);
+        if (a < -1e-9 || b > highCount + 1e-9) continue;
+        for (int j = int(std::floor(a + 1e-12)); j < highCount && j < b - 1e-12; ++j) {
+            const double overlap = std::min(b, j + 1.0) - std::max(a, double(j));
+            if (overlap > 1e-12) out[std::size_t(k)].push_back({j, overlap / (b - a)});
+        }
+    }
+    return out;
+}
+
+/// Where the two grids are axis-aligned in one CRS (or both without a georeference and of one
+/// size), the high raster's band-pass sums are averaged over each low pixel's footprint here,
+/// in one pass over the high rows the low grid covers: the same area average as GDAL's warper
+/// (sums commute with averages), without warping 100 channels to use 5.
+std::optional<std::pair<AxisWeights, AxisWeights>> footprints(const RasterGrid& high,
+                                                              const RasterGrid& low) {
+    if (!high.georeferenced || !low.georeferenced) {
+        if (high.georeferenced != low.georeferenced &&
+            (high.width != low.width || high.height != low.height))
+            return std::nullopt;
+        if (high.width != low.width || high.height != low.height) return std::nullopt;
+        return std::make_pair(axisWeights(low.width, high.width, 0.0, 1.0),
+                              axisWeights(low.height, high.height, 0.0, 1.0));
+    }
+    const auto& h = high.geoTransform;
+    const auto& l = low.geoTransform;
+    if (h[2] != 0 || h[4] != 0 || l[2] != 0 || l[4] != 0) return std::nullopt;
+    if (!high.crsWkt.empty() && !low.crsWkt.empty() && high.crsWkt != low.crsWkt)
+        return std::nullopt;
+    return std::make_pair(axisWeights(low.width, high.width, (l[0] - h[0]) / h[1], l[1] / h[1]),
+                          axisWeights(low.height, high.height, (l[3] - h[3]) / h[5], l[5] / h[5]));
+}
+
+Result<BandImages> aggregateOntoLowGrid(const SpectralRaster& high, const SpectralRaster& low,
+                                        const Eigen::MatrixXd& weights,
+                                        const std::pair<AxisWeights, AxisWeights>& footprint,
+                                        Feedback* feedback) {
+    const int w = low.width(), h = low.height(), nb = int(weights.rows());
+    const auto& [columns, rows] = footprint;
+    // The high columns and rows any low pixel needs, and for each high row the low rows it
+    // feeds.
+    int c0 = high.width(), c1 = 0, r0 = high.height(), r1 = 0;
+    std::vector<std::vector<std::pair<int, double>>> feeds(std::size_t(high.height()));
+    for (const auto& list : columns)
+        for (const auto& [j, share] : list) c0 = std::min(c0, j), c1 = std::max(c1, j + 1);
+    for (int R = 0; R < h; ++R) {
+        for (const auto& [i, share] : rows[std::size_t(R)]) {
+            r0 = std::min(r0, i), r1 = std::max(r1, i + 1);
+            feeds[std::size_t(i)].push_back({R, share});
+        }
+    }
+    BandImages out;
+    out.wavelengthsUm = low.wavelengthsUm();
+    out.simulated.assign(std::size_t(nb), Image::Constant(h, w, kNan));
+    out.real.assign(std::size_t(nb), Image::Constant(h, w, kNan));
+    if (c1 > c0 && r1 > r0) {
+        Eigen::MatrixXd sum = Eigen::MatrixXd::Zero(Eigen::Index(h) * w, nb);
+        std::vector<std::uint8_t> bad(std::size_t(h) * w, 0);
+        const int width = c1 - c0;
+        const int strip = std::max(1, stripRowsFor(width, high.bandCount()));
+        for (int y0 = r0; y0 < r1; y0 += strip) {
+            if (feedback && feedback->isCancelled()) return fail(kCancelledMessage);
+            const int n = std::min(strip, r1 - y0);
+            auto block = high.read(c0, y0, width, n);
+            if (!block) return fail(block.error());
+            // Band-pass sums of every high pixel of the strip (missing: NaN).
+            Eigen::MatrixXd bandsOf = block->values * weights.transpose();
+            for (int p = 0; p < width * n; ++p)
+                if (!block->valid[std::size_t(p)]) bandsOf.row(p).setConstant(kNan);
+            for (int y = y0; y < y0 + n; ++y) {
+                if (feeds[std::size_t(y)].empty()) continue;
+                for (int C = 0; C < w; ++C) {
+                    const auto& cover = columns[std::size_t(C)];
+                    Eigen::RowVectorXd t = Eigen::RowVectorXd::Zero(nb);
+                    for (const auto& [j, share] : cover)
+                        t += share * bandsOf.row((y - y0) * width + (j - c0));
+                    for (const auto& [R, share] : feeds[std::size_t(y)]) {
+                        const Eigen::Index at = Eigen::Index(R) * w + C;
+                        if (cover.empty() || !t.allFinite())
+                            bad[std::size_t(at)] = 1;
+                        else
+                            sum.row(at) += share * t;
+                    }
+                }
+            }
+            if (feedback)
+                feedback->setProgress(0.4 * (y0 + n - r0) / (r1 - r0), "simulating the low bands");
+        }
+        for (int R = 0; R < h; ++R) {
+            if (rows[std::size_t(R)].empty()) continue;
+            for (int C = 0; C < w; ++C) {
+                const Eigen::Index at = Eigen::Index(R) * w + C;
+                if (bad[std::size_t(at)] || columns[std::size_t(C)].empty()) continue;
+                for (int b = 0; b < nb; ++b) out.simulated[std::size_t(b)](R, C) = sum(at, b);
+            }
+        }
+    }
+    const int strip = std::max(1, stripRowsFor(w, low.bandCount()));
+    for (int y0 = 0; y0 < h; y0 += strip) {
+        const int n = std::min(strip, h - y0);
+        auto block = low.read(0, y0, w, n);
+        if (!block) return fail(block.error());
+        for (int p = 0; p < w * n; ++p) {
+            if (!block->valid[std::size_t(p)]) continue;
+            for (int b = 0; b < nb; ++b)
+                out.real[std::size_t(b)](y0 + p / w, p % w) = block->values(p, b);
+        }
+    }
+    for (Image& image : out.simulated) erodeMissing(image);
+    return out;
+}
+
+BandImages smoothedBands(const BandImages& images) {
+    BandImages out;
+    out.wavelengthsUm = images.wavelengthsUm;
+    for (const Image& i : images.simulated) out.simulated.push_back(smoothedImage(i));
+    for (const Image& i : images.real) out.real.push_back(smoothedImage(i));
     return out;
 }
 
@@ -316,19 +445,49 @@ const char* toString(PairVerdict verdict) {
 Result<PairCheckResult> checkPair(const std::string& highPath, const std::string& lowPath,
                                   const PairCheckOptions& options, Feedback* feedback) {
     const auto started = std::chrono::steady_clock::now();
-    PairOptions pairOptions = options.pair;
-    pairOptions.grid = PairGrid::Low;
-    auto pair = RasterPair::open(highPath, lowPath, pairOptions);
-    if (!pair) return fail(pair.error());
-    auto images = simulateOnLowGrid(*pair, highPath, lowPath, feedback);
+    // The two rasters as pairing would open them (window, scale, wavelength tables, shift).
+    auto highFull = SpectralRaster::open(highPath, options.pair.high);
+    if (!highFull) return fail(highFull.error());
+    auto high = highFull->withinWindow(options.pair.windowMinUm, options.pair.windowMaxUm);
+    if (!high) return fail(high.error());
+    auto lowFull = SpectralRaster::open(lowPath, options.pair.low);
+    if (!lowFull) return fail(lowFull.error());
+    auto low = lowFull->withinWindow(options.pair.windowMinUm, options.pair.windowMaxUm);
+    if (!low) return fail(low.error());
+    if (options.pair.lowShiftPx != std::array<double, 2>{0.0, 0.0}) {
+        low = low->withGridShifted(-options.pair.lowShiftPx[0], -options.pair.lowShiftPx[1]);
+        if (!low) return fail(low.error());
+    }
+    const auto& passes = asterSwirBands();
+    if (low->bandCount() != int(passes.size())) {
+        return fail(lowPath + ": " + std::to_string(low->bandCount()) +
+                    " bands in the window, but the sensor (ASTER SWIR bands 5–9) has " +
+                    std::to_string(passes.size()));
+    }
+    auto weights = bandPassWeights(passes, high->wavelengthsUm(), high->fwhmUm());
+    if (!weights) return fail(highPath + ": " + weights.error());
+    std::vector<std::string> warnings = high->warnings();
+    warnings.insert(warnings.end(), low->warnings().begin(), low->warnings().end());
+    Result<BandImages> images = fail("");
+    if (const auto footprint = footprints(high->grid(), low->grid())) {
+        images = aggregateOntoLowGrid(*high, *low, *weights, *footprint, feedback);
+    } else {
+        // Rotated grids or two CRSs: GDAL's warper averages the high raster onto the low grid.
+        PairOptions pairOptions = options.pair;
+        pairOptions.grid = PairGrid::Low;
+        auto pair = RasterPair::open(highPath, lowPath, pairOptions);
+        if (!pair) return fail(pair.error());
+        images = simulateOnLowGrid(*pair, highPath, lowPath, feedback);
+        warnings = pair->warnings();
+    }
     if (!images) return fail(images.error());
     PairCheckResult result;
     result.highPath = highPath;
     result.lowPath = lowPath;
-    result.width = pair->low().width();
-    result.height = pair->low().height();
-    result.geoTransform = pair->low().grid().geoTransform;
-    result.georeferenced = pair->low().grid().georeferenced;
+    result.width = low->width();
+    result.height = low->height();
+    result.geoTransform = low->grid().geoTransform;
+    result.georeferenced = low->grid().georeferenced;
     std::int64_t overlap = 0;
     for (Eigen::Index i = 0; i < images->real.front().size(); ++i)
         overlap += std::isfinite(images->real.front().data()[i]) &&
@@ -341,6 +500,7 @@ Result<PairCheckResult> checkPair(const std::string& highPath, const std::string
     // Twice: the second time without the pixels the first flagged, so that a cloud or a
     // change moves neither the shift nor the regression it is measured against.
     BandImages masked = *images;
+    BandImages smooth;  // for least squares (see smoothedImage)
     std::vector<Image> aligned;
     for (int round = 0; round < 2; ++round) {
         if (round == 1) {
@@ -357,7 +517,8 @@ Result<PairCheckResult> checkPair(const std::string& highPath, const std::string
         result.shift = *shift;
         // Phase correlation finds the peak; least squares over the whole scene refines it
         // without the pull of filled edges, and gives its standard error.
-        auto refined = leastSquaresShift(pointers(masked.simulated), pointers(masked.real), 0, 0,
+        smooth = smoothedBands(masked);
+        auto refined = leastSquaresShift(pointers(smooth.simulated), pointers(smooth.real), 0, 0,
                                          result.width, result.height, *shift);
         if (refined) {
             result.shift.dx = refined->shift.dx;
@@ -377,26 +538,21 @@ Result<PairCheckResult> checkPair(const std::string& highPath, const std::string
     const auto& g = result.geoTransform;
     result.shiftMapX = result.shift.dx * g[1] + result.shift.dy * g[2];
     result.shiftMapY = result.shift.dx * g[4] + result.shift.dy * g[5];
-    std::vector<double> offX, offY;
     for (std::size_t b = 0; b < masked.real.size(); ++b) {
         BandRadiometry& band = result.bands[b];
         band.wavelengthUm = images->wavelengthsUm[b];
-        auto own = leastSquaresShift({&masked.simulated[b]}, {&masked.real[b]}, 0, 0, result.width,
+        auto own = leastSquaresShift({&smooth.simulated[b]}, {&smooth.real[b]}, 0, 0, result.width,
                                      result.height, result.shift);
         if (own) band.shift = own->shift;
-        offX.push_back(std::abs(band.shift.dx - result.shift.dx));
-        offY.push_back(std::abs(band.shift.dy - result.shift.dy));
     }
-    // The standard error: the least-squares one, or the spread between bands where larger (a
-    // robust spread, 1.4826 × the median departure, so one damaged band does not set it).
-    const double rootBands = std::sqrt(double(masked.real.size()));
-    result.shiftSigmaX =
-        std::max({0.005, result.shiftSigmaX, 1.4826 * quantileOf(offX, 0.5) / rootBands});
-    result.shiftSigmaY =
-        std::max({0.005, result.shiftSigmaY, 1.4826 * quantileOf(offY, 0.5) / rootBands});
-    measureWindows(masked, options, result);
+    // The standard error is the least-squares one; the per-band shifts are reported beside it
+    // (one band alone has little texture at the pixel scale, so their spread says more about
+    // that than about the shift).
+    result.shiftSigmaX = std::max(0.005, result.shiftSigmaX);
+    result.shiftSigmaY = std::max(0.005, result.shiftSigmaY);
+    measureWindows(smooth, options, result);
     judge(options, result);
-    for (const auto& warning : pair->warnings()) result.notes.push_back(warning);
+    for (const auto& warning : warnings) result.notes.push_back(warning);
     result.seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     if (feedback) feedback->setProgress(1.0, "checked");

@@ -4,6 +4,7 @@
 
 #include <Eigen/Dense>
 
+#include <algorithm>
 #include <array>
 #include <cmath>
 #include <complex>
@@ -259,6 +260,33 @@ double cubicAt(const Image& image, double x, double y) {
 }
 
 }  // namespace
+
+Image smoothedImage(const Image& image) {
+    static const double kernel[5] = {1 / 16.0, 4 / 16.0, 6 / 16.0, 4 / 16.0, 1 / 16.0};
+    const double nan = std::numeric_limits<double>::quiet_NaN();
+    Image across(image.rows(), image.cols()), out(image.rows(), image.cols());
+    for (Eigen::Index r = 0; r < image.rows(); ++r) {
+        for (Eigen::Index c = 0; c < image.cols(); ++c) {
+            double v = 0.0;
+            for (int k = -2; k <= 2; ++k) {
+                const Eigen::Index x = std::clamp<Eigen::Index>(c + k, 0, image.cols() - 1);
+                v += kernel[k + 2] * image(r, x);
+            }
+            across(r, c) = v;  // NaN propagates
+        }
+    }
+    for (Eigen::Index r = 0; r < image.rows(); ++r) {
+        for (Eigen::Index c = 0; c < image.cols(); ++c) {
+            double v = 0.0;
+            for (int k = -2; k <= 2; ++k) {
+                const Eigen::Index y = std::clamp<Eigen::Index>(r + k, 0, image.rows() - 1);
+                v += kernel[k + 2] * across(y, c);
+            }
+            out(r, c) = std::isfinite(v) ? v : nan;
+        }
+    }
+    return out;
+}
 
 Result<WindowEstimate> leastSquaresShift(const std::vector<const Image*>& references,
                                          const std::vector<const Image*>& moving, int x0, int y0,

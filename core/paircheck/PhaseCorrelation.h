@@ -44,6 +44,12 @@ Result<WindowEstimate> leastSquaresShift(const std::vector<const Image*>& refere
                                          const std::vector<const Image*>& moving, int x0, int y0,
                                          int width, int height, ImageShift start = {});
 
+/// The image smoothed by a 5-tap binomial kernel (σ ≈ 1 pixel) along both axes, missing where
+/// any pixel under the kernel is. Least squares wants both images smoothed: interpolating a
+/// noisy reference at a fractional shift averages its noise away, which would favour such
+/// shifts over the true one where the scene has little texture at the pixel scale.
+Image smoothedImage(const Image& image);
+
 /// `image` translated by (dx, dy) pixels: out(x, y) = image(x − dx, y − dy) by cubic
 /// convolution, missing where any source pixel it needs is missing or outside.
 Image shiftImage(const Image& image, double dx, double dy);
