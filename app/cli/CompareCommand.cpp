@@ -51,6 +51,7 @@ int runCompare(int argc, char** argv) {
         return 1;
     }
     TerminalProgress progress;
+    warnAboutPair(*inputs, progress.feedback());
     auto outcome = runExperiment(*inputs->pair, inputs->request, &progress.feedback());
     progress.finish();
     if (!outcome) {

@@ -4,6 +4,7 @@
 
 #include "PairArguments.h"
 #include "data/PairDataset.h"
+#include "paircheck/PairCheck.h"
 
 namespace specres::cli {
 
@@ -28,6 +29,8 @@ void addExperimentOptions(ArgumentParser& parser) {
     parser.addOption("exclude", "MASK",
                      "leave out of the split the pixels this raster marks with 1 (pair-check's "
                      "flags.tif)");
+    parser.addFlag("no-pair-check",
+                   "do not check the pair's co-registration and radiometry before training");
     parser.addOption("scale-law", "scale-mixture|scale",
                      "what recalibration fits: a scale mixture, so that d² and every joint "
                      "probability hold (the default), or one factor on Σ");
@@ -86,6 +89,10 @@ Result<ExperimentInputs> experimentInputsFrom(const ArgumentParser& parser) {
     if (!pair) return fail(pair.error());
     for (const auto& warning : pair->warnings()) std::cerr << "warning: " << warning << "\n";
     inputs.pair = std::make_unique<RasterPair>(std::move(*pair));
+    inputs.highPath = parser.value("high");
+    inputs.lowPath = parser.value("low");
+    inputs.pairOptions = *options;
+    inputs.checkPair = !parser.has("no-pair-check");
     if (parser.has("split")) {
         inputs.request.splitPath = parser.value("split");
         auto split = loadPixelSplit(inputs.request.splitPath);
@@ -96,6 +103,23 @@ Result<ExperimentInputs> experimentInputsFrom(const ArgumentParser& parser) {
         inputs.request.split = std::move(*split);
     }
     return inputs;
+}
+
+void warnAboutPair(const ExperimentInputs& inputs, Feedback& feedback) {
+    if (!inputs.checkPair) return;
+    PairCheckOptions options;
+    options.pair = inputs.pairOptions;
+    Feedback check(&feedback, 0.0, 0.0, "checking the pair: ");
+    auto result = checkPair(inputs.highPath, inputs.lowPath, options, &check);
+    if (!result) {
+        std::cerr << "note: the pair was not checked (" << result.error() << ")\n";
+        return;
+    }
+    if (result->verdict == PairVerdict::Usable) return;
+    std::cerr << "warning: pair check: " << toString(result->verdict) << ":\n";
+    for (const auto& reason : result->reasons) std::cerr << "warning:   " << reason << "\n";
+    std::cerr << "warning: the report: specres-cli pair-check --high " << inputs.highPath
+              << " --low " << inputs.lowPath << " --out DIR (--no-pair-check skips this)\n";
 }
 
 }  // namespace specres::cli

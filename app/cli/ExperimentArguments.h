@@ -15,10 +15,19 @@ namespace specres::cli {
 struct ExperimentInputs {
     std::unique_ptr<RasterPair> pair;
     ExperimentRequest request;
+    std::string highPath;
+    std::string lowPath;
+    PairOptions pairOptions;
+    bool checkPair = true;  ///< false with --no-pair-check
 };
 
 void addExperimentOptions(ArgumentParser& parser);
 /// Opens the pair and reads --config and --split (warnings on stderr); methods are the caller's.
 Result<ExperimentInputs> experimentInputsFrom(const ArgumentParser& parser);
+
+/// The pair check before training: a warning on stderr, with its reasons and the command for
+/// the full report, when the pair is not plainly usable (a shift, a warp, disagreeing pixels).
+/// A pair the check cannot read (not ASTER's bands) is noted and trained on all the same.
+void warnAboutPair(const ExperimentInputs& inputs, Feedback& feedback);
 
 }  // namespace specres::cli

@@ -36,6 +36,7 @@ int runTrain(int argc, char** argv) {
     inputs->request.methods = {*spec};
 
     TerminalProgress progress;
+    warnAboutPair(*inputs, progress.feedback());
     progress.feedback().setEpochCallback([&progress](const EpochReport& r) {
         progress.setDetail("epoch " + std::to_string(r.epoch) + "  train " +
                            std::to_string(r.trainLoss).substr(0, 8) + "  validation " +
