@@ -63,6 +63,28 @@ void editValues(GDALDataset& d, const std::function<float(int, int, int, float)>
     }
 }
 
+/// The image turned by `degrees` about its centre (bilinear; NaN where the source is outside).
+Image rotated(const Image& in, double degrees) {
+    const double a = degrees * M_PI / 180.0, c = std::cos(a), s = std::sin(a);
+    const double cx = 0.5 * (in.cols() - 1), cy = 0.5 * (in.rows() - 1);
+    Image out(in.rows(), in.cols());
+    for (Eigen::Index r = 0; r < in.rows(); ++r) {
+        for (Eigen::Index k = 0; k < in.cols(); ++k) {
+            const double x = c * (k - cx) + s * (r - cy) + cx,
+                         y = -s * (k - cx) + c * (r - cy) + cy;
+            const auto x0 = Eigen::Index(std::floor(x)), y0 = Eigen::Index(std::floor(y));
+            if (x0 < 0 || y0 < 0 || x0 + 1 >= in.cols() || y0 + 1 >= in.rows()) {
+                out(r, k) = NAN;
+                continue;
+            }
+            const double fx = x - double(x0), fy = y - double(y0);
+            out(r, k) = (1 - fy) * ((1 - fx) * in(y0, x0) + fx * in(y0, x0 + 1)) +
+                        fy * ((1 - fx) * in(y0 + 1, x0) + fx * in(y0 + 1, x0 + 1));
+        }
+    }
+    return out;
+}
+
 }  // namespace
 
 class TestPairCheck : public QObject {
@@ -383,6 +405,11 @@ private slots:
                                     .arg(r.shift.dx)
                                     .arg(r.shift.dy)));
         }
+        const auto turned =
+            damaged("jasper_rotated.tif", [](int, Image& i) { i = rotated(i, 0.5); });
+        QVERIFY2(std::abs(std::abs(turned.rotationDegrees) - 0.5) < 0.1,
+                 qPrintable(QString("Jasper: rotation %1°").arg(turned.rotationDegrees)));
+        QCOMPARE(QString(toString(turned.verdict)), QString(toString(PairVerdict::NotUsable)));
         const auto gain = damaged("jasper_gain.tif", [](int b, Image& i) {
             if (b == 3) i = (1.08 * i.array() + 0.01).matrix();
         });
