@@ -37,21 +37,16 @@ void erodeMissing(Image& image) {
                     if (!std::isfinite(before(y, x))) image(r, c) = kNan;
 }
 
-Result<BandImages> simulateOnLowGrid(const RasterPair& pair, const std::string& highPath,
-                                     const std::string& lowPath, Feedback* feedback) {
-    const auto& bands = asterSwirBands();
-    if (pair.low().bandCount() != int(bands.size())) {
-        return fail(lowPath + ": " + std::to_string(pair.low().bandCount()) +
-                    " bands in the window, but the sensor (ASTER SWIR bands 5–9) has " +
-                    std::to_string(bands.size()));
-    }
-    auto weights = bandPassWeights(bands, pair.high().wavelengthsUm(), pair.high().fwhmUm());
-    if (!weights) return fail(highPath + ": " + weights.error());
+/// The GDAL-warped route (rotated grids, two CRSs): the pair already on the low grid, each
+/// averaged high spectrum convolved with the band passes (`weights`, checked by the caller).
+Result<BandImages> simulateOnLowGrid(const RasterPair& pair, const Eigen::MatrixXd& weights,
+                                     Feedback* feedback) {
+    const std::size_t nb = std::size_t(weights.rows());
     const int w = pair.low().width(), h = pair.low().height();
     BandImages out;
     out.wavelengthsUm = pair.low().wavelengthsUm();
-    out.simulated.assign(bands.size(), Image::Constant(h, w, kNan));
-    out.real.assign(bands.size(), Image::Constant(h, w, kNan));
+    out.simulated.assign(nb, Image::Constant(h, w, kNan));
+    out.real.assign(nb, Image::Constant(h, w, kNan));
     const int strip = std::max(1, stripRowsFor(w, pair.high().bandCount()));
     for (int y0 = 0; y0 < h; y0 += strip) {
         if (feedback && feedback->isCancelled()) return fail(kCancelledMessage);
@@ -63,12 +58,12 @@ Result<BandImages> simulateOnLowGrid(const RasterPair& pair, const std::string& 
         for (int i = 0; i < w * rows; ++i) {
             const int r = y0 + i / w, c = i % w;
             if (high->valid[std::size_t(i)]) {
-                const Eigen::VectorXd s = *weights * high->values.row(i).transpose();
-                for (std::size_t b = 0; b < bands.size(); ++b)
+                const Eigen::VectorXd s = weights * high->values.row(i).transpose();
+                for (std::size_t b = 0; b < nb; ++b)
                     out.simulated[b](r, c) = s[Eigen::Index(b)];
             }
             if (low->valid[std::size_t(i)]) {
-                for (std::size_t b = 0; b < bands.size(); ++b)
+                for (std::size_t b = 0; b < nb; ++b)
                     out.real[b](r, c) = low->values(i, Eigen::Index(b));
             }
         }
@@ -477,7 +472,7 @@ Result<PairCheckResult> checkPair(const std::string& highPath, const std::string
         pairOptions.grid = PairGrid::Low;
         auto pair = RasterPair::open(highPath, lowPath, pairOptions);
         if (!pair) return fail(pair.error());
-        images = simulateOnLowGrid(*pair, highPath, lowPath, feedback);
+        images = simulateOnLowGrid(*pair, *weights, feedback);
         warnings = pair->warnings();
     }
     if (!images) return fail(images.error());
