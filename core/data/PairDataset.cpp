@@ -132,7 +132,7 @@ bool isFlat(const double* spectrum, int n) {
 }  // namespace
 
 Result<PixelSurvey> surveyPixels(const RasterPair& pair, const DatasetOptions& options,
-                                 Feedback* feedback) {
+                                 Feedback* feedback, HighStripObserver* observer) {
     const int width = pair.width();
     const int height = pair.height();
     const int highBands = pair.high().bandCount();
@@ -173,6 +173,7 @@ Result<PixelSurvey> surveyPixels(const RasterPair& pair, const DatasetOptions& o
         if (!low) return fail(low.error());
         if (auto ok = pair.high().checkReflectance(*high); !ok) return fail(ok.error());
         if (auto ok = pair.low().checkReflectance(*low); !ok) return fail(ok.error());
+        if (observer) observer->observe(*high);
         survey.highMasked += high->masked;
         survey.lowMasked += low->masked;
         std::vector<double> stripCodes;
@@ -312,13 +313,14 @@ std::vector<std::int64_t> sampleClassBalanced(const PixelSurvey& survey, int cou
 }
 
 Result<PixelSplit> buildPixelSplit(const RasterPair& pair, const DatasetOptions& options,
-                                   Feedback* feedback, PixelSurvey* surveyOut) {
+                                   Feedback* feedback, PixelSurvey* surveyOut,
+                                   HighStripObserver* observer) {
     if (options.sampleCount < 3) return fail("the sample needs at least 3 spectra");
     if (options.trainFraction <= 0 || options.validationFraction < 0 ||
         options.trainFraction + options.validationFraction >= 1.0) {
         return fail("train and validation fractions must be positive and sum to less than 1");
     }
-    auto survey = surveyPixels(pair, options, feedback);
+    auto survey = surveyPixels(pair, options, feedback, observer);
     if (!survey) return fail(survey.error());
     std::vector<std::int64_t> sample =
         sampleClassBalanced(*survey, options.sampleCount, options.seed);

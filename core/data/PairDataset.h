@@ -51,10 +51,20 @@ struct PixelSurvey {
     std::vector<std::int64_t> classSizes() const;
 };
 
+/// Sees each strip of the pair's high raster that the survey reads (all columns, in row
+/// order), so that a second look at the scene — the pair check before training — rides on this
+/// pass instead of reading the largest file again. An observer keeps its own failures.
+class HighStripObserver {
+public:
+    virtual ~HighStripObserver() = default;
+    virtual void observe(const PixelBlock& strip) = 0;
+};
+
 /// Finds the usable pixel pairs (valid and not flat in both rasters) and their classes.
 /// Fails with a clear message when no pixel is usable.
 Result<PixelSurvey> surveyPixels(const RasterPair& pair, const DatasetOptions& options,
-                                 Feedback* feedback = nullptr);
+                                 Feedback* feedback = nullptr,
+                                 HighStripObserver* observer = nullptr);
 
 /// Draws `count` pixels spread as evenly as possible over the classes: each class gets an equal
 /// share; a class with fewer pixels gives all it has and the rest is shared among the others.
@@ -63,7 +73,8 @@ std::vector<std::int64_t> sampleClassBalanced(const PixelSurvey& survey, int cou
 
 /// Survey, class-balanced sample and a seeded shuffle into train / validation / test.
 Result<PixelSplit> buildPixelSplit(const RasterPair& pair, const DatasetOptions& options,
-                                   Feedback* feedback = nullptr, PixelSurvey* surveyOut = nullptr);
+                                   Feedback* feedback = nullptr, PixelSurvey* surveyOut = nullptr,
+                                   HighStripObserver* observer = nullptr);
 
 /// Spectra of chosen pixels, in reflectance (not yet normalised): row i belongs to pixels[i].
 struct PairedSpectra {

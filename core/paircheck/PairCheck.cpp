@@ -67,7 +67,7 @@ Result<BandImages> simulateOnLowGrid(const RasterPair& pair, const Eigen::Matrix
                     out.real[b](r, c) = low->values(i, Eigen::Index(b));
             }
         }
-        if (feedback) feedback->setProgress(0.5 * (y0 + rows) / h, "simulating the low bands");
+        if (feedback) feedback->setProgress(double(y0 + rows) / h, "simulating the low bands");
     }
     for (Image& s : out.simulated) erodeMissing(s);
     return out;
@@ -114,82 +114,126 @@ std::optional<std::pair<AxisWeights, AxisWeights>> footprints(const RasterGrid& 
                           axisWeights(low.height, high.height, (l[3] - h[3]) / h[5], l[5] / h[5]));
 }
 
-Result<BandImages> aggregateOntoLowGrid(const SpectralRaster& high, const SpectralRaster& low,
-                                        const Eigen::MatrixXd& weights,
-                                        const std::pair<AxisWeights, AxisWeights>& footprint,
-                                        Feedback* feedback) {
-    const int w = low.width(), h = low.height(), nb = int(weights.rows());
-    const auto& [columns, rows] = footprint;
-    // The high columns and rows any low pixel needs, and for each high row the low rows it
-    // feeds.
-    int c0 = high.width(), c1 = 0, r0 = high.height(), r1 = 0;
-    std::vector<std::vector<std::pair<int, double>>> feeds(std::size_t(high.height()));
-    for (const auto& list : columns)
-        for (const auto& [j, share] : list) c0 = std::min(c0, j), c1 = std::max(c1, j + 1);
-    for (int R = 0; R < h; ++R) {
-        for (const auto& [i, share] : rows[std::size_t(R)]) {
-            r0 = std::min(r0, i), r1 = std::max(r1, i + 1);
-            feeds[std::size_t(i)].push_back({R, share});
+/// The high raster's band-pass sums averaged over each low pixel's footprint, gathered strip by
+/// strip: from strips another pass reads anyway (drawing a split) or from its own reads.
+class FootprintAverage {
+public:
+    FootprintAverage(int lowWidth, int lowHeight, int highHeight, Eigen::MatrixXd weights,
+                     std::pair<AxisWeights, AxisWeights> footprint)
+        : w_(lowWidth), h_(lowHeight), weights_(std::move(weights)),
+          columns_(std::move(footprint.first)), rows_(std::move(footprint.second)),
+          feeds_(std::size_t(highHeight)), seen_(std::size_t(highHeight), 0) {
+        // The high columns and rows any low pixel needs, and for each high row the low rows
+        // it feeds.
+        c0_ = std::numeric_limits<int>::max(), r0_ = std::numeric_limits<int>::max();
+        for (const auto& list : columns_)
+            for (const auto& [j, share] : list) c0_ = std::min(c0_, j), c1_ = std::max(c1_, j + 1);
+        for (int R = 0; R < h_; ++R) {
+            for (const auto& [i, share] : rows_[std::size_t(R)]) {
+                r0_ = std::min(r0_, i), r1_ = std::max(r1_, i + 1);
+                feeds_[std::size_t(i)].push_back({R, share});
+            }
         }
+        if (c1_ <= c0_ || r1_ <= r0_) c0_ = c1_ = r0_ = r1_ = 0;
+        sum_ = Eigen::MatrixXd::Zero(Eigen::Index(h_) * w_, weights_.rows());
+        bad_.assign(std::size_t(h_) * w_, 0);
     }
-    BandImages out;
-    out.wavelengthsUm = low.wavelengthsUm();
-    out.simulated.assign(std::size_t(nb), Image::Constant(h, w, kNan));
-    out.real.assign(std::size_t(nb), Image::Constant(h, w, kNan));
-    if (c1 > c0 && r1 > r0) {
-        Eigen::MatrixXd sum = Eigen::MatrixXd::Zero(Eigen::Index(h) * w, nb);
-        std::vector<std::uint8_t> bad(std::size_t(h) * w, 0);
-        const int width = c1 - c0;
-        const int strip = std::max(1, stripRowsFor(width, high.bandCount()));
-        for (int y0 = r0; y0 < r1; y0 += strip) {
-            if (feedback && feedback->isCancelled()) return fail(kCancelledMessage);
-            const int n = std::min(strip, r1 - y0);
-            auto block = high.read(c0, y0, width, n);
-            if (!block) return fail(block.error());
-            // Band-pass sums of every high pixel of the strip (missing: NaN).
-            Eigen::MatrixXd bandsOf = block->values * weights.transpose();
-            for (int p = 0; p < width * n; ++p)
-                if (!block->valid[std::size_t(p)]) bandsOf.row(p).setConstant(kNan);
-            for (int y = y0; y < y0 + n; ++y) {
-                if (feeds[std::size_t(y)].empty()) continue;
-                for (int C = 0; C < w; ++C) {
-                    const auto& cover = columns[std::size_t(C)];
-                    Eigen::RowVectorXd t = Eigen::RowVectorXd::Zero(nb);
-                    for (const auto& [j, share] : cover)
-                        t += share * bandsOf.row((y - y0) * width + (j - c0));
-                    for (const auto& [R, share] : feeds[std::size_t(y)]) {
-                        const Eigen::Index at = Eigen::Index(R) * w + C;
-                        if (cover.empty() || !t.allFinite())
-                            bad[std::size_t(at)] = 1;
-                        else
-                            sum.row(at) += share * t;
-                    }
+
+    /// Rows of a strip this average has not seen yet; the strip must span the needed columns.
+    void add(const PixelBlock& strip) {
+        if (strip.x0 > c0_ || strip.x0 + strip.width < c1_) return;
+        const int nb = int(weights_.rows()), width = c1_ - c0_;
+        for (int y = std::max(strip.y0, r0_); y < std::min(strip.y0 + strip.height, r1_); ++y) {
+            if (seen_[std::size_t(y)]) continue;
+            seen_[std::size_t(y)] = 1;
+            ++rowsSeen_;
+            if (feeds_[std::size_t(y)].empty()) continue;
+            const Eigen::Index first = Eigen::Index(y - strip.y0) * strip.width + (c0_ - strip.x0);
+            // Band-pass sums of the row's pixels (missing: NaN).
+            Eigen::MatrixXd bandsOf = strip.values.middleRows(first, width) * weights_.transpose();
+            for (int p = 0; p < width; ++p)
+                if (!strip.valid[std::size_t(first + p)]) bandsOf.row(p).setConstant(kNan);
+            Eigen::RowVectorXd t(nb);
+            for (int C = 0; C < w_; ++C) {
+                const auto& cover = columns_[std::size_t(C)];
+                t.setZero();
+                for (const auto& [j, share] : cover) t += share * bandsOf.row(j - c0_);
+                for (const auto& [R, share] : feeds_[std::size_t(y)]) {
+                    const Eigen::Index at = Eigen::Index(R) * w_ + C;
+                    if (cover.empty() || !t.allFinite())
+                        bad_[std::size_t(at)] = 1;
+                    else
+                        sum_.row(at) += share * t;
                 }
             }
-            if (feedback)
-                feedback->setProgress(0.4 * (y0 + n - r0) / (r1 - r0), "simulating the low bands");
-        }
-        for (int R = 0; R < h; ++R) {
-            if (rows[std::size_t(R)].empty()) continue;
-            for (int C = 0; C < w; ++C) {
-                const Eigen::Index at = Eigen::Index(R) * w + C;
-                if (bad[std::size_t(at)] || columns[std::size_t(C)].empty()) continue;
-                for (int b = 0; b < nb; ++b) out.simulated[std::size_t(b)](R, C) = sum(at, b);
-            }
         }
     }
-    const int strip = std::max(1, stripRowsFor(w, low.bandCount()));
+
+    int rowsNeeded() const { return r1_ - r0_; }
+    int rowsSeen() const { return rowsSeen_; }
+
+    /// Reads the rows no strip brought.
+    Status readRemaining(const SpectralRaster& high, Feedback* feedback) {
+        const int strip = std::max(1, stripRowsFor(c1_ - c0_, high.bandCount()));
+        for (int y0 = r0_; y0 < r1_;) {
+            if (seen_[std::size_t(y0)]) {
+                ++y0;
+                continue;
+            }
+            if (feedback && feedback->isCancelled()) return fail(kCancelledMessage);
+            int n = 1;
+            while (n < strip && y0 + n < r1_ && !seen_[std::size_t(y0 + n)]) ++n;
+            auto block = high.read(c0_, y0, c1_ - c0_, n);
+            if (!block) return fail(block.error());
+            add(*block);
+            if (feedback)
+                feedback->setProgress(double(rowsSeen_) / rowsNeeded(), "simulating the low bands");
+            y0 += n;
+        }
+        return Status::success();
+    }
+
+    std::vector<Image> simulated() const {
+        std::vector<Image> out(std::size_t(weights_.rows()), Image::Constant(h_, w_, kNan));
+        for (int R = 0; R < h_; ++R) {
+            if (rows_[std::size_t(R)].empty()) continue;
+            for (int C = 0; C < w_; ++C) {
+                const Eigen::Index at = Eigen::Index(R) * w_ + C;
+                if (bad_[std::size_t(at)] || columns_[std::size_t(C)].empty()) continue;
+                for (std::size_t b = 0; b < out.size(); ++b)
+                    out[b](R, C) = sum_(at, Eigen::Index(b));
+            }
+        }
+        for (Image& image : out) erodeMissing(image);
+        return out;
+    }
+
+private:
+    int w_, h_;
+    Eigen::MatrixXd weights_;
+    AxisWeights columns_, rows_;
+    std::vector<std::vector<std::pair<int, double>>> feeds_;
+    std::vector<std::uint8_t> seen_;
+    int c0_ = 0, c1_ = 0, r0_ = 0, r1_ = 0;
+    int rowsSeen_ = 0;
+    Eigen::MatrixXd sum_;
+    std::vector<std::uint8_t> bad_;
+};
+
+/// The low raster's own bands on its grid (missing: NaN).
+Result<std::vector<Image>> readRealBands(const SpectralRaster& low) {
+    const int w = low.width(), h = low.height(), nb = low.bandCount();
+    std::vector<Image> out(std::size_t(nb), Image::Constant(h, w, kNan));
+    const int strip = std::max(1, stripRowsFor(w, nb));
     for (int y0 = 0; y0 < h; y0 += strip) {
         const int n = std::min(strip, h - y0);
         auto block = low.read(0, y0, w, n);
         if (!block) return fail(block.error());
         for (int p = 0; p < w * n; ++p) {
             if (!block->valid[std::size_t(p)]) continue;
-            for (int b = 0; b < nb; ++b)
-                out.real[std::size_t(b)](y0 + p / w, p % w) = block->values(p, b);
+            for (int b = 0; b < nb; ++b) out[std::size_t(b)](y0 + p / w, p % w) = block->values(p, b);
         }
     }
-    for (Image& image : out.simulated) erodeMissing(image);
     return out;
 }
 
@@ -221,8 +265,10 @@ void measureWindows(const BandImages& masked, const PairCheckOptions& options,
             WindowShift window;
             window.centreX = 0.5 * (x0 + x1) - 0.5;
             window.centreY = 0.5 * (y0 + y1) - 0.5;
+            // A quarter of the whole scene's sample per window: the window shifts need a few
+            // hundredths of a pixel, not the global one's precision.
             auto shift = leastSquaresShift(pointers(masked.simulated), pointers(masked.real), x0,
-                                           y0, x1 - x0, y1 - y0, result.shift);
+                                           y0, x1 - x0, y1 - y0, result.shift, 25000);
             if (shift) {
                 window.shift = shift->shift;
                 window.measured = true;
@@ -282,6 +328,9 @@ void fitRadiometry(const std::vector<Image>& simulated, const std::vector<Image>
     result.flags.assign(std::size_t(pixels), 0);
     result.flagThreshold = chiSquaredQuantile(options.flagQuantile, double(nb));
     Eigen::MatrixXd residual(pixels, nb);
+    Eigen::MatrixXd whitened(nb, pixels);
+    Eigen::RowVectorXd d2s(pixels);
+    result.disagreement.resize(result.height, result.width);
     for (int round = 0; round < 4; ++round) {
         for (Eigen::Index b = 0; b < nb; ++b) {
             const Image& s = simulated[std::size_t(b)];
@@ -301,16 +350,21 @@ void fitRadiometry(const std::vector<Image>& simulated, const std::vector<Image>
             for (Eigen::Index i = 0; i < pixels; ++i)
                 residual(i, b) = r.data()[i] - band.gain * s.data()[i] - band.offset;
         }
+        // Mean and covariance of the inliers' residuals (the buffers are the scene's size, so
+        // they are made once).
         Eigen::VectorXd mean = Eigen::VectorXd::Zero(nb);
         Eigen::MatrixXd covariance = Eigen::MatrixXd::Zero(nb, nb);
         double n = 0;
         for (Eigen::Index i = 0; i < pixels; ++i) {
             if (!usable[std::size_t(i)] || result.flags[std::size_t(i)]) continue;
-            mean += residual.row(i).transpose();
-            covariance += residual.row(i).transpose() * residual.row(i);
+            for (Eigen::Index a = 0; a < nb; ++a) {
+                mean[a] += residual(i, a);
+                for (Eigen::Index c = 0; c <= a; ++c) covariance(a, c) += residual(i, a) * residual(i, c);
+            }
             n += 1;
         }
         mean /= n;
+        covariance = covariance.selfadjointView<Eigen::Lower>();
         covariance = covariance / n - mean * mean.transpose();
         // Inliers of a Gaussian truncated at the flag quantile are narrower than the whole by
         // this factor (the χ² consistency correction), except in the first round.
@@ -319,14 +373,17 @@ void fitRadiometry(const std::vector<Image>& simulated, const std::vector<Image>
                 options.flagQuantile / chiSquaredCdf(result.flagThreshold, double(nb) + 2.0);
         }
         const Eigen::LLT<Eigen::MatrixXd> llt(covariance);
-        result.disagreement = Image::Constant(result.height, result.width, kNan);
+        // Every pixel's whitened residual in one triangular solve.
+        whitened = (residual.rowwise() - mean.transpose()).transpose();
+        llt.matrixL().solveInPlace(whitened);
+        d2s = whitened.colwise().squaredNorm();
+        result.disagreement.setConstant(kNan);
         result.flaggedPixels = 0;
         result.validPixels = 0;
         for (Eigen::Index i = 0; i < pixels; ++i) {
             result.flags[std::size_t(i)] = 0;
             if (!usable[std::size_t(i)]) continue;
-            const Eigen::VectorXd e = residual.row(i).transpose() - mean;
-            const double d2 = llt.matrixL().solve(e).squaredNorm();
+            const double d2 = d2s[i];
             result.disagreement.data()[i] = d2;
             result.flags[std::size_t(i)] = d2 > result.flagThreshold;
             result.flaggedPixels += result.flags[std::size_t(i)];
@@ -351,18 +408,18 @@ void fitRadiometry(const std::vector<Image>& simulated, const std::vector<Image>
     for (Eigen::Index b = 0; b < nb; ++b) {
         BandRadiometry& band = result.bands[std::size_t(b)];
         band.columnMeans = Eigen::VectorXd::Constant(result.width, kNan);
+        Eigen::VectorXd sums = Eigen::VectorXd::Zero(result.width);
+        Eigen::VectorXd counts = Eigen::VectorXd::Zero(result.width);
+        for (Eigen::Index i = 0; i < pixels; ++i) {
+            if (!usable[std::size_t(i)] || result.flags[std::size_t(i)]) continue;
+            sums[i % result.width] += residual(i, b);
+            counts[i % result.width] += 1;
+        }
         std::vector<double> means;
         for (int c = 0; c < result.width; ++c) {
-            double sum = 0, count = 0;
-            for (int r = 0; r < result.height; ++r) {
-                const Eigen::Index i = Eigen::Index(r) * result.width + c;
-                if (!usable[std::size_t(i)] || result.flags[std::size_t(i)]) continue;
-                sum += residual(i, b);
-                count += 1;
-            }
-            if (count >= 3) {
-                band.columnMeans[c] = sum / count;
-                means.push_back(sum / count);
+            if (counts[c] >= 3) {
+                band.columnMeans[c] = sums[c] / counts[c];
+                means.push_back(band.columnMeans[c]);
             }
         }
         if (means.size() < 8) continue;
@@ -437,9 +494,123 @@ const char* toString(PairVerdict verdict) {
     return "?";
 }
 
-Result<PairCheckResult> checkPair(const std::string& highPath, const std::string& lowPath,
-                                  const PairCheckOptions& options, Feedback* feedback) {
-    const auto started = std::chrono::steady_clock::now();
+struct PairCheck::State {
+    std::string highPath;
+    std::string lowPath;
+    PairCheckOptions options;
+    std::optional<SpectralRaster> high;  ///< as pairing opens it: the window's channels
+    std::optional<SpectralRaster> low;   ///< the same, with the shift to undo applied
+    Eigen::MatrixXd weights;             ///< band passes × high channels
+    std::vector<std::string> warnings;
+    /// Axis-aligned grids: the footprint average; otherwise GDAL's warper at finish().
+    std::optional<FootprintAverage> average;
+    double seconds = 0.0;  ///< spent in this check (not in the pass it watched)
+};
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+double secondsSince(Clock::time_point t) {
+    return std::chrono::duration<double>(Clock::now() - t).count();
+}
+
+/// Shift, radiometry, windows and verdict from the two sets of bands on the low grid.
+Result<PairCheckResult> measure(const BandImages* images, const std::string& highPath,
+                                const std::string& lowPath, const SpectralRaster* low,
+                                const PairCheckOptions& options,
+                                const std::vector<std::string>& warnings, Feedback* feedback) {
+    PairCheckResult result;
+    result.highPath = highPath;
+    result.lowPath = lowPath;
+    result.width = low->width();
+    result.height = low->height();
+    result.geoTransform = low->grid().geoTransform;
+    result.georeferenced = low->grid().georeferenced;
+    std::int64_t overlap = 0;
+    for (Eigen::Index i = 0; i < images->real.front().size(); ++i)
+        overlap += std::isfinite(images->real.front().data()[i]) &&
+                   std::isfinite(images->simulated.front().data()[i]);
+    if (overlap == 0) {
+        return fail("cannot check " + highPath + " against " + lowPath +
+                    ": no pixel holds data in both (the rasters do not overlap, or one is all "
+                    "nodata there)");
+    }
+    // Twice: the second time without the pixels the first flagged, so that a cloud or a
+    // change moves neither the shift nor the regression it is measured against.
+    BandImages maskedCopy;  // made in the second round only: the scene's size ten times over
+    const BandImages* current = images;
+    BandImages smooth;  // for least squares (see smoothedImage)
+    std::vector<Image> aligned;
+    for (int round = 0; round < 2; ++round) {
+        if (round == 1) {
+            maskedCopy = *images;
+            for (std::size_t b = 0; b < maskedCopy.real.size(); ++b)
+                for (std::size_t i = 0; i < result.flags.size(); ++i)
+                    if (result.flags[i])
+                        maskedCopy.real[b].data()[i] = maskedCopy.simulated[b].data()[i] = kNan;
+            current = &maskedCopy;
+        }
+        auto shift = phaseCorrelation(pointers(current->simulated), pointers(current->real));
+        if (!shift) {
+            return fail(lowPath + ": cannot measure its shift from " + highPath + ": " +
+                        shift.error());
+        }
+        result.shift = *shift;
+        // Phase correlation finds the peak; least squares over the whole scene refines it
+        // without the pull of filled edges, and gives its standard error.
+        smooth = smoothedBands(*current);
+        auto refined = leastSquaresShift(pointers(smooth.simulated), pointers(smooth.real), 0, 0,
+                                         result.width, result.height, *shift);
+        if (refined) {
+            result.shift.dx = refined->shift.dx;
+            result.shift.dy = refined->shift.dy;
+            result.shiftSigmaX = refined->sigmaX;
+            result.shiftSigmaY = refined->sigmaY;
+        }
+        shift = Result<ImageShift>(result.shift);
+        aligned.clear();
+        for (const Image& s : images->simulated)
+            aligned.push_back(shiftImage(s, shift->dx, shift->dy));
+        if (feedback) feedback->setProgress(0.2 + 0.4 * round, "fitting the radiometry");
+        result.bands.assign(images->real.size(), BandRadiometry{});
+        fitRadiometry(aligned, images->real, options, result);
+        if (feedback && feedback->isCancelled()) return fail(kCancelledMessage);
+    }
+    const auto& g = result.geoTransform;
+    result.shiftMapX = result.shift.dx * g[1] + result.shift.dy * g[2];
+    result.shiftMapY = result.shift.dx * g[4] + result.shift.dy * g[5];
+    for (std::size_t b = 0; b < images->real.size(); ++b) {
+        BandRadiometry& band = result.bands[b];
+        band.wavelengthUm = images->wavelengthsUm[b];
+        auto own = leastSquaresShift({&smooth.simulated[b]}, {&smooth.real[b]}, 0, 0, result.width,
+                                     result.height, result.shift, 25000);
+        if (own) band.shift = own->shift;
+    }
+    // The standard error is the least-squares one; the per-band shifts are reported beside it
+    // (one band alone has little texture at the pixel scale, so their spread says more about
+    // that than about the shift).
+    result.shiftSigmaX = std::max(0.005, result.shiftSigmaX);
+    result.shiftSigmaY = std::max(0.005, result.shiftSigmaY);
+    measureWindows(smooth, options, result);
+    judge(options, result);
+    for (const auto& warning : warnings) result.notes.push_back(warning);
+    return result;
+}
+
+}  // namespace
+
+PairCheck::PairCheck(std::unique_ptr<State> state) : state_(std::move(state)) {}
+PairCheck::PairCheck(PairCheck&&) noexcept = default;
+PairCheck& PairCheck::operator=(PairCheck&&) noexcept = default;
+PairCheck::~PairCheck() = default;
+
+Result<PairCheck> PairCheck::prepare(const std::string& highPath, const std::string& lowPath,
+                                     const PairCheckOptions& options) {
+    const auto started = Clock::now();
+    auto state = std::make_unique<State>();
+    state->highPath = highPath;
+    state->lowPath = lowPath;
+    state->options = options;
     // The two rasters as pairing would open them (window, scale, wavelength tables, shift).
     auto highFull = SpectralRaster::open(highPath, options.pair.high);
     if (!highFull) return fail(highFull.error());
@@ -461,97 +632,81 @@ Result<PairCheckResult> checkPair(const std::string& highPath, const std::string
     }
     auto weights = bandPassWeights(passes, high->wavelengthsUm(), high->fwhmUm());
     if (!weights) return fail(highPath + ": " + weights.error());
-    std::vector<std::string> warnings = high->warnings();
-    warnings.insert(warnings.end(), low->warnings().begin(), low->warnings().end());
+    state->weights = std::move(*weights);
+    state->warnings = high->warnings();
+    state->warnings.insert(state->warnings.end(), low->warnings().begin(), low->warnings().end());
+    if (auto footprint = footprints(high->grid(), low->grid())) {
+        state->average.emplace(low->width(), low->height(), high->height(), state->weights,
+                               std::move(*footprint));
+    }
+    state->high = std::move(*high);
+    state->low = std::move(*low);
+    state->seconds = secondsSince(started);
+    return PairCheck(std::move(state));
+}
+
+bool PairCheck::sharesHighRaster(const RasterPair& pair) const {
+    if (!state_->average) return false;
+    const SpectralRaster& theirs = pair.high();
+    const SpectralRaster& mine = *state_->high;
+    return theirs.path() == mine.path() && theirs.description() == mine.description() &&
+           theirs.width() == mine.width() && theirs.height() == mine.height() &&
+           theirs.grid().geoTransform == mine.grid().geoTransform &&
+           theirs.wavelengthsUm() == mine.wavelengthsUm() &&
+           theirs.reflectanceMultiplier() == mine.reflectanceMultiplier();
+}
+
+void PairCheck::observe(const PixelBlock& strip) {
+    if (!state_->average || int(strip.values.cols()) != int(state_->weights.cols())) return;
+    const auto started = Clock::now();
+    state_->average->add(strip);
+    state_->seconds += secondsSince(started);
+}
+
+double PairCheck::observedShare() const {
+    if (!state_->average || state_->average->rowsNeeded() == 0) return 0.0;
+    return double(state_->average->rowsSeen()) / state_->average->rowsNeeded();
+}
+
+Result<PairCheckResult> PairCheck::finish(Feedback* feedback) {
+    const auto started = Clock::now();
+    State& state = *state_;
+    Feedback reading(feedback, 0.0, 0.5);
     Result<BandImages> images = fail("");
-    if (const auto footprint = footprints(high->grid(), low->grid())) {
-        images = aggregateOntoLowGrid(*high, *low, *weights, *footprint, feedback);
+    if (state.average) {
+        if (auto ok = state.average->readRemaining(*state.high, &reading); !ok)
+            return fail(ok.error());
+        auto real = readRealBands(*state.low);
+        if (!real) return fail(real.error());
+        BandImages bands;
+        bands.wavelengthsUm = state.low->wavelengthsUm();
+        bands.simulated = state.average->simulated();
+        bands.real = std::move(*real);
+        images = std::move(bands);
     } else {
         // Rotated grids or two CRSs: GDAL's warper averages the high raster onto the low grid.
-        PairOptions pairOptions = options.pair;
+        PairOptions pairOptions = state.options.pair;
         pairOptions.grid = PairGrid::Low;
-        auto pair = RasterPair::open(highPath, lowPath, pairOptions);
+        auto pair = RasterPair::open(state.highPath, state.lowPath, pairOptions);
         if (!pair) return fail(pair.error());
-        images = simulateOnLowGrid(*pair, *weights, feedback);
-        warnings = pair->warnings();
+        images = simulateOnLowGrid(*pair, state.weights, &reading);
+        state.warnings = pair->warnings();
     }
     if (!images) return fail(images.error());
-    PairCheckResult result;
-    result.highPath = highPath;
-    result.lowPath = lowPath;
-    result.width = low->width();
-    result.height = low->height();
-    result.geoTransform = low->grid().geoTransform;
-    result.georeferenced = low->grid().georeferenced;
-    std::int64_t overlap = 0;
-    for (Eigen::Index i = 0; i < images->real.front().size(); ++i)
-        overlap += std::isfinite(images->real.front().data()[i]) &&
-                   std::isfinite(images->simulated.front().data()[i]);
-    if (overlap == 0) {
-        return fail("cannot check " + highPath + " against " + lowPath +
-                    ": no pixel holds data in both (the rasters do not overlap, or one is all "
-                    "nodata there)");
-    }
-    // Twice: the second time without the pixels the first flagged, so that a cloud or a
-    // change moves neither the shift nor the regression it is measured against.
-    BandImages masked = *images;
-    BandImages smooth;  // for least squares (see smoothedImage)
-    std::vector<Image> aligned;
-    for (int round = 0; round < 2; ++round) {
-        if (round == 1) {
-            for (std::size_t b = 0; b < masked.real.size(); ++b)
-                for (std::size_t i = 0; i < result.flags.size(); ++i)
-                    if (result.flags[i])
-                        masked.real[b].data()[i] = masked.simulated[b].data()[i] = kNan;
-        }
-        auto shift = phaseCorrelation(pointers(masked.simulated), pointers(masked.real));
-        if (!shift) {
-            return fail(lowPath + ": cannot measure its shift from " + highPath + ": " +
-                        shift.error());
-        }
-        result.shift = *shift;
-        // Phase correlation finds the peak; least squares over the whole scene refines it
-        // without the pull of filled edges, and gives its standard error.
-        smooth = smoothedBands(masked);
-        auto refined = leastSquaresShift(pointers(smooth.simulated), pointers(smooth.real), 0, 0,
-                                         result.width, result.height, *shift);
-        if (refined) {
-            result.shift.dx = refined->shift.dx;
-            result.shift.dy = refined->shift.dy;
-            result.shiftSigmaX = refined->sigmaX;
-            result.shiftSigmaY = refined->sigmaY;
-        }
-        shift = Result<ImageShift>(result.shift);
-        aligned.clear();
-        for (const Image& s : images->simulated)
-            aligned.push_back(shiftImage(s, shift->dx, shift->dy));
-        if (feedback) feedback->setProgress(0.6 + 0.2 * round, "fitting the radiometry");
-        result.bands.assign(images->real.size(), BandRadiometry{});
-        fitRadiometry(aligned, images->real, options, result);
-        if (feedback && feedback->isCancelled()) return fail(kCancelledMessage);
-    }
-    const auto& g = result.geoTransform;
-    result.shiftMapX = result.shift.dx * g[1] + result.shift.dy * g[2];
-    result.shiftMapY = result.shift.dx * g[4] + result.shift.dy * g[5];
-    for (std::size_t b = 0; b < masked.real.size(); ++b) {
-        BandRadiometry& band = result.bands[b];
-        band.wavelengthUm = images->wavelengthsUm[b];
-        auto own = leastSquaresShift({&smooth.simulated[b]}, {&smooth.real[b]}, 0, 0, result.width,
-                                     result.height, result.shift);
-        if (own) band.shift = own->shift;
-    }
-    // The standard error is the least-squares one; the per-band shifts are reported beside it
-    // (one band alone has little texture at the pixel scale, so their spread says more about
-    // that than about the shift).
-    result.shiftSigmaX = std::max(0.005, result.shiftSigmaX);
-    result.shiftSigmaY = std::max(0.005, result.shiftSigmaY);
-    measureWindows(smooth, options, result);
-    judge(options, result);
-    for (const auto& warning : warnings) result.notes.push_back(warning);
-    result.seconds =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    Feedback measuring(feedback, 0.5, 1.0);
+    auto result = measure(&*images, state.highPath, state.lowPath, &*state.low, state.options,
+                          state.warnings, &measuring);
+    if (!result) return result;
+    result->seconds = state.seconds + secondsSince(started);
     if (feedback) feedback->setProgress(1.0, "checked");
     return result;
+}
+
+Result<PairCheckResult> checkPair(const std::string& highPath, const std::string& lowPath,
+                                  const PairCheckOptions& options, Feedback* feedback) {
+    auto check = PairCheck::prepare(highPath, lowPath, options);
+    if (!check) return fail(check.error());
+    return check->finish(feedback);
 }
 
 }  // namespace specres

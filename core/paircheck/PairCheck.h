@@ -2,11 +2,13 @@
 
 #include <Eigen/Core>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "base/Feedback.h"
 #include "base/Result.h"
+#include "data/PairDataset.h"
 #include "data/RasterPair.h"
 #include "paircheck/PhaseCorrelation.h"
 
@@ -86,6 +88,34 @@ struct PairCheckResult {
     std::vector<std::string> reasons;
     std::vector<std::string> notes;
     double seconds = 0.0;
+};
+
+/// A pair check in two steps. prepare() opens the rasters as pairing opens them and chooses the
+/// route; finish() reads what it still needs and measures. Between the two, the check can watch
+/// a pass that reads the high raster anyway — drawing a split before training — and take its
+/// rows from there (sharesHighRaster, then hand it to the pass as its observer), so that the
+/// check adds little more than reading the small low raster.
+class PairCheck : public HighStripObserver {
+public:
+    static Result<PairCheck> prepare(const std::string& highPath, const std::string& lowPath,
+                                     const PairCheckOptions& options = {});
+    PairCheck(PairCheck&&) noexcept;
+    PairCheck& operator=(PairCheck&&) noexcept;
+    ~PairCheck() override;
+
+    /// Whether `pair`'s high raster is this check's (the same file, grid and channels, the
+    /// grids axis-aligned): only then may the check watch a pass over `pair`.
+    bool sharesHighRaster(const RasterPair& pair) const;
+    /// Takes the rows of a strip of the high raster that it needs and has not seen.
+    void observe(const PixelBlock& strip) override;
+    /// The share of the high rows the check needs that it has seen so far.
+    double observedShare() const;
+    Result<PairCheckResult> finish(Feedback* feedback = nullptr);
+
+private:
+    struct State;
+    explicit PairCheck(std::unique_ptr<State> state);
+    std::unique_ptr<State> state_;
 };
 
 /// Checks a training pair: simulates the low-resolution sensor's bands (ASTER SWIR 5–9) from the

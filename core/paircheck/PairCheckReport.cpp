@@ -337,10 +337,15 @@ Status writeMaps(const PairCheckResult& r, const PairCheckReportFiles& f) {
         values[i] = float(v);
         marks[i] = std::isfinite(v) ? r.flags[i] : 255;
     }
+    // The maps are of the low pixels' content, which lies (dx, dy) pixels from where the low
+    // raster's georeference puts it: they are written on its grid moved back by that, where
+    // the pair opened with the shift applied (--low-shift) finds each flagged pixel's ground.
     for (GDALDataset* d : {*d2, *flags}) {
         if (r.georeferenced) {
             double g[6];
             std::copy(r.geoTransform.begin(), r.geoTransform.end(), g);
+            g[0] -= r.shift.dx * g[1] + r.shift.dy * g[2];
+            g[3] -= r.shift.dx * g[4] + r.shift.dy * g[5];
             d->SetGeoTransform(g);
         }
     }

@@ -171,8 +171,50 @@ Result<ImageShift> singleEstimate(const std::vector<const Image*>& references,
 
 }  // namespace
 
+namespace {
+
+/// The mean of each k × k block (its valid pixels; NaN where fewer than half are). Both images
+/// are cut into the same blocks, so a shift of d pixels becomes one of d / k blocks.
+Image blockAverage(const Image& image, Eigen::Index k) {
+    const Eigen::Index h = image.rows() / k, w = image.cols() / k;
+    Image out(h, w);
+    for (Eigen::Index r = 0; r < h; ++r) {
+        for (Eigen::Index c = 0; c < w; ++c) {
+            double sum = 0.0;
+            Eigen::Index n = 0;
+            for (Eigen::Index y = r * k; y < (r + 1) * k; ++y)
+                for (Eigen::Index x = c * k; x < (c + 1) * k; ++x)
+                    if (std::isfinite(image(y, x))) sum += image(y, x), ++n;
+            out(r, c) = 2 * n >= k * k ? sum / double(n) : std::numeric_limits<double>::quiet_NaN();
+        }
+    }
+    return out;
+}
+
+}  // namespace
+
 Result<ImageShift> phaseCorrelation(const std::vector<const Image*>& references,
                                     const std::vector<const Image*>& moving) {
+    if (!references.empty() && references.size() == moving.size()) {
+        const Eigen::Index side = std::max(references.front()->rows(), references.front()->cols());
+        const Eigen::Index k = (side + 511) / 512;
+        if (k > 1) {
+            std::vector<Image> small;
+            for (const auto* list : {&references, &moving})
+                for (const Image* image : *list) small.push_back(blockAverage(*image, k));
+            std::vector<const Image*> a, m;
+            for (std::size_t i = 0; i < references.size(); ++i) {
+                a.push_back(&small[i]);
+                m.push_back(&small[references.size() + i]);
+            }
+            // One estimate: the caller refines at full resolution.
+            auto coarse = singleEstimate(a, m);
+            if (!coarse) return coarse;
+            coarse->dx *= double(k);
+            coarse->dy *= double(k);
+            return coarse;
+        }
+    }
     auto first = singleEstimate(references, moving);
     if (!first) return first;
     ImageShift total = *first;
@@ -208,29 +250,37 @@ double keys(double t) {
 }  // namespace
 
 Image shiftImage(const Image& image, double dx, double dy) {
+    // One shift for every pixel, so one set of four cubic weights per axis: the 4 × 4 sum
+    // separates into a pass along rows and one along columns. A source pixel with weight 0 (a
+    // whole shift) is not read; any other that is missing or outside makes the result missing,
+    // as the 4 × 4 sum would.
     const Eigen::Index h = image.rows(), w = image.cols();
-    Image out(h, w);
+    const double nan = std::numeric_limits<double>::quiet_NaN();
+    const double fx = -dx - std::floor(-dx), fy = -dy - std::floor(-dy);
+    const auto ox = Eigen::Index(std::floor(-dx)), oy = Eigen::Index(std::floor(-dy));
+    std::array<double, 4> wx{}, wy{};
+    for (int i = 0; i < 4; ++i) wx[i] = keys(double(i - 1) - fx), wy[i] = keys(double(i - 1) - fy);
+    Image across(h, w), out(h, w);
     for (Eigen::Index r = 0; r < h; ++r) {
         for (Eigen::Index c = 0; c < w; ++c) {
-            const double sx = double(c) - dx, sy = double(r) - dy;
-            const auto x0 = Eigen::Index(std::floor(sx)), y0 = Eigen::Index(std::floor(sy));
-            const double fx = sx - double(x0), fy = sy - double(y0);
             double value = 0.0;
-            bool inside = true;
-            // The 4 × 4 source pixels (fewer where the shift is whole), all of which must hold
-            // data: a value is never made from the fill of a missing pixel or a wrapped edge.
-            for (Eigen::Index j = -1; inside && j <= 2; ++j) {
-                const double wy = keys(double(j) - fy);
-                if (wy == 0.0) continue;
-                for (Eigen::Index i = -1; inside && i <= 2; ++i) {
-                    const double wx = keys(double(i) - fx);
-                    if (wx == 0.0) continue;
-                    const Eigen::Index y = y0 + j, x = x0 + i;
-                    inside = y >= 0 && x >= 0 && y < h && x < w && std::isfinite(image(y, x));
-                    if (inside) value += wx * wy * image(y, x);
-                }
+            for (int i = 0; i < 4; ++i) {
+                if (wx[i] == 0.0) continue;
+                const Eigen::Index x = c + ox + i - 1;
+                value += (x >= 0 && x < w) ? wx[i] * image(r, x) : nan;
             }
-            out(r, c) = inside ? value : std::numeric_limits<double>::quiet_NaN();
+            across(r, c) = value;
+        }
+    }
+    for (Eigen::Index r = 0; r < h; ++r) {
+        for (Eigen::Index c = 0; c < w; ++c) {
+            double value = 0.0;
+            for (int j = 0; j < 4; ++j) {
+                if (wy[j] == 0.0) continue;
+                const Eigen::Index y = r + oy + j - 1;
+                value += (y >= 0 && y < h) ? wy[j] * across(y, c) : nan;
+            }
+            out(r, c) = std::isfinite(value) ? value : nan;
         }
     }
     return out;
@@ -290,10 +340,12 @@ Image smoothedImage(const Image& image) {
 
 Result<WindowEstimate> leastSquaresShift(const std::vector<const Image*>& references,
                                          const std::vector<const Image*>& moving, int x0, int y0,
-                                         int width, int height, ImageShift start) {
+                                         int width, int height, ImageShift start,
+                                         int samplePixels) {
     // On a large area an even grid of about 100,000 pixels carries the estimate as well as all
     // of them would (its standard error is then of those pixels).
-    const int stride = std::max(1, int(std::ceil(std::sqrt(double(width) * height / 1e5))));
+    const int stride = std::max(
+        1, int(std::ceil(std::sqrt(double(width) * height / std::max(1, samplePixels)))));
     const std::size_t wanted =
         std::size_t((width + stride - 1) / stride) * ((height + stride - 1) / stride);
     WindowEstimate estimate;

@@ -24,8 +24,10 @@ struct ImageShift {
 /// towards low frequencies (where the signal is, not the noise), is summed over every pair given
 /// (the bands of one scene), and its inverse transform's peak is found on the integer grid,
 /// then refined on a grid of 1/64 pixel around it by a matrix DFT (Guizar-Sicairos et al. 2008).
-/// Shifts up to a quarter of the image's side are found. Fails where an image has fewer than 16
-/// × 16 pixels or fewer than half of them valid.
+/// Shifts up to a quarter of the image's side are found. Images with a side over 512 pixels are
+/// block-averaged to at most 512 first (the transforms and the refinement cost grow with the
+/// area; a least-squares fit at full resolution is the caller's refinement). Fails where an
+/// image has fewer than 16 × 16 pixels or fewer than half of them valid.
 Result<ImageShift> phaseCorrelation(const std::vector<const Image*>& references,
                                     const std::vector<const Image*>& moving);
 
@@ -34,7 +36,8 @@ Result<ImageShift> phaseCorrelation(const std::vector<const Image*>& references,
 /// moved by the shift + offset, over the window's pixels that hold data in both (no fill, no
 /// taper, so no pull towards zero), reading the references around the window as they move.
 /// Meant for small shifts (a pixel or two from `start`). Its standard error comes from the
-/// residuals. Fails where fewer than a third of the window's pixels can be used.
+/// residuals. A window larger than `samplePixels` is read on an even grid of about that many
+/// pixels. Fails where fewer than a third of the pixels read can be used.
 struct WindowEstimate {
     ImageShift shift;
     double sigmaX = 0.0;
@@ -42,7 +45,8 @@ struct WindowEstimate {
 };
 Result<WindowEstimate> leastSquaresShift(const std::vector<const Image*>& references,
                                          const std::vector<const Image*>& moving, int x0, int y0,
-                                         int width, int height, ImageShift start = {});
+                                         int width, int height, ImageShift start = {},
+                                         int samplePixels = 100000);
 
 /// The image smoothed by a 5-tap binomial kernel (σ ≈ 1 pixel) along both axes, missing where
 /// any pixel under the kernel is. Least squares wants both images smoothed: interpolating a

@@ -15,6 +15,7 @@
 #include "TestRasters.h"
 #include "data/PairDataset.h"
 #include "experiment/ExperimentConfig.h"
+#include "experiment/ExperimentRunner.h"
 #include "paircheck/PairCheck.h"
 #include "paircheck/PairCheckReport.h"
 #include "paircheck/PhaseCorrelation.h"
@@ -35,6 +36,21 @@ bool damagedCopy(const std::string& from, const std::string& to,
     if (!copy) return false;
     damage(*copy);
     return true;
+}
+
+/// The first `bands` bands of a raster.
+std::string firstBands(const std::string& from, const std::string& to, int bands) {
+    GDALAllRegister();
+    std::unique_ptr<GDALDataset> source(GDALDataset::Open(from.c_str(), GDAL_OF_RASTER));
+    std::vector<std::string> words;
+    for (int b = 1; b <= bands; ++b) words.insert(words.end(), {"-b", std::to_string(b)});
+    std::vector<char*> argv;
+    for (auto& w : words) argv.push_back(w.data());
+    argv.push_back(nullptr);
+    GDALTranslateOptions* options = GDALTranslateOptionsNew(argv.data(), nullptr);
+    GDALClose(GDALTranslate(to.c_str(), source.get(), options, nullptr));
+    GDALTranslateOptionsFree(options);
+    return to;
 }
 
 /// Moves the grid by (dx, dy) of its own pixels: the content then appears shifted by (dx, dy)
@@ -342,6 +358,90 @@ private slots:
                  survey->maskExcluded);
     }
 
+    void theCheckRidesOnTheSplitsPassAndAnswersTheSame() {
+        const std::string low = path("ride.tif");
+        QVERIFY(damagedCopy(low_, low, [&](GDALDataset& d) { shiftGrid(d, 0.7, -0.4); }));
+        auto alone = checkPair(high_, low);
+        QVERIFY2(alone, alone.error().c_str());
+        auto check = PairCheck::prepare(high_, low);
+        QVERIFY2(check, check.error().c_str());
+        auto pair = RasterPair::open(high_, low);
+        QVERIFY2(pair, pair.error().c_str());
+        QVERIFY(check->sharesHighRaster(*pair));
+        auto split = buildPixelSplit(*pair, DatasetOptions{}, nullptr, nullptr, &*check);
+        QVERIFY2(split, split.error().c_str());
+        QCOMPARE(check->observedShare(), 1.0);
+        auto riding = check->finish();
+        QVERIFY2(riding, riding.error().c_str());
+        // The same rows summed in the same order: the same answer to the bit.
+        QCOMPARE(riding->shift.dx, alone->shift.dx);
+        QCOMPARE(riding->shift.dy, alone->shift.dy);
+        QVERIFY(riding->flags == alone->flags);
+        for (std::size_t b = 0; b < alone->bands.size(); ++b) {
+            QCOMPARE(riding->bands[b].gain, alone->bands[b].gain);
+            QCOMPARE(riding->bands[b].offset, alone->bands[b].offset);
+        }
+        QVERIFY(riding->disagreement.cwiseEqual(alone->disagreement).count() +
+                    riding->disagreement.array().isNaN().count() ==
+                alone->disagreement.size());
+        // The split is the one drawn without the check watching.
+        auto plain = buildPixelSplit(*pair, DatasetOptions{});
+        QVERIFY(plain->train == split->train && plain->test == split->test);
+
+        // A pair put on the low grid, or another file, is not the check's high raster.
+        PairOptions onLow;
+        onLow.grid = PairGrid::Low;
+        auto lowGrid = RasterPair::open(high_, low, onLow);
+        QVERIFY2(lowGrid, lowGrid.error().c_str());
+        QVERIFY(!check->sharesHighRaster(*lowGrid));
+        const std::string other = path("other_high.tif");
+        std::filesystem::copy_file(high_, other);
+        auto otherPair = RasterPair::open(other, low);
+        QVERIFY2(otherPair, otherPair.error().c_str());
+        QVERIFY(!check->sharesHighRaster(*otherPair));
+    }
+
+    void theRunnerGivesTheVerdictBeforeTraining() {
+        const std::string low = path("runner.tif");
+        QVERIFY(damagedCopy(low_, low, [&](GDALDataset& d) { shiftGrid(d, 0.7, -0.4); }));
+        auto pair = RasterPair::open(high_, low);
+        QVERIFY2(pair, pair.error().c_str());
+        ExperimentRequest request;
+        request.config.dataset.sampleCount = 400;
+        request.methods = {MethodSpec{"G", CovarianceType::Diagonal}};
+        std::vector<std::string> events;
+        PairCheckRequest asked;
+        asked.highPath = high_;
+        asked.lowPath = low;
+        asked.onChecked = [&](const Result<PairCheckResult>& r) {
+            events.push_back(r ? std::string("checked: ") + toString(r->verdict) : r.error());
+        };
+        request.pairCheck = asked;
+        auto outcome = runExperiment(*pair, request, nullptr, [&](const MethodRun&, TrainedModel&) {
+            events.push_back("trained");
+            return Status::success();
+        });
+        QVERIFY2(outcome, outcome.error().c_str());
+        QCOMPARE(int(events.size()), 2);
+        QCOMPARE(QString::fromStdString(events[0]), QString("checked: usable after correction"));
+        QCOMPARE(QString::fromStdString(events[1]), QString("trained"));
+        QVERIFY(outcome->pairCheck.has_value());
+        QVERIFY(std::abs(outcome->pairCheck->shift.dx - 0.7) < 0.1);
+
+        // A low raster the check cannot read (three bands) is said so, and trained on.
+        asked.lowPath = firstBands(low_, path("three_bands_runner.tif"), 3);
+        events.clear();
+        request.pairCheck = asked;
+        outcome = runExperiment(*pair, request, nullptr, [&](const MethodRun&, TrainedModel&) {
+            events.push_back("trained");
+            return Status::success();
+        });
+        QVERIFY2(outcome, outcome.error().c_str());
+        QCOMPARE(int(events.size()), 2);
+        QVERIFY2(events[0].find("3 bands") != std::string::npos, events[0].c_str());
+        QVERIFY(!outcome->pairCheck.has_value());
+    }
+
     void theCorrectionsAreRecordedInTheConfiguration() {
         ExperimentConfig config;
         config.dataset.excludeMaskPath = "flags.tif";
@@ -462,16 +562,7 @@ private slots:
                  r.error().c_str());
 
         // A low raster with three bands, and a high raster cut short of the bands' responses.
-        GDALAllRegister();
-        std::unique_ptr<GDALDataset> source(GDALDataset::Open(low_.c_str(), GDAL_OF_RASTER));
-        GDALTranslateOptions* three =
-            GDALTranslateOptionsNew(std::vector<char*>{(char*)"-b", (char*)"1", (char*)"-b",
-                                                       (char*)"2", (char*)"-b", (char*)"3", nullptr}
-                                        .data(),
-                                    nullptr);
-        const std::string threeBands = path("three.tif");
-        GDALClose(GDALTranslate(threeBands.c_str(), source.get(), three, nullptr));
-        GDALTranslateOptionsFree(three);
+        const std::string threeBands = firstBands(low_, path("three.tif"), 3);
         r = checkPair(high_, threeBands);
         QVERIFY(!r);
         QVERIFY2(r.error().find("three.tif: 3 bands") != std::string::npos, r.error().c_str());
