@@ -4,6 +4,7 @@
 #include "ArgumentParser.h"
 #include "Commands.h"
 #include "ExperimentArguments.h"
+#include "paircheck/PairCheckReport.h"
 #include "TerminalProgress.h"
 #include "experiment/ResultsWriter.h"
 #include "io/InputFile.h"
@@ -51,7 +52,10 @@ int runCompare(int argc, char** argv) {
         return 1;
     }
     TerminalProgress progress;
-    warnAboutPair(*inputs, progress.feedback());
+    if (inputs->checkPair) {
+        inputs->request.pairCheck = pairCheckBeforeTraining(inputs->highPath, inputs->lowPath,
+                                                             inputs->pairOptions, progress);
+    }
     auto outcome = runExperiment(*inputs->pair, inputs->request, &progress.feedback());
     progress.finish();
     if (!outcome) {
@@ -70,7 +74,8 @@ int runCompare(int argc, char** argv) {
         }
     }
     RunRecord run{inputs->request.config.toJson(), parser.value("high"), parser.value("low"),
-                  splitPath, outcome->split};
+                  splitPath, outcome->split,
+                  outcome->pairCheck ? pairCheckToJson(*outcome->pairCheck) : nlohmann::json()};
     if (auto written = writeComparison(folder, outcome->comparison, run); !written) {
         std::cerr << "specres-cli compare: " << written.error() << "\n";
         return 1;

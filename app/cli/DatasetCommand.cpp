@@ -2,6 +2,7 @@
 
 #include "ArgumentParser.h"
 #include "Commands.h"
+#include "ExperimentArguments.h"
 #include "PairArguments.h"
 #include "TerminalProgress.h"
 #include "data/PairDataset.h"
@@ -24,6 +25,8 @@ int runDataset(int argc, char** argv) {
                      "leave out the pixels this raster marks with 1 (pair-check's flags.tif)");
     parser.addOption("train-fraction", "F", "share of the sample for training", "0.5");
     parser.addOption("validation-fraction", "F", "share for validation (the rest is test)", "0.25");
+    parser.addFlag("no-pair-check",
+                   "do not check the pair's co-registration and radiometry while surveying it");
     if (int status = handleParse(parser, "dataset", argc, argv, 2); status >= 0) return status;
 
     auto pairOptions = pairOptionsFrom(parser);
@@ -59,13 +62,42 @@ int runDataset(int argc, char** argv) {
               << " low-resolution channels; " << pair->alignment() << "\n";
 
     TerminalProgress progress;
+    // The pair check takes the high raster's rows from the survey's pass where it can, so that
+    // it costs little more than reading the low raster.
+    std::optional<PairCheck> check;
+    std::optional<PairCheckRequest> checkRequest;
+    if (!parser.has("no-pair-check")) {
+        checkRequest = pairCheckBeforeTraining(parser.value("high"), parser.value("low"),
+                                               *pairOptions, progress);
+        auto prepared = PairCheck::prepare(checkRequest->highPath, checkRequest->lowPath,
+                                           checkRequest->options);
+        if (prepared)
+            check = std::move(*prepared);
+        else
+            checkRequest->onChecked(fail(prepared.error()));
+    }
     PixelSurvey survey;
-    auto split = buildPixelSplit(*pair, options, &progress.feedback(), &survey);
-    progress.finish();
+    Feedback surveying(&progress.feedback(), 0.0, check ? 0.95 : 1.0);
+    auto split = buildPixelSplit(*pair, options, &surveying, &survey,
+                                 check && check->sharesHighRaster(*pair) ? &*check : nullptr);
     if (!split) {
+        progress.finish();
         std::cerr << "specres-cli dataset: " << split.error() << "\n";
         return 1;
     }
+    if (check) {
+        Feedback checking(&progress.feedback(), 0.95, 1.0, "checking the pair: ");
+        auto checked = check->finish(&checking);
+        if (checking.isCancelled()) {
+            progress.finish();
+            std::cerr << "specres-cli dataset: " << kCancelledMessage << "\n";
+            return 1;
+        }
+        checkRequest->onChecked(checked);
+        if (checked) std::cerr << "pair check: " << toString(checked->verdict) << " ("
+                               << checked->seconds << " s)\n";
+    }
+    progress.finish();
     if (split->size() < static_cast<std::size_t>(options.sampleCount)) {
         std::cerr << "warning: only " << split->size() << " usable pixels, fewer than the "
                   << options.sampleCount << " asked for; all of them are used\n";

@@ -105,21 +105,25 @@ Result<ExperimentInputs> experimentInputsFrom(const ArgumentParser& parser) {
     return inputs;
 }
 
-void warnAboutPair(const ExperimentInputs& inputs, Feedback& feedback) {
-    if (!inputs.checkPair) return;
-    PairCheckOptions options;
-    options.pair = inputs.pairOptions;
-    Feedback check(&feedback, 0.0, 0.0, "checking the pair: ");
-    auto result = checkPair(inputs.highPath, inputs.lowPath, options, &check);
-    if (!result) {
-        std::cerr << "note: the pair was not checked (" << result.error() << ")\n";
-        return;
-    }
-    if (result->verdict == PairVerdict::Usable) return;
-    std::cerr << "warning: pair check: " << toString(result->verdict) << ":\n";
-    for (const auto& reason : result->reasons) std::cerr << "warning:   " << reason << "\n";
-    std::cerr << "warning: the report: specres-cli pair-check --high " << inputs.highPath
-              << " --low " << inputs.lowPath << " --out DIR (--no-pair-check skips this)\n";
+PairCheckRequest pairCheckBeforeTraining(const std::string& highPath, const std::string& lowPath,
+                                         const PairOptions& options, TerminalProgress& progress) {
+    PairCheckRequest request;
+    request.highPath = highPath;
+    request.lowPath = lowPath;
+    request.options.pair = options;
+    request.onChecked = [highPath, lowPath, &progress](const Result<PairCheckResult>& result) {
+        if (!result || result->verdict != PairVerdict::Usable) progress.finish();
+        if (!result) {
+            std::cerr << "note: the pair was not checked (" << result.error() << ")\n";
+            return;
+        }
+        if (result->verdict == PairVerdict::Usable) return;
+        std::cerr << "warning: pair check: " << toString(result->verdict) << ":\n";
+        for (const auto& reason : result->reasons) std::cerr << "warning:   " << reason << "\n";
+        std::cerr << "warning: the report: specres-cli pair-check --high " << highPath
+                  << " --low " << lowPath << " --out DIR (--no-pair-check skips this)\n";
+    };
+    return request;
 }
 
 }  // namespace specres::cli

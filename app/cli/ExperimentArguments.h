@@ -4,6 +4,7 @@
 #include <string>
 
 #include "ArgumentParser.h"
+#include "TerminalProgress.h"
 #include "data/RasterPair.h"
 #include "experiment/ExperimentRunner.h"
 
@@ -25,9 +26,12 @@ void addExperimentOptions(ArgumentParser& parser);
 /// Opens the pair and reads --config and --split (warnings on stderr); methods are the caller's.
 Result<ExperimentInputs> experimentInputsFrom(const ArgumentParser& parser);
 
-/// The pair check before training: a warning on stderr, with its reasons and the command for
-/// the full report, when the pair is not plainly usable (a shift, a warp, disagreeing pixels).
-/// A pair the check cannot read (not ASTER's bands) is noted and trained on all the same.
-void warnAboutPair(const ExperimentInputs& inputs, Feedback& feedback);
+/// The pair check before a split is drawn or a model trained, for the experiment runner: a
+/// warning on stderr, with its reasons and the command for the full report, when the pair is
+/// not plainly usable (a shift, a warp, disagreeing pixels). A pair the check cannot read (not
+/// ASTER's bands) is noted and used all the same.
+/// `progress`'s bar line is ended before the warning is written.
+PairCheckRequest pairCheckBeforeTraining(const std::string& highPath, const std::string& lowPath,
+                                         const PairOptions& options, TerminalProgress& progress);
 
 }  // namespace specres::cli

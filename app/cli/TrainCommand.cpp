@@ -36,7 +36,10 @@ int runTrain(int argc, char** argv) {
     inputs->request.methods = {*spec};
 
     TerminalProgress progress;
-    warnAboutPair(*inputs, progress.feedback());
+    if (inputs->checkPair) {
+        inputs->request.pairCheck = pairCheckBeforeTraining(inputs->highPath, inputs->lowPath,
+                                                             inputs->pairOptions, progress);
+    }
     progress.feedback().setEpochCallback([&progress](const EpochReport& r) {
         progress.setDetail("epoch " + std::to_string(r.epoch) + "  train " +
                            std::to_string(r.trainLoss).substr(0, 8) + "  validation " +

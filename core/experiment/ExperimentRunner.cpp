@@ -30,12 +30,24 @@ Result<ExperimentOutcome> runUnguarded(const RasterPair& pair, const ExperimentR
     if (request.methods.empty()) return fail("choose at least one method to train");
     // Rough shares of the time: drawing a split scans the scene; preparing reads the spectra.
     const bool drawSplit = !request.split.has_value();
+    std::optional<PairCheck> check;
+    if (request.pairCheck) {
+        const PairCheckRequest& asked = *request.pairCheck;
+        auto prepared = PairCheck::prepare(asked.highPath, asked.lowPath, asked.options);
+        if (prepared)
+            check = std::move(*prepared);
+        else if (asked.onChecked)
+            asked.onChecked(fail(prepared.error()));
+    }
+    const bool checkRides = check && drawSplit && check->sharesHighRaster(pair);
     const double splitEnd = drawSplit ? 0.08 : 0.0;
-    const double prepareEnd = splitEnd + 0.04;
+    const double checkEnd = splitEnd + (check ? (checkRides ? 0.01 : 0.05) : 0.0);
+    const double prepareEnd = checkEnd + 0.04;
     ExperimentOutcome outcome;
     if (drawSplit) {
         Feedback stage(feedback, 0.0, splitEnd, "drawing the split: ");
-        auto drawn = buildPixelSplit(pair, request.config.dataset, &stage);
+        auto drawn = buildPixelSplit(pair, request.config.dataset, &stage, nullptr,
+                                     checkRides ? &*check : nullptr);
         if (!drawn) return fail(drawn.error());
         outcome.split = std::move(*drawn);
     } else {
@@ -43,8 +55,15 @@ Result<ExperimentOutcome> runUnguarded(const RasterPair& pair, const ExperimentR
         if (auto ok = checkSplitFitsPair(*request.split, pair, where); !ok) return fail(ok.error());
         outcome.split = *request.split;
     }
+    if (check) {
+        Feedback stage(feedback, splitEnd, checkEnd, "checking the pair: ");
+        auto checked = check->finish(&stage);
+        if (stage.isCancelled()) return fail(kCancelledMessage);
+        if (request.pairCheck->onChecked) request.pairCheck->onChecked(checked);
+        if (checked) outcome.pairCheck = std::move(*checked);
+    }
     if (feedback && feedback->isCancelled()) return fail(kCancelledMessage);
-    Feedback prepareStage(feedback, splitEnd, prepareEnd, "reading spectra: ");
+    Feedback prepareStage(feedback, checkEnd, prepareEnd, "reading spectra: ");
     auto data = prepareData(pair, outcome.split, request.config.preprocessing, &prepareStage);
     if (!data) return fail(data.error());
     Feedback trainStage(feedback, prepareEnd, 1.0);

@@ -4,10 +4,24 @@
 #include <string>
 #include <vector>
 
+#include <functional>
+
 #include "data/RasterPair.h"
 #include "experiment/Comparison.h"
+#include "paircheck/PairCheck.h"
 
 namespace specres {
+
+/// The pair check before training: the two files and how the pair was opened. Where the run
+/// draws its split, the check takes the high raster's rows from that pass; its verdict (or why
+/// it could not be made) reaches `onChecked` before anything is trained. A pair that fails the
+/// check is still trained on: the check advises.
+struct PairCheckRequest {
+    std::string highPath;
+    std::string lowPath;
+    PairCheckOptions options;
+    std::function<void(const Result<PairCheckResult>&)> onChecked;
+};
 
 /// What to run on one pair: methods × covariances with one configuration, on a given split or
 /// on one drawn from config.dataset.
@@ -16,6 +30,7 @@ struct ExperimentRequest {
     std::vector<MethodSpec> methods;
     std::optional<PixelSplit> split;
     std::string splitPath;  ///< the file the split came from ("" when drawn here)
+    std::optional<PairCheckRequest> pairCheck;
 };
 
 /// Everything a finished run produced: the split it used (drawn or given) and the comparison
@@ -23,6 +38,7 @@ struct ExperimentRequest {
 struct ExperimentOutcome {
     PixelSplit split;
     ComparisonResult comparison;
+    std::optional<PairCheckResult> pairCheck;  ///< when one was asked for and could be made
 };
 
 /// The one experiment pipeline, behind `specres-cli train`, `specres-cli compare` and the

@@ -442,11 +442,12 @@ Status writeComparison(const std::string& folder, const ComparisonResult& result
         if (!checksum) return fail(checksum.error());
         inputs.push_back({{"path", fs::absolute(path).string()}, {"fnv1a64", *checksum}});
     }
-    const json runJson = {{"config", run.config},
-                          {"seed", run.config.value("dataset", json::object()).value("seed", 0)},
-                          {"split", splitSummary},
-                          {"inputs", inputs},
-                          {"software", softwareVersions()}};
+    json runJson = {{"config", run.config},
+                    {"seed", run.config.value("dataset", json::object()).value("seed", 0)},
+                    {"split", splitSummary},
+                    {"inputs", inputs},
+                    {"software", softwareVersions()}};
+    if (!run.pairCheck.is_null()) runJson["pair_check"] = run.pairCheck;
 
     for (const auto& [name, content] : std::vector<std::pair<std::string, std::string>>{
              {"results.json", results.dump(2) + "\n"},

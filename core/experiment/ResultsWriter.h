@@ -14,6 +14,7 @@ struct RunRecord {
     std::string lowPath;
     std::string splitPath;  ///< the split file used or written
     PixelSplit split;
+    nlohmann::json pairCheck;  ///< the check before training (pairCheckToJson); null if none
 };
 
 /// Writes a comparison into `folder` (each file atomically):
