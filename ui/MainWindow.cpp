@@ -125,6 +125,7 @@ MainWindow::MainWindow(QWidget* parent)
     resize(1400, 950);
     connect(pairCheck_, &PairCheckController::status, this,
             [this](const QString& message) { statusBar()->showMessage(message); });
+    connect(pairCheck_, &PairCheckController::correctionsChosen, this, &MainWindow::openPair);
     statusBar()->showMessage(
         tr("Open a raster pair, a project or the demo scene from the File menu, or drop files "
            "here."));
@@ -547,10 +548,19 @@ void MainWindow::onLoaded(const std::shared_ptr<LoadedPair>& pair) {
                                  QString::fromStdString(product->geometry));
         }
     }
-    showStatus(tr("%1 × %2 pixels; %3%4")
+    QString corrections;
+    const auto& shift = pair->source.options.lowShiftPx;
+    if (shift != std::array<double, 2>{0.0, 0.0})
+        corrections += tr("; the low raster moved back by (%1, %2) pixels")
+                           .arg(shift[0], 0, 'f', 3)
+                           .arg(shift[1], 0, 'f', 3);
+    if (!pair->source.excludeMaskPath.isEmpty())
+        corrections += tr("; training leaves out the pixels flagged in %1")
+                           .arg(QDir::toNativeSeparators(pair->source.excludeMaskPath));
+    showStatus(tr("%1 × %2 pixels; %3%4%5")
                    .arg(pair->pair->width())
                    .arg(pair->pair->height())
-                   .arg(QString::fromStdString(pair->pair->alignment()), products));
+                   .arg(QString::fromStdString(pair->pair->alignment()), products, corrections));
     if (pair->source.title.isEmpty())
         recent_->rememberPair(pair->source.highPath, pair->source.lowPath);
     emit pairLoaded();

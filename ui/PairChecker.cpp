@@ -11,6 +11,7 @@
 #include <QTextBrowser>
 #include <QUrl>
 #include <QVBoxLayout>
+#include <cmath>
 
 #include "base/Feedback.h"
 #include "paircheck/PairCheckReport.h"
@@ -32,17 +33,28 @@ bool PairChecker::start(const PairSource& source) {
     tasks()->post([this, high, low, options, folder, feedback]() -> TaskThread::Continuation {
         auto result = checkPair(high, low, options, feedback.get());
         QString error, verdict;
+        PairCorrection correction;
         if (!result) {
             error = QString::fromStdString(result.error());
         } else {
             verdict = QString::fromUtf8(toString(result->verdict));
             auto files = writePairCheckReport(*result, folder.toStdString());
             if (!files) error = QString::fromStdString(files.error());
+            // What the verdict's reasons ask for, by the check's own thresholds.
+            const PairCheckResult& r = *result;
+            correction.shift = std::hypot(r.shift.dx, r.shift.dy) > options.shiftTolerancePx;
+            correction.dx = r.shift.dx;
+            correction.dy = r.shift.dy;
+            correction.flagged = r.flaggedPixels;
+            correction.exclude =
+                r.validPixels > 0 &&
+                double(r.flaggedPixels) / double(r.validPixels) > options.flaggedTolerance;
+            if (files) correction.flagsPath = QString::fromStdString(files->flags);
         }
-        return [this, error, verdict, folder] {
+        return [this, error, verdict, folder, correction] {
             end();
             if (error.isEmpty())
-                emit finished(folder, verdict);
+                emit finished(folder, verdict, correction);
             else
                 emit failed(error);
         };
@@ -78,7 +90,8 @@ PairCheckController::PairCheckController(QWidget* window,
     connect(checker_, &PairChecker::finished, this, &PairCheckController::showReport);
 }
 
-void PairCheckController::showReport(const QString& folder, const QString& verdict) {
+void PairCheckController::showReport(const QString& folder, const QString& verdict,
+                                     const PairCorrection& correction) {
     emit status(tr("Pair check: %1 (report in %2)").arg(verdict, folder));
     QFile file(QDir(folder).filePath(QStringLiteral("report.md")));
     if (!file.open(QIODevice::ReadOnly)) return;
@@ -95,6 +108,33 @@ void PairCheckController::showReport(const QString& folder, const QString& verdi
     QPushButton* open = buttons->addButton(tr("Open Folder"), QDialogButtonBox::ActionRole);
     connect(open, &QPushButton::clicked, this,
             [folder] { QDesktopServices::openUrl(QUrl::fromLocalFile(folder)); });
+    if (correction.shift || correction.exclude) {
+        QStringList what;
+        if (correction.shift)
+            what << tr("move the low raster back by (%1, %2) pixels")
+                        .arg(correction.dx, 0, 'f', 3)
+                        .arg(correction.dy, 0, 'f', 3);
+        if (correction.exclude)
+            what << tr("leave its %1 flagged pixels out of training").arg(correction.flagged);
+        QPushButton* apply =
+            buttons->addButton(tr("Apply Corrections"), QDialogButtonBox::ActionRole);
+        apply->setObjectName(QStringLiteral("applyCorrections"));
+        apply->setToolTip(tr("Reopen the pair to %1").arg(what.join(tr(" and "))));
+        connect(apply, &QPushButton::clicked, this, [this, correction] {
+            const auto pair = currentPair_();
+            if (!pair) return;
+            PairSource corrected = pair->source;
+            // The check measured the pair as it was open, its own shift already undone: the
+            // new shift adds to it.
+            if (correction.shift) {
+                corrected.options.lowShiftPx[0] += correction.dx;
+                corrected.options.lowShiftPx[1] += correction.dy;
+            }
+            if (correction.exclude) corrected.excludeMaskPath = correction.flagsPath;
+            dialog_->close();
+            emit correctionsChosen(corrected);
+        });
+    }
     connect(buttons, &QDialogButtonBox::rejected, dialog_, &QDialog::close);
     layout->addWidget(buttons);
     dialog_->resize(1200, 760);

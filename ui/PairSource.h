@@ -19,6 +19,8 @@ struct PairSource {
     QString highPath;
     QString lowPath;
     PairOptions options;
+    /// Pixels that training leaves out of its splits (the pair check's flags.tif); empty for none.
+    QString excludeMaskPath;
     QString title;  ///< shown in the window title, e.g. "Demo scene"
     /// The recipe of the built-in demo scene when that is what is open (its files are a cache).
     std::optional<DemoSceneOptions> demo;

@@ -46,6 +46,7 @@ Project ProjectSession::capture() const {
         project.highPath = pair->source.highPath.toStdString();
         project.lowPath = pair->source.lowPath.toStdString();
         project.pairOptions = pair->source.options;
+        project.excludeMaskPath = pair->source.excludeMaskPath.toStdString();
         project.demo = pair->source.demo;
     }
     if (auto choice = window_.trainingPanel()->choice()) project.config = choice->config;
@@ -76,6 +77,7 @@ PairSource ProjectSession::pairSource(const Project& project) {
     source.highPath = QString::fromStdString(project.highPath);
     source.lowPath = QString::fromStdString(project.lowPath);
     source.options = project.pairOptions;
+    source.excludeMaskPath = QString::fromStdString(project.excludeMaskPath);
     source.title = QString::fromStdString(project.title);
     return source;
 }

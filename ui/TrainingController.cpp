@@ -29,6 +29,16 @@ TrainingController::TrainingController(TrainingPanel* panel, ModelShelf* shelf,
             });
     connect(worker_, &TrainingWorker::epochReported, panel_->lossChart(), &LossChart::addPoint);
     connect(worker_, &TrainingWorker::methodTrained, this, &TrainingController::onMethodTrained);
+    connect(worker_, &TrainingWorker::pairChecked, this,
+            [this](const QString& verdict, const QStringList& reasons, bool usable) {
+                if (usable) return;
+                pairWarning_ =
+                    tr("Pair check: %1 — %2. File ▸ Check Pair… shows the report and can apply "
+                       "the corrections.")
+                        .arg(verdict, reasons.join(QStringLiteral("; ")));
+                panel_->showMessage(tr("Training goes on. %1").arg(pairWarning_));
+                emit statusMessage(pairWarning_);
+            });
     connect(worker_, &TrainingWorker::finished, this, &TrainingController::onFinished);
     connect(worker_, &TrainingWorker::failed, this, [this](const QString& message) {
         panel_->setRunning(false);
@@ -76,6 +86,10 @@ void TrainingController::start() {
     TrainingRequest request;
     request.source = pair_->source;
     request.config = choice->config;
+    // The pair's corrections (File ▸ Check Pair ▸ Apply Corrections) travel with the run's
+    // configuration into run.json and the model files.
+    request.config.dataset.lowShiftPx = pair_->source.options.lowShiftPx;
+    request.config.dataset.excludeMaskPath = pair_->source.excludeMaskPath.toStdString();
     request.methods = choice->methods;
     if (!choice->splitFile.isEmpty()) {
         // A split file is read here, so that a bad one is reported before anything starts.
@@ -92,6 +106,7 @@ void TrainingController::start() {
     request.modelFolder = autosaveFolder();
     trainingSource_ = request.source;
     if (!worker_->start(std::move(request))) return;
+    pairWarning_.clear();
     panel_->setRunning(true);
     panel_->showMessage(
         tr("Training %n model(s) in the background. Keep inspecting pixels "
@@ -153,7 +168,8 @@ void TrainingController::onFinished(const std::shared_ptr<TrainingOutcome>& outc
             .arg(outcome->split.train.size())
             .arg(outcome->split.validation.size())
             .arg(outcome->split.test.size())
-            .arg(autosaveFolder(), shelf_->currentLabel()));
+            .arg(autosaveFolder(), shelf_->currentLabel()) +
+        (pairWarning_.isEmpty() ? QString() : QStringLiteral("\n") + pairWarning_));
     emit trainingFinished();
 }
 

@@ -47,6 +47,8 @@ private:
     void onMethodTrained(const TrainedMethod& method);
     void onFinished(const std::shared_ptr<TrainingOutcome>& outcome);
     bool onTrainedPair() const;
+    /// The pair check's warning for the run in progress (empty when the pair was usable).
+    QString pairWarning_;
 
     TrainingPanel* panel_;
     ModelShelf* shelf_;

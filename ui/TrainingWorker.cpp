@@ -122,7 +122,22 @@ std::function<void()> TrainingWorker::run(const TrainingRequest& request,
         emit methodTrained(method);
         return Status::success();
     };
-    ExperimentRequest experiment{request.config, request.methods, request.split, {}};
+    ExperimentRequest experiment{request.config, request.methods, request.split, {}, {}};
+    PairCheckRequest check;
+    check.highPath = request.source.highPath.toStdString();
+    check.lowPath = request.source.lowPath.toStdString();
+    check.options.pair = request.source.options;
+    check.onChecked = [this](const Result<PairCheckResult>& result) {
+        if (!result) {
+            emit pairChecked(tr("not checked"), {QString::fromStdString(result.error())}, true);
+            return;
+        }
+        QStringList reasons;
+        for (const auto& reason : result->reasons) reasons << QString::fromStdString(reason);
+        emit pairChecked(QString::fromUtf8(toString(result->verdict)), reasons,
+                         result->verdict == PairVerdict::Usable);
+    };
+    experiment.pairCheck = std::move(check);
     auto outcome = runExperiment(*pair, experiment, feedback.get(), keep);
     feedback->setEpochCallback({});
     if (!outcome) return stop(outcome.error());

@@ -77,6 +77,9 @@ signals:
     void progress(double fraction, const QString& stage, double etaSeconds);
     void epochReported(const specres::ui::EpochPoint& point);
     void methodTrained(const specres::ui::TrainedMethod& method);
+    /// The pair check that runs with the split (before any training): its verdict in words,
+    /// its reasons (or why the pair could not be checked), and whether it found nothing.
+    void pairChecked(const QString& verdict, const QStringList& reasons, bool usable);
     void finished(const std::shared_ptr<specres::ui::TrainingOutcome>& outcome);
     void failed(const QString& message);
     void cancelled();

@@ -37,7 +37,7 @@ fs::path projectFolder(const std::string& projectPath) {
 }  // namespace
 
 json toJson(const PairOptions& options) {
-    return json{{"high",
+    json out{{"high",
                  {{"wavelengths_csv", options.high.wavelengthCsvPath},
                   {"reflectance_scale", toString(options.high.reflectanceScale)}}},
                 {"low",
@@ -46,6 +46,9 @@ json toJson(const PairOptions& options) {
                 {"window_um", {options.windowMinUm, options.windowMaxUm}},
                 {"resampling", toString(options.resampling)},
                 {"grid", options.grid == PairGrid::High ? "high" : "low"}};
+    // Written only when set, so that files from before the pair check read the same.
+    if (options.lowShiftPx != std::array<double, 2>{0.0, 0.0}) out["low_shift_px"] = options.lowShiftPx;
+    return out;
 }
 
 Result<PairOptions> pairOptionsFromJson(const json& document, const std::string& where) {
@@ -72,6 +75,13 @@ Result<PairOptions> pairOptionsFromJson(const json& document, const std::string&
             return fail(where + ": unknown pair grid '" + grid + "' (high or low)");
         }
         options.grid = grid == "high" ? PairGrid::High : PairGrid::Low;
+        if (document.contains("low_shift_px")) {
+            const json& shift = document.at("low_shift_px");
+            if (!shift.is_array() || shift.size() != 2 || !shift[0].is_number() ||
+                !shift[1].is_number())
+                return fail(where + ": \"low_shift_px\" must be two numbers (x and y pixels)");
+            options.lowShiftPx = {shift[0].get<double>(), shift[1].get<double>()};
+        }
         return options;
     } catch (const json::exception& error) {
         return fail(where + ": the pair options are malformed: " + error.what());
@@ -117,6 +127,7 @@ Status saveProject(const Project& project, const std::string& path) {
     options.low.wavelengthCsvPath = storedPath(options.low.wavelengthCsvPath, folder);
     ExperimentConfig config = project.config;
     config.dataset.classMapPath = storedPath(config.dataset.classMapPath, folder);
+    config.dataset.excludeMaskPath = storedPath(config.dataset.excludeMaskPath, folder);
 
     json models = json::array();
     for (const ProjectModel& model : project.models) {
@@ -124,7 +135,7 @@ Status saveProject(const Project& project, const std::string& path) {
     }
     json pins = json::array();
     for (const ProjectPin& pin : project.pins) pins.push_back({pin.column, pin.row});
-    const json document = {
+    json document = {
         {"format", "specres-project"},
         {"version", kProjectFormatVersion},
         {"software", SPECRES_VERSION},
@@ -141,6 +152,8 @@ Status saveProject(const Project& project, const std::string& path) {
         {"neighbourhood", project.neighbourhood},
         {"comparison", project.comparison ? comparisonToJson(*project.comparison) : json(nullptr)},
         {"view", project.view.toJson()}};
+    if (!project.excludeMaskPath.empty())
+        document["exclude_mask"] = storedPath(project.excludeMaskPath, folder);
     return writeTextAtomically(path, document.dump(1) + "\n");
 }
 
@@ -195,6 +208,11 @@ Result<Project> loadProject(const std::string& path) {
         if (!config) return fail(config.error());
         project.config = *config;
         project.config.dataset.classMapPath = resolvedPath(config->dataset.classMapPath, folder);
+        project.config.dataset.excludeMaskPath =
+            resolvedPath(config->dataset.excludeMaskPath, folder);
+        auto excludeMask = fields.get<std::string>("exclude_mask", std::string());
+        if (!excludeMask) return fail(excludeMask.error());
+        project.excludeMaskPath = resolvedPath(*excludeMask, folder);
         if (fields.has("split")) {
             auto split = pixelSplitFromJson(document.at("split").dump(), path);
             if (!split) return fail(split.error());

@@ -42,6 +42,8 @@ struct Project {
     /// records how to make it rather than depend on one machine's cache of its files.
     std::optional<DemoSceneOptions> demo;
     PairOptions pairOptions;
+    /// Pixels of the pair that training leaves out (the pair check's flags.tif); "" for none.
+    std::string excludeMaskPath;
     ExperimentConfig config;
     std::optional<PixelSplit> split;
     std::vector<ProjectModel> models;

@@ -17,6 +17,10 @@
 #include <QtTest>
 
 #include <QValueAxis>
+#include <QDialog>
+#include <QStatusBar>
+#include <gdal_priv.h>
+#include "PairChecker.h"
 #include "CalibrationView.h"
 #include "ComparisonPanel.h"
 #include "CovarianceHeatmap.h"
@@ -205,6 +209,85 @@ private slots:
         panel->splitFile()->clear();
         train(window);
         QCOMPARE(window.currentModelLabel(), QString("G/full"));
+    }
+
+    void thePairCheckWarnsAndItsCorrectionsReachTraining() {
+        MainWindow window;
+        window.show();
+        QSignalSpy loaded(&window, &MainWindow::pairLoaded);
+        DemoSceneOptions demo = smallDemo();
+        demo.width = demo.height = 128;  // a 64 × 64 ASTER grid: texture enough for a shift
+        window.openDemo(demo);
+        QVERIFY(loaded.wait(60000));
+        // The ASTER raster's grid moved by (0.7, −0.4) of its pixels.
+        const PairSource demoSource = window.currentPair()->source;
+        const QString shifted = dir_.filePath("shifted_aster.tif");
+        {
+            GDALAllRegister();
+            std::unique_ptr<GDALDataset> source(
+                GDALDataset::Open(demoSource.lowPath.toUtf8().constData(), GDAL_OF_RASTER));
+            QVERIFY(source);
+            std::unique_ptr<GDALDataset> copy(
+                GetGDALDriverManager()->GetDriverByName("GTiff")->CreateCopy(
+                    shifted.toUtf8().constData(), source.get(), false, nullptr, nullptr, nullptr));
+            double g[6];
+            copy->GetGeoTransform(g);
+            g[0] += 0.7 * g[1];
+            g[3] += -0.4 * g[5];
+            copy->SetGeoTransform(g);
+        }
+        PairSource pair;
+        pair.highPath = demoSource.highPath;
+        pair.lowPath = shifted;
+        window.openPair(pair);
+        QVERIFY(loaded.wait(60000));
+
+        // Training on it warns, before any model is trained, and goes on.
+        chooseFastSettings(*window.trainingPanel(), {"G"}, {"diagonal"});
+        QSignalSpy checked(window.trainingWorker(), &TrainingWorker::pairChecked);
+        QSignalSpy trained(window.trainingWorker(), &TrainingWorker::methodTrained);
+        QSignalSpy outcomes(window.trainingWorker(), &TrainingWorker::finished);
+        train(window);
+        QCOMPARE(checked.count(), 1);
+        QCOMPARE(checked[0][0].toString(), QString("usable after correction"));
+        QCOMPARE(checked[0][2].toBool(), false);
+        QCOMPARE(trained.count(), 1);
+        const QString shots = qEnvironmentVariable("SPECRES_SCREENSHOTS");
+        if (!shots.isEmpty()) {
+            window.tabs()->setCurrentIndex(1);
+            window.grab().save(shots + "/pair-check-warning.png");
+        }
+
+        // File ▸ Check Pair, then Apply Corrections: the pair is reopened with the shift.
+        PairCheckController* check = window.pairCheck();
+        QSignalSpy done(check->checker(), &PairChecker::finished);
+        check->action()->trigger();
+        QVERIFY(done.wait(60000));
+        QCOMPARE(done[0][1].toString(), QString("usable after correction"));
+        auto* apply = check->reportDialog()->findChild<QPushButton*>("applyCorrections");
+        QVERIFY(apply);
+        QVERIFY2(apply->toolTip().contains("move the low raster back"),
+                 qPrintable(apply->toolTip()));
+        if (!shots.isEmpty()) check->reportDialog()->grab().save(shots + "/pair-check-apply.png");
+        apply->click();
+        QVERIFY(loaded.wait(60000));
+        const auto& shift = window.currentPair()->source.options.lowShiftPx;
+        QVERIFY2(std::abs(shift[0] - 0.7) < 0.1 && std::abs(shift[1] + 0.4) < 0.1,
+                 qPrintable(QString("%1, %2").arg(shift[0]).arg(shift[1])));
+        QVERIFY(window.statusBar()->currentMessage().contains("moved back by"));
+
+        // Trained again: the check finds nothing, and the shift is in the run's configuration.
+        checked.clear();
+        outcomes.clear();
+        train(window);
+        QCOMPARE(checked.count(), 1);
+        QVERIFY2(checked[0][2].toBool(), qPrintable(checked[0][1].toStringList().join("; ")));
+        const auto outcome = outcomes[0][0].value<std::shared_ptr<TrainingOutcome>>();
+        QCOMPARE(outcome->trained.size(), std::size_t(1));
+        const nlohmann::json config =
+            outcome->trained.front().model->context.config.toJson()["dataset"];
+        QVERIFY2(config.contains("low_shift_px"), config.dump().c_str());
+        QCOMPARE(config["low_shift_px"][0].get<double>(), shift[0]);
     }
 
     void pairOpenedDuringTrainingKeepsItsOwnState() {
