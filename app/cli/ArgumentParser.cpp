@@ -1,5 +1,7 @@
 #include "ArgumentParser.h"
 
+#include "CommandStatus.h"
+
 #include <cerrno>
 #include <cmath>
 #include <cstdlib>
@@ -8,7 +10,7 @@
 namespace specres::cli {
 
 ArgumentParser::ArgumentParser(std::string usage, std::string summary)
-    : usage_(std::move(usage)), summary_(std::move(summary)) {}
+    : usage_(std::string(kProgram) + " " + usage), summary_(std::move(summary)) {}
 
 void ArgumentParser::addOption(const std::string& name, const std::string& valueName,
                                const std::string& help, const std::string& defaultValue) {

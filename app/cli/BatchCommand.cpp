@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "ArgumentParser.h"
+#include "CommandStatus.h"
 #include "Commands.h"
 #include "PairArguments.h"
 #include "TerminalProgress.h"
@@ -51,7 +52,7 @@ bool takeRunFolder(ArgumentParser& parser, const char* sub, int argc, char** arg
             std::cout << parser.help();
             exitCode = 0;
         } else {
-            std::cerr << "specres-cli batch " << sub << ": missing RUN (the batch folder)\n\n"
+            std::cerr << kProgram << " batch " << sub << ": missing RUN (the batch folder)\n\n"
                       << parser.help();
             exitCode = 2;
         }
@@ -61,9 +62,9 @@ bool takeRunFolder(ArgumentParser& parser, const char* sub, int argc, char** arg
     return true;
 }
 
-int planCommand(int argc, char** argv) {
+CommandStatus planCommand(int argc, char** argv) {
     ArgumentParser parser(
-        "specres-cli batch plan --model M --scenes CSV --tiles-per-scene T --out RUN [options]",
+        "batch plan --model M --scenes CSV --tiles-per-scene T --out RUN [options]",
         "Plans a batch: one task per (scene, tile), listed in RUN/batch.json, and a Slurm job "
         "array RUN/submit.sbatch (with its merge job RUN/merge.sbatch) whose memory and time "
         "come from a probe prediction of the first scene measured here. The scenes table has a "
@@ -89,14 +90,12 @@ int planCommand(int argc, char** argv) {
     for (const std::string* e :
          {&tiles.error(), &cpus.error(), &throttle.error(), &scale.error(), &resampling.error()}) {
         if (!e->empty()) {
-            std::cerr << "specres-cli batch plan: " << *e << "\n";
-            return 2;
+            return failure(2, "plan") << *e;
         }
     }
     auto scenes = readSceneTable(parser.value("scenes"));
     if (!scenes) {
-        std::cerr << "specres-cli batch plan: " << scenes.error() << "\n";
-        return 1;
+        return failure(1, "plan") << scenes.error();
     }
     BatchRequest request;
     request.runDirectory = parser.value("out");
@@ -111,8 +110,7 @@ int planCommand(int argc, char** argv) {
     request.executable = currentExecutable();
     auto planned = specres::planBatch(request);
     if (!planned) {
-        std::cerr << "specres-cli batch plan: " << planned.error() << "\n";
-        return 1;
+        return failure(1, "plan") << planned.error();
     }
     const BatchPlan& plan = *planned;
     const BatchResources& r = plan.resources;
@@ -124,12 +122,12 @@ int planCommand(int argc, char** argv) {
               << "each task asks for " << r.cpusPerTask << " CPUs, " << r.memoryMiB << " MiB, "
               << r.timeLimitMinutes << " minutes\n"
               << "on a Slurm cluster:  sbatch " << plan.submitScript() << "\n"
-              << "here:                specres-cli batch run " << plan.runDirectory
+              << "here:                " << kProgram << " batch run " << plan.runDirectory
               << " --all --jobs " << std::max(1, coresHere() / r.cpusPerTask) << "\n";
     return 0;
 }
 
-int runOneTask(const BatchPlan& plan, int task) {
+CommandStatus runOneTask(const BatchPlan& plan, int task) {
     const BatchScene& scene = plan.sceneOf(task);
     const SceneTile tile = plan.tileOf(task);
     const std::string what = describeTask(plan, task);
@@ -140,13 +138,11 @@ int runOneTask(const BatchPlan& plan, int task) {
     }
     // Two processes writing the same tile would each remove the other's files at the end.
     if (before.state == TaskState::Running) {
-        std::cerr << "specres-cli batch run: " << what << " is already running (" << before.detail
-                  << "); not starting it twice\n";
-        return 1;
+        return failure(1, "run") << what << " is already running (" << before.detail
+                  << "); not starting it twice";
     }
     if (auto ok = recordTaskStarted(plan, task); !ok) {
-        std::cerr << "specres-cli batch run: " << ok.error() << "\n";
-        return 1;
+        return failure(1, "run") << ok.error();
     }
     std::cout << what << ": started\n" << std::flush;
     const auto started = std::chrono::steady_clock::now();
@@ -162,17 +158,15 @@ int runOneTask(const BatchPlan& plan, int task) {
         progress.finish();
     }
     if (!outcome) {
-        std::cerr << "specres-cli batch run: " << what << ": " << outcome.error() << "\n";
         recordTaskFailed(plan, task, outcome.error());
-        return 1;
+        return failure(1, "run") << what << ": " << outcome.error();
     }
     const double seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     const double peak = peakResidentMiB();
     const std::int64_t pixels = outcome->files.predictedPixels + outcome->files.skippedPixels;
     if (auto ok = recordTaskFinished(plan, task, seconds, peak, pixels); !ok) {
-        std::cerr << "specres-cli batch run: " << ok.error() << "\n";
-        return 1;
+        return failure(1, "run") << ok.error();
     }
     std::cout << what << ": done, rows " << outcome->rows.first << "–"
               << outcome->rows.first + outcome->rows.count - 1 << ", " << pixels << " pixels in "
@@ -182,8 +176,8 @@ int runOneTask(const BatchPlan& plan, int task) {
     return 0;
 }
 
-int runCommand(int argc, char** argv) {
-    ArgumentParser parser("specres-cli batch run RUN (--task K | --all [--jobs J])",
+CommandStatus runCommand(int argc, char** argv) {
+    ArgumentParser parser("batch run RUN (--task K | --all [--jobs J])",
                           "Runs one task of a planned batch (what each Slurm array task does), "
                           "or every task not yet done here, J at a time, each in its own process "
                           "with its share of the cores. A finished tile is not redone, so a run "
@@ -196,33 +190,28 @@ int runCommand(int argc, char** argv) {
     if (!takeRunFolder(parser, "run", argc, argv, run, exitCode)) return exitCode;
     if (int status = handleParse(parser, "batch run", argc, argv, 4); status >= 0) return status;
     if (parser.has("task") == parser.has("all")) {
-        std::cerr << "specres-cli batch run: give --task K or --all\n";
-        return 2;
+        return failure(2, "run") << "give --task K or --all";
     }
     auto plan = readBatchPlan(run);
     if (!plan) {
-        std::cerr << "specres-cli batch run: " << plan.error() << "\n";
-        return 1;
+        return failure(1, "run") << plan.error();
     }
     if (parser.has("task")) {
         auto task = parseTaskNumber(*plan, parser.value("task"));
         if (!task) {
-            std::cerr << "specres-cli batch run: " << task.error() << "\n";
-            return 2;
+            return failure(2, "run") << task.error();
         }
         return runOneTask(*plan, *task);
     }
     auto jobs = parseInteger(parser.value("jobs"), "--jobs", 1, 1024);
     if (!jobs) {
-        std::cerr << "specres-cli batch run: " << jobs.error() << "\n";
-        return 2;
+        return failure(2, "run") << jobs.error();
     }
     std::vector<int> todo;
     for (const auto& s : batchStatus(*plan)) {
         if (s.state == TaskState::Running) {
-            std::cerr << "specres-cli batch run: " << describeTask(*plan, s.task) << " is running ("
-                      << s.detail << "); not starting it twice\n";
-            return 1;
+            return failure(1, "run") << describeTask(*plan, s.task) << " is running ("
+                      << s.detail << "); not starting it twice";
         }
         if (s.state != TaskState::Done) todo.push_back(s.task);
     }
@@ -263,15 +252,15 @@ int runCommand(int argc, char** argv) {
     const std::size_t notStarted = todo.size() - results.size();
     if (notStarted) std::cerr << "interrupted: " << notStarted << " task(s) not started\n";
     if (failures || notStarted) {
-        std::cerr << failures << " task(s) failed; 'specres-cli batch status " << run
+        std::cerr << failures << " task(s) failed; '" << kProgram << " batch status " << run
                   << "' lists them, and the same command resumes\n";
         return 1;
     }
     return 0;
 }
 
-int statusCommand(int argc, char** argv) {
-    ArgumentParser parser("specres-cli batch status RUN",
+CommandStatus statusCommand(int argc, char** argv) {
+    ArgumentParser parser("batch status RUN",
                           "Reports each task of a batch as done, running, failed or missing, "
                           "and prints the sbatch line that resubmits only the failed and missing "
                           "ones.");
@@ -281,8 +270,7 @@ int statusCommand(int argc, char** argv) {
     if (int status = handleParse(parser, "batch status", argc, argv, 4); status >= 0) return status;
     auto plan = readBatchPlan(run);
     if (!plan) {
-        std::cerr << "specres-cli batch status: " << plan.error() << "\n";
-        return 1;
+        return failure(1, "status") << plan.error();
     }
     const auto statuses = batchStatus(*plan);
     std::map<TaskState, std::vector<int>> byState;
@@ -310,21 +298,21 @@ int statusCommand(int argc, char** argv) {
     redo.insert(redo.end(), byState[TaskState::Missing].begin(), byState[TaskState::Missing].end());
     if (redo.empty()) {
         if (byState[TaskState::Running].empty())
-            std::cout << "every task is done; merge with: specres-cli batch merge "
+            std::cout << "every task is done; merge with: " << kProgram << " batch merge "
                       << plan->runDirectory << "\n";
     } else {
         std::string array = arrayRanges(redo);
         if (plan->resources.throttle > 0) array += "%" + std::to_string(plan->resources.throttle);
         std::cout << "resubmit the failed and missing tasks with:\n  sbatch --array=" << array
                   << " " << plan->submitScript() << "\n"
-                  << "or run them here with:\n  specres-cli batch run " << plan->runDirectory
+                  << "or run them here with:\n  " << kProgram << " batch run " << plan->runDirectory
                   << " --all\n";
     }
     return 0;
 }
 
-int mergeCommand(int argc, char** argv) {
-    ArgumentParser parser("specres-cli batch merge RUN [--cog]",
+CommandStatus mergeCommand(int argc, char** argv) {
+    ArgumentParser parser("batch merge RUN [--cog]",
                           "Merges the tiles of every scene of a batch into one raster per map "
                           "(RUN/scenes/NAME/NAME_mean.vrt, …). A scene with a tile missing or "
                           "stale is not merged; the command names it and exits 1.");
@@ -335,14 +323,13 @@ int mergeCommand(int argc, char** argv) {
     if (int status = handleParse(parser, "batch merge", argc, argv, 4); status >= 0) return status;
     auto plan = readBatchPlan(run);
     if (!plan) {
-        std::cerr << "specres-cli batch merge: " << plan.error() << "\n";
-        return 1;
+        return failure(1, "merge") << plan.error();
     }
     int failures = 0;
     for (const auto& scene : plan->scenes) {
         auto merged = mergeTiles(plan->scenePrefix(scene), parser.has("cog"));
         if (!merged) {
-            std::cerr << "specres-cli batch merge: scene '" << scene.name << "': " << merged.error()
+            std::cerr << kProgram << " batch merge: scene '" << scene.name << "': " << merged.error()
                       << "\n";
             ++failures;
             continue;
@@ -352,7 +339,7 @@ int mergeCommand(int argc, char** argv) {
     }
     if (failures) {
         std::cerr << failures << " of " << plan->scenes.size()
-                  << " scenes not merged; 'specres-cli batch status " << run
+                  << " scenes not merged; '" << kProgram << " batch status " << run
                   << "' says which tasks to run again\n";
         return 1;
     }
@@ -361,7 +348,7 @@ int mergeCommand(int argc, char** argv) {
 
 }  // namespace
 
-int runBatchCommand(int argc, char** argv) {
+CommandStatus runBatchCommand(int argc, char** argv) {
     const std::string sub = argc >= 3 ? argv[2] : "";
     if (sub == "plan") return planCommand(argc, argv);
     if (sub == "run") return runCommand(argc, argv);
@@ -371,8 +358,9 @@ int runBatchCommand(int argc, char** argv) {
         std::cout << kBatchUsage;
         return 0;
     }
-    std::cerr << (sub.empty() ? std::string("specres-cli batch: missing SUBCOMMAND")
-                              : "specres-cli batch: unknown subcommand '" + sub + "'")
+    std::cerr << kProgram
+              << (sub.empty() ? std::string(" batch: missing SUBCOMMAND")
+                              : " batch: unknown subcommand '" + sub + "'")
               << "\n\n"
               << kBatchUsage;
     return 2;

@@ -2,6 +2,7 @@
 #include <iostream>
 
 #include "ArgumentParser.h"
+#include "CommandStatus.h"
 #include "Commands.h"
 #include "ExperimentArguments.h"
 #include "paircheck/PairCheckReport.h"
@@ -11,9 +12,9 @@
 
 namespace specres::cli {
 
-int runCompare(int argc, char** argv) {
+CommandStatus runCompare(int argc, char** argv) {
     ArgumentParser parser(
-        "specres-cli compare --high H --low L --out DIR [options]",
+        "compare --high H --low L --out DIR [options]",
         "Trains and evaluates every method × covariance type on one split and writes "
         "results.json, results.csv, per_spectrum.csv, table.md, table.tex (the DCGM "
         "paper's Table 2 layout), split.json and run.json.");
@@ -26,13 +27,11 @@ int runCompare(int argc, char** argv) {
 
     auto specs = parseMethodGrid(parser.value("methods"), parser.value("covariances"));
     if (!specs) {
-        std::cerr << "specres-cli compare: --methods/--covariances: " << specs.error() << "\n";
-        return 2;
+        return failure(2) << "--methods/--covariances: " << specs.error();
     }
     auto inputs = experimentInputsFrom(parser);
     if (!inputs) {
-        std::cerr << "specres-cli compare: " << inputs.error() << "\n";
-        return 1;
+        return failure(1) << inputs.error();
     }
     inputs->request.methods = *specs;
     // The results folder is made (or checked) before the run, so that no run is lost to it.
@@ -40,16 +39,13 @@ int runCompare(int argc, char** argv) {
     std::error_code created;
     std::filesystem::create_directories(folder, created);
     if (created || !std::filesystem::is_directory(folder, created)) {
-        std::cerr << "specres-cli compare: --out " << folder << ": cannot create the folder"
-                  << (created ? ": " + created.message() : std::string(": a file is in the way"))
-                  << "\n";
-        return 1;
+        return failure(1) << "--out " << folder << ": cannot create the folder"
+                  << (created ? ": " + created.message() : std::string(": a file is in the way"));
     }
     if (auto ok = checkOutputFile((std::filesystem::path(folder) / "results.json").string(),
                                   "the results");
         !ok) {
-        std::cerr << "specres-cli compare: --out: " << ok.error() << "\n";
-        return 1;
+        return failure(1) << "--out: " << ok.error();
     }
     TerminalProgress progress;
     if (inputs->checkPair) {
@@ -59,8 +55,7 @@ int runCompare(int argc, char** argv) {
     auto outcome = runExperiment(*inputs->pair, inputs->request, &progress.feedback());
     progress.finish();
     if (!outcome) {
-        std::cerr << "specres-cli compare: " << outcome.error() << "\n";
-        return 1;
+        return failure(1) << outcome.error();
     }
     // The split goes beside the results, given or drawn, so the folder is self-contained; it
     // is written with them, after the run, so that a cancelled run leaves an earlier one whole.
@@ -69,16 +64,14 @@ int runCompare(int argc, char** argv) {
     if (inputs->request.splitPath.empty() ||
         !std::filesystem::equivalent(inputs->request.splitPath, splitPath, same)) {
         if (auto saved = savePixelSplit(outcome->split, splitPath); !saved) {
-            std::cerr << "specres-cli compare: " << saved.error() << "\n";
-            return 1;
+            return failure(1) << saved.error();
         }
     }
     RunRecord run{inputs->request.config.toJson(), parser.value("high"), parser.value("low"),
                   splitPath, outcome->split,
                   outcome->pairCheck ? pairCheckToJson(*outcome->pairCheck) : nlohmann::json()};
     if (auto written = writeComparison(folder, outcome->comparison, run); !written) {
-        std::cerr << "specres-cli compare: " << written.error() << "\n";
-        return 1;
+        return failure(1) << written.error();
     }
     std::cout << comparisonTable(outcome->comparison, false) << "\nresults: " << folder << "\n";
     return 0;

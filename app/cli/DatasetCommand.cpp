@@ -1,6 +1,7 @@
 #include <iostream>
 
 #include "ArgumentParser.h"
+#include "CommandStatus.h"
 #include "Commands.h"
 #include "ExperimentArguments.h"
 #include "PairArguments.h"
@@ -9,9 +10,9 @@
 
 namespace specres::cli {
 
-int runDataset(int argc, char** argv) {
+CommandStatus runDataset(int argc, char** argv) {
     ArgumentParser parser(
-        "specres-cli dataset --high H --low L --out split.json [options]",
+        "dataset --high H --low L --out split.json [options]",
         "Finds the usable pixel pairs, draws a class-balanced random sample and splits it into "
         "train / validation / test. The split is JSON with row-major pixel indices "
         "(row * width + col) on the pair's grid.");
@@ -38,8 +39,7 @@ int runDataset(int argc, char** argv) {
     for (const std::string* error : {&pairOptions.error(), &samples.error(), &seed.error(),
                                      &classes.error(), &train.error(), &validation.error()}) {
         if (!error->empty()) {
-            std::cerr << "specres-cli dataset: " << *error << "\n";
-            return 2;
+            return failure(2) << *error;
         }
     }
     DatasetOptions options;
@@ -53,8 +53,7 @@ int runDataset(int argc, char** argv) {
 
     auto pair = RasterPair::open(parser.value("high"), parser.value("low"), *pairOptions);
     if (!pair) {
-        std::cerr << "specres-cli dataset: " << pair.error() << "\n";
-        return 1;
+        return failure(1) << pair.error();
     }
     for (const auto& warning : pair->warnings()) std::cerr << "warning: " << warning << "\n";
     std::cerr << "pair: " << pair->width() << " × " << pair->height() << " pixels, "
@@ -82,16 +81,14 @@ int runDataset(int argc, char** argv) {
                                  check && check->sharesHighRaster(*pair) ? &*check : nullptr);
     if (!split) {
         progress.finish();
-        std::cerr << "specres-cli dataset: " << split.error() << "\n";
-        return 1;
+        return failure(1) << split.error();
     }
     if (check) {
         Feedback checking(&progress.feedback(), 0.95, 1.0, "checking the pair: ");
         auto checked = check->finish(&checking);
         if (checking.isCancelled()) {
             progress.finish();
-            std::cerr << "specres-cli dataset: " << kCancelledMessage << "\n";
-            return 1;
+            return failure(1) << kCancelledMessage;
         }
         checkRequest->onChecked(checked);
         if (checked) std::cerr << "pair check: " << toString(checked->verdict) << " ("
@@ -103,8 +100,7 @@ int runDataset(int argc, char** argv) {
                   << options.sampleCount << " asked for; all of them are used\n";
     }
     if (auto saved = savePixelSplit(*split, parser.value("out")); !saved) {
-        std::cerr << "specres-cli dataset: " << saved.error() << "\n";
-        return 1;
+        return failure(1) << saved.error();
     }
     std::cout << "usable pixels: " << survey.usablePixels.size() << " of " << survey.totalPixels
               << " (flat: " << survey.flatRejected << ", masked high: " << survey.highMasked.total()

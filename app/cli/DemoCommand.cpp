@@ -1,15 +1,16 @@
 #include <iostream>
 
 #include "ArgumentParser.h"
+#include "CommandStatus.h"
 #include "Commands.h"
 #include "TerminalProgress.h"
 #include "scene/DemoScene.h"
 
 namespace specres::cli {
 
-int runDemo(int argc, char** argv) {
+CommandStatus runDemo(int argc, char** argv) {
     ArgumentParser parser(
-        "specres-cli demo --out DIR [options]",
+        "demo --out DIR [options]",
         "Writes the synthetic Cuprite-like demo scene: an AVIRIS-NG-like "
         "GeoTIFF, an ASTER-like GeoTIFF (bands 5-9) and the true mineral map, on both grids.");
     parser.addRequired("out", "DIR", "output folder (created if missing)");
@@ -27,8 +28,7 @@ int runDemo(int argc, char** argv) {
     auto factor = parseInteger(parser.value("factor"), "--factor", 1, 16);
     for (const std::string* error : {&size.error(), &seed.error(), &factor.error()}) {
         if (!error->empty()) {
-            std::cerr << "specres-cli demo: " << *error << "\n";
-            return 2;
+            return failure(2) << *error;
         }
     }
     options.width = size->first;
@@ -38,15 +38,13 @@ int runDemo(int argc, char** argv) {
     options.libraryFolder = parser.value("library");
     auto scene = DemoScene::create(options);
     if (!scene) {
-        std::cerr << "specres-cli demo: " << scene.error() << "\n";
-        return 1;
+        return failure(1) << scene.error();
     }
     TerminalProgress progress;
     auto paths = scene->write(parser.value("out"), &progress.feedback());
     progress.finish();
     if (!paths) {
-        std::cerr << "specres-cli demo: " << paths.error() << "\n";
-        return 1;
+        return failure(1) << paths.error();
     }
     std::cout << "high resolution: " << paths->high << "\n"
               << "low resolution:  " << paths->low << "\n"

@@ -2,6 +2,7 @@
 
 #include <iostream>
 
+#include "CommandStatus.h"
 #include "PairArguments.h"
 #include "data/PairDataset.h"
 #include "paircheck/PairCheck.h"
@@ -120,7 +121,7 @@ PairCheckRequest pairCheckBeforeTraining(const std::string& highPath, const std:
         if (result->verdict == PairVerdict::Usable) return;
         std::cerr << "warning: pair check: " << toString(result->verdict) << ":\n";
         for (const auto& reason : result->reasons) std::cerr << "warning:   " << reason << "\n";
-        std::cerr << "warning: the report: specres-cli pair-check --high " << highPath
+        std::cerr << "warning: the report: " << kProgram << " pair-check --high " << highPath
                   << " --low " << lowPath << " --out DIR (--no-pair-check skips this)\n";
     };
     return request;

@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "ArgumentParser.h"
+#include "CommandStatus.h"
 #include "Commands.h"
 #include "ModelInputs.h"
 #include "TerminalProgress.h"
@@ -78,9 +79,9 @@ Result<std::vector<double>> readPriors(const std::string& path,
 
 }  // namespace
 
-int runIdentify(int argc, char** argv) {
+CommandStatus runIdentify(int argc, char** argv) {
     ArgumentParser parser(
-        "specres-cli identify --model MODEL --low L [--high H] --library DIR|FILE|demo --out "
+        "identify --model MODEL --low L [--high H] --library DIR|FILE|demo --out "
         "PREFIX "
         "[options]",
         "Identifies the mineral of every pixel under the model's predicted Gaussian: the best "
@@ -115,14 +116,12 @@ int runIdentify(int argc, char** argv) {
 
     auto chosenTile = tileFrom(parser);
     if (!chosenTile) {
-        std::cerr << "specres-cli identify: " << chosenTile.error() << "\n";
-        return 2;
+        return failure(2) << chosenTile.error();
     }
     const std::optional<SceneTile> tile = *chosenTile;
     if (tile && parser.has("truth")) {
-        std::cerr << "specres-cli identify: --truth scores a whole map: merge the tiles first, "
-                     "then identify without --tile to score it\n";
-        return 2;
+        return failure(2) << "--truth scores a whole map: merge the tiles first, "
+                     "then identify without --tile to score it";
     }
     const std::string prefix = tile ? tile->prefix(parser.value("out")) : parser.value("out");
     const std::string dispersion = lowerCase(parser.value("dispersion"));
@@ -130,32 +129,27 @@ int runIdentify(int argc, char** argv) {
     for (const auto& [name, value] :
          {std::pair{"dispersion", dispersion}, std::pair{"pairs", pairs}}) {
         if (value != "yes" && value != "no") {
-            std::cerr << "specres-cli identify: --" << name << ": expected yes or no, got \""
-                      << parser.value(name) << "\"\n";
-            return 2;
+            return failure(2) << "--" << name << ": expected yes or no, got \""
+                      << parser.value(name) << "\"";
         }
     }
     if (auto ok = checkOutputFile(prefix + "_mineral.tif", "the mineral maps"); !ok) {
-        std::cerr << "specres-cli identify: --out: " << ok.error() << "\n";
-        return 1;
+        return failure(1) << "--out: " << ok.error();
     }
     int exitCode = 1;
     auto inputs = openModelInputs(parser, exitCode);
     if (!inputs) {
-        std::cerr << "specres-cli identify: " << inputs.error() << "\n";
-        return exitCode;
+        return failure(exitCode) << inputs.error();
     }
     const ReflectanceModel& model = inputs->trained.reflectance;
     if (!model.hasDensity()) {
-        std::cerr
-            << "specres-cli identify: " << inputs->trained.path << ": " << model.label()
-            << " has no predictive density to identify under; use a DCGM, G, GM or UGM model\n";
-        return 1;
+        return failure(1) << inputs->trained.path << ": " << model.label()
+                          << " has no predictive density to identify under; use a DCGM, G, GM "
+                             "or UGM model";
     }
     auto library = readSpectralLibrary(parser.value("library"));
     if (!library) {
-        std::cerr << "specres-cli identify: --library: " << library.error() << "\n";
-        return 1;
+        return failure(1) << "--library: " << library.error();
     }
     // Channel widths: the measured raster's, else those the model was trained with, else the
     // channel spacing.
@@ -169,8 +163,7 @@ int runIdentify(int argc, char** argv) {
     if (parser.has("priors")) {
         auto priors = readPriors(parser.value("priors"), library->names());
         if (!priors) {
-            std::cerr << "specres-cli identify: --priors: " << priors.error() << "\n";
-            return 1;
+            return failure(1) << "--priors: " << priors.error();
         }
         match.priors = *priors;
     }
@@ -178,22 +171,19 @@ int runIdentify(int argc, char** argv) {
     if (parser.has("features")) {
         auto read = readAbsorptionWindows(parser.value("features"));
         if (!read) {
-            std::cerr << "specres-cli identify: --features: " << read.error() << "\n";
-            return 1;
+            return failure(1) << "--features: " << read.error();
         }
         windows = *read;
         for (const AbsorptionWindow& w : windows) {
             if (auto ok = BandDepth::create(w, high.centreUm); !ok) {
-                std::cerr << "specres-cli identify: --features: " << parser.value("features")
-                          << ": " << ok.error() << "\n";
-                return 1;
+                return failure(1) << "--features: " << parser.value("features")
+                          << ": " << ok.error();
             }
         }
     }
     auto toolkit = buildMineralToolkit(*library, high, low, match, windows);
     if (!toolkit) {
-        std::cerr << "specres-cli identify: --library: " << toolkit.error() << "\n";
-        return 1;
+        return failure(1) << "--library: " << toolkit.error();
     }
     for (const std::string& note : (*toolkit)->notes) std::cerr << "note: " << note << "\n";
     const MineralMatcher& matcher = (*toolkit)->matcher;
@@ -208,8 +198,7 @@ int runIdentify(int argc, char** argv) {
         auto read =
             readReferenceMap(parser.value("truth"), inputs->low().width(), inputs->low().height());
         if (!read) {
-            std::cerr << "specres-cli identify: --truth: " << read.error() << "\n";
-            return 1;
+            return failure(1) << "--truth: " << read.error();
         }
         reference = std::move(*read);
     }
@@ -227,8 +216,7 @@ int runIdentify(int argc, char** argv) {
         }
         auto sums = checksumInputs(roles);
         if (!sums) {
-            std::cerr << "specres-cli identify: " << sums.error() << "\n";
-            return 1;
+            return failure(1) << sums.error();
         }
         tileInputs = *sums;
         const std::string settings = "library=" + parser.value("library") +
@@ -256,8 +244,7 @@ int runIdentify(int argc, char** argv) {
     const double seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     if (!result) {
-        std::cerr << "specres-cli identify: " << result.error() << "\n";
-        return 1;
+        return failure(1) << result.error();
     }
     if (tile) {
         TileManifest m;
@@ -270,8 +257,7 @@ int runIdentify(int argc, char** argv) {
                      result->angle,     result->inputAngle,   result->bandDepth,   result->pair,
                      result->pairOther, result->pairFraction, result->legend};
         if (auto written = writeTileManifest(manifest, m); !written) {
-            std::cerr << "specres-cli identify: " << written.error() << "\n";
-            return 1;
+            return failure(1) << written.error();
         }
         std::cout << "tile " << tile->index << "/" << tile->count << ": rows " << rows.first << "–"
                   << rows.first + rows.count - 1 << "; manifest " << manifest << "\n";
@@ -293,8 +279,7 @@ int runIdentify(int argc, char** argv) {
     if (parser.has("truth")) {
         auto accuracy = evaluateIdentification(*result, matcher.library().names, *reference);
         if (!accuracy) {
-            std::cerr << "specres-cli identify: --truth: " << accuracy.error() << "\n";
-            return 1;
+            return failure(1) << "--truth: " << accuracy.error();
         }
         const std::string text = formatIdentificationAccuracy(*accuracy);
         std::cout << "\n" << text;
@@ -302,8 +287,7 @@ int runIdentify(int argc, char** argv) {
                 prefix + "_accuracy.md",
                 "# Identification against " + parser.value("truth") + "\n\n" + text);
             !ok) {
-            std::cerr << "specres-cli identify: " << ok.error() << "\n";
-            return 1;
+            return failure(1) << ok.error();
         }
     }
     return 0;

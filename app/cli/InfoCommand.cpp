@@ -3,6 +3,7 @@
 #include <iostream>
 
 #include "ArgumentParser.h"
+#include "CommandStatus.h"
 #include "Commands.h"
 #include "PairArguments.h"
 #include "TerminalProgress.h"
@@ -18,8 +19,8 @@ constexpr std::int64_t kExactCountPixels = 4000000;
 constexpr std::int64_t kSampledPixels = 500000;
 }  // namespace
 
-int runInfo(int argc, char** argv) {
-    ArgumentParser parser("specres-cli info FILE [options]",
+CommandStatus runInfo(int argc, char** argv) {
+    ArgumentParser parser("info FILE [options]",
                           "Describes a spectral raster: size, bands and their wavelengths in µm, "
                           "CRS, nodata and the number of valid pixels.");
     parser.addOption("window", "MIN,MAX", "count bands and valid pixels in this window (µm)",
@@ -34,7 +35,7 @@ int runInfo(int argc, char** argv) {
             std::cout << parser.help();
             return 0;
         }
-        std::cerr << "specres-cli info: missing FILE\n\n" << parser.help();
+        std::cerr << kProgram << " info: missing FILE\n\n" << parser.help();
         return 2;
     }
     const std::string path = argv[2];
@@ -45,20 +46,17 @@ int runInfo(int argc, char** argv) {
     options.swathGeometry = parser.has("swath");
     auto scale = parseReflectanceScale(parser.value("reflectance-scale"));
     if (!scale) {
-        std::cerr << "specres-cli info: " << scale.error() << "\n";
-        return 2;
+        return failure(2) << scale.error();
     }
     options.reflectanceScale = *scale;
     auto window = parseRange(parser.value("window"), "--window");
     if (!window) {
-        std::cerr << "specres-cli info: " << window.error() << "\n";
-        return 2;
+        return failure(2) << window.error();
     }
 
     auto raster = SpectralRaster::open(path, options);
     if (!raster) {
-        std::cerr << "specres-cli info: " << raster.error() << "\n";
-        return 1;
+        return failure(1) << raster.error();
     }
     const RasterGrid& grid = raster->grid();
     std::printf("File:        %s\n", path.c_str());
@@ -107,8 +105,7 @@ int runInfo(int argc, char** argv) {
                               : inWindow->countValid(&progress.feedback(), true);
         progress.finish();
         if (!count) {
-            std::cerr << "specres-cli info: " << count.error() << "\n";
-            return 1;
+            return failure(1) << count.error();
         }
         std::printf(
             "Valid pixels: %s%lld of %lld (masked: %lld nodata, %lld NaN/Inf, %lld all-zero)%s\n",

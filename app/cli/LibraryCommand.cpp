@@ -2,15 +2,16 @@
 #include <iostream>
 
 #include "ArgumentParser.h"
+#include "CommandStatus.h"
 #include "Commands.h"
 #include "base/Text.h"
 #include "identify/SpectralLibrary.h"
 
 namespace specres::cli {
 
-int runLibrary(int argc, char** argv) {
+CommandStatus runLibrary(int argc, char** argv) {
     ArgumentParser parser(
-        "specres-cli library --library DIR|FILE|demo [--out FILE.sli|FILE.csv] [--exclude "
+        "library --library DIR|FILE|demo [--out FILE.sli|FILE.csv] [--exclude "
         "NAME,...]",
         "Lists a spectral library (names, wavelength ranges, samples) and optionally writes it as "
         "an "
@@ -23,8 +24,7 @@ int runLibrary(int argc, char** argv) {
     if (int status = handleParse(parser, "library", argc, argv, 2); status >= 0) return status;
     auto library = readSpectralLibrary(parser.value("library"));
     if (!library) {
-        std::cerr << "specres-cli library: " << library.error() << "\n";
-        return 1;
+        return failure(1) << library.error();
     }
     for (const std::string& w : library->warnings) std::cerr << "warning: " << w << "\n";
     if (parser.has("exclude")) {
@@ -40,9 +40,8 @@ int runLibrary(int argc, char** argv) {
                                                   }),
                                    library->spectra.end());
             if (library->spectra.size() == before) {
-                std::cerr << "specres-cli library: --exclude: \"" << name
-                          << "\" is not in the library\n";
-                return 1;
+                return failure(1) << "--exclude: \"" << name
+                          << "\" is not in the library";
             }
         }
     }
@@ -68,8 +67,8 @@ int runLibrary(int argc, char** argv) {
                      : extension == ".csv" ? writeCsvSpectralLibrary(table, out)
                                            : fail(out + ": the output must end in .sli or .csv");
     if (!written) {
-        std::cerr << "specres-cli library: --out: " << written.error() << "\n";
-        return extension == ".sli" || extension == ".csv" ? 1 : 2;
+        return failure(extension == ".sli" || extension == ".csv" ? 1 : 2)
+               << "--out: " << written.error();
     }
     std::cout << "wrote " << out << "\n";
     return 0;

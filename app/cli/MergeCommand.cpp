@@ -1,13 +1,14 @@
 #include <iostream>
 
 #include "ArgumentParser.h"
+#include "CommandStatus.h"
 #include "Commands.h"
 #include "experiment/TileMerge.h"
 
 namespace specres::cli {
 
-int runMerge(int argc, char** argv) {
-    ArgumentParser parser("specres-cli merge PREFIX [--cog]",
+CommandStatus runMerge(int argc, char** argv) {
+    ArgumentParser parser("merge PREFIX [--cog]",
                           "Assembles the tiles of a 'predict --tile K/N' run into one raster per "
                           "map (PREFIX_mean.vrt, …), after checking that every tile is present, "
                           "complete and made from the same inputs.");
@@ -17,15 +18,14 @@ int runMerge(int argc, char** argv) {
             std::cout << parser.help();
             return 0;
         }
-        std::cerr << "specres-cli merge: missing PREFIX\n\n" << parser.help();
+        std::cerr << kProgram << " merge: missing PREFIX\n\n" << parser.help();
         return 2;
     }
     const std::string prefix = argv[2];
     if (int status = handleParse(parser, "merge", argc, argv, 3); status >= 0) return status;
     auto merged = mergeTiles(prefix, parser.has("cog"));
     if (!merged) {
-        std::cerr << "specres-cli merge: " << merged.error() << "\n";
-        return 1;
+        return failure(1) << merged.error();
     }
     std::cout << "merged " << merged->tiles << " tiles:\n";
     for (const auto& product : merged->products) std::cout << "  " << product << "\n";

@@ -1,6 +1,7 @@
 #include <iostream>
 
 #include "ArgumentParser.h"
+#include "CommandStatus.h"
 #include "Commands.h"
 #include "PairArguments.h"
 #include "TerminalProgress.h"
@@ -9,9 +10,9 @@
 
 namespace specres::cli {
 
-int runPairCheck(int argc, char** argv) {
+CommandStatus runPairCheck(int argc, char** argv) {
     ArgumentParser parser(
-        "specres-cli pair-check --high H --low L [--out DIR] [options]",
+        "pair-check --high H --low L [--out DIR] [options]",
         "Checks a training pair: simulates ASTER bands 5–9 from the high raster on the low "
         "raster's grid and measures the shift between simulation and real bands (globally and "
         "in windows, for a rotation or warp), each band's gain, offset, r² and residual σ, each "
@@ -26,8 +27,7 @@ int runPairCheck(int argc, char** argv) {
     if (int status = handleParse(parser, "pair-check", argc, argv, 2); status >= 0) return status;
     auto pairOptions = pairOptionsFrom(parser);
     if (!pairOptions) {
-        std::cerr << "specres-cli pair-check: " << pairOptions.error() << "\n";
-        return 2;
+        return failure(2) << pairOptions.error();
     }
     PairCheckOptions options;
     options.pair = *pairOptions;
@@ -36,8 +36,7 @@ int runPairCheck(int argc, char** argv) {
         checkPair(parser.value("high"), parser.value("low"), options, &progress.feedback());
     progress.finish();
     if (!result) {
-        std::cerr << "specres-cli pair-check: " << result.error() << "\n";
-        return 1;
+        return failure(1) << result.error();
     }
     const PairCheckResult& r = *result;
     std::cout << "verdict: " << toString(r.verdict) << "\n";
@@ -60,8 +59,7 @@ int runPairCheck(int argc, char** argv) {
     if (parser.has("out")) {
         auto files = writePairCheckReport(r, parser.value("out"));
         if (!files) {
-            std::cerr << "specres-cli pair-check: --out: " << files.error() << "\n";
-            return 1;
+            return failure(1) << "--out: " << files.error();
         }
         std::cout << "report: " << files->markdown << "\nflags:  " << files->flags << "\n";
     }

@@ -5,6 +5,7 @@
 #include <optional>
 
 #include "ArgumentParser.h"
+#include "CommandStatus.h"
 #include "Commands.h"
 #include "ModelInputs.h"
 #include "TerminalProgress.h"
@@ -15,9 +16,9 @@
 
 namespace specres::cli {
 
-int runPredict(int argc, char** argv) {
+CommandStatus runPredict(int argc, char** argv) {
     ArgumentParser parser(
-        "specres-cli predict --model MODEL --low L [--high H] --out PREFIX [options]",
+        "predict --model MODEL --low L [--high H] --out PREFIX [options]",
         "Predicts the high-resolution spectrum of every pixel of a low-resolution scene and writes "
         "GeoTIFFs: PREFIX_mean.tif, PREFIX_sigma.tif, PREFIX_uncertainty.tif (log det Σ, trace Σ) "
         "and, with the measured high-resolution raster, PREFIX_nll.tif (band 1 the NLL, band 2 "
@@ -29,20 +30,17 @@ int runPredict(int argc, char** argv) {
 
     auto chosenTile = tileFrom(parser);
     if (!chosenTile) {
-        std::cerr << "specres-cli predict: " << chosenTile.error() << "\n";
-        return 2;
+        return failure(2) << chosenTile.error();
     }
     const std::optional<SceneTile> tile = *chosenTile;
     const std::string prefix = tile ? tile->prefix(parser.value("out")) : parser.value("out");
     if (auto ok = checkOutputFile(prefix + "_mean.tif", "the predicted maps"); !ok) {
-        std::cerr << "specres-cli predict: --out: " << ok.error() << "\n";
-        return 1;
+        return failure(1) << "--out: " << ok.error();
     }
     int exitCode = 1;
     auto inputs = openModelInputs(parser, exitCode);
     if (!inputs) {
-        std::cerr << "specres-cli predict: " << inputs.error() << "\n";
-        return exitCode;
+        return failure(exitCode) << inputs.error();
     }
     const SpectralRaster& low = inputs->low();
     const SpectralRaster* high = inputs->high();
@@ -55,8 +53,7 @@ int runPredict(int argc, char** argv) {
             predictSceneTile(*inputs, *paths, parser.value("out"), *tile, &progress.feedback());
         progress.finish();
         if (!outcome) {
-            std::cerr << "specres-cli predict: " << outcome.error() << "\n";
-            return 1;
+            return failure(1) << outcome.error();
         }
         if (outcome->alreadyComplete) {
             std::cout << "tile " << tile->index << "/" << tile->count << " is complete ("
@@ -74,8 +71,7 @@ int runPredict(int argc, char** argv) {
                              low, high, sigma, prefix, &progress.feedback());
         progress.finish();
         if (!files) {
-            std::cerr << "specres-cli predict: " << files.error() << "\n";
-            return 1;
+            return failure(1) << files.error();
         }
     }
     std::cout << "predicted " << files->predictedPixels << " pixels (" << files->skippedPixels

@@ -2,6 +2,7 @@
 #include <iostream>
 
 #include "ArgumentParser.h"
+#include "CommandStatus.h"
 #include "Commands.h"
 #include "PairArguments.h"
 #include "TerminalProgress.h"
@@ -10,9 +11,9 @@
 
 namespace specres::cli {
 
-int runSimulate(int argc, char** argv) {
+CommandStatus runSimulate(int argc, char** argv) {
     ArgumentParser parser(
-        "specres-cli simulate --high FILE --sensor aster --out LOW.tif [options]",
+        "simulate --high FILE --sensor aster --out LOW.tif [options]",
         "Makes a training pair from a hyperspectral raster alone: convolves it to ASTER's SWIR "
         "band passes (bands 5–9) and writes the low-resolution GeoTIFF, with wavelengths, "
         "nodata and georeference.");
@@ -30,9 +31,8 @@ int runSimulate(int argc, char** argv) {
     if (int status = handleParse(parser, "simulate", argc, argv, 2); status >= 0) return status;
 
     if (parser.value("sensor") != "aster") {
-        std::cerr << "specres-cli simulate: --sensor: only aster is known (not '"
-                  << parser.value("sensor") << "')\n";
-        return 2;
+        return failure(2) << "--sensor: only aster is known (not '"
+                  << parser.value("sensor") << "')";
     }
     SimulationOptions options;
     const std::string grid = parser.value("grid");
@@ -43,17 +43,15 @@ int runSimulate(int argc, char** argv) {
     } else if (grid == "low") {
         options.grid = SimulationGrid::Low;
     } else {
-        std::cerr << "specres-cli simulate: --grid: choose auto, high or low (not '" << grid
-                  << "')\n";
-        return 2;
+        return failure(2) << "--grid: choose auto, high or low (not '" << grid
+                  << "')";
     }
     RasterOpenOptions open;
     open.wavelengthCsvPath = parser.value("high-wavelengths");
     open.swathGeometry = parser.has("swath");
     auto scale = parseReflectanceScale(parser.value("reflectance-scale"));
     if (!scale) {
-        std::cerr << "specres-cli simulate: " << scale.error() << "\n";
-        return 2;
+        return failure(2) << scale.error();
     }
     open.reflectanceScale = *scale;
 
@@ -61,25 +59,21 @@ int runSimulate(int argc, char** argv) {
     const std::string out = parser.value("out");
     std::error_code error;
     if (fs::is_directory(out, error)) {
-        std::cerr << "specres-cli simulate: " << out << ": is a folder; give a file name\n";
-        return 1;
+        return failure(1) << out << ": is a folder; give a file name";
     }
     if (fs::exists(out, error) && fs::equivalent(out, parser.value("high"), error)) {
-        std::cerr << "specres-cli simulate: " << out << ": is the input raster\n";
-        return 1;
+        return failure(1) << out << ": is the input raster";
     }
     auto high = SpectralRaster::open(parser.value("high"), open);
     if (!high) {
-        std::cerr << "specres-cli simulate: " << high.error() << "\n";
-        return 1;
+        return failure(1) << high.error();
     }
     for (const auto& warning : high->warnings()) std::cerr << "warning: " << warning << "\n";
     TerminalProgress progress;
     auto summary = simulateSensor(*high, out, options, &progress.feedback());
     progress.finish();
     if (!summary) {
-        std::cerr << "specres-cli simulate: " << summary.error() << "\n";
-        return 1;
+        return failure(1) << summary.error();
     }
     std::cout << "wrote " << out << ": " << summary->width << " × " << summary->height
               << " pixels, " << options.bands.size() << " bands (" << options.sensorName << ")";

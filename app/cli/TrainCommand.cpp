@@ -1,6 +1,7 @@
 #include <iostream>
 
 #include "ArgumentParser.h"
+#include "CommandStatus.h"
 #include "Commands.h"
 #include "ExperimentArguments.h"
 #include "TerminalProgress.h"
@@ -8,9 +9,9 @@
 
 namespace specres::cli {
 
-int runTrain(int argc, char** argv) {
+CommandStatus runTrain(int argc, char** argv) {
     ArgumentParser parser(
-        "specres-cli train --high H --low L --method M --covariance C --out MODEL [options]",
+        "train --high H --low L --method M --covariance C --out MODEL [options]",
         "Trains one method on a raster pair and saves it as a model file (with its "
         "wavelength grids, preprocessing, configuration and test metrics).");
     addExperimentOptions(parser);
@@ -20,18 +21,15 @@ int runTrain(int argc, char** argv) {
     if (int status = handleParse(parser, "train", argc, argv, 2); status >= 0) return status;
     auto spec = parseMethodSpec(parser.value("method"), parser.value("covariance"));
     if (!spec) {
-        std::cerr << "specres-cli train: --method/--covariance: " << spec.error() << "\n";
-        return 2;
+        return failure(2) << "--method/--covariance: " << spec.error();
     }
     // Before any work: a model that cannot be written must not cost a training run.
     if (auto ok = checkOutputFile(parser.value("out"), "the model file"); !ok) {
-        std::cerr << "specres-cli train: --out: " << ok.error() << "\n";
-        return 1;
+        return failure(1) << "--out: " << ok.error();
     }
     auto inputs = experimentInputsFrom(parser);
     if (!inputs) {
-        std::cerr << "specres-cli train: " << inputs.error() << "\n";
-        return 1;
+        return failure(1) << inputs.error();
     }
     inputs->request.methods = {*spec};
 
@@ -52,8 +50,7 @@ int runTrain(int argc, char** argv) {
     auto outcome = runExperiment(*inputs->pair, inputs->request, &progress.feedback(), save);
     progress.finish();
     if (!outcome) {
-        std::cerr << "specres-cli train: " << outcome.error() << "\n";
-        return 1;
+        return failure(1) << outcome.error();
     }
     const MethodRun& run = outcome->comparison.runs.front();
     const MethodEvaluation& evaluation = run.evaluation;

@@ -2,9 +2,12 @@
 // experiments); if core ever needed Qt this target would stop building — the layering's guard.
 #include <cstring>
 #include <iostream>
+#include <exception>
 #include <string>
+#include <utility>
 
 #include "ArgumentParser.h"
+#include "CommandStatus.h"
 #include "Commands.h"
 #include "io/GdalSupport.h"
 
@@ -17,7 +20,7 @@ int handleParse(ArgumentParser& parser, const char* command, int argc, char** ar
         return 0;
     }
     if (!parsed) {
-        std::cerr << "specres-cli " << command << ": " << parsed.error() << "\n\n" << parser.help();
+        std::cerr << kProgram << ' ' << command << ": " << parsed.error() << "\n\n" << parser.help();
         return 2;
     }
     return -1;
@@ -62,22 +65,34 @@ int main(int argc, char** argv) {
         return 0;
     }
     if (command == "--version") {
-        std::cout << "specres-cli " << SPECRES_VERSION << " (GDAL " << specres::gdalVersion()
+        std::cout << kProgram << ' ' << SPECRES_VERSION << " (GDAL " << specres::gdalVersion()
                   << ")\n";
         return 0;
     }
-    if (command == "info") return runInfo(argc, argv);
-    if (command == "demo") return runDemo(argc, argv);
-    if (command == "dataset") return runDataset(argc, argv);
-    if (command == "train") return runTrain(argc, argv);
-    if (command == "compare") return runCompare(argc, argv);
-    if (command == "predict") return runPredict(argc, argv);
-    if (command == "identify") return runIdentify(argc, argv);
-    if (command == "library") return runLibrary(argc, argv);
-    if (command == "simulate") return runSimulate(argc, argv);
-    if (command == "pair-check") return runPairCheck(argc, argv);
-    if (command == "merge") return runMerge(argc, argv);
-    if (command == "batch") return runBatchCommand(argc, argv);
-    std::cerr << "specres-cli: unknown command '" << command << "'\n\n" << kUsage;
+    using Command = CommandStatus (*)(int, char**);
+    static const std::pair<const char*, Command> kCommands[] = {
+        {"info", runInfo},         {"demo", runDemo},         {"dataset", runDataset},
+        {"train", runTrain},       {"compare", runCompare},   {"predict", runPredict},
+        {"identify", runIdentify}, {"library", runLibrary},   {"simulate", runSimulate},
+        {"pair-check", runPairCheck}, {"merge", runMerge},   {"batch", runBatchCommand}};
+    for (const auto& [name, run] : kCommands) {
+        if (command != name) continue;
+        CommandStatus status;
+        try {
+            status = run(argc, argv);
+        } catch (const std::exception& error) {
+            // The last line of defence: the core returns its failures, but nothing may end the
+            // program with an uncaught exception (and an exit status above 128).
+            status = CommandStatus(1, std::string("internal error: ") + error.what());
+        }
+        // The one place a command's failure is written.
+        if (!status.message().empty()) {
+            std::cerr << kProgram << ' ' << command
+                      << (status.scope().empty() ? "" : " " + status.scope()) << ": "
+                      << status.message() << "\n";
+        }
+        return status.code();
+    }
+    std::cerr << kProgram << ": unknown command '" << command << "'\n\n" << kUsage;
     return 2;
 }
