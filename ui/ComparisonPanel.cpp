@@ -8,7 +8,10 @@
 #include <QLabel>
 #include <QPushButton>
 #include <QSortFilterProxyModel>
+#include <QResizeEvent>
+#include <QScrollBar>
 #include <QSplitter>
+#include <QTimer>
 #include <QStandardItemModel>
 #include <QTabWidget>
 #include <QTableView>
@@ -75,7 +78,7 @@ ComparisonPanel::ComparisonPanel(QWidget* parent)
     table_->verticalHeader()->hide();
     table_->setObjectName(QStringLiteral("comparisonTable"));
 
-    auto* tabs = new QTabWidget(this);
+    auto* tabs = pages_ = new QTabWidget(this);
     tabs->addTab(table_, tr("Table"));
     tabs->addTab(paper_, tr("Paper layout"));
     auto* calibrationPage = new QWidget(this);
@@ -96,13 +99,16 @@ ComparisonPanel::ComparisonPanel(QWidget* parent)
     connect(exportCalibration, &QPushButton::clicked, this,
             &ComparisonPanel::exportCalibrationRequested);
 
-    auto* tableButtons = new QHBoxLayout;
+    // The table's buttons sit in the tab bar's corner: a row less above three rows of table.
+    auto* corner = new QWidget(this);
+    auto* tableButtons = new QHBoxLayout(corner);
+    tableButtons->setContentsMargins(0, 0, 0, 2);
     auto* use = new QPushButton(tr("Use Selected Model"), this);
     use->setToolTip(tr("Inspect pixels with the model of the selected row"));
     auto* exportTable = new QPushButton(tr("Export Table…"), this);
     tableButtons->addWidget(use);
     tableButtons->addWidget(exportTable);
-    tableButtons->addStretch(1);
+    tabs->setCornerWidget(corner, Qt::TopRightCorner);
     note_->setWordWrap(true);
     note_->setText(
         tr("Train several methods (Train tab) to compare them here. Bold: best of "
@@ -112,7 +118,6 @@ ComparisonPanel::ComparisonPanel(QWidget* parent)
     auto* top = new QWidget(this);
     auto* topLayout = new QVBoxLayout(top);
     topLayout->setContentsMargins(0, 0, 0, 0);
-    topLayout->addLayout(tableButtons);
     topLayout->addWidget(tabs, 1);
     topLayout->addWidget(note_);
 
@@ -145,10 +150,25 @@ ComparisonPanel::ComparisonPanel(QWidget* parent)
     bottomLayout->addLayout(figureButtons);
     bottomLayout->addWidget(figures_, 1);
 
-    auto* splitter = new QSplitter(Qt::Vertical, this);
+    auto* splitter = splitter_ = new QSplitter(Qt::Vertical, this);
     splitter->addWidget(top);
     splitter->addWidget(bottom);
     splitter->setStretchFactor(1, 2);
+    splitter->setChildrenCollapsible(false);
+    connect(splitter, &QSplitter::splitterMoved, this, [this] { userSized_ = true; });
+    // Only the page on show sets the top's minimum height (the Calibration page's charts must
+    // not hold the three-row table at their height).
+    auto fitPage = [tabs](int current) {
+        for (int i = 0; i < tabs->count(); ++i) {
+            const auto policy = i == current ? QSizePolicy::Preferred : QSizePolicy::Ignored;
+            tabs->widget(i)->setSizePolicy(policy, policy);
+        }
+    };
+    fitPage(0);
+    connect(tabs, &QTabWidget::currentChanged, this, [this, fitPage](int current) {
+        fitPage(current);
+        fitTop();
+    });
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addWidget(splitter);
@@ -262,6 +282,7 @@ void ComparisonPanel::setResult(const ComparisonResult& result) {
     paper_->setMarkdown(QString::fromStdString(comparisonTable(result, false)));
     calibration_->setResult(result, checkedMethods());
     emit checkedModelsChanged();
+    QTimer::singleShot(0, this, [this] { fitTop(); });
 }
 
 QStringList ComparisonPanel::checkedMethods() const {
@@ -298,6 +319,41 @@ void ComparisonPanel::clearInspection() {
 void ComparisonPanel::showEvent(QShowEvent* event) {
     QWidget::showEvent(event);
     if (stale_) redraw();
+    fitTop();
+}
+
+void ComparisonPanel::resizeEvent(QResizeEvent* event) {
+    QWidget::resizeEvent(event);
+    fitTop();
+}
+
+void ComparisonPanel::fitTop() {
+    if (userSized_ || !isVisible()) return;
+    const int total = splitter_->height() - splitter_->handleWidth();
+    const QList<int> sizes = splitter_->sizes();
+    if (total <= 0 || sizes.size() != 2) return;
+    int top = total * 55 / 100;
+    if (pages_->currentIndex() == 0) {
+        // What the top holds besides the table's rows, measured as laid out now, plus the rows.
+        // The rows as laid out (at least three rows' worth), and a horizontal scroll bar's
+        // height when the columns are wider than the panel.
+        const int rowHeight = table_->verticalHeader()->defaultSectionSize();
+        const int rows = std::max(table_->verticalHeader()->length(), 3 * rowHeight);
+        const int around = sizes[0] - table_->viewport()->height();
+        const QScrollBar* across = table_->horizontalScrollBar();
+        const bool scrolls = across->maximum() > 0;
+        top = around + rows + 4 +
+              (scrolls && !across->isVisible() ? across->sizeHint().height() : 0);
+    }
+    top = std::clamp(top, std::min(160, total / 2), total * 6 / 10);
+    if (std::abs(top - sizes[0]) <= 2) {
+        refits_ = 0;
+        return;
+    }
+    splitter_->setSizes({top, total - top});
+    // What surrounds the table is measured as laid out: measure again once the new sizes are,
+    // a few times at most.
+    if (++refits_ < 4) QTimer::singleShot(0, this, [this] { fitTop(); });
 }
 
 void ComparisonPanel::redraw() {

@@ -14,6 +14,8 @@ class QLabel;
 class QPushButton;
 class QSortFilterProxyModel;
 class QStandardItemModel;
+class QSplitter;
+class QTabWidget;
 class QTableView;
 class QTextBrowser;
 
@@ -82,9 +84,13 @@ signals:
 
 protected:
     void showEvent(QShowEvent* event) override;
+    void resizeEvent(QResizeEvent* event) override;
 
 private:
     void redraw();
+    /// Gives the table the height of its rows (the figures below get the rest) until the user
+    /// drags the splitter; the Paper layout and Calibration pages get more.
+    void fitTop();
 
     std::optional<ComparisonResult> result_;
     std::shared_ptr<const InspectionResult> inspection_;
@@ -101,6 +107,10 @@ private:
     QComboBox* sigma_;
     QComboBox* matrix_;
     QLabel* note_;
+    QTabWidget* pages_ = nullptr;
+    QSplitter* splitter_ = nullptr;
+    bool userSized_ = false;
+    int refits_ = 0;
 };
 
 }  // namespace specres::ui

@@ -174,8 +174,13 @@ void CovarianceHeatmap::paintEvent(QPaintEvent*) {
                                  y + metrics.ascent() / 2 - 1),
                          label);
     }
-    painter.drawText(QRectF(plot.left(), plot.bottom() + 16, plot.width(), 18), Qt::AlignCenter,
-                     tr("Wavelength (µm)"));
+    // Centred under the matrix, and not cut to its width when the matrix is small.
+    const QString title = tr("Wavelength (µm)");
+    const double titleWidth = metrics.horizontalAdvance(title) + 4.0;
+    const double titleLeft =
+        std::clamp(plot.center().x() - titleWidth / 2, 0.0, std::max(0.0, width() - titleWidth));
+    painter.drawText(QRectF(titleLeft, plot.bottom() + 16, titleWidth, 18), Qt::AlignCenter,
+                     title);
     // Colour bar.
     const QRectF bar(plot.right() + 12, plot.top(), 14, plot.height());
     // One image, drawn scaled: line-by-line drawing leaves stripes in a high-dpi export.

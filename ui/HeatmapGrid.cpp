@@ -48,7 +48,8 @@ void HeatmapGrid::setEntries(const QList<Entry>& entries) {
     const int columns = int(std::ceil(std::sqrt(double(entries.size()))));
     for (int i = 0; i < entries.size(); ++i) {
         auto* heatmap = new CovarianceHeatmap(this);
-        heatmap->setMinimumSize(180, 160);
+        // Low enough that two rows sit under the Compare tab's table on a laptop's screen.
+        heatmap->setMinimumSize(180, 130);
         heatmap->setTitle(entries[i].label);
         heatmap->setMode(mode_);
         if (entries[i].covariance.size()) {

@@ -5,6 +5,7 @@
 #include <QCloseEvent>
 #include <QComboBox>
 #include <QDir>
+#include <QScreen>
 #include <QFileDialog>
 #include <QInputDialog>
 #include <QLabel>
@@ -122,7 +123,12 @@ MainWindow::MainWindow(QWidget* parent)
     createMenus();
     createToolBar();
     connectParts();
-    resize(1400, 950);
+    // As large as suits the panels, but never larger than the screen it opens on (a laptop's
+    // 1280 × 800 leaves less than that once the desktop's panel is off).
+    QSize size(1400, 950);
+    if (const QScreen* on = screen())
+        size = size.boundedTo(on->availableGeometry().size() - QSize(24, 48));
+    resize(size);
     connect(pairCheck_, &PairCheckController::status, this,
             [this](const QString& message) { statusBar()->showMessage(message); });
     connect(pairCheck_, &PairCheckController::correctionsChosen, this, &MainWindow::openPair);

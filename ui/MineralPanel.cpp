@@ -32,8 +32,13 @@ QTableWidget* makeTable(const QStringList& headers, QWidget* parent) {
     table->setEditTriggers(QAbstractItemView::NoEditTriggers);
     table->setSelectionBehavior(QAbstractItemView::SelectRows);
     table->setSelectionMode(QAbstractItemView::SingleSelection);
+    // The numbers keep their width; the name column takes what is left and elides, so the
+    // panel never needs a horizontal scroll bar (the whole name is in the cell's tooltip).
     table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
-    table->horizontalHeader()->setStretchLastSection(true);
+    table->horizontalHeader()->setSectionResizeMode(0, QHeaderView::Stretch);
+    table->horizontalHeader()->setStretchLastSection(false);
+    table->setTextElideMode(Qt::ElideRight);
+    table->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
     return table;
 }
 
@@ -142,6 +147,7 @@ void MineralPanel::showMinerals(const PixelInspection& inspection) {
         const MineralFit& f = id.fits[std::size_t(j)];
         auto* label = new QTableWidgetItem(QString::fromStdString(m.names[std::size_t(j)]));
         label->setData(Qt::UserRole, j);
+        label->setToolTip(label->text());
         int red, green, blue;
         mineralColour(j + 1, red, green, blue);
         label->setData(Qt::DecorationRole, QColor(red, green, blue));
@@ -175,7 +181,9 @@ void MineralPanel::showMinerals(const PixelInspection& inspection) {
     depths_->setRowCount(int(m.bandDepths.size()));
     for (int r = 0; r < int(m.bandDepths.size()); ++r) {
         const BandDepthEstimate& d = m.bandDepths[std::size_t(r)];
-        depths_->setItem(r, 0, new QTableWidgetItem(QString::fromStdString(d.name)));
+        auto* feature = new QTableWidgetItem(QString::fromStdString(d.name));
+        feature->setToolTip(feature->text());
+        depths_->setItem(r, 0, feature);
         depths_->setItem(r, 1, number(d.depth, 3));
         depths_->setItem(r, 2, number(d.sigma, 3));
         depths_->setItem(r, 3, number(d.independentSigma, 3));

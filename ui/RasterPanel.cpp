@@ -21,7 +21,7 @@ constexpr std::array<double, 3> kCompositeUm{2.33, 2.205, 2.165};
 RasterPanel::RasterPanel(Side side, QWidget* parent)
     : QWidget(parent),
       side_(side),
-      title_(new QLabel(this)),
+      title_(new ElidedLabel(this)),
       display_(new QComboBox(this)),
       choosers_(new QStackedWidget(this)),
       bands_(new QComboBox(this)),
@@ -31,7 +31,6 @@ RasterPanel::RasterPanel(Side side, QWidget* parent)
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     auto* header = new QHBoxLayout;
-    title_->setTextFormat(Qt::PlainText);
     header->addWidget(title_, 1);
     display_->addItem(tr("Band"));
     display_->addItem(tr("RGB"));
@@ -52,6 +51,17 @@ RasterPanel::RasterPanel(Side side, QWidget* parent)
         rgbLayout->addWidget(rgb_[c]);
     }
     choosers_->addWidget(rgbRow);
+    // Only the page on show asks for room: three wavelength choosers must not widen the panel
+    // while one is shown.
+    auto fitPage = [this](int current) {
+        for (int i = 0; i < choosers_->count(); ++i) {
+            const auto policy = i == current ? QSizePolicy::Preferred : QSizePolicy::Ignored;
+            choosers_->widget(i)->setSizePolicy(policy, policy);
+        }
+        choosers_->adjustSize();
+    };
+    connect(choosers_, &QStackedWidget::currentChanged, this, fitPage);
+    fitPage(0);
     header->addWidget(choosers_);
     layout->addLayout(header);
     layout->addWidget(view_, 1);
@@ -169,7 +179,7 @@ void RasterPanel::setPair(const std::shared_ptr<LoadedPair>& pair) {
     pair_ = pair;
     const SpectralRaster& r = raster();
     const QString path = side_ == Side::High ? pair->source.highPath : pair->source.lowPath;
-    title_->setText(QStringLiteral("%1 — %2 bands in %3–%4 µm")
+    title_->setFullText(QStringLiteral("%1 — %2 bands in %3–%4 µm")
                         .arg(QFileInfo(path).fileName())
                         .arg(r.bandCount())
                         .arg(r.bands().front().wavelengthUm, 0, 'f', 3)
@@ -204,7 +214,7 @@ void RasterPanel::clear(const QString& placeholder) {
         const QSignalBlocker block(chooser);
         chooser->clear();
     }
-    title_->setText(placeholder);
+    title_->setFullText(placeholder);
     view_->showPlaceholder(tr("No raster open"));
     detail_.reset();
 }

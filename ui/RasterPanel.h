@@ -1,5 +1,7 @@
 #pragma once
 
+#include "ElidedLabel.h"
+
 #include <QWidget>
 #include <array>
 #include <functional>
@@ -84,7 +86,7 @@ private:
     void showDetail(std::optional<DetailTile> tile, quint64 generation);
 
     Side side_;
-    QLabel* title_;
+    ElidedLabel* title_;
     QComboBox* display_;
     QStackedWidget* choosers_;
     QComboBox* bands_;
