@@ -3,15 +3,20 @@
 #include <QCoreApplication>
 #include <QDir>
 #include <QFileInfo>
+#include <QGraphicsObject>
+#include <QGraphicsScene>
 #include <QGraphicsView>
 #include <QImage>
 #include <QPainter>
 #include <QPalette>
 #include <QPdfWriter>
+#include <QPointer>
+#include <QResizeEvent>
 #include <QSvgGenerator>
 #include <QWidget>
 #include <cmath>
 #include <sstream>
+#include <vector>
 
 #include "io/AtomicFile.h"
 
@@ -24,9 +29,27 @@ void renderInto(QWidget& widget, QPaintDevice& device, QSizeF sizeMm, int device
                            int(std::lround(sizeMm.height() / 25.4 * 96)));
     const QSize previous = widget.size();
     widget.resize(layoutSize);
+    // A hidden widget (the headless exporter's, or a figure on a tab not shown) gets its resize
+    // event only when shown: a chart view would draw its chart at the old size in a corner of
+    // the page. Deliver it now.
+    if (!widget.isVisible()) {
+        QResizeEvent resized(layoutSize, previous);
+        QCoreApplication::sendEvent(&widget, &resized);
+    }
     // Charts lay out their legend and axes on posted layout requests: let them settle at the
-    // figure's size before drawing, or the legend comes out cramped.
-    for (int pass = 0; pass < 3; ++pass) QCoreApplication::sendPostedEvents(nullptr, 0);
+    // figure's size before drawing, or the legend comes out cramped. Only the figure's own
+    // events: the window's layout would put the figure back to its size on screen first.
+    // (Guarded: an object's posted events may delete another.)
+    for (int pass = 0; pass < 3; ++pass) {
+        std::vector<QPointer<QObject>> own{&widget};
+        for (QObject* child : widget.findChildren<QObject*>()) own.emplace_back(child);
+        if (auto* view = qobject_cast<QGraphicsView*>(&widget); view && view->scene()) {
+            for (QGraphicsItem* item : view->scene()->items())
+                if (QGraphicsObject* object = item->toGraphicsObject()) own.emplace_back(object);
+        }
+        for (const QPointer<QObject>& object : own)
+            if (object) QCoreApplication::sendPostedEvents(object, 0);
+    }
     QPainter painter(&device);
     painter.setRenderHint(QPainter::Antialiasing);
     const double scale = double(deviceDpi) / 96.0;
@@ -48,6 +71,10 @@ void renderInto(QWidget& widget, QPaintDevice& device, QSizeF sizeMm, int device
     }
     painter.end();
     widget.resize(previous);
+    if (!widget.isVisible()) {
+        QResizeEvent restored(previous, layoutSize);
+        QCoreApplication::sendEvent(&widget, &restored);
+    }
     QCoreApplication::sendPostedEvents(nullptr, 0);
 }
 }  // namespace
