@@ -117,6 +117,23 @@ int main(int argc, char** argv) {
     window.grab().save(out.filePath("samples.png"));
     window.inspectionPanel()->sampleChooser()->setCurrentIndex(0);
 
+    // Every tab on a large screen and on a laptop's (docs/layout-*.png).
+    for (const QSize size : {QSize(1600, 1000), QSize(1280, 800)}) {
+        window.resize(size);
+        for (int tab = 0; tab < window.tabs()->count(); ++tab) {
+            window.tabs()->setCurrentIndex(tab);
+            settle(1200);
+            const QString name = QStringLiteral("layout-%1-%2.png")
+                                     .arg(size.width())
+                                     .arg(window.tabs()->tabText(tab).toLower());
+            window.grab().save(out.filePath(name));
+            qInfo("%s: window %d x %d (minimum %d x %d)", qPrintable(name), window.width(),
+                  window.height(), window.minimumSizeHint().width(),
+                  window.minimumSizeHint().height());
+        }
+    }
+    window.resize(1500, 980);
+
     // With a large pair (HIGH LOW after the epochs): zoomed in, the view shows the detail.
     if (argc > 4) {
         PairSource source;

@@ -20,6 +20,9 @@
 #include <QValueAxis>
 
 #include <gdal_priv.h>
+#include <QTabWidget>
+#include <QLegend>
+#include <QLegendMarker>
 #include <QTableWidget>
 #include "AxisTicks.h"
 #include "BandImage.h"
@@ -116,6 +119,28 @@ private slots:
         QVERIFY(window.windowTitle().contains("Demo scene"));
         // The initial band is the one nearest 2.205 µm.
         QCOMPARE(window.lowPanel()->bandChooser()->currentText(), QString("2.2050 µm"));
+    }
+
+    void theWindowFitsALaptopScreen() {
+        // A maximised window on a 1280 × 800 or 1366 × 768 screen has about 1280 × 768 once the
+        // desktop's panel is off; every tab must fit in it (it needed 1321 px across when each
+        // raster's title and three colour choosers set the raster panels' minimum width).
+        MainWindow window;
+        window.show();
+        openDemo(window);
+        for (int tab = 0; tab < window.tabs()->count(); ++tab) {
+            window.tabs()->setCurrentIndex(tab);
+            QCoreApplication::processEvents();
+            const QSize minimum = window.minimumSizeHint().expandedTo(window.minimumSize());
+            QVERIFY2(minimum.width() <= 1280 && minimum.height() <= 768,
+                     qPrintable(QString("tab %1 needs at least %2 × %3")
+                                    .arg(window.tabs()->tabText(tab))
+                                    .arg(minimum.width())
+                                    .arg(minimum.height())));
+        }
+        window.resize(1280, 768);
+        QCoreApplication::processEvents();
+        QCOMPARE(window.size(), QSize(1280, 768));
     }
 
     void checksTheOpenPairAndShowsItsReport() {
@@ -380,6 +405,32 @@ private slots:
         QVERIFY(window.exportSpectrumFigure(png, QSizeF(127, 76.2), 200));
         const QImage image(png);
         QCOMPARE(image.size(), QSize(1000, 600));
+        // The chart fills the page (it is drawn at the page's size, not at its size on screen
+        // in a corner of the page, where it took 57 % of the width): what is not white spans
+        // most of it (the rest is the chart's own margins).
+        QRect drawn;
+        for (int y = 0; y < image.height(); ++y)
+            for (int x = 0; x < image.width(); ++x)
+                if (QColor(image.pixel(x, y)).lightness() < 250) drawn |= QRect(x, y, 1, 1);
+        QVERIFY2(drawn.width() > 0.8 * image.width() && drawn.height() > 0.7 * image.height(),
+                 qPrintable(QString("drawn in %1 × %2 of 1000 × 600")
+                                .arg(drawn.width())
+                                .arg(drawn.height())));
+        // No text elided at a journal's widths: every legend entry and axis title in full.
+        for (const double width : {160.0, 250.0}) {
+            const QString figure = dir_.filePath(QString("spectrum_%1.svg").arg(width));
+            QVERIFY(window.exportSpectrumFigure(figure, QSizeF(width, width * 0.6)));
+            QFile file(figure);
+            QVERIFY(file.open(QIODevice::ReadOnly));
+            const QString text = QString::fromUtf8(file.readAll());
+            QVERIFY2(!text.contains(QChar(0x2026)) && !text.contains("..."),
+                     qPrintable(QString("elided text at %1 mm").arg(width)));
+            for (QLegendMarker* marker : chart->chart()->legend()->markers())
+                if (marker->isVisible())
+                    QVERIFY2(text.contains(marker->label().toHtmlEscaped()),
+                             qPrintable(marker->label()));
+            QVERIFY(text.contains("Normalised reflectance") && text.contains("Wavelength"));
+        }
         QVERIFY(window.exportMatrixFigure(svg, QSizeF(120, 100), 300));
         QSvgRenderer renderer(svg);
         QVERIFY(renderer.isValid());
