@@ -9,37 +9,100 @@
 #include <QImage>
 #include <QPainter>
 #include <QPalette>
+#include <QChart>
+#include <QChartView>
+#include <QLegend>
+#include <QLegendMarker>
 #include <QPdfWriter>
 #include <QPointer>
 #include <QResizeEvent>
 #include <QSvgGenerator>
 #include <QWidget>
 #include <cmath>
+#include <optional>
 #include <sstream>
 #include <vector>
 
+#include "LegendEntries.h"
 #include "io/AtomicFile.h"
 
 namespace specres::ui {
 
 namespace {
-// Draws the widget laid out at the figure's size in points, scaled onto the device.
-void renderInto(QWidget& widget, QPaintDevice& device, QSizeF sizeMm, int deviceDpi) {
-    const QSize layoutSize(int(std::lround(sizeMm.width() / 25.4 * 96)),
-                           int(std::lround(sizeMm.height() / 25.4 * 96)));
-    const QSize previous = widget.size();
-    widget.resize(layoutSize);
-    // A hidden widget (the headless exporter's, or a figure on a tab not shown) gets its resize
-    // event only when shown: a chart view would draw its chart at the old size in a corner of
-    // the page. Deliver it now.
-    if (!widget.isVisible()) {
-        QResizeEvent resized(layoutSize, previous);
-        QCoreApplication::sendEvent(&widget, &resized);
+
+/// A chart's legend for the page: Qt's keeps one row and elides the labels that do not fit,
+/// so on a narrow figure ("Input (own min–…") the page gets this one instead — every entry
+/// whole, packed into as many centred rows as the width needs.
+class PageLegend {
+public:
+    PageLegend(const QChart& chart, double width) {
+        const QLegend* legend = chart.legend();
+        font_ = legend->font();
+        // In the layout's pixels (96 per inch), whatever the device's resolution.
+        if (font_.pointSizeF() > 0) font_.setPixelSize(int(std::lround(font_.pointSizeF() * 96 / 72)));
+        colour_ = legend->labelColor();
+        const QFontMetricsF metrics(font_);
+        box_ = metrics.ascent() * 0.9;
+        rowHeight_ = metrics.height() * 1.35;
+        const double gap = metrics.height() * 1.2, limit = std::max(1.0, width - 16);
+        for (QLegendMarker* marker : legend->markers()) {
+            if (!inLegend(marker)) continue;
+            entries_.push_back({marker->pen(), marker->brush(), marker->label(),
+                                box_ + 5 + metrics.horizontalAdvance(marker->label())});
+        }
+        for (std::size_t i = 0; i < entries_.size(); ++i) {
+            if (rows_.empty() || rowWidths_.back() + gap + entries_[i].width > limit) {
+                rows_.push_back({});
+                rowWidths_.push_back(-gap);
+            }
+            rows_.back().push_back(i);
+            rowWidths_.back() += gap + entries_[i].width;
+        }
+        gap_ = gap;
     }
-    // Charts lay out their legend and axes on posted layout requests: let them settle at the
-    // figure's size before drawing, or the legend comes out cramped. Only the figure's own
-    // events: the window's layout would put the figure back to its size on screen first.
-    // (Guarded: an object's posted events may delete another.)
+    bool isEmpty() const { return entries_.empty(); }
+    double height() const { return rows_.size() * rowHeight_ + 8; }
+
+    void paint(QPainter& painter, const QRectF& area) const {
+        painter.save();
+        painter.setFont(font_);
+        const QFontMetricsF metrics(font_);
+        for (std::size_t r = 0; r < rows_.size(); ++r) {
+            double x = area.center().x() - rowWidths_[r] / 2;
+            const double middle = area.top() + 4 + (r + 0.5) * rowHeight_;
+            for (std::size_t i : rows_[r]) {
+                const Entry& e = entries_[i];
+                painter.setPen(e.pen);
+                painter.setBrush(e.brush);
+                painter.drawRect(QRectF(x, middle - box_ / 2, box_, box_));
+                painter.setPen(colour_);
+                painter.drawText(QPointF(x + box_ + 5, middle + metrics.ascent() / 2 - 1),
+                                 e.label);
+                x += e.width + gap_;
+            }
+        }
+        painter.restore();
+    }
+
+private:
+    struct Entry {
+        QPen pen;
+        QBrush brush;
+        QString label;
+        double width;
+    };
+    std::vector<Entry> entries_;
+    std::vector<std::vector<std::size_t>> rows_;
+    std::vector<double> rowWidths_;
+    QFont font_;
+    QColor colour_;
+    double box_ = 0, rowHeight_ = 0, gap_ = 0;
+};
+
+// Lets the figure lay itself out: charts lay out their legend and axes on posted layout
+// requests. Only the figure's own events: the window's layout would put the figure back to its
+// size on screen first. (Guarded: an object's posted events may delete another.)
+void settle(QWidget& widget) {
     for (int pass = 0; pass < 3; ++pass) {
         std::vector<QPointer<QObject>> own{&widget};
         for (QObject* child : widget.findChildren<QObject*>()) own.emplace_back(child);
@@ -50,6 +113,40 @@ void renderInto(QWidget& widget, QPaintDevice& device, QSizeF sizeMm, int device
         for (const QPointer<QObject>& object : own)
             if (object) QCoreApplication::sendPostedEvents(object, 0);
     }
+}
+
+// Draws the widget laid out at the figure's size in points, scaled onto the device.
+void renderInto(QWidget& widget, QPaintDevice& device, QSizeF sizeMm, int deviceDpi) {
+    const QSize pageSize(int(std::lround(sizeMm.width() / 25.4 * 96)),
+                         int(std::lround(sizeMm.height() / 25.4 * 96)));
+    // A chart's own legend gives way to the page's (below the chart, never elided).
+    auto* chartView = qobject_cast<QChartView*>(&widget);
+    QLegend* chartLegend = chartView && chartView->chart() ? chartView->chart()->legend() : nullptr;
+    std::optional<PageLegend> pageLegend;
+    if (chartLegend && chartLegend->isVisible() && chartLegend->isAttachedToChart() &&
+        chartLegend->alignment() == Qt::AlignBottom) {
+        pageLegend.emplace(*chartView->chart(), pageSize.width());
+            if (pageLegend->isEmpty() || pageLegend->height() > 0.4 * pageSize.height())
+            pageLegend.reset();
+        else
+            chartLegend->hide();
+    }
+    const QSize layoutSize(pageSize.width(),
+                           pageSize.height() - (pageLegend ? int(std::ceil(pageLegend->height())) : 0));
+    const QSize previous = widget.size();
+    // A figure smaller than the widget's minimum on screen must not be drawn at that minimum
+    // and squeezed onto the page (text shrunk and distorted).
+    const QSize previousMinimum = widget.minimumSize();
+    widget.setMinimumSize(0, 0);
+    widget.resize(layoutSize);
+    // A hidden widget (the headless exporter's, or a figure on a tab not shown) gets its resize
+    // event only when shown: a chart view would draw its chart at the old size in a corner of
+    // the page. Deliver it now.
+    if (!widget.isVisible()) {
+        QResizeEvent resized(layoutSize, previous);
+        QCoreApplication::sendEvent(&widget, &resized);
+    }
+    settle(widget);
     QPainter painter(&device);
     painter.setRenderHint(QPainter::Antialiasing);
     const double scale = double(deviceDpi) / 96.0;
@@ -58,6 +155,10 @@ void renderInto(QWidget& widget, QPaintDevice& device, QSizeF sizeMm, int device
         // A chart is a graphics scene: drawn through the view, every item (legend markers
         // included) is painted on the device itself, as vectors in SVG and PDF.
         view->render(&painter, QRectF(QPointF(0, 0), QSizeF(layoutSize)), view->viewport()->rect());
+        if (pageLegend) {
+            pageLegend->paint(painter, QRectF(0, layoutSize.height(), pageSize.width(),
+                                              pageSize.height() - layoutSize.height()));
+        }
     } else {
         // A figure goes on a white page, whatever the desktop theme's window colour.
         const QPalette previousPalette = widget.palette();
@@ -70,6 +171,8 @@ void renderInto(QWidget& widget, QPaintDevice& device, QSizeF sizeMm, int device
         widget.setPalette(previousPalette);
     }
     painter.end();
+    if (pageLegend) chartLegend->show();
+    widget.setMinimumSize(previousMinimum);
     widget.resize(previous);
     if (!widget.isVisible()) {
         QResizeEvent restored(previous, layoutSize);

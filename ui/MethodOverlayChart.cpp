@@ -1,4 +1,5 @@
 #include "MethodOverlayChart.h"
+#include "LegendEntries.h"
 
 #include <QAreaSeries>
 #include <QChart>
@@ -142,7 +143,7 @@ void MethodOverlayChart::rebuild() {
             series.band->attachAxis(xAxis_);
             series.band->attachAxis(yAxis_);
             // The band's legend entry would double every method: the line carries the name.
-            for (auto* marker : chart()->legend()->markers(series.band)) marker->setVisible(false);
+            hideLegendEntry(chart(), series.band);
         }
         series.mean = new QLineSeries;
         series.mean->replace(points.mean);

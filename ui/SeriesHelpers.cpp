@@ -1,5 +1,7 @@
 #include "SeriesHelpers.h"
 
+#include "LegendEntries.h"
+
 #include <QChart>
 #include <QLegend>
 #include <QLegendMarker>
@@ -39,7 +41,7 @@ QList<QLineSeries*> addSegmentedSpectrum(QChart& chart, QValueAxis* x, QValueAxi
         segment->attachAxis(x);
         segment->attachAxis(y);
         if (!segments.isEmpty()) {
-            for (auto* marker : chart.legend()->markers(segment)) marker->setVisible(false);
+            hideLegendEntry(&chart, segment);
         }
         segments.append(segment);
     }

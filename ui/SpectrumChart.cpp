@@ -1,4 +1,5 @@
 #include "SpectrumChart.h"
+#include "LegendEntries.h"
 
 #include "experiment/SceneIdentification.h"
 
@@ -154,7 +155,7 @@ void SpectrumChart::rebuild() {
         segment->attachAxis(xAxis_);
         segment->attachAxis(yAxis_);
         if (!measured_.isEmpty()) {
-            for (auto* marker : chart()->legend()->markers(segment)) marker->setVisible(false);
+            hideLegendEntry(chart(), segment);
         }
         measured_.append(segment);
         run.clear();
@@ -188,7 +189,7 @@ void SpectrumChart::rebuild() {
         band->attachAxis(xAxis_);
         band->attachAxis(yAxis_);
         if (!measuredBands_.isEmpty()) {
-            for (auto* marker : chart()->legend()->markers(band)) marker->setVisible(false);
+            hideLegendEntry(chart(), band);
         }
         measuredBands_.append(band);
         above.clear();
@@ -242,7 +243,7 @@ void SpectrumChart::rebuild() {
         line->attachAxis(xAxis_);
         line->attachAxis(yAxis_);
         if (k > 0)
-            for (auto* marker : chart()->legend()->markers(line)) marker->setVisible(false);
+            hideLegendEntry(chart(), line);
         samples_.append(line);
     }
     if (draws > 0) {
