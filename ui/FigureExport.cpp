@@ -14,6 +14,7 @@
 #include <QLegend>
 #include <QLegendMarker>
 #include <QPdfWriter>
+#include <QTextDocument>
 #include <QPointer>
 #include <QResizeEvent>
 #include <QSvgGenerator>
@@ -38,8 +39,6 @@ public:
     PageLegend(const QChart& chart, double width) {
         const QLegend* legend = chart.legend();
         font_ = legend->font();
-        // In the layout's pixels (96 per inch), whatever the device's resolution.
-        if (font_.pointSizeF() > 0) font_.setPixelSize(int(std::lround(font_.pointSizeF() * 96 / 72)));
         colour_ = legend->labelColor();
         const QFontMetricsF metrics(font_);
         box_ = metrics.ascent() * 0.9;
@@ -75,9 +74,18 @@ public:
                 painter.setPen(e.pen);
                 painter.setBrush(e.brush);
                 painter.drawRect(QRectF(x, middle - box_ / 2, box_, box_));
-                painter.setPen(colour_);
-                painter.drawText(QPointF(x + box_ + 5, middle + metrics.ascent() / 2 - 1),
-                                 e.label);
+                // Through a text document, as the chart draws its own text: laid out at the
+                // screen's resolution, so the label has the size of the chart's text on every
+                // kind of page (SVG included).
+                QTextDocument label;
+                label.setDocumentMargin(0);
+                label.setDefaultFont(font_);
+                label.setDefaultStyleSheet(QStringLiteral("body { color: %1; }").arg(colour_.name()));
+                label.setHtml(QStringLiteral("<body>%1</body>").arg(e.label.toHtmlEscaped()));
+                painter.save();
+                painter.translate(x + box_ + 5, middle - metrics.height() / 2);
+                label.drawContents(&painter);
+                painter.restore();
                 x += e.width + gap_;
             }
         }
