@@ -7,6 +7,7 @@
 #include "PairArguments.h"
 #include "TerminalProgress.h"
 #include "data/PairDataset.h"
+#include "experiment/ExperimentRunner.h"
 
 namespace specres::cli {
 
@@ -61,40 +62,24 @@ CommandStatus runDataset(int argc, char** argv) {
               << " low-resolution channels; " << pair->alignment() << "\n";
 
     TerminalProgress progress;
-    // The pair check takes the high raster's rows from the survey's pass where it can, so that
-    // it costs little more than reading the low raster.
-    std::optional<PairCheck> check;
-    std::optional<PairCheckRequest> checkRequest;
+    // The pair check takes the high raster's rows from the survey's pass, so that it costs
+    // little more than reading the low raster.
+    std::optional<PairCheckRequest> check;
     if (!parser.has("no-pair-check")) {
-        checkRequest = pairCheckBeforeTraining(parser.value("high"), parser.value("low"),
-                                               *pairOptions, progress);
-        auto prepared = PairCheck::prepare(checkRequest->highPath, checkRequest->lowPath,
-                                           checkRequest->options);
-        if (prepared)
-            check = std::move(*prepared);
-        else
-            checkRequest->onChecked(fail(prepared.error()));
+        check = pairCheckBeforeTraining(parser.value("high"), parser.value("low"), *pairOptions,
+                                        progress);
     }
     PixelSurvey survey;
-    Feedback surveying(&progress.feedback(), 0.0, check ? 0.95 : 1.0);
-    auto split = buildPixelSplit(*pair, options, &surveying, &survey,
-                                 check && check->sharesHighRaster(*pair) ? &*check : nullptr);
+    std::optional<PairCheckResult> checked;
+    auto split = drawCheckedSplit(*pair, options, check, &progress.feedback(), &survey, &checked);
     if (!split) {
         progress.finish();
         return failure(1) << split.error();
     }
-    if (check) {
-        Feedback checking(&progress.feedback(), 0.95, 1.0, "checking the pair: ");
-        auto checked = check->finish(&checking);
-        if (checking.isCancelled()) {
-            progress.finish();
-            return failure(1) << kCancelledMessage;
-        }
-        checkRequest->onChecked(checked);
-        if (checked) std::cerr << "pair check: " << toString(checked->verdict) << " ("
-                               << checked->seconds << " s)\n";
-    }
     progress.finish();
+    if (checked)
+        std::cerr << "pair check: " << toString(checked->verdict) << " (" << checked->seconds
+                  << " s)\n";
     if (split->size() < static_cast<std::size_t>(options.sampleCount)) {
         std::cerr << "warning: only " << split->size() << " usable pixels, fewer than the "
                   << options.sampleCount << " asked for; all of them are used\n";

@@ -28,42 +28,33 @@ std::vector<std::string> splitList(const std::string& text) {
 Result<ExperimentOutcome> runUnguarded(const RasterPair& pair, const ExperimentRequest& request,
                                        Feedback* feedback, const MethodDoneCallback& onMethodDone) {
     if (request.methods.empty()) return fail("choose at least one method to train");
-    // Rough shares of the time: drawing a split scans the scene; preparing reads the spectra.
+    // Rough shares of the time: drawing a split scans the scene (the pair check rides on it);
+    // a check on its own reads the high raster; preparing reads the spectra.
     const bool drawSplit = !request.split.has_value();
-    std::optional<PairCheck> check;
-    if (request.pairCheck) {
-        const PairCheckRequest& asked = *request.pairCheck;
-        auto prepared = PairCheck::prepare(asked.highPath, asked.lowPath, asked.options);
-        if (prepared)
-            check = std::move(*prepared);
-        else if (asked.onChecked)
-            asked.onChecked(fail(prepared.error()));
-    }
-    const bool checkRides = check && drawSplit && check->sharesHighRaster(pair);
-    const double splitEnd = drawSplit ? 0.08 : 0.0;
-    const double checkEnd = splitEnd + (check ? (checkRides ? 0.01 : 0.05) : 0.0);
-    const double prepareEnd = checkEnd + 0.04;
+    const double splitEnd = drawSplit ? 0.09 : (request.pairCheck ? 0.05 : 0.0);
+    const double prepareEnd = splitEnd + 0.04;
     ExperimentOutcome outcome;
     if (drawSplit) {
         Feedback stage(feedback, 0.0, splitEnd, "drawing the split: ");
-        auto drawn = buildPixelSplit(pair, request.config.dataset, &stage, nullptr,
-                                     checkRides ? &*check : nullptr);
+        auto drawn = drawCheckedSplit(pair, request.config.dataset, request.pairCheck, &stage,
+                                      nullptr, &outcome.pairCheck);
         if (!drawn) return fail(drawn.error());
         outcome.split = std::move(*drawn);
     } else {
         const std::string where = request.splitPath.empty() ? "the split" : request.splitPath;
         if (auto ok = checkSplitFitsPair(*request.split, pair, where); !ok) return fail(ok.error());
         outcome.split = *request.split;
-    }
-    if (check) {
-        Feedback stage(feedback, splitEnd, checkEnd, "checking the pair: ");
-        auto checked = check->finish(&stage);
-        if (stage.isCancelled()) return fail(kCancelledMessage);
-        if (request.pairCheck->onChecked) request.pairCheck->onChecked(checked);
-        if (checked) outcome.pairCheck = std::move(*checked);
+        if (request.pairCheck) {
+            Feedback stage(feedback, 0.0, splitEnd, "checking the pair: ");
+            if (auto check = preparePairCheck(*request.pairCheck)) {
+                if (auto ok = finishPairCheck(*check, *request.pairCheck, &stage, &outcome.pairCheck);
+                    !ok)
+                    return fail(ok.error());
+            }
+        }
     }
     if (feedback && feedback->isCancelled()) return fail(kCancelledMessage);
-    Feedback prepareStage(feedback, checkEnd, prepareEnd, "reading spectra: ");
+    Feedback prepareStage(feedback, splitEnd, prepareEnd, "reading spectra: ");
     auto data = prepareData(pair, outcome.split, request.config.preprocessing, &prepareStage);
     if (!data) return fail(data.error());
     Feedback trainStage(feedback, prepareEnd, 1.0);
@@ -76,6 +67,38 @@ Result<ExperimentOutcome> runUnguarded(const RasterPair& pair, const ExperimentR
 }
 
 }  // namespace
+
+std::optional<PairCheck> preparePairCheck(const PairCheckRequest& request) {
+    auto prepared = PairCheck::prepare(request.highPath, request.lowPath, request.options);
+    if (prepared) return std::move(*prepared);
+    if (request.onChecked) request.onChecked(fail(prepared.error()));
+    return std::nullopt;
+}
+
+Status finishPairCheck(PairCheck& check, const PairCheckRequest& request, Feedback* feedback,
+                       std::optional<PairCheckResult>* result) {
+    auto checked = check.finish(feedback);
+    if (feedback && feedback->isCancelled()) return fail(kCancelledMessage);
+    if (request.onChecked) request.onChecked(checked);
+    if (checked && result) *result = std::move(*checked);
+    return Status::success();
+}
+
+Result<PixelSplit> drawCheckedSplit(const RasterPair& pair, const DatasetOptions& options,
+                                    const std::optional<PairCheckRequest>& request,
+                                    Feedback* feedback, PixelSurvey* survey,
+                                    std::optional<PairCheckResult>* result) {
+    std::optional<PairCheck> check = request ? preparePairCheck(*request) : std::nullopt;
+    // Riding on the survey, the check is a small share of the time; reading for itself, not.
+    const bool rides = check && check->sharesHighRaster(pair);
+    const double surveyEnd = !check ? 1.0 : rides ? 0.9 : 0.6;
+    Feedback surveying(feedback, 0.0, surveyEnd);
+    auto split = buildPixelSplit(pair, options, &surveying, survey, rides ? &*check : nullptr);
+    if (!split || !check) return split;
+    Feedback checking(feedback, surveyEnd, 1.0, "checking the pair: ");
+    if (auto ok = finishPairCheck(*check, *request, &checking, result); !ok) return fail(ok.error());
+    return split;
+}
 
 Result<ExperimentOutcome> runExperiment(const RasterPair& pair, const ExperimentRequest& request,
                                         Feedback* feedback,

@@ -6,6 +6,7 @@
 
 #include <functional>
 
+#include "data/PairDataset.h"
 #include "data/RasterPair.h"
 #include "experiment/Comparison.h"
 #include "paircheck/PairCheck.h"
@@ -52,6 +53,20 @@ struct ExperimentOutcome {
 Result<ExperimentOutcome> runExperiment(const RasterPair& pair, const ExperimentRequest& request,
                                         Feedback* feedback = nullptr,
                                         const MethodDoneCallback& onMethodDone = {});
+
+/// Draws a split from `options` with the pair check (when asked) watching the survey's pass —
+/// reading for itself where it cannot — then finishes the check and hands its verdict (or why it
+/// could not be made) to the request's onChecked, and its result to `result`. Only a cancel
+/// during the check fails the split.
+Result<PixelSplit> drawCheckedSplit(const RasterPair& pair, const DatasetOptions& options,
+                                    const std::optional<PairCheckRequest>& request,
+                                    Feedback* feedback, PixelSurvey* survey = nullptr,
+                                    std::optional<PairCheckResult>* result = nullptr);
+/// The two halves of a check on its own: prepared (a pair it cannot read goes to onChecked and
+/// gives none), then finished (the verdict to onChecked; fails only when cancelled).
+std::optional<PairCheck> preparePairCheck(const PairCheckRequest& request);
+Status finishPairCheck(PairCheck& check, const PairCheckRequest& request, Feedback* feedback,
+                       std::optional<PairCheckResult>* result);
 
 /// The split must be for this pair's grid and hold at least 2 training, 1 validation and 1 test
 /// pixel; the message names `where` (the split file).
