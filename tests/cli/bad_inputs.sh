@@ -253,6 +253,10 @@ expect gui-pixel-wrap "--pixel 4294967297,1: COL and ROW must be whole numbers" 
 expect gui-pixel-outside "pixel .500, 1. is outside the raster .60 × 40." $gui --pair "$high,$low" --pixel 500,1 --export-spectrum x.svg
 expect gui-pixel-text "--pixel a,b: COL and ROW must be whole numbers" $gui --pair "$high,$low" --pixel a,b --export-spectrum x.svg
 expect gui-samples "--samples 7: choose 10 or 30" $gui --pair "$high,$low" --pixel 1,1 --samples 7 --export-spectrum x.svg
+expect gui-export-without-pixel "--export-spectrum, --export-covariance and --export-data need --pixel" $gui --pair "$high,$low" --export-spectrum x.svg
+expect gui-figure-size-text "--figure-size wide: expected WIDTHxHEIGHT in millimetres" $gui --pair "$high,$low" --pixel 1,1 --export-spectrum x.svg --figure-size wide
+expect gui-dpi-text "--dpi many: expected a whole number" $gui --pair "$high,$low" --pixel 1,1 --export-spectrum x.png --dpi many
+expect gui-pair-one-file "--pair needs two files, HIGH,LOW" $gui --pair "$high" --pixel 1,1 --export-spectrum x.svg
 printf '{"results": [' > truncated_results.json
 printf '{"results": [], "ttests": []}' > empty_results.json
 expect gui-calibration-missing "absent_results.json" $gui --comparison absent_results.json --export-calibration x.pdf
