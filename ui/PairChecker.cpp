@@ -11,7 +11,6 @@
 #include <QTextBrowser>
 #include <QUrl>
 #include <QVBoxLayout>
-#include <cmath>
 
 #include "base/Feedback.h"
 #include "paircheck/PairCheckReport.h"
@@ -40,15 +39,12 @@ bool PairChecker::start(const PairSource& source) {
             verdict = QString::fromUtf8(toString(result->verdict));
             auto files = writePairCheckReport(*result, folder.toStdString());
             if (!files) error = QString::fromStdString(files.error());
-            // What the verdict's reasons ask for, by the check's own thresholds.
             const PairCheckResult& r = *result;
-            correction.shift = std::hypot(r.shift.dx, r.shift.dy) > options.shiftTolerancePx;
+            correction.shift = r.suggestsShift;
             correction.dx = r.shift.dx;
             correction.dy = r.shift.dy;
             correction.flagged = r.flaggedPixels;
-            correction.exclude =
-                r.validPixels > 0 &&
-                double(r.flaggedPixels) / double(r.validPixels) > options.flaggedTolerance;
+            correction.exclude = r.suggestsExclusion;
             if (files) correction.flagsPath = QString::fromStdString(files->flags);
         }
         return [this, error, verdict, folder, correction] {

@@ -438,7 +438,8 @@ void fitRadiometry(const std::vector<Image>& simulated, const std::vector<Image>
 void judge(const PairCheckOptions& options, PairCheckResult& result) {
     auto worst = [&](PairVerdict v) { result.verdict = std::max(result.verdict, v); };
     const double shift = std::hypot(result.shift.dx, result.shift.dy);
-    if (shift > options.shiftTolerancePx) {
+    result.suggestsShift = shift > options.shiftTolerancePx;
+    if (result.suggestsShift) {
         worst(PairVerdict::UsableAfterCorrection);
         result.reasons.push_back("the low raster is shifted by (" +
                                  formatFixed(result.shift.dx, 2) + ", " +
@@ -454,6 +455,7 @@ void judge(const PairCheckOptions& options, PairCheckResult& result) {
     }
     const double flagged =
         result.validPixels ? double(result.flaggedPixels) / result.validPixels : 0;
+    result.suggestsExclusion = flagged > options.flaggedTolerance;
     if (flagged > options.flaggedLimit) {
         worst(PairVerdict::NotUsable);
         result.reasons.push_back(formatFixed(100 * flagged, 1) +

@@ -85,6 +85,10 @@ struct PairCheckResult {
     std::int64_t validPixels = 0;
     std::int64_t flaggedPixels = 0;
     PairVerdict verdict = PairVerdict::Usable;
+    /// The corrections the verdict asks for: pairing with the shift undone (it is larger than
+    /// the tolerance), and leaving the flagged pixels out (more of them than the tolerance).
+    bool suggestsShift = false;
+    bool suggestsExclusion = false;
     std::vector<std::string> reasons;
     std::vector<std::string> notes;
     double seconds = 0.0;
