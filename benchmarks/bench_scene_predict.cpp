@@ -19,7 +19,7 @@
 
 #include "base/BlasThreads.h"
 #include "base/TriangularInverse.h"
-#include "experiment/ScenePrediction.h"
+#include "maps/ScenePrediction.h"
 #include "experiment/TrainedModel.h"
 #include "io/SpectralRaster.h"
 #include "neural/TorchSupport.h"

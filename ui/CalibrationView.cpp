@@ -10,7 +10,7 @@
 
 #include "FigureExport.h"
 #include "SeriesHelpers.h"
-#include "experiment/ResultsWriter.h"
+#include "results/ResultsWriter.h"
 #include "io/AtomicFile.h"
 #include "metrics/ProbabilisticScores.h"
 

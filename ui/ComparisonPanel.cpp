@@ -24,7 +24,7 @@
 #include "MethodOverlayChart.h"
 #include "SeriesHelpers.h"
 #include "experiment/ComparisonRanking.h"
-#include "experiment/ResultsWriter.h"
+#include "results/ResultsWriter.h"
 #include "io/AtomicFile.h"
 
 namespace specres::ui {

@@ -8,7 +8,7 @@
 #include "InspectionController.h"
 #include "MainWindow.h"
 #include "ProjectSession.h"
-#include "experiment/ResultsWriter.h"
+#include "results/ResultsWriter.h"
 
 namespace specres::ui {
 

@@ -10,7 +10,7 @@
 
 #include "TaskThread.h"
 #include "base/Feedback.h"
-#include "experiment/SceneIdentification.h"
+#include "maps/SceneIdentification.h"
 #include "io/GdalSupport.h"
 
 namespace specres::ui {

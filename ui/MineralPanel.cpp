@@ -7,7 +7,7 @@
 #include <QVBoxLayout>
 #include <cmath>
 
-#include "experiment/SceneIdentification.h"
+#include "maps/SceneIdentification.h"
 
 namespace specres::ui {
 

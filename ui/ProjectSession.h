@@ -5,7 +5,7 @@
 #include <optional>
 
 #include "PairSource.h"
-#include "experiment/Project.h"
+#include "project/Project.h"
 
 namespace specres::ui {
 

@@ -6,7 +6,7 @@
 #include <optional>
 
 #include "ScenePredictor.h"
-#include "experiment/BatchPlanner.h"
+#include "batch/BatchPlanner.h"
 
 namespace specres::ui {
 

@@ -15,8 +15,8 @@
 #include "base/Checksum.h"
 #include "base/Feedback.h"
 #include "data/PercentileStretch.h"
-#include "experiment/TileMerge.h"
-#include "experiment/TilePrediction.h"
+#include "maps/TileMerge.h"
+#include "maps/TilePrediction.h"
 #include "io/GdalSupport.h"
 
 namespace specres::ui {

@@ -8,7 +8,7 @@
 #include "BackgroundWork.h"
 #include "ModelEntry.h"
 #include "PairSource.h"
-#include "experiment/BatchPlanner.h"
+#include "batch/BatchPlanner.h"
 
 namespace specres::ui {
 

@@ -2,7 +2,7 @@
 
 #include <QDialog>
 
-#include "experiment/BatchPlanner.h"
+#include "batch/BatchPlanner.h"
 
 class QLineEdit;
 class QSpinBox;

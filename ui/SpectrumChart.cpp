@@ -1,7 +1,7 @@
 #include "SpectrumChart.h"
 #include "LegendEntries.h"
 
-#include "experiment/SceneIdentification.h"
+#include "maps/SceneIdentification.h"
 
 #include <QAreaSeries>
 #include <QChart>

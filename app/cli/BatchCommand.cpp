@@ -13,12 +13,12 @@
 #include "Commands.h"
 #include "PairArguments.h"
 #include "TerminalProgress.h"
-#include "experiment/BatchPlan.h"
-#include "experiment/BatchPlanner.h"
-#include "experiment/BatchTasks.h"
-#include "experiment/LocalBatch.h"
-#include "experiment/TileMerge.h"
-#include "experiment/TilePrediction.h"
+#include "batch/BatchPlan.h"
+#include "batch/BatchPlanner.h"
+#include "batch/BatchTasks.h"
+#include "batch/LocalBatch.h"
+#include "maps/TileMerge.h"
+#include "maps/TilePrediction.h"
 #include "io/AtomicFile.h"
 
 namespace specres::cli {

@@ -7,7 +7,7 @@
 #include "ExperimentArguments.h"
 #include "paircheck/PairCheckReport.h"
 #include "TerminalProgress.h"
-#include "experiment/ResultsWriter.h"
+#include "results/ResultsWriter.h"
 #include "io/InputFile.h"
 
 namespace specres::cli {

@@ -3,7 +3,7 @@
 #include "ArgumentParser.h"
 #include "CommandStatus.h"
 #include "Commands.h"
-#include "experiment/TileMerge.h"
+#include "maps/TileMerge.h"
 
 namespace specres::cli {
 

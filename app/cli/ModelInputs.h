@@ -3,8 +3,8 @@
 #include <optional>
 #include "ArgumentParser.h"
 
-#include "experiment/SceneInputs.h"
-#include "experiment/SceneTile.h"
+#include "maps/SceneInputs.h"
+#include "maps/SceneTile.h"
 
 namespace specres::cli {
 

@@ -9,9 +9,9 @@
 #include "Commands.h"
 #include "ModelInputs.h"
 #include "TerminalProgress.h"
-#include "experiment/ScenePrediction.h"
-#include "experiment/SceneTile.h"
-#include "experiment/TilePrediction.h"
+#include "maps/ScenePrediction.h"
+#include "maps/SceneTile.h"
+#include "maps/TilePrediction.h"
 #include "io/InputFile.h"
 
 namespace specres::cli {

@@ -6,7 +6,7 @@
 
 #include "base/Feedback.h"
 #include "base/Result.h"
-#include "scene/SensorChannels.h"
+#include "io/SensorChannels.h"
 
 namespace specres {
 

@@ -12,7 +12,7 @@
 #include <regex>
 #include <sstream>
 
-#include "scene/SensorChannels.h"
+#include "io/SensorChannels.h"
 
 namespace specres {
 

@@ -9,7 +9,7 @@
 #include "base/Text.h"
 #include "data/SensorSimulation.h"
 #include "metrics/ProbabilisticScores.h"
-#include "scene/SensorChannels.h"
+#include "io/SensorChannels.h"
 
 namespace specres {
 

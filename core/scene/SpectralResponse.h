@@ -3,7 +3,7 @@
 #include <Eigen/Core>
 #include <vector>
 
-#include "scene/SensorChannels.h"
+#include "io/SensorChannels.h"
 
 namespace specres {
 

@@ -7,7 +7,7 @@
 #include "Bridge.h"
 #include "data/PairDataset.h"
 #include "experiment/ExperimentRunner.h"
-#include "experiment/ResultsWriter.h"
+#include "results/ResultsWriter.h"
 #include "experiment/TrainedModel.h"
 #include "io/InputFile.h"
 #include "scene/DemoScene.h"

@@ -11,7 +11,7 @@
 #include "base/Checksum.h"
 #include "base/DeterministicRandom.h"
 #include "data/MinMaxScaling.h"
-#include "experiment/ScenePrediction.h"
+#include "maps/ScenePrediction.h"
 #include "metrics/CalibrationScores.h"
 
 namespace specres::python {

@@ -10,8 +10,8 @@
 #include <fstream>
 
 #include "base/Checksum.h"
-#include "experiment/BatchPlan.h"
-#include "experiment/BatchTasks.h"
+#include "batch/BatchPlan.h"
+#include "batch/BatchTasks.h"
 
 using namespace specres;
 namespace fs = std::filesystem;

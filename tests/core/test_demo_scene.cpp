@@ -11,7 +11,7 @@
 #include "io/SpectralRaster.h"
 #include "scene/DemoScene.h"
 #include "scene/MineralLibrary.h"
-#include "scene/SensorChannels.h"
+#include "io/SensorChannels.h"
 
 using namespace specres;
 

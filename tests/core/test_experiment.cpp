@@ -13,8 +13,8 @@
 #include "experiment/Comparison.h"
 #include "experiment/ModelContext.h"
 #include "experiment/PixelInspection.h"
-#include "experiment/Project.h"
-#include "experiment/ResultsWriter.h"
+#include "project/Project.h"
+#include "results/ResultsWriter.h"
 #include "neural/ModelRegistry.h"
 #include "scene/DemoScene.h"
 

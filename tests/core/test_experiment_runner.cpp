@@ -10,7 +10,7 @@
 #include "TestRasters.h"
 #include "experiment/ComparisonRanking.h"
 #include "experiment/ExperimentRunner.h"
-#include "experiment/ResultsWriter.h"
+#include "results/ResultsWriter.h"
 #include "models/GaussianDensity.h"
 #include "neural/ModelRegistry.h"
 #include "scene/DemoScene.h"

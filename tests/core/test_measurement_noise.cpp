@@ -15,7 +15,7 @@
 #include "data/SensorSimulation.h"
 #include "experiment/PixelInspection.h"
 #include "experiment/PreparedData.h"
-#include "experiment/ScenePrediction.h"
+#include "maps/ScenePrediction.h"
 #include "models/MixtureBaselines.h"
 #include "models/ReflectanceModel.h"
 

@@ -11,9 +11,9 @@
 #include "data/PairDataset.h"
 #include "data/PixelSplit.h"
 #include "experiment/PreparedData.h"
-#include "experiment/ScenePrediction.h"
-#include "experiment/SceneTile.h"
-#include "experiment/TileMerge.h"
+#include "maps/ScenePrediction.h"
+#include "maps/SceneTile.h"
+#include "maps/TileMerge.h"
 #include "models/MixtureBaselines.h"
 #include "models/ReflectanceModel.h"
 

@@ -38,7 +38,7 @@
 #include "TestRasters.h"
 #include "TrainingPanel.h"
 #include "TrainingWorker.h"
-#include "experiment/ResultsWriter.h"
+#include "results/ResultsWriter.h"
 #include "neural/ModelRegistry.h"
 
 using namespace specres;

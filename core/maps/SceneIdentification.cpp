@@ -1,4 +1,4 @@
-#include "experiment/SceneIdentification.h"
+#include "maps/SceneIdentification.h"
 
 #include <gdal_priv.h>
 #include <ogr_spatialref.h>

@@ -2,8 +2,8 @@
 
 #include <string>
 
-#include "experiment/SceneInputs.h"
-#include "experiment/SceneTile.h"
+#include "maps/SceneInputs.h"
+#include "maps/SceneTile.h"
 
 namespace specres {
 

@@ -4,7 +4,7 @@
 #include <vector>
 
 #include "base/Result.h"
-#include "experiment/ScenePrediction.h"
+#include "maps/ScenePrediction.h"
 
 namespace specres {
 

@@ -9,7 +9,7 @@
 #include "data/RasterPair.h"
 #include "experiment/Comparison.h"
 #include "experiment/ExperimentConfig.h"
-#include "experiment/ProjectView.h"
+#include "project/ProjectView.h"
 #include "scene/DemoScene.h"
 
 namespace specres {

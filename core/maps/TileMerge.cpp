@@ -1,4 +1,4 @@
-#include "experiment/TileMerge.h"
+#include "maps/TileMerge.h"
 
 #include <gdal_priv.h>
 #include <gdal_vrt.h>
@@ -13,7 +13,7 @@
 
 #include "base/Checksum.h"
 #include "base/Text.h"
-#include "experiment/SceneTile.h"
+#include "maps/SceneTile.h"
 #include "io/AtomicFile.h"
 #include "io/GdalSupport.h"
 #include "io/InputFile.h"

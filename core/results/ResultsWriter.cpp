@@ -1,4 +1,4 @@
-#include "experiment/ResultsWriter.h"
+#include "results/ResultsWriter.h"
 
 #include <cmath>
 #include <filesystem>

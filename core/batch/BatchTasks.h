@@ -3,7 +3,7 @@
 #include <string>
 #include <vector>
 
-#include "experiment/BatchPlan.h"
+#include "batch/BatchPlan.h"
 
 namespace specres {
 

@@ -1,4 +1,4 @@
-#include "experiment/TilePrediction.h"
+#include "maps/TilePrediction.h"
 
 #include <filesystem>
 

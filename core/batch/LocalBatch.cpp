@@ -1,4 +1,4 @@
-#include "experiment/LocalBatch.h"
+#include "batch/LocalBatch.h"
 
 #include <fcntl.h>
 #include <spawn.h>

@@ -1,4 +1,4 @@
-#include "experiment/ProjectView.h"
+#include "project/ProjectView.h"
 
 #include "io/JsonFields.h"
 

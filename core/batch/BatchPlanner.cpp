@@ -1,11 +1,11 @@
-#include "experiment/BatchPlanner.h"
+#include "batch/BatchPlanner.h"
 
 #include <chrono>
 #include <cmath>
 #include <filesystem>
 #include <optional>
 
-#include "experiment/BatchTasks.h"
+#include "batch/BatchTasks.h"
 #include "io/AtomicFile.h"
 
 namespace specres {

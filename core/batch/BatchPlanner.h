@@ -4,7 +4,7 @@
 #include <vector>
 
 #include "base/Feedback.h"
-#include "experiment/BatchPlan.h"
+#include "batch/BatchPlan.h"
 
 namespace specres {
 

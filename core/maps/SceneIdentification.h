@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "base/Feedback.h"
-#include "experiment/ScenePrediction.h"
+#include "maps/ScenePrediction.h"
 #include "identify/BandDepth.h"
 #include "identify/MineralMatcher.h"
 #include "io/SpectralRaster.h"

@@ -1,4 +1,4 @@
-#include "experiment/BatchPlan.h"
+#include "batch/BatchPlan.h"
 
 #include <algorithm>
 #include <filesystem>

@@ -1,10 +1,10 @@
-#include "experiment/Project.h"
+#include "project/Project.h"
 
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 
-#include "experiment/ResultsWriter.h"
+#include "results/ResultsWriter.h"
 #include "io/AtomicFile.h"
 #include "io/InputFile.h"
 #include "io/JsonFields.h"

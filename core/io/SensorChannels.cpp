@@ -1,4 +1,4 @@
-#include "scene/SensorChannels.h"
+#include "io/SensorChannels.h"
 
 namespace specres {
 

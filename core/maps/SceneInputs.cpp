@@ -1,4 +1,4 @@
-#include "experiment/SceneInputs.h"
+#include "maps/SceneInputs.h"
 
 #include <algorithm>
 

@@ -1,4 +1,4 @@
-#include "experiment/SceneTile.h"
+#include "maps/SceneTile.h"
 
 #include <filesystem>
 #include <iomanip>

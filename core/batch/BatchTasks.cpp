@@ -1,4 +1,4 @@
-#include "experiment/BatchTasks.h"
+#include "batch/BatchTasks.h"
 
 #include <sys/resource.h>
 #include <sys/wait.h>

@@ -1,4 +1,4 @@
-#include "experiment/ScenePrediction.h"
+#include "maps/ScenePrediction.h"
 
 #include <gdal_priv.h>
 #include <ogr_spatialref.h>
