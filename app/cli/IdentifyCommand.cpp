@@ -13,7 +13,7 @@
 #include "TerminalProgress.h"
 #include "base/Checksum.h"
 #include "base/Text.h"
-#include "maps/SceneIdentification.h"
+#include "maps/IdentificationAccuracy.h"
 #include "identify/MineralToolkit.h"
 #include "identify/SpectralLibrary.h"
 #include "io/AtomicFile.h"

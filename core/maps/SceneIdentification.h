@@ -1,12 +1,11 @@
 #pragma once
 
 #include <cstdint>
-#include <map>
 #include <string>
 #include <vector>
 
 #include "base/Feedback.h"
-#include "maps/ScenePrediction.h"
+#include "maps/SceneRows.h"
 #include "identify/BandDepth.h"
 #include "identify/MineralMatcher.h"
 #include "io/SpectralRaster.h"
@@ -57,63 +56,13 @@ void mineralColour(int code, int& red, int& green, int& blue);
 /// predict in chunks (factored, see ReflectanceModel::predictFactored), match each pixel under
 /// its predicted density, write the maps as GeoTIFFs with the grid's georeferencing and a
 /// categorical colour table with the minerals' names, plus PREFIX_legend.csv. Bounded memory
-/// (chunks of 1,024 pixels); progress and cancel through feedback; the files appear together
-/// or not at all. With `rows`, only those rows (a tile: maps georeferenced at their first row,
+/// (runSceneStrips; predictions factored 1,024 at a time); progress and cancel through feedback;
+/// the files appear together or not at all. With `rows`, only those rows (a tile: maps georeferenced at their first row,
 /// SPECRES_ROWS on each, the legend counting the tile's pixels; keepLabels covers the tile).
 Result<SceneIdentification> identifyScene(const ReflectanceModel& model,
                                           const MineralMatcher& matcher, const SpectralRaster& low,
                                           const std::string& prefix,
                                           const SceneIdentificationOptions& options = {},
                                           Feedback* feedback = nullptr, SceneRows rows = {});
-
-/// Agreement of one labelling with a reference map.
-struct ConfusionMatrix {
-    std::vector<std::string> names;  ///< class names (library order)
-    Eigen::MatrixXd counts;          ///< rows: reference, columns: predicted
-    double accuracy() const;
-};
-
-/// Reliability of the posterior: pixels binned by their top posterior, with the share right.
-struct ReliabilityBin {
-    double lower = 0.0, upper = 0.0;
-    std::int64_t pixels = 0;
-    std::int64_t correct = 0;
-    double meanPosterior = 0.0;
-};
-
-struct IdentificationAccuracy {
-    ConfusionMatrix likelihood, meanAngle, inputAngle, pairDominant;
-    std::vector<ReliabilityBin> reliability;  ///< bins of the likelihood method's posterior
-    std::int64_t evaluatedPixels = 0;
-    std::vector<std::string> unmatchedClasses;  ///< reference classes not in the library
-};
-
-/// A reference map of named classes (a truth map) on an identification's grid.
-struct ReferenceMap {
-    std::string path;
-    std::map<int, std::string> classes;  ///< code → name
-    std::vector<std::int32_t> codes;     ///< row-major
-};
-
-/// Reads band 1 of a reference map of exactly width × height pixels whose classes are named
-/// (GDAL category names, or CLASS_<code> metadata as the demo writes); errors name the file
-/// and say what is wrong (size, no names).
-Result<ReferenceMap> readReferenceMap(const std::string& path, int width, int height);
-
-/// Compares the kept labels with a reference map of the same size whose classes are named
-/// (GDAL category names, or CLASS_<code> metadata as the demo writes); names are matched to
-/// the library's case-insensitively. Pixels whose reference class is not in the library are
-/// left out (and named).
-Result<IdentificationAccuracy> evaluateIdentification(const SceneIdentification& labels,
-                                                      const std::vector<std::string>& libraryNames,
-                                                      const std::string& referencePath, int width,
-                                                      int height);
-
-Result<IdentificationAccuracy> evaluateIdentification(const SceneIdentification& labels,
-                                                      const std::vector<std::string>& libraryNames,
-                                                      const ReferenceMap& reference);
-
-/// The accuracy as text: three confusion matrices and the reliability table (Markdown).
-std::string formatIdentificationAccuracy(const IdentificationAccuracy& accuracy);
 
 }  // namespace specres

@@ -8,6 +8,7 @@
 #include "base/Feedback.h"
 #include "data/MnfTransform.h"
 #include "io/SpectralRaster.h"
+#include "maps/SceneRows.h"
 #include "models/ReflectanceModel.h"
 
 namespace specres {
@@ -34,23 +35,14 @@ struct ScenePredictionFiles {
 /// wavelengths as band metadata. Values are in normalised reflectance (per-spectrum min–max, as
 /// the model was trained); pixels without a usable input are NaN.
 ///
-/// Works strip by strip, so memory does not grow with the scene; the files appear complete or
-/// not at all (temporary names until the end; a cancel or error removes them).
+/// Works strip by strip (runSceneStrips), so memory does not grow with the scene; the files
+/// appear complete or not at all (temporary names until the end; a cancel or error removes them).
 ///
 /// With `highSigma` (the measured spectra's per-channel σ on the high grid, EMIT's RFLUNCERT),
 /// the NLL map scores each measured spectrum under N(μ, Σ + diag(σ²)), σ in the same normalised
 /// units, since a measurement is the true spectrum plus its noise. That needs each pixel's full
 /// covariance, so it costs one factorisation per pixel more.
-/// Rows of the scene to predict, [first, first + count); a negative count runs to the end.
-struct SceneRows {
-    int first = 0;
-    int count = -1;
-};
-
-/// Rows predicted (and written) at a time on a scene `width` pixels wide: 16,384 pixels, which
-/// keeps every buffer (x, y, Σ summaries) to a few tens of MB.
-int sceneStripRows(int width);
-
+///
 /// With `rows`, only those rows are predicted and the maps cover only them (their
 /// georeference moved to the first row; SPECRES_ROWS records "first,count" of the whole scene).
 Result<ScenePredictionFiles> predictScene(const ReflectanceModel& model,

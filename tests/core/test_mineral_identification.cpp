@@ -15,7 +15,7 @@
 #include "base/DeterministicRandom.h"
 #include "data/PairDataset.h"
 #include "experiment/PreparedData.h"
-#include "maps/SceneIdentification.h"
+#include "maps/IdentificationAccuracy.h"
 #include "identify/BandDepth.h"
 #include "identify/LibraryResampling.h"
 #include "identify/MineralMatcher.h"
