@@ -15,18 +15,12 @@
 #include "base/Checksum.h"
 #include "base/Feedback.h"
 #include "data/PercentileStretch.h"
-#include "maps/TileMerge.h"
-#include "maps/TilePrediction.h"
+#include "maps/ScenePredictionJob.h"
 #include "io/GdalSupport.h"
 
 namespace specres::ui {
 
 namespace {
-
-std::string hashOf(const std::string& text) {
-    return hexDigits(fnv1a64(reinterpret_cast<const std::uint8_t*>(text.data()), text.size()))
-        .substr(0, 10);
-}
 
 /// The model as a file whose bytes identify it: its own file, or (trained in this session) a
 /// copy saved in `root` under its checksum.
@@ -186,21 +180,12 @@ bool ScenePredictor::start(std::shared_ptr<LoadedPair> pair, const ModelEntry& m
         paths.resampling = source.options.resampling;
         auto inputs = openSceneInputs(paths);
         if (!inputs) return finish(QString::fromStdString(inputs.error()), {});
+        auto job = predictionJob(*inputs, paths);
+        if (!job) return finish(QString::fromStdString(job.error()), {});
         // One folder per pair, model and tiling, named the same on every start: what a
         // cancelled or crashed run finished is found there again.
-        // The inputs' checksums, once for every tile (each reads a whole file); the model's is
-        // the first.
-        auto sums = checksumInputs(inputs->files(paths));
-        if (!sums) return finish(QString::fromStdString(sums.error()), {});
-        const std::string& modelSum = sums->front().checksum;
-        QString label = model.label;
-        label.replace(QLatin1Char('/'), QLatin1Char('_'));
-        const QString name =
-            QStringLiteral("%1-%2-%3tiles-%4")
-                .arg(QFileInfo(source.lowPath).completeBaseName(), label)
-                .arg(tiles)
-                .arg(QString::fromStdString(hashOf(modelSum + "|" + paths.high + "|" + paths.low)));
-        const QString folder = QDir(root).filePath(name);
+        const QString folder = QDir(root).filePath(QString::fromStdString(
+            sceneRunName(paths, model.label.toStdString(), tiles, *job)));
         if (!QDir().mkpath(folder))
             return finish(tr("Cannot create the scene run's folder %1").arg(folder), {});
         SceneRun run;
@@ -209,30 +194,27 @@ bool ScenePredictor::start(std::shared_ptr<LoadedPair> pair, const ModelEntry& m
         run.tiles = tiles;
         run.model = model.label;
         for (double w : inputs->trained.context.highWavelengthsUm) run.wavelengthsUm << w;
-        for (int k = 1; k <= tiles; ++k) {
-            Feedback tileFeedback(feedback.get(), double(k - 1) / tiles, double(k) / tiles,
-                                  "tile " + std::to_string(k) + "/" + std::to_string(tiles) + ": ");
-            auto outcome = predictSceneTile(*inputs, paths, run.prefix.toStdString(),
-                                            SceneTile{k, tiles}, &tileFeedback, &*sums);
-            if (!outcome) {
-                return finish(outcome.error() == kCancelledMessage
-                                  ? tr("Scene prediction cancelled after %1 of %2 tiles; start "
-                                       "it again to go on from there")
-                                        .arg(k - 1)
-                                        .arg(tiles)
-                                  : QString::fromStdString(outcome.error()),
-                              {});
-            }
-            if (outcome->alreadyComplete) ++run.resumedTiles;
-            QMetaObject::invokeMethod(
-                self,
-                [self, k, tiles] {
-                    if (self) emit self->tileFinished(k, tiles);
-                },
-                Qt::QueuedConnection);
+        int finished = 0;
+        auto ran = runSceneTiles(*job, tiles, run.prefix.toStdString(), feedback.get(),
+                                 [self, &finished](int done, int total) {
+                                     finished = done;
+                                     QMetaObject::invokeMethod(
+                                         self,
+                                         [self, done, total] {
+                                             if (self) emit self->tileFinished(done, total);
+                                         },
+                                         Qt::QueuedConnection);
+                                 });
+        if (!ran) {
+            return finish(ran.error() == kCancelledMessage
+                              ? tr("Scene prediction cancelled after %1 of %2 tiles; start it "
+                                   "again to go on from there")
+                                    .arg(finished)
+                                    .arg(tiles)
+                              : QString::fromStdString(ran.error()),
+                          {});
         }
-        auto merged = mergeTiles(run.prefix.toStdString(), false);
-        if (!merged) return finish(QString::fromStdString(merged.error()), {});
+        run.resumedTiles = ran->resumedTiles;
         run.seconds = clock.elapsed() / 1000.0;
         return finish({}, run);
     });

@@ -37,11 +37,10 @@ struct SceneLayerImage {
     QString title;  ///< e.g. "σ at 2.2003 µm (normalised reflectance)"
 };
 
-/// The open pair predicted pixel by pixel by the model in use (core's predictSceneTile: mean, σ,
-/// log det Σ, trace Σ, and NLL and RMSE against the measured raster), in row tiles on a worker
-/// thread, then merged into one VRT per map (core's mergeTiles). Each tile is kept as it
-/// finishes in a folder named after the pair and the model, so a start after a cancel, a crash or
-/// a closed window redoes only the tiles that were not finished. Layers are read off the GUI
+/// The open pair predicted pixel by pixel by the model in use (mean, σ, log det Σ, trace Σ, and
+/// NLL and RMSE against the measured raster) in row tiles on a worker thread, merged into one VRT
+/// per map: core's runSceneTiles over its predictionJob, in a folder named by sceneRunName, so a
+/// start after a cancel, a crash or a closed window redoes only the tiles that were not finished. Layers are read off the GUI
 /// thread too.
 class ScenePredictor : public BackgroundWork {
     Q_OBJECT

@@ -18,7 +18,7 @@
 #include "batch/BatchTasks.h"
 #include "batch/LocalBatch.h"
 #include "maps/TileMerge.h"
-#include "maps/TilePrediction.h"
+#include "maps/ScenePredictionJob.h"
 #include "io/AtomicFile.h"
 
 namespace specres::cli {
@@ -152,9 +152,10 @@ CommandStatus runOneTask(const BatchPlan& plan, int task) {
     if (!inputs) {
         outcome = fail(inputs.error());
     } else {
+        auto job = predictionJob(*inputs, paths);
         TerminalProgress progress;
-        outcome =
-            predictSceneTile(*inputs, paths, plan.scenePrefix(scene), tile, &progress.feedback());
+        outcome = job ? runSceneTile(*job, plan.scenePrefix(scene), tile, &progress.feedback())
+                      : Result<TileOutcome>(fail(job.error()));
         progress.finish();
     }
     if (!outcome) {
@@ -164,7 +165,7 @@ CommandStatus runOneTask(const BatchPlan& plan, int task) {
     const double seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     const double peak = peakResidentMiB();
-    const std::int64_t pixels = outcome->files.predictedPixels + outcome->files.skippedPixels;
+    const std::int64_t pixels = outcome->maps.mappedPixels + outcome->maps.skippedPixels;
     if (auto ok = recordTaskFinished(plan, task, seconds, peak, pixels); !ok) {
         return failure(1, "run") << ok.error();
     }

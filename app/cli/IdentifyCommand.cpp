@@ -11,9 +11,9 @@
 #include "Commands.h"
 #include "ModelInputs.h"
 #include "TerminalProgress.h"
-#include "base/Checksum.h"
 #include "base/Text.h"
 #include "maps/IdentificationAccuracy.h"
+#include "maps/SceneIdentificationJob.h"
 #include "identify/MineralToolkit.h"
 #include "identify/SpectralLibrary.h"
 #include "io/AtomicFile.h"
@@ -202,65 +202,48 @@ CommandStatus runIdentify(int argc, char** argv) {
         }
         reference = std::move(*read);
     }
-    // A tile records what it was made from, settings included; the same tile of the same inputs
-    // is not redone.
-    std::vector<TileInput> tileInputs;
-    SceneRows rows;
-    const std::string manifest = prefix + ".json";
+    TerminalProgress progress;
+    const auto started = std::chrono::steady_clock::now();
+    Result<SceneIdentification> result = fail("");
     if (tile) {
-        auto roles = inputs->files(*sceneInputPathsFrom(parser));
+        // A tile records what it was made from, settings included; the same tile of the same
+        // inputs is not redone.
+        auto files = inputs->files(*sceneInputPathsFrom(parser));
         std::error_code error;
         for (const char* option : {"library", "priors", "features"}) {
             if (parser.has(option) && std::filesystem::is_regular_file(parser.value(option), error))
-                roles.push_back({option, parser.value(option)});
+                files.push_back({option, parser.value(option)});
         }
-        auto sums = checksumInputs(roles);
-        if (!sums) {
-            return failure(1) << sums.error();
-        }
-        tileInputs = *sums;
         const std::string settings = "library=" + parser.value("library") +
                                      " dispersion=" + dispersion + " pairs=" + pairs +
                                      " band-depths=" + (options.bandDepths.empty() ? "no" : "yes");
-        tileInputs.push_back(
-            {"settings", settings,
-             hexDigits(fnv1a64(reinterpret_cast<const std::uint8_t*>(settings.data()),
-                               settings.size()))});
-        std::string why;
-        if (tileIsComplete(manifest, *tile, tileInputs, &why)) {
+        SceneIdentification made;
+        auto job =
+            identificationJob(model, matcher, inputs->low(), options, files, settings, &made);
+        if (!job) return failure(1) << job.error();
+        auto outcome = runSceneTile(*job, parser.value("out"), *tile, &progress.feedback());
+        progress.finish();
+        if (!outcome) return failure(1) << outcome.error();
+        if (outcome->alreadyComplete) {
             std::cout << "tile " << tile->index << "/" << tile->count << " is complete ("
-                      << manifest << "); nothing to do\n";
+                      << outcome->manifest << "); nothing to do\n";
             return 0;
         }
-        if (std::filesystem::exists(manifest, error))
-            std::cerr << "redoing the tile: " << why << "\n";
-        rows = tile->rows(inputs->low().height());
+        if (!outcome->redoReason.empty())
+            std::cerr << "redid the tile: " << outcome->redoReason << "\n";
+        std::cout << "tile " << tile->index << "/" << tile->count << ": rows "
+                  << outcome->rows.first << "–" << outcome->rows.first + outcome->rows.count - 1
+                  << "; manifest " << outcome->manifest << "\n";
+        result = std::move(made);
+    } else {
+        result = identifyScene(model, matcher, inputs->low(), prefix, options,
+                               &progress.feedback());
+        progress.finish();
     }
-    TerminalProgress progress;
-    const auto started = std::chrono::steady_clock::now();
-    auto result =
-        identifyScene(model, matcher, inputs->low(), prefix, options, &progress.feedback(), rows);
-    progress.finish();
     const double seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     if (!result) {
         return failure(1) << result.error();
-    }
-    if (tile) {
-        TileManifest m;
-        m.tile = *tile;
-        m.sceneWidth = inputs->low().width();
-        m.sceneHeight = inputs->low().height();
-        m.rows = rows;
-        m.inputs = tileInputs;
-        m.outputs = {result->mineral,   result->runnerUp,     result->probability, result->pValue,
-                     result->angle,     result->inputAngle,   result->bandDepth,   result->pair,
-                     result->pairOther, result->pairFraction, result->legend};
-        if (auto written = writeTileManifest(manifest, m); !written) {
-            return failure(1) << written.error();
-        }
-        std::cout << "tile " << tile->index << "/" << tile->count << ": rows " << rows.first << "–"
-                  << rows.first + rows.count - 1 << "; manifest " << manifest << "\n";
     }
     std::cout << "identified " << result->identifiedPixels << " pixels in " << seconds << " s ("
               << (seconds > 0 ? double(result->identifiedPixels) / seconds : 0.0) << " pixels/s; "

@@ -11,7 +11,7 @@
 #include "TerminalProgress.h"
 #include "maps/ScenePrediction.h"
 #include "maps/SceneTile.h"
-#include "maps/TilePrediction.h"
+#include "maps/ScenePredictionJob.h"
 #include "io/InputFile.h"
 
 namespace specres::cli {
@@ -49,8 +49,10 @@ CommandStatus runPredict(int argc, char** argv) {
     Result<ScenePredictionFiles> files = fail("");
     if (tile) {
         auto paths = sceneInputPathsFrom(parser);
-        auto outcome =
-            predictSceneTile(*inputs, *paths, parser.value("out"), *tile, &progress.feedback());
+        ScenePredictionFiles made;
+        auto job = predictionJob(*inputs, *paths, &made);
+        if (!job) return failure(1) << job.error();
+        auto outcome = runSceneTile(*job, parser.value("out"), *tile, &progress.feedback());
         progress.finish();
         if (!outcome) {
             return failure(1) << outcome.error();
@@ -65,7 +67,7 @@ CommandStatus runPredict(int argc, char** argv) {
         std::cout << "tile " << tile->index << "/" << tile->count << ": rows "
                   << outcome->rows.first << "–" << outcome->rows.first + outcome->rows.count - 1
                   << "; manifest " << outcome->manifest << "\n";
-        files = outcome->files;
+        files = made;
     } else {
         files = predictScene(inputs->trained.reflectance, inputs->trained.context.highWavelengthsUm,
                              low, high, sigma, prefix, &progress.feedback());
