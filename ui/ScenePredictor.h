@@ -6,36 +6,12 @@
 #include <memory>
 
 #include "BackgroundWork.h"
+#include "SceneLayers.h"
 #include "ModelEntry.h"
 #include "PairSource.h"
 #include "batch/BatchPlanner.h"
 
 namespace specres::ui {
-
-/// A finished (or resumed) whole-scene prediction of the open pair: where its files are.
-struct SceneRun {
-    QString folder;  ///< the run's folder (tiles, manifests, mosaics)
-    QString prefix;  ///< the mosaics are prefix_mean.vrt, prefix_sigma.vrt, …
-    int tiles = 0;
-    int resumedTiles = 0;  ///< tiles found complete from an earlier start, not redone
-    QVector<double> wavelengthsUm;
-    QString model;
-    double seconds = 0;
-};
-
-/// The maps a scene run can show over the rasters.
-enum class SceneLayer { Mean, Sigma, LogDetSigma, Nll, Anomaly };
-
-/// One map of a scene run, read for display: values at most 2048 pixels a side, NaN where the
-/// prediction has no value, and the range the colour bar spans (2nd–98th percentile; low ==
-/// high when the map holds one value, as σ does for a model whose Σ does not depend on x).
-struct SceneLayerImage {
-    SceneLayer layer = SceneLayer::Sigma;
-    int band = 0;  ///< the channel, for mean and σ
-    QImage image;  ///< viridis, no data transparent
-    double low = 0, high = 1;
-    QString title;  ///< e.g. "σ at 2.2003 µm (normalised reflectance)"
-};
 
 /// The open pair predicted pixel by pixel by the model in use (mean, σ, log det Σ, trace Σ, and
 /// NLL and RMSE against the measured raster) in row tiles on a worker thread, merged into one VRT
@@ -66,8 +42,5 @@ private:
     QString outputRoot_;
 };
 
-QString layerName(SceneLayer layer);
 
 }  // namespace specres::ui
-Q_DECLARE_METATYPE(specres::ui::SceneRun)
-Q_DECLARE_METATYPE(specres::ui::SceneLayerImage)
