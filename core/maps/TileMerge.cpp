@@ -94,24 +94,38 @@ bool perTileItem(const std::string& key) {
     return key == "SPECRES_ROWS" || key == "SPECRES_RUN" || key == "SPECRES_RUN_FILES";
 }
 
-}  // namespace
 
-Result<MergeResult> mergeTiles(const std::string& prefix, bool cog) {
-    ensureGdalRegistered();
+/// Where a run's tiles lie: PREFIX's folder, its file name, and N of its K-of-N tiles.
+struct TileSet {
+    std::string prefix;
+    fs::path folder;
+    std::string stem;
+    int count = 0;
+    std::vector<TileRecord> tiles;  ///< those whose manifest could be read
+    std::string stemOf(int k) const { return SceneTile{k, count}.prefix(stem); }
+    std::string fileOf(int k, const std::string& suffix) const {
+        return (folder / (stemOf(k) + suffix)).string();
+    }
+};
+
+// N of the tiles that lie beside PREFIX (one run's: tiles of two tilings together are refused).
+Result<TileSet> findTiles(const std::string& prefix) {
+    TileSet set;
+    set.prefix = prefix;
     const fs::path base(prefix);
-    const fs::path folder = base.parent_path().empty() ? fs::path(".") : base.parent_path();
-    const std::string stem = base.filename().string();
+    set.folder = base.parent_path().empty() ? fs::path(".") : base.parent_path();
+    set.stem = base.filename().string();
     const std::regex pattern(
-        std::regex_replace(stem, std::regex(R"([.^$|()\[\]{}*+?\\])"), R"(\$&)") +
+        std::regex_replace(set.stem, std::regex(R"([.^$|()\[\]{}*+?\\])"), R"(\$&)") +
         R"(\.tile-0*(\d+)-of-(\d+)\.json)");
     std::set<int> counts;  // N of every run whose tiles lie here
     std::error_code error;
-    for (const auto& entry : fs::directory_iterator(folder, error)) {
+    for (const auto& entry : fs::directory_iterator(set.folder, error)) {
         std::smatch m;
         const std::string name = entry.path().filename().string();
         if (std::regex_match(name, m, pattern)) counts.insert(std::stoi(m[2]));
     }
-    if (error) return fail(folder.string() + ": cannot list the folder: " + error.message());
+    if (error) return fail(set.folder.string() + ": cannot list the folder: " + error.message());
     if (counts.empty()) {
         return fail(prefix + ": no tiles found (PREFIX.tile-K-of-N.json from predict --tile)");
     }
@@ -120,15 +134,18 @@ Result<MergeResult> mergeTiles(const std::string& prefix, bool cog) {
                     std::to_string(*counts.begin()) + " and " + std::to_string(*counts.rbegin()) +
                     " tiles): remove the old ones");
     }
-    const int count = *counts.begin();
-    auto tileStem = [&](int k) { return SceneTile{k, count}.prefix(stem); };
+    set.count = *counts.begin();
+    return set;
+}
 
-    std::vector<std::string> problems;
-    std::vector<TileRecord> tiles;
-    for (int k = 1; k <= count; ++k) {
-        const std::string manifest = (folder / (tileStem(k) + ".json")).string();
+// Reads every tile's manifest into set.tiles; what is missing or contradicts itself goes to
+// `problems`.
+void readManifests(TileSet& set, std::vector<std::string>& problems) {
+    std::error_code error;
+    for (int k = 1; k <= set.count; ++k) {
+        const std::string manifest = set.fileOf(k, ".json");
         if (!fs::exists(manifest, error)) {
-            problems.push_back("tile " + std::to_string(k) + " of " + std::to_string(count) +
+            problems.push_back("tile " + std::to_string(k) + " of " + std::to_string(set.count) +
                                " is missing (no " + manifest + ")");
             continue;
         }
@@ -137,54 +154,62 @@ Result<MergeResult> mergeTiles(const std::string& prefix, bool cog) {
             problems.push_back("tile " + std::to_string(k) + ": " + read.error());
             continue;
         }
-        if (read->tile.index != k || read->tile.count != count) {
+        if (read->tile.index != k || read->tile.count != set.count) {
             problems.push_back("tile " + std::to_string(k) + ": " + manifest +
                                " describes tile " + std::to_string(read->tile.index) + " of " +
                                std::to_string(read->tile.count) + " (a copied manifest?)");
             continue;
         }
-        tiles.push_back({k, std::move(*read)});
+        set.tiles.push_back({k, std::move(*read)});
     }
-    if (!tiles.empty()) {
-        const auto& reference = tiles.front().manifest.inputs;
-        for (const TileRecord& t : tiles) {
-            if (t.manifest.inputs != reference) {
-                problems.push_back("tile " + std::to_string(t.index) +
-                                   " was made from other inputs (or another model) than tile " +
-                                   std::to_string(tiles.front().index) + ": predict it again");
-            }
-            const TileManifest& first = tiles.front().manifest;
-            if (t.manifest.sceneWidth != first.sceneWidth ||
-                t.manifest.sceneHeight != first.sceneHeight) {
-                problems.push_back("tile " + std::to_string(t.index) + " is of a " +
-                                   std::to_string(t.manifest.sceneWidth) + " × " +
-                                   std::to_string(t.manifest.sceneHeight) + " scene, tile " +
-                                   std::to_string(tiles.front().index) + " of a " +
-                                   std::to_string(first.sceneWidth) + " × " +
-                                   std::to_string(first.sceneHeight) + " one");
-            }
-            for (std::size_t o = 0; o < t.manifest.outputs.size(); ++o) {
-                const std::string& output = t.manifest.outputs[o];
-                if (!fs::exists(output, error)) {
-                    problems.push_back("tile " + std::to_string(t.index) + ": its map " + output +
-                                       " is missing");
-                    continue;
-                }
-                // An older manifest has no checksums; a table is compared cell by cell first,
-                // which names the line that differs (its checksum is checked after that).
-                if (o >= t.manifest.outputChecksums.size() ||
-                    fs::path(output).extension() == ".csv")
-                    continue;
-                auto sum = fileChecksum(output);
-                if (!sum || *sum != t.manifest.outputChecksums[o]) {
-                    problems.push_back("tile " + std::to_string(t.index) + ": its map " + output +
-                                       " is not the file its manifest describes (changed, "
-                                       "truncated or replaced since the tile was made)");
-                }
-            }
+}
+
+// A tile against the first: the same inputs and scene, every map present and unchanged.
+void checkTile(const TileRecord& t, const TileRecord& first, std::vector<std::string>& problems) {
+    std::error_code error;
+    if (t.manifest.inputs != first.manifest.inputs) {
+        problems.push_back("tile " + std::to_string(t.index) +
+                           " was made from other inputs (or another model) than tile " +
+                           std::to_string(first.index) + ": predict it again");
+    }
+    if (t.manifest.sceneWidth != first.manifest.sceneWidth ||
+        t.manifest.sceneHeight != first.manifest.sceneHeight) {
+        problems.push_back("tile " + std::to_string(t.index) + " is of a " +
+                           std::to_string(t.manifest.sceneWidth) + " × " +
+                           std::to_string(t.manifest.sceneHeight) + " scene, tile " +
+                           std::to_string(first.index) + " of a " +
+                           std::to_string(first.manifest.sceneWidth) + " × " +
+                           std::to_string(first.manifest.sceneHeight) + " one");
+    }
+    for (std::size_t o = 0; o < t.manifest.outputs.size(); ++o) {
+        const std::string& output = t.manifest.outputs[o];
+        if (!fs::exists(output, error)) {
+            problems.push_back("tile " + std::to_string(t.index) + ": its map " + output +
+                               " is missing");
+            continue;
         }
+        // An older manifest has no checksums; a table is compared cell by cell first,
+        // which names the line that differs (its checksum is checked after that).
+        if (o >= t.manifest.outputChecksums.size() || fs::path(output).extension() == ".csv")
+            continue;
+        auto sum = fileChecksum(output);
+        if (!sum || *sum != t.manifest.outputChecksums[o]) {
+            problems.push_back("tile " + std::to_string(t.index) + ": its map " + output +
+                               " is not the file its manifest describes (changed, "
+                               "truncated or replaced since the tile was made)");
+        }
+    }
+}
+
+// The tiles as a whole: all there, consistent, and made from the inputs as they are now.
+Status checkTiles(TileSet& set) {
+    std::vector<std::string> problems;
+    readManifests(set, problems);
+    if (!set.tiles.empty()) {
+        for (const TileRecord& t : set.tiles) checkTile(t, set.tiles.front(), problems);
         // The inputs as they are now: a tile made before one of them changed is stale.
-        for (const TileInput& input : tiles.front().manifest.inputs) {
+        std::error_code error;
+        for (const TileInput& input : set.tiles.front().manifest.inputs) {
             if (!fs::exists(input.path, error)) continue;  // moved away: nothing to compare
             auto sum = fileChecksum(input.path);
             if (sum && *sum != input.checksum) {
@@ -193,25 +218,21 @@ Result<MergeResult> mergeTiles(const std::string& prefix, bool cog) {
             }
         }
     }
-    if (!problems.empty()) {
-        std::string text = prefix + ": cannot merge:";
-        for (const auto& p : problems) text += "\n  " + p;
-        return fail(text);
-    }
+    if (problems.empty()) return {};
+    std::string text = set.prefix + ": cannot merge:";
+    for (const auto& p : problems) text += "\n  " + p;
+    return fail(text);
+}
 
-    const int width = tiles.front().manifest.sceneWidth;
-    const int height = tiles.front().manifest.sceneHeight;
-    MergeResult result;
-    result.tiles = count;
-    // The tiles' tables (identify's legend) are merged first, in memory: one that disagrees
-    // stops the merge before any map is written.
+// The tiles' tables (identify's legend), merged in memory by product suffix: one that
+// disagrees stops the merge before any map is written.
+Result<std::map<std::string, std::string>> mergeTables(const TileSet& set) {
     std::map<std::string, std::string> tables;
-    for (const auto& output : tiles.front().manifest.outputs) {
-        const std::string suffix = productSuffix(output, tileStem(1));
+    for (const auto& output : set.tiles.front().manifest.outputs) {
+        const std::string suffix = productSuffix(output, set.stemOf(1));
         if (fs::path(suffix).extension() != ".csv") continue;
         std::vector<std::string> files;
-        for (const TileRecord& t : tiles)
-            files.push_back((folder / (tileStem(t.index) + suffix)).string());
+        for (const TileRecord& t : set.tiles) files.push_back(set.fileOf(t.index, suffix));
         Result<std::string> merged = fail("");
         try {
             merged = mergeCountTables(files);
@@ -219,98 +240,125 @@ Result<MergeResult> mergeTiles(const std::string& prefix, bool cog) {
             merged = fail(files.front() + ": a pixel count is not a number");
         }
         if (!merged) return fail(merged.error());
-        for (const TileRecord& t : tiles) {
+        for (const TileRecord& t : set.tiles) {
             const auto& outputs = t.manifest.outputs;
             for (std::size_t o = 0; o < t.manifest.outputChecksums.size(); ++o) {
-                if (productSuffix(outputs[o], tileStem(t.index)) != suffix) continue;
+                if (productSuffix(outputs[o], set.stemOf(t.index)) != suffix) continue;
                 auto sum = fileChecksum(outputs[o]);
                 if (!sum || *sum != t.manifest.outputChecksums[o])
-                    return fail(prefix + ": cannot merge:\n  tile " + std::to_string(t.index) +
-                                ": its table " + outputs[o] +
+                    return fail(set.prefix + ": cannot merge:\n  tile " +
+                                std::to_string(t.index) + ": its table " + outputs[o] +
                                 " is not the file its manifest describes (changed since the tile "
                                 "was made)");
             }
         }
         tables[suffix] = *merged;
     }
-    for (const auto& output : tiles.front().manifest.outputs) {
-        const std::string suffix = productSuffix(output, tileStem(1));
-        if (tables.count(suffix)) {
+    return tables;
+}
+
+// One product's tiles stacked into a VRT with the metadata, nodata, colours and names a
+// single run writes; `sources` are the tiles' files, in the order of set.tiles.
+SharedDataset stackTiles(const TileSet& set, const std::vector<SharedDataset>& sources) {
+    const int width = set.tiles.front().manifest.sceneWidth;
+    const int height = set.tiles.front().manifest.sceneHeight;
+    GDALDataset& first = *sources.front();
+    auto* vrt = static_cast<VRTDataset*>(GDALDataset::FromHandle(VRTCreate(width, height)));
+    SharedDataset hold = shareDataset(vrt);
+    double transform[6];
+    if (first.GetGeoTransform(transform) == CE_None) vrt->SetGeoTransform(transform);
+    if (const OGRSpatialReference* srs = first.GetSpatialRef()) vrt->SetSpatialRef(srs);
+    for (char** item = first.GetMetadata(); item && *item; ++item) {
+        char* key = nullptr;
+        const char* value = CPLParseNameValue(*item, &key);
+        if (key && !perTileItem(key)) vrt->SetMetadataItem(key, value);
+        CPLFree(key);
+    }
+    for (int b = 1; b <= first.GetRasterCount(); ++b) {
+        GDALRasterBand* like = first.GetRasterBand(b);
+        vrt->AddBand(like->GetRasterDataType(), nullptr);
+        auto* band = static_cast<VRTSourcedRasterBand*>(vrt->GetRasterBand(b));
+        band->SetDescription(like->GetDescription());
+        int hasNodata = 0;
+        const double nodata = like->GetNoDataValue(&hasNodata);
+        if (hasNodata) band->SetNoDataValue(nodata);
+        // Categorical maps (identify's) keep their colours and mineral names.
+        if (GDALColorTable* colours = like->GetColorTable()) band->SetColorTable(colours);
+        if (char** names = like->GetCategoryNames()) band->SetCategoryNames(names);
+        for (const char* domain : {"", "IMAGERY"}) {
+            if (char** items = like->GetMetadata(domain)) band->SetMetadata(items, domain);
+        }
+        for (std::size_t i = 0; i < set.tiles.size(); ++i) {
+            const SceneRows& rows = set.tiles[i].manifest.rows;
+            band->AddSimpleSource(sources[i]->GetRasterBand(b), 0, 0, width, rows.count, 0,
+                                  rows.first, width, rows.count);
+        }
+    }
+    return hold;
+}
+
+// One map product (PREFIX + suffix) from its tiles, as a VRT or a COG; the path written.
+Result<std::string> mergeMap(const TileSet& set, const std::string& suffix, bool cog) {
+    const int width = set.tiles.front().manifest.sceneWidth;
+    // Every tile's file of this product, opened for as long as the merged file is written.
+    std::vector<SharedDataset> sources;
+    for (const TileRecord& t : set.tiles) {
+        const std::string file = set.fileOf(t.index, suffix);
+        GdalErrorCapture capture;
+        SharedDataset d =
+            shareDataset(GDALDataset::Open(file.c_str(), GDAL_OF_RASTER | GDAL_OF_READONLY));
+        if (!d) return fail(file + ": cannot open: " + capture.errors());
+        const SceneRows& rows = t.manifest.rows;
+        if (d->GetRasterXSize() != width || d->GetRasterYSize() != rows.count) {
+            return fail(file + ": " + std::to_string(d->GetRasterXSize()) + " × " +
+                        std::to_string(d->GetRasterYSize()) + " pixels, but its manifest says " +
+                        std::to_string(width) + " × " + std::to_string(rows.count));
+        }
+        sources.push_back(d);
+    }
+    SharedDataset vrt = stackTiles(set, sources);
+    std::string finalPath = set.prefix + suffix;
+    if (!cog) finalPath = fs::path(finalPath).replace_extension(".vrt").string();
+    GDALDriver* driver = GetGDALDriverManager()->GetDriverByName(cog ? "COG" : "VRT");
+    if (!driver) return fail(std::string("GDAL has no ") + (cog ? "COG" : "VRT") + " driver");
+    const char* cogOptions[] = {"COMPRESS=DEFLATE", "PREDICTOR=YES", "BIGTIFF=IF_SAFER", nullptr};
+    auto written = writeAtomically(finalPath, [&](const std::string& temporary) -> Status {
+        GdalErrorCapture capture;
+        GDALDataset* copy =
+            driver->CreateCopy(temporary.c_str(), vrt.get(), FALSE,
+                               cog ? const_cast<char**>(cogOptions) : nullptr, nullptr, nullptr);
+        if (!copy) return fail(finalPath + ": cannot write: " + capture.errors());
+        GDALClose(GDALDataset::ToHandle(copy));
+        if (!capture.errors().empty()) return fail(finalPath + ": writing failed: " + capture.errors());
+        return Status::success();
+    });
+    if (!written) return fail(written.error());
+    return finalPath;
+}
+
+}  // namespace
+
+Result<MergeResult> mergeTiles(const std::string& prefix, bool cog) {
+    ensureGdalRegistered();
+    auto set = findTiles(prefix);
+    if (!set) return fail(set.error());
+    if (auto ok = checkTiles(*set); !ok) return fail(ok.error());
+    auto tables = mergeTables(*set);
+    if (!tables) return fail(tables.error());
+    MergeResult result;
+    result.tiles = set->count;
+    for (const auto& output : set->tiles.front().manifest.outputs) {
+        const std::string suffix = productSuffix(output, set->stemOf(1));
+        if (tables->count(suffix)) {
             const std::string finalPath = prefix + suffix;
-            if (auto ok = writeTextAtomically(finalPath, tables[suffix]); !ok)
+            if (auto ok = writeTextAtomically(finalPath, tables->at(suffix)); !ok)
                 return fail(ok.error());
             result.products.push_back(finalPath);
             continue;
         }
-        // Every tile's file of this product, opened for as long as the merged file is written.
-        std::vector<SharedDataset> sources;
-        for (const TileRecord& t : tiles) {
-            const std::string file = (folder / (tileStem(t.index) + suffix)).string();
-            GdalErrorCapture capture;
-            SharedDataset d =
-                shareDataset(GDALDataset::Open(file.c_str(), GDAL_OF_RASTER | GDAL_OF_READONLY));
-            if (!d) return fail(file + ": cannot open: " + capture.errors());
-            const SceneRows& rows = t.manifest.rows;
-            if (d->GetRasterXSize() != width || d->GetRasterYSize() != rows.count) {
-                return fail(file + ": " + std::to_string(d->GetRasterXSize()) + " × " +
-                            std::to_string(d->GetRasterYSize()) + " pixels, but its manifest says " +
-                            std::to_string(width) + " × " + std::to_string(rows.count));
-            }
-            sources.push_back(d);
-        }
-        GDALDataset& first = *sources.front();
-        const int bands = first.GetRasterCount();
-        auto* vrt = static_cast<VRTDataset*>(GDALDataset::FromHandle(VRTCreate(width, height)));
-        SharedDataset hold = shareDataset(vrt);
-        double transform[6];
-        if (first.GetGeoTransform(transform) == CE_None) vrt->SetGeoTransform(transform);
-        if (const OGRSpatialReference* srs = first.GetSpatialRef()) vrt->SetSpatialRef(srs);
-        for (char** item = first.GetMetadata(); item && *item; ++item) {
-            char* key = nullptr;
-            const char* value = CPLParseNameValue(*item, &key);
-            if (key && !perTileItem(key)) vrt->SetMetadataItem(key, value);
-            CPLFree(key);
-        }
-        for (int b = 1; b <= bands; ++b) {
-            GDALRasterBand* like = first.GetRasterBand(b);
-            vrt->AddBand(like->GetRasterDataType(), nullptr);
-            auto* band = static_cast<VRTSourcedRasterBand*>(vrt->GetRasterBand(b));
-            band->SetDescription(like->GetDescription());
-            int hasNodata = 0;
-            const double nodata = like->GetNoDataValue(&hasNodata);
-            if (hasNodata) band->SetNoDataValue(nodata);
-            // Categorical maps (identify's) keep their colours and mineral names.
-            if (GDALColorTable* colours = like->GetColorTable()) band->SetColorTable(colours);
-            if (char** names = like->GetCategoryNames()) band->SetCategoryNames(names);
-            for (const char* domain : {"", "IMAGERY"}) {
-                if (char** items = like->GetMetadata(domain)) band->SetMetadata(items, domain);
-            }
-            for (std::size_t i = 0; i < tiles.size(); ++i) {
-                const int firstRow = tiles[i].manifest.rows.first;
-                const int rowCount = tiles[i].manifest.rows.count;
-                band->AddSimpleSource(sources[i]->GetRasterBand(b), 0, 0, width, rowCount, 0,
-                                      firstRow, width, rowCount);
-            }
-        }
-        std::string finalPath = prefix + suffix;
-        if (!cog) finalPath = fs::path(finalPath).replace_extension(".vrt").string();
-        GDALDriver* driver = GetGDALDriverManager()->GetDriverByName(cog ? "COG" : "VRT");
-        if (!driver) return fail(std::string("GDAL has no ") + (cog ? "COG" : "VRT") + " driver");
-        const char* cogOptions[] = {"COMPRESS=DEFLATE", "PREDICTOR=YES", "BIGTIFF=IF_SAFER",
-                                    nullptr};
-        auto written = writeAtomically(finalPath, [&](const std::string& temporary) -> Status {
-            GdalErrorCapture capture;
-            GDALDataset* copy = driver->CreateCopy(temporary.c_str(), vrt, FALSE,
-                                                   cog ? const_cast<char**>(cogOptions) : nullptr,
-                                                   nullptr, nullptr);
-            if (!copy) return fail(finalPath + ": cannot write: " + capture.errors());
-            GDALClose(GDALDataset::ToHandle(copy));
-            if (!capture.errors().empty())
-                return fail(finalPath + ": writing failed: " + capture.errors());
-            return Status::success();
-        });
-        if (!written) return fail(written.error());
-        result.products.push_back(finalPath);
+        auto merged = mergeMap(*set, suffix, cog);
+        if (!merged) return fail(merged.error());
+        result.products.push_back(*merged);
     }
     return result;
 }
