@@ -12,6 +12,7 @@
 #include "FirstRunModel.h"
 #include "InspectionPanel.h"
 #include "MainWindow.h"
+#include "MineralMapController.h"
 #include "MineralPanel.h"
 #include "TourSupport.h"
 
@@ -45,7 +46,7 @@ int main(int argc, char** argv) {
         qInfo("%s", qPrintable(cells.join(" | ")));
     }
     QSignalSpy mapped(&window, &MainWindow::mineralMapShown);
-    if (!window.mapMinerals() || !waitFor(mapped, 600000)) return 1;
+    if (!window.minerals()->map() || !waitFor(mapped, 600000)) return 1;
     // The map wants room: give the rasters most of the window's height again.
     for (QSplitter* splitter : window.findChildren<QSplitter*>()) {
         if (splitter->orientation() == Qt::Vertical) splitter->setSizes({560, 380});

@@ -7,7 +7,6 @@
 #include <QDir>
 #include <QScreen>
 #include <QFileDialog>
-#include <QInputDialog>
 #include <QLabel>
 #include <QMenuBar>
 #include <QMessageBox>
@@ -29,7 +28,7 @@
 #include "MakePairDialog.h"
 #include "MessageBanner.h"
 #include "MineralLegend.h"
-#include "MineralMapper.h"
+#include "MineralMapController.h"
 #include "OpenPairDialog.h"
 #include "PairLoader.h"
 #include "PairMaker.h"
@@ -40,7 +39,6 @@
 #include "RecentFiles.h"
 #include "SceneController.h"
 #include "SceneLayerLegend.h"
-#include "SlurmBatchDialog.h"
 #include "TrainingPanel.h"
 #include "TrainingWorker.h"
 
@@ -69,11 +67,11 @@ MainWindow::MainWindow(QWidget* parent)
                                            {highPanel_->view(), lowPanel_->view()}, this)),
       training_(new TrainingController(trainingPanel_, shelf_, comparison_, this)),
       session_(new ProjectSession(*this)),
-      mapper_(
-          new MineralMapper(QDir(QStandardPaths::writableLocation(QStandardPaths::AppDataLocation))
-                                .filePath(QStringLiteral("maps")),
-                            this)),
       legend_(new MineralLegend(this)),
+      minerals_(new MineralMapController(
+          QDir(QStandardPaths::writableLocation(QStandardPaths::AppDataLocation))
+              .filePath(QStringLiteral("maps")),
+          inspection_, shelf_, {highPanel_->view(), lowPanel_->view()}, legend_, this)),
       pairCheck_(new PairCheckController(
           this, [this] { return pair_; },
           QDir(QStandardPaths::writableLocation(QStandardPaths::AppDataLocation))
@@ -208,23 +206,13 @@ void MainWindow::connectParts() {
     });
     connect(comparison_, &ComparisonPanel::useModelRequested, this, &MainWindow::useModel);
     connect(inspection_, &InspectionController::mineralsChanged, this, &MainWindow::showStatus);
-    connect(mapper_, &MineralMapper::progress, this, [this](int percent, const QString&) {
-        showProgress(percent, tr("Mapping minerals %p%"));
-    });
-    connect(mapper_, &MineralMapper::failed, this, [this](const QString& message) {
-        showProgress(-1, {});
-        showWarning(message);
-        emit mineralMapFailed(message);
-    });
-    connect(mapper_, &MineralMapper::finished, this, [this](const MineralMap& map) {
-        showProgress(-1, {});
-        sceneLegend_->hide();
-        for (RasterPanel* panel : {highPanel_, lowPanel_}) panel->view()->setOverlay(map.image);
-        legend_->showMap(map);
-        showStatus(tr("Mineral map of %1 written to %2").arg(map.model, map.folder));
-        emit mineralMapShown();
-    });
-    connect(legend_, &MineralLegend::hideRequested, this, &MainWindow::hideMineralMap);
+    connect(minerals_, &MineralMapController::progressChanged, this, &MainWindow::showProgress);
+    connect(minerals_, &MineralMapController::statusMessage, this, &MainWindow::showStatus);
+    connect(minerals_, &MineralMapController::warning, this, &MainWindow::showWarning);
+    connect(minerals_, &MineralMapController::error, this, &MainWindow::showError);
+    connect(minerals_, &MineralMapController::mapShown, sceneLegend_, &QWidget::hide);
+    connect(minerals_, &MineralMapController::mapShown, this, &MainWindow::mineralMapShown);
+    connect(minerals_, &MineralMapController::mapFailed, this, &MainWindow::mineralMapFailed);
     connect(scenes_, &SceneController::progressChanged, this, &MainWindow::showProgress);
     connect(scenes_, &SceneController::statusMessage, this, &MainWindow::showStatus);
     connect(scenes_, &SceneController::warning, this, &MainWindow::showWarning);
@@ -309,54 +297,9 @@ void MainWindow::createMenus() {
         ->setShortcut(QKeySequence(Qt::Key_P));
     pixel->addAction(tr("&Clear Pins"), this, &MainWindow::clearPins);
     QMenu* minerals = menuBar()->addMenu(tr("&Minerals"));
-    minerals->addAction(tr("Open Spectral &Library…"), this, [this] {
-        const QString path = QFileDialog::getOpenFileName(
-            this, tr("Open Spectral Library"), QString(),
-            tr("Spectral libraries (*.sli *.hdr *.csv *.txt *.asc);;All files (*)"));
-        if (!path.isEmpty()) openSpectralLibrary(path);
-    });
-    minerals->addAction(tr("Open Library &Folder…"), this, [this] {
-        const QString path = QFileDialog::getExistingDirectory(
-            this, tr("Folder of two-column ASCII spectra (USGS splib07 style)"));
-        if (!path.isEmpty()) openSpectralLibrary(path);
-    });
-    minerals->addAction(tr("Use the &Demo Minerals"), this,
-                        [this] { openSpectralLibrary(QStringLiteral("demo")); });
-    minerals->addAction(tr("Band-Depth &Features…"), this, [this] {
-        const QString path = QFileDialog::getOpenFileName(
-            this, tr("Band-depth features (name,left_um,centre_um,right_um[,half_width_um])"),
-            QString(), tr("CSV (*.csv);;All files (*)"));
-        if (path.isEmpty()) return;
-        auto windows = readAbsorptionWindows(path.toStdString());
-        Status status =
-            windows ? inspection_->setAbsorptionWindows(*windows) : fail(windows.error());
-        if (!status) showError(QString::fromStdString(status.error()));
-    });
-    minerals->addSeparator();
-    minerals->addAction(tr("&Map Minerals"), this, &MainWindow::mapMinerals)
-        ->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_M));
-    minerals->addAction(tr("&Cancel Mineral Map"), this, &MainWindow::cancelMineralMap);
-    minerals->addAction(tr("&Hide Mineral Map"), this, &MainWindow::hideMineralMap);
+    minerals_->fillMenu(minerals);
     QMenu* scene = menuBar()->addMenu(tr("&Scene"));
-    scene->addAction(tr("&Predict Scene…"), this, [this] {
-        bool ok = false;
-        const int tiles = QInputDialog::getInt(
-            this, tr("Predict Scene"),
-            tr("Every pixel of the pair is predicted with %1, in row tiles. Each tile is kept "
-               "as it finishes, so a cancelled or interrupted run goes on where it stopped.\n\n"
-               "Row tiles:")
-                .arg(currentModelLabel()),
-            8, 1, 1000, 1, &ok);
-        if (ok) predictScene(tiles);
-    });
-    scene->addAction(tr("&Cancel Scene Prediction"), scenes_, &SceneController::cancel);
-    scene->addAction(tr("&Hide Scene Layer"), scenes_, &SceneController::hideLayer);
-    scene->addSeparator();
-    scene->addAction(tr("Export &Slurm Batch…"), this, [this] {
-        SlurmBatchDialog dialog(this);
-        if (dialog.exec() == QDialog::Accepted)
-            scenes_->exportBatch(shelf_->current(), dialog.request());
-    });
+    scenes_->fillMenu(scene, shelf_, this);
     QMenu* help = menuBar()->addMenu(tr("&Help"));
     help->addAction(tr("&About SpecRes"), this, [this] {
         QMessageBox::about(this, tr("About SpecRes"),
@@ -484,48 +427,11 @@ void MainWindow::showStatus(const QString& message) {
     statusBar()->showMessage(message, kStatusMs);
 }
 
-Status MainWindow::openSpectralLibrary(const QString& path) {
-    auto library = readSpectralLibrary(path.toStdString());
-    Status status = library ? inspection_->setLibrary(*library) : fail(library.error());
-    if (!status) showError(QString::fromStdString(status.error()));
-    return status;
-}
-
-bool MainWindow::mapMinerals() {
-    const ModelEntry* current = shelf_->current();
-    QString problem;
-    if (!pair_)
-        problem = tr("Open a raster pair first.");
-    else if (!current || !current->model())
-        problem = tr("Train or load a model first: minerals are identified under its prediction.");
-    else if (!current->model()->hasDensity())
-        problem = tr("%1 has no predictive density; map minerals with DCGM, G, GM or UGM.")
-                      .arg(current->label);
-    else if (!inspection_->minerals())
-        problem = tr("The spectral library does not cover these rasters' channels.");
-    else if (mapper_->isRunning())
-        problem = tr("A mineral map is already being made.");
-    if (!problem.isEmpty()) {
-        showWarning(problem);
-        return false;
-    }
-    showProgress(0, tr("Mapping minerals %p%"));
-    return mapper_->start(pair_, *current, inspection_->minerals());
-}
-
-void MainWindow::cancelMineralMap() { mapper_->cancel(); }
-
 bool MainWindow::predictScene(int tiles) { return scenes_->predict(shelf_->current(), tiles); }
-
-void MainWindow::hideMineralMap() {
-    for (RasterPanel* panel : {highPanel_, lowPanel_}) panel->view()->clearOverlay();
-    legend_->hide();
-}
 
 void MainWindow::onLoaded(const std::shared_ptr<LoadedPair>& pair) {
     progress_->hide();
-    mapper_->cancel();
-    hideMineralMap();
+    minerals_->setPair(pair);
     scenes_->setPair(pair);
     const bool samePair = pair_ && pair_->source.highPath == pair->source.highPath &&
                           pair_->source.lowPath == pair->source.lowPath;

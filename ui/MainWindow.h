@@ -26,7 +26,7 @@ class InspectionToolBar;
 class MessageBanner;
 class MineralLegend;
 class PairCheckController;
-class MineralMapper;
+class MineralMapController;
 class SceneController;
 class SceneLayerLegend;
 class PairLoader;
@@ -83,17 +83,10 @@ public:
         return inspection_->exportMatrixFigure(path, sizeMm, dpi);
     }
     Status exportPixelData(const QString& path) { return inspection_->exportPixelData(path); }
-    /// Reads a spectral library (folder, .sli, .csv, two-column ASCII, or "demo") and makes it
-    /// the one minerals are identified with.
-    Status openSpectralLibrary(const QString& path);
-    /// Maps the most probable mineral of every pixel with the model in use, in the background;
-    /// mineralMapShown or mineralMapFailed follows. False (with a message) when it cannot start.
-    bool mapMinerals();
-    void cancelMineralMap();
-    void hideMineralMap();
-    MineralMapper* mineralMapper() const { return mapper_; }
+    /// Libraries, features and the whole-pair mineral map (mineralMapShown or mineralMapFailed
+    /// follows a map()).
+    MineralMapController* minerals() const { return minerals_; }
     PairCheckController* pairCheck() const { return pairCheck_; }
-    MineralLegend* mineralLegend() const { return legend_; }
     /// Predicts every pixel of the pair with the model in use, in row tiles on a worker thread,
     /// resuming tiles finished before; the σ layer is drawn over the rasters when it is done.
     bool predictScene(int tiles = 8);
@@ -190,8 +183,8 @@ private:
     ProjectSession* session_;
     RecentFiles* recent_ = nullptr;
     InspectionToolBar* toolBar_ = nullptr;
-    MineralMapper* mapper_ = nullptr;
     MineralLegend* legend_ = nullptr;
+    MineralMapController* minerals_ = nullptr;
     PairCheckController* pairCheck_ = nullptr;
     SceneLayerLegend* sceneLegend_ = nullptr;
     SceneController* scenes_ = nullptr;

@@ -3,10 +3,14 @@
 #include <QCoreApplication>
 #include <QDir>
 #include <QFileInfo>
+#include <QInputDialog>
+#include <QMenu>
 #include <QStandardPaths>
 
+#include "ModelShelf.h"
 #include "RasterView.h"
 #include "SceneLayerLegend.h"
+#include "SlurmBatchDialog.h"
 
 namespace specres::ui {
 
@@ -55,6 +59,27 @@ SceneController::SceneController(QString outputRoot, QList<RasterView*> views,
                 emit batchExported(folder);
             });
     connect(legend_, &SceneLayerLegend::hideRequested, this, &SceneController::hideLayer);
+}
+
+void SceneController::fillMenu(QMenu* menu, ModelShelf* shelf, QWidget* dialogParent) {
+    menu->addAction(tr("&Predict Scene…"), this, [this, shelf, dialogParent] {
+        bool ok = false;
+        const int tiles = QInputDialog::getInt(
+            dialogParent, tr("Predict Scene"),
+            tr("Every pixel of the pair is predicted with %1, in row tiles. Each tile is kept "
+               "as it finishes, so a cancelled or interrupted run goes on where it stopped.\n\n"
+               "Row tiles:")
+                .arg(shelf->currentLabel()),
+            8, 1, 1000, 1, &ok);
+        if (ok) predict(shelf->current(), tiles);
+    });
+    menu->addAction(tr("&Cancel Scene Prediction"), this, &SceneController::cancel);
+    menu->addAction(tr("&Hide Scene Layer"), this, &SceneController::hideLayer);
+    menu->addSeparator();
+    menu->addAction(tr("Export &Slurm Batch…"), this, [this, shelf, dialogParent] {
+        SlurmBatchDialog dialog(dialogParent);
+        if (dialog.exec() == QDialog::Accepted) exportBatch(shelf->current(), dialog.request());
+    });
 }
 
 void SceneController::setPair(std::shared_ptr<LoadedPair> pair) {

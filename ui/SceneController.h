@@ -2,6 +2,9 @@
 
 #include <QList>
 #include <QObject>
+
+class QMenu;
+class QWidget;
 #include <memory>
 #include <optional>
 
@@ -10,6 +13,7 @@
 
 namespace specres::ui {
 
+class ModelShelf;
 class RasterView;
 class SceneLayerLegend;
 
@@ -23,6 +27,9 @@ public:
                     QObject* parent = nullptr);
 
     void setPair(std::shared_ptr<LoadedPair> pair);
+    /// The Scene menu: predict (asking for the tiling), cancel, hide, export a Slurm batch; the
+    /// model is the shelf's current one.
+    void fillMenu(QMenu* menu, ModelShelf* shelf, QWidget* dialogParent);
     /// Starts (or resumes) the prediction with `model`; false with a warning when it cannot.
     bool predict(const ModelEntry* model, int tiles);
     void cancel() { predictor_->cancel(); }

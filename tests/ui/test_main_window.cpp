@@ -33,6 +33,7 @@
 #include "InspectionPanel.h"
 #include "LegendEntries.h"
 #include "MainWindow.h"
+#include "MineralMapController.h"
 #include "PairChecker.h"
 #include "MakePairDialog.h"
 #include "MessageBanner.h"
@@ -499,11 +500,11 @@ private slots:
             out.write("wavelength_um,Flat,Sloped\n1.9,0.5,0.3\n2.6,0.5,0.6\n");
         }
         inspected.clear();
-        QVERIFY(window.openSpectralLibrary(library));
+        QVERIFY(window.minerals()->openLibrary(library));
         QVERIFY(inspected.wait(30000));
         QCOMPARE(window.inspected()->minerals->names, (std::vector<std::string>{"Flat", "Sloped"}));
         QCOMPARE(window.inspectionPanel()->minerals()->candidates()->rowCount(), 2);
-        QVERIFY(!window.openSpectralLibrary(dir_.filePath("absent.sli")));
+        QVERIFY(!window.minerals()->openLibrary(dir_.filePath("absent.sli")));
         QVERIFY(window.banner()->text().contains("absent.sli"));
         QCOMPARE(window.inspection()->library().spectra.size(), std::size_t(2));
         // Band-depth features outside the channels are refused; valid ones replace the defaults.
