@@ -3,6 +3,7 @@
 #include <QComboBox>
 #include <QLabel>
 #include <QSemaphore>
+#include <QListWidget>
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QStatusBar>
@@ -33,6 +34,7 @@
 #include "InspectionPanel.h"
 #include "LegendEntries.h"
 #include "MainWindow.h"
+#include "MineralLegend.h"
 #include "MineralMapController.h"
 #include "PairChecker.h"
 #include "MakePairDialog.h"
@@ -513,6 +515,42 @@ private slots:
         QVERIFY(window.inspection()->setAbsorptionWindows({{"Al-OH", 2.12, 2.2, 2.26, 0.006}}));
         QVERIFY(inspected.wait(30000));
         QCOMPARE(window.inspected()->minerals->bandDepths.size(), std::size_t(1));
+    }
+
+    // Map Minerals through its controller: refused without a model, then drawn over both rasters
+    // with its legend, hidden on request, and hidden again when another pair is opened.
+    void mapsMineralsThroughItsController() {
+        MainWindow window;
+        window.show();
+        openDemo(window);
+        MineralMapController* minerals = window.minerals();
+        QVERIFY(!minerals->map());
+        QVERIFY(window.banner()->text().contains("model"));
+        const std::string path = dir_.filePath("g-minerals.specres").toStdString();
+        QVERIFY(fitAndSaveG(*window.currentPair()->pair, path));
+        QSignalSpy loaded(&window, &MainWindow::modelLoaded);
+        window.loadModelFile(QString::fromStdString(path));
+        QVERIFY(loaded.wait(30000));
+        QVERIFY(minerals->openLibrary(QStringLiteral("demo")));
+        QSignalSpy shown(&window, &MainWindow::mineralMapShown);
+        QSignalSpy failed(&window, &MainWindow::mineralMapFailed);
+        QVERIFY(minerals->map());
+        QVERIFY(!minerals->map());  // one at a time
+        QVERIFY(shown.wait(300000));
+        QCOMPARE(failed.count(), 0);
+        const QImage overlay = window.highPanel()->view()->overlayImage();
+        QVERIFY(window.highPanel()->view()->hasOverlay() && window.lowPanel()->view()->hasOverlay());
+        QCOMPARE(overlay.size(), window.lowPanel()->view()->overlayImage().size());
+        QVERIFY(minerals->legend()->isVisible());
+        QCOMPARE(minerals->legend()->entries()->count(),
+                 int(window.inspection()->library().spectra.size()));
+        minerals->hide();
+        QVERIFY(!window.highPanel()->view()->hasOverlay() && !minerals->legend()->isVisible());
+        QVERIFY(minerals->map());
+        QVERIFY(shown.wait(300000));
+        QVERIFY(window.highPanel()->view()->hasOverlay());
+        openDemo(window);  // the same scene again: a new pair, so the old map goes
+        QVERIFY(!window.highPanel()->view()->hasOverlay() && !minerals->legend()->isVisible());
     }
 
     // Predict Scene: the whole pair in row tiles on the predictor's thread, merged, with the σ
