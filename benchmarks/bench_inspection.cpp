@@ -100,7 +100,7 @@ int main(int argc, char** argv) {
             "click → %s tab repainted (%zu model(s): %s; %d channels): median %.2f ms, 95th "
             "percentile %.2f ms over %zu clicks (answer in the panels: median %.2f ms)\n",
             name, std::size_t(window.models().size()), models.c_str(),
-            window.models().front().model()->outputDimension(), t.median, t.p95, t.clicks,
+            window.models().front().reflectance()->outputDimension(), t.median, t.p95, t.clicks,
             t.medianAnswer);
     }
     return 0;

@@ -78,7 +78,7 @@ int main(int argc, char** argv) {
     if (!trained) return std::fprintf(stderr, "%s\n", trained.error().c_str()), 1;
     const ReflectanceModel& model = trained->reflectance;
     const int d = int(model.inputDimension()), n = int(model.outputDimension());
-    const std::vector<int> hidden = findHiddenLayers(trained->model().parameters());
+    const std::vector<int> hidden = findHiddenLayers(trained->conditional().parameters());
     if (hidden.empty()) return std::fprintf(stderr, "not a DCGM: no hidden_layers\n"), 1;
     double macs = double(d) * hidden.front();
     for (std::size_t i = 0; i + 1 < hidden.size(); ++i) macs += double(hidden[i]) * hidden[i + 1];

@@ -125,7 +125,7 @@ public:
     void makeTrainingPair(const QString& highPath, const QString& lowPath,
                           specres::SimulationGrid grid, bool open);
     /// The model in use (null when none).
-    std::shared_ptr<const TrainedModel> model() const {
+    std::shared_ptr<const TrainedModel> trainedModel() const {
         return shelf_->current() ? shelf_->current()->trained : nullptr;
     }
     QString currentModelLabel() const { return shelf_->currentLabel(); }

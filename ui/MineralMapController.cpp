@@ -90,9 +90,9 @@ bool MineralMapController::map() {
     QString problem;
     if (!pair_)
         problem = tr("Open a raster pair first.");
-    else if (!current || !current->model())
+    else if (!current || !current->reflectance())
         problem = tr("Train or load a model first: minerals are identified under its prediction.");
-    else if (!current->model()->hasDensity())
+    else if (!current->reflectance()->hasDensity())
         problem = tr("%1 has no predictive density; map minerals with DCGM, G, GM or UGM.")
                       .arg(current->label);
     else if (!inspection_->minerals())

@@ -59,7 +59,7 @@ MineralMapper::MineralMapper(QString outputRoot, QObject* parent)
 
 bool MineralMapper::start(std::shared_ptr<LoadedPair> pair, const ModelEntry& model,
                           std::shared_ptr<const MineralToolkit> minerals) {
-    if (isRunning() || !pair || !model.model() || !minerals) return false;
+    if (isRunning() || !pair || !model.reflectance() || !minerals) return false;
     const std::shared_ptr<Feedback> feedback = begin();
     const QString stamp = QDateTime::currentDateTime().toString(QStringLiteral("yyyyMMdd-HHmmss"));
     QString label = model.label;
@@ -94,7 +94,7 @@ bool MineralMapper::start(std::shared_ptr<LoadedPair> pair, const ModelEntry& mo
         auto low = SpectralRaster::open(pair->source.lowPath.toStdString(), source.low);
         if (low) low = low->withinWindow(source.windowMinUm, source.windowMaxUm);
         std::optional<RasterPair> opened;
-        if (!low || low->bandCount() != model.model()->inputDimension()) {
+        if (!low || low->bandCount() != model.reflectance()->inputDimension()) {
             auto pairOpened = RasterPair::open(pair->source.highPath.toStdString(),
                                                pair->source.lowPath.toStdString(), source);
             if (!pairOpened) return finish(QString::fromStdString(pairOpened.error()), {});
@@ -105,7 +105,7 @@ bool MineralMapper::start(std::shared_ptr<LoadedPair> pair, const ModelEntry& mo
         options.lowLibrary = &minerals->lowLibrary;
         options.bandDepths = minerals->bandDepths;
         const std::string prefix = QDir(folder).filePath(QStringLiteral("minerals")).toStdString();
-        auto result = identifyScene(*model.model(), minerals->matcher, input, prefix, options,
+        auto result = identifyScene(*model.reflectance(), minerals->matcher, input, prefix, options,
                                     feedback.get());
         if (!result) {
             QDir(folder).removeRecursively();

@@ -18,7 +18,9 @@ struct ModelEntry {
         auto shared = std::make_shared<const TrainedModel>(std::move(model));
         return ModelEntry{QString::fromStdString(shared->label()), shared};
     }
-    const ReflectanceModel* model() const { return trained ? &trained->reflectance : nullptr; }
+    const ReflectanceModel* reflectance() const {
+        return trained ? &trained->reflectance : nullptr;
+    }
     QString path() const { return trained ? QString::fromStdString(trained->path) : QString(); }
 };
 

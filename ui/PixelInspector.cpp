@@ -88,8 +88,8 @@ void PixelInspector::inspect(int column, int row, int neighbourhood,
         for (const ModelEntry& entry : models) {
             ModelInspection model;
             model.label = entry.label;
-            auto inspection = inspectSpectra(*spectra, entry.model(), minerals.get());
-            if (entry.model() && spectra->lowProblem.empty()) ++predictions_;
+            auto inspection = inspectSpectra(*spectra, entry.reflectance(), minerals.get());
+            if (entry.reflectance() && spectra->lowProblem.empty()) ++predictions_;
             if (inspection) {
                 model.inspection = std::move(*inspection);
             } else {
@@ -122,8 +122,8 @@ void PixelInspector::inspectPins(const QList<QPoint>& pixels, int neighbourhood,
                 pins.append(PixelInspection{});
                 continue;
             }
-            auto inspection = inspectSpectra(*spectra, model.model());
-            if (model.model() && spectra->lowProblem.empty()) ++predictions_;
+            auto inspection = inspectSpectra(*spectra, model.reflectance());
+            if (model.reflectance() && spectra->lowProblem.empty()) ++predictions_;
             // A pin whose model cannot predict still shows its measured spectrum.
             pins.append(inspection ? *inspection : *inspectSpectra(*spectra, nullptr));
         }

@@ -104,7 +104,7 @@ Result<MethodResult> runMethod(const MethodSpec& spec, const PreparedData& data,
     if (auto ok = checkScoresFinite(*evaluation, spec.label()); !ok) return fail(ok.error());
     trained.context.testRmse = evaluation->rmse;
     trained.context.testNll = evaluation->nll;
-    FitSummary fit = trained.model().fitSummary();
+    FitSummary fit = trained.conditional().fitSummary();
     return MethodResult{MethodRun{spec, std::move(*evaluation), std::move(fit)},
                         std::move(trained)};
 }

@@ -84,7 +84,7 @@ Result<MethodEvaluation> evaluateInReflectance(const ReflectanceModel& model,
         if (!prediction) return fail(prediction.error());
         if (!prediction->point.allFinite()) return fail(model.label() + ": non-finite predictions");
         MethodEvaluation evaluation =
-            summarisePredictions(model.model().method(), model.model().covarianceType(),
+            summarisePredictions(model.conditional().method(), model.conditional().covarianceType(),
                                  *prediction, data.testReflectance);
         evaluation.calibration = std::move((*calibration)[i]);
         evaluation.scaleLaw = scales[i];

@@ -32,7 +32,7 @@ Result<TrainedModel> loadTrainedModel(const std::string& path) {
 }
 
 Status saveTrainedModel(TrainedModel& model, const std::string& path) {
-    if (auto ok = saveModel(model.model(), path, model.context.toJson()); !ok) return ok;
+    if (auto ok = saveModel(model.conditional(), path, model.context.toJson()); !ok) return ok;
     model.path = path;
     return Status::success();
 }

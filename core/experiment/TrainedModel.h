@@ -16,7 +16,7 @@ struct TrainedModel {
     std::string path;
 
     std::string label() const { return reflectance.label(); }
-    const ConditionalModel& model() const { return reflectance.model(); }
+    const ConditionalModel& conditional() const { return reflectance.conditional(); }
 };
 
 /// Builds the bundle for a model just fitted on `data`.

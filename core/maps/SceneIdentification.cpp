@@ -215,7 +215,7 @@ Status checkIdentificationInputs(const ReflectanceModel& model, const MineralMat
                                  const SceneIdentificationOptions& options) {
     if (!model.hasDensity()) {
         return fail(model.label() + ": identification needs a predictive density; " +
-                    model.model().method() + " has none (use DCGM, G, GM or UGM)");
+                    model.conditional().method() + " has none (use DCGM, G, GM or UGM)");
     }
     if (low.bandCount() != model.inputDimension()) {
         return fail(low.path() + ": " + std::to_string(low.bandCount()) +

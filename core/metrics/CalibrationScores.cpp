@@ -367,7 +367,7 @@ Result<CovarianceScaleFit> fitCovarianceScale(const ReflectanceModel& model, con
     const double n = double(y.cols());
     CovarianceScaleFit fit;
     fit.spectra = int(count);
-    if (!model.model().predictsMixture()) {
+    if (!model.conditional().predictsMixture()) {
         // −log p_s = ½ d²/s + (n/2) log s + const: minimised at s = mean(d²)/n.
         auto batch = raw.predictBatch(x, &y, true);
         if (!batch) return fail(batch.error());

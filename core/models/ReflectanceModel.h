@@ -45,7 +45,7 @@ public:
     ReflectanceModel(std::shared_ptr<const ConditionalModel> model,
                      std::optional<MnfTransform> mnf);
 
-    const ConditionalModel& model() const { return *model_; }
+    const ConditionalModel& conditional() const { return *model_; }
     const std::shared_ptr<const ConditionalModel>& sharedModel() const { return model_; }
     const std::optional<MnfTransform>& mnf() const { return mnf_; }
     /// "DCGM/full" and the like.

@@ -72,7 +72,7 @@ py::tuple predict(const PyModel& self, const py::handle& x, bool covariance, boo
         throw py::value_error(self.trained.path + ": " + model.label() +
                               " has no predictive density, so no covariance");
     }
-    if (precisionFactor && model.model().method() != "DCGM") {
+    if (precisionFactor && model.conditional().method() != "DCGM") {
         throw py::value_error(self.trained.path + ": " + model.label() +
                               " does not predict a precision factor (only the DCGM does)");
     }
@@ -257,10 +257,10 @@ void bindModel(py::module_& m) {
         .def_property_readonly("path", [](const PyModel& s) { return s.trained.path; })
         .def_property_readonly("label", [](const PyModel& s) { return s.trained.label(); })
         .def_property_readonly("method",
-                               [](const PyModel& s) { return s.trained.model().method(); })
+                               [](const PyModel& s) { return s.trained.conditional().method(); })
         .def_property_readonly("covariance",
                                [](const PyModel& s) {
-                                   return std::string(toString(s.trained.model().covarianceType()));
+                                   return std::string(toString(s.trained.conditional().covarianceType()));
                                })
         .def_property_readonly("has_density",
                                [](const PyModel& s) { return s.trained.reflectance.hasDensity(); })

@@ -140,7 +140,7 @@ private slots:
         // The default preset recalibrates every model with a density on the validation split;
         // the scale travels in the model file and predicts the same after a reload.
         for (const TrainedModel& m : result->models) {
-            QCOMPARE(m.context.recalibration.has_value(), m.model().hasDensity());
+            QCOMPARE(m.context.recalibration.has_value(), m.conditional().hasDensity());
             QVERIFY(m.reflectance.scaleLaw().scales() == m.context.scaleLaw().scales());
             QVERIFY(m.reflectance.scaleLaw().weights() == m.context.scaleLaw().weights());
         }

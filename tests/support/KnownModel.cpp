@@ -80,7 +80,7 @@ MatrixXd inputs(int count, std::uint64_t seed) {
 }
 
 const KnownModel& known(const ReflectanceModel& m) {
-    return static_cast<const KnownModel&>(m.model());
+    return static_cast<const KnownModel&>(m.conditional());
 }
 
 }  // namespace specres::testing

@@ -753,7 +753,7 @@ private slots:
         QVERIFY(failed.wait(30000));
         QVERIFY(window.banner()->text().contains("other.specres"));
         QVERIFY(window.banner()->text().contains("expects 12 high-resolution channels"));
-        QVERIFY(!window.model());
+        QVERIFY(!window.trainedModel());
     }
 
     void gapsAreNotBridged() {

@@ -126,7 +126,7 @@ private slots:
         for (const ModelEntry& entry : entries_) {
             const ModelInspection* part = result->find(entry.label);
             QVERIFY(part && part->inspection);
-            auto direct = inspectPixel(*pair_->pair, 11, 17, entry.model());
+            auto direct = inspectPixel(*pair_->pair, 11, 17, entry.reflectance());
             QVERIFY(direct);
             QCOMPARE(part->inspection->mean, direct->mean);
             QCOMPARE(part->inspection->covariance, direct->covariance);

@@ -140,7 +140,7 @@ private slots:
             auto reloaded = loadModel(method.path.toStdString());
             QVERIFY2(reloaded, reloaded.error().c_str());
             const Eigen::VectorXd x = Eigen::VectorXd::LinSpaced(5, 0.0, 1.0);
-            QCOMPARE(reloaded->model->predict(x).point, method.model->model().predict(x).point);
+            QCOMPARE(reloaded->model->predict(x).point, method.model->conditional().predict(x).point);
         }
     }
 
@@ -149,7 +149,7 @@ private slots:
         openDemo(window);
         chooseFastSettings(*window.trainingPanel(), {"G"}, {"full"});
         train(window);
-        const auto before = window.model();
+        const auto before = window.trainedModel();
         QVERIFY(before);
         QCOMPARE(window.currentModelLabel(), QString("G/full"));
 
@@ -167,7 +167,7 @@ private slots:
         QVERIFY(cancelled.wait(5000));
         const qint64 ms = clock.elapsed();
         QVERIFY2(ms < 1000, qPrintable(QString("cancel took %1 ms").arg(ms)));
-        QCOMPARE(window.model(), before);
+        QCOMPARE(window.trainedModel(), before);
         QCOMPARE(window.models().size(), qsizetype(1));
         QVERIFY(window.trainingPanel()->trainButton()->isEnabled());
     }
@@ -192,7 +192,7 @@ private slots:
         QVERIFY(failed.wait(30000));
         QTRY_VERIFY(window.banner()->text().contains("10 × 10 grid"));
         QVERIFY(panel->trainButton()->isEnabled());
-        QVERIFY(!window.model());
+        QVERIFY(!window.trainedModel());
         // A class map that does not exist: named in the message.
         panel->splitFile()->clear();
         panel->classMap()->setText(dir_.filePath("no_such_classes.tif"));
