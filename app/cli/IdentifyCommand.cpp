@@ -77,20 +77,7 @@ Result<std::vector<double>> readPriors(const std::string& path,
     return priors;
 }
 
-}  // namespace
-
-CommandStatus runIdentify(int argc, char** argv) {
-    ArgumentParser parser(
-        "identify --model MODEL --low L [--high H] --library DIR|FILE|demo --out "
-        "PREFIX "
-        "[options]",
-        "Identifies the mineral of every pixel under the model's predicted Gaussian: the best "
-        "gain-and-offset fit of each library spectrum, weighted by the predicted precision, gives "
-        "posterior probabilities and a goodness-of-fit p-value under the model's law (χ² as "
-        "trained, a scale mixture of χ² when recalibrated). Writes PREFIX_mineral.tif and "
-        "PREFIX_runner_up.tif (categorical, with colour table and names), PREFIX_probability.tif, "
-        "PREFIX_pvalue.tif, PREFIX_angle_mean.tif and PREFIX_angle_input.tif (spectral-angle "
-        "baselines), optionally band-depth and two-mineral maps, and PREFIX_legend.csv.");
+void declareIdentifyOptions(ArgumentParser& parser) {
     addModelInputOptions(parser);
     parser.addRequired(
         "library", "DIR|FILE|demo",
@@ -112,6 +99,136 @@ CommandStatus runIdentify(int argc, char** argv) {
         "reference mineral map on the output grid: prints confusion matrices, accuracy "
         "and the posterior's reliability, and writes PREFIX_accuracy.md");
     addTileOptions(parser, ".tif and _legend.csv");
+}
+
+// The library on the pair's channels, with the user's priors and band-depth features; errors
+// name the option.
+Result<std::shared_ptr<const MineralToolkit>> mineralToolkitFrom(const ArgumentParser& parser,
+                                                                 const SceneInputs& inputs,
+                                                                 bool dispersion, bool pairs) {
+    auto library = readSpectralLibrary(parser.value("library"));
+    if (!library) {
+        return fail("--library: " + library.error());
+    }
+    // Channel widths: the measured raster's, else those the model was trained with, else the
+    // channel spacing.
+    const ModelContext& context = inputs.trained.context;
+    ChannelSet high{context.highWavelengthsUm, context.highFwhmUm};
+    if (inputs.high()) high.fwhmUm = inputs.high()->fwhmUm();
+    const ChannelSet low{inputs.low().wavelengthsUm(), inputs.low().fwhmUm()};
+    MatchOptions match;
+    match.dispersion = dispersion;
+    match.pairs = pairs;
+    if (parser.has("priors")) {
+        auto priors = readPriors(parser.value("priors"), library->names());
+        if (!priors) {
+            return fail("--priors: " + priors.error());
+        }
+        match.priors = *priors;
+    }
+    std::vector<AbsorptionWindow> windows = defaultAbsorptionWindows();
+    if (parser.has("features")) {
+        auto read = readAbsorptionWindows(parser.value("features"));
+        if (!read) {
+            return fail("--features: " + read.error());
+        }
+        windows = *read;
+        for (const AbsorptionWindow& w : windows) {
+            if (auto ok = BandDepth::create(w, high.centreUm); !ok) {
+                return fail("--features: " + parser.value("features") + ": " + ok.error());
+            }
+        }
+    }
+    auto toolkit = buildMineralToolkit(*library, high, low, match, windows);
+    if (!toolkit) return fail("--library: " + toolkit.error());
+    return *toolkit;
+}
+
+void printIdentification(const SceneIdentification& result, const MineralMatcher& matcher,
+                         double seconds) {
+    std::cout << "identified " << result.identifiedPixels << " pixels in " << seconds << " s ("
+              << (seconds > 0 ? double(result.identifiedPixels) / seconds : 0.0) << " pixels/s; "
+              << result.skippedPixels << " without a usable input)\n";
+    for (std::size_t j = 0; j < result.counts.size(); ++j) {
+        std::cout << "  " << matcher.library().names[j] << ": " << result.counts[j] << " pixels\n";
+    }
+    std::cout << "mineral:     " << result.mineral << "\nrunner-up:   " << result.runnerUp
+              << "\nprobability: " << result.probability << "\np-value:     " << result.pValue
+              << "\nangle (μ):   " << result.angle << "\nangle (low): " << result.inputAngle
+              << "\nlegend:      " << result.legend << "\n";
+    if (!result.bandDepth.empty()) std::cout << "band depth:  " << result.bandDepth << "\n";
+    if (!result.pair.empty())
+        std::cout << "pair:        " << result.pair << ", " << result.pairOther
+                  << "\nfractions:   " << result.pairFraction << "\n";
+}
+
+// One tile of the scene through the engine (resumed when its manifest matches); nothing when it
+// was complete already.
+Result<std::optional<SceneIdentification>> identifyTile(const ArgumentParser& parser,
+                                                        const SceneInputs& inputs,
+                                                        const MineralMatcher& matcher,
+                                                        const SceneIdentificationOptions& options,
+                                                        const SceneTile& tile,
+                                                        TerminalProgress& progress) {
+    const std::string dispersion = lowerCase(parser.value("dispersion"));
+    const std::string pairs = lowerCase(parser.value("pairs"));
+    // A tile records what it was made from, settings included; the same tile of the same
+    // inputs is not redone.
+    auto files = inputs.files(*sceneInputPathsFrom(parser));
+    std::error_code error;
+    for (const char* option : {"library", "priors", "features"}) {
+        if (parser.has(option) && std::filesystem::is_regular_file(parser.value(option), error))
+            files.push_back({option, parser.value(option)});
+    }
+    const std::string settings = "library=" + parser.value("library") +
+                                 " dispersion=" + dispersion + " pairs=" + pairs +
+                                 " band-depths=" + (options.bandDepths.empty() ? "no" : "yes");
+    SceneIdentification made;
+    auto job = identificationJob(inputs.trained.reflectance, matcher, inputs.low(), options, files,
+                                 settings, &made);
+    if (!job) return fail(job.error());
+    auto outcome = runSceneTile(*job, parser.value("out"), tile, &progress.feedback());
+    progress.finish();
+    if (!outcome) return fail(outcome.error());
+    if (outcome->alreadyComplete) {
+        std::cout << "tile " << tile.index << "/" << tile.count << " is complete ("
+                  << outcome->manifest << "); nothing to do\n";
+        return std::optional<SceneIdentification>();
+    }
+    if (!outcome->redoReason.empty())
+        std::cerr << "redid the tile: " << outcome->redoReason << "\n";
+    std::cout << "tile " << tile.index << "/" << tile.count << ": rows " << outcome->rows.first
+              << "–" << outcome->rows.first + outcome->rows.count - 1 << "; manifest "
+              << outcome->manifest << "\n";
+    return std::optional<SceneIdentification>(std::move(made));
+}
+
+// The maps against a reference: printed, and written to PREFIX_accuracy.md.
+Status reportAccuracy(const SceneIdentification& result, const MineralMatcher& matcher,
+                      const ReferenceMap& reference, const std::string& prefix) {
+    auto accuracy = evaluateIdentification(result, matcher.library().names, reference);
+    if (!accuracy) return fail("--truth: " + accuracy.error());
+    const std::string text = formatIdentificationAccuracy(*accuracy);
+    std::cout << "\n" << text;
+    return writeTextAtomically(prefix + "_accuracy.md",
+                               "# Identification against " + reference.path + "\n\n" + text);
+}
+
+}  // namespace
+
+CommandStatus runIdentify(int argc, char** argv) {
+    ArgumentParser parser(
+        "identify --model MODEL --low L [--high H] --library DIR|FILE|demo --out "
+        "PREFIX "
+        "[options]",
+        "Identifies the mineral of every pixel under the model's predicted Gaussian: the best "
+        "gain-and-offset fit of each library spectrum, weighted by the predicted precision, gives "
+        "posterior probabilities and a goodness-of-fit p-value under the model's law (χ² as "
+        "trained, a scale mixture of χ² when recalibrated). Writes PREFIX_mineral.tif and "
+        "PREFIX_runner_up.tif (categorical, with colour table and names), PREFIX_probability.tif, "
+        "PREFIX_pvalue.tif, PREFIX_angle_mean.tif and PREFIX_angle_input.tif (spectral-angle "
+        "baselines), optionally band-depth and two-mineral maps, and PREFIX_legend.csv.");
+    declareIdentifyOptions(parser);
     if (int status = handleParse(parser, "identify", argc, argv, 2); status >= 0) return status;
 
     auto chosenTile = tileFrom(parser);
@@ -147,44 +264,8 @@ CommandStatus runIdentify(int argc, char** argv) {
                           << " has no predictive density to identify under; use a DCGM, G, GM "
                              "or UGM model";
     }
-    auto library = readSpectralLibrary(parser.value("library"));
-    if (!library) {
-        return failure(1) << "--library: " << library.error();
-    }
-    // Channel widths: the measured raster's, else those the model was trained with, else the
-    // channel spacing.
-    const ModelContext& context = inputs->trained.context;
-    ChannelSet high{context.highWavelengthsUm, context.highFwhmUm};
-    if (inputs->high()) high.fwhmUm = inputs->high()->fwhmUm();
-    const ChannelSet low{inputs->low().wavelengthsUm(), inputs->low().fwhmUm()};
-    MatchOptions match;
-    match.dispersion = dispersion == "yes";
-    match.pairs = pairs == "yes";
-    if (parser.has("priors")) {
-        auto priors = readPriors(parser.value("priors"), library->names());
-        if (!priors) {
-            return failure(1) << "--priors: " << priors.error();
-        }
-        match.priors = *priors;
-    }
-    std::vector<AbsorptionWindow> windows = defaultAbsorptionWindows();
-    if (parser.has("features")) {
-        auto read = readAbsorptionWindows(parser.value("features"));
-        if (!read) {
-            return failure(1) << "--features: " << read.error();
-        }
-        windows = *read;
-        for (const AbsorptionWindow& w : windows) {
-            if (auto ok = BandDepth::create(w, high.centreUm); !ok) {
-                return failure(1) << "--features: " << parser.value("features")
-                          << ": " << ok.error();
-            }
-        }
-    }
-    auto toolkit = buildMineralToolkit(*library, high, low, match, windows);
-    if (!toolkit) {
-        return failure(1) << "--library: " << toolkit.error();
-    }
+    auto toolkit = mineralToolkitFrom(parser, *inputs, dispersion == "yes", pairs == "yes");
+    if (!toolkit) return failure(1) << toolkit.error();
     for (const std::string& note : (*toolkit)->notes) std::cerr << "note: " << note << "\n";
     const MineralMatcher& matcher = (*toolkit)->matcher;
     SceneIdentificationOptions options;
@@ -206,35 +287,10 @@ CommandStatus runIdentify(int argc, char** argv) {
     const auto started = std::chrono::steady_clock::now();
     Result<SceneIdentification> result = fail("");
     if (tile) {
-        // A tile records what it was made from, settings included; the same tile of the same
-        // inputs is not redone.
-        auto files = inputs->files(*sceneInputPathsFrom(parser));
-        std::error_code error;
-        for (const char* option : {"library", "priors", "features"}) {
-            if (parser.has(option) && std::filesystem::is_regular_file(parser.value(option), error))
-                files.push_back({option, parser.value(option)});
-        }
-        const std::string settings = "library=" + parser.value("library") +
-                                     " dispersion=" + dispersion + " pairs=" + pairs +
-                                     " band-depths=" + (options.bandDepths.empty() ? "no" : "yes");
-        SceneIdentification made;
-        auto job =
-            identificationJob(model, matcher, inputs->low(), options, files, settings, &made);
-        if (!job) return failure(1) << job.error();
-        auto outcome = runSceneTile(*job, parser.value("out"), *tile, &progress.feedback());
-        progress.finish();
-        if (!outcome) return failure(1) << outcome.error();
-        if (outcome->alreadyComplete) {
-            std::cout << "tile " << tile->index << "/" << tile->count << " is complete ("
-                      << outcome->manifest << "); nothing to do\n";
-            return 0;
-        }
-        if (!outcome->redoReason.empty())
-            std::cerr << "redid the tile: " << outcome->redoReason << "\n";
-        std::cout << "tile " << tile->index << "/" << tile->count << ": rows "
-                  << outcome->rows.first << "–" << outcome->rows.first + outcome->rows.count - 1
-                  << "; manifest " << outcome->manifest << "\n";
-        result = std::move(made);
+        auto made = identifyTile(parser, *inputs, matcher, options, *tile, progress);
+        if (!made) return failure(1) << made.error();
+        if (!*made) return 0;  // complete already
+        result = std::move(**made);
     } else {
         result = identifyScene(model, matcher, inputs->low(), prefix, options,
                                &progress.feedback());
@@ -245,33 +301,10 @@ CommandStatus runIdentify(int argc, char** argv) {
     if (!result) {
         return failure(1) << result.error();
     }
-    std::cout << "identified " << result->identifiedPixels << " pixels in " << seconds << " s ("
-              << (seconds > 0 ? double(result->identifiedPixels) / seconds : 0.0) << " pixels/s; "
-              << result->skippedPixels << " without a usable input)\n";
-    for (std::size_t j = 0; j < result->counts.size(); ++j) {
-        std::cout << "  " << matcher.library().names[j] << ": " << result->counts[j] << " pixels\n";
-    }
-    std::cout << "mineral:     " << result->mineral << "\nrunner-up:   " << result->runnerUp
-              << "\nprobability: " << result->probability << "\np-value:     " << result->pValue
-              << "\nangle (μ):   " << result->angle << "\nangle (low): " << result->inputAngle
-              << "\nlegend:      " << result->legend << "\n";
-    if (!result->bandDepth.empty()) std::cout << "band depth:  " << result->bandDepth << "\n";
-    if (!result->pair.empty())
-        std::cout << "pair:        " << result->pair << ", " << result->pairOther
-                  << "\nfractions:   " << result->pairFraction << "\n";
-    if (parser.has("truth")) {
-        auto accuracy = evaluateIdentification(*result, matcher.library().names, *reference);
-        if (!accuracy) {
-            return failure(1) << "--truth: " << accuracy.error();
-        }
-        const std::string text = formatIdentificationAccuracy(*accuracy);
-        std::cout << "\n" << text;
-        if (auto ok = writeTextAtomically(
-                prefix + "_accuracy.md",
-                "# Identification against " + parser.value("truth") + "\n\n" + text);
-            !ok) {
+    printIdentification(*result, matcher, seconds);
+    if (reference) {
+        if (auto ok = reportAccuracy(*result, matcher, *reference, prefix); !ok)
             return failure(1) << ok.error();
-        }
     }
     return 0;
 }
