@@ -10,7 +10,7 @@ namespace specres::ui {
 BackgroundWork::BackgroundWork(const QString& threadName, QObject* parent)
     : QObject(parent), tasks_(new TaskThread(threadName, this)) {
     connect(tasks_, &TaskThread::failed, this, [this](const QString& message) {
-        running_ = false;
+        end();  // the job threw: its continuation will not run
         emit failed(message);
     });
 }
@@ -27,8 +27,13 @@ void BackgroundWork::cancel() {
 bool BackgroundWork::waitForIdle(int timeoutMs) { return tasks_->waitForIdle(timeoutMs); }
 
 std::shared_ptr<Feedback> BackgroundWork::begin() {
-    if (running_) return nullptr;
-    running_ = true;
+    if (isRunning()) return nullptr;
+    return beginReplacing();
+}
+
+std::shared_ptr<Feedback> BackgroundWork::beginReplacing() {
+    cancel();
+    ++jobs_;
     QPointer<BackgroundWork> self(this);
     feedback_ = std::make_shared<Feedback>([self](double fraction, const std::string& stage) {
         const int percent = int(100 * fraction);

@@ -2,6 +2,7 @@
 
 #include <QObject>
 #include <QString>
+#include <algorithm>
 #include <memory>
 
 #include "TaskThread.h"
@@ -12,9 +13,10 @@ class Feedback;
 
 namespace specres::ui {
 
-/// What the window's long whole-scene jobs (mineral map, scene prediction) share: a worker
-/// thread of their own, one job at a time, progress through a queued signal, cancel through
-/// core's Feedback, and a failure signal (a job that throws reports there too).
+/// The one idiom of the window's background jobs (opening and making pairs, mineral maps, scene
+/// prediction): a worker thread of their own, jobs run in order, progress through a queued
+/// signal, cancel through core's Feedback, and a failure signal (a job that throws reports there
+/// too). Each job's continuation calls end(); the work is running while any job is.
 class BackgroundWork : public QObject {
     Q_OBJECT
 public:
@@ -22,7 +24,7 @@ public:
     ~BackgroundWork() override;
 
     void cancel();
-    bool isRunning() const { return running_; }
+    bool isRunning() const { return jobs_ > 0; }
     /// Blocks (processing events) until the job in hand has finished (tests).
     bool waitForIdle(int timeoutMs = 600000);
 
@@ -34,14 +36,16 @@ protected:
     /// Marks a job as started and gives it a new Feedback whose progress goes to `progress`;
     /// null while one is running.
     std::shared_ptr<Feedback> begin();
-    /// Marks the job as ended (call from its continuation, on this object's thread).
-    void end() { running_ = false; }
+    /// Like begin(), but a job in hand is cancelled instead, and the new one runs after it.
+    std::shared_ptr<Feedback> beginReplacing();
+    /// Marks a job as ended (call from its continuation, on this object's thread).
+    void end() { jobs_ = std::max(0, jobs_ - 1); }
     TaskThread* tasks() const { return tasks_; }
 
 private:
     TaskThread* tasks_;
     std::shared_ptr<Feedback> feedback_;
-    bool running_ = false;
+    int jobs_ = 0;  ///< begun and not yet ended
 };
 
 }  // namespace specres::ui

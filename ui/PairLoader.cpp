@@ -2,8 +2,9 @@
 
 #include <QDir>
 #include <QFileInfo>
+#include <QPointer>
 
-#include "TaskThread.h"
+#include "base/Feedback.h"
 
 namespace specres::ui {
 
@@ -38,41 +39,26 @@ std::shared_ptr<LoadedPair> openPair(const PairSource& source, QString& error) {
 }  // namespace
 
 PairLoader::PairLoader(QObject* parent)
-    : QObject(parent), tasks_(new TaskThread(QStringLiteral("SpecRes pair loader"), this)) {
+    : BackgroundWork(QStringLiteral("SpecRes pair loader"), parent) {
     qRegisterMetaType<std::shared_ptr<LoadedPair>>();
-    connect(tasks_, &TaskThread::failed, this, &PairLoader::failed);
 }
-
-PairLoader::~PairLoader() {
-    if (feedback_) feedback_->cancel();
-    delete tasks_;  // waits for the load in hand, which reports through this object
-}
-
-bool PairLoader::isBusy() const { return !tasks_->isIdle(); }
-
-void PairLoader::waitForFinished() { tasks_->waitForIdle(); }
 
 bool PairLoader::start(std::function<Outcome(Feedback&)> work) {
-    if (isBusy()) {
+    const std::shared_ptr<Feedback> feedback = begin();
+    if (!feedback) {
         emit failed(tr("Still opening the previous rasters; try again when it has finished."));
         return false;
     }
-    // Progress crosses threads by a queued invocation; the callback runs on the worker.
-    feedback_ = std::make_shared<Feedback>([this](double fraction, const std::string& stage) {
-        QMetaObject::invokeMethod(
-            this,
-            [this, percent = int(fraction * 100), text = QString::fromStdString(stage)] {
-                emit progress(percent, text);
-            },
-            Qt::QueuedConnection);
-    });
-    tasks_->post([this, work = std::move(work), feedback = feedback_] {
+    QPointer<PairLoader> self(this);
+    tasks()->post([self, work = std::move(work), feedback] {
         const Outcome outcome = work(*feedback);
-        return [this, outcome] {
+        return [self, outcome] {
+            if (!self) return;
+            self->end();
             if (outcome.pair) {
-                emit loaded(outcome.pair);
+                emit self->loaded(outcome.pair);
             } else {
-                emit failed(outcome.error);
+                emit self->failed(outcome.error);
             }
         };
     });
