@@ -66,7 +66,12 @@ MainWindow::MainWindow(QWidget* parent)
       inspection_(new InspectionController(shelf_, inspectionPanel_, comparison_,
                                            {highPanel_->view(), lowPanel_->view()}, this)),
       training_(new TrainingController(trainingPanel_, shelf_, comparison_, this)),
-      session_(new ProjectSession(*this)),
+      session_(new ProjectSession(
+          {shelf_, inspection_, inspectionPanel_, training_, trainingPanel_, comparison_,
+           highPanel_, lowPanel_, tabs_, [this] { return pair_; },
+           [this](int size) { setNeighbourhood(size); },
+           [this](int column, int row) { inspect(column, row); }},
+          this)),
       legend_(new MineralLegend(this)),
       minerals_(new MineralMapController(
           QDir(QStandardPaths::writableLocation(QStandardPaths::AppDataLocation))

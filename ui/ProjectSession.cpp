@@ -9,7 +9,6 @@
 #include "ComparisonPanel.h"
 #include "InspectionController.h"
 #include "InspectionPanel.h"
-#include "MainWindow.h"
 #include "ModelShelf.h"
 #include "RasterPanel.h"
 #include "TrainingController.h"
@@ -35,13 +34,22 @@ void restorePanelView(RasterPanel& panel, const PanelView& view) {
     }
 }
 
+// The choosers list an enum's values in its order; no choice (index −1) or one beyond them is
+// the first value, not an enum value that does not exist.
+template <typename Enum>
+Enum chosen(const QComboBox& chooser, int values) {
+    const int index = chooser.currentIndex();
+    return Enum(index >= 0 && index < values ? index : 0);
+}
+
 }  // namespace
 
-ProjectSession::ProjectSession(MainWindow& window) : QObject(&window), window_(window) {}
+ProjectSession::ProjectSession(SessionParts parts, QObject* parent)
+    : QObject(parent), parts_(std::move(parts)) {}
 
 Project ProjectSession::capture() const {
     Project project;
-    if (const auto& pair = window_.currentPair()) {
+    if (const auto& pair = parts_.currentPair()) {
         project.title = pair->source.title.toStdString();
         project.highPath = pair->source.highPath.toStdString();
         project.lowPath = pair->source.lowPath.toStdString();
@@ -49,23 +57,23 @@ Project ProjectSession::capture() const {
         project.excludeMaskPath = pair->source.excludeMaskPath.toStdString();
         project.demo = pair->source.demo;
     }
-    if (auto choice = window_.trainingPanel()->choice()) project.config = choice->config;
-    project.split = window_.training()->split();
-    for (const ModelEntry& entry : window_.shelf()->entries()) {
+    if (auto choice = parts_.trainingPanel->choice()) project.config = choice->config;
+    project.split = parts_.training->split();
+    for (const ModelEntry& entry : parts_.shelf->entries()) {
         project.models.push_back({entry.label.toStdString(), entry.trained->path});
     }
-    project.currentModel = window_.shelf()->currentLabel().toStdString();
-    const InspectionController& inspection = *window_.inspection();
+    project.currentModel = parts_.shelf->currentLabel().toStdString();
+    const InspectionController& inspection = *parts_.inspection;
     for (const Pin& pin : inspection.pins()) project.pins.push_back({pin.column, pin.row});
     project.neighbourhood = inspection.neighbourhood();
-    if (window_.comparisonPanel()->result())
-        project.comparison = *window_.comparisonPanel()->result();
+    if (parts_.comparison->result())
+        project.comparison = *parts_.comparison->result();
     ProjectView& view = project.view;
-    view.high = panelView(*window_.highPanel());
-    view.low = panelView(*window_.lowPanel());
-    view.sigma = ProjectView::Sigma(window_.inspectionPanel()->sigmaChooser()->currentIndex());
-    view.matrix = ProjectView::Matrix(window_.inspectionPanel()->matrixChooser()->currentIndex());
-    view.tab = window_.tabs()->currentIndex();
+    view.high = panelView(*parts_.highPanel);
+    view.low = panelView(*parts_.lowPanel);
+    view.sigma = chosen<ProjectView::Sigma>(*parts_.inspectionPanel->sigmaChooser(), 2);
+    view.matrix = chosen<ProjectView::Matrix>(*parts_.inspectionPanel->matrixChooser(), 3);
+    view.tab = parts_.tabs->currentIndex();
     if (const auto& inspected = inspection.inspected()) {
         view.inspected = std::array<int, 2>{inspected->column, inspected->row};
     }
@@ -83,14 +91,14 @@ PairSource ProjectSession::pairSource(const Project& project) {
 }
 
 Status ProjectSession::save(const QString& path) {
-    if (!window_.currentPair()) return fail("open a raster pair before saving a project");
+    if (!parts_.currentPair()) return fail("open a raster pair before saving a project");
     Project project = capture();
     // The project's folder gets its own copy of every model, so it can be moved or shared.
     auto folder = gatherProjectModels(project, path.toStdString());
     if (!folder) return fail(folder.error());
     if (auto ok = saveProject(project, path.toStdString()); !ok) return ok;
     for (const ProjectModel& model : project.models) {
-        window_.shelf()->setPath(QString::fromStdString(model.label),
+        parts_.shelf->setPath(QString::fromStdString(model.label),
                                  QString::fromStdString(model.path));
     }
     path_ = path;
@@ -112,10 +120,10 @@ void ProjectSession::restorePending() {
     if (!pending_) return;
     const Project project = std::move(*pending_);
     pending_.reset();
-    window_.trainingPanel()->setConfig(project.config);
+    parts_.trainingPanel->setConfig(project.config);
     // A split of another grid would index pixels the pair does not have: dropped, and said.
     std::optional<PixelSplit> split = project.split;
-    const std::shared_ptr<LoadedPair> pair = window_.currentPair();
+    const std::shared_ptr<LoadedPair> pair = parts_.currentPair();
     if (split && pair && pair->pair &&
         (split->width != pair->pair->width() ||
          split->height != pair->pair->height())) {
@@ -128,18 +136,18 @@ void ProjectSession::restorePending() {
                          .arg(pair->pair->height()));
         split.reset();
     }
-    window_.training()->setSplit(split);
-    if (project.comparison) window_.comparisonPanel()->setResult(*project.comparison);
-    InspectionController& inspection = *window_.inspection();
+    parts_.training->setSplit(split);
+    if (project.comparison) parts_.comparison->setResult(*project.comparison);
+    InspectionController& inspection = *parts_.inspection;
     inspection.clearPins();
     for (const ProjectPin& pin : project.pins) inspection.pinPixel(pin.column, pin.row);
-    window_.setNeighbourhood(project.neighbourhood);
+    parts_.setNeighbourhood(project.neighbourhood);
     const ProjectView& view = project.view;
-    restorePanelView(*window_.highPanel(), view.high);
-    restorePanelView(*window_.lowPanel(), view.low);
-    window_.inspectionPanel()->sigmaChooser()->setCurrentIndex(int(view.sigma));
-    window_.inspectionPanel()->matrixChooser()->setCurrentIndex(int(view.matrix));
-    window_.tabs()->setCurrentIndex(view.tab);
+    restorePanelView(*parts_.highPanel, view.high);
+    restorePanelView(*parts_.lowPanel, view.low);
+    parts_.inspectionPanel->sigmaChooser()->setCurrentIndex(int(view.sigma));
+    parts_.inspectionPanel->matrixChooser()->setCurrentIndex(int(view.matrix));
+    parts_.tabs->setCurrentIndex(view.tab);
     emit pathChanged(path_);
 
     // Models load on the shelf's worker; the session is restored when they are in.
@@ -147,7 +155,7 @@ void ProjectSession::restorePending() {
     for (const ProjectModel& model : project.models) paths << QString::fromStdString(model.path);
     const std::optional<std::array<int, 2>> inspected = view.inspected;
     connect(
-        window_.shelf(), &ModelShelf::loaded, this,
+        parts_.shelf, &ModelShelf::loaded, this,
         [this, inspected](const QStringList&, const QStringList& problems) {
             if (!problems.isEmpty()) {
                 emit warning(tr("Some of the project's models could not be restored:\n%1")
@@ -164,15 +172,15 @@ void ProjectSession::restorePending() {
                 if (std::exchange(*once, true)) return;
                 emit restored();
             };
-            InspectionController* inspection = window_.inspection();
+            InspectionController* inspection = parts_.inspection;
             connect(inspection, &InspectionController::pixelInspected, this, finish,
                     Qt::SingleShotConnection);
             connect(inspection, &InspectionController::inspectionFailed, this, finish,
                     Qt::SingleShotConnection);
-            window_.inspect((*inspected)[0], (*inspected)[1]);
+            parts_.inspect((*inspected)[0], (*inspected)[1]);
         },
         Qt::SingleShotConnection);
-    window_.shelf()->loadFiles(paths, window_.currentPair(),
+    parts_.shelf->loadFiles(paths, parts_.currentPair(),
                                QString::fromStdString(project.currentModel));
 }
 

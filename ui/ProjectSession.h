@@ -2,23 +2,50 @@
 
 #include <QObject>
 #include <QString>
+#include <functional>
+#include <memory>
 #include <optional>
 
 #include "PairSource.h"
+
+class QTabWidget;
 #include "project/Project.h"
 
 namespace specres::ui {
 
-class MainWindow;
+class ComparisonPanel;
+class InspectionController;
+class InspectionPanel;
+class ModelShelf;
+class RasterPanel;
+class TrainingController;
+class TrainingPanel;
 
-/// A user's session as a project file: what the window holds is captured into a Project and
+/// The parts of the window a project captures and restores, and the window's three actions it
+/// needs (the open pair, the neighbourhood, a pixel to inspect).
+struct SessionParts {
+    ModelShelf* shelf = nullptr;
+    InspectionController* inspection = nullptr;
+    InspectionPanel* inspectionPanel = nullptr;
+    TrainingController* training = nullptr;
+    TrainingPanel* trainingPanel = nullptr;
+    ComparisonPanel* comparison = nullptr;
+    RasterPanel* highPanel = nullptr;
+    RasterPanel* lowPanel = nullptr;
+    QTabWidget* tabs = nullptr;
+    std::function<std::shared_ptr<LoadedPair>()> currentPair;
+    std::function<void(int)> setNeighbourhood;
+    std::function<void(int, int)> inspect;
+};
+
+/// A user's session as a project file: what the window's parts hold is captured into a Project and
 /// saved (models copied beside it); a project read back is restored in two steps — the window
 /// opens its pair, then restore() puts settings, split, comparison, pins and view back and
 /// loads its models on the shelf's worker.
 class ProjectSession : public QObject {
     Q_OBJECT
 public:
-    explicit ProjectSession(MainWindow& window);
+    ProjectSession(SessionParts parts, QObject* parent);
 
     Project capture() const;
     /// The raster pair a project names (a demo project is remade from its recipe instead).
@@ -43,7 +70,7 @@ signals:
     void pathChanged(const QString& path);
 
 private:
-    MainWindow& window_;
+    SessionParts parts_;
     std::optional<Project> pending_;
     QString path_;
 };
