@@ -38,29 +38,13 @@ void assignNearest(const Eigen::MatrixXd& points, const Eigen::MatrixXd& centroi
         }
     }
 }
-}  // namespace
 
-std::vector<int> nearestCentroid(const Eigen::MatrixXd& points, const Eigen::MatrixXd& centroids) {
-    const SingleThreadedBlas blas;
-    std::vector<int> labels;
-    Eigen::VectorXd distances;
-    assignNearest(points, centroids, labels, distances);
-    return labels;
-}
-
-Result<KMeansResult> kMeans(const Eigen::MatrixXd& points, const KMeansOptions& options,
-                            Feedback* feedback) {
+// Greedy k-means++: each new centre is the best of a few candidates drawn with probability
+// proportional to D(x)² — the one that lowers the total squared distance most (as in
+// scikit-learn, 2 + ⌊ln k⌋ candidates). It starts EM markedly closer to a good optimum. Fewer
+// than k rows when the points have fewer distinct values.
+Eigen::MatrixXd seedCentroids(const Eigen::MatrixXd& points, int k, DeterministicRandom& random) {
     const Eigen::Index n = points.rows();
-    if (n == 0) return fail("k-means: no points");
-    if (options.clusters < 1) return fail("k-means: need at least one cluster");
-    if (!points.allFinite()) return fail("k-means: the points hold NaN or infinite values");
-    const int k = static_cast<int>(std::min<Eigen::Index>(options.clusters, n));
-    DeterministicRandom random(options.seed);
-    const SingleThreadedBlas blas;  // the assignment runs in parallel chunks
-
-    // Greedy k-means++: each new centre is the best of a few candidates drawn with probability
-    // proportional to D(x)² — the one that lowers the total squared distance most (as in
-    // scikit-learn, 2 + ⌊ln k⌋ candidates). It starts EM markedly closer to a good optimum.
     const int trials = 2 + static_cast<int>(std::log(double(k)));
     const Eigen::VectorXd norms = points.rowwise().squaredNorm();
     // ‖p − c‖² = ‖p‖² − 2 p·c + ‖c‖²: matrix products, no n × d temporaries.
@@ -111,6 +95,29 @@ Result<KMeansResult> kMeans(const Eigen::MatrixXd& points, const KMeansOptions& 
         nearest = std::move(bestNearest);
     }
     centroids.conservativeResize(chosen, Eigen::NoChange);
+    return centroids;
+}
+}  // namespace
+
+std::vector<int> nearestCentroid(const Eigen::MatrixXd& points, const Eigen::MatrixXd& centroids) {
+    const SingleThreadedBlas blas;
+    std::vector<int> labels;
+    Eigen::VectorXd distances;
+    assignNearest(points, centroids, labels, distances);
+    return labels;
+}
+
+Result<KMeansResult> kMeans(const Eigen::MatrixXd& points, const KMeansOptions& options,
+                            Feedback* feedback) {
+    const Eigen::Index n = points.rows();
+    if (n == 0) return fail("k-means: no points");
+    if (options.clusters < 1) return fail("k-means: need at least one cluster");
+    if (!points.allFinite()) return fail("k-means: the points hold NaN or infinite values");
+    const int k = static_cast<int>(std::min<Eigen::Index>(options.clusters, n));
+    DeterministicRandom random(options.seed);
+    const SingleThreadedBlas blas;  // the assignment runs in parallel chunks
+
+    Eigen::MatrixXd centroids = seedCentroids(points, k, random);
 
     KMeansResult result;
     result.labels.assign(n, -1);

@@ -208,6 +208,56 @@ void applyBadBandList(GDALDataset& dataset, const std::string& path, BandWavelen
 
 }  // namespace
 
+// Which columns of a wavelength table hold what: from its header (wavelength_um, fwhm_nm,
+// band, good, …), or, without one, wavelengths then FWHM.
+struct WavelengthColumns {
+    int wavelength = 0;
+    int fwhm = -1;
+    int band = -1;
+    int good = -1;
+    WavelengthUnit unit = WavelengthUnit::Unknown;
+    WavelengthUnit fwhmUnit = WavelengthUnit::Unknown;
+    std::size_t firstRow = 0;
+};
+
+Result<WavelengthColumns> wavelengthColumns(const std::string& csvPath,
+                                            const std::vector<std::vector<std::string>>& rows) {
+    WavelengthColumns found;
+    double probe = 0;
+    const bool hasHeader = !isNumber(rows.front().front(), probe);
+    if (hasHeader) {
+        found.wavelength = -1;
+        const auto& header = rows.front();
+        for (std::size_t c = 0; c < header.size(); ++c) {
+            const std::string name = lowerCase(header[c]);
+            const int column = static_cast<int>(c);
+            if (name == "wavelength" || name == "wavelength_um" || name == "wavelength_nm" ||
+                name == "center" || name == "centre") {
+                found.wavelength = column;
+                if (name == "wavelength_um") found.unit = WavelengthUnit::Micrometres;
+                if (name == "wavelength_nm") found.unit = WavelengthUnit::Nanometres;
+            } else if (name == "fwhm" || name == "fwhm_um" || name == "fwhm_nm") {
+                found.fwhm = column;
+                if (name == "fwhm_um") found.fwhmUnit = WavelengthUnit::Micrometres;
+                if (name == "fwhm_nm") found.fwhmUnit = WavelengthUnit::Nanometres;
+            } else if (name == "band") {
+                found.band = column;
+            } else if (name == "good") {
+                found.good = column;
+            }
+        }
+        if (found.wavelength < 0) {
+            return fail(csvPath +
+                        ": the header has no `wavelength_um`, `wavelength_nm` or "
+                        "`wavelength` column");
+        }
+        found.firstRow = 1;
+    } else if (rows.front().size() >= 2) {
+        found.fwhm = 1;
+    }
+    return found;
+}
+
 Result<BandWavelengths> readWavelengthCsv(const std::string& csvPath, int bandCount) {
     auto text = readInputFile(csvPath, "a wavelength table (CSV)", 1 << 24);
     if (!text) return fail(text.error());
@@ -220,45 +270,10 @@ Result<BandWavelengths> readWavelengthCsv(const std::string& csvPath, int bandCo
     }
     if (rows.empty()) return fail(csvPath + ": the wavelength table is empty");
 
-    int wavelengthColumn = 0;
-    int fwhmColumn = -1;
-    int bandColumn = -1;
-    int goodColumn = -1;
-    WavelengthUnit unit = WavelengthUnit::Unknown;
-    WavelengthUnit fwhmUnit = WavelengthUnit::Unknown;
-    double probe = 0;
-    const bool hasHeader = !isNumber(rows.front().front(), probe);
-    std::size_t firstRow = 0;
-    if (hasHeader) {
-        wavelengthColumn = -1;
-        const auto& header = rows.front();
-        for (std::size_t c = 0; c < header.size(); ++c) {
-            const std::string name = lowerCase(header[c]);
-            const int column = static_cast<int>(c);
-            if (name == "wavelength" || name == "wavelength_um" || name == "wavelength_nm" ||
-                name == "center" || name == "centre") {
-                wavelengthColumn = column;
-                if (name == "wavelength_um") unit = WavelengthUnit::Micrometres;
-                if (name == "wavelength_nm") unit = WavelengthUnit::Nanometres;
-            } else if (name == "fwhm" || name == "fwhm_um" || name == "fwhm_nm") {
-                fwhmColumn = column;
-                if (name == "fwhm_um") fwhmUnit = WavelengthUnit::Micrometres;
-                if (name == "fwhm_nm") fwhmUnit = WavelengthUnit::Nanometres;
-            } else if (name == "band") {
-                bandColumn = column;
-            } else if (name == "good") {
-                goodColumn = column;
-            }
-        }
-        if (wavelengthColumn < 0) {
-            return fail(csvPath +
-                        ": the header has no `wavelength_um`, `wavelength_nm` or "
-                        "`wavelength` column");
-        }
-        firstRow = 1;
-    } else if (rows.front().size() >= 2) {
-        fwhmColumn = 1;
-    }
+    auto columns = wavelengthColumns(csvPath, rows);
+    if (!columns) return fail(columns.error());
+    const auto [wavelengthColumn, fwhmColumn, bandColumn, goodColumn, unit, fwhmUnit, firstRow] =
+        *columns;
     const std::size_t dataRows = rows.size() - firstRow;
     if (static_cast<int>(dataRows) != bandCount) {
         return fail(csvPath + ": the wavelength table has " + std::to_string(dataRows) +
