@@ -132,10 +132,8 @@ Result<std::map<std::string, std::string>> readEnviHeader(const std::string& pat
     return fields;
 }
 
-Result<SpectralLibrary> readEnvi(const std::string& path) {
-    // GDAL declines ENVI spectral libraries ("file type = ENVI Spectral Library"), so the header
-    // and the binary are read here: the format is one band, samples = wavelengths, lines =
-    // spectra.
+// The header and the binary of an ENVI spectral library given either of them.
+Result<std::pair<std::string, std::string>> enviLibraryFiles(const std::string& path) {
     const fs::path given(path);
     const bool isHeader = lowerCase(given.extension().string()) == ".hdr";
     const std::string stem = (given.parent_path() / given.stem()).string();
@@ -155,6 +153,101 @@ Result<SpectralLibrary> readEnvi(const std::string& path) {
     }
     if (!fs::is_regular_file(headerPath))
         return fail(path + ": its ENVI header " + headerPath + " is missing");
+    return std::pair{headerPath, binary};
+}
+
+// Bytes per value of an ENVI data type; 0 for a type that is not real-valued.
+int enviValueSize(int type) {
+    switch (type) {
+        case 1:
+            return 1;
+        case 2:
+        case 12:
+            return 2;
+        case 3:
+        case 4:
+        case 13:
+            return 4;
+        case 5:
+        case 14:
+        case 15:
+            return 8;
+        default:
+            return 0;
+    }
+}
+
+// One value of an ENVI data type from its bytes (already in this machine's order).
+double enviValue(const unsigned char* b, int type) {
+    switch (type) {
+        case 1:
+            return b[0];
+        case 2: {
+            std::int16_t v;
+            std::memcpy(&v, b, 2);
+            return v;
+        }
+        case 12: {
+            std::uint16_t v;
+            std::memcpy(&v, b, 2);
+            return v;
+        }
+        case 3: {
+            std::int32_t v;
+            std::memcpy(&v, b, 4);
+            return v;
+        }
+        case 13: {
+            std::uint32_t v;
+            std::memcpy(&v, b, 4);
+            return v;
+        }
+        case 4: {
+            float v;
+            std::memcpy(&v, b, 4);
+            return v;
+        }
+        case 14: {
+            std::int64_t v;
+            std::memcpy(&v, b, 8);
+            return double(v);
+        }
+        case 15: {
+            std::uint64_t v;
+            std::memcpy(&v, b, 8);
+            return double(v);
+        }
+        default: {
+            double v;
+            std::memcpy(&v, b, 8);
+            return v;
+        }
+    }
+}
+
+// The binary of an ENVI library: exactly the bytes its header says, or an error naming it.
+Result<std::string> readEnviBinary(const std::string& binary, std::uintmax_t needed) {
+    auto bytes = readInputFile(binary, "an ENVI spectral library", needed + 1);
+    if (!bytes) {
+        return fail(bytes.error().find("too large") != std::string::npos
+                        ? binary + ": larger than its header says (" + std::to_string(needed) +
+                              " bytes)"
+                        : bytes.error());
+    }
+    if (bytes->size() < needed) {
+        return fail(binary + ": truncated: " + std::to_string(bytes->size()) +
+                    " bytes, the header needs " + std::to_string(needed));
+    }
+    return bytes;
+}
+
+Result<SpectralLibrary> readEnvi(const std::string& path) {
+    // GDAL declines ENVI spectral libraries ("file type = ENVI Spectral Library"), so the header
+    // and the binary are read here: the format is one band, samples = wavelengths, lines =
+    // spectra.
+    auto files = enviLibraryFiles(path);
+    if (!files) return fail(files.error());
+    const auto& [headerPath, binary] = *files;
     auto header = readEnviHeader(headerPath);
     if (!header) return fail(header.error());
     auto number = [&](const char* key, double fallback, bool required) -> Result<double> {
@@ -184,28 +277,10 @@ Result<SpectralLibrary> readEnvi(const std::string& path) {
     if (*samples < 2 || *lines < 1 || *samples > 1e6 || *lines > 1e6 || *offset < 0) {
         return fail(headerPath + ": implausible samples/lines/header offset");
     }
-    int size = 0;
-    switch (int(*type)) {
-        case 1:
-            size = 1;
-            break;
-        case 2:
-        case 12:
-            size = 2;
-            break;
-        case 3:
-        case 4:
-        case 13:
-            size = 4;
-            break;
-        case 5:
-        case 14:
-        case 15:
-            size = 8;
-            break;
-        default:
-            return fail(headerPath + ": \"data type\" " + std::to_string(int(*type)) +
-                        " is not a real-valued type");
+    const int size = enviValueSize(int(*type));
+    if (size == 0) {
+        return fail(headerPath + ": \"data type\" " + std::to_string(int(*type)) +
+                    " is not a real-valued type");
     }
     const auto wavelengths = header->find("wavelength");
     if (wavelengths == header->end()) {
@@ -237,67 +312,15 @@ Result<SpectralLibrary> readEnvi(const std::string& path) {
                     " names for " + std::to_string(spectra) + " spectra");
     }
     const std::uintmax_t needed = std::uintmax_t(*offset) + std::uintmax_t(count) * spectra * size;
-    auto bytes = readInputFile(binary, "an ENVI spectral library", needed + 1);
-    if (!bytes) {
-        return fail(bytes.error().find("too large") != std::string::npos
-                        ? binary + ": larger than its header says (" + std::to_string(needed) +
-                              " bytes)"
-                        : bytes.error());
-    }
-    if (bytes->size() < needed) {
-        return fail(binary + ": truncated: " + std::to_string(bytes->size()) +
-                    " bytes, the header needs " + std::to_string(needed));
-    }
+    auto bytes = readEnviBinary(binary, needed);
+    if (!bytes) return fail(bytes.error());
     const bool swap = (*order != 0) != (__BYTE_ORDER__ == __ORDER_BIG_ENDIAN__);
     auto value = [&](std::size_t index) -> double {
         unsigned char b[8];
         std::memcpy(b, bytes->data() + std::size_t(*offset) + index * std::size_t(size),
                     std::size_t(size));
         if (swap) std::reverse(b, b + size);
-        switch (int(*type)) {
-            case 1:
-                return b[0];
-            case 2: {
-                std::int16_t v;
-                std::memcpy(&v, b, 2);
-                return v;
-            }
-            case 12: {
-                std::uint16_t v;
-                std::memcpy(&v, b, 2);
-                return v;
-            }
-            case 3: {
-                std::int32_t v;
-                std::memcpy(&v, b, 4);
-                return v;
-            }
-            case 13: {
-                std::uint32_t v;
-                std::memcpy(&v, b, 4);
-                return v;
-            }
-            case 4: {
-                float v;
-                std::memcpy(&v, b, 4);
-                return v;
-            }
-            case 14: {
-                std::int64_t v;
-                std::memcpy(&v, b, 8);
-                return double(v);
-            }
-            case 15: {
-                std::uint64_t v;
-                std::memcpy(&v, b, 8);
-                return double(v);
-            }
-            default: {
-                double v;
-                std::memcpy(&v, b, 8);
-                return v;
-            }
-        }
+        return enviValue(b, int(*type));
     };
     // Integer libraries store reflectance scaled (×10,000 is usual); a "reflectance scale
     // factor" in the header says by how much.

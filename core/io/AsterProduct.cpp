@@ -143,16 +143,14 @@ bool looksLikeHdf4(const std::string& path) {
            magic[3] == 0x01;
 }
 
-Result<std::optional<AsterScene>> openAsterHdf(const std::string& path) {
-    ensureGdalRegistered();
-    GdalErrorCapture capture;
-    SharedDataset hdf =
-        shareDataset(GDALDataset::Open(path.c_str(), GDAL_OF_RASTER | GDAL_OF_READONLY));
-    if (!hdf) return std::optional<AsterScene>{};
+namespace {
+
+// The subdatasets of ASTER bands 5–9, in order ("" where a band is not in the file).
+std::vector<std::string> swirSubdatasets(GDALDataset& hdf) {
     // Subdatasets come as NAME/DESC pairs; a field's name is the word after "[size] ".
     const std::regex field(R"(\]\s*Band0?([5-9])(\s|$))");
     std::vector<std::string> bands(5);
-    CSLConstList subdatasets = hdf->GetMetadata("SUBDATASETS");
+    CSLConstList subdatasets = hdf.GetMetadata("SUBDATASETS");
     for (int i = 1;; ++i) {
         const char* name =
             CSLFetchNameValue(subdatasets, ("SUBDATASET_" + std::to_string(i) + "_NAME").c_str());
@@ -165,6 +163,18 @@ Result<std::optional<AsterScene>> openAsterHdf(const std::string& path) {
             if (bands[std::size_t(band)].empty()) bands[std::size_t(band)] = name;
         }
     }
+    return bands;
+}
+
+}  // namespace
+
+Result<std::optional<AsterScene>> openAsterHdf(const std::string& path) {
+    ensureGdalRegistered();
+    GdalErrorCapture capture;
+    SharedDataset hdf =
+        shareDataset(GDALDataset::Open(path.c_str(), GDAL_OF_RASTER | GDAL_OF_READONLY));
+    if (!hdf) return std::optional<AsterScene>{};
+    const std::vector<std::string> bands = swirSubdatasets(*hdf);
     const auto found =
         std::count_if(bands.begin(), bands.end(), [](auto& b) { return !b.empty(); });
     if (found == 0) return std::optional<AsterScene>{};

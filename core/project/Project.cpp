@@ -157,6 +157,98 @@ Status saveProject(const Project& project, const std::string& path) {
     return writeTextAtomically(path, document.dump(1) + "\n");
 }
 
+namespace {
+
+// What a project opens: its title, rasters (or demo recipe), pairing and experiment settings.
+Status readPairFields(const json& document, const JsonFields& fields, const fs::path& folder,
+                      const std::string& path, Project& project) {
+    auto title = fields.get<std::string>("title", std::string());
+    if (!title) return fail(title.error());
+    project.title = *title;
+    for (auto [key, target] :
+         {std::pair{"high", &project.highPath}, std::pair{"low", &project.lowPath}}) {
+        auto stored = fields.get<std::string>(key);
+        if (!stored) return fail(stored.error());
+        *target = resolvedPath(*stored, folder);
+    }
+    if (fields.has("demo")) {
+        auto demo = demoFromJson(document.at("demo"), folder, path);
+        if (!demo) return fail(demo.error());
+        project.demo = *demo;
+    }
+    auto pairOptions = fields.object("pair_options");
+    if (!pairOptions) return fail(pairOptions.error());
+    auto options = pairOptionsFromJson(*pairOptions, path);
+    if (!options) return fail(options.error());
+    project.pairOptions = *options;
+    project.pairOptions.high.wavelengthCsvPath =
+        resolvedPath(options->high.wavelengthCsvPath, folder);
+    project.pairOptions.low.wavelengthCsvPath =
+        resolvedPath(options->low.wavelengthCsvPath, folder);
+    auto configDocument = fields.object("config");
+    if (!configDocument) return fail(configDocument.error());
+    auto config = experimentConfigFromJson(*configDocument, path);
+    if (!config) return fail(config.error());
+    project.config = *config;
+    project.config.dataset.classMapPath = resolvedPath(config->dataset.classMapPath, folder);
+    project.config.dataset.excludeMaskPath =
+        resolvedPath(config->dataset.excludeMaskPath, folder);
+    auto excludeMask = fields.get<std::string>("exclude_mask", std::string());
+    if (!excludeMask) return fail(excludeMask.error());
+    project.excludeMaskPath = resolvedPath(*excludeMask, folder);
+    return {};
+}
+
+// What a project restores after its pair is open: split, models, pins, comparison and view.
+Status readSessionFields(const json& document, const JsonFields& fields, const fs::path& folder,
+                         const std::string& path, Project& project) {
+    if (fields.has("split")) {
+        auto split = pixelSplitFromJson(document.at("split").dump(), path);
+        if (!split) return fail(split.error());
+        project.split = std::move(*split);
+    }
+    auto models = fields.list("models");
+    if (!models) return fail(models.error());
+    for (std::size_t i = 0; i < models->size(); ++i) {
+        const JsonFields model((*models)[i], path, "models[" + std::to_string(i) + "]");
+        auto label = model.get<std::string>("label");
+        if (!label) return fail(label.error());
+        auto modelPath = model.get<std::string>("path");
+        if (!modelPath) return fail(modelPath.error());
+        project.models.push_back({*label, resolvedPath(*modelPath, folder)});
+    }
+    auto current = fields.get<std::string>("current_model", std::string());
+    if (!current) return fail(current.error());
+    project.currentModel = *current;
+    auto pins = fields.list("pins");
+    if (!pins) return fail(pins.error());
+    for (const json& pin : *pins) {
+        if (!pin.is_array() || pin.size() != 2 || !pin[0].is_number_integer() ||
+            !pin[1].is_number_integer() || pin[0].get<int>() < 0 || pin[1].get<int>() < 0) {
+            return fail(path + ": \"pins\" must list pixels as [column, row]");
+        }
+        project.pins.push_back({pin[0].get<int>(), pin[1].get<int>()});
+    }
+    auto neighbourhood = fields.get<int>("neighbourhood", 1);
+    if (!neighbourhood) return fail(neighbourhood.error());
+    project.neighbourhood = *neighbourhood;
+    if (project.neighbourhood != 1 && project.neighbourhood != 3 &&
+        project.neighbourhood != 5) {
+        return fail(path + ": the neighbourhood must be 1, 3 or 5 pixels wide");
+    }
+    if (fields.has("comparison")) {
+        auto comparison = comparisonFromJson(document.at("comparison"), path);
+        if (!comparison) return fail(comparison.error());
+        project.comparison = std::move(*comparison);
+    }
+    auto view = ProjectView::fromJson(document.value("view", json()), path);
+    if (!view) return fail(view.error());
+    project.view = *view;
+    return {};
+}
+
+}  // namespace
+
 Result<Project> loadProject(const std::string& path) {
     auto text = readInputFile(path, "a SpecRes project (.specresproj)", 1 << 28);
     if (!text) return fail(text.error());
@@ -179,82 +271,10 @@ Result<Project> loadProject(const std::string& path) {
     Project project;
     const JsonFields fields(document, path);
     try {
-        auto title = fields.get<std::string>("title", std::string());
-        if (!title) return fail(title.error());
-        project.title = *title;
-        for (auto [key, target] :
-             {std::pair{"high", &project.highPath}, std::pair{"low", &project.lowPath}}) {
-            auto stored = fields.get<std::string>(key);
-            if (!stored) return fail(stored.error());
-            *target = resolvedPath(*stored, folder);
-        }
-        if (fields.has("demo")) {
-            auto demo = demoFromJson(document.at("demo"), folder, path);
-            if (!demo) return fail(demo.error());
-            project.demo = *demo;
-        }
-        auto pairOptions = fields.object("pair_options");
-        if (!pairOptions) return fail(pairOptions.error());
-        auto options = pairOptionsFromJson(*pairOptions, path);
-        if (!options) return fail(options.error());
-        project.pairOptions = *options;
-        project.pairOptions.high.wavelengthCsvPath =
-            resolvedPath(options->high.wavelengthCsvPath, folder);
-        project.pairOptions.low.wavelengthCsvPath =
-            resolvedPath(options->low.wavelengthCsvPath, folder);
-        auto configDocument = fields.object("config");
-        if (!configDocument) return fail(configDocument.error());
-        auto config = experimentConfigFromJson(*configDocument, path);
-        if (!config) return fail(config.error());
-        project.config = *config;
-        project.config.dataset.classMapPath = resolvedPath(config->dataset.classMapPath, folder);
-        project.config.dataset.excludeMaskPath =
-            resolvedPath(config->dataset.excludeMaskPath, folder);
-        auto excludeMask = fields.get<std::string>("exclude_mask", std::string());
-        if (!excludeMask) return fail(excludeMask.error());
-        project.excludeMaskPath = resolvedPath(*excludeMask, folder);
-        if (fields.has("split")) {
-            auto split = pixelSplitFromJson(document.at("split").dump(), path);
-            if (!split) return fail(split.error());
-            project.split = std::move(*split);
-        }
-        auto models = fields.list("models");
-        if (!models) return fail(models.error());
-        for (std::size_t i = 0; i < models->size(); ++i) {
-            const JsonFields model((*models)[i], path, "models[" + std::to_string(i) + "]");
-            auto label = model.get<std::string>("label");
-            if (!label) return fail(label.error());
-            auto modelPath = model.get<std::string>("path");
-            if (!modelPath) return fail(modelPath.error());
-            project.models.push_back({*label, resolvedPath(*modelPath, folder)});
-        }
-        auto current = fields.get<std::string>("current_model", std::string());
-        if (!current) return fail(current.error());
-        project.currentModel = *current;
-        auto pins = fields.list("pins");
-        if (!pins) return fail(pins.error());
-        for (const json& pin : *pins) {
-            if (!pin.is_array() || pin.size() != 2 || !pin[0].is_number_integer() ||
-                !pin[1].is_number_integer() || pin[0].get<int>() < 0 || pin[1].get<int>() < 0) {
-                return fail(path + ": \"pins\" must list pixels as [column, row]");
-            }
-            project.pins.push_back({pin[0].get<int>(), pin[1].get<int>()});
-        }
-        auto neighbourhood = fields.get<int>("neighbourhood", 1);
-        if (!neighbourhood) return fail(neighbourhood.error());
-        project.neighbourhood = *neighbourhood;
-        if (project.neighbourhood != 1 && project.neighbourhood != 3 &&
-            project.neighbourhood != 5) {
-            return fail(path + ": the neighbourhood must be 1, 3 or 5 pixels wide");
-        }
-        if (fields.has("comparison")) {
-            auto comparison = comparisonFromJson(document.at("comparison"), path);
-            if (!comparison) return fail(comparison.error());
-            project.comparison = std::move(*comparison);
-        }
-        auto view = ProjectView::fromJson(document.value("view", json()), path);
-        if (!view) return fail(view.error());
-        project.view = *view;
+        if (auto read = readPairFields(document, fields, folder, path, project); !read)
+            return fail(read.error());
+        if (auto read = readSessionFields(document, fields, folder, path, project); !read)
+            return fail(read.error());
     } catch (const json::exception& error) {
         return fail(path + ": the project file is malformed: " + error.what());
     }
