@@ -170,8 +170,6 @@ Result<std::optional<SceneIdentification>> identifyTile(const ArgumentParser& pa
                                                         const SceneIdentificationOptions& options,
                                                         const SceneTile& tile,
                                                         TerminalProgress& progress) {
-    const std::string dispersion = lowerCase(parser.value("dispersion"));
-    const std::string pairs = lowerCase(parser.value("pairs"));
     // A tile records what it was made from, settings included; the same tile of the same
     // inputs is not redone.
     auto files = inputs.files(*sceneInputPathsFrom(parser));
@@ -180,8 +178,11 @@ Result<std::optional<SceneIdentification>> identifyTile(const ArgumentParser& pa
         if (parser.has(option) && std::filesystem::is_regular_file(parser.value(option), error))
             files.push_back({option, parser.value(option)});
     }
+    // The settings as the matcher holds them (already checked), not parsed again.
+    auto yesNo = [](bool on) { return std::string(on ? "yes" : "no"); };
     const std::string settings = "library=" + parser.value("library") +
-                                 " dispersion=" + dispersion + " pairs=" + pairs +
+                                 " dispersion=" + yesNo(matcher.options().dispersion) +
+                                 " pairs=" + yesNo(matcher.options().pairs) +
                                  " band-depths=" + (options.bandDepths.empty() ? "no" : "yes");
     SceneIdentification made;
     auto job = identificationJob(inputs.trained.reflectance, matcher, inputs.low(), options, files,
