@@ -72,20 +72,10 @@ VectorXd sortedQuantiles(const std::vector<double>& sorted, const std::vector<do
     return out;
 }
 
-}  // namespace
-
-Result<std::vector<CalibrationScores>> scoreCalibrationUnderLaws(
-    const ReflectanceModel& model, const MatrixXd& x, const MatrixXd& y,
-    const std::vector<ScaleMixture>& laws, const CalibrationOptions& options) {
-    if (x.rows() != y.rows() || y.cols() != model.outputDimension() || x.rows() < 1)
-        return fail(model.label() + ": calibration needs matching test spectra");
-    const auto start = std::chrono::steady_clock::now();
-    // Small products throughout: BLAS threads would only add their start-up cost.
-    const SingleThreadedBlas blas;
-    ReflectanceModel raw = model;
-    raw.setCovarianceScale(1.0);
-    const Eigen::Index count = y.rows();
-    const Eigen::Index n = y.cols();
+std::vector<Accumulator> startAccumulators(const ReflectanceModel& model,
+                                           const std::vector<ScaleMixture>& laws,
+                                           Eigen::Index count, Eigen::Index n,
+                                           const CalibrationOptions& options) {
     const auto& levels = calibrationLevels();
     std::vector<Accumulator> acc(laws.size());
     for (std::size_t a = 0; a < laws.size(); ++a) {
@@ -108,9 +98,198 @@ Result<std::vector<CalibrationScores>> scoreCalibrationUnderLaws(
                 acc[a].jointQuantiles.push_back(laws[a].quantile(level, double(n)));
         }
     }
-    bool joint = model.hasDensity();
-    VectorXd w, mu, sigma, lawWeights, lawMeans, lawSigmas;
+    return acc;
+}
+
+// The components of one prediction that matter, with their renormalised weights and marginal σ;
+// the buffers are reused from spectrum to spectrum.
+struct KeptComponents {
+    std::vector<std::size_t> index;
+    VectorXd w;
     MatrixXd sigmas;
+    VectorXd lawWeights, lawMeans, lawSigmas;  // scratch for mixtures under a law
+
+    void keep(const PredictiveDistribution& d, Eigen::Index n) {
+        index.clear();
+        for (std::size_t k = 0; k < d.means.size(); ++k)
+            if (d.weights[Eigen::Index(k)] > kNegligibleWeight) index.push_back(k);
+        const Eigen::Index m = Eigen::Index(index.size());
+        w.resize(m);
+        sigmas.resize(m, n);
+        for (Eigen::Index k = 0; k < m; ++k) {
+            w[k] = d.weights[Eigen::Index(index[k])];
+            sigmas.row(k) = d.covariances[index[k]].diagonal().cwiseSqrt().transpose();
+        }
+        w /= w.sum();
+    }
+};
+
+// Channel j's PIT and CRPS under one law.
+std::pair<double, double> channelPitAndCrps(const Accumulator& a, const PredictiveDistribution& d,
+                                            KeptComponents& kept, double truth, Eigen::Index j) {
+    const ScaleMixture& law = *a.law;
+    const Eigen::Index atoms = law.size();
+    const Eigen::Index m = Eigen::Index(kept.index.size());
+    if (m == 1 && atoms == 1) {
+        const double s = std::sqrt(law.scales()[0]) * kept.sigmas(0, j);
+        const double mean = d.means[kept.index[0]][j];
+        return {standardNormalCdf((truth - mean) / s), gaussianCrps(truth, mean, s)};
+    }
+    if (m == 1) {
+        // One Gaussian under a scale law: its atoms share the mean.
+        const double mean = d.means[kept.index[0]][j];
+        double pit = 0.0;
+        for (Eigen::Index t = 0; t < atoms; ++t)
+            pit += law.weights()[t] *
+                   standardNormalCdf((truth - mean) /
+                                     (std::sqrt(law.scales()[t]) * kept.sigmas(0, j)));
+        return {pit, scaleMixtureCrps(truth, mean, kept.sigmas(0, j), law.scales(), law.weights(),
+                                      a.pairSum)};
+    }
+    // Every component with every atom: weight w_k π_a, σ √s_a σ_kj.
+    kept.lawWeights.resize(m * atoms);
+    kept.lawMeans.resize(m * atoms);
+    kept.lawSigmas.resize(m * atoms);
+    for (Eigen::Index k = 0; k < m; ++k) {
+        for (Eigen::Index t = 0; t < atoms; ++t) {
+            kept.lawWeights[k * atoms + t] = kept.w[k] * law.weights()[t];
+            kept.lawMeans[k * atoms + t] = d.means[kept.index[k]][j];
+            kept.lawSigmas[k * atoms + t] = std::sqrt(law.scales()[t]) * kept.sigmas(k, j);
+        }
+    }
+    return {mixtureCdf(truth, kept.lawWeights, kept.lawMeans, kept.lawSigmas),
+            mixtureCrps(truth, kept.lawWeights, kept.lawMeans, kept.lawSigmas)};
+}
+
+// Every channel's PIT into the law's counts; returns the spectrum's mean CRPS.
+double addChannels(Accumulator& a, const PredictiveDistribution& d, KeptComponents& kept,
+                   const VectorXd& truth) {
+    const auto& levels = calibrationLevels();
+    const Eigen::Index n = truth.size();
+    double crpsSum = 0.0;
+    for (Eigen::Index j = 0; j < n; ++j) {
+        const auto [pit, crps] = channelPitAndCrps(a, d, kept, truth[j], j);
+        crpsSum += crps;
+        a.pits.push_back(pit);
+        a.pitCounts[std::min(kPitBins - 1, std::max(0, int(pit * kPitBins)))] += 1.0;
+        for (std::size_t l = 0; l < levels.size(); ++l)
+            if (std::abs(pit - 0.5) <= 0.5 * levels[l]) ++a.inside[l];
+    }
+    return crpsSum / double(n);
+}
+
+// Sharpness and, for one Gaussian, the joint d² of spectrum i under the law.
+void addSpread(Accumulator& a, const ReflectancePrediction& p,
+               const PredictiveDistribution::ComponentDistances& distance, double mixtureLogDet,
+               Eigen::Index i) {
+    const PredictiveDistribution& d = p.distribution;
+    const ScaleMixture& law = *a.law;
+    const Eigen::Index n = p.point.size();
+    // σ of a mixture: the spread of its means stays, its components' part scales.
+    const double meanScale = law.meanScale();
+    if (d.means.size() == 1) {
+        a.sigmaSum += std::sqrt(meanScale) * p.stddev.sum();
+        const double d2 = distance.squaredDistance[0];
+        a.distances.push_back(d2);
+        a.out.spectrumSquaredDistance[i] = d2;
+        a.out.spectrumJointPValue[i] = law.survival(d2, double(n));
+        a.out.spectrumLogDeterminant[i] = distance.logDeterminant[0];
+        a.logDetSum += distance.logDeterminant[0] + double(n) * std::log(meanScale);
+        const auto& levels = calibrationLevels();
+        for (std::size_t l = 0; l < levels.size(); ++l)
+            if (d2 <= a.jointQuantiles[l]) ++a.jointInside[l];
+        return;
+    }
+    const VectorXd mean = d.mean();
+    for (Eigen::Index j = 0; j < n; ++j) {
+        double variance = 0.0;
+        for (std::size_t k = 0; k < d.means.size(); ++k) {
+            const double spread = d.means[k][j] - mean[j];
+            variance +=
+                d.weights[Eigen::Index(k)] * (meanScale * d.covariances[k](j, j) + spread * spread);
+        }
+        a.sigmaSum += std::sqrt(variance);
+    }
+    a.logDetSum += mixtureLogDet;  // of the unscaled mixture: a sharpness summary
+}
+
+// The shared draws moved to the law: X_w = μ_k + √w (X − μ_k), w from a stream of its own.
+MatrixXd drawsUnderLaw(const ScaleMixture& law, const MatrixXd& draws,
+                       const std::vector<int>& drawn, const PredictiveDistribution& d,
+                       std::uint64_t seed, Eigen::Index i) {
+    MatrixXd scaled = draws;
+    if (law.isIdentity()) return scaled;
+    DeterministicRandom scales(seed ^ (0xD1B54A32D192ED03ULL * std::uint64_t(i + 1)));
+    for (Eigen::Index r = 0; r < scaled.rows(); ++r) {
+        const double root = std::sqrt(law.draw(scales));
+        const VectorXd& centre = d.means[std::size_t(drawn[std::size_t(r)])];
+        scaled.row(r) = (centre + root * (draws.row(r).transpose() - centre)).transpose();
+    }
+    return scaled;
+}
+
+void finishMarginal(Accumulator& a, double values, Eigen::Index count) {
+    const auto& levels = calibrationLevels();
+    CalibrationScores& out = a.out;
+    if (!out.hasDensity) {
+        out.miscalibrationArea = out.meanSigma = out.meanLogDeterminant =
+            std::numeric_limits<double>::quiet_NaN();
+        out.energyScoreError = 0.0;
+        return;
+    }
+    for (std::size_t l = 0; l < levels.size(); ++l)
+        out.marginalCoverage.push_back(double(a.inside[l]) / values);
+    out.miscalibrationArea = meanAbsoluteGap(out.marginalCoverage);
+    out.pitHistogram = a.pitCounts / values;
+    std::sort(a.pits.begin(), a.pits.end());
+    double ks = 0.0;
+    for (std::size_t i = 0; i < a.pits.size(); ++i) {
+        ks = std::max({ks, double(i + 1) / double(a.pits.size()) - a.pits[i],
+                       a.pits[i] - double(i) / double(a.pits.size())});
+    }
+    out.pitKolmogorovSmirnov = ks;
+    out.meanSigma = a.sigmaSum / values;
+    out.meanLogDeterminant = a.logDetSum / double(count);
+}
+
+void finishJoint(Accumulator& a, bool joint, Eigen::Index count, Eigen::Index n) {
+    const auto& levels = calibrationLevels();
+    CalibrationScores& out = a.out;
+    if (!joint) {
+        out.jointMiscalibrationArea = std::numeric_limits<double>::quiet_NaN();
+        out.spectrumSquaredDistance.resize(0);
+        out.spectrumJointPValue.resize(0);
+        out.spectrumLogDeterminant.resize(0);
+        return;
+    }
+    for (std::size_t l = 0; l < levels.size(); ++l)
+        out.jointCoverage.push_back(double(a.jointInside[l]) / double(count));
+    out.jointMiscalibrationArea = meanAbsoluteGap(out.jointCoverage);
+    std::sort(a.distances.begin(), a.distances.end());
+    const auto& probabilities = qqProbabilities();
+    out.squaredDistanceQuantiles = sortedQuantiles(a.distances, probabilities);
+    out.squaredDistanceIdeal.resize(Eigen::Index(probabilities.size()));
+    for (std::size_t q = 0; q < probabilities.size(); ++q)
+        out.squaredDistanceIdeal[Eigen::Index(q)] = a.law->quantile(probabilities[q], double(n));
+}
+
+}  // namespace
+
+Result<std::vector<CalibrationScores>> scoreCalibrationUnderLaws(
+    const ReflectanceModel& model, const MatrixXd& x, const MatrixXd& y,
+    const std::vector<ScaleMixture>& laws, const CalibrationOptions& options) {
+    if (x.rows() != y.rows() || y.cols() != model.outputDimension() || x.rows() < 1)
+        return fail(model.label() + ": calibration needs matching test spectra");
+    const auto start = std::chrono::steady_clock::now();
+    // Small products throughout: BLAS threads would only add their start-up cost.
+    const SingleThreadedBlas blas;
+    ReflectanceModel raw = model;
+    raw.setCovarianceScale(1.0);
+    const Eigen::Index count = y.rows();
+    const Eigen::Index n = y.cols();
+    std::vector<Accumulator> acc = startAccumulators(model, laws, count, n, options);
+    bool joint = model.hasDensity();
+    KeptComponents kept;
     std::vector<int> drawn;
 
     for (Eigen::Index i = 0; i < count; ++i) {
@@ -125,19 +304,7 @@ Result<std::vector<CalibrationScores>> scoreCalibrationUnderLaws(
             continue;
         }
         const PredictiveDistribution& d = p->distribution;
-        // The components that matter, with their marginal σ.
-        std::vector<std::size_t> kept;
-        for (std::size_t k = 0; k < d.means.size(); ++k)
-            if (d.weights[Eigen::Index(k)] > kNegligibleWeight) kept.push_back(k);
-        const Eigen::Index m = Eigen::Index(kept.size());
-        w.resize(m);
-        mu.resize(m);
-        sigmas.resize(m, n);
-        for (Eigen::Index k = 0; k < m; ++k) {
-            w[k] = d.weights[Eigen::Index(kept[k])];
-            sigmas.row(k) = d.covariances[kept[k]].diagonal().cwiseSqrt().transpose();
-        }
-        w /= w.sum();
+        kept.keep(d, n);
         PredictiveDistribution::ComponentDistances distance;
         double mixtureLogDet = 0.0;
         if (d.means.size() == 1) {
@@ -147,91 +314,16 @@ Result<std::vector<CalibrationScores>> scoreCalibrationUnderLaws(
             const Eigen::LLT<MatrixXd> llt(p->covariance);
             mixtureLogDet = 2.0 * MatrixXd(llt.matrixL()).diagonal().array().log().sum();
         }
-        // One set of draws for every law: X_w = μ_k + √w (X − μ_k), the w of each draw from
-        // one stream of uniforms shared by the laws (common random numbers).
+        // One set of draws for every law, the w of each draw from one stream of uniforms shared
+        // by the laws (common random numbers).
         DeterministicRandom random(options.seed + 0x9E3779B97F4A7C15ULL * std::uint64_t(i + 1));
         drawn.clear();
         const MatrixXd draws = d.sample(options.energyDraws, random, &drawn);
         for (Accumulator& a : acc) {
-            const ScaleMixture& law = *a.law;
-            const Eigen::Index atoms = law.size();
-            double crpsSum = 0.0;
-            for (Eigen::Index j = 0; j < n; ++j) {
-                double pit, crps;
-                if (m == 1 && atoms == 1) {
-                    const double s = std::sqrt(law.scales()[0]) * sigmas(0, j);
-                    const double mean = d.means[kept[0]][j];
-                    pit = standardNormalCdf((truth[j] - mean) / s);
-                    crps = gaussianCrps(truth[j], mean, s);
-                } else if (m == 1) {
-                    // One Gaussian under a scale law: its atoms share the mean.
-                    const double mean = d.means[kept[0]][j];
-                    pit = 0.0;
-                    for (Eigen::Index t = 0; t < atoms; ++t)
-                        pit += law.weights()[t] *
-                               standardNormalCdf((truth[j] - mean) /
-                                                 (std::sqrt(law.scales()[t]) * sigmas(0, j)));
-                    crps = scaleMixtureCrps(truth[j], mean, sigmas(0, j), law.scales(),
-                                            law.weights(), a.pairSum);
-                } else {
-                    // Every component with every atom: weight w_k π_a, σ √s_a σ_kj.
-                    lawWeights.resize(m * atoms);
-                    lawMeans.resize(m * atoms);
-                    lawSigmas.resize(m * atoms);
-                    for (Eigen::Index k = 0; k < m; ++k) {
-                        for (Eigen::Index t = 0; t < atoms; ++t) {
-                            lawWeights[k * atoms + t] = w[k] * law.weights()[t];
-                            lawMeans[k * atoms + t] = d.means[kept[k]][j];
-                            lawSigmas[k * atoms + t] = std::sqrt(law.scales()[t]) * sigmas(k, j);
-                        }
-                    }
-                    pit = mixtureCdf(truth[j], lawWeights, lawMeans, lawSigmas);
-                    crps = mixtureCrps(truth[j], lawWeights, lawMeans, lawSigmas);
-                }
-                crpsSum += crps;
-                a.pits.push_back(pit);
-                a.pitCounts[std::min(kPitBins - 1, std::max(0, int(pit * kPitBins)))] += 1.0;
-                for (std::size_t l = 0; l < levels.size(); ++l)
-                    if (std::abs(pit - 0.5) <= 0.5 * levels[l]) ++a.inside[l];
-            }
-            a.out.spectrumCrps[i] = crpsSum / double(n);
-            // σ of a mixture: the spread of its means stays, its components' part scales.
-            const double meanScale = law.meanScale();
-            if (d.means.size() == 1) {
-                a.sigmaSum += std::sqrt(meanScale) * p->stddev.sum();
-                const double d2 = distance.squaredDistance[0];
-                a.distances.push_back(d2);
-                a.out.spectrumSquaredDistance[i] = d2;
-                a.out.spectrumJointPValue[i] = law.survival(d2, double(n));
-                a.out.spectrumLogDeterminant[i] = distance.logDeterminant[0];
-                a.logDetSum += distance.logDeterminant[0] + double(n) * std::log(meanScale);
-                for (std::size_t l = 0; l < levels.size(); ++l)
-                    if (d2 <= a.jointQuantiles[l]) ++a.jointInside[l];
-            } else {
-                const VectorXd mean = d.mean();
-                for (Eigen::Index j = 0; j < n; ++j) {
-                    double variance = 0.0;
-                    for (std::size_t k = 0; k < d.means.size(); ++k) {
-                        const double spread = d.means[k][j] - mean[j];
-                        variance += d.weights[Eigen::Index(k)] *
-                                    (meanScale * d.covariances[k](j, j) + spread * spread);
-                    }
-                    a.sigmaSum += std::sqrt(variance);
-                }
-                a.logDetSum += mixtureLogDet;  // of the unscaled mixture: a sharpness summary
-            }
-            MatrixXd scaled = draws;
-            if (!law.isIdentity()) {
-                DeterministicRandom scales(options.seed ^
-                                           (0xD1B54A32D192ED03ULL * std::uint64_t(i + 1)));
-                for (Eigen::Index r = 0; r < scaled.rows(); ++r) {
-                    const double root = std::sqrt(law.draw(scales));
-                    const VectorXd& centre = d.means[std::size_t(drawn[std::size_t(r)])];
-                    scaled.row(r) =
-                        (centre + root * (draws.row(r).transpose() - centre)).transpose();
-                }
-            }
-            const EnergyScoreEstimate energy = energyScore(scaled, truth);
+            a.out.spectrumCrps[i] = addChannels(a, d, kept, truth);
+            addSpread(a, *p, distance, mixtureLogDet, i);
+            const EnergyScoreEstimate energy =
+                energyScore(drawsUnderLaw(*a.law, draws, drawn, d, options.seed, i), truth);
             a.out.spectrumEnergy[i] = energy.value;
             a.halfDifferenceSquares += energy.halfDifference * energy.halfDifference;
         }
@@ -240,7 +332,6 @@ Result<std::vector<CalibrationScores>> scoreCalibrationUnderLaws(
     const double seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     std::vector<CalibrationScores> results;
-    const double values = double(count) * double(n);
     for (Accumulator& a : acc) {
         CalibrationScores& out = a.out;
         out.crps = out.spectrumCrps.mean();
@@ -248,42 +339,8 @@ Result<std::vector<CalibrationScores>> scoreCalibrationUnderLaws(
         // Var(half A − half B) = 2 v per spectrum; the mean of the halves has variance v / 2,
         // so the test-set mean has variance Σ (A − B)² / (4 N²).
         out.energyScoreError = std::sqrt(a.halfDifferenceSquares) / (2.0 * double(count));
-        if (out.hasDensity) {
-            for (std::size_t l = 0; l < levels.size(); ++l)
-                out.marginalCoverage.push_back(double(a.inside[l]) / values);
-            out.miscalibrationArea = meanAbsoluteGap(out.marginalCoverage);
-            out.pitHistogram = a.pitCounts / values;
-            std::sort(a.pits.begin(), a.pits.end());
-            double ks = 0.0;
-            for (std::size_t i = 0; i < a.pits.size(); ++i) {
-                ks = std::max({ks, double(i + 1) / double(a.pits.size()) - a.pits[i],
-                               a.pits[i] - double(i) / double(a.pits.size())});
-            }
-            out.pitKolmogorovSmirnov = ks;
-            out.meanSigma = a.sigmaSum / values;
-            out.meanLogDeterminant = a.logDetSum / double(count);
-        } else {
-            out.miscalibrationArea = out.meanSigma = out.meanLogDeterminant =
-                std::numeric_limits<double>::quiet_NaN();
-            out.energyScoreError = 0.0;
-        }
-        if (joint) {
-            for (std::size_t l = 0; l < levels.size(); ++l)
-                out.jointCoverage.push_back(double(a.jointInside[l]) / double(count));
-            out.jointMiscalibrationArea = meanAbsoluteGap(out.jointCoverage);
-            std::sort(a.distances.begin(), a.distances.end());
-            const auto& probabilities = qqProbabilities();
-            out.squaredDistanceQuantiles = sortedQuantiles(a.distances, probabilities);
-            out.squaredDistanceIdeal.resize(Eigen::Index(probabilities.size()));
-            for (std::size_t q = 0; q < probabilities.size(); ++q)
-                out.squaredDistanceIdeal[Eigen::Index(q)] =
-                    a.law->quantile(probabilities[q], double(n));
-        } else {
-            out.jointMiscalibrationArea = std::numeric_limits<double>::quiet_NaN();
-            out.spectrumSquaredDistance.resize(0);
-            out.spectrumJointPValue.resize(0);
-            out.spectrumLogDeterminant.resize(0);
-        }
+        finishMarginal(a, double(count) * double(n), count);
+        finishJoint(a, joint, count, n);
         out.seconds = seconds / double(acc.size());
         results.push_back(std::move(out));
     }
