@@ -159,6 +159,173 @@ double percentile(std::vector<double> values, double fraction) {
     return values[k];
 }
 
+// A path that can name a raster: it exists, is a file, and is no ENVI header (whose keys,
+// when the data file has one beside it, must make sense).
+Status checkRasterPath(const std::string& path) {
+    if (path.empty()) return fail("no raster file given");
+    std::error_code ec;
+    if (!fs::exists(path, ec)) return fail(path + ": no such file");
+    if (fs::is_directory(path, ec)) return fail(path + ": is a folder, not a raster file");
+    if (fs::path(path).extension() == ".hdr") {
+        return fail(path +
+                    ": this is an ENVI header; open the data file beside it "
+                    "(same name without .hdr, or with .img/.dat/.bsq/.bil/.bip)");
+    }
+    return checkEnviHeader(path);
+}
+
+// What the file turned out to be: a dataset, and what a product format adds to it.
+struct OpenedDataset {
+    SharedDataset dataset;
+    std::string driver;
+    std::optional<ProductInfo> product;
+    std::optional<BandWavelengths> wavelengths;
+    std::vector<std::string> warnings;
+};
+
+struct FileSignature {
+    bool netcdf = false;
+    bool hdf4 = false;
+};
+
+// EMIT's NetCDF cubes are channel-last, which GDAL's classic netCDF driver shows sideways:
+// they open through the multidimensional API instead. ASTER arrives as an HDF4 product with
+// one field per band, or as one file per band. Nothing when the file is neither.
+Result<std::optional<OpenedDataset>> openProduct(const std::string& path,
+                                                 const RasterOpenOptions& options,
+                                                 FileSignature signature) {
+    if (signature.netcdf) {
+        auto granule = openEmitGranule(path, options.swathGeometry);
+        if (!granule) return fail(granule.error());
+        if (*granule) {
+            GDALDataset& raw = *(*granule)->dataset;
+            if (!(*granule)->wavelengths && options.wavelengthCsvPath.empty()) {
+                std::ostringstream message;
+                message << path << ": an EMIT granule (" << raw.GetRasterXSize() << " × "
+                        << raw.GetRasterYSize() << " pixels, " << raw.GetRasterCount()
+                        << " channels) without its sensor_band_parameters group, so the "
+                           "channels' wavelengths are unknown (a cropped copy?): give a "
+                           "wavelength table with one row per channel (--wavelengths FILE.csv, "
+                           "column wavelength_nm or wavelength_um)";
+                return fail(message.str());
+            }
+            return std::optional<OpenedDataset>(OpenedDataset{(*granule)->dataset,
+                                                              "EMIT NetCDF (multidimensional)",
+                                                              (*granule)->info,
+                                                              (*granule)->wavelengths,
+                                                              {}});
+        }
+    }
+    if (options.swathGeometry) {
+        return fail(path +
+                    ": the swath geometry (--swath) is an EMIT granule's, and this file is "
+                    "not an EMIT granule");
+    }
+    auto aster = signature.hdf4 ? openAsterHdf(path) : openAsterBandFiles(path);
+    if (!aster) return fail(aster.error());
+    if (!*aster) return std::optional<OpenedDataset>();
+    return std::optional<OpenedDataset>(OpenedDataset{
+        (*aster)->dataset,
+        signature.hdf4 ? "ASTER HDF4 (bands 5–9 stacked)" : "ASTER band files (stacked)",
+        (*aster)->info, (*aster)->wavelengths, (*aster)->warnings});
+}
+
+// Any other raster GDAL reads; its errors are in `capture`.
+Result<OpenedDataset> openPlainRaster(const std::string& path, FileSignature signature,
+                                      const GdalErrorCapture& capture) {
+    auto* raw = static_cast<GDALDataset*>(
+        GDALOpenEx(path.c_str(), GDAL_OF_RASTER | GDAL_OF_READONLY, nullptr, nullptr, nullptr));
+    if (!raw) {
+        const std::string why = capture.errors();
+        // A file that starts like NetCDF/HDF but opens as nothing is damaged, not foreign.
+        const std::string kind = signature.netcdf ? "a NetCDF/HDF5"
+                                 : signature.hdf4 ? "an HDF4"
+                                                  : "";
+        if (!kind.empty()) {
+            return fail(path + ": not a raster GDAL can read: it starts like " + kind +
+                        " file but cannot be opened (truncated or damaged?)" +
+                        (why.empty() ? "" : " (" + why + ")"));
+        }
+        return fail(path + ": not a raster GDAL can read" + (why.empty() ? "" : " (" + why + ")"));
+    }
+    OpenedDataset opened;
+    opened.dataset = shareDataset(raw);
+    opened.driver = raw->GetDriver() ? raw->GetDriver()->GetDescription() : "";
+    return opened;
+}
+
+RasterGrid gridOf(GDALDataset& raw) {
+    RasterGrid grid;
+    grid.width = raw.GetRasterXSize();
+    grid.height = raw.GetRasterYSize();
+    double transform[6];
+    const bool hasTransform = raw.GetGeoTransform(transform) == CE_None;
+    const OGRSpatialReference* srs = raw.GetSpatialRef();
+    if (srs) {
+        char* wkt = nullptr;
+        srs->exportToWkt(&wkt);
+        grid.crsWkt = wkt ? wkt : "";
+        CPLFree(wkt);
+    }
+    // GDAL reports the identity transform for files without georeferencing (e.g. an ENVI file
+    // with no `map info`); only a transform that says something counts.
+    const bool identity = transform[0] == 0 && transform[1] == 1 && transform[2] == 0 &&
+                          transform[3] == 0 && transform[4] == 0 && std::abs(transform[5]) == 1;
+    grid.georeferenced = hasTransform && !(identity && grid.crsWkt.empty());
+    if (hasTransform) std::copy(transform, transform + 6, grid.geoTransform.begin());
+    return grid;
+}
+
+std::vector<SpectralBand> bandsOf(GDALDataset& raw, const BandWavelengths& wavelengths) {
+    std::vector<SpectralBand> bands;
+    for (int b = 1; b <= raw.GetRasterCount(); ++b) {
+        GDALRasterBand* band = raw.GetRasterBand(b);
+        SpectralBand info;
+        info.gdalIndex = b;
+        info.wavelengthUm = wavelengths.centreUm[b - 1];
+        info.fwhmUm = wavelengths.fwhmUm[b - 1];
+        info.good = wavelengths.good[b - 1];
+        int hasScale = 0;
+        int hasOffset = 0;
+        const double scale = band->GetScale(&hasScale);
+        const double offset = band->GetOffset(&hasOffset);
+        if (hasScale) info.scale = scale;
+        if (hasOffset) info.offset = offset;
+        int hasNodata = 0;
+        const double nodata = band->GetNoDataValue(&hasNodata);
+        if (hasNodata) info.nodata = nodata;
+        bands.push_back(info);
+    }
+    return bands;
+}
+
+// A wavelength list that cannot be right is refused; one that is probably a typo is said.
+Status checkBandWavelengths(const std::vector<SpectralBand>& bands, const std::string& path,
+                            std::vector<std::string>& warnings) {
+    if (bands.empty()) return fail(path + ": every band is marked bad (ENVI bbl)");
+    if (bands.size() > 1 && std::all_of(bands.begin(), bands.end(), [&](const SpectralBand& band) {
+            return band.wavelengthUm == bands.front().wavelengthUm;
+        })) {
+        std::ostringstream message;
+        message << path << ": all " << bands.size() << " bands are at "
+                << bands.front().wavelengthUm
+                << " µm: the wavelength list is wrong (give a wavelength table)";
+        return fail(message.str());
+    }
+    // Two bands at one wavelength: kept (AVIRIS's overlapping spectrometers are near, not
+    // equal), but a header that repeats a value is usually a typo, so it is said.
+    for (std::size_t i = 1; i < bands.size(); ++i) {
+        const SpectralBand& a = bands[i - 1];
+        const SpectralBand& b = bands[i];
+        if (a.wavelengthUm != b.wavelengthUm) continue;
+        std::ostringstream message;
+        message << path << ": bands " << a.gdalIndex << " and " << b.gdalIndex << " are both at "
+                << a.wavelengthUm << " µm (a repeated value in the wavelength list?)";
+        warnings.push_back(message.str());
+    }
+    return Status::success();
+}
+
 }  // namespace
 
 const char* toString(ReflectanceScale scale) {
@@ -184,208 +351,92 @@ Result<ReflectanceScale> reflectanceScaleFromName(const std::string& name) {
 Result<SpectralRaster> SpectralRaster::open(const std::string& path,
                                             const RasterOpenOptions& options) {
     ensureGdalRegistered();
-    if (path.empty()) return fail("no raster file given");
-    std::error_code ec;
-    if (!fs::exists(path, ec)) return fail(path + ": no such file");
-    if (fs::is_directory(path, ec)) return fail(path + ": is a folder, not a raster file");
-    {
-        const fs::path p(path);
-        if (p.extension() == ".hdr") {
-            return fail(path +
-                        ": this is an ENVI header; open the data file beside it "
-                        "(same name without .hdr, or with .img/.dat/.bsq/.bil/.bip)");
-        }
-    }
-
-    if (auto header = checkEnviHeader(path); !header) return fail(header.error());
-    SpectralRaster raster;
-    std::optional<BandWavelengths> productWavelengths;
-    GDALDataset* raw = nullptr;
-    const bool netcdf = looksLikeNetcdf(path);
-    const bool hdf4 = !netcdf && looksLikeHdf4(path);
-    // EMIT's NetCDF cubes are channel-last, which GDAL's classic netCDF driver shows sideways:
-    // they open through the multidimensional API instead.
-    if (netcdf) {
-        auto granule = openEmitGranule(path, options.swathGeometry);
-        if (!granule) return fail(granule.error());
-        if (*granule) {
-            raster.dataset_ = (*granule)->dataset;
-            raster.product_ = (*granule)->info;
-            productWavelengths = (*granule)->wavelengths;
-            raster.driverName_ = "EMIT NetCDF (multidimensional)";
-            raw = raster.dataset_.get();
-            if (!productWavelengths && options.wavelengthCsvPath.empty()) {
-                std::ostringstream message;
-                message << path << ": an EMIT granule (" << raw->GetRasterXSize() << " × "
-                        << raw->GetRasterYSize() << " pixels, " << raw->GetRasterCount()
-                        << " channels) without its sensor_band_parameters group, so the "
-                           "channels' wavelengths are unknown (a cropped copy?): give a "
-                           "wavelength table with one row per channel (--wavelengths FILE.csv, "
-                           "column wavelength_nm or wavelength_um)";
-                return fail(message.str());
-            }
-        }
-    }
-    if (options.swathGeometry && !raw) {
-        return fail(path + ": the swath geometry (--swath) is an EMIT granule's, and this file is "
-                           "not an EMIT granule");
-    }
-    // ASTER arrives as an HDF4 product with one field per band, or as one file per band.
-    std::vector<std::string> productWarnings;
-    if (!raw) {
-        auto aster = hdf4 ? openAsterHdf(path) : openAsterBandFiles(path);
-        if (!aster) return fail(aster.error());
-        if (*aster) {
-            raster.dataset_ = (*aster)->dataset;
-            raster.product_ = (*aster)->info;
-            productWavelengths = (*aster)->wavelengths;
-            productWarnings = (*aster)->warnings;
-            raster.driverName_ =
-                hdf4 ? "ASTER HDF4 (bands 5–9 stacked)" : "ASTER band files (stacked)";
-            raw = raster.dataset_.get();
-        }
-    }
+    if (auto usable = checkRasterPath(path); !usable) return fail(usable.error());
+    FileSignature signature;
+    signature.netcdf = looksLikeNetcdf(path);
+    signature.hdf4 = !signature.netcdf && looksLikeHdf4(path);
+    auto product = openProduct(path, options, signature);
+    if (!product) return fail(product.error());
     GdalErrorCapture capture;
-    if (!raw) {
-        raw = static_cast<GDALDataset*>(
-            GDALOpenEx(path.c_str(), GDAL_OF_RASTER | GDAL_OF_READONLY, nullptr, nullptr, nullptr));
-        if (!raw) {
-            const std::string why = capture.errors();
-            // A file that starts like NetCDF/HDF but opens as nothing is damaged, not foreign.
-            const std::string kind = netcdf ? "a NetCDF/HDF5" : hdf4 ? "an HDF4" : "";
-            if (!kind.empty()) {
-                return fail(path + ": not a raster GDAL can read: it starts like " + kind +
-                            " file but cannot be opened (truncated or damaged?)" +
-                            (why.empty() ? "" : " (" + why + ")"));
-            }
-            return fail(path + ": not a raster GDAL can read" +
-                        (why.empty() ? "" : " (" + why + ")"));
-        }
-        raster.dataset_ = shareDataset(raw);
-        raster.driverName_ = raw->GetDriver() ? raw->GetDriver()->GetDescription() : "";
-    }
+    Result<OpenedDataset> opened = *product ? Result<OpenedDataset>(std::move(**product))
+                                            : openPlainRaster(path, signature, capture);
+    if (!opened) return fail(opened.error());
+
+    SpectralRaster raster;
+    raster.dataset_ = opened->dataset;
+    raster.driverName_ = opened->driver;
+    raster.product_ = opened->product;
     raster.path_ = path;
     raster.description_ = path;
+    GDALDataset* raw = raster.dataset_.get();
     if (raw->GetRasterCount() == 0) return fail(path + ": the file has no raster bands");
     if (auto size = checkRawFileSize(*raw, path); !size) return fail(size.error());
-
-    RasterGrid& grid = raster.grid_;
-    grid.width = raw->GetRasterXSize();
-    grid.height = raw->GetRasterYSize();
-    double transform[6];
-    const bool hasTransform = raw->GetGeoTransform(transform) == CE_None;
-    const OGRSpatialReference* srs = raw->GetSpatialRef();
-    if (srs) {
-        char* wkt = nullptr;
-        srs->exportToWkt(&wkt);
-        grid.crsWkt = wkt ? wkt : "";
-        CPLFree(wkt);
-    }
-    // GDAL reports the identity transform for files without georeferencing (e.g. an ENVI file
-    // with no `map info`); only a transform that says something counts.
-    const bool identity = transform[0] == 0 && transform[1] == 1 && transform[2] == 0 &&
-                          transform[3] == 0 && transform[4] == 0 && std::abs(transform[5]) == 1;
-    grid.georeferenced = hasTransform && !(identity && grid.crsWkt.empty());
-    if (hasTransform) std::copy(transform, transform + 6, grid.geoTransform.begin());
+    raster.grid_ = gridOf(*raw);
 
     Result<BandWavelengths> wavelengths =
         !options.wavelengthCsvPath.empty()
             ? readWavelengthCsv(options.wavelengthCsvPath, raw->GetRasterCount())
-        : productWavelengths ? Result<BandWavelengths>(*productWavelengths)
-                             : discoverBandWavelengths(*raw, path);
+        : opened->wavelengths ? Result<BandWavelengths>(*opened->wavelengths)
+                              : discoverBandWavelengths(*raw, path);
     if (!wavelengths) return fail(wavelengths.error());
     raster.wavelengthSource_ = wavelengths->source;
     raster.warnings_ = wavelengths->warnings;
-    raster.warnings_.insert(raster.warnings_.end(), productWarnings.begin(), productWarnings.end());
-
-    for (int b = 1; b <= raw->GetRasterCount(); ++b) {
-        GDALRasterBand* band = raw->GetRasterBand(b);
-        SpectralBand info;
-        info.gdalIndex = b;
-        info.wavelengthUm = wavelengths->centreUm[b - 1];
-        info.fwhmUm = wavelengths->fwhmUm[b - 1];
-        info.good = wavelengths->good[b - 1];
-        int hasScale = 0;
-        int hasOffset = 0;
-        const double scale = band->GetScale(&hasScale);
-        const double offset = band->GetOffset(&hasOffset);
-        if (hasScale) info.scale = scale;
-        if (hasOffset) info.offset = offset;
-        int hasNodata = 0;
-        const double nodata = band->GetNoDataValue(&hasNodata);
-        if (hasNodata) info.nodata = nodata;
-        raster.allBands_.push_back(info);
-    }
-
-    // Reflectance scale: explicit choice, else the ENVI header's factor, else the values.
-    switch (options.reflectanceScale) {
-        case ReflectanceScale::Unit:
-            raster.reflectanceMultiplier_ = 1.0;
-            break;
-        case ReflectanceScale::Times10000:
-            raster.reflectanceMultiplier_ = 1e-4;
-            break;
-        case ReflectanceScale::Auto: {
-            const char* factor = raw->GetMetadataItem("reflectance_scale_factor", "ENVI");
-            if (factor && std::atof(factor) > 0) {
-                raster.reflectanceMultiplier_ = 1.0 / std::atof(factor);
-                break;
-            }
-            raster.selectBands(0.0, 1e9);
-            const int side = 64;
-            const int w = std::min(side, grid.width);
-            const int h = std::min(side, grid.height);
-            auto sample = raster.read((grid.width - w) / 2, (grid.height - h) / 2, w, h);
-            if (!sample) return fail(sample.error());
-            std::vector<double> values;
-            for (Eigen::Index i = 0; i < sample->values.size(); ++i) {
-                const double v = sample->values.data()[i];
-                if (std::isfinite(v)) values.push_back(v);
-            }
-            const double high = percentile(values, 0.99);
-            if (high > 1e7) {
-                std::ostringstream message;
-                message << path << ": values up to " << high
-                        << " are no reflectance, even scaled by 10,000: check the header's data "
-                           "type and byte order";
-                return fail(message.str());
-            }
-            if (high > 100.0) {
-                raster.reflectanceMultiplier_ = 1e-4;
-                std::ostringstream message;
-                message << path << ": values up to " << high
-                        << " look like reflectance × 10,000 and are divided by 10,000 (choose "
-                           "the reflectance scale explicitly to override)";
-                raster.warnings_.push_back(message.str());
-            }
-            break;
-        }
-    }
+    raster.warnings_.insert(raster.warnings_.end(), opened->warnings.begin(),
+                            opened->warnings.end());
+    raster.allBands_ = bandsOf(*raw, *wavelengths);
+    if (auto scale = raster.chooseReflectanceScale(options.reflectanceScale); !scale)
+        return fail(scale.error());
     raster.selectBands(0.0, 1e9);
-    if (raster.bands_.empty()) return fail(path + ": every band is marked bad (ENVI bbl)");
-    if (raster.bands_.size() > 1 &&
-        std::all_of(raster.bands_.begin(), raster.bands_.end(), [&](const SpectralBand& band) {
-            return band.wavelengthUm == raster.bands_.front().wavelengthUm;
-        })) {
+    if (auto bands = checkBandWavelengths(raster.bands_, path, raster.warnings_); !bands)
+        return fail(bands.error());
+    return raster;
+}
+
+// The explicit choice, else the ENVI header's factor, else the values' 99th percentile.
+Status SpectralRaster::chooseReflectanceScale(ReflectanceScale scale) {
+    switch (scale) {
+        case ReflectanceScale::Unit:
+            reflectanceMultiplier_ = 1.0;
+            return Status::success();
+        case ReflectanceScale::Times10000:
+            reflectanceMultiplier_ = 1e-4;
+            return Status::success();
+        case ReflectanceScale::Auto:
+            break;
+    }
+    const char* factor = dataset_->GetMetadataItem("reflectance_scale_factor", "ENVI");
+    if (factor && std::atof(factor) > 0) {
+        reflectanceMultiplier_ = 1.0 / std::atof(factor);
+        return Status::success();
+    }
+    selectBands(0.0, 1e9);
+    const int side = 64;
+    const int w = std::min(side, grid_.width);
+    const int h = std::min(side, grid_.height);
+    auto sample = read((grid_.width - w) / 2, (grid_.height - h) / 2, w, h);
+    if (!sample) return fail(sample.error());
+    std::vector<double> values;
+    for (Eigen::Index i = 0; i < sample->values.size(); ++i) {
+        const double v = sample->values.data()[i];
+        if (std::isfinite(v)) values.push_back(v);
+    }
+    const double high = percentile(values, 0.99);
+    if (high > 1e7) {
         std::ostringstream message;
-        message << path << ": all " << raster.bands_.size() << " bands are at "
-                << raster.bands_.front().wavelengthUm
-                << " µm: the wavelength list is wrong (give a wavelength table)";
+        message << path_ << ": values up to " << high
+                << " are no reflectance, even scaled by 10,000: check the header's data "
+                   "type and byte order";
         return fail(message.str());
     }
-    // Two bands at one wavelength: kept (AVIRIS's overlapping spectrometers are near, not
-    // equal), but a header that repeats a value is usually a typo, so it is said.
-    for (std::size_t i = 1; i < raster.bands_.size(); ++i) {
-        const SpectralBand& a = raster.bands_[i - 1];
-        const SpectralBand& b = raster.bands_[i];
-        if (a.wavelengthUm != b.wavelengthUm) continue;
+    if (high > 100.0) {
+        reflectanceMultiplier_ = 1e-4;
         std::ostringstream message;
-        message << path << ": bands " << a.gdalIndex << " and " << b.gdalIndex
-                << " are both at " << a.wavelengthUm
-                << " µm (a repeated value in the wavelength list?)";
-        raster.warnings_.push_back(message.str());
+        message << path_ << ": values up to " << high
+                << " look like reflectance × 10,000 and are divided by 10,000 (choose "
+                   "the reflectance scale explicitly to override)";
+        warnings_.push_back(message.str());
     }
-    return raster;
+    return Status::success();
 }
 
 Result<SpectralRaster> SpectralRaster::withGridShifted(double dx, double dy) const {
@@ -393,8 +444,10 @@ Result<SpectralRaster> SpectralRaster::withGridShifted(double dx, double dy) con
         return fail(path_ + ": has no georeference to shift (--low-shift needs one)");
     }
     if (product_ || description_ != path_) {
-        return fail(path_ + ": a shift can only be applied to a raster read directly from its "
-                            "file, not to " + description_ + " (write it to a GeoTIFF first)");
+        return fail(path_ +
+                    ": a shift can only be applied to a raster read directly from its "
+                    "file, not to " +
+                    description_ + " (write it to a GeoTIFF first)");
     }
     GDALDriver* vrt = GetGDALDriverManager()->GetDriverByName("VRT");
     GdalErrorCapture capture;
@@ -412,8 +465,8 @@ Result<SpectralRaster> SpectralRaster::withGridShifted(double dx, double dy) con
     double transform[6];
     std::copy(g.begin(), g.end(), transform);
     copy->SetGeoTransform(transform);
-    shifted.description_ = path_ + " (grid moved by " + formatFixed(dx, 3) + ", " +
-                           formatFixed(dy, 3) + " pixels)";
+    shifted.description_ =
+        path_ + " (grid moved by " + formatFixed(dx, 3) + ", " + formatFixed(dy, 3) + " pixels)";
     return shifted;
 }
 

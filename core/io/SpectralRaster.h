@@ -171,6 +171,7 @@ public:
 private:
     SpectralRaster() = default;
     void selectBands(double minUm, double maxUm);
+    Status chooseReflectanceScale(ReflectanceScale scale);
 
     SharedDataset dataset_;
     std::string path_;
