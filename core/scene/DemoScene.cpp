@@ -187,42 +187,31 @@ void describeBands(GDALDataset& dataset, const std::vector<double>& centres,
 
 }  // namespace
 
-Result<DemoScenePaths> DemoScene::write(const std::string& folder, Feedback* feedback) const {
-    ensureGdalRegistered();
-    std::error_code ec;
-    fs::create_directories(folder, ec);
-    if (ec) return fail(folder + ": cannot create the folder: " + ec.message());
+// One band of ASTER rows at a time: the high-resolution rows under it and their classes, and
+// the ASTER row with its classes; the noise streams run through the whole scene.
+struct DemoScene::RowBuffers {
+    RowBuffers(const DemoSceneOptions& options, int width, int lowWidth, int n, int lowBands)
+        : highNoise(options.seed * 7919 + 1),
+          lowNoise(options.seed * 104729 + 2),
+          highRows(std::size_t(width) * options.lowResolutionFactor * n),
+          classRows(std::size_t(width) * options.lowResolutionFactor),
+          lowRow(std::size_t(lowWidth) * lowBands),
+          lowClassRow(static_cast<std::size_t>(lowWidth)),
+          spectrum(n),
+          lowSpectrum(lowBands) {}
 
-    DemoScenePaths paths{(fs::path(folder) / "demo_avirisng.tif").string(),
-                         (fs::path(folder) / "demo_aster.tif").string(),
-                         (fs::path(folder) / "demo_minerals.tif").string(),
-                         (fs::path(folder) / "demo_minerals_aster.tif").string()};
-    const int width = options_.width;
-    const int height = options_.height;
-    const int factor = options_.lowResolutionFactor;
-    const int n = static_cast<int>(highWavelengths_.size());
-    const int lowBands = static_cast<int>(asterSwirBands().size());
+    DeterministicRandom highNoise;
+    DeterministicRandom lowNoise;
+    std::vector<float> highRows;
+    std::vector<std::uint8_t> classRows;
+    std::vector<float> lowRow;
+    std::vector<std::uint8_t> lowClassRow;
+    Eigen::RowVectorXd spectrum;
+    Eigen::RowVectorXd lowSpectrum;
+};
 
-    GeoTiffOutputs outputs;
-    std::vector<GDALDataset*> datasets;
-    for (auto [path, w, h, bands, type, pixel] :
-         {std::tuple{paths.high, width, height, n, GDT_Float32, options_.highPixelSizeM},
-          std::tuple{paths.low, lowWidth(), lowHeight(), lowBands, GDT_Float32,
-                     options_.highPixelSizeM * factor},
-          std::tuple{paths.minerals, width, height, 1, GDT_Byte, options_.highPixelSizeM},
-          std::tuple{paths.lowMinerals, lowWidth(), lowHeight(), 1, GDT_Byte,
-                     options_.highPixelSizeM * factor}}) {
-        auto created =
-            outputs.create(path, w, h, bands, type, {"INTERLEAVE=PIXEL", "BLOCKYSIZE=4"});
-        if (!created) return fail(created.error());
-        georeference(**created, pixel);
-        datasets.push_back(*created);
-    }
-    GDALDataset& high = *datasets[0];
-    GDALDataset& low = *datasets[1];
-    GDALDataset& classes = *datasets[2];
-    GDALDataset& lowClasses = *datasets[3];
-
+void DemoScene::describeOutputs(GDALDataset& high, GDALDataset& low, GDALDataset& classes,
+                                GDALDataset& lowClasses) const {
     std::vector<std::string> highNames;
     for (double w : highWavelengths_) highNames.push_back(formatFixed(w, 4) + " µm");
     describeBands(high, highWavelengths_, highFwhm_, highNames);
@@ -264,73 +253,112 @@ Result<DemoScenePaths> DemoScene::write(const std::string& folder, Feedback* fee
     }
     classes.GetRasterBand(1)->SetDescription("dominant mineral");
     lowClasses.GetRasterBand(1)->SetDescription("dominant mineral of the ASTER pixel's footprint");
+}
 
-    DeterministicRandom highNoise(options_.seed * 7919 + 1);
-    DeterministicRandom lowNoise(options_.seed * 104729 + 2);
+void DemoScene::simulateRows(int lowY, RowBuffers& rows) const {
+    const int width = options_.width;
+    const int height = options_.height;
+    const int factor = options_.lowResolutionFactor;
+    const int n = static_cast<int>(highWavelengths_.size());
+    const int lowBands = static_cast<int>(asterSwirBands().size());
     const int paddedWidth = lowWidth() * factor;
-    std::vector<float> highRows(std::size_t(width) * factor * n);
-    std::vector<std::uint8_t> classRows(std::size_t(width) * factor);
-    std::vector<float> lowRow(std::size_t(lowWidth()) * lowBands);
-    std::vector<std::uint8_t> lowClassRow(static_cast<std::size_t>(lowWidth()));
-    Eigen::RowVectorXd spectrum(n);
-    Eigen::RowVectorXd lowSpectrum(lowBands);
     const double scale = 1.0 / std::max(width, height);
+    Eigen::MatrixXd lowSum = Eigen::MatrixXd::Zero(lowWidth(), lowBands);
+    Eigen::MatrixXd lowFractions = Eigen::MatrixXd::Zero(lowWidth(), Eigen::Index(names_.size()));
+    const int firstRow = lowY * factor;
+    for (int dy = 0; dy < factor; ++dy) {
+        const int row = firstRow + dy;
+        const Eigen::MatrixXd fractions = abundances(row);
+        const double y = (row + 0.5) * scale;
+        for (int column = 0; column < paddedWidth; ++column) {
+            const double x = (column + 0.5) * scale;
+            const double albedo = 1.0 + 0.18 * smoothField(albedoField_, x, y);
+            const double grain = 1.0 + 0.25 * smoothField(grainField_, x, y);
+            const auto a = fractions.row(column);
+            rows.lowSpectrum = albedo * (a * lowContinuum_ - grain * (a * lowAbsorbed_));
+            lowSum.row(column / factor) += rows.lowSpectrum;
+            lowFractions.row(column / factor) += a;
+            if (row >= height || column >= width) continue;
+            rows.spectrum = albedo * (a * highContinuum_ - grain * (a * highAbsorbed_));
+            float* out = rows.highRows.data() + (std::size_t(dy) * width + column) * n;
+            for (int k = 0; k < n; ++k) {
+                const double sigma = options_.highNoise + 0.01 * rows.spectrum[k];
+                out[k] = static_cast<float>(rows.spectrum[k] + sigma * rows.highNoise.normal());
+            }
+            Eigen::Index dominant;
+            a.maxCoeff(&dominant);
+            rows.classRows[std::size_t(dy) * width + column] =
+                static_cast<std::uint8_t>(dominant + 1);
+        }
+    }
+    for (int column = 0; column < lowWidth(); ++column) {
+        Eigen::Index dominant;
+        lowFractions.row(column).maxCoeff(&dominant);
+        rows.lowClassRow[std::size_t(column)] = static_cast<std::uint8_t>(dominant + 1);
+        for (int k = 0; k < lowBands; ++k) {
+            const double mean = lowSum(column, k) / (factor * factor);
+            rows.lowRow[std::size_t(column) * lowBands + k] =
+                static_cast<float>(mean + options_.lowNoise * rows.lowNoise.normal());
+        }
+    }
+}
 
+Result<DemoScenePaths> DemoScene::write(const std::string& folder, Feedback* feedback) const {
+    ensureGdalRegistered();
+    std::error_code ec;
+    fs::create_directories(folder, ec);
+    if (ec) return fail(folder + ": cannot create the folder: " + ec.message());
+
+    DemoScenePaths paths{(fs::path(folder) / "demo_avirisng.tif").string(),
+                         (fs::path(folder) / "demo_aster.tif").string(),
+                         (fs::path(folder) / "demo_minerals.tif").string(),
+                         (fs::path(folder) / "demo_minerals_aster.tif").string()};
+    const int width = options_.width;
+    const int height = options_.height;
+    const int factor = options_.lowResolutionFactor;
+    const int n = static_cast<int>(highWavelengths_.size());
+    const int lowBands = static_cast<int>(asterSwirBands().size());
+
+    GeoTiffOutputs outputs;
+    std::vector<GDALDataset*> datasets;
+    for (auto [path, w, h, bands, type, pixel] :
+         {std::tuple{paths.high, width, height, n, GDT_Float32, options_.highPixelSizeM},
+          std::tuple{paths.low, lowWidth(), lowHeight(), lowBands, GDT_Float32,
+                     options_.highPixelSizeM * factor},
+          std::tuple{paths.minerals, width, height, 1, GDT_Byte, options_.highPixelSizeM},
+          std::tuple{paths.lowMinerals, lowWidth(), lowHeight(), 1, GDT_Byte,
+                     options_.highPixelSizeM * factor}}) {
+        auto created =
+            outputs.create(path, w, h, bands, type, {"INTERLEAVE=PIXEL", "BLOCKYSIZE=4"});
+        if (!created) return fail(created.error());
+        georeference(**created, pixel);
+        datasets.push_back(*created);
+    }
+    GDALDataset& high = *datasets[0];
+    GDALDataset& low = *datasets[1];
+    GDALDataset& classes = *datasets[2];
+    GDALDataset& lowClasses = *datasets[3];
+    describeOutputs(high, low, classes, lowClasses);
+
+    RowBuffers rows(options_, width, lowWidth(), n, lowBands);
     for (int lowY = 0; lowY < lowHeight(); ++lowY) {
         if (feedback && feedback->isCancelled()) return fail(kCancelledMessage);
-        Eigen::MatrixXd lowSum = Eigen::MatrixXd::Zero(lowWidth(), lowBands);
-        Eigen::MatrixXd lowFractions =
-            Eigen::MatrixXd::Zero(lowWidth(), Eigen::Index(names_.size()));
+        simulateRows(lowY, rows);
         const int firstRow = lowY * factor;
         const int rowsHere = std::min(factor, height - firstRow);
-        for (int dy = 0; dy < factor; ++dy) {
-            const int row = firstRow + dy;
-            const Eigen::MatrixXd fractions = abundances(row);
-            const double y = (row + 0.5) * scale;
-            for (int column = 0; column < paddedWidth; ++column) {
-                const double x = (column + 0.5) * scale;
-                const double albedo = 1.0 + 0.18 * smoothField(albedoField_, x, y);
-                const double grain = 1.0 + 0.25 * smoothField(grainField_, x, y);
-                const auto a = fractions.row(column);
-                lowSpectrum = albedo * (a * lowContinuum_ - grain * (a * lowAbsorbed_));
-                lowSum.row(column / factor) += lowSpectrum;
-                lowFractions.row(column / factor) += a;
-                if (row >= height || column >= width) continue;
-                spectrum = albedo * (a * highContinuum_ - grain * (a * highAbsorbed_));
-                float* out = highRows.data() + (std::size_t(dy) * width + column) * n;
-                for (int k = 0; k < n; ++k) {
-                    const double sigma = options_.highNoise + 0.01 * spectrum[k];
-                    out[k] = static_cast<float>(spectrum[k] + sigma * highNoise.normal());
-                }
-                Eigen::Index dominant;
-                a.maxCoeff(&dominant);
-                classRows[std::size_t(dy) * width + column] =
-                    static_cast<std::uint8_t>(dominant + 1);
-            }
-        }
-        for (int column = 0; column < lowWidth(); ++column) {
-            Eigen::Index dominant;
-            lowFractions.row(column).maxCoeff(&dominant);
-            lowClassRow[std::size_t(column)] = static_cast<std::uint8_t>(dominant + 1);
-            for (int k = 0; k < lowBands; ++k) {
-                const double mean = lowSum(column, k) / (factor * factor);
-                lowRow[std::size_t(column) * lowBands + k] =
-                    static_cast<float>(mean + options_.lowNoise * lowNoise.normal());
-            }
-        }
         GdalErrorCapture capture;
         const GSpacing highPixel = GSpacing(sizeof(float)) * n;
         const GSpacing lowPixel = GSpacing(sizeof(float)) * lowBands;
-        bool ok = high.RasterIO(GF_Write, 0, firstRow, width, rowsHere, highRows.data(), width,
+        bool ok = high.RasterIO(GF_Write, 0, firstRow, width, rowsHere, rows.highRows.data(), width,
                                 rowsHere, GDT_Float32, n, nullptr, highPixel, highPixel * width,
                                 sizeof(float), nullptr) == CE_None;
         ok = ok && classes.GetRasterBand(1)->RasterIO(GF_Write, 0, firstRow, width, rowsHere,
-                                                      classRows.data(), width, rowsHere, GDT_Byte,
-                                                      0, 0, nullptr) == CE_None;
+                                                      rows.classRows.data(), width, rowsHere,
+                                                      GDT_Byte, 0, 0, nullptr) == CE_None;
         ok = ok && lowClasses.GetRasterBand(1)->RasterIO(GF_Write, 0, lowY, lowWidth(), 1,
-                                                         lowClassRow.data(), lowWidth(), 1,
+                                                         rows.lowClassRow.data(), lowWidth(), 1,
                                                          GDT_Byte, 0, 0, nullptr) == CE_None;
-        ok = ok && low.RasterIO(GF_Write, 0, lowY, lowWidth(), 1, lowRow.data(), lowWidth(), 1,
+        ok = ok && low.RasterIO(GF_Write, 0, lowY, lowWidth(), 1, rows.lowRow.data(), lowWidth(), 1,
                                 GDT_Float32, lowBands, nullptr, lowPixel, lowPixel * lowWidth(),
                                 sizeof(float), nullptr) == CE_None;
         if (!ok) return fail(folder + ": writing the demo scene failed: " + capture.errors());

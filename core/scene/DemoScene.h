@@ -8,6 +8,8 @@
 #include "base/Feedback.h"
 #include "base/Result.h"
 
+class GDALDataset;
+
 namespace specres {
 
 struct DemoSceneOptions {
@@ -83,6 +85,11 @@ private:
         double kx, ky, phase, amplitude;
     };
     double smoothField(const std::vector<Wave>& waves, double x, double y) const;
+    struct RowBuffers;
+    void describeOutputs(GDALDataset& high, GDALDataset& low, GDALDataset& classes,
+                         GDALDataset& lowClasses) const;
+    // The rows of ASTER row lowY: the high-resolution rows under it, then the ASTER row.
+    void simulateRows(int lowY, RowBuffers& rows) const;
 
     DemoSceneOptions options_;
     std::vector<std::string> names_;
