@@ -56,6 +56,111 @@ Result<std::vector<std::int32_t>> readLookup(const std::shared_ptr<GDALMDArray>&
 
 std::string granuleName(const std::string& path) { return fs::path(path).stem().string(); }
 
+// The granule's 3-D reflectance (or uncertainty) cube; null when the file has none.
+std::shared_ptr<GDALMDArray> findCube(GDALGroup& root, std::string& variable) {
+    for (const char* name : {"reflectance", "reflectance_uncertainty"}) {
+        auto cube = root.OpenMDArray(name);
+        if (cube && cube->GetDimensionCount() == 3) {
+            variable = name;
+            return cube;
+        }
+    }
+    return nullptr;
+}
+
+// EMIT names its dimensions; other writers of the same layout may not.
+CubeAxes axesOf(const std::vector<std::shared_ptr<GDALDimension>>& dims) {
+    int row = -1, column = -1, channel = -1;
+    for (int d = 0; d < 3; ++d) {
+        const std::string name = dims[std::size_t(d)]->GetName();
+        if (name == "downtrack") row = d;
+        if (name == "crosstrack") column = d;
+        if (name == "bands") channel = d;
+    }
+    if (row >= 0 && column >= 0 && channel >= 0) return CubeAxes{row, column, channel};
+    return CubeAxes{};
+}
+
+// Wavelengths, widths and the product's own list of unusable channels; nothing when the file
+// has no sensor_band_parameters group (said in the product's notes).
+Result<std::optional<BandWavelengths>> readBandParameters(GDALGroup& root,
+                                                          const std::string& variable, int channels,
+                                                          const std::string& path,
+                                                          ProductInfo& info) {
+    auto bandGroup = root.OpenGroup("sensor_band_parameters");
+    std::vector<double> centres = readVector(bandGroup, "wavelengths");
+    if (centres.empty()) {
+        info.channelsKept = channels;
+        info.notes.push_back(
+            "no sensor_band_parameters group: the channels' wavelengths are "
+            "not in the file");
+        return std::optional<BandWavelengths>();
+    }
+    if (int(centres.size()) != channels) {
+        return fail(path + ": sensor_band_parameters/wavelengths has " +
+                    std::to_string(centres.size()) + " values but " + variable + " has " +
+                    std::to_string(channels) + " channels");
+    }
+    std::vector<double> fwhm = readVector(bandGroup, "fwhm");
+    std::vector<double> good = readVector(bandGroup, "good_wavelengths");
+    const double maxCentre = *std::max_element(centres.begin(), centres.end());
+    const double toUm = maxCentre > 100.0 ? 1e-3 : 1.0;  // EMIT stores nanometres
+    BandWavelengths w;
+    w.source = WavelengthSource::ProductMetadata;
+    for (int c = 0; c < channels; ++c) {
+        w.centreUm.push_back(centres[std::size_t(c)] * toUm);
+        w.fwhmUm.push_back(int(fwhm.size()) == channels ? fwhm[std::size_t(c)] * toUm
+                                                        : std::nan(""));
+        w.good.push_back(int(good.size()) == channels ? good[std::size_t(c)] != 0.0 : true);
+    }
+    info.channelsDropped = int(std::count(w.good.begin(), w.good.end(), false));
+    info.channelsKept = channels - info.channelsDropped;
+    return std::optional<BandWavelengths>(std::move(w));
+}
+
+// The geolocation lookup table and the map grid it fills, checked against the swath.
+Status readGeolocation(GDALGroup& root, const std::shared_ptr<GDALMDArray>& gltX,
+                       const std::shared_ptr<GDALMDArray>& gltY, int swathWidth, int swathHeight,
+                       const std::string& path, CubeGeometry& geometry) {
+    auto table = std::make_shared<GeolocationTable>();
+    int wy = 0, hy = 0;
+    auto columns = readLookup(gltX, "location/glt_x", table->width, table->height);
+    if (!columns) return fail(path + ": " + columns.error());
+    auto rows = readLookup(gltY, "location/glt_y", wy, hy);
+    if (!rows) return fail(path + ": " + rows.error());
+    if (wy != table->width || hy != table->height) {
+        return fail(path + ": location/glt_x and location/glt_y have different shapes");
+    }
+    for (std::size_t i = 0; i < columns->size(); ++i) {
+        const int c = std::abs((*columns)[i]);
+        const int r = std::abs((*rows)[i]);
+        if (c > swathWidth || r > swathHeight || (c == 0) != (r == 0)) {
+            std::ostringstream message;
+            message << path << ": the geolocation lookup table points outside the swath at "
+                    << "map cell (" << i % std::size_t(table->width) << ", "
+                    << i / std::size_t(table->width) << "): glt_x = " << (*columns)[i]
+                    << ", glt_y = " << (*rows)[i] << " for a swath of " << swathWidth << " × "
+                    << swathHeight << " pixels";
+            return fail(message.str());
+        }
+    }
+    table->column = std::move(*columns);
+    table->row = std::move(*rows);
+    std::vector<double> transform;
+    if (auto attribute = root.GetAttribute("geotransform")) {
+        transform = attribute->ReadAsDoubleArray();
+    }
+    if (transform.size() != 6) {
+        return fail(path +
+                    ": the root attribute geotransform (six numbers) is missing, so "
+                    "the GLT's map grid has no place on Earth");
+    }
+    std::copy(transform.begin(), transform.end(), geometry.geoTransform.begin());
+    geometry.crsWkt = stringAttribute(root, "spatial_ref");
+    geometry.lookup = table;
+    return Status::success();
+}
+
 }  // namespace
 
 bool looksLikeNetcdf(const std::string& path) {
@@ -75,32 +180,12 @@ Result<std::optional<EmitGranule>> openEmitGranule(const std::string& path, bool
     SharedDataset file = shareDataset(raw);
     auto root = raw->GetRootGroup();
     if (!root) return std::optional<EmitGranule>{};
-
-    std::shared_ptr<GDALMDArray> cube;
     std::string variable;
-    for (const char* name : {"reflectance", "reflectance_uncertainty"}) {
-        cube = root->OpenMDArray(name);
-        if (cube && cube->GetDimensionCount() == 3) {
-            variable = name;
-            break;
-        }
-        cube.reset();
-    }
+    const std::shared_ptr<GDALMDArray> cube = findCube(*root, variable);
     if (!cube) return std::optional<EmitGranule>{};
 
     const auto dims = cube->GetDimensions();
-    CubeAxes axes;
-    {
-        // EMIT names its dimensions; other writers of the same layout may not.
-        int row = -1, column = -1, channel = -1;
-        for (int d = 0; d < 3; ++d) {
-            const std::string name = dims[std::size_t(d)]->GetName();
-            if (name == "downtrack") row = d;
-            if (name == "crosstrack") column = d;
-            if (name == "bands") channel = d;
-        }
-        if (row >= 0 && column >= 0 && channel >= 0) axes = CubeAxes{row, column, channel};
-    }
+    const CubeAxes axes = axesOf(dims);
     const int swathHeight = int(dims[std::size_t(axes.row)]->GetSize());
     const int swathWidth = int(dims[std::size_t(axes.column)]->GetSize());
     const int channels = int(dims[std::size_t(axes.channel)]->GetSize());
@@ -119,37 +204,9 @@ Result<std::optional<EmitGranule>> openEmitGranule(const std::string& path, bool
     info.acquired = stringAttribute(*root, "time_coverage_start");
     const std::string line = stringAttribute(*root, "flight_line");
     if (!line.empty()) info.notes.push_back("flight line " + line);
-
-    // Wavelengths, widths and the product's own list of unusable channels.
-    auto bandGroup = root->OpenGroup("sensor_band_parameters");
-    std::vector<double> centres = readVector(bandGroup, "wavelengths");
-    if (!centres.empty()) {
-        if (int(centres.size()) != channels) {
-            return fail(path + ": sensor_band_parameters/wavelengths has " +
-                        std::to_string(centres.size()) + " values but " + variable + " has " +
-                        std::to_string(channels) + " channels");
-        }
-        std::vector<double> fwhm = readVector(bandGroup, "fwhm");
-        std::vector<double> good = readVector(bandGroup, "good_wavelengths");
-        const double maxCentre = *std::max_element(centres.begin(), centres.end());
-        const double toUm = maxCentre > 100.0 ? 1e-3 : 1.0;  // EMIT stores nanometres
-        BandWavelengths w;
-        w.source = WavelengthSource::ProductMetadata;
-        for (int c = 0; c < channels; ++c) {
-            w.centreUm.push_back(centres[std::size_t(c)] * toUm);
-            w.fwhmUm.push_back(int(fwhm.size()) == channels ? fwhm[std::size_t(c)] * toUm
-                                                            : std::nan(""));
-            w.good.push_back(int(good.size()) == channels ? good[std::size_t(c)] != 0.0 : true);
-        }
-        info.channelsDropped = int(std::count(w.good.begin(), w.good.end(), false));
-        info.channelsKept = channels - info.channelsDropped;
-        granule.wavelengths = std::move(w);
-    } else {
-        info.channelsKept = channels;
-        info.notes.push_back(
-            "no sensor_band_parameters group: the channels' wavelengths are "
-            "not in the file");
-    }
+    auto wavelengths = readBandParameters(*root, variable, channels, path, info);
+    if (!wavelengths) return fail(wavelengths.error());
+    granule.wavelengths = std::move(*wavelengths);
 
     // Orthorectification through the geolocation lookup table, unless the swath is asked for.
     CubeGeometry geometry;
@@ -157,43 +214,10 @@ Result<std::optional<EmitGranule>> openEmitGranule(const std::string& path, bool
     auto gltX = location ? location->OpenMDArray("glt_x") : nullptr;
     auto gltY = location ? location->OpenMDArray("glt_y") : nullptr;
     if (gltX && gltY && !swath) {
-        auto table = std::make_shared<GeolocationTable>();
-        int wy = 0, hy = 0;
-        auto columns = readLookup(gltX, "location/glt_x", table->width, table->height);
-        if (!columns) return fail(path + ": " + columns.error());
-        auto rows = readLookup(gltY, "location/glt_y", wy, hy);
-        if (!rows) return fail(path + ": " + rows.error());
-        if (wy != table->width || hy != table->height) {
-            return fail(path + ": location/glt_x and location/glt_y have different shapes");
-        }
-        for (std::size_t i = 0; i < columns->size(); ++i) {
-            const int c = std::abs((*columns)[i]);
-            const int r = std::abs((*rows)[i]);
-            if (c > swathWidth || r > swathHeight || (c == 0) != (r == 0)) {
-                std::ostringstream message;
-                message << path << ": the geolocation lookup table points outside the swath at "
-                        << "map cell (" << i % std::size_t(table->width) << ", "
-                        << i / std::size_t(table->width) << "): glt_x = " << (*columns)[i]
-                        << ", glt_y = " << (*rows)[i] << " for a swath of " << swathWidth << " × "
-                        << swathHeight << " pixels";
-                return fail(message.str());
-            }
-        }
-        table->column = std::move(*columns);
-        table->row = std::move(*rows);
-        std::vector<double> transform;
-        if (auto attribute = root->GetAttribute("geotransform")) {
-            transform = attribute->ReadAsDoubleArray();
-        }
-        if (transform.size() != 6) {
-            return fail(path +
-                        ": the root attribute geotransform (six numbers) is missing, so "
-                        "the GLT's map grid has no place on Earth");
-        }
-        std::copy(transform.begin(), transform.end(), geometry.geoTransform.begin());
-        geometry.crsWkt = stringAttribute(*root, "spatial_ref");
-        geometry.lookup = table;
-        info.lookup = table;
+        if (auto read = readGeolocation(*root, gltX, gltY, swathWidth, swathHeight, path, geometry);
+            !read)
+            return fail(read.error());
+        info.lookup = geometry.lookup;
         info.orthorectified = true;
         info.geometry = "orthorectified through the GLT (nearest swath pixel per map cell)";
     } else {
@@ -202,12 +226,10 @@ Result<std::optional<EmitGranule>> openEmitGranule(const std::string& path, bool
                                      : "swath geometry, not georeferenced: the file has no "
                                        "location group with a GLT";
     }
-    {
-        std::ostringstream size;
-        size << "swath of " << swathWidth << " × " << swathHeight << " pixels, " << channels
-             << " channels";
-        info.notes.push_back(size.str());
-    }
+    std::ostringstream size;
+    size << "swath of " << swathWidth << " × " << swathHeight << " pixels, " << channels
+         << " channels";
+    info.notes.push_back(size.str());
     auto dataset = openSwathCube(file, cube, axes, fill, geometry, path);
     if (!dataset) return fail(dataset.error());
     granule.dataset = *dataset;
