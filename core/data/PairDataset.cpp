@@ -8,8 +8,8 @@
 #include <cmath>
 #include <map>
 #include <memory>
-#include <optional>
 #include <numeric>
+#include <optional>
 
 #include "base/DeterministicRandom.h"
 #include "data/KMeans.h"
@@ -75,9 +75,10 @@ public:
     static Result<ExclusionMask> open(const std::string& path, const RasterGrid& pairGrid) {
         ensureGdalRegistered();
         GdalErrorCapture capture;
-        std::unique_ptr<GDALDataset> dataset(static_cast<GDALDataset*>(
-            GDALOpenEx(path.c_str(), GDAL_OF_RASTER | GDAL_OF_READONLY, nullptr, nullptr, nullptr)));
-        if (!dataset) return fail(path + ": cannot open the exclusion mask (" + capture.errors() + ")");
+        std::unique_ptr<GDALDataset> dataset(static_cast<GDALDataset*>(GDALOpenEx(
+            path.c_str(), GDAL_OF_RASTER | GDAL_OF_READONLY, nullptr, nullptr, nullptr)));
+        if (!dataset)
+            return fail(path + ": cannot open the exclusion mask (" + capture.errors() + ")");
         ExclusionMask mask;
         mask.width_ = dataset->GetRasterXSize();
         mask.height_ = dataset->GetRasterYSize();
@@ -97,9 +98,10 @@ public:
             mask.mapped_ = true;
         } else if (mask.width_ != pairGrid.width || mask.height_ != pairGrid.height) {
             return fail(path + ": the exclusion mask is " + std::to_string(mask.width_) + " × " +
-                        std::to_string(mask.height_) + " pixels without georeferencing, but the "
-                        "pair's grid is " + std::to_string(pairGrid.width) + " × " +
-                        std::to_string(pairGrid.height));
+                        std::to_string(mask.height_) +
+                        " pixels without georeferencing, but the "
+                        "pair's grid is " +
+                        std::to_string(pairGrid.width) + " × " + std::to_string(pairGrid.height));
         }
         return mask;
     }
@@ -127,6 +129,87 @@ private:
 bool isFlat(const double* spectrum, int n) {
     const auto [low, high] = std::minmax_element(spectrum, spectrum + n);
     return !(*high - *low > 1e-9);
+}
+
+// A uniform sample of normalised spectra for k-means, of at most `limit` rows (Vitter's
+// algorithm R).
+class SpectrumReservoir {
+public:
+    SpectrumReservoir(int limit, int bands, std::uint64_t seed)
+        : limit_(limit), rows_(limit, bands), random_(seed) {}
+
+    void offer(const double* spectrum) {
+        const std::int64_t slot = seen_ < limit_ ? seen_ : std::int64_t(random_.below(seen_ + 1));
+        ++seen_;
+        if (slot >= limit_) return;
+        auto row = rows_.row(slot);
+        row = Eigen::Map<const Eigen::RowVectorXd>(spectrum, rows_.cols());
+        scaleMinMaxRows(row);
+    }
+
+    Eigen::MatrixXd take() {
+        rows_.conservativeResize(std::min<std::int64_t>(limit_, seen_), Eigen::NoChange);
+        return std::move(rows_);
+    }
+
+private:
+    std::int64_t limit_;
+    Eigen::MatrixXd rows_;
+    DeterministicRandom random_;
+    std::int64_t seen_ = 0;
+};
+
+std::string noUsablePixelsMessage(const RasterPair& pair, const PixelSurvey& survey) {
+    const std::int64_t valid = survey.totalPixels - survey.highMasked.total();
+    return "no usable pixel pairs in " + pair.high().path() + " and " + pair.low().path() +
+           ": of " + std::to_string(survey.totalPixels) + " pixels, " +
+           std::to_string(survey.highMasked.nodata + survey.lowMasked.nodata) + " hold nodata, " +
+           std::to_string(survey.highMasked.nonFinite + survey.lowMasked.nonFinite) + " NaN/Inf, " +
+           std::to_string(survey.highMasked.allZero + survey.lowMasked.allZero) +
+           " are all zero, " + std::to_string(survey.flatRejected) + " are flat" +
+           (valid == 0 ? " — every pixel is masked" : "");
+}
+
+// Classes numbered by the class map's codes in ascending order.
+void classesFromCodes(const std::vector<double>& codes, PixelSurvey& survey) {
+    std::map<double, int> index;
+    for (double c : codes) index.emplace(c, 0);
+    int next = 0;
+    for (auto& [code, id] : index) id = next++;
+    survey.classCount = next;
+    survey.classOf.reserve(codes.size());
+    for (double c : codes) survey.classOf.push_back(index[c]);
+}
+
+// Every usable pixel to its nearest centre, one strip of the high raster at a time.
+Status assignToNearestCentroid(const RasterPair& pair, const Eigen::MatrixXd& centroids, int strip,
+                               Feedback& feedback, PixelSurvey& survey) {
+    const int width = pair.width();
+    const int height = pair.height();
+    survey.classCount = static_cast<int>(centroids.rows());
+    survey.classOf.reserve(survey.usablePixels.size());
+    std::size_t next = 0;
+    for (int y = 0; y < height && next < survey.usablePixels.size(); y += strip) {
+        if (feedback.isCancelled()) return fail(kCancelledMessage);
+        const int h = std::min(strip, height - y);
+        const std::int64_t end = std::int64_t(y + h) * width;
+        std::vector<std::int64_t> inStrip;
+        while (next < survey.usablePixels.size() && survey.usablePixels[next] < end) {
+            inStrip.push_back(survey.usablePixels[next++]);
+        }
+        if (inStrip.empty()) continue;
+        auto high = pair.high().read(0, y, width, h);
+        if (!high) return fail(high.error());
+        Eigen::MatrixXd spectra(inStrip.size(), pair.high().bandCount());
+        for (std::size_t i = 0; i < inStrip.size(); ++i) {
+            spectra.row(i) = high->values.row(inStrip[i] - std::int64_t(y) * width);
+        }
+        scaleMinMaxRows(spectra);
+        const std::vector<int> labels = nearestCentroid(spectra, centroids);
+        survey.classOf.insert(survey.classOf.end(), labels.begin(), labels.end());
+        feedback.setProgress(double(y + h) / height, "assigning classes");
+    }
+    return Status::success();
 }
 
 }  // namespace
@@ -157,11 +240,8 @@ Result<PixelSurvey> surveyPixels(const RasterPair& pair, const DatasetOptions& o
     PixelSurvey survey;
     survey.totalPixels = std::int64_t(width) * height;
     std::vector<double> codes;  // class-map codes of usable pixels
-    // Reservoir sample of normalised spectra for k-means (Vitter's algorithm R).
-    const int limit = std::max(1, options.clusteringSampleLimit);
-    Eigen::MatrixXd reservoir(useClassMap ? 0 : limit, highBands);
-    std::int64_t seenForReservoir = 0;
-    DeterministicRandom random(options.seed ^ 0x5eed5eedULL);
+    SpectrumReservoir reservoir(useClassMap ? 0 : std::max(1, options.clusteringSampleLimit),
+                                highBands, options.seed ^ 0x5eed5eedULL);
     Feedback firstPass(feedback, 0.0, useClassMap ? 1.0 : 0.5);
 
     for (int y = 0; y < height; y += strip) {
@@ -199,78 +279,30 @@ Result<PixelSurvey> surveyPixels(const RasterPair& pair, const DatasetOptions& o
                 continue;
             }
             survey.usablePixels.push_back(std::int64_t(y) * width + i);
-            if (classMap) {
+            if (classMap)
                 codes.push_back(stripCodes[i]);
-                continue;
-            }
-            std::int64_t slot = seenForReservoir < limit
-                                    ? seenForReservoir
-                                    : std::int64_t(random.below(seenForReservoir + 1));
-            ++seenForReservoir;
-            if (slot < limit) {
-                Eigen::Map<const Eigen::RowVectorXd> spectrum(highSpectrum, highBands);
-                auto row = reservoir.row(slot);
-                row = spectrum;
-                scaleMinMaxRows(row);
-            }
+            else
+                reservoir.offer(highSpectrum);
         }
         firstPass.setProgress(double(y + h) / height, "finding usable pixels");
     }
 
-    if (survey.usablePixels.empty()) {
-        const std::int64_t valid = survey.totalPixels - survey.highMasked.total();
-        return fail(
-            "no usable pixel pairs in " + pair.high().path() + " and " + pair.low().path() +
-            ": of " + std::to_string(survey.totalPixels) + " pixels, " +
-            std::to_string(survey.highMasked.nodata + survey.lowMasked.nodata) + " hold nodata, " +
-            std::to_string(survey.highMasked.nonFinite + survey.lowMasked.nonFinite) +
-            " NaN/Inf, " + std::to_string(survey.highMasked.allZero + survey.lowMasked.allZero) +
-            " are all zero, " + std::to_string(survey.flatRejected) + " are flat" +
-            (valid == 0 ? " — every pixel is masked" : ""));
-    }
-
+    if (survey.usablePixels.empty()) return fail(noUsablePixelsMessage(pair, survey));
     if (classMap) {
-        std::map<double, int> index;
-        for (double c : codes) index.emplace(c, 0);
-        int next = 0;
-        for (auto& [code, id] : index) id = next++;
-        survey.classCount = next;
-        survey.classOf.reserve(codes.size());
-        for (double c : codes) survey.classOf.push_back(index[c]);
+        classesFromCodes(codes, survey);
         return survey;
     }
-
-    // k-means on the reservoir, then assign every usable pixel to its nearest centre.
-    reservoir.conservativeResize(std::min<std::int64_t>(limit, seenForReservoir), Eigen::NoChange);
+    // k-means on the reservoir, then every usable pixel to its nearest centre.
     KMeansOptions kmeansOptions;
     kmeansOptions.clusters = options.clusterCount;
     kmeansOptions.seed = options.seed;
-    auto clusters = kMeans(reservoir, kmeansOptions, nullptr);
+    auto clusters = kMeans(reservoir.take(), kmeansOptions, nullptr);
     if (!clusters) return fail(clusters.error());
-    survey.classCount = static_cast<int>(clusters->centroids.rows());
-    survey.classOf.reserve(survey.usablePixels.size());
     Feedback secondPass(feedback, 0.5, 1.0);
-    std::size_t next = 0;
-    for (int y = 0; y < height && next < survey.usablePixels.size(); y += strip) {
-        if (secondPass.isCancelled()) return fail(kCancelledMessage);
-        const int h = std::min(strip, height - y);
-        const std::int64_t end = std::int64_t(y + h) * width;
-        std::vector<std::int64_t> inStrip;
-        while (next < survey.usablePixels.size() && survey.usablePixels[next] < end) {
-            inStrip.push_back(survey.usablePixels[next++]);
-        }
-        if (inStrip.empty()) continue;
-        auto high = pair.high().read(0, y, width, h);
-        if (!high) return fail(high.error());
-        Eigen::MatrixXd spectra(inStrip.size(), highBands);
-        for (std::size_t i = 0; i < inStrip.size(); ++i) {
-            spectra.row(i) = high->values.row(inStrip[i] - std::int64_t(y) * width);
-        }
-        scaleMinMaxRows(spectra);
-        const std::vector<int> labels = nearestCentroid(spectra, clusters->centroids);
-        survey.classOf.insert(survey.classOf.end(), labels.begin(), labels.end());
-        secondPass.setProgress(double(y + h) / height, "assigning classes");
-    }
+    if (auto assigned =
+            assignToNearestCentroid(pair, clusters->centroids, strip, secondPass, survey);
+        !assigned)
+        return fail(assigned.error());
     return survey;
 }
 
