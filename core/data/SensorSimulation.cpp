@@ -29,6 +29,77 @@ double pixelSizeMetres(const RasterGrid& grid) {
     return std::abs(grid.geoTransform[1]) * toMetres;
 }
 
+// The side of the block of high pixels averaged into one simulated pixel.
+Result<int> blockFactorFor(const std::string& path, const RasterGrid& grid,
+                           const SimulationOptions& options) {
+    if (options.grid == SimulationGrid::High) return 1;
+    const double pixelM = pixelSizeMetres(grid);
+    if (pixelM > 0 && pixelM < options.groundSamplingM)
+        return std::max(1, int(std::lround(options.groundSamplingM / pixelM)));
+    if (options.grid != SimulationGrid::Low) return 1;
+    std::ostringstream message;
+    message << path << ": cannot aggregate to " << options.groundSamplingM << " m: "
+            << (pixelM > 0 ? "its pixels are already " + formatFixed(pixelM, 1) + " m"
+                           : std::string("it is not georeferenced in metres"))
+            << " (use the high grid)";
+    return fail(message.str());
+}
+
+void describeSimulation(GDALDataset& out, const std::string& sourcePath,
+                        const SimulationOptions& options) {
+    out.SetMetadataItem("SPECRES_SIMULATED_FROM", sourcePath.c_str());
+    out.SetMetadataItem("SPECRES_SENSOR", options.sensorName.c_str());
+    out.SetMetadataItem("SPECRES_RESPONSE",
+                        "boxcar band passes; high channels as Gaussians of their FWHM");
+    for (int k = 0; k < int(options.bands.size()); ++k) {
+        const BandPass& pass = options.bands[std::size_t(k)];
+        GDALRasterBand* band = out.GetRasterBand(k + 1);
+        band->SetNoDataValue(kNodata);
+        band->SetDescription(("band " + std::to_string(pass.band)).c_str());
+        band->SetMetadataItem("wavelength", formatFixed(pass.centreUm(), 5).c_str());
+        band->SetMetadataItem("wavelength_units", "Micrometers");
+        band->SetMetadataItem("fwhm", formatFixed(pass.widthUm(), 5).c_str());
+        band->SetMetadataItem("CENTRAL_WAVELENGTH_UM", formatFixed(pass.centreUm(), 5).c_str(),
+                              "IMAGERY");
+        band->SetMetadataItem("FWHM_UM", formatFixed(pass.widthUm(), 5).c_str(), "IMAGERY");
+    }
+}
+
+// The factor × factor blocks of one strip's band values averaged into band-sequential rows; a
+// block with any invalid pixel is nodata.
+void averageBlocks(const PixelBlock& block, const Eigen::MatrixXd& convolved, int factor,
+                   int outRows, SimulationSummary& summary, std::vector<float>& lowStrip) {
+    const int bandCount = int(convolved.cols());
+    const int width = block.width;
+    lowStrip.assign(std::size_t(summary.width) * outRows * bandCount, kNodata);
+    for (int r = 0; r < outRows; ++r) {
+        for (int c = 0; c < summary.width; ++c) {
+            bool valid = true;
+            Eigen::VectorXd sum = Eigen::VectorXd::Zero(bandCount);
+            for (int dy = 0; dy < factor && valid; ++dy) {
+                for (int dx = 0; dx < factor; ++dx) {
+                    const std::size_t p =
+                        std::size_t(r * factor + dy) * width + std::size_t(c * factor + dx);
+                    if (!block.valid[p]) {
+                        valid = false;
+                        break;
+                    }
+                    sum += convolved.row(Eigen::Index(p)).transpose();
+                }
+            }
+            if (!valid) {
+                ++summary.nodataPixels;
+                continue;
+            }
+            ++summary.validPixels;
+            sum /= double(factor) * factor;
+            for (int k = 0; k < bandCount; ++k) {
+                lowStrip[(std::size_t(k) * outRows + r) * summary.width + c] = float(sum(k));
+            }
+        }
+    }
+}
+
 }  // namespace
 
 Result<Eigen::MatrixXd> bandPassWeights(const std::vector<BandPass>& bands,
@@ -122,21 +193,9 @@ Result<SimulationSummary> simulateSensor(const SpectralRaster& source, const std
         summary.channelsUsed.push_back(int((weights->row(k).array() > 0).count()));
     }
     const RasterGrid& grid = high->grid();
-    const double pixelM = pixelSizeMetres(grid);
-    int factor = 1;
-    if (options.grid != SimulationGrid::High) {
-        if (pixelM > 0 && pixelM < options.groundSamplingM) {
-            factor = std::max(1, int(std::lround(options.groundSamplingM / pixelM)));
-        } else if (options.grid == SimulationGrid::Low) {
-            std::ostringstream message;
-            message << source.path() << ": cannot aggregate to " << options.groundSamplingM
-                    << " m: "
-                    << (pixelM > 0 ? "its pixels are already " + formatFixed(pixelM, 1) + " m"
-                                   : std::string("it is not georeferenced in metres"))
-                    << " (use the high grid)";
-            return fail(message.str());
-        }
-    }
+    auto blockFactor = blockFactorFor(source.path(), grid, options);
+    if (!blockFactor) return fail(blockFactor.error());
+    const int factor = *blockFactor;
     summary.blockFactor = factor;
     summary.width = grid.width / factor;
     summary.height = grid.height / factor;
@@ -156,22 +215,7 @@ Result<SimulationSummary> simulateSensor(const SpectralRaster& source, const std
         for (int i : {1, 2, 4, 5}) lowGrid.geoTransform[std::size_t(i)] *= factor;
         lowGrid.georeference(*out);
     }
-    out->SetMetadataItem("SPECRES_SIMULATED_FROM", source.path().c_str());
-    out->SetMetadataItem("SPECRES_SENSOR", options.sensorName.c_str());
-    out->SetMetadataItem("SPECRES_RESPONSE",
-                         "boxcar band passes; high channels as Gaussians of their FWHM");
-    for (int k = 0; k < bandCount; ++k) {
-        const BandPass& pass = options.bands[std::size_t(k)];
-        GDALRasterBand* band = out->GetRasterBand(k + 1);
-        band->SetNoDataValue(kNodata);
-        band->SetDescription(("band " + std::to_string(pass.band)).c_str());
-        band->SetMetadataItem("wavelength", formatFixed(pass.centreUm(), 5).c_str());
-        band->SetMetadataItem("wavelength_units", "Micrometers");
-        band->SetMetadataItem("fwhm", formatFixed(pass.widthUm(), 5).c_str());
-        band->SetMetadataItem("CENTRAL_WAVELENGTH_UM", formatFixed(pass.centreUm(), 5).c_str(),
-                              "IMAGERY");
-        band->SetMetadataItem("FWHM_UM", formatFixed(pass.widthUm(), 5).c_str(), "IMAGERY");
-    }
+    describeSimulation(*out, source.path(), options);
 
     const Eigen::MatrixXd transposed = weights->transpose();
     const int stripRows =
@@ -183,36 +227,10 @@ Result<SimulationSummary> simulateSensor(const SpectralRaster& source, const std
         auto block = high->read(0, y, grid.width, rows);
         if (!block) return fail(block.error());
         if (auto check = high->checkReflectance(*block); !check) return fail(check.error());
-        // Invalid pixels hold NaN; their products are discarded below.
+        // Invalid pixels hold NaN; their products are discarded when blocks are averaged.
         const Eigen::MatrixXd convolved = block->values * transposed;
         const int outRows = rows / factor;
-        lowStrip.assign(std::size_t(summary.width) * outRows * bandCount, kNodata);
-        for (int r = 0; r < outRows; ++r) {
-            for (int c = 0; c < summary.width; ++c) {
-                bool valid = true;
-                Eigen::VectorXd sum = Eigen::VectorXd::Zero(bandCount);
-                for (int dy = 0; dy < factor && valid; ++dy) {
-                    for (int dx = 0; dx < factor; ++dx) {
-                        const std::size_t p = std::size_t(r * factor + dy) * grid.width +
-                                              std::size_t(c * factor + dx);
-                        if (!block->valid[p]) {
-                            valid = false;
-                            break;
-                        }
-                        sum += convolved.row(Eigen::Index(p)).transpose();
-                    }
-                }
-                if (!valid) {
-                    ++summary.nodataPixels;
-                    continue;
-                }
-                ++summary.validPixels;
-                sum /= double(factor) * factor;
-                for (int k = 0; k < bandCount; ++k) {
-                    lowStrip[(std::size_t(k) * outRows + r) * summary.width + c] = float(sum(k));
-                }
-            }
-        }
+        averageBlocks(*block, convolved, factor, outRows, summary, lowStrip);
         GdalErrorCapture capture;
         if (out->RasterIO(GF_Write, 0, y / factor, summary.width, outRows, lowStrip.data(),
                           summary.width, outRows, GDT_Float32, bandCount, nullptr, 0, 0, 0,
