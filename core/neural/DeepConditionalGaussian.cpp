@@ -210,6 +210,50 @@ MatrixXd covarianceFromFactor(const MatrixXd& c) {
     return w.transpose() * w;
 }
 
+// The trunk's features of `spectra` (the network in eval mode), through invariantStack.
+torch::Tensor trunkFeatures(DcgmNetImpl& net, const Eigen::MatrixXd& spectra) {
+    torch::NoGradGuard noGrad;
+    std::vector<float> h = invariantStack(net.trunk, toFloatRows(spectra), spectra.rows());
+    const int64_t width = spectra.rows() > 0 ? int64_t(h.size()) / spectra.rows() : 0;
+    return torch::from_blob(h.data(), {spectra.rows(), width}, torch::kFloat32).clone();
+}
+
+// Parameters outside the phase's training keep requires_grad off while it runs.
+class FreezeGuard {
+public:
+    explicit FreezeGuard(std::vector<torch::Tensor>& frozen) : frozen_(frozen) {
+        for (auto& p : frozen_) p.requires_grad_(false);
+    }
+    ~FreezeGuard() {
+        for (auto& p : frozen_) p.requires_grad_(true);
+    }
+    FreezeGuard(const FreezeGuard&) = delete;
+    FreezeGuard& operator=(const FreezeGuard&) = delete;
+
+private:
+    std::vector<torch::Tensor>& frozen_;
+};
+
+Status checkDcgmMemory(const DcgmConfig& config, CovarianceType type, int inputs, int outputs) {
+    std::vector<std::int64_t> widths = {inputs};
+    for (int h : config.hiddenLayers) widths.push_back(h);
+    const std::int64_t last = widths.back();
+    const std::int64_t n = outputs;
+    const std::int64_t heads = (type == CovarianceType::Spherical ? 1 : n) + n +
+                               (type == CovarianceType::Full ? n * (n - 1) / 2 : 0);
+    return checkTrainingMemory(layersText("DCGM", config.hiddenLayers),
+                               denseParameters(widths) + (last + 1) * heads);
+}
+
+json phaseJson(const std::string& name, const PhaseResult& result) {
+    return {{"phase", name},
+            {"epochs", result.epochs},
+            {"best_epoch", result.bestEpoch},
+            {"best_validation_nll", result.bestValidationLoss},
+            {"stopped_early", result.stoppedEarly},
+            {"given_up", result.gaveUp}};
+}
+
 }  // namespace
 
 struct DeepConditionalGaussianModel::Network {
@@ -239,18 +283,7 @@ Status DeepConditionalGaussianModel::fit(const SpectraSet& train, const SpectraS
     const int outputs = static_cast<int>(train.y.cols());
     if (type_ == CovarianceType::Full && outputs < 2)
         return fail("DCGM: full covariance needs two or more channels");
-    {
-        std::vector<std::int64_t> widths = {inputs};
-        for (int h : config_.hiddenLayers) widths.push_back(h);
-        const std::int64_t last = widths.back();
-        const std::int64_t n = outputs;
-        const std::int64_t heads = (type_ == CovarianceType::Spherical ? 1 : n) + n +
-                                   (type_ == CovarianceType::Full ? n * (n - 1) / 2 : 0);
-        if (auto ok = checkTrainingMemory(layersText("DCGM", config_.hiddenLayers),
-                                          denseParameters(widths) + (last + 1) * heads);
-            !ok)
-            return ok;
-    }
+    if (auto ok = checkDcgmMemory(config_, type_, inputs, outputs); !ok) return ok;
     const SpectraSet& held = validation.size() > 0 ? validation : train;
     const torch::Tensor x = toTensor(train.x), y = toTensor(train.y);
     const torch::Tensor vx = toTensor(held.x), vy = toTensor(held.y);
@@ -278,12 +311,7 @@ Status DeepConditionalGaussianModel::fit(const SpectraSet& train, const SpectraS
             },
             name, from, to);
         if (!result) return fail("DCGM: " + result.error());
-        phases.push_back({{"phase", name},
-                          {"epochs", result->epochs},
-                          {"best_epoch", result->bestEpoch},
-                          {"best_validation_nll", result->bestValidationLoss},
-                          {"stopped_early", result->stoppedEarly},
-                          {"given_up", result->gaveUp}});
+        phases.push_back(phaseJson(name, *result));
         return result;
     };
 
@@ -322,32 +350,15 @@ Status DeepConditionalGaussianModel::fit(const SpectraSet& train, const SpectraS
         // The hidden layers and μ are frozen, so their features are computed once, without
         // dropout (the decoders must learn the covariance of the features they will see).
         // Through invariantStack, so that they do not depend on BLAS's thread count.
-        torch::Tensor features, validationFeatures;
-        {
-            torch::NoGradGuard noGrad;
-            net.eval();
-            auto trunkFeatures = [&net](const Eigen::MatrixXd& spectra) {
-                std::vector<float> h = invariantStack(net.trunk, toFloatRows(spectra), spectra.rows());
-                const int64_t width = spectra.rows() > 0 ? int64_t(h.size()) / spectra.rows() : 0;
-                return torch::from_blob(h.data(), {spectra.rows(), width}, torch::kFloat32).clone();
-            };
-            features = trunkFeatures(train.x);
-            validationFeatures = trunkFeatures(held.x);
-        }
+        net.eval();
+        const torch::Tensor features = trunkFeatures(net, train.x);
+        const torch::Tensor validationFeatures = trunkFeatures(net, held.x);
         std::vector<torch::Tensor> trainable;
         std::vector<torch::Tensor> frozen;
         for (const auto& p : net.named_parameters()) {
             (net.isCovarianceDecoder(p.key()) ? trainable : frozen).push_back(p.value());
         }
-        struct FreezeGuard {
-            std::vector<torch::Tensor>& frozen;
-            explicit FreezeGuard(std::vector<torch::Tensor>& f) : frozen(f) {
-                for (auto& p : frozen) p.requires_grad_(false);
-            }
-            ~FreezeGuard() {
-                for (auto& p : frozen) p.requires_grad_(true);
-            }
-        } freeze(frozen);
+        const FreezeGuard freeze(frozen);
         if (auto ok = runPhase(net, true, trainable, features, validationFeatures, true,
                                "covariance fine-tuning", 0.5, 1.0);
             !ok)
