@@ -8,8 +8,8 @@
 
 #include "base/Text.h"
 #include "data/SensorSimulation.h"
-#include "metrics/ProbabilisticScores.h"
 #include "io/SensorChannels.h"
+#include "metrics/ProbabilisticScores.h"
 
 namespace specres {
 
@@ -59,8 +59,7 @@ Result<BandImages> simulateOnLowGrid(const RasterPair& pair, const Eigen::Matrix
             const int r = y0 + i / w, c = i % w;
             if (high->valid[std::size_t(i)]) {
                 const Eigen::VectorXd s = weights * high->values.row(i).transpose();
-                for (std::size_t b = 0; b < nb; ++b)
-                    out.simulated[b](r, c) = s[Eigen::Index(b)];
+                for (std::size_t b = 0; b < nb; ++b) out.simulated[b](r, c) = s[Eigen::Index(b)];
             }
             if (low->valid[std::size_t(i)]) {
                 for (std::size_t b = 0; b < nb; ++b)
@@ -120,9 +119,13 @@ class FootprintAverage {
 public:
     FootprintAverage(int lowWidth, int lowHeight, int highHeight, Eigen::MatrixXd weights,
                      std::pair<AxisWeights, AxisWeights> footprint)
-        : w_(lowWidth), h_(lowHeight), weights_(std::move(weights)),
-          columns_(std::move(footprint.first)), rows_(std::move(footprint.second)),
-          feeds_(std::size_t(highHeight)), seen_(std::size_t(highHeight), 0) {
+        : w_(lowWidth),
+          h_(lowHeight),
+          weights_(std::move(weights)),
+          columns_(std::move(footprint.first)),
+          rows_(std::move(footprint.second)),
+          feeds_(std::size_t(highHeight)),
+          seen_(std::size_t(highHeight), 0) {
         // The high columns and rows any low pixel needs, and for each high row the low rows
         // it feeds.
         c0_ = std::numeric_limits<int>::max(), r0_ = std::numeric_limits<int>::max();
@@ -231,7 +234,8 @@ Result<std::vector<Image>> readRealBands(const SpectralRaster& low) {
         if (!block) return fail(block.error());
         for (int p = 0; p < w * n; ++p) {
             if (!block->valid[std::size_t(p)]) continue;
-            for (int b = 0; b < nb; ++b) out[std::size_t(b)](y0 + p / w, p % w) = block->values(p, b);
+            for (int b = 0; b < nb; ++b)
+                out[std::size_t(b)](y0 + p / w, p % w) = block->values(p, b);
         }
     }
     return out;
@@ -311,6 +315,88 @@ double quantileOf(std::vector<double> values, double p) {
     return values[k];
 }
 
+// Each band's line real = gain · simulated + offset over the usable, unflagged pixels, and
+// every pixel's residual from it.
+void fitBandLines(const std::vector<Image>& simulated, const std::vector<Image>& real,
+                  const std::vector<std::uint8_t>& usable, PairCheckResult& result,
+                  Eigen::MatrixXd& residual) {
+    const Eigen::Index pixels = Eigen::Index(result.width) * result.height;
+    const Eigen::Index nb = Eigen::Index(real.size());
+    for (Eigen::Index b = 0; b < nb; ++b) {
+        const Image& s = simulated[std::size_t(b)];
+        const Image& r = real[std::size_t(b)];
+        double n = 0, sx = 0, sy = 0, sxx = 0, sxy = 0, syy = 0;
+        for (Eigen::Index i = 0; i < pixels; ++i) {
+            if (!usable[std::size_t(i)] || result.flags[std::size_t(i)]) continue;
+            const double x = s.data()[i], y = r.data()[i];
+            n += 1, sx += x, sy += y, sxx += x * x, sxy += x * y, syy += y * y;
+        }
+        BandRadiometry& band = result.bands[std::size_t(b)];
+        const double vx = sxx - sx * sx / n, vy = syy - sy * sy / n, cxy = sxy - sx * sy / n;
+        band.gain = vx > 0 ? cxy / vx : kNan;
+        band.offset = (sy - band.gain * sx) / n;
+        band.r2 = vx > 0 && vy > 0 ? cxy * cxy / (vx * vy) : kNan;
+        band.residualSigma = std::sqrt(std::max(0.0, (vy - band.gain * cxy) / (n - 2)));
+        for (Eigen::Index i = 0; i < pixels; ++i)
+            residual(i, b) = r.data()[i] - band.gain * s.data()[i] - band.offset;
+    }
+}
+
+// An even spread of unflagged pixels for the scatter plots.
+void sampleScatter(const std::vector<Image>& simulated, const std::vector<Image>& real,
+                   const std::vector<std::uint8_t>& usable, PairCheckResult& result) {
+    const Eigen::Index pixels = Eigen::Index(result.width) * result.height;
+    const Eigen::Index nb = Eigen::Index(real.size());
+    std::vector<Eigen::Index> kept;
+    for (Eigen::Index i = 0; i < pixels; ++i)
+        if (usable[std::size_t(i)] && !result.flags[std::size_t(i)]) kept.push_back(i);
+    const std::size_t step = std::max<std::size_t>(1, kept.size() / 2000);
+    for (Eigen::Index b = 0; b < nb; ++b) {
+        BandRadiometry& band = result.bands[std::size_t(b)];
+        band.sample.resize(Eigen::Index((kept.size() + step - 1) / step), 2);
+        for (std::size_t k = 0, row = 0; k < kept.size(); k += step, ++row) {
+            band.sample(Eigen::Index(row), 0) = simulated[std::size_t(b)].data()[kept[k]];
+            band.sample(Eigen::Index(row), 1) = real[std::size_t(b)].data()[kept[k]];
+        }
+    }
+}
+
+// Striping: column means of each band's residual over unflagged pixels, and the columns that
+// stand out from the rest by more than five robust standard deviations.
+void findStriping(const Eigen::MatrixXd& residual, const std::vector<std::uint8_t>& usable,
+                  PairCheckResult& result) {
+    const Eigen::Index pixels = Eigen::Index(result.width) * result.height;
+    const Eigen::Index nb = residual.cols();
+    for (Eigen::Index b = 0; b < nb; ++b) {
+        BandRadiometry& band = result.bands[std::size_t(b)];
+        band.columnMeans = Eigen::VectorXd::Constant(result.width, kNan);
+        Eigen::VectorXd sums = Eigen::VectorXd::Zero(result.width);
+        Eigen::VectorXd counts = Eigen::VectorXd::Zero(result.width);
+        for (Eigen::Index i = 0; i < pixels; ++i) {
+            if (!usable[std::size_t(i)] || result.flags[std::size_t(i)]) continue;
+            sums[i % result.width] += residual(i, b);
+            counts[i % result.width] += 1;
+        }
+        std::vector<double> means;
+        for (int c = 0; c < result.width; ++c) {
+            if (counts[c] >= 3) {
+                band.columnMeans[c] = sums[c] / counts[c];
+                means.push_back(band.columnMeans[c]);
+            }
+        }
+        if (means.size() < 8) continue;
+        const double median = quantileOf(means, 0.5);
+        std::vector<double> deviations;
+        for (double m : means) deviations.push_back(std::abs(m - median));
+        const double spread = 1.4826 * quantileOf(deviations, 0.5);
+        for (int c = 0; c < result.width; ++c) {
+            const double m = band.columnMeans[c];
+            if (std::isfinite(m) && spread > 0 && std::abs(m - median) > 5.0 * spread)
+                band.stripedColumns.push_back(c);
+        }
+    }
+}
+
 /// Gains, offsets, residual covariance and flags, each refitted without the pixels the last
 /// round flagged (a cloud must not bend the regression it is measured against).
 void fitRadiometry(const std::vector<Image>& simulated, const std::vector<Image>& real,
@@ -332,24 +418,7 @@ void fitRadiometry(const std::vector<Image>& simulated, const std::vector<Image>
     Eigen::RowVectorXd d2s(pixels);
     result.disagreement.resize(result.height, result.width);
     for (int round = 0; round < 4; ++round) {
-        for (Eigen::Index b = 0; b < nb; ++b) {
-            const Image& s = simulated[std::size_t(b)];
-            const Image& r = real[std::size_t(b)];
-            double n = 0, sx = 0, sy = 0, sxx = 0, sxy = 0, syy = 0;
-            for (Eigen::Index i = 0; i < pixels; ++i) {
-                if (!usable[std::size_t(i)] || result.flags[std::size_t(i)]) continue;
-                const double x = s.data()[i], y = r.data()[i];
-                n += 1, sx += x, sy += y, sxx += x * x, sxy += x * y, syy += y * y;
-            }
-            BandRadiometry& band = result.bands[std::size_t(b)];
-            const double vx = sxx - sx * sx / n, vy = syy - sy * sy / n, cxy = sxy - sx * sy / n;
-            band.gain = vx > 0 ? cxy / vx : kNan;
-            band.offset = (sy - band.gain * sx) / n;
-            band.r2 = vx > 0 && vy > 0 ? cxy * cxy / (vx * vy) : kNan;
-            band.residualSigma = std::sqrt(std::max(0.0, (vy - band.gain * cxy) / (n - 2)));
-            for (Eigen::Index i = 0; i < pixels; ++i)
-                residual(i, b) = r.data()[i] - band.gain * s.data()[i] - band.offset;
-        }
+        fitBandLines(simulated, real, usable, result, residual);
         // Mean and covariance of the inliers' residuals (the buffers are the scene's size, so
         // they are made once).
         Eigen::VectorXd mean = Eigen::VectorXd::Zero(nb);
@@ -359,7 +428,8 @@ void fitRadiometry(const std::vector<Image>& simulated, const std::vector<Image>
             if (!usable[std::size_t(i)] || result.flags[std::size_t(i)]) continue;
             for (Eigen::Index a = 0; a < nb; ++a) {
                 mean[a] += residual(i, a);
-                for (Eigen::Index c = 0; c <= a; ++c) covariance(a, c) += residual(i, a) * residual(i, c);
+                for (Eigen::Index c = 0; c <= a; ++c)
+                    covariance(a, c) += residual(i, a) * residual(i, c);
             }
             n += 1;
         }
@@ -390,49 +460,8 @@ void fitRadiometry(const std::vector<Image>& simulated, const std::vector<Image>
             ++result.validPixels;
         }
     }
-    // An even spread of unflagged pixels for the scatter plots.
-    std::vector<Eigen::Index> kept;
-    for (Eigen::Index i = 0; i < pixels; ++i)
-        if (usable[std::size_t(i)] && !result.flags[std::size_t(i)]) kept.push_back(i);
-    const std::size_t step = std::max<std::size_t>(1, kept.size() / 2000);
-    for (Eigen::Index b = 0; b < nb; ++b) {
-        BandRadiometry& band = result.bands[std::size_t(b)];
-        band.sample.resize(Eigen::Index((kept.size() + step - 1) / step), 2);
-        for (std::size_t k = 0, row = 0; k < kept.size(); k += step, ++row) {
-            band.sample(Eigen::Index(row), 0) = simulated[std::size_t(b)].data()[kept[k]];
-            band.sample(Eigen::Index(row), 1) = real[std::size_t(b)].data()[kept[k]];
-        }
-    }
-    // Striping: column means of each band's residual over unflagged pixels, and the columns
-    // that stand out from the rest by more than five robust standard deviations.
-    for (Eigen::Index b = 0; b < nb; ++b) {
-        BandRadiometry& band = result.bands[std::size_t(b)];
-        band.columnMeans = Eigen::VectorXd::Constant(result.width, kNan);
-        Eigen::VectorXd sums = Eigen::VectorXd::Zero(result.width);
-        Eigen::VectorXd counts = Eigen::VectorXd::Zero(result.width);
-        for (Eigen::Index i = 0; i < pixels; ++i) {
-            if (!usable[std::size_t(i)] || result.flags[std::size_t(i)]) continue;
-            sums[i % result.width] += residual(i, b);
-            counts[i % result.width] += 1;
-        }
-        std::vector<double> means;
-        for (int c = 0; c < result.width; ++c) {
-            if (counts[c] >= 3) {
-                band.columnMeans[c] = sums[c] / counts[c];
-                means.push_back(band.columnMeans[c]);
-            }
-        }
-        if (means.size() < 8) continue;
-        const double median = quantileOf(means, 0.5);
-        std::vector<double> deviations;
-        for (double m : means) deviations.push_back(std::abs(m - median));
-        const double spread = 1.4826 * quantileOf(deviations, 0.5);
-        for (int c = 0; c < result.width; ++c) {
-            const double m = band.columnMeans[c];
-            if (std::isfinite(m) && spread > 0 && std::abs(m - median) > 5.0 * spread)
-                band.stripedColumns.push_back(c);
-        }
-    }
+    sampleScatter(simulated, real, usable, result);
+    findStriping(residual, usable, result);
 }
 
 void judge(const PairCheckOptions& options, PairCheckResult& result) {
