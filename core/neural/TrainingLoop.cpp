@@ -12,6 +12,30 @@ double TrainingLoop::seconds() const {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
 }
 
+namespace {
+
+// The mean validation loss and the summed squared error of the prediction, 4,096 spectra at a
+// time, without gradients.
+std::pair<double, double> validationPass(
+    const std::function<BatchOutput(const torch::Tensor&, const torch::Tensor&)>& batchLoss,
+    const torch::Tensor& validationX, const torch::Tensor& validationY) {
+    torch::NoGradGuard noGrad;
+    double loss = 0.0;
+    double squared = 0.0;
+    const int64_t m = validationX.size(0);
+    for (int64_t start = 0; start < m; start += 4096) {
+        const auto end = std::min(m, start + 4096);
+        const torch::Tensor vx = validationX.slice(0, start, end);
+        const torch::Tensor vy = validationY.slice(0, start, end);
+        BatchOutput out = batchLoss(vx, vy);
+        loss += out.loss.item<double>() * double(end - start);
+        squared += (out.prediction - vy).pow(2).sum().item<double>();
+    }
+    return {loss / double(std::max<int64_t>(1, m)), squared};
+}
+
+}  // namespace
+
 Result<PhaseResult> TrainingLoop::run(
     torch::nn::Module& module, std::vector<torch::Tensor> trainable, const torch::Tensor& x,
     const torch::Tensor& y, const torch::Tensor& validationX, const torch::Tensor& validationY,
@@ -66,35 +90,22 @@ Result<PhaseResult> TrainingLoop::run(
         ++result.epochs;
 
         module.eval();
-        double validationLoss = 0.0;
-        double validationSquared = 0.0;
-        {
-            torch::NoGradGuard noGrad;
-            const int64_t m = validationX.size(0);
-            for (int64_t start = 0; start < m; start += 4096) {
-                const auto end = std::min(m, start + 4096);
-                const torch::Tensor vx = validationX.slice(0, start, end);
-                const torch::Tensor vy = validationY.slice(0, start, end);
-                BatchOutput out = batchLoss(vx, vy);
-                validationLoss += out.loss.item<double>() * double(end - start);
-                validationSquared += (out.prediction - vy).pow(2).sum().item<double>();
-            }
-            validationLoss /= double(std::max<int64_t>(1, m));
-        }
+        const auto [validationLoss, validationSquared] =
+            validationPass(batchLoss, validationX, validationY);
         if (!std::isfinite(validationLoss)) {
             return fail(phase + ": the validation loss became non-finite in epoch " +
                         std::to_string(epoch));
         }
-        EpochReport report;
-        report.epoch = epochs_;
-        report.phase = phase;
-        report.trainLoss = lossSum / double(n);
-        report.validationLoss = validationLoss;
-        report.trainRmse = std::sqrt(squaredErrorSum / double(y.numel()));
-        report.validationRmse =
-            std::sqrt(validationSquared / double(std::max<int64_t>(1, validationY.numel())));
-        report.seconds = seconds();
         if (feedback_) {
+            EpochReport report;
+            report.epoch = epochs_;
+            report.phase = phase;
+            report.trainLoss = lossSum / double(n);
+            report.validationLoss = validationLoss;
+            report.trainRmse = std::sqrt(squaredErrorSum / double(y.numel()));
+            report.validationRmse =
+                std::sqrt(validationSquared / double(std::max<int64_t>(1, validationY.numel())));
+            report.seconds = seconds();
             feedback_->reportEpoch(report);
             feedback_->setProgress(
                 progressFrom + (progressTo - progressFrom) * epoch / settings_.maxEpochs,
