@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <functional>
 #include <limits>
 
 #include "base/BlasThreads.h"
@@ -408,6 +409,32 @@ ScaleMixture fitScaleMixture(const VectorXd& squaredDistances, double n) {
                      std::clamp(perChannel.mean(), kMinCovarianceScale, kMaxCovarianceScale));
 }
 
+namespace {
+
+// The minimum of f over log s in [−6, 6]: a grid of step ¼, then golden-section refinement
+// around the best grid point.
+double minimiseOverLogScale(const std::function<double(double)>& f) {
+    double best = 0.0, bestValue = f(0.0);
+    for (double t = -6.0; t <= 6.0 + 1e-9; t += 0.25) {
+        const double v = f(t);
+        if (v < bestValue) best = t, bestValue = v;
+    }
+    double lo = best - 0.25, hi = best + 0.25;
+    const double ratio = 0.5 * (std::sqrt(5.0) - 1.0);
+    double a = hi - ratio * (hi - lo), b = lo + ratio * (hi - lo);
+    double fa = f(a), fb = f(b);
+    for (int iteration = 0; iteration < 40; ++iteration) {
+        if (fa < fb) {
+            hi = b, b = a, fb = fa, a = hi - ratio * (hi - lo), fa = f(a);
+        } else {
+            lo = a, a = b, fa = fb, b = lo + ratio * (hi - lo), fb = f(b);
+        }
+    }
+    return 0.5 * (lo + hi);
+}
+
+}  // namespace
+
 Result<CovarianceScaleFit> fitCovarianceScale(const ReflectanceModel& model, const MatrixXd& x,
                                               const MatrixXd& y, ScaleLawKind kind) {
     const SingleThreadedBlas blas;
@@ -482,23 +509,7 @@ Result<CovarianceScaleFit> fitCovarianceScale(const ReflectanceModel& model, con
         }
         return sum / double(count);
     };
-    double best = 0.0, bestValue = nll(0.0);
-    for (double t = -6.0; t <= 6.0 + 1e-9; t += 0.25) {
-        const double v = nll(t);
-        if (v < bestValue) best = t, bestValue = v;
-    }
-    double lo = best - 0.25, hi = best + 0.25;
-    const double ratio = 0.5 * (std::sqrt(5.0) - 1.0);
-    double a = hi - ratio * (hi - lo), b = lo + ratio * (hi - lo);
-    double fa = nll(a), fb = nll(b);
-    for (int iteration = 0; iteration < 40; ++iteration) {
-        if (fa < fb) {
-            hi = b, b = a, fb = fa, a = hi - ratio * (hi - lo), fa = nll(a);
-        } else {
-            lo = a, a = b, fa = fb, b = lo + ratio * (hi - lo), fb = nll(b);
-        }
-    }
-    const double found = 0.5 * (lo + hi);
+    const double found = minimiseOverLogScale(nll);
     fit.law = ScaleMixture(std::exp(found));
     fit.rawNll = nll(0.0);
     fit.recalibratedNll = nll(found);
