@@ -15,35 +15,43 @@ BackgroundWork::BackgroundWork(const QString& threadName, QObject* parent)
     });
 }
 
-BackgroundWork::~BackgroundWork() {
+BackgroundWork::~BackgroundWork() { stopTasks(); }
+
+void BackgroundWork::stopTasks() {
     cancel();
     delete tasks_;  // after the job in hand, which stops at its next check of the feedback
+    tasks_ = nullptr;
 }
 
 void BackgroundWork::cancel() {
     if (feedback_) feedback_->cancel();
 }
 
-bool BackgroundWork::waitForIdle(int timeoutMs) { return tasks_->waitForIdle(timeoutMs); }
-
-std::shared_ptr<Feedback> BackgroundWork::begin() {
-    if (isRunning()) return nullptr;
-    return beginReplacing();
+bool BackgroundWork::waitForIdle(int timeoutMs) {
+    return !tasks_ || tasks_->waitForIdle(timeoutMs);
 }
 
-std::shared_ptr<Feedback> BackgroundWork::beginReplacing() {
+std::shared_ptr<Feedback> BackgroundWork::begin(ProgressReport report) {
+    if (isRunning()) return nullptr;
+    return beginReplacing(std::move(report));
+}
+
+std::shared_ptr<Feedback> BackgroundWork::beginReplacing(ProgressReport report) {
     cancel();
     ++jobs_;
-    QPointer<BackgroundWork> self(this);
-    feedback_ = std::make_shared<Feedback>([self](double fraction, const std::string& stage) {
-        const int percent = int(100 * fraction);
-        QMetaObject::invokeMethod(
-            self,
-            [self, percent, text = QString::fromStdString(stage)] {
-                if (self) emit self->progress(percent, text);
-            },
-            Qt::QueuedConnection);
-    });
+    if (!report) {
+        QPointer<BackgroundWork> self(this);
+        report = [self](double fraction, const std::string& stage) {
+            const int percent = int(100 * fraction);
+            QMetaObject::invokeMethod(
+                self,
+                [self, percent, text = QString::fromStdString(stage)] {
+                    if (self) emit self->progress(percent, text);
+                },
+                Qt::QueuedConnection);
+        };
+    }
+    feedback_ = std::make_shared<Feedback>(std::move(report));
     return feedback_;
 }
 

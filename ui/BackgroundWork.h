@@ -3,7 +3,9 @@
 #include <QObject>
 #include <QString>
 #include <algorithm>
+#include <functional>
 #include <memory>
+#include <string>
 
 #include "TaskThread.h"
 
@@ -13,10 +15,10 @@ class Feedback;
 
 namespace specres::ui {
 
-/// The one idiom of the window's background jobs (opening and making pairs, mineral maps, scene
-/// prediction): a worker thread of their own, jobs run in order, progress through a queued
-/// signal, cancel through core's Feedback, and a failure signal (a job that throws reports there
-/// too). Each job's continuation calls end(); the work is running while any job is.
+/// The one idiom of the window's background jobs (opening and making pairs, training, mineral
+/// maps, scene prediction): a worker thread of their own, jobs run in order, progress through a
+/// queued signal, cancel through core's Feedback, and a failure signal (a job that throws
+/// reports there too). Each job's continuation calls end(); the work is running while any job is.
 class BackgroundWork : public QObject {
     Q_OBJECT
 public:
@@ -33,11 +35,17 @@ signals:
     void failed(const QString& message);
 
 protected:
-    /// Marks a job as started and gives it a new Feedback whose progress goes to `progress`;
-    /// null while one is running.
-    std::shared_ptr<Feedback> begin();
+    /// Progress as core reports it, on the worker's thread.
+    using ProgressReport = std::function<void(double fraction, const std::string& stage)>;
+
+    /// Marks a job as started and gives it a new Feedback whose progress goes to `progress`
+    /// (or to `report`, where given); null while one is running.
+    std::shared_ptr<Feedback> begin(ProgressReport report = {});
     /// Like begin(), but a job in hand is cancelled instead, and the new one runs after it.
-    std::shared_ptr<Feedback> beginReplacing();
+    std::shared_ptr<Feedback> beginReplacing(ProgressReport report = {});
+    /// Cancels the job in hand and waits for it to stop: a subclass whose jobs use its own
+    /// members calls this in its destructor, before those members go.
+    void stopTasks();
     /// Marks a job as ended (call from its continuation, on this object's thread).
     void end() { jobs_ = std::max(0, jobs_ - 1); }
     TaskThread* tasks() const { return tasks_; }

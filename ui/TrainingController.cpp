@@ -22,7 +22,7 @@ TrainingController::TrainingController(TrainingPanel* panel, ModelShelf* shelf,
       worker_(new TrainingWorker(this)) {
     connect(panel_, &TrainingPanel::trainRequested, this, &TrainingController::start);
     connect(panel_, &TrainingPanel::cancelRequested, this, &TrainingController::cancel);
-    connect(worker_, &TrainingWorker::progress, this,
+    connect(worker_, &TrainingWorker::trainingProgress, this,
             [this](double fraction, const QString& stage, double eta) {
                 panel_->showProgress(fraction, stage, eta);
                 emit progressChanged(int(std::lround(100 * fraction)));

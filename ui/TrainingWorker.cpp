@@ -24,32 +24,18 @@ QString safeFileName(const std::string& label) {
 }  // namespace
 
 TrainingWorker::TrainingWorker(QObject* parent)
-    : QObject(parent), tasks_(new TaskThread(QStringLiteral("SpecRes training"), this)) {
+    : BackgroundWork(QStringLiteral("SpecRes training"), parent) {
     qRegisterMetaType<EpochPoint>();
     qRegisterMetaType<TrainedMethod>();
     qRegisterMetaType<std::shared_ptr<TrainingOutcome>>();
-    connect(tasks_, &TaskThread::failed, this, [this](const QString& message) {
-        running_ = false;
-        emit failed(message);
-    });
 }
 
 TrainingWorker::~TrainingWorker() {
-    cancel();
-    delete tasks_;  // waits for the job in hand, which uses this object, before it goes
+    stopTasks();  // the job in hand emits this object's signals: it ends before they go
 }
-
-bool TrainingWorker::isRunning() const { return running_; }
-
-void TrainingWorker::cancel() {
-    if (feedback_) feedback_->cancel();
-}
-
-void TrainingWorker::wait() { tasks_->waitForIdle(24 * 3600 * 1000); }
 
 bool TrainingWorker::start(TrainingRequest request) {
-    if (running_) return false;
-    running_ = true;
+    if (isRunning()) return false;
     // The root feedback carries the cancel flag for the whole job and turns progress into
     // throttled signals with an ETA; every stage reports through a child of it.
     struct Throttle {
@@ -59,25 +45,24 @@ bool TrainingWorker::start(TrainingRequest request) {
     };
     auto throttle = std::make_shared<Throttle>();
     throttle->clock.start();
-    feedback_ =
-        std::make_shared<Feedback>([this, throttle](double fraction, const std::string& stage) {
-            const qint64 now = throttle->clock.elapsed();
-            {
-                std::lock_guard<std::mutex> lock(throttle->mutex);
-                if (now - throttle->last < kProgressIntervalMs && fraction < 1.0) return;
-                throttle->last = now;
-            }
-            // Remaining time from the rate so far; unknown (−1) until there is something to go on.
-            const double eta =
-                fraction > 0.01 ? double(now) / 1000.0 * (1.0 - fraction) / fraction : -1.0;
-            emit progress(fraction, QString::fromStdString(stage), eta);
-        });
-    tasks_->post([this, request = std::move(request), feedback = feedback_] {
+    auto feedback = begin([this, throttle](double fraction, const std::string& stage) {
+        const qint64 now = throttle->clock.elapsed();
+        {
+            std::lock_guard<std::mutex> lock(throttle->mutex);
+            if (now - throttle->last < kProgressIntervalMs && fraction < 1.0) return;
+            throttle->last = now;
+        }
+        // Remaining time from the rate so far; unknown (−1) until there is something to go on.
+        const double eta =
+            fraction > 0.01 ? double(now) / 1000.0 * (1.0 - fraction) / fraction : -1.0;
+        emit trainingProgress(fraction, QString::fromStdString(stage), eta);
+    });
+    tasks()->post([this, request = std::move(request), feedback] {
         std::function<void()> last = run(request, feedback);
         // The worker is idle before its last signal goes out, so whoever receives it may start
         // the next job at once.
         return [this, last] {
-            running_ = false;
+            end();
             if (last) last();
         };
     });

@@ -9,13 +9,12 @@
 #include <memory>
 #include <optional>
 
+#include "BackgroundWork.h"
 #include "PairSource.h"
 #include "experiment/Comparison.h"
 #include "experiment/TrainedModel.h"
 
 namespace specres::ui {
-
-class TaskThread;
 
 /// What to train: methods on one pair with one configuration. Without a split, one is drawn
 /// from config.dataset (and returned with the outcome, so that later runs can reuse it).
@@ -58,8 +57,8 @@ struct EpochPoint {
 /// copy of the rasters (GDAL datasets are not shared across threads), turns progress into
 /// throttled signals with an ETA and every epoch into a labelled point, autosaves each model as
 /// soon as it is trained, and honours cancel within one mini-batch or EM iteration. Signals
-/// arrive queued on the thread that owns the worker.
-class TrainingWorker : public QObject {
+/// arrive queued on the thread that owns the worker; a failure arrives as BackgroundWork's.
+class TrainingWorker : public BackgroundWork {
     Q_OBJECT
 public:
     explicit TrainingWorker(QObject* parent = nullptr);
@@ -68,20 +67,19 @@ public:
 
     /// Starts a job; false (and nothing started) when one is already running.
     bool start(TrainingRequest request);
-    void cancel();
-    bool isRunning() const;
     /// Blocks (processing events) until the running job, if any, has ended and reported.
-    void wait();
+    void wait() { waitForIdle(24 * 3600 * 1000); }
 
 signals:
-    void progress(double fraction, const QString& stage, double etaSeconds);
+    /// Throttled (at most every 100 ms), with the remaining time from the rate so far (−1
+    /// while unknown).
+    void trainingProgress(double fraction, const QString& stage, double etaSeconds);
     void epochReported(const specres::ui::EpochPoint& point);
     void methodTrained(const specres::ui::TrainedMethod& method);
     /// The pair check that runs with the split (before any training): its verdict in words,
     /// its reasons (or why the pair could not be checked), and whether it found nothing.
     void pairChecked(const QString& verdict, const QStringList& reasons, bool usable);
     void finished(const std::shared_ptr<specres::ui::TrainingOutcome>& outcome);
-    void failed(const QString& message);
     void cancelled();
 
 private:
@@ -89,10 +87,6 @@ private:
     /// failed or cancelled), to run on the owner's thread.
     std::function<void()> run(const TrainingRequest& request,
                               const std::shared_ptr<Feedback>& feedback);
-
-    TaskThread* tasks_;
-    std::shared_ptr<Feedback> feedback_;
-    bool running_ = false;
 };
 
 }  // namespace specres::ui

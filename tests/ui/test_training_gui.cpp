@@ -102,7 +102,7 @@ private slots:
         MainWindow window;
         openDemo(window);
         TrainingWorker worker;
-        QSignalSpy progress(&worker, &TrainingWorker::progress);
+        QSignalSpy progress(&worker, &TrainingWorker::trainingProgress);
         QSignalSpy epochs(&worker, &TrainingWorker::epochReported);
         QSignalSpy trained(&worker, &TrainingWorker::methodTrained);
         QSignalSpy finished(&worker, &TrainingWorker::finished);
