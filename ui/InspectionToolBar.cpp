@@ -2,6 +2,7 @@
 
 #include <QComboBox>
 #include <QLabel>
+#include <QMenu>
 
 #include "ModelShelf.h"
 
@@ -55,6 +56,12 @@ void InspectionToolBar::refreshModels() {
     models_->setEnabled(true);
     for (const ModelEntry& entry : shelf_->entries()) models_->addItem(entry.label);
     models_->setCurrentText(shelf_->currentLabel());
+}
+
+void InspectionToolBar::fillMenu(QMenu* pixel) {
+    pixel->addAction(tr("&Pin Inspected Pixel"), this, &InspectionToolBar::pinRequested)
+        ->setShortcut(QKeySequence(Qt::Key_P));
+    pixel->addAction(tr("&Clear Pins"), this, &InspectionToolBar::clearPinsRequested);
 }
 
 }  // namespace specres::ui

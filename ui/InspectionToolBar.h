@@ -4,6 +4,8 @@
 
 class QComboBox;
 
+class QMenu;
+
 namespace specres::ui {
 
 class ModelShelf;
@@ -19,6 +21,8 @@ public:
     QComboBox* modelChooser() const { return models_; }
     /// Shows (without signalling) the neighbourhood in use.
     void showNeighbourhood(int size);
+    /// The Pixel menu: the same pin actions, with the P shortcut.
+    void fillMenu(QMenu* pixel);
 
 signals:
     void neighbourhoodChosen(int size);

@@ -5,33 +5,28 @@
 #include <QCloseEvent>
 #include <QComboBox>
 #include <QDir>
-#include <QScreen>
 #include <QFileDialog>
-#include <QLabel>
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QMimeData>
 #include <QProgressBar>
+#include <QScreen>
 #include <QScrollArea>
 #include <QSplitter>
 #include <QStandardPaths>
 #include <QStatusBar>
 #include <QTabWidget>
-#include <QToolBar>
 #include <QVBoxLayout>
 
 #include "ComparisonPanel.h"
 #include "DroppedFiles.h"
-#include "FigureExport.h"
+#include "ExportActions.h"
 #include "InspectionPanel.h"
 #include "InspectionToolBar.h"
-#include "MakePairDialog.h"
 #include "MessageBanner.h"
 #include "MineralLegend.h"
 #include "MineralMapController.h"
-#include "OpenPairDialog.h"
-#include "PairLoader.h"
-#include "PairMaker.h"
+#include "PairController.h"
 #include "PixelReadout.h"
 #include "ProjectSession.h"
 #include "RasterPanel.h"
@@ -46,13 +41,12 @@ namespace specres::ui {
 
 namespace {
 constexpr int kStatusMs = 10000;
-const QString kFigureFilter = QStringLiteral("PDF (*.pdf);;SVG (*.svg);;PNG (*.png)");
 }  // namespace
 
 MainWindow::MainWindow(QWidget* parent)
     : QMainWindow(parent),
-      loader_(new PairLoader(this)),
-      pairMaker_(new PairMaker(this)),
+      pairs_(new PairController(
+          this, [this] { return pair_; }, this)),
       banner_(new MessageBanner(this)),
       highPanel_(new RasterPanel(RasterPanel::Side::High, this)),
       lowPanel_(new RasterPanel(RasterPanel::Side::Low, this)),
@@ -66,12 +60,12 @@ MainWindow::MainWindow(QWidget* parent)
       inspection_(new InspectionController(shelf_, inspectionPanel_, comparison_,
                                            {highPanel_->view(), lowPanel_->view()}, this)),
       training_(new TrainingController(trainingPanel_, shelf_, comparison_, this)),
-      session_(new ProjectSession(
-          {shelf_, inspection_, inspectionPanel_, training_, trainingPanel_, comparison_,
-           highPanel_, lowPanel_, tabs_, [this] { return pair_; },
-           [this](int size) { setNeighbourhood(size); },
-           [this](int column, int row) { inspect(column, row); }},
-          this)),
+      session_(
+          new ProjectSession({shelf_, inspection_, inspectionPanel_, training_, trainingPanel_,
+                              comparison_, highPanel_, lowPanel_, tabs_, [this] { return pair_; },
+                              [this](int size) { setNeighbourhood(size); },
+                              [this](int column, int row) { inspect(column, row); }},
+                             this)),
       legend_(new MineralLegend(this)),
       minerals_(new MineralMapController(
           QDir(QStandardPaths::writableLocation(QStandardPaths::AppDataLocation))
@@ -85,7 +79,8 @@ MainWindow::MainWindow(QWidget* parent)
       scenes_(new SceneController(
           QDir(QStandardPaths::writableLocation(QStandardPaths::AppDataLocation))
               .filePath(QStringLiteral("scenes")),
-          {highPanel_->view(), lowPanel_->view()}, sceneLegend_, this)) {
+          {highPanel_->view(), lowPanel_->view()}, sceneLegend_, this)),
+      exports_(new ExportActions(this, inspection_, comparison_, this)) {
     setWindowTitle(tr("SpecRes"));
     setAcceptDrops(true);
     auto* central = new QWidget(this);
@@ -123,8 +118,8 @@ MainWindow::MainWindow(QWidget* parent)
     progress_->hide();
     statusBar()->addPermanentWidget(pixelLabel_, 1);
     statusBar()->addPermanentWidget(progress_);
+    createToolBar();  // before the menus: the Pixel menu holds its actions
     createMenus();
-    createToolBar();
     connectParts();
     // As large as suits the panels, but never larger than the screen it opens on (a laptop's
     // 1280 × 800 leaves less than that once the desktop's panel is off).
@@ -143,9 +138,7 @@ MainWindow::MainWindow(QWidget* parent)
 MainWindow::~MainWindow() {
     training_->cancel();
     scenes_->cancel();
-    pairMaker_->cancel();
-    pairMaker_->waitForFinished();
-    loader_->waitForFinished();
+    pairs_->stop();
 }
 
 void MainWindow::closeEvent(QCloseEvent* event) {
@@ -158,37 +151,14 @@ void MainWindow::closeEvent(QCloseEvent* event) {
 }
 
 void MainWindow::connectParts() {
-    connect(loader_, &PairLoader::progress, this, [this](int percent, const QString& stage) {
-        showProgress(percent, stage + QStringLiteral(" %p%"));
-    });
-    connect(loader_, &PairLoader::loaded, this, &MainWindow::onLoaded);
-    connect(loader_, &PairLoader::failed, this, &MainWindow::onFailed);
-    connect(pairMaker_, &PairMaker::progress, this, [this](int percent, const QString& stage) {
-        showProgress(percent, stage + QStringLiteral(" %p%"));
-    });
-    connect(pairMaker_, &PairMaker::failed, this, &MainWindow::onFailed);
-    connect(pairMaker_, &PairMaker::cancelled, this, [this] {
-        progress_->hide();
-        showStatus(tr("Making the training pair was cancelled; nothing was written."));
-    });
-    connect(pairMaker_, &PairMaker::finished, this,
-            [this](const QString& high, const QString& low, const QString& summary) {
-                progress_->hide();
-                showStatus(tr("Wrote %1: %2").arg(low, summary));
-                if (!openMadePair_) return;
-                PairSource source;
-                source.highPath = high;
-                source.lowPath = low;
-                openPair(source);
-            });
+    connect(pairs_, &PairController::progressChanged, this, &MainWindow::showProgress);
+    connect(pairs_, &PairController::loaded, this, &MainWindow::onLoaded);
+    connect(pairs_, &PairController::failed, this, &MainWindow::onFailed);
+    connect(pairs_, &PairController::busy, this,
+            [this](const QString& message) { statusBar()->showMessage(message); });
+    connect(pairs_, &PairController::statusMessage, this, &MainWindow::showStatus);
+    RasterView::linkCursors(highPanel_->view(), lowPanel_->view());
     for (RasterPanel* panel : {highPanel_, lowPanel_}) {
-        RasterPanel* other = panel == highPanel_ ? lowPanel_ : highPanel_;
-        connect(panel->view(), &RasterView::pixelHovered, pixelLabel_, &PixelReadout::showPixel);
-        // Linked cursors: the pixel under the mouse is marked on the other raster.
-        connect(panel->view(), &RasterView::pixelHovered, other->view(),
-                &RasterView::setLinkedCursor);
-        connect(panel->view(), &RasterView::left, other->view(), &RasterView::hideLinkedCursor);
-        connect(panel->view(), &RasterView::pixelClicked, pixelLabel_, &PixelReadout::showPixel);
         connect(panel->view(), &RasterView::pixelClicked, this, &MainWindow::inspect);
         connect(panel, &RasterPanel::previewFailed, this, &MainWindow::showError);
     }
@@ -222,36 +192,13 @@ void MainWindow::connectParts() {
     connect(scenes_, &SceneController::statusMessage, this, &MainWindow::showStatus);
     connect(scenes_, &SceneController::warning, this, &MainWindow::showWarning);
     connect(scenes_, &SceneController::layerShown, this, [this] { legend_->hide(); });
-    connect(comparison_, &ComparisonPanel::exportFigureRequested, this,
-            &MainWindow::exportFigureWithDialog);
-    connect(comparison_, &ComparisonPanel::exportCalibrationRequested, this, [this] {
-        exportWithDialog(
-            [this](const QString& path) { return comparison_->exportCalibration(path); },
-            tr("PDF (*.pdf);;SVG (*.svg);;PNG (*.png);;CSV (*.csv)"));
-    });
-    connect(comparison_, &ComparisonPanel::exportTableRequested, this, [this] {
-        exportWithDialog([this](const QString& path) { return comparison_->exportTable(path); },
-                         tr("CSV (*.csv);;Markdown (*.md);;LaTeX (*.tex)"));
-    });
+    connect(exports_, &ExportActions::exported, this, &MainWindow::showStatus);
+    connect(exports_, &ExportActions::failed, this, &MainWindow::showError);
 }
 
 void MainWindow::createMenus() {
     QMenu* file = menuBar()->addMenu(tr("&File"));
-    file->addAction(tr("&Open Raster Pair…"), this,
-                    [this] {
-                        OpenPairDialog dialog(this);
-                        if (pair_) dialog.setPaths(pair_->source.highPath, pair_->source.lowPath);
-                        if (dialog.exec() == QDialog::Accepted) openPair(dialog.source());
-                    })
-        ->setShortcut(QKeySequence::Open);
-    file->addAction(tr("Make &Training Pair…"), this, [this] {
-        MakePairDialog dialog(this);
-        if (pair_) dialog.setHighPath(pair_->source.highPath);
-        if (dialog.exec() == QDialog::Accepted)
-            makeTrainingPair(dialog.highPath(), dialog.lowPath(), dialog.grid(),
-                             dialog.openWhenDone());
-    });
-    file->addAction(tr("Cancel Making the Pair"), pairMaker_, &PairMaker::cancel);
+    pairs_->fillMenu(file);
     file->addAction(pairCheck_->action());
     QMenu* recentPairs = file->addMenu(tr("Recent &Pairs"));
     file->addAction(tr("Open &Demo Scene"), this, [this] { openDemo(); });
@@ -276,19 +223,7 @@ void MainWindow::createMenus() {
         ->setShortcut(QKeySequence::Save);
     file->addAction(tr("Save Project &As…"), this, [this] { saveProjectWithDialog(true); });
     file->addSeparator();
-    using Write = std::function<Status(const QString&)>;
-    for (const auto& [label, write, filter] :
-         {std::tuple{tr("Export &Spectrum Figure…"),
-                     Write([this](const QString& path) { return exportSpectrumFigure(path); }),
-                     kFigureFilter},
-          std::tuple{tr("Export &Matrix Figure…"),
-                     Write([this](const QString& path) { return exportMatrixFigure(path); }),
-                     kFigureFilter},
-          std::tuple{tr("Export Pixel &Data (CSV)…"),
-                     Write([this](const QString& path) { return exportPixelData(path); }),
-                     tr("CSV (*.csv)")}}) {
-        file->addAction(label, this, [this, write, filter] { exportWithDialog(write, filter); });
-    }
+    exports_->fillMenu(file);
     file->addSeparator();
     file->addAction(tr("&Quit"), this, &QWidget::close)->setShortcut(QKeySequence::Quit);
 
@@ -297,10 +232,7 @@ void MainWindow::createMenus() {
         highPanel_->view()->fitToWindow();
         lowPanel_->view()->fitToWindow();
     });
-    QMenu* pixel = menuBar()->addMenu(tr("&Pixel"));
-    pixel->addAction(tr("&Pin Inspected Pixel"), this, &MainWindow::pinInspectedPixel)
-        ->setShortcut(QKeySequence(Qt::Key_P));
-    pixel->addAction(tr("&Clear Pins"), this, &MainWindow::clearPins);
+    toolBar_->fillMenu(menuBar()->addMenu(tr("&Pixel")));
     QMenu* minerals = menuBar()->addMenu(tr("&Minerals"));
     minerals_->fillMenu(minerals);
     QMenu* scene = menuBar()->addMenu(tr("&Scene"));
@@ -323,28 +255,6 @@ void MainWindow::createToolBar() {
 }
 
 QComboBox* MainWindow::modelChooser() const { return toolBar_->modelChooser(); }
-
-QString MainWindow::demoFolder(const DemoSceneOptions& options) {
-    return QDir(QStandardPaths::writableLocation(QStandardPaths::CacheLocation))
-        .filePath(QString::fromStdString(demoCacheName(options)));
-}
-
-void MainWindow::openPair(const PairSource& source) {
-    statusBar()->showMessage(tr("Opening %1 …").arg(source.highPath));
-    loader_->load(source);
-}
-
-void MainWindow::makeTrainingPair(const QString& highPath, const QString& lowPath,
-                                  SimulationGrid grid, bool open) {
-    openMadePair_ = open;
-    showStatus(tr("Simulating ASTER bands 5–9 from %1 …").arg(highPath));
-    pairMaker_->make(highPath, lowPath, grid);
-}
-
-void MainWindow::openDemo(const DemoSceneOptions& options) {
-    statusBar()->showMessage(tr("Opening the demo scene …"));
-    loader_->loadDemo(options, demoFolder(options));
-}
 
 void MainWindow::loadModelFile(const QString& path) {
     if (!pair_) return onFailed(tr("Open a raster pair before loading a model."));
@@ -398,22 +308,6 @@ void MainWindow::saveProjectWithDialog(bool askPath) {
     if (auto ok = saveProject(path); !ok) showError(QString::fromStdString(ok.error()));
 }
 
-void MainWindow::exportWithDialog(const std::function<Status(const QString&)>& write,
-                                  const QString& filter) {
-    const QString path = QFileDialog::getSaveFileName(this, tr("Export"), QString(), filter);
-    if (path.isEmpty()) return;
-    if (auto ok = write(path); !ok) return showError(QString::fromStdString(ok.error()));
-    showStatus(tr("Exported %1").arg(path));
-}
-
-void MainWindow::exportFigureWithDialog(QWidget* figure) {
-    exportWithDialog(
-        [figure](const QString& path) {
-            return exportFigure(*figure, path, journalFigureSizeMm(*figure));
-        },
-        kFigureFilter);
-}
-
 void MainWindow::showProgress(int percent, const QString& format) {
     progress_->setVisible(percent >= 0);
     progress_->setValue(std::max(0, percent));
@@ -456,28 +350,7 @@ void MainWindow::onLoaded(const std::shared_ptr<LoadedPair>& pair) {
     setWindowTitle(tr("SpecRes — %1").arg(title));
     banner_->hide();
     if (!pair->warnings.isEmpty()) showWarning(pair->warnings.join(QLatin1Char('\n')));
-    QString products;
-    for (const SpectralRaster* raster : {&pair->pair->high(), &pair->pair->low()}) {
-        if (const auto& product = raster->product()) {
-            products += tr("; %1 (%2, %3)")
-                            .arg(QString::fromStdString(product->product),
-                                 QString::fromStdString(product->granule),
-                                 QString::fromStdString(product->geometry));
-        }
-    }
-    QString corrections;
-    const auto& shift = pair->source.options.lowShiftPx;
-    if (shift != std::array<double, 2>{0.0, 0.0})
-        corrections += tr("; the low raster moved back by (%1, %2) pixels")
-                           .arg(shift[0], 0, 'f', 3)
-                           .arg(shift[1], 0, 'f', 3);
-    if (!pair->source.excludeMaskPath.isEmpty())
-        corrections += tr("; training leaves out the pixels flagged in %1")
-                           .arg(QDir::toNativeSeparators(pair->source.excludeMaskPath));
-    showStatus(tr("%1 × %2 pixels; %3%4%5")
-                   .arg(pair->pair->width())
-                   .arg(pair->pair->height())
-                   .arg(QString::fromStdString(pair->pair->alignment()), products, corrections));
+    showStatus(PairController::summary(*pair));
     if (pair->source.title.isEmpty())
         recent_->rememberPair(pair->source.highPath, pair->source.lowPath);
     emit pairLoaded();

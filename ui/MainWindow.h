@@ -9,6 +9,7 @@
 
 #include "InspectionController.h"
 #include "ModelShelf.h"
+#include "PairController.h"
 #include "PairSource.h"
 #include "TrainingController.h"
 #include "scene/DemoScene.h"
@@ -21,6 +22,7 @@ class QTabWidget;
 namespace specres::ui {
 
 class ComparisonPanel;
+class ExportActions;
 class InspectionPanel;
 class InspectionToolBar;
 class MessageBanner;
@@ -50,8 +52,8 @@ public:
     ~MainWindow() override;
 
     /// Both start background work and return at once; pairLoaded or loadFailed follows.
-    void openPair(const PairSource& source);
-    void openDemo(const DemoSceneOptions& options = {});
+    void openPair(const PairSource& source) { pairs_->open(source); }
+    void openDemo(const DemoSceneOptions& options = {}) { pairs_->openDemo(options); }
 
     /// Loads a model file on a worker thread; modelLoaded or loadFailed follows. The model must
     /// match the open pair's wavelength grids; it joins the shelf and is put in use.
@@ -101,7 +103,9 @@ public:
     QString projectPath() const;
 
     /// Where the demo scene for these options is generated (once) and kept.
-    static QString demoFolder(const DemoSceneOptions& options);
+    static QString demoFolder(const DemoSceneOptions& options) {
+        return PairController::demoFolder(options);
+    }
     static QString autosaveFolder() { return TrainingController::autosaveFolder(); }
 
     const std::shared_ptr<LoadedPair>& currentPair() const { return pair_; }
@@ -118,12 +122,15 @@ public:
     InspectionController* inspection() const { return inspection_; }
     TrainingController* training() const { return training_; }
     ProjectSession* session() const { return session_; }
-    PairLoader* loader() const { return loader_; }
-    PairMaker* pairMaker() const { return pairMaker_; }
+    PairController* pairs() const { return pairs_; }
+    PairLoader* loader() const { return pairs_->loader(); }
+    PairMaker* pairMaker() const { return pairs_->maker(); }
     /// File ▸ Make Training Pair without its dialog: simulate ASTER from `highPath`, then open
     /// the pair when `open` is set.
     void makeTrainingPair(const QString& highPath, const QString& lowPath,
-                          specres::SimulationGrid grid, bool open);
+                          specres::SimulationGrid grid, bool open) {
+        pairs_->make(highPath, lowPath, grid, open);
+    }
     /// The model in use (null when none).
     std::shared_ptr<const TrainedModel> trainedModel() const {
         return shelf_->current() ? shelf_->current()->trained : nullptr;
@@ -160,14 +167,9 @@ private:
     /// The status bar's progress bar; hidden for a negative percentage.
     void showProgress(int percent, const QString& format);
     void saveProjectWithDialog(bool askPath);
-    void exportWithDialog(const std::function<Status(const QString&)>& write,
-                          const QString& filter);
-    void exportFigureWithDialog(QWidget* figure);
     void openDroppedFiles(const QStringList& paths);
 
-    PairLoader* loader_;
-    PairMaker* pairMaker_;
-    bool openMadePair_ = true;
+    PairController* pairs_;
     MessageBanner* banner_;
     RasterPanel* highPanel_;
     RasterPanel* lowPanel_;
@@ -188,6 +190,7 @@ private:
     PairCheckController* pairCheck_ = nullptr;
     SceneLayerLegend* sceneLegend_ = nullptr;
     SceneController* scenes_ = nullptr;
+    ExportActions* exports_ = nullptr;
     std::shared_ptr<LoadedPair> pair_;
     QString modelPath_;
 };

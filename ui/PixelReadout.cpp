@@ -1,5 +1,7 @@
 #include "PixelReadout.h"
 
+#include "RasterView.h"
+
 #include <cmath>
 
 #include "RasterPanel.h"
@@ -7,7 +9,13 @@
 namespace specres::ui {
 
 PixelReadout::PixelReadout(RasterPanel* low, RasterPanel* high, QWidget* parent)
-    : QLabel(parent), low_(low), high_(high) {}
+    : QLabel(parent), low_(low), high_(high) {
+    // It reads out the pixel under the mouse, or the one clicked, on either raster.
+    for (RasterPanel* panel : {low_, high_}) {
+        connect(panel->view(), &RasterView::pixelHovered, this, &PixelReadout::showPixel);
+        connect(panel->view(), &RasterView::pixelClicked, this, &PixelReadout::showPixel);
+    }
+}
 
 void PixelReadout::showPixel(int column, int row) {
     if (!pair_) return;

@@ -243,4 +243,11 @@ void RasterView::resizeEvent(QResizeEvent* event) {
     if (!userZoomed_) fitToWindow();
 }
 
+void RasterView::linkCursors(RasterView* a, RasterView* b) {
+    for (auto [from, to] : {std::pair{a, b}, std::pair{b, a}}) {
+        connect(from, &RasterView::pixelHovered, to, &RasterView::setLinkedCursor);
+        connect(from, &RasterView::left, to, &RasterView::hideLinkedCursor);
+    }
+}
+
 }  // namespace specres::ui

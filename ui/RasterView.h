@@ -40,6 +40,8 @@ public:
     /// A crosshair at a pixel: the cursor position mirrored from the other raster.
     void setLinkedCursor(int column, int row);
     void hideLinkedCursor();
+    /// Linked cursors: the pixel under the mouse in either view is marked in the other.
+    static void linkCursors(RasterView* a, RasterView* b);
     bool linkedCursorVisible() const;
     QPointF linkedCursorPosition() const;
 
