@@ -1,10 +1,6 @@
 #include <chrono>
-#include <cmath>
-#include <filesystem>
-#include <fstream>
 #include <iostream>
 #include <optional>
-#include <sstream>
 
 #include "ArgumentParser.h"
 #include "CommandStatus.h"
@@ -12,70 +8,14 @@
 #include "ModelInputs.h"
 #include "TerminalProgress.h"
 #include "base/Text.h"
-#include "maps/IdentificationAccuracy.h"
-#include "maps/SceneIdentificationJob.h"
-#include "identify/MineralToolkit.h"
-#include "identify/SpectralLibrary.h"
 #include "io/AtomicFile.h"
 #include "io/InputFile.h"
+#include "maps/IdentificationAccuracy.h"
+#include "maps/SceneIdentificationSetup.h"
 
 namespace specres::cli {
 
 namespace {
-
-// name,prior rows (a header optional): the user's prior over the library.
-Result<std::vector<double>> readPriors(const std::string& path,
-                                       const std::vector<std::string>& names) {
-    auto text = readInputFile(path, "a prior table (CSV: name,prior)", 1 << 20);
-    if (!text) return fail(text.error());
-    std::vector<double> priors(names.size(), -1.0);
-    std::vector<int> givenOnLine(names.size(), 0);
-    std::istringstream in(*text);
-    std::string line;
-    int number = 0;
-    while (std::getline(in, line)) {
-        ++number;
-        const std::string t = trim(line);
-        if (t.empty() || t[0] == '#' || lowerCase(t).rfind("name,", 0) == 0) continue;
-        const auto comma = t.rfind(',');
-        double value = 0;
-        if (comma == std::string::npos || !isNumber(trim(t.substr(comma + 1)), value) ||
-            !std::isfinite(value) || value < 0) {
-            return fail(path + ", line " + std::to_string(number) +
-                        ": expected name,prior with a non-negative prior");
-        }
-        const std::string name = trim(t.substr(0, comma));
-        bool found = false;
-        for (std::size_t j = 0; j < names.size(); ++j) {
-            if (lowerCase(names[j]) != lowerCase(name)) continue;
-            if (givenOnLine[j] > 0) {
-                return fail(path + ", line " + std::to_string(number) + ": \"" + name +
-                            "\" is listed twice (first on line " + std::to_string(givenOnLine[j]) +
-                            ")");
-            }
-            priors[j] = value, givenOnLine[j] = number, found = true;
-        }
-        if (!found)
-            return fail(path + ", line " + std::to_string(number) + ": \"" + name +
-                        "\" is not in the library");
-    }
-    for (std::size_t j = 0; j < names.size(); ++j) {
-        if (priors[j] < 0)
-            return fail(path + ": no prior for \"" + names[j] +
-                        "\" (every library spectrum needs one)");
-    }
-    double total = 0.0;
-    for (double p : priors) total += p;
-    if (total <= 0) {
-        return fail(path + ": every prior is 0; give at least one mineral a positive prior");
-    }
-    if (std::abs(total - 1.0) > 1e-6) {
-        std::cerr << "note: " << path << ": the priors add up to " << total
-                  << ", not 1; they are used as relative weights (each divided by " << total
-                  << ")\n";
-    }
-    return priors;
-}
 
 void declareIdentifyOptions(ArgumentParser& parser) {
     addModelInputOptions(parser);
@@ -101,47 +41,16 @@ void declareIdentifyOptions(ArgumentParser& parser) {
     addTileOptions(parser, ".tif and _legend.csv");
 }
 
-// The library on the pair's channels, with the user's priors and band-depth features; errors
-// name the option.
-Result<std::shared_ptr<const MineralToolkit>> mineralToolkitFrom(const ArgumentParser& parser,
-                                                                 const SceneInputs& inputs,
-                                                                 bool dispersion, bool pairs) {
-    auto library = readSpectralLibrary(parser.value("library"));
-    if (!library) {
-        return fail("--library: " + library.error());
-    }
-    // Channel widths: the measured raster's, else those the model was trained with, else the
-    // channel spacing.
-    const ModelContext& context = inputs.trained.context;
-    ChannelSet high{context.highWavelengthsUm, context.highFwhmUm};
-    if (inputs.high()) high.fwhmUm = inputs.high()->fwhmUm();
-    const ChannelSet low{inputs.low().wavelengthsUm(), inputs.low().fwhmUm()};
-    MatchOptions match;
-    match.dispersion = dispersion;
-    match.pairs = pairs;
-    if (parser.has("priors")) {
-        auto priors = readPriors(parser.value("priors"), library->names());
-        if (!priors) {
-            return fail("--priors: " + priors.error());
-        }
-        match.priors = *priors;
-    }
-    std::vector<AbsorptionWindow> windows = defaultAbsorptionWindows();
-    if (parser.has("features")) {
-        auto read = readAbsorptionWindows(parser.value("features"));
-        if (!read) {
-            return fail("--features: " + read.error());
-        }
-        windows = *read;
-        for (const AbsorptionWindow& w : windows) {
-            if (auto ok = BandDepth::create(w, high.centreUm); !ok) {
-                return fail("--features: " + parser.value("features") + ": " + ok.error());
-            }
-        }
-    }
-    auto toolkit = buildMineralToolkit(*library, high, low, match, windows);
-    if (!toolkit) return fail("--library: " + toolkit.error());
-    return *toolkit;
+// The settings as given; yes/no values checked by the caller.
+IdentificationSettings identificationSettingsFrom(const ArgumentParser& parser) {
+    IdentificationSettings settings;
+    settings.library = parser.value("library");
+    if (parser.has("priors")) settings.priors = parser.value("priors");
+    if (parser.has("features")) settings.features = parser.value("features");
+    settings.dispersion = lowerCase(parser.value("dispersion")) == "yes";
+    settings.pairs = lowerCase(parser.value("pairs")) == "yes";
+    settings.bandDepths = parser.has("band-depths");
+    return settings;
 }
 
 void printIdentification(const SceneIdentification& result, const MineralMatcher& matcher,
@@ -164,29 +73,13 @@ void printIdentification(const SceneIdentification& result, const MineralMatcher
 
 // One tile of the scene through the engine (resumed when its manifest matches); nothing when it
 // was complete already.
-Result<std::optional<SceneIdentification>> identifyTile(const ArgumentParser& parser,
-                                                        const SceneInputs& inputs,
-                                                        const MineralMatcher& matcher,
-                                                        const SceneIdentificationOptions& options,
-                                                        const SceneTile& tile,
-                                                        TerminalProgress& progress) {
+Result<std::optional<SceneIdentification>> identifyTile(
+    const ArgumentParser& parser, const SceneInputs& inputs, const IdentificationSettings& settings,
+    const SceneIdentificationSetup& setup, const SceneTile& tile, TerminalProgress& progress) {
     // A tile records what it was made from, settings included; the same tile of the same
     // inputs is not redone.
-    auto files = inputs.files(*sceneInputPathsFrom(parser));
-    std::error_code error;
-    for (const char* option : {"library", "priors", "features"}) {
-        if (parser.has(option) && std::filesystem::is_regular_file(parser.value(option), error))
-            files.push_back({option, parser.value(option)});
-    }
-    // The settings as the matcher holds them (already checked), not parsed again.
-    auto yesNo = [](bool on) { return std::string(on ? "yes" : "no"); };
-    const std::string settings = "library=" + parser.value("library") +
-                                 " dispersion=" + yesNo(matcher.options().dispersion) +
-                                 " pairs=" + yesNo(matcher.options().pairs) +
-                                 " band-depths=" + (options.bandDepths.empty() ? "no" : "yes");
     SceneIdentification made;
-    auto job = identificationJob(inputs.trained.reflectance, matcher, inputs.low(), options, files,
-                                 settings, &made);
+    auto job = sceneIdentificationJob(inputs, *sceneInputPathsFrom(parser), settings, setup, &made);
     if (!job) return fail(job.error());
     auto outcome = runSceneTile(*job, parser.value("out"), tile, &progress.feedback());
     progress.finish();
@@ -239,7 +132,7 @@ CommandStatus runIdentify(int argc, char** argv) {
     const std::optional<SceneTile> tile = *chosenTile;
     if (tile && parser.has("truth")) {
         return failure(2) << "--truth scores a whole map: merge the tiles first, "
-                     "then identify without --tile to score it";
+                             "then identify without --tile to score it";
     }
     const std::string prefix = tile ? tile->prefix(parser.value("out")) : parser.value("out");
     const std::string dispersion = lowerCase(parser.value("dispersion"));
@@ -248,7 +141,7 @@ CommandStatus runIdentify(int argc, char** argv) {
          {std::pair{"dispersion", dispersion}, std::pair{"pairs", pairs}}) {
         if (value != "yes" && value != "no") {
             return failure(2) << "--" << name << ": expected yes or no, got \""
-                      << parser.value(name) << "\"";
+                              << parser.value(name) << "\"";
         }
     }
     if (auto ok = checkOutputFile(prefix + "_mineral.tif", "the mineral maps"); !ok) {
@@ -265,15 +158,13 @@ CommandStatus runIdentify(int argc, char** argv) {
                           << " has no predictive density to identify under; use a DCGM, G, GM "
                              "or UGM model";
     }
-    auto toolkit = mineralToolkitFrom(parser, *inputs, dispersion == "yes", pairs == "yes");
-    if (!toolkit) return failure(1) << toolkit.error();
-    for (const std::string& note : (*toolkit)->notes) std::cerr << "note: " << note << "\n";
-    const MineralMatcher& matcher = (*toolkit)->matcher;
-    SceneIdentificationOptions options;
-    options.lowLibrary = &(*toolkit)->lowLibrary;
+    const IdentificationSettings settings = identificationSettingsFrom(parser);
+    auto setup = prepareSceneIdentification(settings, *inputs);
+    if (!setup) return failure(1) << "--" << setup.error();
+    for (const std::string& note : setup->notes) std::cerr << "note: " << note << "\n";
+    const MineralMatcher& matcher = setup->toolkit->matcher;
+    SceneIdentificationOptions options = setup->options;
     options.keepLabels = parser.has("truth");
-    if (parser.has("band-depths") || parser.has("features"))
-        options.bandDepths = (*toolkit)->bandDepths;
     // The reference map is checked before the work, so that a wrong one costs nothing.
     std::optional<ReferenceMap> reference;
     if (parser.has("truth")) {
@@ -288,13 +179,13 @@ CommandStatus runIdentify(int argc, char** argv) {
     const auto started = std::chrono::steady_clock::now();
     Result<SceneIdentification> result = fail("");
     if (tile) {
-        auto made = identifyTile(parser, *inputs, matcher, options, *tile, progress);
+        auto made = identifyTile(parser, *inputs, settings, *setup, *tile, progress);
         if (!made) return failure(1) << made.error();
         if (!*made) return 0;  // complete already
         result = std::move(**made);
     } else {
-        result = identifyScene(model, matcher, inputs->low(), prefix, options,
-                               &progress.feedback());
+        result =
+            identifyScene(model, matcher, inputs->low(), prefix, options, &progress.feedback());
         progress.finish();
     }
     const double seconds =
