@@ -9,8 +9,8 @@
 #include <thread>
 
 #include "ArgumentParser.h"
-#include "CommandStatus.h"
 #include "BatchArguments.h"
+#include "CommandStatus.h"
 #include "Commands.h"
 #include "PairArguments.h"
 #include "TerminalProgress.h"
@@ -18,9 +18,9 @@
 #include "batch/BatchPlanner.h"
 #include "batch/BatchTasks.h"
 #include "batch/LocalBatch.h"
-#include "maps/TileMerge.h"
-#include "maps/ScenePredictionJob.h"
 #include "io/AtomicFile.h"
+#include "maps/ScenePredictionJob.h"
+#include "maps/TileMerge.h"
 
 namespace specres::cli {
 
@@ -48,7 +48,8 @@ CommandStatus planCommand(int argc, char** argv) {
         "batch plan --model M --scenes CSV --tiles-per-scene T --out RUN [options]",
         "Plans a batch: one task per (scene, tile), listed in RUN/batch.json, and a Slurm job "
         "array RUN/submit.sbatch (with its merge job RUN/merge.sbatch) whose memory and time "
-        "come from a probe prediction of the first scene measured here. The scenes table has a "
+        "come from a probe of the first scene measured here; each task predicts its tile, or with "
+        "--identify maps its minerals. The scenes table has a "
         "header 'name,low[,high]' and one scene per line (paths relative to the table).");
     parser.addRequired("model", "MODEL", "model file written by 'specres-cli train'");
     parser.addRequired("scenes", "CSV", "scenes table: name,low[,high]");
@@ -62,7 +63,10 @@ CommandStatus planCommand(int argc, char** argv) {
                      "auto");
     parser.addOption("resampling", "METHOD", "nearest, bilinear, cubic or average (with high)",
                      "nearest");
+    addIdentificationPlanOptions(parser);
     if (int status = handleParse(parser, "batch plan", argc, argv, 3); status >= 0) return status;
+    auto identification = identificationPlanFrom(parser);
+    if (!identification) return failure(2, "plan") << identification.error();
     auto tiles = parseInteger(parser.value("tiles-per-scene"), "--tiles-per-scene", 1, 100000);
     auto cpus = parseInteger(parser.value("cpus-per-task"), "--cpus-per-task", 1, 1024);
     auto throttle = parseInteger(parser.value("throttle"), "--throttle", 0, 1000000);
@@ -81,6 +85,7 @@ CommandStatus planCommand(int argc, char** argv) {
     BatchRequest request;
     request.runDirectory = parser.value("out");
     request.model = parser.value("model");
+    request.identification = *identification;
     request.scenes = *scenes;
     request.tilesPerScene = *tiles;
     request.reflectanceScale = *scale;
@@ -178,8 +183,8 @@ CommandStatus mergeCommand(int argc, char** argv) {
     for (const auto& scene : plan->scenes) {
         auto merged = mergeTiles(plan->scenePrefix(scene), parser.has("cog"));
         if (!merged) {
-            std::cerr << kProgram << " batch merge: scene '" << scene.name << "': " << merged.error()
-                      << "\n";
+            std::cerr << kProgram << " batch merge: scene '" << scene.name
+                      << "': " << merged.error() << "\n";
             ++failures;
             continue;
         }
@@ -187,9 +192,8 @@ CommandStatus mergeCommand(int argc, char** argv) {
         for (const auto& product : merged->products) std::cout << "  " << product << "\n";
     }
     if (failures) {
-        std::cerr << failures << " of " << plan->scenes.size()
-                  << " scenes not merged; '" << kProgram << " batch status " << run
-                  << "' says which tasks to run again\n";
+        std::cerr << failures << " of " << plan->scenes.size() << " scenes not merged; '"
+                  << kProgram << " batch status " << run << "' says which tasks to run again\n";
         return 1;
     }
     return 0;

@@ -9,11 +9,34 @@
 #include "batch/BatchPlan.h"
 #include "batch/BatchTasks.h"
 #include "batch/LocalBatch.h"
+#include "maps/SceneIdentificationSetup.h"
 #include "maps/ScenePredictionJob.h"
 
 namespace specres::cli {
 
 namespace {
+
+// The task's tile through the engine: prediction, or identification with the plan's settings.
+Result<TileOutcome> makeTile(const BatchPlan& plan, const BatchScene& scene, SceneTile tile) {
+    const SceneInputPaths paths = plan.inputPaths(scene);
+    auto inputs = openSceneInputs(paths);
+    if (!inputs) return fail(inputs.error());
+    std::optional<SceneIdentificationSetup> setup;
+    Result<SceneTileJob> job = fail("");
+    if (plan.identification) {
+        auto prepared = prepareSceneIdentification(*plan.identification, *inputs);
+        if (!prepared) return fail(prepared.error());
+        setup = std::move(*prepared);
+        job = sceneIdentificationJob(*inputs, paths, *plan.identification, *setup);
+    } else {
+        job = predictionJob(*inputs, paths);
+    }
+    if (!job) return fail(job.error());
+    TerminalProgress progress;
+    auto outcome = runSceneTile(*job, plan.scenePrefix(scene), tile, &progress.feedback());
+    progress.finish();
+    return outcome;
+}
 
 CommandStatus runOneTask(const BatchPlan& plan, int task) {
     const BatchScene& scene = plan.sceneOf(task);
@@ -27,25 +50,14 @@ CommandStatus runOneTask(const BatchPlan& plan, int task) {
     // Two processes writing the same tile would each remove the other's files at the end.
     if (before.state == TaskState::Running) {
         return failure(1, "run") << what << " is already running (" << before.detail
-                  << "); not starting it twice";
+                                 << "); not starting it twice";
     }
     if (auto ok = recordTaskStarted(plan, task); !ok) {
         return failure(1, "run") << ok.error();
     }
     std::cout << what << ": started\n" << std::flush;
     const auto started = std::chrono::steady_clock::now();
-    const SceneInputPaths paths = plan.inputPaths(scene);
-    auto inputs = openSceneInputs(paths);
-    Result<TileOutcome> outcome = fail("");
-    if (!inputs) {
-        outcome = fail(inputs.error());
-    } else {
-        auto job = predictionJob(*inputs, paths);
-        TerminalProgress progress;
-        outcome = job ? runSceneTile(*job, plan.scenePrefix(scene), tile, &progress.feedback())
-                      : Result<TileOutcome>(fail(job.error()));
-        progress.finish();
-    }
+    const Result<TileOutcome> outcome = makeTile(plan, scene, tile);
     if (!outcome) {
         recordTaskFailed(plan, task, outcome.error());
         return failure(1, "run") << what << ": " << outcome.error();
@@ -101,8 +113,8 @@ CommandStatus runBatchRun(int argc, char** argv) {
     std::vector<int> todo;
     for (const auto& s : batchStatus(*plan)) {
         if (s.state == TaskState::Running) {
-            return failure(1, "run") << describeTask(*plan, s.task) << " is running ("
-                      << s.detail << "); not starting it twice";
+            return failure(1, "run") << describeTask(*plan, s.task) << " is running (" << s.detail
+                                     << "); not starting it twice";
         }
         if (s.state != TaskState::Done) todo.push_back(s.task);
     }

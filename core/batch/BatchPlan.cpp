@@ -140,6 +140,12 @@ Status writeBatchPlan(const BatchPlan& plan) {
     json["format"] = "specres-batch";
     json["version"] = 1;
     json["model"] = plan.model;
+    json["product"] = plan.identification ? "identification" : "prediction";
+    if (const auto& s = plan.identification) {
+        json["identification"] = {{"library", s->library},   {"priors", s->priors},
+                                  {"features", s->features}, {"dispersion", s->dispersion},
+                                  {"pairs", s->pairs},       {"band_depths", s->bandDepths}};
+    }
     json["tiles_per_scene"] = plan.tilesPerScene;
     json["reflectance_scale"] = toString(plan.reflectanceScale);
     json["resampling"] = toString(plan.resampling);
@@ -210,6 +216,29 @@ Result<BatchPlan> readBatchPlan(const std::string& runDirectory) {
             return fail(path + ": scenes[" + std::to_string(i) + "].name '" + *name +
                         "' is not a folder name");
         plan.scenes.push_back({*name, *low, *high});
+    }
+    auto product = fields.get<std::string>("product", std::string("prediction"));
+    if (!product) return fail(product.error());
+    if (*product == "identification") {
+        if (!json->contains("identification"))
+            return fail(path +
+                        ": \"identification\" is missing (the plan's product is identification)");
+        JsonFields s(json->at("identification"), path, "identification");
+        auto library = s.get<std::string>("library");
+        auto priors = s.get<std::string>("priors", std::string());
+        auto features = s.get<std::string>("features", std::string());
+        auto dispersion = s.get<bool>("dispersion", true);
+        auto pairs = s.get<bool>("pairs", true);
+        auto bandDepths = s.get<bool>("band_depths", false);
+        for (const std::string* e : {&library.error(), &priors.error(), &features.error(),
+                                     &dispersion.error(), &pairs.error(), &bandDepths.error()}) {
+            if (!e->empty()) return fail(*e);
+        }
+        plan.identification =
+            IdentificationSettings{*library, *priors, *features, *dispersion, *pairs, *bandDepths};
+    } else if (*product != "prediction") {
+        return fail(path + ": \"product\" is \"" + *product +
+                    "\", not prediction or identification");
     }
     if (json->contains("resources")) {
         JsonFields r(json->at("resources"), path, "resources");

@@ -1,8 +1,10 @@
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "maps/SceneIdentificationSetup.h"
 #include "maps/SceneInputs.h"
 #include "maps/SceneTile.h"
 
@@ -28,11 +30,15 @@ struct BatchResources {
 };
 
 /// A batch run: every scene cut into the same number of row tiles, one task per (scene, tile),
-/// tasks numbered 1…S·T scene by scene (Slurm's array indices). Written to RUN/batch.json by
-/// `batch plan`; every other batch command reads it from there.
+/// tasks numbered 1…S·T scene by scene (Slurm's array indices). Each task makes its tile's
+/// prediction maps, or with `identification` its mineral maps (as `identify --tile` would).
+/// Written to RUN/batch.json by `batch plan`; every other batch command reads it from there.
 struct BatchPlan {
-    std::string runDirectory;        ///< absolute
-    std::string model;               ///< absolute
+    std::string runDirectory;  ///< absolute
+    std::string model;         ///< absolute
+    /// Mineral identification instead of prediction (library, priors, features: absolute
+    /// paths, or "demo").
+    std::optional<IdentificationSettings> identification;
     std::vector<BatchScene> scenes;  ///< absolute paths
     int tilesPerScene = 1;
     ReflectanceScale reflectanceScale = ReflectanceScale::Auto;

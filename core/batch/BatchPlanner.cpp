@@ -12,6 +12,44 @@ namespace specres {
 
 namespace fs = std::filesystem;
 
+namespace {
+
+// A path as the plan keeps it: absolute, so that tasks run from anywhere ("demo" and "" stay).
+std::string absolutePath(const std::string& path) {
+    if (path.empty() || path == "demo") return path;
+    return fs::absolute(path).lexically_normal().string();
+}
+
+// The probe: the first rows of the first scene made as a task would make them, in a folder
+// removed afterwards; returns the seconds it took.
+Result<double> runProbe(const BatchPlan& plan, const SceneInputs& first,
+                        const std::optional<SceneIdentificationSetup>& setup, int rows,
+                        Feedback* feedback) {
+    std::error_code error;
+    const std::string probeFolder = plan.runDirectory + "/.probe";
+    fs::create_directories(probeFolder, error);
+    const std::string prefix = probeFolder + "/probe";
+    const auto started = std::chrono::steady_clock::now();
+    Status made = Status::success();
+    if (setup) {
+        auto probe = identifyScene(first.trained.reflectance, setup->toolkit->matcher, first.low(),
+                                   prefix, setup->options, feedback, SceneRows{0, rows});
+        if (!probe) made = fail("the probe identification failed: " + probe.error());
+    } else {
+        auto probe = predictScene(
+            first.trained.reflectance, first.trained.context.highWavelengthsUm, first.low(),
+            first.high(), first.highSigma(), prefix, feedback, SceneRows{0, rows});
+        if (!probe) made = fail("the probe prediction failed: " + probe.error());
+    }
+    const double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    fs::remove_all(probeFolder, error);
+    if (!made) return fail(made.error());
+    return seconds;
+}
+
+}  // namespace
+
 Result<BatchPlan> planBatch(const BatchRequest& request, Feedback* feedback) {
     if (request.scenes.empty()) return fail("a batch needs at least one scene");
     if (request.tilesPerScene < 1) return fail("a batch needs at least one tile per scene");
@@ -32,6 +70,12 @@ Result<BatchPlan> planBatch(const BatchRequest& request, Feedback* feedback) {
     plan.reflectanceScale = request.reflectanceScale;
     plan.resampling = request.resampling;
     plan.executable = request.executable;
+    if (request.identification) {
+        IdentificationSettings settings = *request.identification;
+        for (std::string* path : {&settings.library, &settings.priors, &settings.features})
+            *path = absolutePath(*path);
+        plan.identification = settings;
+    }
     plan.resources.cpusPerTask = std::max(1, request.cpusPerTask);
     plan.resources.throttle = std::max(0, request.throttle);
     plan.resources.partition = request.partition;
@@ -63,11 +107,17 @@ Result<BatchPlan> planBatch(const BatchRequest& request, Feedback* feedback) {
     // Every scene is opened against the model now; the largest tile sets the time limit.
     std::int64_t largestTile = 0;
     std::optional<SceneInputs> first;
+    std::optional<SceneIdentificationSetup> firstSetup;
     for (std::size_t i = 0; i < plan.scenes.size(); ++i) {
         if (feedback && feedback->isCancelled()) return abandon(kCancelledMessage);
         const BatchScene& scene = plan.scenes[i];
         auto inputs = openSceneInputs(plan.inputPaths(scene));
         if (!inputs) return abandon("scene '" + scene.name + "': " + inputs.error());
+        if (plan.identification) {
+            auto setup = prepareSceneIdentification(*plan.identification, *inputs);
+            if (!setup) return abandon("scene '" + scene.name + "': " + setup.error());
+            if (!firstSetup) firstSetup = std::move(*setup);
+        }
         const SpectralRaster& grid = inputs->high() ? *inputs->high() : inputs->low();
         const int tileRows = (grid.height() + plan.tilesPerScene - 1) / plan.tilesPerScene;
         largestTile = std::max(largestTile, std::int64_t(tileRows) * grid.width());
@@ -78,23 +128,15 @@ Result<BatchPlan> planBatch(const BatchRequest& request, Feedback* feedback) {
     for (const auto& scene : plan.scenes)
         fs::create_directories(fs::path(plan.scenePrefix(scene)).parent_path(), error);
 
-    // The probe: two strips of the first scene, predicted as a task would, timed and weighed.
+    // The probe: two strips of the first scene, made as a task would, timed and weighed.
     const int width = first->low().width();
     BatchResources& r = plan.resources;
     r.probeRows = std::min(first->low().height(), 2 * sceneStripRows(width));
-    const std::string probeFolder = plan.runDirectory + "/.probe";
-    fs::create_directories(probeFolder, error);
     Feedback probeFeedback(feedback, 0.2, 1.0, "probe: ");
-    const auto started = std::chrono::steady_clock::now();
-    auto probe = predictScene(first->trained.reflectance, first->trained.context.highWavelengthsUm,
-                              first->low(), first->high(), first->highSigma(),
-                              probeFolder + "/probe", &probeFeedback, SceneRows{0, r.probeRows});
-    const double seconds =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-    fs::remove_all(probeFolder, error);
-    if (!probe) return abandon("the probe prediction failed: " + probe.error());
+    auto seconds = runProbe(plan, *first, firstSetup, r.probeRows, &probeFeedback);
+    if (!seconds) return abandon(seconds.error());
     r.probePeakMiB = peakResidentMiB();
-    r.probePixelsPerSecond = double(std::int64_t(r.probeRows) * width) / std::max(seconds, 1e-3);
+    r.probePixelsPerSecond = double(std::int64_t(r.probeRows) * width) / std::max(*seconds, 1e-3);
     // GDAL's block cache (256 MiB in SpecRes) may fill over a whole tile where the probe used
     // little of it; a quarter more on top for what varies between scenes.
     r.memoryMiB = int(std::ceil((r.probePeakMiB + 256.0) * 1.25 / 64.0)) * 64;

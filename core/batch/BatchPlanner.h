@@ -1,5 +1,6 @@
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -12,6 +13,8 @@ namespace specres {
 struct BatchRequest {
     std::string runDirectory;  ///< a new folder (or an empty one)
     std::string model;         ///< the model file ("" with `unsavedModel`)
+    /// Tasks identify minerals with these settings instead of predicting.
+    std::optional<IdentificationSettings> identification;
     /// A model that has no file yet (trained in the desktop app): saved as RUN/model.specres.
     const TrainedModel* unsavedModel = nullptr;
     std::vector<BatchScene> scenes;
@@ -24,8 +27,9 @@ struct BatchRequest {
     std::string executable;  ///< the specres-cli the tasks will run
 };
 
-/// Plans a batch: opens every scene against the model (a wrong file fails now, not in a task),
-/// predicts a probe of the first scene's first rows to measure its peak memory and pixel rate,
+/// Plans a batch: opens every scene against the model (a wrong file fails now, not in a task;
+/// with identification, the library must cover every scene's channels too), makes a probe of
+/// the first scene's first rows as a task would, to measure its peak memory and pixel rate,
 /// sizes each task's memory and time limit from them, and writes RUN/batch.json,
 /// RUN/submit.sbatch and RUN/merge.sbatch with the folders they use. A RUN that exists and is
 /// not empty is refused, so that no run's tiles mix with another's.

@@ -163,6 +163,13 @@ TaskStatus statusOf(const BatchPlan& plan, int task, ChecksumCache& sums, SlurmQ
             std::map<std::string, std::string> expected = {{"model", plan.model},
                                                            {"low", scene.low}};
             if (!scene.high.empty()) expected["high"] = scene.high;
+            if (const auto& s = plan.identification) {
+                expected["settings"] = s->describe();
+                for (const auto& [role, path] :
+                     {std::pair{"library", s->library}, std::pair{"priors", s->priors},
+                      std::pair{"features", s->features}})
+                    if (!path.empty()) expected[role] = path;
+            }
             for (const auto& input : m->inputs) {
                 auto role = expected.find(input.role);
                 if (role != expected.end() && role->second != input.path) {
@@ -170,6 +177,7 @@ TaskStatus statusOf(const BatchPlan& plan, int task, ChecksumCache& sums, SlurmQ
                             role->second;
                     break;
                 }
+                if (input.role == "settings") continue;  // words, not a file: compared above
                 if (sums.of(input.path) != input.checksum) {
                     stale = "the " + input.role + " " + input.path + " changed since";
                     break;

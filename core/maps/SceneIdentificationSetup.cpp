@@ -8,12 +8,10 @@
 
 namespace specres {
 
-std::string SceneIdentificationSetup::settingsText(const IdentificationSettings& settings) const {
+std::string IdentificationSettings::describe() const {
     auto yesNo = [](bool on) { return std::string(on ? "yes" : "no"); };
-    const MatchOptions& match = toolkit->matcher.options();
-    return "library=" + settings.library + " dispersion=" + yesNo(match.dispersion) +
-           " pairs=" + yesNo(match.pairs) +
-           " band-depths=" + (options.bandDepths.empty() ? "no" : "yes");
+    return "library=" + library + " dispersion=" + yesNo(dispersion) + " pairs=" + yesNo(pairs) +
+           " band-depths=" + yesNo(bandDepths || !features.empty());
 }
 
 Result<SceneIdentificationSetup> prepareSceneIdentification(const IdentificationSettings& settings,
@@ -66,7 +64,7 @@ Result<SceneTileJob> sceneIdentificationJob(const SceneInputs& inputs, const Sce
             files.push_back({role, path});
     }
     return identificationJob(inputs.trained.reflectance, setup.toolkit->matcher, inputs.low(),
-                             setup.options, files, setup.settingsText(settings), made);
+                             setup.options, files, settings.describe(), made);
 }
 
 }  // namespace specres

@@ -20,6 +20,11 @@ struct IdentificationSettings {
     bool dispersion = true;
     bool pairs = true;
     bool bandDepths = false;  ///< map band depths (a features table asks for them too)
+
+    /// As a tile's manifest records them (role "settings"), so that a tile made with others is
+    /// redone: "library=… dispersion=yes|no pairs=yes|no band-depths=yes|no". The priors and
+    /// features are recorded as files, by checksum.
+    std::string describe() const;
 };
 
 /// What identification of one scene runs with: the library on both sensors' channels (the
@@ -28,9 +33,6 @@ struct SceneIdentificationSetup {
     std::shared_ptr<const MineralToolkit> toolkit;
     SceneIdentificationOptions options;  ///< points into `toolkit`
     std::vector<std::string> notes;
-    /// The settings as the matcher holds them, as a tile's manifest records them (so a tile
-    /// made with others is redone).
-    std::string settingsText(const IdentificationSettings& settings) const;
 };
 
 /// Reads the library, priors and features and resamples the library to the scene's channels
