@@ -12,28 +12,6 @@ const ModelInspection* InspectionResult::find(const QString& label) const {
     return nullptr;
 }
 
-/// The worker's own copy of the pair: GDAL datasets are read from one thread at a time.
-struct PixelInspector::WorkerPair {
-    quint64 generation = 0;
-    std::unique_ptr<RasterPair> pair;
-    QString error;
-
-    const RasterPair* openFor(const LoadedPair& loaded, quint64 wanted) {
-        if (generation == wanted && (pair || !error.isEmpty())) return pair.get();
-        generation = wanted;
-        pair.reset();
-        error.clear();
-        auto opened = RasterPair::open(loaded.source.highPath.toStdString(),
-                                       loaded.source.lowPath.toStdString(), loaded.source.options);
-        if (!opened) {
-            error = QString::fromStdString(opened.error());
-            return nullptr;
-        }
-        pair = std::make_unique<RasterPair>(std::move(*opened));
-        return pair.get();
-    }
-};
-
 PixelInspector::PixelInspector(QObject* parent)
     : QObject(parent),
       tasks_(new TaskThread(QStringLiteral("SpecRes inspection"), this)),
@@ -69,9 +47,9 @@ void PixelInspector::inspect(int column, int row, int neighbourhood,
                   generation = pairGeneration_, workerPair = workerPair_,
                   latest = latestClick_]() -> TaskThread::Continuation {
         if (*latest != id) return {};  // superseded before it started
-        const RasterPair* raster = workerPair->openFor(*pair, generation);
+        const RasterPair* raster = workerPair->openFor(pair->source, generation);
         if (!raster) {
-            return [this, error = workerPair->error] { emit inspectionFailed(error); };
+            return [this, error = workerPair->error()] { emit inspectionFailed(error); };
         }
         auto spectra = readPixelSpectra(*raster, column, row, neighbourhood);
         ++reads_;
@@ -113,7 +91,7 @@ void PixelInspector::inspectPins(const QList<QPoint>& pixels, int neighbourhood,
         if (*latest != id) return {};
         QList<PixelInspection> pins;
         const RasterPair* raster =
-            pixels.isEmpty() ? nullptr : workerPair->openFor(*pair, generation);
+            pixels.isEmpty() ? nullptr : workerPair->openFor(pair->source, generation);
         for (const QPoint& pixel : pixels) {
             if (!raster) break;
             auto spectra = readPixelSpectra(*raster, pixel.x(), pixel.y(), neighbourhood);

@@ -9,6 +9,7 @@
 
 #include "ModelEntry.h"
 #include "PairSource.h"
+#include "WorkerPair.h"
 #include "experiment/PixelInspection.h"
 
 namespace specres::ui {
@@ -68,7 +69,6 @@ signals:
     void pinsInspected(const QList<specres::PixelInspection>& pins);
 
 private:
-    struct WorkerPair;
     TaskThread* tasks_;
     std::shared_ptr<WorkerPair> workerPair_;  ///< touched on the worker thread only
     std::shared_ptr<LoadedPair> pair_;

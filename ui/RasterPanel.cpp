@@ -117,12 +117,10 @@ void RasterPanel::requestDetail(const QRect& visible, const QSize& viewport) {
     const PairSource source = pair_->source;
     const bool high = side_ == Side::High;
     detailBusy_ = true;
-    tasks_->post([this, source, high, bands, region, outWidth, outHeight,
-                  generation = generation_]() -> TaskThread::Continuation {
+    tasks_->post([this, source, high, bands, region, outWidth, outHeight, generation = generation_,
+                  workerPair = workerPair_]() -> TaskThread::Continuation {
         auto tile = std::make_shared<std::optional<DetailTile>>();
-        auto pair = RasterPair::open(source.highPath.toStdString(), source.lowPath.toStdString(),
-                                     source.options);
-        if (pair) {
+        if (const RasterPair* pair = workerPair->openFor(source, generation)) {
             const SpectralRaster& r = high ? pair->high() : pair->low();
             DetailTile read{region, outWidth, outHeight, bands, {}};
             bool complete = true;
@@ -180,10 +178,10 @@ void RasterPanel::setPair(const std::shared_ptr<LoadedPair>& pair) {
     const SpectralRaster& r = raster();
     const QString path = side_ == Side::High ? pair->source.highPath : pair->source.lowPath;
     title_->setFullText(QStringLiteral("%1 — %2 bands in %3–%4 µm")
-                        .arg(QFileInfo(path).fileName())
-                        .arg(r.bandCount())
-                        .arg(r.bands().front().wavelengthUm, 0, 'f', 3)
-                        .arg(r.bands().back().wavelengthUm, 0, 'f', 3));
+                            .arg(QFileInfo(path).fileName())
+                            .arg(r.bandCount())
+                            .arg(r.bands().front().wavelengthUm, 0, 'f', 3)
+                            .arg(r.bands().back().wavelengthUm, 0, 'f', 3));
     title_->setToolTip(QString::fromStdString(r.description()));
     for (QComboBox* chooser : {bands_, rgb_[0], rgb_[1], rgb_[2]}) {
         const QSignalBlocker block(chooser);
@@ -290,38 +288,37 @@ void RasterPanel::request(const std::vector<int>& bands) {
     previewBusy_ = true;
     const PairSource source = pair_->source;
     const bool high = side_ == Side::High;
-    tasks_->post(
-        [this, source, high, bands, generation = generation_]() -> TaskThread::Continuation {
-            auto previews = std::make_shared<std::vector<BandPreview>>();
-            QString error;
-            auto pair = RasterPair::open(source.highPath.toStdString(),
-                                         source.lowPath.toStdString(), source.options);
-            if (!pair) error = QString::fromStdString(pair.error());
-            for (int band : bands) {
-                if (!pair) break;
-                auto preview = makeBandPreview(high ? pair->high() : pair->low(), band);
-                if (!preview) {
-                    error = QString::fromStdString(preview.error());
-                    break;
-                }
-                previews->push_back(std::move(*preview));
+    tasks_->post([this, source, high, bands, generation = generation_,
+                  workerPair = workerPair_]() -> TaskThread::Continuation {
+        auto previews = std::make_shared<std::vector<BandPreview>>();
+        QString error;
+        const RasterPair* pair = workerPair->openFor(source, generation);
+        if (!pair) error = workerPair->error();
+        for (int band : bands) {
+            if (!pair) break;
+            auto preview = makeBandPreview(high ? pair->high() : pair->low(), band);
+            if (!preview) {
+                error = QString::fromStdString(preview.error());
+                break;
             }
-            return [this, previews, error, generation] {
-                previewBusy_ = false;
-                if (generation == generation_) {
-                    if (error.isEmpty()) {
-                        show(*previews);
-                    } else {
-                        emit previewFailed(error);
-                    }
+            previews->push_back(std::move(*preview));
+        }
+        return [this, previews, error, generation] {
+            previewBusy_ = false;
+            if (generation == generation_) {
+                if (error.isEmpty()) {
+                    show(*previews);
+                } else {
+                    emit previewFailed(error);
                 }
-                if (!pending_.empty()) {
-                    const std::vector<int> next = std::move(pending_);
-                    pending_.clear();
-                    request(next);
-                }
-            };
-        });
+            }
+            if (!pending_.empty()) {
+                const std::vector<int> next = std::move(pending_);
+                pending_.clear();
+                request(next);
+            }
+        };
+    });
 }
 
 RasterPanel::ShownValue RasterPanel::shownValue(std::size_t i, int column, int row) const {

@@ -8,6 +8,7 @@
 #include <optional>
 
 #include "PairSource.h"
+#include "WorkerPair.h"
 
 class QComboBox;
 class QLabel;
@@ -98,6 +99,8 @@ private:
     TaskThread* tasks_;
     /// Bumped with every new pair: reads for an older one are dropped when they arrive.
     quint64 generation_ = 0;
+    /// The panel's copy of the pair on its worker, opened once per pair (generation_).
+    std::shared_ptr<WorkerPair> workerPair_ = std::make_shared<WorkerPair>();
     bool previewBusy_ = false;
     std::vector<int> pending_;
     bool detailBusy_ = false;
