@@ -1,5 +1,7 @@
 #include "CalibrationView.h"
 
+#include <array>
+
 #include <QFileInfo>
 #include <QPainter>
 #include <QPainterPath>
@@ -10,9 +12,9 @@
 
 #include "FigureExport.h"
 #include "SeriesHelpers.h"
-#include "results/ResultsWriter.h"
 #include "io/AtomicFile.h"
 #include "metrics/ProbabilisticScores.h"
+#include "results/ResultsWriter.h"
 
 namespace specres::ui {
 
@@ -20,16 +22,28 @@ namespace {
 
 constexpr double kMargin = 8.0;
 
+// A panel's title across the top of `area`, on two lines where one is too narrow for it (three
+// panels side by side on a page of one column); returns the height it takes.
+double drawTitle(QPainter& painter, const QRectF& area, const QString& title) {
+    const QFontMetricsF metrics(painter.font());
+    const double line = metrics.height();
+    const bool wraps = metrics.horizontalAdvance(title) > area.width() - 4;
+    const double height = (wraps ? 2.4 : 1.4) * line;
+    painter.setPen(Qt::black);
+    painter.drawText(QRectF(area.left(), area.top(), area.width(), height),
+                     Qt::AlignHCenter | Qt::AlignVCenter | Qt::TextWordWrap, title);
+    return height;
+}
+
 // A square-ish plot frame inside `area` with room for tick labels; returns the data rectangle.
 QRectF plotFrame(QPainter& painter, const QRectF& area, const QString& title, const QString& xLabel,
                  const QString& yLabel) {
     const QFontMetricsF metrics(painter.font());
     const double line = metrics.height();
     const double tickWidth = metrics.horizontalAdvance(QStringLiteral("0.755")) + 6;
-    QRectF plot = area.adjusted(1.4 * line + tickWidth, 1.6 * line, -kMargin, -2.6 * line);
-    painter.setPen(Qt::black);
-    painter.drawText(QRectF(area.left(), area.top(), area.width(), 1.4 * line),
-                     Qt::AlignHCenter | Qt::AlignVCenter, title);
+    const double titleHeight = drawTitle(painter, area, title);
+    QRectF plot =
+        area.adjusted(1.4 * line + tickWidth, titleHeight + 0.2 * line, -kMargin, -2.6 * line);
     painter.drawText(QRectF(plot.left(), plot.bottom() + 1.2 * line, plot.width(), line),
                      Qt::AlignHCenter, xLabel);
     painter.save();
@@ -123,16 +137,42 @@ void CalibrationView::paintEvent(QPaintEvent*) {
         return;
     }
     const QRectF whole = QRectF(rect()).adjusted(kMargin, kMargin, -kMargin, -kMargin);
-    const double third = whole.width() / 3.0;
-    drawReliability(painter, QRectF(whole.left(), whole.top(), third, whole.height()), drawn);
-    drawPit(painter, QRectF(whole.left() + third, whole.top(), third, whole.height()), drawn);
-    drawQq(painter, QRectF(whole.left() + 2 * third, whole.top(), third, whole.height()), drawn);
+    // Side by side where a panel has room for its title and ticks; one above the other on a
+    // narrow page (a single journal column), where three across overlapped their titles.
+    const double line = QFontMetricsF(painter.font()).height();
+    const bool stacked = whole.width() / 3.0 < 16.0 * line && whole.height() >= 3 * 12.0 * line;
+    std::array<QRectF, 3> panels;
+    for (int i = 0; i < 3; ++i) {
+        panels[std::size_t(i)] =
+            stacked ? QRectF(whole.left(), whole.top() + i * whole.height() / 3.0, whole.width(),
+                             whole.height() / 3.0 - (i < 2 ? 0.6 * line : 0.0))
+                    : QRectF(whole.left() + i * whole.width() / 3.0, whole.top(),
+                             whole.width() / 3.0, whole.height());
+    }
+    drawReliability(painter, panels[0], drawn);
+    drawPit(painter, panels[1], drawn);
+    drawQq(painter, panels[2], drawn);
 }
 
 void CalibrationView::drawReliability(QPainter& painter, const QRectF& area,
                                       const QList<Series>& series) const {
     const QFontMetricsF metrics(painter.font());
-    const double legendHeight = metrics.height() * (series.size() + 1.2);
+    // Each method with its miscalibration areas, its name and its areas on two lines where the
+    // panel is too narrow for one.
+    QStringList entries;
+    double legendLines = 2.2;
+    for (const Series& s : series) {
+        const CalibrationScores& c = s.evaluation->calibration;
+        QString areas = tr("area %1").arg(c.miscalibrationArea, 0, 'f', 3);
+        if (std::isfinite(c.jointMiscalibrationArea))
+            areas += tr(", joint %1").arg(c.jointMiscalibrationArea, 0, 'f', 3);
+        const QString one = s.label + QStringLiteral("  ") + areas;
+        entries << (metrics.horizontalAdvance(one) > area.width() - 34
+                        ? s.label + QLatin1Char('\n') + areas
+                        : one);
+        legendLines += entries.back().count(QLatin1Char('\n')) + 1;
+    }
+    const double legendHeight = metrics.height() * legendLines;
     QRectF plotArea = area.adjusted(0, 0, 0, -legendHeight);
     const QRectF plot = plotFrame(
         painter, plotArea, raw_ ? tr("Reliability (before recalibration)") : tr("Reliability"),
@@ -158,38 +198,32 @@ void CalibrationView::drawReliability(QPainter& painter, const QRectF& area,
             painter.drawPath(path);
         }
     }
-    // Legend: each method with its miscalibration areas.
     double y = plotArea.bottom() + 0.2 * metrics.height();
-    for (const Series& s : series) {
-        const CalibrationScores& c = s.evaluation->calibration;
-        painter.setPen(QPen(s.colour, 2.5));
+    for (int i = 0; i < series.size(); ++i) {
+        painter.setPen(QPen(series[i].colour, 2.5));
         painter.drawLine(QPointF(area.left() + 4, y + metrics.height() / 2),
                          QPointF(area.left() + 24, y + metrics.height() / 2));
         painter.setPen(Qt::black);
-        QString text = tr("%1  area %2").arg(s.label).arg(c.miscalibrationArea, 0, 'f', 3);
-        if (std::isfinite(c.jointMiscalibrationArea))
-            text += tr(", joint %1").arg(c.jointMiscalibrationArea, 0, 'f', 3);
-        painter.drawText(QRectF(area.left() + 30, y, area.width() - 30, metrics.height()),
-                         Qt::AlignLeft | Qt::AlignVCenter, text);
-        y += metrics.height();
+        const double height = metrics.height() * (entries[i].count(QLatin1Char('\n')) + 1);
+        painter.drawText(QRectF(area.left() + 30, y, area.width() - 30, height),
+                         Qt::AlignLeft | Qt::AlignTop, entries[i]);
+        y += height;
     }
     painter.setPen(QColor(90, 90, 90));
-    painter.drawText(QRectF(area.left() + 4, y, area.width() - 4, metrics.height()),
-                     Qt::AlignLeft | Qt::AlignVCenter,
+    painter.drawText(QRectF(area.left() + 4, y, area.width() - 4, 2 * metrics.height()),
+                     Qt::AlignLeft | Qt::AlignTop | Qt::TextWordWrap,
                      tr("solid: marginal; dashed: joint (d² under the law used)"));
 }
 
 void CalibrationView::drawPit(QPainter& painter, const QRectF& area,
                               const QList<Series>& series) const {
     const QFontMetricsF metrics(painter.font());
-    painter.setPen(Qt::black);
-    painter.drawText(QRectF(area.left(), area.top(), area.width(), 1.4 * metrics.height()),
-                     Qt::AlignHCenter | Qt::AlignVCenter,
-                     tr("PIT histograms (one scale; dashed: uniform)"));
+    const double titleHeight =
+        drawTitle(painter, area, tr("PIT histograms (one scale; dashed: uniform)"));
     const int count = int(series.size());
     const int columns = count <= 2 ? 1 : 2;
     const int rows = (count + columns - 1) / columns;
-    const QRectF grid = area.adjusted(6, 1.6 * metrics.height(), -6, 0);
+    const QRectF grid = area.adjusted(6, titleHeight + 0.2 * metrics.height(), -6, 0);
     const double cellW = grid.width() / columns, cellH = grid.height() / rows;
     double top = 0.1;  // one scale for every histogram
     for (const Series& s : series)
@@ -261,7 +295,7 @@ void CalibrationView::drawQq(QPainter& painter, const QRectF& area,
             {high, curve.scores->squaredDistanceQuantiles.maxCoeff() / n, curve.ideal(last) / n});
     }
     const QFontMetricsF metrics(painter.font());
-    const QRectF plotArea = area.adjusted(0, 0, 0, -1.2 * metrics.height());
+    const QRectF plotArea = area.adjusted(0, 0, 0, -2.2 * metrics.height());
     const QRectF plot = plotFrame(painter, plotArea, tr("Joint: d² against its law (log–log)"),
                                   tr("law quantile / n"), tr("observed d² / n"));
     if (curves.empty() || !(low > 0.0)) {
@@ -304,17 +338,18 @@ void CalibrationView::drawQq(QPainter& painter, const QRectF& area,
         anyRaw = anyRaw || curve.raw;
     }
     painter.setPen(QColor(90, 90, 90));
-    painter.drawText(QRectF(area.left() + 4, plotArea.bottom(), area.width() - 4, metrics.height()),
-                     Qt::AlignLeft | Qt::AlignVCenter,
-                     anyRaw ? tr("solid: the fitted law; dotted: as trained, against χ²ₙ")
-                            : tr("against the law the scores use"));
+    painter.drawText(
+        QRectF(area.left() + 4, plotArea.bottom(), area.width() - 4, 2.2 * metrics.height()),
+        Qt::AlignLeft | Qt::AlignVCenter | Qt::TextWordWrap,
+        anyRaw ? tr("solid: the fitted law; dotted: as trained, against χ²ₙ")
+               : tr("against the law the scores use"));
 }
 
 Status exportCalibration(CalibrationView& view, const ComparisonResult& result, const QString& path,
-                         QSizeF sizeMm, int dpi) {
+                         QSizeF sizeMm, int dpi, double fontPt) {
     if (QFileInfo(path).suffix().toLower() == "csv")
         return writeTextAtomically(path.toStdString(), calibrationCsv(result));
-    return exportFigure(view, path, sizeMm, dpi);
+    return exportFigure(view, path, sizeMm, dpi, fontPt);
 }
 
 }  // namespace specres::ui

@@ -56,6 +56,6 @@ private:
 /// The view as a figure (.png, .svg or .pdf at a physical size) or `result`'s curves as CSV
 /// (.csv: every method, raw and recalibrated); written atomically.
 Status exportCalibration(CalibrationView& view, const ComparisonResult& result, const QString& path,
-                         QSizeF sizeMm = QSizeF(240, 110), int dpi = 300);
+                         QSizeF sizeMm = QSizeF(240, 110), int dpi = 300, double fontPt = 0);
 
 }  // namespace specres::ui

@@ -7,15 +7,15 @@
 #include <QHeaderView>
 #include <QLabel>
 #include <QPushButton>
-#include <QSortFilterProxyModel>
 #include <QResizeEvent>
 #include <QScrollBar>
+#include <QSortFilterProxyModel>
 #include <QSplitter>
-#include <QTimer>
 #include <QStandardItemModel>
 #include <QTabWidget>
 #include <QTableView>
 #include <QTextBrowser>
+#include <QTimer>
 #include <QVBoxLayout>
 #include <cmath>
 
@@ -24,8 +24,8 @@
 #include "MethodOverlayChart.h"
 #include "SeriesHelpers.h"
 #include "experiment/ComparisonRanking.h"
-#include "results/ResultsWriter.h"
 #include "io/AtomicFile.h"
+#include "results/ResultsWriter.h"
 
 namespace specres::ui {
 
@@ -342,8 +342,8 @@ void ComparisonPanel::fitTop() {
         const int around = sizes[0] - table_->viewport()->height();
         const QScrollBar* across = table_->horizontalScrollBar();
         const bool scrolls = across->maximum() > 0;
-        top = around + rows + 4 +
-              (scrolls && !across->isVisible() ? across->sizeHint().height() : 0);
+        top =
+            around + rows + 4 + (scrolls && !across->isVisible() ? across->sizeHint().height() : 0);
     }
     top = std::clamp(top, std::min(160, total / 2), total * 6 / 10);
     if (std::abs(top - sizes[0]) <= 2) {
@@ -383,9 +383,10 @@ void ComparisonPanel::redraw() {
     heatmaps_->setEntries(matrices);
 }
 
-Status ComparisonPanel::exportCalibration(const QString& path, QSizeF sizeMm, int dpi) const {
+Status ComparisonPanel::exportCalibration(const QString& path, QSizeF sizeMm, int dpi,
+                                          double fontPt) const {
     if (!result_) return fail("there is no comparison to export yet: compare some methods first");
-    return specres::ui::exportCalibration(*calibration_, *result_, path, sizeMm, dpi);
+    return specres::ui::exportCalibration(*calibration_, *result_, path, sizeMm, dpi, fontPt);
 }
 
 Status ComparisonPanel::exportTable(const QString& path) const {

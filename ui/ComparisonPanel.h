@@ -62,8 +62,8 @@ public:
     Status exportTable(const QString& path) const;
     /// The Calibration view as a figure (.png, .svg, .pdf at a physical size) or its curves as
     /// CSV (.csv, every method, raw and recalibrated); written atomically.
-    Status exportCalibration(const QString& path, QSizeF sizeMm = QSizeF(240, 110),
-                             int dpi = 300) const;
+    Status exportCalibration(const QString& path, QSizeF sizeMm = QSizeF(240, 110), int dpi = 300,
+                             double fontPt = 0) const;
     CalibrationView* calibrationView() const { return calibration_; }
 
     QTableView* table() const { return table_; }

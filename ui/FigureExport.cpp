@@ -1,23 +1,25 @@
 #include "FigureExport.h"
 
+#include <QAbstractAxis>
+#include <QChart>
+#include <QChartView>
 #include <QCoreApplication>
 #include <QDir>
 #include <QFileInfo>
+#include <QGraphicsLayout>
 #include <QGraphicsObject>
 #include <QGraphicsScene>
 #include <QGraphicsView>
 #include <QImage>
-#include <QPainter>
-#include <QPalette>
-#include <QChart>
-#include <QChartView>
 #include <QLegend>
 #include <QLegendMarker>
+#include <QPainter>
+#include <QPalette>
 #include <QPdfWriter>
-#include <QTextDocument>
 #include <QPointer>
 #include <QResizeEvent>
 #include <QSvgGenerator>
+#include <QTextDocument>
 #include <QWidget>
 #include <cmath>
 #include <optional>
@@ -80,7 +82,8 @@ public:
                 QTextDocument label;
                 label.setDocumentMargin(0);
                 label.setDefaultFont(font_);
-                label.setDefaultStyleSheet(QStringLiteral("body { color: %1; }").arg(colour_.name()));
+                label.setDefaultStyleSheet(
+                    QStringLiteral("body { color: %1; }").arg(colour_.name()));
                 label.setHtml(QStringLiteral("<body>%1</body>").arg(e.label.toHtmlEscaped()));
                 painter.save();
                 painter.translate(x + box_ + 5, middle - metrics.height() / 2);
@@ -107,6 +110,80 @@ private:
     double box_ = 0, rowHeight_ = 0, gap_ = 0;
 };
 
+// What the page changes on a figure for the time it is drawn: the charts' margins, which the
+// page's edge makes redundant (they left a blank band above the legend and squeezed the plot
+// of a narrow figure), and the text at the size asked (0: as on screen).
+class PageStyle {
+public:
+    PageStyle(QWidget& widget, double fontPt) : widget_(widget), font_(widget.font()) {
+        std::vector<QChart*> charts;
+        if (auto* view = qobject_cast<QChartView*>(&widget); view && view->chart())
+            charts.push_back(view->chart());
+        for (QChartView* view : widget.findChildren<QChartView*>())
+            if (view->chart()) charts.push_back(view->chart());
+        for (QChart* chart : charts) {
+            Saved saved{chart, chart->margins(), {}, chart->titleFont(), chart->legend()->font(),
+                        {}};
+            if (chart->layout()) {
+                qreal l = 0, r = 0, tp = 0, b = 0;
+                chart->layout()->getContentsMargins(&l, &tp, &r, &b);
+                saved.layoutMargins = QMarginsF(l, tp, r, b);
+            }
+            for (QAbstractAxis* axis : chart->axes())
+                saved.axes.push_back({axis, axis->labelsFont(), axis->titleFont()});
+            saved_.push_back(saved);
+            chart->setMargins(QMargins(2, 4, 10, 2));
+            if (chart->layout()) chart->layout()->setContentsMargins(0, 0, 0, 0);
+            if (fontPt <= 0) continue;
+            chart->setTitleFont(sized(chart->titleFont(), fontPt));
+            chart->legend()->setFont(sized(chart->legend()->font(), fontPt));
+            for (QAbstractAxis* axis : chart->axes()) {
+                axis->setLabelsFont(sized(axis->labelsFont(), fontPt));
+                axis->setTitleFont(sized(axis->titleFont(), fontPt));
+            }
+        }
+        if (fontPt > 0) widget.setFont(sized(font_, fontPt));
+    }
+    ~PageStyle() {
+        for (const Saved& s : saved_) {
+            s.chart->setMargins(s.margins);
+            if (s.chart->layout())
+                s.chart->layout()->setContentsMargins(s.layoutMargins.left(), s.layoutMargins.top(),
+                                                      s.layoutMargins.right(),
+                                                      s.layoutMargins.bottom());
+            s.chart->setTitleFont(s.title);
+            s.chart->legend()->setFont(s.legend);
+            for (const SavedAxis& a : s.axes) {
+                a.axis->setLabelsFont(a.labels);
+                a.axis->setTitleFont(a.title);
+            }
+        }
+        widget_.setFont(font_);
+    }
+    PageStyle(const PageStyle&) = delete;
+    PageStyle& operator=(const PageStyle&) = delete;
+
+private:
+    static QFont sized(QFont font, double pt) {
+        font.setPointSizeF(pt);
+        return font;
+    }
+    struct SavedAxis {
+        QAbstractAxis* axis;
+        QFont labels, title;
+    };
+    struct Saved {
+        QChart* chart;
+        QMargins margins;
+        QMarginsF layoutMargins;
+        QFont title, legend;
+        std::vector<SavedAxis> axes;
+    };
+    QWidget& widget_;
+    QFont font_;
+    std::vector<Saved> saved_;
+};
+
 // Lets the figure lay itself out: charts lay out their legend and axes on posted layout
 // requests. Only the figure's own events: the window's layout would put the figure back to its
 // size on screen first. (Guarded: an object's posted events may delete another.)
@@ -124,7 +201,9 @@ void settle(QWidget& widget) {
 }
 
 // Draws the widget laid out at the figure's size in points, scaled onto the device.
-void renderInto(QWidget& widget, QPaintDevice& device, QSizeF sizeMm, int deviceDpi) {
+void renderInto(QWidget& widget, QPaintDevice& device, QSizeF sizeMm, int deviceDpi,
+                double fontPt) {
+    const PageStyle style(widget, fontPt);
     const QSize pageSize(int(std::lround(sizeMm.width() / 25.4 * 96)),
                          int(std::lround(sizeMm.height() / 25.4 * 96)));
     // A chart's own legend gives way to the page's (below the chart, never elided).
@@ -134,13 +213,14 @@ void renderInto(QWidget& widget, QPaintDevice& device, QSizeF sizeMm, int device
     if (chartLegend && chartLegend->isVisible() && chartLegend->isAttachedToChart() &&
         chartLegend->alignment() == Qt::AlignBottom) {
         pageLegend.emplace(*chartView->chart(), pageSize.width());
-            if (pageLegend->isEmpty() || pageLegend->height() > 0.4 * pageSize.height())
+        if (pageLegend->isEmpty() || pageLegend->height() > 0.4 * pageSize.height())
             pageLegend.reset();
         else
             chartLegend->hide();
     }
-    const QSize layoutSize(pageSize.width(),
-                           pageSize.height() - (pageLegend ? int(std::ceil(pageLegend->height())) : 0));
+    const QSize layoutSize(
+        pageSize.width(),
+        pageSize.height() - (pageLegend ? int(std::ceil(pageLegend->height())) : 0));
     const QSize previous = widget.size();
     // A figure smaller than the widget's minimum on screen must not be drawn at that minimum
     // and squeezed onto the page (text shrunk and distorted).
@@ -190,18 +270,20 @@ void renderInto(QWidget& widget, QPaintDevice& device, QSizeF sizeMm, int device
 }
 }  // namespace
 
-Status exportFigure(QWidget& widget, const QString& path, QSizeF sizeMm, int dpi) {
+Status exportFigure(QWidget& widget, const QString& path, QSizeF sizeMm, int dpi, double fontPt) {
     const QString suffix = QFileInfo(path).suffix().toLower();
     if (suffix != "png" && suffix != "svg" && suffix != "pdf") {
         return fail(path.toStdString() + ": choose a .png, .svg or .pdf file name");
     }
     if (!(sizeMm.width() >= 10 && sizeMm.height() >= 10 && sizeMm.width() <= 2000 &&
           sizeMm.height() <= 2000) ||
-        dpi < 36 || dpi > 2400) {
+        dpi < 36 || dpi > 2400 || !(fontPt == 0 || (fontPt >= 4 && fontPt <= 36))) {
         return fail(path.toStdString() +
-                    ": the figure needs 10–2000 mm on each side and 36–2400 dpi (asked: " +
+                    ": the figure needs 10–2000 mm on each side, 36–2400 dpi and text of 4–36 pt "
+                    "(asked: " +
                     std::to_string(sizeMm.width()) + " × " + std::to_string(sizeMm.height()) +
-                    " mm at " + std::to_string(dpi) + " dpi)");
+                    " mm at " + std::to_string(dpi) + " dpi, text " +
+                    (fontPt > 0 ? std::to_string(fontPt) + " pt" : "as shown") + ")");
     }
     // A PNG is one image in memory: refuse sizes it cannot hold before QPainter tries.
     const double widthPixels = sizeMm.width() / 25.4 * dpi;
@@ -213,6 +295,9 @@ Status exportFigure(QWidget& widget, const QString& path, QSizeF sizeMm, int dpi
                     " pixels is too large (at most 32,767 per side and 400 million in all): "
                     "lower the size or the dpi, or write SVG or PDF");
     }
+    // Text left as on screen (about 9 pt) crowds a single-column figure until Qt elides the
+    // axis titles; below 120 mm it is set at 7 pt, journals' usual size there.
+    if (fontPt == 0 && sizeMm.width() < 120) fontPt = 7;
     return writeAtomically(path.toStdString(), [&](const std::string& temporary) -> Status {
         const QString target = QString::fromStdString(temporary);
         if (suffix == "png") {
@@ -221,26 +306,29 @@ Status exportFigure(QWidget& widget, const QString& path, QSizeF sizeMm, int dpi
             image.fill(Qt::white);
             image.setDotsPerMeterX(int(std::lround(dpi / 0.0254)));
             image.setDotsPerMeterY(int(std::lround(dpi / 0.0254)));
-            renderInto(widget, image, sizeMm, dpi);
+            renderInto(widget, image, sizeMm, dpi, fontPt);
             if (!image.save(target, "PNG"))
                 return fail(path.toStdString() + ": cannot write the PNG");
         } else if (suffix == "svg") {
+            // In the layout's own units (96 per inch): text is then resolved at the resolution
+            // it was laid out at, as on screen and in PNG and PDF (at 72 per inch, with the
+            // layout scaled by ¾ onto it, every point size came out a quarter small).
             QSvgGenerator svg;
             svg.setFileName(target);
-            const QSize points(int(std::lround(sizeMm.width() / 25.4 * 72)),
-                               int(std::lround(sizeMm.height() / 25.4 * 72)));
-            svg.setSize(points);
-            svg.setViewBox(QRect(QPoint(), points));
-            svg.setResolution(72);
+            const QSize units(int(std::lround(sizeMm.width() / 25.4 * 96)),
+                              int(std::lround(sizeMm.height() / 25.4 * 96)));
+            svg.setSize(units);
+            svg.setViewBox(QRect(QPoint(), units));
+            svg.setResolution(96);
             svg.setTitle(QStringLiteral("SpecRes figure"));
-            renderInto(widget, svg, sizeMm, 72);
+            renderInto(widget, svg, sizeMm, 96, fontPt);
         } else {
             QPdfWriter pdf(target);
             pdf.setPageSize(QPageSize(sizeMm, QPageSize::Millimeter));
             pdf.setPageMargins(QMarginsF(0, 0, 0, 0));
             pdf.setResolution(dpi);
             pdf.setCreator(QStringLiteral("SpecRes"));
-            renderInto(widget, pdf, sizeMm, dpi);
+            renderInto(widget, pdf, sizeMm, dpi, fontPt);
         }
         return QFileInfo(target).size() > 0
                    ? Status::success()

@@ -14,9 +14,10 @@ namespace specres::ui {
 /// resolution, or SVG and PDF as vector graphics (text and lines stay sharp; an embedded
 /// matrix image stays one pixel per cell). The format follows the file extension. The widget
 /// is drawn whole — axes, legend, colour bar — never cropped like a screenshot. Written
-/// atomically.
+/// atomically. Text is drawn at `fontPt` points on the page (4–36; 0: the size it has on
+/// screen, or 7 pt on a page narrower than 120 mm), every other size following from the page's.
 Status exportFigure(QWidget& widget, const QString& path, QSizeF sizeMm = QSizeF(160, 100),
-                    int dpi = 300);
+                    int dpi = 300, double fontPt = 0);
 
 /// The numbers behind a pixel's figures: wavelength, measured, predicted mean and σ per channel,
 /// and, when there is one, the predicted covariance matrix in a second file (PATH with

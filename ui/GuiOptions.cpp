@@ -63,8 +63,12 @@ void addGuiOptions(QCommandLineParser& parser) {
          QStringLiteral("Figure size in millimetres (default 160x100; 240x110 for "
                         "--export-calibration)."),
          QStringLiteral("WxH")},
-        {QStringLiteral("dpi"), QStringLiteral("Resolution of PNG figures."),
-         QStringLiteral("DPI"), QStringLiteral("300")},
+        {QStringLiteral("dpi"), QStringLiteral("Resolution of PNG figures."), QStringLiteral("DPI"),
+         QStringLiteral("300")},
+        {QStringLiteral("font-size"),
+         QStringLiteral("Size of the figures' text on the page, in points (4-36; default: as "
+                        "on screen)."),
+         QStringLiteral("PT")},
     });
 }
 
@@ -96,7 +100,8 @@ Result<GuiOptions> guiOptionsFrom(const QCommandLineParser& parser) {
     }
     if (isSet("samples")) {
         const int n = value("samples").toInt();
-        if (n != 10 && n != 30) return fail("--samples " + text(value("samples")) + ": choose 10 or 30");
+        if (n != 10 && n != 30)
+            return fail("--samples " + text(value("samples")) + ": choose 10 or 30");
         o.samples = n;
     }
     o.exportSpectrum = value("export-spectrum");
@@ -118,13 +123,21 @@ Result<GuiOptions> guiOptionsFrom(const QCommandLineParser& parser) {
     bool dpiOk = false;
     o.dpi = value("dpi").toInt(&dpiOk);
     if (!dpiOk) return fail("--dpi " + text(value("dpi")) + ": expected a whole number");
+    if (isSet("font-size")) {
+        bool fontOk = false;
+        o.fontPt = value("font-size").toDouble(&fontOk);
+        if (!fontOk || !(o.fontPt >= 4 && o.fontPt <= 36))
+            return fail("--font-size " + text(value("font-size")) +
+                        ": expected a size in points from 4 to 36");
+    }
     o.comparison = value("comparison");
     o.exportCalibration = value("export-calibration");
     for (const QString& label : value("methods").split(QLatin1Char(','), Qt::SkipEmptyParts))
         o.methods << label.trimmed();
     o.raw = isSet("raw");
     if (o.exportsPixel() && !o.pixel)
-        return fail("--export-spectrum, --export-covariance and --export-data need --pixel COL,ROW");
+        return fail(
+            "--export-spectrum, --export-covariance and --export-data need --pixel COL,ROW");
     if (o.exportsCalibration() && (o.comparison.isEmpty() || o.exportCalibration.isEmpty()))
         return fail("--comparison and --export-calibration go together");
     return o;

@@ -17,8 +17,8 @@ namespace specres::ui {
 struct GuiOptions {
     QString highPath;  ///< --pair HIGH,LOW
     QString lowPath;
-    QString project;  ///< --project FILE
-    QString model;    ///< --model MODEL
+    QString project;              ///< --project FILE
+    QString model;                ///< --model MODEL
     std::optional<QPoint> pixel;  ///< --pixel COL,ROW
     int samples = 0;              ///< --samples 10|30 (0: none)
     QString exportSpectrum;
@@ -26,6 +26,7 @@ struct GuiOptions {
     QString exportData;
     std::optional<QSizeF> figureSizeMm;  ///< --figure-size WxH, when given
     int dpi = 300;
+    double fontPt = 0;   ///< --font-size PT: figure text on the page; 0 as on screen
     QString comparison;  ///< --comparison results.json, with --export-calibration
     QString exportCalibration;
     QStringList methods;
@@ -34,7 +35,9 @@ struct GuiOptions {
     bool exportsPixel() const {
         return !exportSpectrum.isEmpty() || !exportCovariance.isEmpty() || !exportData.isEmpty();
     }
-    bool exportsCalibration() const { return !exportCalibration.isEmpty() || !comparison.isEmpty(); }
+    bool exportsCalibration() const {
+        return !exportCalibration.isEmpty() || !comparison.isEmpty();
+    }
 };
 
 /// Declares the options on `parser` (with --help and --version).

@@ -71,8 +71,9 @@ int exportCalibrationHeadless(const GuiOptions& o) {
         qCritical("specres: %s", drawable.error().c_str());
         return 1;
     }
-    const Status written = exportCalibration(view, *result, o.exportCalibration,
-                                             o.figureSizeMm.value_or(QSizeF(240, 110)), o.dpi);
+    const Status written =
+        exportCalibration(view, *result, o.exportCalibration,
+                          o.figureSizeMm.value_or(QSizeF(240, 110)), o.dpi, o.fontPt);
     if (!written) {
         qCritical("specres: %s", written.error().c_str());
         return 1;
@@ -95,9 +96,9 @@ void exportPixelWhenInspected(MainWindow& window, const GuiOptions& o) {
             }
         };
         if (!o.exportSpectrum.isEmpty())
-            report(window.exportSpectrumFigure(o.exportSpectrum, sizeMm, o.dpi));
+            report(window.exportSpectrumFigure(o.exportSpectrum, sizeMm, o.dpi, o.fontPt));
         if (!o.exportCovariance.isEmpty())
-            report(window.exportMatrixFigure(o.exportCovariance, sizeMm, o.dpi));
+            report(window.exportMatrixFigure(o.exportCovariance, sizeMm, o.dpi, o.fontPt));
         if (!o.exportData.isEmpty()) report(window.exportPixelData(o.exportData));
         QCoreApplication::exit(status);
     };

@@ -195,16 +195,18 @@ void InspectionController::showPins(const QList<PixelInspection>& pins) {
     panel_->chart()->setPinned(spectra);
 }
 
-Status InspectionController::exportSpectrumFigure(const QString& path, QSizeF sizeMm, int dpi) {
+Status InspectionController::exportSpectrumFigure(const QString& path, QSizeF sizeMm, int dpi,
+                                                  double fontPt) {
     if (!inspected_) return fail("inspect a pixel first: there is no spectrum to export");
-    return exportFigure(*panel_->chart(), path, sizeMm, dpi);
+    return exportFigure(*panel_->chart(), path, sizeMm, dpi, fontPt);
 }
 
-Status InspectionController::exportMatrixFigure(const QString& path, QSizeF sizeMm, int dpi) {
+Status InspectionController::exportMatrixFigure(const QString& path, QSizeF sizeMm, int dpi,
+                                                double fontPt) {
     if (!inspected_ || !panel_->heatmap()->hasMatrix()) {
         return fail("inspect a pixel with a model that predicts a covariance first");
     }
-    return exportFigure(*panel_->heatmap(), path, sizeMm, dpi);
+    return exportFigure(*panel_->heatmap(), path, sizeMm, dpi, fontPt);
 }
 
 Status InspectionController::exportPixelData(const QString& path) {

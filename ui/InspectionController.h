@@ -64,8 +64,8 @@ public:
     const std::optional<PixelInspection>& inspected() const { return inspected_; }
     PixelInspector* inspector() const { return inspector_; }
 
-    Status exportSpectrumFigure(const QString& path, QSizeF sizeMm, int dpi);
-    Status exportMatrixFigure(const QString& path, QSizeF sizeMm, int dpi);
+    Status exportSpectrumFigure(const QString& path, QSizeF sizeMm, int dpi, double fontPt = 0);
+    Status exportMatrixFigure(const QString& path, QSizeF sizeMm, int dpi, double fontPt = 0);
     Status exportPixelData(const QString& path);
 
 signals:

@@ -77,12 +77,12 @@ public:
 
     /// Figures and numbers of the inspected pixel.
     Status exportSpectrumFigure(const QString& path, QSizeF sizeMm = QSizeF(160, 100),
-                                int dpi = 300) {
-        return inspection_->exportSpectrumFigure(path, sizeMm, dpi);
+                                int dpi = 300, double fontPt = 0) {
+        return inspection_->exportSpectrumFigure(path, sizeMm, dpi, fontPt);
     }
-    Status exportMatrixFigure(const QString& path, QSizeF sizeMm = QSizeF(120, 100),
-                              int dpi = 300) {
-        return inspection_->exportMatrixFigure(path, sizeMm, dpi);
+    Status exportMatrixFigure(const QString& path, QSizeF sizeMm = QSizeF(120, 100), int dpi = 300,
+                              double fontPt = 0) {
+        return inspection_->exportMatrixFigure(path, sizeMm, dpi, fontPt);
     }
     Status exportPixelData(const QString& path) { return inspection_->exportPixelData(path); }
     /// Libraries, features and the whole-pair mineral map (mineralMapShown or mineralMapFailed

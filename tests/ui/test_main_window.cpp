@@ -421,9 +421,24 @@ private slots:
                                 .arg(drawn.width())
                                 .arg(drawn.height())));
         // At a journal's widths every legend entry is whole (the page's legend wraps into rows
-        // where Qt's would elide: at 80 mm it cut all five to "Pre…", "Inp…"); from 160 mm the
-        // axis titles are whole too.
+        // where Qt's would elide: at 80 mm it cut all five to "Pre…", "Inp…"), and so are the
+        // axis titles (at 80 mm the text is set at 7 pt: at the screen's size the y title was
+        // "Norm…"). The drawing fills the page at every width.
         for (const double width : {80.0, 160.0, 250.0}) {
+            const QString page = dir_.filePath(QString("spectrum_%1.png").arg(width));
+            QVERIFY(window.exportSpectrumFigure(page, QSizeF(width, width * 0.8), 100));
+            const QImage drawing(page);
+            QRect ink;
+            for (int y = 0; y < drawing.height(); ++y)
+                for (int x = 0; x < drawing.width(); ++x)
+                    if (QColor(drawing.pixel(x, y)).lightness() < 250) ink |= QRect(x, y, 1, 1);
+            QVERIFY2(ink.width() > 0.9 * drawing.width() && ink.height() > 0.9 * drawing.height(),
+                     qPrintable(QString("drawn in %1 × %2 of %3 × %4 at %5 mm")
+                                    .arg(ink.width())
+                                    .arg(ink.height())
+                                    .arg(drawing.width())
+                                    .arg(drawing.height())
+                                    .arg(width)));
             const QString figure = dir_.filePath(QString("spectrum_%1.svg").arg(width));
             QVERIFY(window.exportSpectrumFigure(figure, QSizeF(width, width * 0.8)));
             QFile file(figure);
@@ -436,12 +451,22 @@ private slots:
             for (const QString& entry : entries)
                 QVERIFY2(text.contains(">" + entry.toHtmlEscaped() + "<"),
                          qPrintable(QString("%1 at %2 mm").arg(entry).arg(width)));
-            if (width >= 160) {
-                QVERIFY2(!text.contains(QChar(0x2026)) && !text.contains("..."),
-                         qPrintable(QString("elided text at %1 mm").arg(width)));
-                QVERIFY(text.contains("Normalised reflectance") && text.contains("Wavelength"));
-            }
+            QVERIFY2(!text.contains(QChar(0x2026)) && !text.contains("..."),
+                     qPrintable(QString("elided text at %1 mm").arg(width)));
+            QVERIFY(text.contains("Normalised reflectance") && text.contains("Wavelength"));
         }
+        // Text at the size asked: an SVG's units are 1/96 inch, so 6 pt is 8 units and 12 pt 16
+        // (before, SVG text came out a quarter smaller than PNG's, at 0.75 of the size).
+        for (const auto& [points, units] : {std::pair{6.0, 8}, std::pair{12.0, 16}}) {
+            const QString sized = dir_.filePath(QString("spectrum_%1pt.svg").arg(points));
+            QVERIFY(window.exportSpectrumFigure(sized, QSizeF(160, 100), 300, points));
+            QFile file(sized);
+            QVERIFY(file.open(QIODevice::ReadOnly));
+            const QString text = QString::fromUtf8(file.readAll());
+            QVERIFY2(text.contains(QString("font-size=\"%1\"").arg(units)),
+                     qPrintable(QString("no %1-unit text at %2 pt").arg(units).arg(points)));
+        }
+        QVERIFY(!window.exportSpectrumFigure(dir_.filePath("huge.svg"), QSizeF(160, 100), 300, 72));
         QVERIFY(window.exportMatrixFigure(svg, QSizeF(120, 100), 300));
         QSvgRenderer renderer(svg);
         QVERIFY(renderer.isValid());
