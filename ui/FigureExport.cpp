@@ -210,8 +210,7 @@ void renderInto(QWidget& widget, QPaintDevice& device, QSizeF sizeMm, int device
     auto* chartView = qobject_cast<QChartView*>(&widget);
     QLegend* chartLegend = chartView && chartView->chart() ? chartView->chart()->legend() : nullptr;
     std::optional<PageLegend> pageLegend;
-    if (chartLegend && chartLegend->isVisible() && chartLegend->isAttachedToChart() &&
-        chartLegend->alignment() == Qt::AlignBottom) {
+    if (chartLegend && chartLegend->isVisible() && chartLegend->isAttachedToChart()) {
         pageLegend.emplace(*chartView->chart(), pageSize.width());
         if (pageLegend->isEmpty() || pageLegend->height() > 0.4 * pageSize.height())
             pageLegend.reset();

@@ -63,6 +63,23 @@ SpectrumChart::SpectrumChart(QWidget* parent)
     connect(mean_, &QLineSeries::hovered, this, [this](const QPointF& p, bool state) {
         if (state) setToolTip(tr("%1 µm: %2").arg(p.x(), 0, 'f', 4).arg(p.y(), 0, 'f', 4));
     });
+    // Queued: the legend's place is chosen after the layout that a new entry or size causes.
+    connect(c, &QChart::plotAreaChanged, this, &SpectrumChart::placeLegend, Qt::QueuedConnection);
+}
+
+void SpectrumChart::placeLegend() {
+    // Qt's legend keeps one row and elides the labels that do not fit it ("Predi…", "P1 m…"
+    // with two pins and a fit); entries that a row cannot hold go right of the plot, one per
+    // line and whole. The choice depends on the chart's width, not the plot's, so it is stable.
+    QLegend* legend = chart()->legend();
+    const QFontMetricsF metrics(legend->font());
+    double row = 0;
+    for (QLegendMarker* marker : legend->markers())
+        if (inLegend(marker))
+            row += metrics.horizontalAdvance(marker->label()) + 2.5 * metrics.height();
+    const Qt::Alignment wanted =
+        row > chart()->size().width() - 40 ? Qt::AlignRight : Qt::AlignBottom;
+    if (legend->alignment() != wanted) legend->setAlignment(wanted);
 }
 
 void SpectrumChart::showInspection(const PixelInspection& inspection) {
@@ -242,8 +259,7 @@ void SpectrumChart::rebuild() {
         chart()->addSeries(line);
         line->attachAxis(xAxis_);
         line->attachAxis(yAxis_);
-        if (k > 0)
-            hideLegendEntry(chart(), line);
+        if (k > 0) hideLegendEntry(chart(), line);
         samples_.append(line);
     }
     if (draws > 0) {

@@ -55,6 +55,7 @@ public:
     QValueAxis* reflectanceAxis() const { return yAxis_; }
 
 private:
+    void placeLegend();
     void rebuild();
 
     PixelInspection inspection_;

@@ -387,6 +387,16 @@ private slots:
                      expected->mean[i] + expected->stddev[i]);
         }
         QCOMPARE(chart->inputSeries()->points().size(), qsizetype(5));
+        // The legend stays below the plot while one row holds its entries, and moves right of
+        // it, one entry per line, where Qt would elide them ("Predi…") in a narrow chart.
+        const QSize onScreen = chart->size();
+        chart->resize(1400, onScreen.height());
+        QTRY_COMPARE(chart->chart()->legend()->alignment(), Qt::AlignBottom);
+        chart->setMinimumSize(0, 0);
+        chart->resize(300, onScreen.height());
+        QTRY_COMPARE(chart->chart()->legend()->alignment(), Qt::AlignRight);
+        chart->setMinimumSize(360, 240);
+        chart->resize(onScreen);
         // The wavelength axis spans the channels exactly, with ticks on round wavelengths.
         QCOMPARE(chart->wavelengthAxis()->min(), expected->highWavelengthsUm.front());
         QCOMPARE(chart->wavelengthAxis()->max(), expected->highWavelengthsUm.back());
