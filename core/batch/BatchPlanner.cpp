@@ -48,6 +48,19 @@ Result<double> runProbe(const BatchPlan& plan, const SceneInputs& first,
     return seconds;
 }
 
+// RUN/batch.json, and the two Slurm scripts, executable.
+Status writePlanFiles(const BatchPlan& plan) {
+    if (auto ok = writeBatchPlan(plan); !ok) return ok;
+    std::error_code error;
+    for (const auto& [path, text] : {std::pair{plan.submitScript(), slurmArrayScript(plan)},
+                                     std::pair{plan.mergeScript(), slurmMergeScript(plan)}}) {
+        if (auto ok = writeTextAtomically(path, text); !ok) return ok;
+        fs::permissions(path, fs::perms::owner_exec | fs::perms::group_exec, fs::perm_options::add,
+                        error);
+    }
+    return Status::success();
+}
+
 }  // namespace
 
 Result<BatchPlan> planBatch(const BatchRequest& request, Feedback* feedback) {
@@ -143,13 +156,7 @@ Result<BatchPlan> planBatch(const BatchRequest& request, Feedback* feedback) {
     r.timeLimitMinutes =
         int(std::ceil(4.0 * double(largestTile) / r.probePixelsPerSecond / 60.0)) + 10;
 
-    if (auto ok = writeBatchPlan(plan); !ok) return abandon(ok.error());
-    for (const auto& [path, text] : {std::pair{plan.submitScript(), slurmArrayScript(plan)},
-                                     std::pair{plan.mergeScript(), slurmMergeScript(plan)}}) {
-        if (auto ok = writeTextAtomically(path, text); !ok) return abandon(ok.error());
-        fs::permissions(path, fs::perms::owner_exec | fs::perms::group_exec, fs::perm_options::add,
-                        error);
-    }
+    if (auto ok = writePlanFiles(plan); !ok) return abandon(ok.error());
     return plan;
 }
 
