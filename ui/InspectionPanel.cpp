@@ -72,8 +72,13 @@ void InspectionPanel::showInspection(const PixelInspection& inspection) {
         return;
     }
     pending_.reset();
-    chart_->showInspection(inspection);
-    minerals_->showMinerals(inspection);
+    {
+        // The table's chosen mineral is the chart's fit: the chart is drawn once, with it,
+        // rather than once for the pixel and again when the table picks its mineral.
+        const QSignalBlocker quiet(minerals_);
+        minerals_->showMinerals(inspection);
+    }
+    chart_->showInspection(inspection, minerals_->selectedMineral());
     if (inspection.covariance.size()) {
         heatmap_->setMatrices(inspection.covariance, inspection.precision,
                               inspection.highWavelengthsUm);

@@ -25,6 +25,34 @@ QTableWidgetItem* number(double value, int decimals, bool scientific = false) {
     return item;
 }
 
+// The numbers keep their width; the name column takes what is left and elides, so the panel
+// never needs a horizontal scroll bar (the whole name is in the cell's tooltip).
+void setColumnModes(QTableWidget* table) {
+    table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    table->horizontalHeader()->setSectionResizeMode(0, QHeaderView::Stretch);
+}
+
+// A table filled cell by cell re-measured every column sized to its contents at each cell (6 ms
+// of a click, the most of any part of the window); while a fill lasts the columns keep their
+// widths, and they are measured once when it ends.
+class TableFill {
+public:
+    explicit TableFill(QTableWidget* table) : table_(table), block_(table) {
+        table_->setUpdatesEnabled(false);
+        table_->horizontalHeader()->setSectionResizeMode(QHeaderView::Fixed);
+    }
+    ~TableFill() {
+        setColumnModes(table_);
+        table_->setUpdatesEnabled(true);
+    }
+    TableFill(const TableFill&) = delete;
+    TableFill& operator=(const TableFill&) = delete;
+
+private:
+    QTableWidget* table_;
+    QSignalBlocker block_;
+};
+
 QTableWidget* makeTable(const QStringList& headers, QWidget* parent) {
     auto* table = new QTableWidget(0, int(headers.size()), parent);
     table->setHorizontalHeaderLabels(headers);
@@ -32,10 +60,7 @@ QTableWidget* makeTable(const QStringList& headers, QWidget* parent) {
     table->setEditTriggers(QAbstractItemView::NoEditTriggers);
     table->setSelectionBehavior(QAbstractItemView::SelectRows);
     table->setSelectionMode(QAbstractItemView::SingleSelection);
-    // The numbers keep their width; the name column takes what is left and elides, so the
-    // panel never needs a horizontal scroll bar (the whole name is in the cell's tooltip).
-    table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
-    table->horizontalHeader()->setSectionResizeMode(0, QHeaderView::Stretch);
+    setColumnModes(table);
     table->horizontalHeader()->setStretchLastSection(false);
     table->setTextElideMode(Qt::ElideRight);
     table->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
@@ -140,26 +165,28 @@ void MineralPanel::showMinerals(const PixelInspection& inspection) {
                               .arg(top.pValue < 1e-3 ? QString::number(top.pValue, 'e', 1)
                                                      : QString::number(top.pValue, 'f', 3)));
     }
-    const QSignalBlocker block(candidates_);
-    candidates_->setRowCount(int(id.ranking.size()));
-    for (int r = 0; r < int(id.ranking.size()); ++r) {
-        const int j = id.ranking[std::size_t(r)];
-        const MineralFit& f = id.fits[std::size_t(j)];
-        auto* label = new QTableWidgetItem(QString::fromStdString(m.names[std::size_t(j)]));
-        label->setData(Qt::UserRole, j);
-        label->setToolTip(label->text());
-        int red, green, blue;
-        mineralColour(j + 1, red, green, blue);
-        label->setData(Qt::DecorationRole, QColor(red, green, blue));
-        candidates_->setItem(r, 0, label);
-        candidates_->setItem(r, 1, number(f.posterior, 3));
-        candidates_->setItem(r, 2, number(f.pValue, 3, true));
-        candidates_->setItem(r, 3, number(f.gain, 2));
-        candidates_->setItem(r, 4, number(f.angle * kDegrees, 2));
-        candidates_->setItem(
-            r, 5, number(j < m.inputAngles.size() ? m.inputAngles[j] * kDegrees : NAN, 2));
+    {
+        const TableFill fill(candidates_);
+        candidates_->setRowCount(int(id.ranking.size()));
+        for (int r = 0; r < int(id.ranking.size()); ++r) {
+            const int j = id.ranking[std::size_t(r)];
+            const MineralFit& f = id.fits[std::size_t(j)];
+            auto* label = new QTableWidgetItem(QString::fromStdString(m.names[std::size_t(j)]));
+            label->setData(Qt::UserRole, j);
+            label->setToolTip(label->text());
+            int red, green, blue;
+            mineralColour(j + 1, red, green, blue);
+            label->setData(Qt::DecorationRole, QColor(red, green, blue));
+            candidates_->setItem(r, 0, label);
+            candidates_->setItem(r, 1, number(f.posterior, 3));
+            candidates_->setItem(r, 2, number(f.pValue, 3, true));
+            candidates_->setItem(r, 3, number(f.gain, 2));
+            candidates_->setItem(r, 4, number(f.angle * kDegrees, 2));
+            candidates_->setItem(
+                r, 5, number(j < m.inputAngles.size() ? m.inputAngles[j] * kDegrees : NAN, 2));
+        }
+        candidates_->selectRow(0);
     }
-    candidates_->selectRow(0);
     if (id.pair) {
         const MineralPair& p = *id.pair;
         const bool first = p.fraction >= 0.5;
@@ -178,6 +205,7 @@ void MineralPanel::showMinerals(const PixelInspection& inspection) {
         pair_->setText(
             tr("No two-mineral mixture improves on one mineral with positive fractions."));
     }
+    const TableFill fill(depths_);
     depths_->setRowCount(int(m.bandDepths.size()));
     for (int r = 0; r < int(m.bandDepths.size()); ++r) {
         const BandDepthEstimate& d = m.bandDepths[std::size_t(r)];

@@ -47,6 +47,9 @@ void PixelInspector::inspect(int column, int row, int neighbourhood,
                   generation = pairGeneration_, workerPair = workerPair_,
                   latest = latestClick_]() -> TaskThread::Continuation {
         if (*latest != id) return {};  // superseded before it started
+        // One pixel's matrix products are small: BLAS threads would only wake a team whose
+        // spinning (OpenBLAS yields for a while after each call) takes the GUI thread's core.
+        const SingleThreadedBlas blas;
         const RasterPair* raster = workerPair->openFor(pair->source, generation);
         if (!raster) {
             return [this, error = workerPair->error()] { emit inspectionFailed(error); };
@@ -89,6 +92,7 @@ void PixelInspector::inspectPins(const QList<QPoint>& pixels, int neighbourhood,
                   generation = pairGeneration_, workerPair = workerPair_,
                   latest = latestPins_]() -> TaskThread::Continuation {
         if (*latest != id) return {};
+        const SingleThreadedBlas blas;
         QList<PixelInspection> pins;
         const RasterPair* raster =
             pixels.isEmpty() ? nullptr : workerPair->openFor(pair->source, generation);

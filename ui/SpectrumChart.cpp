@@ -82,9 +82,10 @@ void SpectrumChart::placeLegend() {
     if (legend->alignment() != wanted) legend->setAlignment(wanted);
 }
 
-void SpectrumChart::showInspection(const PixelInspection& inspection) {
+void SpectrumChart::showInspection(const PixelInspection& inspection, int fitted) {
     inspection_ = inspection;
     hasInspection_ = true;
+    fittedIndex_ = fitted;
     rebuild();
 }
 

@@ -21,7 +21,8 @@ class SpectrumChart : public QChartView {
 public:
     explicit SpectrumChart(QWidget* parent = nullptr);
 
-    void showInspection(const PixelInspection& inspection);
+    /// Draws the pixel, with library mineral `fitted`'s fit (−1: none).
+    void showInspection(const PixelInspection& inspection, int fitted = -1);
     /// k of the ±kσ band (1 or 2).
     void setSigmaMultiplier(double k);
     double sigmaMultiplier() const { return sigmaMultiplier_; }

@@ -4,6 +4,8 @@
 
 #include <dlfcn.h>
 
+#include <mutex>
+
 namespace specres {
 
 namespace {
@@ -22,15 +24,25 @@ GetThreads getter() {
 }
 }  // namespace
 
+namespace {
+std::mutex scopeMutex;
+int openScopes = 0;  // SingleThreadedBlas objects alive, on any thread
+int restoreTo = 0;   // the thread count before the first of them began
+}  // namespace
+
 SingleThreadedBlas::SingleThreadedBlas() {
-    if (setter() && getter()) {
-        previous_ = getter()();
+    if (!setter() || !getter()) return;
+    const std::lock_guard<std::mutex> lock(scopeMutex);
+    if (openScopes++ == 0) {
+        restoreTo = getter()();
         setter()(1);
     }
 }
 
 SingleThreadedBlas::~SingleThreadedBlas() {
-    if (setter() && previous_ > 0) setter()(previous_);
+    if (!setter() || !getter()) return;
+    const std::lock_guard<std::mutex> lock(scopeMutex);
+    if (--openScopes == 0 && restoreTo > 0) setter()(restoreTo);
 }
 
 int blasThreads() { return getter() ? getter()() : 0; }

@@ -7,16 +7,16 @@ namespace specres {
 /// Work that is already parallel across its own threads (EM over mixture components) must not
 /// have each BLAS call spawn threads too: on two cores that oversubscription made the fit 45 %
 /// slower. OpenBLAS is reached through the generic libblas.so.3, so its thread controls are
-/// looked up at run time; with another BLAS this does nothing. The setting is process-wide.
+/// looked up at run time; with another BLAS this does nothing. The setting is process-wide, so
+/// the scopes of all threads count as one: the first to begin saves the thread count and the
+/// last to end restores it (scopes saving and restoring one by one, on two threads, could
+/// leave BLAS single-threaded for good).
 class SingleThreadedBlas {
 public:
     SingleThreadedBlas();
     ~SingleThreadedBlas();
     SingleThreadedBlas(const SingleThreadedBlas&) = delete;
     SingleThreadedBlas& operator=(const SingleThreadedBlas&) = delete;
-
-private:
-    int previous_ = 0;
 };
 
 /// OpenBLAS's process-wide thread count (0 where the BLAS is not OpenBLAS), and a way to set it:

@@ -11,6 +11,9 @@
 #include <cstdlib>
 #include <cstring>
 #include <functional>
+#include <future>
+#include <memory>
+#include <thread>
 
 #include "TestRasters.h"
 #include "base/BlasThreads.h"
@@ -149,6 +152,30 @@ private slots:
     void cleanupTestCase() {
         setThreadBudget(0);
         if (previousBlas_ > 0) setBlasThreads(previousBlas_);
+    }
+
+    // Single-threaded BLAS scopes on two threads that overlap (training beside a click's
+    // inspection) restore the thread count once both have ended, whatever order they end in;
+    // scopes that saved and restored one by one left it at 1 for good when the first to begin
+    // ended first.
+    void overlappingSingleThreadedScopesRestoreTheCount() {
+        if (blasThreads() == 0) QSKIP("the BLAS is not OpenBLAS");
+        setBlasThreads(2);
+        auto first = std::make_unique<SingleThreadedBlas>();
+        QCOMPARE(blasThreads(), 1);
+        std::promise<void> secondBegan, firstEnded;
+        std::thread other([&] {
+            const SingleThreadedBlas second;
+            secondBegan.set_value();
+            firstEnded.get_future().wait();
+        });
+        secondBegan.get_future().wait();
+        first.reset();
+        QCOMPARE(blasThreads(), 1);  // the other thread's scope is still open
+        firstEnded.set_value();
+        other.join();
+        QCOMPARE(blasThreads(), 2);
+        setBlasThreads(previousBlas_ > 0 ? previousBlas_ : 2);
     }
 
     void sceneMapsDoNotDependOnTilesOrThreads_data() {
