@@ -142,7 +142,13 @@ public:
                 axis->setTitleFont(sized(axis->titleFont(), fontPt));
             }
         }
-        if (fontPt > 0) widget.setFont(sized(font_, fontPt));
+        // The widget's own font is set only for the page, so that one it inherits stays
+        // inherited afterwards.
+        if (fontPt > 0) {
+            ownFont_ = widget.testAttribute(Qt::WA_SetFont);
+            widget.setFont(sized(font_, fontPt));
+            fontSet_ = true;
+        }
     }
     ~PageStyle() {
         for (const Saved& s : saved_) {
@@ -158,7 +164,7 @@ public:
                 a.axis->setTitleFont(a.title);
             }
         }
-        widget_.setFont(font_);
+        if (fontSet_) widget_.setFont(ownFont_ ? font_ : QFont());
     }
     PageStyle(const PageStyle&) = delete;
     PageStyle& operator=(const PageStyle&) = delete;
@@ -181,6 +187,7 @@ private:
     };
     QWidget& widget_;
     QFont font_;
+    bool fontSet_ = false, ownFont_ = false;
     std::vector<Saved> saved_;
 };
 
