@@ -10,6 +10,7 @@
 
 #include "base/BlasThreads.h"
 #include "models/MixtureBaselines.h"
+#include "neural/DeepConditionalGaussian.h"
 #include "neural/ModelRegistry.h"
 
 namespace specres {
@@ -18,11 +19,16 @@ Result<std::unique_ptr<ConditionalModel>> trainMethod(const MethodSpec& spec,
                                                       const PreparedData& data,
                                                       const ExperimentConfig& config,
                                                       Feedback* feedback,
-                                                      std::shared_ptr<MixtureFitCache> mixtures) {
+                                                      const SharedTraining& shared) {
     auto model = createModel(spec.method, spec.covariance, config.methodConfig(spec.method));
     if (!model) return fail(model.error());
-    if (auto* mixture = dynamic_cast<GaussianMixtureModel*>(model->get()); mixture && mixtures) {
-        mixture->shareFits(std::move(mixtures));
+    if (auto* mixture = dynamic_cast<GaussianMixtureModel*>(model->get());
+        mixture && shared.mixtures) {
+        mixture->shareFits(shared.mixtures);
+    }
+    if (auto* dcgm = dynamic_cast<DeepConditionalGaussianModel*>(model->get());
+        dcgm && shared.diagonals) {
+        dcgm->shareDiagonalTraining(shared.diagonals);
     }
     try {
         if (auto ok = (*model)->fit(data.train, data.validation, feedback); !ok) {
@@ -81,11 +87,10 @@ struct MethodResult {
 // Trains, recalibrates and scores one method.
 Result<MethodResult> runMethod(const MethodSpec& spec, const PreparedData& data,
                                const ExperimentConfig& config, Feedback* feedback,
-                               const std::shared_ptr<MixtureFitCache>& mixtures,
-                               const std::string& splitPath) {
+                               const SharedTraining& shared, const std::string& splitPath) {
     feedback->setEpochMethod(spec.label());
     feedback->setProgress(0.0, "training");
-    auto model = trainMethod(spec, data, config, feedback, mixtures);
+    auto model = trainMethod(spec, data, config, feedback, shared);
     if (!model) return fail(model.error());
     std::shared_ptr<const ConditionalModel> fitted = std::move(*model);
     ModelContext context = ModelContext::fromData(data, config, MethodEvaluation{}, splitPath);
@@ -122,8 +127,8 @@ Status handOn(ComparisonResult& result, MethodResult outcome,
 // order of `methods`, on the calling thread, as if run one after another, and every method
 // computes exactly what it would alone: the networks draw their random numbers from generators
 // of their own (OwnDropout), EM's parallel loops split components, not sums, and BLAS stays on
-// one thread per call. The mixture methods of one covariance type (G, GM, UGM) form one task,
-// run in order, so that UGM finds GM's fits in the cache; the longest tasks start first.
+// one thread per call. Methods that share fits form one task, run in order (see sameTask); the
+// longest tasks start first.
 class MethodPool {
 public:
     MethodPool(const PreparedData& data, const std::vector<MethodSpec>& methods,
@@ -137,11 +142,8 @@ public:
           slots_(methods.size()),
           fractions_(methods.size(), 0.0) {
         for (std::size_t i = 0; i < methods.size(); ++i) {
-            const bool mixture = !isNeural(methods[i].method);
             auto group = std::find_if(tasks_.begin(), tasks_.end(), [&](const Task& task) {
-                const MethodSpec& first = methods[task.methods.front()];
-                return mixture && !isNeural(first.method) &&
-                       first.covariance == methods[i].covariance;
+                return sameTask(methods[task.methods.front()], methods[i]);
             });
             if (group == tasks_.end()) group = tasks_.insert(tasks_.end(), Task{});
             group->methods.push_back(i);
@@ -188,6 +190,17 @@ private:
     };
 
     static bool isNeural(const std::string& method) { return method == "VE" || method == "DCGM"; }
+
+    // Methods that share fits run as one task, in the comparison's order: the mixtures of one
+    // covariance type (UGM finds GM's fits), and DCGM/diagonal with DCGM/full (the full model's
+    // pre-training is the diagonal model's training).
+    static bool sameTask(const MethodSpec& a, const MethodSpec& b) {
+        if (!isNeural(a.method) && !isNeural(b.method)) return a.covariance == b.covariance;
+        auto dcgmPair = [](const MethodSpec& s) {
+            return s.method == "DCGM" && s.covariance != CovarianceType::Spherical;
+        };
+        return dcgmPair(a) && dcgmPair(b);
+    }
 
     // Rough relative running times on the default settings (measured on the demo).
     static double cost(const MethodSpec& spec) {
@@ -242,7 +255,7 @@ private:
             if (feedback_)
                 feedback_->setProgress(total / double(fractions_.size()), prefix + stage);
         });
-        return runMethod(spec, data_, config_, &feedback, mixtures_, splitPath_);
+        return runMethod(spec, data_, config_, &feedback, sharedTraining_, splitPath_);
     }
 
     const PreparedData& data_;
@@ -253,7 +266,7 @@ private:
     std::string splitPath_;
     std::vector<Task> tasks_;
     std::size_t next_ = 0;
-    const std::shared_ptr<MixtureFitCache> mixtures_ = std::make_shared<MixtureFitCache>();
+    const SharedTraining sharedTraining_ = SharedTraining::create();
     std::mutex mutex_;
     std::condition_variable done_;
     std::vector<std::optional<Result<MethodResult>>> slots_;
@@ -275,12 +288,11 @@ Result<ComparisonResult> runComparison(const PreparedData& data,
         if (!run) return fail(run.error());
         result = std::move(*run);
     } else {
-        const auto mixtures = std::make_shared<MixtureFitCache>();
+        const SharedTraining shared = SharedTraining::create();
         for (std::size_t i = 0; i < methods.size(); ++i) {
             const double n = double(methods.size());
             Feedback methodFeedback(feedback, i / n, (i + 1) / n, methods[i].label() + ": ");
-            auto outcome =
-                runMethod(methods[i], data, config, &methodFeedback, mixtures, splitPath);
+            auto outcome = runMethod(methods[i], data, config, &methodFeedback, shared, splitPath);
             if (!outcome) return fail(outcome.error());
             if (auto ok = handOn(result, std::move(*outcome), onMethodDone); !ok)
                 return fail(ok.error());

@@ -10,6 +10,7 @@
 #include "metrics/Evaluation.h"
 #include "metrics/PairedTTest.h"
 #include "models/MixtureFitCache.h"
+#include "neural/DiagonalTrainingCache.h"
 
 namespace specres {
 
@@ -44,13 +45,26 @@ struct ComparisonResult {
 /// caller can keep (autosave) it before the next one starts; a failure stops the comparison.
 using MethodDoneCallback = std::function<Status(const MethodRun& run, TrainedModel& model)>;
 
+/// What the methods of one comparison fit once and share: the joint mixtures of GM and UGM,
+/// and the diagonal training of DCGM/diagonal that DCGM/full pre-trains with. Either may be
+/// null (nothing shared).
+struct SharedTraining {
+    std::shared_ptr<MixtureFitCache> mixtures;
+    std::shared_ptr<DiagonalTrainingCache> diagonals;
+    static SharedTraining create() {
+        return {std::make_shared<MixtureFitCache>(), std::make_shared<DiagonalTrainingCache>()};
+    }
+};
+
 /// Creates and fits one method on prepared data with the configuration's options. Any
 /// exception from the model's library (LibTorch included) comes back as a failure naming the
-/// method: none leaves the calling thread. Mixture methods fit through `mixtures` when given
-/// (runComparison shares one between GM and UGM, which need the same joint mixtures).
-Result<std::unique_ptr<ConditionalModel>> trainMethod(
-    const MethodSpec& spec, const PreparedData& data, const ExperimentConfig& config,
-    Feedback* feedback, std::shared_ptr<MixtureFitCache> mixtures = nullptr);
+/// method: none leaves the calling thread. Mixture methods fit through `shared.mixtures` and
+/// DCGMs train through `shared.diagonals` when given.
+Result<std::unique_ptr<ConditionalModel>> trainMethod(const MethodSpec& spec,
+                                                      const PreparedData& data,
+                                                      const ExperimentConfig& config,
+                                                      Feedback* feedback,
+                                                      const SharedTraining& shared = {});
 
 /// A model whose held-out scores are not finite is not a model: runComparison stops before it is
 /// handed on (and saved).

@@ -6,9 +6,12 @@
 #include <stdexcept>
 
 #include "base/BlasThreads.h"
+#include "base/Checksum.h"
 #include "base/TriangularInverse.h"
 #include "io/SettingsReader.h"
 #include "models/GaussianDensity.h"
+#include "neural/DiagonalNetworkStep.h"
+#include "neural/DiagonalTrainingCache.h"
 #include "neural/DropoutSearch.h"
 #include "neural/FusedLinear.h"
 #include "neural/TorchSupport.h"
@@ -245,6 +248,135 @@ Status checkDcgmMemory(const DcgmConfig& config, CovarianceType type, int inputs
                                denseParameters(widths) + (last + 1) * heads);
 }
 
+// Everything a diagonal training depends on: the data to the last bit and every setting but
+// the two that only the full model's later phase reads.
+std::uint64_t diagonalTrainingKey(const DcgmConfig& config, const SpectraSet& train,
+                                  const SpectraSet& held) {
+    Fnv1a64 hash;
+    auto feed = [&](const Eigen::MatrixXd& m) {
+        const Eigen::Index shape[2] = {m.rows(), m.cols()};
+        hash.update(reinterpret_cast<const std::uint8_t*>(shape), sizeof shape);
+        hash.update(reinterpret_cast<const std::uint8_t*>(m.data()),
+                    std::size_t(m.size()) * sizeof(double));
+    };
+    feed(train.x), feed(train.y), feed(held.x), feed(held.y);
+    json settings = config.toJson();
+    settings.erase("pretrain_diagonal");
+    settings.erase("fine_tune");
+    const std::string text = settings.dump();
+    hash.update(reinterpret_cast<const std::uint8_t*>(text.data()), text.size());
+    return hash.value();
+}
+
+DiagonalTraining recordDiagonalTraining(DcgmNetImpl& net, double dropout, const json& phases,
+                                        const json& search, int epochs) {
+    DiagonalTraining out;
+    for (const auto& p : net.named_parameters()) {
+        if (p.key().rfind("lower.", 0) == 0) continue;
+        const torch::Tensor values = p.value().detach().contiguous();
+        const float* first = values.data_ptr<float>();
+        out.weights.emplace_back(p.key(), std::vector<float>(first, first + values.numel()));
+    }
+    out.dropout = dropout;
+    out.phases = phases;
+    out.search = search;
+    out.epochs = epochs;
+    return out;
+}
+
+// Puts a diagonal training's weights into `net` (built with the same settings, C2 at zero).
+void loadDiagonalTraining(DcgmNetImpl& net, const DiagonalTraining& training) {
+    torch::NoGradGuard noGrad;
+    auto parameters = net.named_parameters();
+    for (const auto& [name, values] : training.weights) {
+        torch::Tensor& target = parameters[name];
+        if (target.numel() != int64_t(values.size()))
+            throw std::logic_error("DCGM: a shared diagonal training does not fit " + name);
+        target.copy_(
+            torch::from_blob(const_cast<float*>(values.data()), target.sizes(), torch::kFloat32));
+    }
+}
+
+// A diagonal training's phases as a full model's pre-training: "training (dropout 0.1)"
+// becomes "diagonal pre-training (dropout 0.1)", marked as shared.
+json pretrainingPhases(const DiagonalTraining& training) {
+    json phases = json::array();
+    for (json phase : training.phases) {
+        const std::string name = phase.value("phase", std::string());
+        phase["phase"] =
+            "diagonal pre-training" +
+            name.substr(std::min<std::size_t>(name.size(), std::string("training").size()));
+        phase["shared_with_diagonal_model"] = true;
+        phases.push_back(std::move(phase));
+    }
+    return phases;
+}
+
+// The network a diagonal training chose, built as the search builds its candidates, with the
+// training's phases and epochs counted as this fit's.
+template <typename Make>
+auto networkFromDiagonal(const DiagonalTraining& shared, std::uint64_t seed, Make make,
+                         json& phases, TrainingLoop& loop) {
+    decltype(make(0.0)) network;
+    {
+        const std::lock_guard<std::mutex> lock(networkSeedingMutex());
+        torch::manual_seed(seed);
+        network = make(shared.dropout);
+    }
+    loadDiagonalTraining(*network->net, shared);
+    for (const json& phase : pretrainingPhases(shared)) phases.push_back(phase);
+    loop.countEarlierEpochs(shared.epochs);
+    return network;
+}
+
+// The full model's covariance fine-tuning: the hidden layers and μ are frozen, so their
+// features are computed once, without dropout (the decoders must learn the covariance of the
+// features they will see), through invariantStack, so that they do not depend on BLAS's
+// thread count.
+template <typename RunPhase>
+Result<PhaseResult> fineTuneCovariance(DcgmNetImpl& net, const SpectraSet& train,
+                                       const SpectraSet& held, RunPhase& runPhase) {
+    net.eval();
+    const torch::Tensor features = trunkFeatures(net, train.x);
+    const torch::Tensor validationFeatures = trunkFeatures(net, held.x);
+    std::vector<torch::Tensor> trainable;
+    std::vector<torch::Tensor> frozen;
+    for (const auto& p : net.named_parameters()) {
+        (net.isCovarianceDecoder(p.key()) ? trainable : frozen).push_back(p.value());
+    }
+    const FreezeGuard freeze(frozen);
+    return runPhase(net, true, trainable, features, validationFeatures, true,
+                    "covariance fine-tuning", 0.5, 1.0);
+}
+
+// How a phase trains: C2 through fusedLinear when it is trained; a phase on x without C2 (a
+// spherical or diagonal model, a full model's pre-training) by DiagonalNetworkStep.
+void prepareLoop(TrainingLoop& loop, DcgmNetImpl& net, bool useLower, bool onFeatures) {
+    const bool withLower = useLower && !net.lowerHead.is_empty();
+    loop.setFusedLayers(
+        withLower ? std::vector<TrainingLoop::FusedLayer>{{net.lowerHead->weight,
+                                                           net.lowerHead->bias, &net.lowerHook}}
+                  : std::vector<TrainingLoop::FusedLayer>{});
+    if (withLower || onFeatures) {
+        loop.setManualStep({});
+        return;
+    }
+    DiagonalNetworkParts parts;
+    for (const auto& module : net.trunk->children()) {
+        if (auto linear = std::dynamic_pointer_cast<torch::nn::LinearImpl>(module)) {
+            parts.hidden.emplace_back(linear);
+            parts.dropout.push_back(nullptr);
+        } else if (auto* dropout = module->as<OwnDropoutImpl>()) {
+            parts.dropout.back() = dropout;
+        }
+    }
+    parts.mean = net.meanHead;
+    parts.diagonal = net.diagonalHead;
+    parts.sigmoidMean = net.sigmoidMean;
+    parts.floor = float(net.floor);
+    loop.setManualStep(DiagonalNetworkStep(std::move(parts)));
+}
+
 json phaseJson(const std::string& name, const PhaseResult& result) {
     return {{"phase", name},
             {"epochs", result.epochs},
@@ -297,11 +429,7 @@ Status DeepConditionalGaussianModel::fit(const SpectraSet& train, const SpectraS
                         const torch::Tensor& inputs, const torch::Tensor& validationInputs,
                         bool onFeatures, const std::string& name, double from,
                         double to) -> Result<PhaseResult> {
-        if (useLower && !net.lowerHead.is_empty()) {
-            loop.setFusedLayers({{net.lowerHead->weight, net.lowerHead->bias, &net.lowerHook}});
-        } else {
-            loop.setFusedLayers({});
-        }
+        prepareLoop(loop, net, useLower, onFeatures);
         auto result = loop.run(
             net, std::move(trainable), inputs, y, validationInputs, vy,
             [&](const torch::Tensor& bx, const torch::Tensor& by) {
@@ -319,26 +447,45 @@ Status DeepConditionalGaussianModel::fit(const SpectraSet& train, const SpectraS
     // For the full model they are compared after diagonal pre-training; only the chosen one is
     // fine-tuned. The fitted network, if any, stays in place until a new one succeeds.
     const bool twoPhases = type_ == CovarianceType::Full && config_.pretrainDiagonal;
-    const double searchShare = twoPhases ? 0.5 : 1.0;
     DropoutSearch search(config_.dropoutGrid, config_.dropout);
-    auto searched = search.run(
-        loop, config_.seed, twoPhases ? "diagonal pre-training" : "training", 0.0, searchShare,
-        [&](double dropout) {
-            DcgmConfig candidateConfig = config_;
-            candidateConfig.dropout = dropout;
-            return std::make_shared<Network>(
-                Network{DcgmNet(inputs, outputs, candidateConfig, type_), inputs, outputs});
-        },
-        [&](Network& candidate, const std::string& name, double from, double to) {
-            DcgmNetImpl& net = *candidate.net;
-            std::vector<torch::Tensor> trainable;
-            for (const auto& p : net.named_parameters()) {
-                if (!twoPhases || p.key().rfind("lower.", 0) != 0) trainable.push_back(p.value());
-            }
-            return runPhase(net, !twoPhases, trainable, x, vx, false, name, from, to);
-        });
-    if (!searched) return fail(searched.error());
-    std::shared_ptr<Network> chosen = std::move(*searched);
+    auto makeNetwork = [&](double dropout) {
+        DcgmConfig candidateConfig = config_;
+        candidateConfig.dropout = dropout;
+        return std::make_shared<Network>(
+            Network{DcgmNet(inputs, outputs, candidateConfig, type_), inputs, outputs});
+    };
+    // A full model fine-tuned on its covariance decoders only takes a diagonal model's training
+    // as its pre-training (fine-tuning every weight would also need the dropout streams' state).
+    const bool sharing = diagonalCache_ && (type_ == CovarianceType::Diagonal ||
+                                            (twoPhases && config_.fineTuning != FineTuning::All));
+    const std::uint64_t key = sharing ? diagonalTrainingKey(config_, train, held) : 0;
+    std::shared_ptr<Network> chosen;
+    json searchRecord;
+    double chosenDropout = config_.dropout;
+    if (auto shared = sharing && twoPhases ? diagonalCache_->find(key) : std::nullopt) {
+        chosen = networkFromDiagonal(*shared, config_.seed, makeNetwork, phases, loop);
+        chosenDropout = shared->dropout;
+        searchRecord = shared->search;
+    } else {
+        auto searched = search.run(
+            loop, config_.seed, twoPhases ? "diagonal pre-training" : "training", 0.0,
+            twoPhases ? 0.5 : 1.0, makeNetwork,
+            [&](Network& candidate, const std::string& name, double from, double to) {
+                DcgmNetImpl& net = *candidate.net;
+                std::vector<torch::Tensor> trainable;
+                for (const auto& p : net.named_parameters())
+                    if (!twoPhases || p.key().rfind("lower.", 0) != 0)
+                        trainable.push_back(p.value());
+                return runPhase(net, !twoPhases, trainable, x, vx, false, name, from, to);
+            });
+        if (!searched) return fail(searched.error());
+        chosen = std::move(*searched);
+        chosenDropout = search.bestDropout();
+        if (search.searching()) searchRecord = search.toJson("validation_nll");
+        if (sharing && type_ == CovarianceType::Diagonal)
+            diagonalCache_->store(key, recordDiagonalTraining(*chosen->net, chosenDropout, phases,
+                                                              searchRecord, loop.totalEpochs()));
+    }
 
     DcgmNetImpl& net = *chosen->net;
     if (twoPhases && config_.fineTuning == FineTuning::All) {
@@ -347,27 +494,12 @@ Status DeepConditionalGaussianModel::fit(const SpectraSet& train, const SpectraS
             !ok)
             return fail(ok.error());
     } else if (twoPhases) {
-        // The hidden layers and μ are frozen, so their features are computed once, without
-        // dropout (the decoders must learn the covariance of the features they will see).
-        // Through invariantStack, so that they do not depend on BLAS's thread count.
-        net.eval();
-        const torch::Tensor features = trunkFeatures(net, train.x);
-        const torch::Tensor validationFeatures = trunkFeatures(net, held.x);
-        std::vector<torch::Tensor> trainable;
-        std::vector<torch::Tensor> frozen;
-        for (const auto& p : net.named_parameters()) {
-            (net.isCovarianceDecoder(p.key()) ? trainable : frozen).push_back(p.value());
-        }
-        const FreezeGuard freeze(frozen);
-        if (auto ok = runPhase(net, true, trainable, features, validationFeatures, true,
-                               "covariance fine-tuning", 0.5, 1.0);
-            !ok)
-            return fail(ok.error());
+        if (auto ok = fineTuneCovariance(net, train, held, runPhase); !ok) return fail(ok.error());
     }
-    config_.dropout = search.bestDropout();
+    config_.dropout = chosenDropout;
     network_ = std::move(chosen);
     json details{{"phases", phases}, {"config", config_.toJson()}};
-    if (search.searching()) details["dropout_search"] = search.toJson("validation_nll");
+    if (!searchRecord.is_null()) details["dropout_search"] = searchRecord;
     setFitSummary(loop.summary(std::move(details)));
     return Status::success();
 }

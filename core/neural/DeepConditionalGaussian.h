@@ -7,6 +7,8 @@
 
 namespace specres {
 
+class DiagonalTrainingCache;
+
 /// Output activation of the mean: sigmoid for normalised reflectance in [0, 1] (the paper's
 /// choice), identity for unbounded targets (e.g. MNF components).
 enum class MeanActivation { Sigmoid, Identity };
@@ -66,6 +68,13 @@ public:
     int outputDimension() const override;
     bool isFitted() const override;
     const DcgmConfig& config() const { return config_; }
+    /// Trains the diagonal model, or a full model's diagonal pre-training, through `cache`,
+    /// shared with the other DCGMs of a comparison (see DiagonalTrainingCache): a diagonal
+    /// model stores what it trained, a full model fine-tuned on its covariance decoders
+    /// starts from it when it is there.
+    void shareDiagonalTraining(std::shared_ptr<DiagonalTrainingCache> cache) {
+        diagonalCache_ = std::move(cache);
+    }
 
     Status fit(const SpectraSet& train, const SpectraSet& validation, Feedback* feedback) override;
     PredictiveDistribution predict(const Eigen::VectorXd& x) const override;
@@ -100,6 +109,7 @@ private:
     CovarianceType type_;
     DcgmConfig config_;
     std::shared_ptr<Network> network_;
+    std::shared_ptr<DiagonalTrainingCache> diagonalCache_;
 };
 
 }  // namespace specres

@@ -13,7 +13,10 @@ namespace specres {
                       std::int64_t end, float* out);                                               \
     void denseBackwardAdam(const AdamConstants& c, const float* delta, const float* input,         \
                            std::int64_t batch, const DenseLayerState& layer, std::int64_t begin,   \
-                           std::int64_t end, float* inputGradient);
+                           std::int64_t end, float* inputGradient);                                \
+    void reluDropoutForward(const float* pre, const float* keep, float* post, std::int64_t count); \
+    void reluDropoutBackward(const float* pre, const float* keep, float* gradient,                 \
+                             std::int64_t count);
 namespace generic {
 SPECRES_KERNEL_DECLARATIONS
 }
@@ -86,6 +89,18 @@ void denseBackwardAdam(const AdamConstants& c, const float* delta, const float* 
                        std::int64_t end, float* inputGradient, KernelIsa isa) {
     (useAvx2(isa) ? avx2::denseBackwardAdam : generic::denseBackwardAdam)(
         c, delta, input, batch, layer, begin, end, inputGradient);
+}
+
+void reluDropoutForward(const float* pre, const float* keep, float* post, std::int64_t count,
+                        KernelIsa isa) {
+    (useAvx2(isa) ? avx2::reluDropoutForward : generic::reluDropoutForward)(pre, keep, post,
+                                                                            count);
+}
+
+void reluDropoutBackward(const float* pre, const float* keep, float* gradient, std::int64_t count,
+                         KernelIsa isa) {
+    (useAvx2(isa) ? avx2::reluDropoutBackward : generic::reluDropoutBackward)(pre, keep, gradient,
+                                                                              count);
 }
 
 }  // namespace specres

@@ -66,4 +66,12 @@ void denseBackwardAdam(const AdamConstants& c, const float* delta, const float* 
                        std::int64_t end, float* inputGradient,
                        KernelIsa isa = KernelIsa::Automatic);
 
+/// post = max(pre, 0) · keep (keep: a dropout mask, or null for none) over `count` elements,
+/// without a branch per element (a ReLU's signs are random: branches mispredicted half the time).
+void reluDropoutForward(const float* pre, const float* keep, float* post, std::int64_t count,
+                        KernelIsa isa = KernelIsa::Automatic);
+/// Back through the same: gradient = (pre > 0 ? gradient : 0) · keep, in place.
+void reluDropoutBackward(const float* pre, const float* keep, float* gradient, std::int64_t count,
+                         KernelIsa isa = KernelIsa::Automatic);
+
 }  // namespace specres

@@ -244,5 +244,34 @@ void denseBackwardAdam(const AdamConstants& c, const float* delta, const float* 
     delete[] gradient;
 }
 
+void reluDropoutForward(const float* pre, const float* keep, float* post, std::int64_t count) {
+    const Vec zero = {};
+    std::int64_t i = 0;
+    for (; i + kWidth <= count; i += kWidth) {
+        const Vec v = load(pre + i);
+        Vec out = v > zero ? v : zero;
+        if (keep) out *= load(keep + i);
+        store(post + i, out);
+    }
+    for (; i < count; ++i) {
+        const float out = pre[i] > 0.0f ? pre[i] : 0.0f;
+        post[i] = keep ? out * keep[i] : out;
+    }
+}
+
+void reluDropoutBackward(const float* pre, const float* keep, float* gradient, std::int64_t count) {
+    const Vec zero = {};
+    std::int64_t i = 0;
+    for (; i + kWidth <= count; i += kWidth) {
+        Vec g = load(pre + i) > zero ? load(gradient + i) : zero;
+        if (keep) g *= load(keep + i);
+        store(gradient + i, g);
+    }
+    for (; i < count; ++i) {
+        const float g = pre[i] > 0.0f ? gradient[i] : 0.0f;
+        gradient[i] = keep ? g * keep[i] : g;
+    }
+}
+
 }  // namespace SPECRES_KERNEL_NAMESPACE
 }  // namespace specres

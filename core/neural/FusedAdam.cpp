@@ -23,14 +23,32 @@ FusedAdam::FusedAdam(std::vector<torch::Tensor> parameters, double learningRate,
     }
 }
 
+std::size_t FusedAdam::find(const torch::Tensor& parameter) const {
+    for (std::size_t k = 0; k < parameters_.size(); ++k) {
+        if (parameters_[k].unsafeGetTensorImpl() == parameter.unsafeGetTensorImpl()) return k;
+    }
+    return parameters_.size();
+}
+
+AdamConstants FusedAdam::beginManualStep() { return constants(++steps_); }
+
+DenseLayerState FusedAdam::denseLayer(const torch::Tensor& weight, const torch::Tensor& bias) {
+    const std::size_t w = find(weight), b = find(bias);
+    TORCH_CHECK(w < parameters_.size() && b < parameters_.size() && weight.dim() == 2 &&
+                    weight.is_contiguous() && bias.numel() == weight.size(0),
+                "a dense layer trained by hand is not among the optimiser's parameters");
+    return DenseLayerState{parameters_[w].data_ptr<float>(),
+                           firstMoment_[w].data_ptr<float>(),
+                           secondMoment_[w].data_ptr<float>(),
+                           parameters_[b].data_ptr<float>(),
+                           firstMoment_[b].data_ptr<float>(),
+                           secondMoment_[b].data_ptr<float>(),
+                           weight.size(0),
+                           weight.size(1)};
+}
+
 bool FusedAdam::addFusedLayer(const torch::Tensor& weight, const torch::Tensor& bias,
                               FusedLayerHook* hook) {
-    auto find = [this](const torch::Tensor& t) {
-        for (std::size_t k = 0; k < parameters_.size(); ++k) {
-            if (parameters_[k].unsafeGetTensorImpl() == t.unsafeGetTensorImpl()) return k;
-        }
-        return parameters_.size();
-    };
     const std::size_t w = find(weight), b = find(bias);
     if (w == parameters_.size() || b == parameters_.size() || weight.dim() != 2 ||
         !weight.is_contiguous() || bias.numel() != weight.size(0)) {

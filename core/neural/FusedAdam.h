@@ -9,6 +9,7 @@
 namespace specres {
 
 struct AdamConstants;
+struct DenseLayerState;
 
 /// Adam (Kingma & Ba 2015) with the same update as torch.optim.Adam, fused into one pass over
 /// each parameter. LibTorch 1.13's C++ Adam makes about ten passes and allocates temporaries per
@@ -32,6 +33,13 @@ public:
     void zeroGrad();
     void step();
 
+    /// For a training step written out by hand (see DiagonalNetworkStep): counts a step and
+    /// returns its constants, as step() would use them.
+    AdamConstants beginManualStep();
+    /// The weight and bias of a dense layer among this optimiser's parameters, with their
+    /// moments, for the kernels of DenseKernels. Throws when either is not among them.
+    DenseLayerState denseLayer(const torch::Tensor& weight, const torch::Tensor& bias);
+
     /// Called by fusedLinear()'s backward: applies this step's update to the layer given the
     /// gradient δ of its output for `input`, and fills inputGradient (zeros, or undefined when
     /// not wanted) with δ·W.
@@ -40,6 +48,7 @@ public:
 
 private:
     AdamConstants constants(long step) const;
+    std::size_t find(const torch::Tensor& parameter) const;
     std::vector<torch::Tensor> parameters_;
     std::vector<torch::Tensor> firstMoment_;
     std::vector<torch::Tensor> secondMoment_;

@@ -1,5 +1,8 @@
 #include "neural/TorchSupport.h"
 
+#include <algorithm>
+#include <cmath>
+
 #include "base/BlasThreads.h"
 #include "neural/DenseKernels.h"
 
@@ -202,14 +205,42 @@ void restore(torch::nn::Module& module, const std::vector<torch::Tensor>& saved)
     for (std::size_t i = 0; i < parameters.size(); ++i) parameters[i].copy_(saved[i]);
 }
 
-OwnDropoutImpl::OwnDropoutImpl(double probability, std::uint64_t seed)
-    : probability(probability), generator(at::detail::createCPUGenerator(seed)) {}
+OwnDropoutImpl::OwnDropoutImpl(double probability, std::uint64_t seed) : probability(probability) {
+    // xoshiro's state from SplitMix64, as its authors advise: never all zero.
+    for (std::uint64_t& word : state_) {
+        std::uint64_t z = (seed += 0x9E3779B97F4A7C15ULL);
+        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+        z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+        word = z ^ (z >> 31);
+    }
+}
+
+void OwnDropoutImpl::drawMask(float* out, std::int64_t count) {
+    const double keep = std::clamp(1.0 - probability, 0.0, 1.0);
+    const std::uint64_t threshold = std::uint64_t(std::llround(keep * 4294967296.0));
+    const float scale = keep > 0.0 ? float(1.0 / keep) : 0.0f;
+    // xoshiro256+ on a copy of the state held in registers. Its low bits are its weakest: the
+    // upper 32 of each output decide one element.
+    std::uint64_t s0 = state_[0], s1 = state_[1], s2 = state_[2], s3 = state_[3];
+    for (std::int64_t i = 0; i < count; ++i) {
+        const std::uint64_t result = s0 + s3;
+        const std::uint64_t t = s1 << 17;
+        s2 ^= s0;
+        s3 ^= s1;
+        s1 ^= s2;
+        s0 ^= s3;
+        s2 ^= t;
+        s3 = (s3 << 45) | (s3 >> 19);
+        out[i] = (result >> 32) < threshold ? scale : 0.0f;
+    }
+    state_[0] = s0, state_[1] = s1, state_[2] = s2, state_[3] = s3;
+}
 
 torch::Tensor OwnDropoutImpl::forward(const torch::Tensor& input) {
     if (!is_training() || probability <= 0.0) return input;
-    if (probability >= 1.0) return input * 0.0;
-    const torch::Tensor keep = torch::empty_like(input).bernoulli_(1.0 - probability, generator);
-    return input * keep / (1.0 - probability);
+    torch::Tensor mask = torch::empty(input.sizes(), input.options().dtype(torch::kFloat32));
+    drawMask(mask.data_ptr<float>(), mask.numel());
+    return input * mask;
 }
 
 std::uint64_t streamSeed(std::uint64_t seed, std::uint64_t stream) {

@@ -100,11 +100,21 @@ nlohmann::json storedNetwork(const Config& config, const Holder& holder) {
 /// so that two networks can train side by side (runComparison runs VE beside DCGM) and each
 /// still sees exactly the masks it would see alone. Same rule as torch::nn::Dropout: in
 /// training, zero each element with probability p and scale the rest by 1/(1 − p).
+///
+/// The masks come from xoshiro256+ (Blackman & Vigna), 32 bits per element compared with
+/// (1 − p)·2³²: LibTorch's bernoulli_ drew one Mersenne-Twister number per element through
+/// its generator's lock and dispatch, a fifth of a small network's training step.
 struct OwnDropoutImpl : torch::nn::Module {
     OwnDropoutImpl(double probability, std::uint64_t seed);
     torch::Tensor forward(const torch::Tensor& input);
+    /// The next `count` values of the mask: 1/(1 − p) where an element is kept, 0 where it is
+    /// dropped. forward() multiplies its input by them; a training step written out by hand
+    /// (DiagonalNetworkStep) draws them here, so both see the same stream.
+    void drawMask(float* out, std::int64_t count);
     double probability;
-    at::Generator generator;
+
+private:
+    std::uint64_t state_[4];
 };
 TORCH_MODULE(OwnDropout);
 

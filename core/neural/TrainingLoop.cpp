@@ -36,6 +36,20 @@ std::pair<double, double> validationPass(
 
 }  // namespace
 
+ManualStepResult TrainingLoop::trainBatch(FusedAdam& optimiser, const torch::Tensor& bx,
+                                          const torch::Tensor& by, const BatchLoss& batchLoss) {
+    if (manualStep_) return manualStep_(bx, by, optimiser);
+    optimiser.zeroGrad();
+    BatchOutput out = batchLoss(bx, by);
+    ManualStepResult result;
+    result.loss = out.loss.item<double>();
+    if (!std::isfinite(result.loss)) return result;  // run() stops before any update
+    out.loss.backward();
+    optimiser.step();
+    result.squaredError = (out.prediction.detach() - by).pow(2).sum().item<double>();
+    return result;
+}
+
 Result<PhaseResult> TrainingLoop::run(
     torch::nn::Module& module, std::vector<torch::Tensor> trainable, const torch::Tensor& x,
     const torch::Tensor& y, const torch::Tensor& validationX, const torch::Tensor& validationY,
@@ -73,18 +87,15 @@ Result<PhaseResult> TrainingLoop::run(
             const torch::Tensor index = order.slice(0, start, std::min(n, start + batch));
             const torch::Tensor bx = x.index_select(0, index);
             const torch::Tensor by = y.index_select(0, index);
-            optimiser.zeroGrad();
-            BatchOutput out = batchLoss(bx, by);
-            const double value = out.loss.item<double>();
+            const ManualStepResult trained = trainBatch(optimiser, bx, by, batchLoss);
+            const double value = trained.loss;
             if (!std::isfinite(value)) {
                 return fail(phase + ": the loss became " + std::to_string(value) + " in epoch " +
                             std::to_string(epoch) +
                             " (training diverged: lower the learning rate or check the data)");
             }
-            out.loss.backward();
-            optimiser.step();
             lossSum += value * double(index.size(0));
-            squaredErrorSum += (out.prediction.detach() - by).pow(2).sum().item<double>();
+            squaredErrorSum += trained.squaredError;
         }
         ++epochs_;
         ++result.epochs;

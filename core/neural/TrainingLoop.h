@@ -29,6 +29,17 @@ struct BatchOutput {
     torch::Tensor prediction;
 };
 
+class FusedAdam;
+
+/// What a training step written out by hand reports (see TrainingLoop::setManualStep).
+struct ManualStepResult {
+    double loss = 0.0;          ///< the batch's mean loss
+    double squaredError = 0.0;  ///< Σ (y − prediction)² over the batch, for the RMSE beside it
+};
+/// Trains on one batch and updates the weights through the optimiser.
+using ManualStep =
+    std::function<ManualStepResult(const torch::Tensor& x, const torch::Tensor& y, FusedAdam&)>;
+
 struct PhaseResult {
     double bestValidationLoss = 0.0;
     int epochs = 0;
@@ -71,13 +82,24 @@ public:
     void setFusedLayers(std::vector<FusedLayer> layers) { fused_ = std::move(layers); }
     /// Applies to the following run() calls until replaced (an empty rule never gives up).
     void setGiveUp(GiveUpRule rule) { giveUp_ = std::move(rule); }
+    /// For the following run() calls until replaced: training batches go through `step`
+    /// instead of batchLoss, autograd and the optimiser's step (validation still goes through
+    /// batchLoss). Empty: autograd.
+    void setManualStep(ManualStep step) { manualStep_ = std::move(step); }
 
     int totalEpochs() const { return epochs_; }
+    /// Counts epochs trained elsewhere as this loop's own (a phase taken from a cache): later
+    /// phases then draw the batch orders they would have drawn after training them here.
+    void countEarlierEpochs(int epochs) { epochs_ += epochs; }
     double seconds() const;
     /// How the whole fit went (every phase run so far), for the model's FitSummary.
     FitSummary summary(nlohmann::json details) const;
 
 private:
+    using BatchLoss = std::function<BatchOutput(const torch::Tensor&, const torch::Tensor&)>;
+    ManualStepResult trainBatch(FusedAdam& optimiser, const torch::Tensor& bx,
+                                const torch::Tensor& by, const BatchLoss& batchLoss);
+
     TrainingSettings settings_;
     std::uint64_t seed_;
     Feedback* feedback_;
@@ -85,6 +107,7 @@ private:
     int epochs_ = 0;
     std::vector<FusedLayer> fused_;
     GiveUpRule giveUp_;
+    ManualStep manualStep_;
 };
 
 }  // namespace specres

@@ -6,6 +6,7 @@
 #include "neural/DropoutSearch.h"
 #include "neural/TorchSupport.h"
 #include "neural/TrainingLoop.h"
+#include "neural/VariationalStep.h"
 
 namespace specres {
 
@@ -149,6 +150,34 @@ struct VeNetImpl : torch::nn::Module {
 };
 TORCH_MODULE(VeNet);
 
+// The layers of a stack built by denseStack: each Linear with the OwnDropout after it, if any.
+void stackLayers(const torch::nn::Sequential& stack, std::vector<torch::nn::Linear>& layers,
+                 std::vector<OwnDropoutImpl*>& dropout) {
+    for (const auto& module : stack->children()) {
+        if (auto linear = std::dynamic_pointer_cast<torch::nn::LinearImpl>(module)) {
+            layers.emplace_back(linear);
+            dropout.push_back(nullptr);
+        } else if (auto* own = module->as<OwnDropoutImpl>()) {
+            dropout.back() = own;
+        }
+    }
+}
+
+// What VariationalStep trains by hand: every layer of the network, as it is.
+VariationalParts variationalParts(VeNetImpl& net, float klWeight) {
+    VariationalParts parts;
+    stackLayers(net.encoder, parts.encoder, parts.encoderDropout);
+    stackLayers(net.decoder, parts.decoder, parts.decoderDropout);
+    parts.latentMean = net.latentMean;
+    parts.latentScale = net.latentScale;
+    parts.output = net.output;
+    parts.type = net.type;
+    parts.sigmoidOutput = net.sigmoidOutput;
+    parts.klWeight = klWeight;
+    parts.noise = &net.noise;
+    return parts;
+}
+
 }  // namespace
 
 struct VariationalEncoderModel::Network {
@@ -205,6 +234,7 @@ Status VariationalEncoderModel::fit(const SpectraSet& train, const SpectraSet& v
         },
         [&](Network& candidate, const std::string& name, double from, double to) {
             VeNetImpl& net = *candidate.net;
+            loop.setManualStep(VariationalStep(variationalParts(net, float(klWeight))));
             return loop.run(
                 net, net.parameters(), x, y, vx, vy,
                 [&](const torch::Tensor& bx, const torch::Tensor& by) {

@@ -233,8 +233,20 @@ private slots:
         QCOMPARE(announced, (std::vector<std::string>{"GM/diagonal", "DCGM/diagonal", "VE/full",
                                                       "UGM/diagonal", "DCGM/full", "G/full"}));
         QVERIFY(!progress.empty() && progress.back() == 1.0);
+        // DCGM/full took DCGM/diagonal's training as its pre-training (alone, it trains it).
+        auto sharedPhases = [](const FitSummary& fit) {
+            int shared = 0;
+            if (!fit.details.is_object() || !fit.details.contains("phases")) return 0;
+            for (const auto& phase : fit.details.at("phases"))
+                shared += phase.value("shared_with_diagonal_model", false);
+            return shared;
+        };
+        QCOMPARE(sharedPhases(together->runs[4].fit), 2);  // the two dropout candidates
+        QCOMPARE(together->runs[4].fit.details.at("dropout_search"),
+                 together->runs[1].fit.details.at("dropout_search"));
         for (std::size_t i = 0; i < methods.size(); ++i) {
             auto alone = runComparison(*data, {methods[i]}, config);
+            QCOMPARE(sharedPhases(alone->runs.front().fit), 0);
             QVERIFY2(alone, alone.error().c_str());
             const MethodEvaluation& a = together->runs[i].evaluation;
             const MethodEvaluation& b = alone->runs.front().evaluation;

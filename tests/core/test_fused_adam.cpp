@@ -1,11 +1,14 @@
 // The optimiser against LibTorch's own Adam, and the fused route for the C2 decoder (update in
 // backward, by the dense-layer kernels of each instruction set) against the ordinary dense one:
-// three routes, one answer.
+// three routes, one answer. And the DCGM's diagonal training step written out by hand against
+// LibTorch's autograd and Adam on the same steps.
 // LibTorch first: Qt's `slots` macro would otherwise rewrite its headers.
 #include "neural/DenseKernels.h"
+#include "neural/DiagonalNetworkStep.h"
 #include "neural/FusedAdam.h"
 #include "neural/FusedLinear.h"
 #include "neural/TorchSupport.h"
+#include "neural/VariationalStep.h"
 
 #include <QtTest>
 #include <cstdlib>
@@ -17,6 +20,160 @@ namespace {
 // A loss that is not linear in the layer's output, so δ differs from sample to sample.
 torch::Tensor lossOf(const torch::Tensor& y, const torch::Tensor& r) {
     return (y.pow(2) * r).sum() + (y * r).sum();
+}
+// One copy of a small DCGM-like network: two ReLU layers with dropout, μ and C1 heads.
+struct SmallNetwork {
+    DiagonalNetworkParts parts;
+    std::vector<torch::Tensor> parameters;
+    SmallNetwork(bool spherical, bool sigmoid, double dropout) {
+        torch::manual_seed(11);
+        int64_t width = 5;
+        std::uint64_t stream = 0;
+        for (int64_t h : {13, 11}) {
+            parts.hidden.emplace_back(torch::nn::LinearOptions(width, h));
+            parts.dropout.push_back(dropout > 0 ? new OwnDropoutImpl(dropout, 77 + stream++)
+                                                : nullptr);
+            width = h;
+        }
+        parts.mean = torch::nn::Linear(width, 9);
+        parts.diagonal = torch::nn::Linear(width, spherical ? 1 : 9);
+        parts.sigmoidMean = sigmoid;
+        parts.floor = 1e-3f;
+        for (auto& layer : parts.hidden)
+            parameters.push_back(layer->weight), parameters.push_back(layer->bias);
+        for (auto* head : {&parts.mean, &parts.diagonal})
+            parameters.push_back((*head)->weight), parameters.push_back((*head)->bias);
+    }
+    ~SmallNetwork() {
+        for (auto* d : parts.dropout) delete d;
+    }
+    // The same loss as the DCGM's, through LibTorch: mean over the batch of
+    // ½‖C(y − μ)‖² − Σ log C_ii + (n/2) log 2π.
+    torch::Tensor loss(const torch::Tensor& x, const torch::Tensor& y) {
+        torch::Tensor h = x;
+        for (std::size_t l = 0; l < parts.hidden.size(); ++l) {
+            h = torch::relu(parts.hidden[l]->forward(h));
+            if (parts.dropout[l]) h = parts.dropout[l]->forward(h);
+        }
+        torch::Tensor mean = parts.mean->forward(h);
+        if (parts.sigmoidMean) mean = torch::sigmoid(mean);
+        const torch::Tensor c =
+            torch::nn::functional::softplus(parts.diagonal->forward(h)) + parts.floor;
+        const double n = double(y.size(1));
+        const torch::Tensor logDet =
+            c.size(1) == 1 ? n * torch::log(c).squeeze(1) : torch::log(c).sum(1);
+        return (0.5 * (c * (y - mean)).pow(2).sum(1) - logDet + 0.5 * n * std::log(2 * M_PI))
+            .mean();
+    }
+};
+// A small VE: encoder 5 → 13 → 11, latent 4, decoder 4 → 11 → 13, output 9.
+struct SmallVariational {
+    VariationalParts parts;
+    std::vector<torch::Tensor> parameters;
+    std::vector<std::unique_ptr<OwnDropoutImpl>> dropouts;
+    at::Generator noise = at::detail::createCPUGenerator(99);
+    int64_t latent = 4;
+    SmallVariational(CovarianceType type, bool sigmoid, double dropout) {
+        torch::manual_seed(12);
+        auto stack = [&](std::vector<int64_t> widths, std::vector<torch::nn::Linear>& layers,
+                         std::vector<OwnDropoutImpl*>& masks) {
+            for (std::size_t i = 0; i + 1 < widths.size(); ++i) {
+                layers.emplace_back(torch::nn::LinearOptions(widths[i], widths[i + 1]));
+                if (dropout > 0)
+                    dropouts.push_back(
+                        std::make_unique<OwnDropoutImpl>(dropout, 50 + dropouts.size()));
+                masks.push_back(dropout > 0 ? dropouts.back().get() : nullptr);
+            }
+        };
+        stack({5, 13, 11}, parts.encoder, parts.encoderDropout);
+        parts.latentMean = torch::nn::Linear(11, latent);
+        const int64_t scale = type == CovarianceType::Spherical ? 1
+                              : type == CovarianceType::Diagonal
+                                  ? latent
+                                  : latent + latent * (latent - 1) / 2;
+        parts.latentScale = torch::nn::Linear(11, scale);
+        stack({latent, 11, 13}, parts.decoder, parts.decoderDropout);
+        parts.output = torch::nn::Linear(13, 9);
+        parts.type = type;
+        parts.sigmoidOutput = sigmoid;
+        parts.klWeight = 0.05f;
+        parts.noise = &noise;
+        for (auto* layers : {&parts.encoder, &parts.decoder})
+            for (auto& l : *layers) parameters.push_back(l->weight), parameters.push_back(l->bias);
+        for (auto* l : {&parts.latentMean, &parts.latentScale, &parts.output})
+            parameters.push_back((*l)->weight), parameters.push_back((*l)->bias);
+    }
+    torch::Tensor trunk(torch::Tensor h, std::vector<torch::nn::Linear>& layers,
+                        std::vector<OwnDropoutImpl*>& masks) {
+        for (std::size_t l = 0; l < layers.size(); ++l) {
+            h = torch::relu(layers[l]->forward(h));
+            if (masks[l]) h = masks[l]->forward(h);
+        }
+        return h;
+    }
+    // The VE's training loss through LibTorch, as VariationalEncoder.cpp writes it.
+    torch::Tensor loss(const torch::Tensor& x, const torch::Tensor& y) {
+        const torch::Tensor h = trunk(x, parts.encoder, parts.encoderDropout);
+        const torch::Tensor mean = parts.latentMean->forward(h);
+        const torch::Tensor s = parts.latentScale->forward(h);
+        const torch::Tensor eps = torch::randn(mean.sizes(), noise, mean.options());
+        const double d = double(latent);
+        torch::Tensor z, kl;
+        if (parts.type != CovarianceType::Full) {
+            const torch::Tensor sd = torch::exp(0.5 * s).expand_as(mean);
+            kl = 0.5 * (sd.pow(2).sum(1) + mean.pow(2).sum(1) - d) - torch::log(sd).sum(1);
+            z = mean + sd * eps;
+        } else {
+            const int64_t b = x.size(0);
+            const torch::Tensor index = torch::tril_indices(latent, latent, -1);
+            const torch::Tensor factor =
+                torch::diag_embed(torch::exp(0.5 * s.slice(1, 0, latent)))
+                    .view({b, latent * latent})
+                    .index_add(1, index[0] * latent + index[1], s.slice(1, latent))
+                    .view({b, latent, latent});
+            z = mean + torch::bmm(factor, eps.unsqueeze(2)).squeeze(2);
+            kl = 0.5 * (factor.pow(2).sum({1, 2}) + mean.pow(2).sum(1) - d) -
+                 torch::log(torch::diagonal(factor, 0, 1, 2)).sum(1);
+        }
+        torch::Tensor out = parts.output->forward(trunk(z, parts.decoder, parts.decoderDropout));
+        if (parts.sigmoidOutput) out = torch::sigmoid(out);
+        return ((out - y).pow(2).sum(1) + double(parts.klWeight) * kl).mean();
+    }
+};
+
+// Three steps of each route on the same batches; the losses and the weights after must agree.
+template <typename Network, typename Step>
+void compareRoutes(Network& autograd, Network& byHand, Step& step, const QString& label) {
+    torch::manual_seed(5);
+    const torch::Tensor x = torch::rand({21, 5}), y = torch::rand({21, 9});
+    FusedAdam adamA(autograd.parameters, 1e-2, 1e-3), adamB(byHand.parameters, 1e-2, 1e-3);
+    for (int s = 0; s < 3; ++s) {
+        const torch::Tensor bx = x.slice(0, 7 * s, 7 * s + 7).contiguous();
+        const torch::Tensor by = y.slice(0, 7 * s, 7 * s + 7).contiguous();
+        adamA.zeroGrad();
+        const torch::Tensor loss = autograd.loss(bx, by);
+        loss.backward();
+        adamA.step();
+        const ManualStepResult manual = step(bx, by, adamB);
+        QVERIFY2(std::abs(manual.loss - loss.item<double>()) <=
+                     1e-5 * std::max(1.0, std::abs(manual.loss)),
+                 qPrintable(label +
+                            QString(": loss %1 vs %2").arg(manual.loss).arg(loss.item<double>())));
+    }
+    for (std::size_t k = 0; k < autograd.parameters.size(); ++k) {
+        const torch::Tensor a = autograd.parameters[k].detach();
+        const torch::Tensor b = byHand.parameters[k].detach();
+        QVERIFY2(torch::allclose(a, b, 1e-4, 1e-5),
+                 qPrintable(label + QString(": parameter %1 differs by %2")
+                                        .arg(k)
+                                        .arg((a - b).abs().max().item<double>())));
+    }
+}
+
+std::vector<KernelIsa> machineIsas() {
+    std::vector<KernelIsa> isas{KernelIsa::Generic};
+    if (bestKernelIsa() == KernelIsa::Avx2) isas.push_back(KernelIsa::Avx2);
+    return isas;
 }
 }  // namespace
 
@@ -182,6 +339,50 @@ private slots:
         for (int i : {1, 2}) {
             const double gap = (results[0] - results[i]).abs().max().item<double>();
             QVERIFY2(gap < 1e-5 * scale, qPrintable(QString("gap %1 of %2").arg(gap).arg(scale)));
+        }
+    }
+
+    void diagonalStepMatchesAutogradAndAdam() {
+        // Spherical and diagonal, sigmoid and identity μ, with and without dropout, on each
+        // instruction set: three steps of batches of 7 (vector and tile tails), weight decay on.
+        for (KernelIsa isa : machineIsas()) {
+            for (int variant = 0; variant < 8; ++variant) {
+                const bool spherical = variant & 1, sigmoid = variant & 2;
+                const double dropout = (variant & 4) ? 0.3 : 0.0;
+                const QString label = QString("%1, %2, %3, dropout %4")
+                                          .arg(kernelIsaName(isa))
+                                          .arg(spherical ? "spherical" : "diagonal")
+                                          .arg(sigmoid ? "sigmoid" : "identity")
+                                          .arg(dropout);
+                SmallNetwork autograd(spherical, sigmoid, dropout);
+                SmallNetwork byHand(spherical, sigmoid, dropout);
+                DiagonalNetworkStep step(byHand.parts, isa);
+                compareRoutes(autograd, byHand, step, label);
+                if (QTest::currentTestFailed()) return;
+            }
+        }
+    }
+
+    void variationalStepMatchesAutogradAndAdam() {
+        // Every latent covariance, sigmoid and identity output, with and without dropout.
+        for (KernelIsa isa : machineIsas()) {
+            for (int variant = 0; variant < 12; ++variant) {
+                const CovarianceType type = variant % 3 == 0   ? CovarianceType::Spherical
+                                            : variant % 3 == 1 ? CovarianceType::Diagonal
+                                                               : CovarianceType::Full;
+                const bool sigmoid = (variant / 3) & 1;
+                const double dropout = (variant / 6) ? 0.3 : 0.0;
+                const QString label = QString("VE %1, %2, %3, dropout %4")
+                                          .arg(kernelIsaName(isa))
+                                          .arg(toString(type))
+                                          .arg(sigmoid ? "sigmoid" : "identity")
+                                          .arg(dropout);
+                SmallVariational autograd(type, sigmoid, dropout);
+                SmallVariational byHand(type, sigmoid, dropout);
+                VariationalStep step(byHand.parts, isa);
+                compareRoutes(autograd, byHand, step, label);
+                if (QTest::currentTestFailed()) return;
+            }
         }
     }
 
