@@ -362,14 +362,7 @@ void prepareLoop(TrainingLoop& loop, DcgmNetImpl& net, bool useLower, bool onFea
         return;
     }
     DiagonalNetworkParts parts;
-    for (const auto& module : net.trunk->children()) {
-        if (auto linear = std::dynamic_pointer_cast<torch::nn::LinearImpl>(module)) {
-            parts.hidden.emplace_back(linear);
-            parts.dropout.push_back(nullptr);
-        } else if (auto* dropout = module->as<OwnDropoutImpl>()) {
-            parts.dropout.back() = dropout;
-        }
-    }
+    stackLayers(net.trunk, parts.hidden, parts.dropout);
     parts.mean = net.meanHead;
     parts.diagonal = net.diagonalHead;
     parts.sigmoidMean = net.sigmoidMean;

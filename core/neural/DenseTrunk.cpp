@@ -6,6 +6,18 @@
 
 namespace specres {
 
+void stackLayers(const torch::nn::Sequential& stack, std::vector<torch::nn::Linear>& layers,
+                 std::vector<OwnDropoutImpl*>& dropout) {
+    for (const auto& module : stack->children()) {
+        if (auto linear = std::dynamic_pointer_cast<torch::nn::LinearImpl>(module)) {
+            layers.emplace_back(linear);
+            dropout.push_back(nullptr);
+        } else if (auto* own = module->as<OwnDropoutImpl>(); own && !dropout.empty()) {
+            dropout.back() = own;
+        }
+    }
+}
+
 DenseTrunk::DenseTrunk(std::vector<torch::nn::Linear> layers, std::vector<OwnDropoutImpl*> dropout,
                        KernelIsa isa)
     : layers_(std::move(layers)),

@@ -10,6 +10,11 @@ namespace specres {
 
 class FusedAdam;
 
+/// The dense layers of a Sequential of Linear, ReLU and OwnDropout modules (how the DCGM and the
+/// VE build their stacks), each with the OwnDropout that follows it (null where none does).
+void stackLayers(const torch::nn::Sequential& stack, std::vector<torch::nn::Linear>& layers,
+                 std::vector<OwnDropoutImpl*>& dropout);
+
 /// A stack of dense ReLU layers, each optionally followed by OwnDropout, trained by a step
 /// written out by hand (DiagonalNetworkStep, VariationalStep): forward in training mode and
 /// backward with each layer's Adam update, over DenseKernels, in buffers kept between steps.

@@ -150,19 +150,6 @@ struct VeNetImpl : torch::nn::Module {
 };
 TORCH_MODULE(VeNet);
 
-// The layers of a stack built by denseStack: each Linear with the OwnDropout after it, if any.
-void stackLayers(const torch::nn::Sequential& stack, std::vector<torch::nn::Linear>& layers,
-                 std::vector<OwnDropoutImpl*>& dropout) {
-    for (const auto& module : stack->children()) {
-        if (auto linear = std::dynamic_pointer_cast<torch::nn::LinearImpl>(module)) {
-            layers.emplace_back(linear);
-            dropout.push_back(nullptr);
-        } else if (auto* own = module->as<OwnDropoutImpl>()) {
-            dropout.back() = own;
-        }
-    }
-}
-
 // What VariationalStep trains by hand: every layer of the network, as it is.
 VariationalParts variationalParts(VeNetImpl& net, float klWeight) {
     VariationalParts parts;
