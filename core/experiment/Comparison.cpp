@@ -216,6 +216,7 @@ private:
 
     void work(int budget) {
         setThreadBudget(budget);
+        yieldToInteractiveThreads();
         for (;;) {
             std::size_t task = 0;
             {
