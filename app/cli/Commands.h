@@ -14,6 +14,7 @@ CommandStatus runTrain(int argc, char** argv);
 CommandStatus runCompare(int argc, char** argv);
 CommandStatus runPredict(int argc, char** argv);
 CommandStatus runIdentify(int argc, char** argv);
+CommandStatus runCalibrateFits(int argc, char** argv);
 CommandStatus runLibrary(int argc, char** argv);
 CommandStatus runSimulate(int argc, char** argv);
 CommandStatus runPairCheck(int argc, char** argv);

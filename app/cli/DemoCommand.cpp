@@ -49,7 +49,8 @@ CommandStatus runDemo(int argc, char** argv) {
     std::cout << "high resolution: " << paths->high << "\n"
               << "low resolution:  " << paths->low << "\n"
               << "mineral map:     " << paths->minerals << "\n"
-              << "on ASTER grid:   " << paths->lowMinerals << "\n";
+              << "on ASTER grid:   " << paths->lowMinerals << "\n"
+              << "purity:          " << paths->purity << "\n";
     return 0;
 }
 

@@ -46,6 +46,7 @@ const char* kUsage =
     "  merge PREFIX   assemble the tiles of a 'predict --tile K/N' run into one raster per map\n"
     "  batch          plan, run and check many scenes as tiled tasks (Slurm job arrays)\n"
     "  identify       map the most probable library mineral under the predicted Gaussian\n"
+    "  calibrate-fits learn a model's law of library fits from labelled pixels\n"
     "  library        list a spectral library, or convert it to ENVI .sli or CSV\n"
     "  pair-check     check a training pair: shift, rotation, radiometry, disagreeing pixels\n"
     "\n"
@@ -74,7 +75,8 @@ int main(int argc, char** argv) {
         {"info", runInfo},         {"demo", runDemo},         {"dataset", runDataset},
         {"train", runTrain},       {"compare", runCompare},   {"predict", runPredict},
         {"identify", runIdentify}, {"library", runLibrary},   {"simulate", runSimulate},
-        {"pair-check", runPairCheck}, {"merge", runMerge},   {"batch", runBatchCommand}};
+        {"pair-check", runPairCheck}, {"merge", runMerge},   {"batch", runBatchCommand},
+        {"calibrate-fits", runCalibrateFits}};
     for (const auto& [name, run] : kCommands) {
         if (command != name) continue;
         CommandStatus status;

@@ -58,8 +58,27 @@ Result<ExperimentOutcome> runUnguarded(const RasterPair& pair, const ExperimentR
     auto data = prepareData(pair, outcome.split, request.config.preprocessing, &prepareStage);
     if (!data) return fail(data.error());
     Feedback trainStage(feedback, prepareEnd, 1.0);
-    auto comparison = runComparison(*data, request.methods, request.config, &trainStage,
-                                    onMethodDone, request.splitPath);
+    MethodDoneCallback done = onMethodDone;
+    if (request.fitCalibration) {
+        done = [&](const MethodRun& run, TrainedModel& model) -> Status {
+            if (model.reflectance.hasDensity()) {
+                const FitCalibrationRequest& c = *request.fitCalibration;
+                auto learned = learnFitCalibration(model.reflectance, *c.toolkit, pair,
+                                                   outcome.split.validation, c.labels, c.options);
+                if (learned) {
+                    model.context.fitCalibration = *learned;
+                    model.reflectance.setFitCalibration(
+                        std::make_shared<const LibraryFitCalibration>(*learned));
+                } else {
+                    outcome.warnings.push_back(model.label() +
+                                               ": fit p-values not calibrated: " + learned.error());
+                }
+            }
+            return onMethodDone ? onMethodDone(run, model) : Status::success();
+        };
+    }
+    auto comparison =
+        runComparison(*data, request.methods, request.config, &trainStage, done, request.splitPath);
     if (!comparison) return fail(comparison.error());
     outcome.comparison = std::move(*comparison);
     if (feedback) feedback->setProgress(1.0, "finished");

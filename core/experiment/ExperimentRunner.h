@@ -9,6 +9,7 @@
 #include "data/PairDataset.h"
 #include "data/RasterPair.h"
 #include "experiment/Comparison.h"
+#include "experiment/FitCalibrationLearning.h"
 #include "paircheck/PairCheck.h"
 
 namespace specres {
@@ -24,6 +25,14 @@ struct PairCheckRequest {
     std::function<void(const Result<PairCheckResult>&)> onChecked;
 };
 
+/// Labelled pixels to learn every density model's law of library fits from (see
+/// learnFitCalibration): the run's validation pixels with the labels' mineral and abundance.
+struct FitCalibrationRequest {
+    std::shared_ptr<const MineralToolkit> toolkit;  ///< the library on the pair's channels
+    PixelLabels labels;
+    FitCalibrationOptions options;
+};
+
 /// What to run on one pair: methods × covariances with one configuration, on a given split or
 /// on one drawn from config.dataset.
 struct ExperimentRequest {
@@ -32,6 +41,10 @@ struct ExperimentRequest {
     std::optional<PixelSplit> split;
     std::string splitPath;  ///< the file the split came from ("" when drawn here)
     std::optional<PairCheckRequest> pairCheck;
+    /// With labels, each model with a density learns its law of library fits before it is
+    /// handed on (and saved); where it cannot (too few pure pixels), the model is kept without
+    /// one and the outcome's warnings say why.
+    std::optional<FitCalibrationRequest> fitCalibration;
 };
 
 /// Everything a finished run produced: the split it used (drawn or given) and the comparison
@@ -40,6 +53,7 @@ struct ExperimentOutcome {
     PixelSplit split;
     ComparisonResult comparison;
     std::optional<PairCheckResult> pairCheck;  ///< when one was asked for and could be made
+    std::vector<std::string> warnings;         ///< what the run could not do, and why
 };
 
 /// The one experiment pipeline, behind `specres-cli train`, `specres-cli compare` and the

@@ -67,6 +67,7 @@ json ModelContext::toJson() const {
             {"validation_nll_recalibrated", recalibration->recalibratedNll},
             {"seconds", recalibration->seconds}};
     }
+    if (fitCalibration) out["library_fit_calibration"] = fitCalibration->toJson();
     return out;
 }
 
@@ -290,6 +291,12 @@ Result<ModelContext> ModelContext::fromJson(const json& document, const std::str
         fit.recalibratedNll = number("validation_nll_recalibrated");
         fit.seconds = number("seconds");
         context.recalibration = fit;
+    }
+    if (document.contains("library_fit_calibration")) {
+        auto calibration =
+            LibraryFitCalibration::fromJson(document.at("library_fit_calibration"), where);
+        if (!calibration) return fail(calibration.error());
+        context.fitCalibration = std::move(*calibration);
     }
     return context;
 }

@@ -7,6 +7,7 @@
 
 #include "data/MnfTransform.h"
 #include "experiment/ExperimentConfig.h"
+#include "identify/FitCalibration.h"
 #include "metrics/Evaluation.h"
 
 namespace specres {
@@ -32,6 +33,9 @@ struct ModelContext {
     /// Post-hoc recalibration fitted on the validation split (absent: none; scale 1).
     std::optional<CovarianceScaleFit> recalibration;
     ScaleMixture scaleLaw() const { return recalibration ? recalibration->law : ScaleMixture(); }
+    /// The law of a library's fits learned from labelled pixels (absent: p-values under the
+    /// law of d²); see `specres-cli calibrate-fits`.
+    std::optional<LibraryFitCalibration> fitCalibration;
 
     static ModelContext fromData(const PreparedData& data, const ExperimentConfig& config,
                                  const MethodEvaluation& testMetrics, const std::string& splitPath);

@@ -155,7 +155,8 @@ Result<PixelInspection> inspectSpectra(const PixelSpectra& spectra, const Reflec
             }
         }
         if (minerals) {
-            auto identified = minerals->matcher.identify(prediction->distribution);
+            auto identified =
+                minerals->matcher.identify(prediction->distribution, model->fitCalibration().get());
             if (!identified) {
                 // The prediction stands; only the minerals are missing, and why is kept.
                 out.mineralsProblem = identified.error();

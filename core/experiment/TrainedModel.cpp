@@ -9,6 +9,9 @@ TrainedModel makeTrainedModel(std::shared_ptr<const ConditionalModel> model, Mod
     std::optional<MnfTransform> mnf = context.mnf;
     ReflectanceModel reflectance(std::move(model), std::move(mnf));
     reflectance.setScaleLaw(context.scaleLaw());
+    if (context.fitCalibration)
+        reflectance.setFitCalibration(
+            std::make_shared<const LibraryFitCalibration>(*context.fitCalibration));
     return TrainedModel{std::move(reflectance), std::move(context), {}};
 }
 

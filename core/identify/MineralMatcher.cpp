@@ -3,6 +3,7 @@
 #include <Eigen/Dense>
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <numeric>
 
 #include "metrics/ProbabilisticScores.h"
@@ -298,7 +299,8 @@ Eigen::VectorXd MineralMatcher::fittedSpectrum(int index, const MineralFit& fit)
     return fit.gain * library_.spectra.col(index).array() + fit.offset;
 }
 
-Result<Identification> MineralMatcher::identify(const PredictiveDistribution& prediction) const {
+Result<Identification> MineralMatcher::identify(const PredictiveDistribution& prediction,
+                                                const LibraryFitCalibration* calibration) const {
     if (!prediction.hasDensity())
         return fail("the method has no predictive density to match under");
     const Eigen::Index n = library_.spectra.rows();
@@ -329,7 +331,8 @@ Result<Identification> MineralMatcher::identify(const PredictiveDistribution& pr
     }
     const WhitenedComponent& host = components[std::size_t(dominant[std::size_t(top)])];
     std::vector<PairFit> pairFits;
-    if (options_.pairs && count >= 2 && n > 3) pairFits = fitPairs(host, law, count, double(n));
+    out.pairsTried = options_.pairs && count >= 2 && n > 3;
+    if (out.pairsTried) pairFits = fitPairs(host, law, count, double(n));
 
     // χ² / (dof · E w): 1 where the residual is as large as the law expects.
     double bestReduced = out.fits[std::size_t(top)].chiSquared / dof;
@@ -338,8 +341,16 @@ Result<Identification> MineralMatcher::identify(const PredictiveDistribution& pr
     bestReduced /= law.meanScale();
     if (options_.dispersion) out.dispersion = std::max(1.0, bestReduced);
     const double phi = out.dispersion;
-    const Eigen::VectorXd posterior =
-        dominancePosterior(out.fits, pairFits, logPriors_, phi, double(n));
+    Eigen::VectorXd posterior = dominancePosterior(out.fits, pairFits, logPriors_, phi, double(n));
+    if (calibration && calibration->matches(library_.names, int(n))) {
+        out.calibrated = true;
+        out.calibrationPixels = std::int64_t(calibration->nullChiSquared.size());
+        for (MineralFit& fit : out.fits) fit.pValue = calibration->pValue(fit.chiSquared);
+        const std::vector<double> tempered = temperPosterior(
+            std::vector<double>(posterior.data(), posterior.data() + posterior.size()),
+            calibration->posteriorTemperature);
+        posterior = Eigen::Map<const Eigen::VectorXd>(tempered.data(), posterior.size());
+    }
     const Eigen::VectorXd angles = spectralAngles(prediction.mean(), library_.spectra);
     for (int j = 0; j < count; ++j) {
         out.fits[std::size_t(j)].posterior = posterior[j];
@@ -349,10 +360,26 @@ Result<Identification> MineralMatcher::identify(const PredictiveDistribution& pr
     std::iota(out.ranking.begin(), out.ranking.end(), 0);
     std::stable_sort(out.ranking.begin(), out.ranking.end(),
                      [&](int a, int b) { return posterior[a] > posterior[b]; });
-    if (!pairFits.empty())
+    if (!pairFits.empty()) {
         out.pair =
             reportedPair(pairFits, host, out.fits[std::size_t(top)], top, law, phi, double(n));
+        if (out.calibrated) out.pair->pValue = calibration->pValue(out.pair->chiSquared);
+    }
+    if (out.calibrated) {
+        out.anyFitPValue = calibration->anyFitPValue(out.leastChiSquared(), out.pairsTried);
+    } else {
+        out.anyFitPValue = out.pair ? out.pair->pValue : 0.0;
+        for (const MineralFit& fit : out.fits)
+            out.anyFitPValue = std::max(out.anyFitPValue, fit.pValue);
+    }
     return out;
+}
+
+double Identification::leastChiSquared() const {
+    double least = std::numeric_limits<double>::infinity();
+    for (const MineralFit& fit : fits) least = std::min(least, fit.chiSquared);
+    if (pairsTried && pair) least = std::min(least, pair->chiSquared);
+    return least;
 }
 
 Eigen::VectorXd spectralAngles(const Eigen::VectorXd& spectrum, const Eigen::MatrixXd& library) {

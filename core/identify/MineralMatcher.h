@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "base/Result.h"
+#include "identify/FitCalibration.h"
 #include "identify/LibraryResampling.h"
 #include "models/PredictiveDistribution.h"
 
@@ -35,7 +36,10 @@ struct MineralFit {
     /// responsibility-weighted sum over components.
     double chiSquared = 0.0;
     double logDensity = 0.0;  ///< best log p(a·ℓ + b)
-    double pValue = 0.0;      ///< P(χ²_{n−2} ≥ chiSquared): 0 says "this is not ℓ"
+    /// P(χ² ≥ chiSquared) under the law of the right mineral's fit: learned from labelled pure
+    /// pixels where the model carries a LibraryFitCalibration for this library, else the
+    /// model's law of d² on n − 2 degrees of freedom. Small says "this is not ℓ".
+    double pValue = 0.0;
     /// Probability that this is the pixel's mineral — with pairs, its dominant mineral — given
     /// that the library holds it.
     double posterior = 0.0;
@@ -50,7 +54,9 @@ struct MineralPair {
     double fractionSigma = 0.0;  ///< its standard deviation (delta method, dispersion included)
     double firstGain = 0.0, secondGain = 0.0, offset = 0.0;
     double chiSquared = 0.0;
-    double pValue = 0.0;  ///< P(χ²_{n−3} ≥ chiSquared)
+    /// P(χ²_{n−3} ≥ chiSquared) under the model's law, or the learned law of a fit where the
+    /// identification is calibrated (which a pair of right minerals meets with room to spare).
+    double pValue = 0.0;
     /// P(χ²_1 ≥ χ²_best single − χ²_pair): small when the second mineral is really needed.
     double improvementPValue = 1.0;
 };
@@ -60,9 +66,22 @@ struct Identification {
     std::vector<int> ranking;      ///< library indices, most probable first
     double dispersion = 1.0;       ///< φ applied to the posterior
     int degreesOfFreedom = 0;      ///< n − 2
+    /// Whether the fits' p-values and the posterior came from a LibraryFitCalibration, and
+    /// from how many labelled pure pixels its law was learned.
+    bool calibrated = false;
+    std::int64_t calibrationPixels = 0;
     std::optional<MineralPair> pair;
+    bool pairsTried = false;  ///< whether two-mineral mixtures were fitted
+    /// The p-value of "some library mineral (or pair) fits": calibrated, the conformal one of
+    /// leastChiSquared() against the law learned at pure pixels; otherwise the largest of the
+    /// fits' own p-values.
+    double anyFitPValue = 1.0;
 
     int best() const { return ranking.empty() ? -1 : ranking.front(); }
+    /// The least χ² of the single fits and, where pairs were tried, the best pair's.
+    double leastChiSquared() const;
+    /// "No library mineral fits" at level α: anyFitPValue < α.
+    bool noMineralFits(double alpha) const { return anyFitPValue < alpha; }
     int runnerUp() const { return ranking.size() > 1 ? ranking[1] : -1; }
 };
 
@@ -79,8 +98,12 @@ public:
     const ResampledLibrary& library() const { return library_; }
     const MatchOptions& options() const { return options_; }
 
-    /// Fails for a prediction without a density (VE) or of another channel count.
-    Result<Identification> identify(const PredictiveDistribution& prediction) const;
+    /// Fails for a prediction without a density (VE) or of another channel count. With a
+    /// calibration learned for this library on these channels, the single fits' p-values are
+    /// its conformal ones and the posterior is tempered by it; one learned for another library
+    /// is not used (Identification::calibrated says which).
+    Result<Identification> identify(const PredictiveDistribution& prediction,
+                                    const LibraryFitCalibration* calibration = nullptr) const;
 
     /// a·ℓ + b of a fit, on the channels: what the chart draws.
     Eigen::VectorXd fittedSpectrum(int index, const MineralFit& fit) const;

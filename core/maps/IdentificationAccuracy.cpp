@@ -17,47 +17,6 @@ double ConfusionMatrix::accuracy() const {
     return total > 0 ? counts.diagonal().sum() / total : std::nan("");
 }
 
-Result<ReferenceMap> readReferenceMap(const std::string& referencePath, int width, int height) {
-    ensureGdalRegistered();
-    if (auto ok = checkInputFile(referencePath, "a reference mineral map"); !ok)
-        return fail(ok.error());
-    GdalErrorCapture capture;
-    std::unique_ptr<GDALDataset> reference(GDALDataset::Open(
-        referencePath.c_str(), GDAL_OF_RASTER | GDAL_OF_READONLY, nullptr, nullptr, nullptr));
-    if (!reference)
-        return fail(referencePath + ": cannot open the reference map: " + capture.errors());
-    if (reference->GetRasterXSize() != width || reference->GetRasterYSize() != height) {
-        return fail(referencePath + ": the reference map is " +
-                    std::to_string(reference->GetRasterXSize()) + " × " +
-                    std::to_string(reference->GetRasterYSize()) + " pixels, the identification " +
-                    std::to_string(width) + " × " + std::to_string(height) +
-                    " (give --high so that the maps are on the reference's grid)");
-    }
-    GDALRasterBand* band = reference->GetRasterBand(1);
-    ReferenceMap out;
-    out.path = referencePath;
-    if (char** names = band->GetCategoryNames()) {
-        for (int c = 0; names[c]; ++c) out.classes[c] = names[c];
-    }
-    if (out.classes.empty()) {
-        for (int c = 1; c < 256; ++c) {
-            const char* name = reference->GetMetadataItem(("CLASS_" + std::to_string(c)).c_str());
-            if (name) out.classes[c] = name;
-        }
-    }
-    if (out.classes.empty()) {
-        return fail(
-            referencePath +
-            ": the reference map names no classes (GDAL category names or CLASS_<code> metadata)");
-    }
-    out.codes.resize(std::size_t(width) * std::size_t(height));
-    if (band->RasterIO(GF_Read, 0, 0, width, height, out.codes.data(), width, height, GDT_Int32, 0,
-                       0, nullptr) != CE_None) {
-        return fail(referencePath + ": reading failed: " + capture.errors());
-    }
-    return out;
-}
-
 Result<IdentificationAccuracy> evaluateIdentification(const SceneIdentification& labels,
                                                       const std::vector<std::string>& libraryNames,
                                                       const std::string& referencePath, int width,

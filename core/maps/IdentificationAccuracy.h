@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "base/Result.h"
+#include "identify/PixelTruth.h"
 #include "maps/SceneIdentification.h"
 
 namespace specres {
@@ -32,18 +33,6 @@ struct IdentificationAccuracy {
     std::int64_t evaluatedPixels = 0;
     std::vector<std::string> unmatchedClasses;  ///< reference classes not in the library
 };
-
-/// A reference map of named classes (a truth map) on an identification's grid.
-struct ReferenceMap {
-    std::string path;
-    std::map<int, std::string> classes;  ///< code → name
-    std::vector<std::int32_t> codes;     ///< row-major
-};
-
-/// Reads band 1 of a reference map of exactly width × height pixels whose classes are named
-/// (GDAL category names, or CLASS_<code> metadata as the demo writes); errors name the file
-/// and say what is wrong (size, no names).
-Result<ReferenceMap> readReferenceMap(const std::string& path, int width, int height);
 
 /// Compares the kept labels with a reference map of the same size whose classes are named
 /// (GDAL category names, or CLASS_<code> metadata as the demo writes); names are matched to

@@ -112,7 +112,8 @@ public:
             for (Eigen::Index i = 0; i < count; ++i) {
                 const std::size_t u = std::size_t(start + i);
                 if (!strip.accepted[u]) continue;
-                auto identified = matcher_.identify((*predicted)[std::size_t(i)]);
+                auto identified =
+                    matcher_.identify((*predicted)[std::size_t(i)], model_.fitCalibration().get());
                 if (!identified) {
 #pragma omp critical
                     failure = identified.error();

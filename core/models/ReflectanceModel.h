@@ -13,6 +13,8 @@
 
 namespace specres {
 
+struct LibraryFitCalibration;  // identify/FitCalibration.h: a layer above
+
 /// One prediction of the high-resolution spectrum, in normalised reflectance.
 struct ReflectancePrediction {
     Eigen::VectorXd point;       ///< the method's point prediction
@@ -62,6 +64,15 @@ public:
     void setScaleLaw(ScaleMixture law) { scaleLaw_ = std::move(law); }
     void setCovarianceScale(double s) { scaleLaw_ = ScaleMixture(s); }
 
+    /// The law of a library's fits where the mineral is right, learned for this model from
+    /// labelled pixels (null: none); identification uses it for a matching library.
+    const std::shared_ptr<const LibraryFitCalibration>& fitCalibration() const {
+        return fitCalibration_;
+    }
+    void setFitCalibration(std::shared_ptr<const LibraryFitCalibration> calibration) {
+        fitCalibration_ = std::move(calibration);
+    }
+
     Result<ReflectancePrediction> predict(const Eigen::VectorXd& x) const;
 
     /// Predictions for every row of x; with y (rows of normalised reflectance) the log-densities
@@ -88,6 +99,7 @@ private:
     std::shared_ptr<const ConditionalModel> model_;
     std::optional<MnfTransform> mnf_;
     ScaleMixture scaleLaw_;
+    std::shared_ptr<const LibraryFitCalibration> fitCalibration_;
 };
 
 }  // namespace specres

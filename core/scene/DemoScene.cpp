@@ -195,6 +195,7 @@ struct DemoScene::RowBuffers {
           lowNoise(options.seed * 104729 + 2),
           highRows(std::size_t(width) * options.lowResolutionFactor * n),
           classRows(std::size_t(width) * options.lowResolutionFactor),
+          dominantAbundance(std::size_t(width) * options.lowResolutionFactor),
           lowRow(std::size_t(lowWidth) * lowBands),
           lowClassRow(static_cast<std::size_t>(lowWidth)),
           spectrum(n),
@@ -204,6 +205,7 @@ struct DemoScene::RowBuffers {
     DeterministicRandom lowNoise;
     std::vector<float> highRows;
     std::vector<std::uint8_t> classRows;
+    std::vector<float> dominantAbundance;  ///< the pixel's, then the lesser with its footprint's
     std::vector<float> lowRow;
     std::vector<std::uint8_t> lowClassRow;
     Eigen::RowVectorXd spectrum;
@@ -286,9 +288,20 @@ void DemoScene::simulateRows(int lowY, RowBuffers& rows) const {
                 out[k] = static_cast<float>(rows.spectrum[k] + sigma * rows.highNoise.normal());
             }
             Eigen::Index dominant;
-            a.maxCoeff(&dominant);
+            rows.dominantAbundance[std::size_t(dy) * width + column] =
+                static_cast<float>(a.maxCoeff(&dominant));
             rows.classRows[std::size_t(dy) * width + column] =
                 static_cast<std::uint8_t>(dominant + 1);
+        }
+    }
+    // The footprints are complete only now.
+    for (int dy = 0; dy < factor && firstRow + dy < height; ++dy) {
+        for (int column = 0; column < width; ++column) {
+            const std::size_t u = std::size_t(dy) * width + column;
+            const double footprint =
+                lowFractions(column / factor, rows.classRows[u] - 1) / double(factor * factor);
+            rows.dominantAbundance[u] =
+                static_cast<float>(std::min(double(rows.dominantAbundance[u]), footprint));
         }
     }
     for (int column = 0; column < lowWidth(); ++column) {
@@ -312,7 +325,8 @@ Result<DemoScenePaths> DemoScene::write(const std::string& folder, Feedback* fee
     DemoScenePaths paths{(fs::path(folder) / "demo_avirisng.tif").string(),
                          (fs::path(folder) / "demo_aster.tif").string(),
                          (fs::path(folder) / "demo_minerals.tif").string(),
-                         (fs::path(folder) / "demo_minerals_aster.tif").string()};
+                         (fs::path(folder) / "demo_minerals_aster.tif").string(),
+                         (fs::path(folder) / "demo_purity.tif").string()};
     const int width = options_.width;
     const int height = options_.height;
     const int factor = options_.lowResolutionFactor;
@@ -327,7 +341,8 @@ Result<DemoScenePaths> DemoScene::write(const std::string& folder, Feedback* fee
                      options_.highPixelSizeM * factor},
           std::tuple{paths.minerals, width, height, 1, GDT_Byte, options_.highPixelSizeM},
           std::tuple{paths.lowMinerals, lowWidth(), lowHeight(), 1, GDT_Byte,
-                     options_.highPixelSizeM * factor}}) {
+                     options_.highPixelSizeM * factor},
+          std::tuple{paths.purity, width, height, 1, GDT_Float32, options_.highPixelSizeM}}) {
         auto created =
             outputs.create(path, w, h, bands, type, {"INTERLEAVE=PIXEL", "BLOCKYSIZE=4"});
         if (!created) return fail(created.error());
@@ -338,7 +353,10 @@ Result<DemoScenePaths> DemoScene::write(const std::string& folder, Feedback* fee
     GDALDataset& low = *datasets[1];
     GDALDataset& classes = *datasets[2];
     GDALDataset& lowClasses = *datasets[3];
+    GDALDataset& purity = *datasets[4];
     describeOutputs(high, low, classes, lowClasses);
+    purity.GetRasterBand(1)->SetDescription(
+        "abundance of the dominant mineral (the lesser of the pixel's and its ASTER footprint's)");
 
     RowBuffers rows(options_, width, lowWidth(), n, lowBands);
     for (int lowY = 0; lowY < lowHeight(); ++lowY) {
@@ -355,6 +373,9 @@ Result<DemoScenePaths> DemoScene::write(const std::string& folder, Feedback* fee
         ok = ok && classes.GetRasterBand(1)->RasterIO(GF_Write, 0, firstRow, width, rowsHere,
                                                       rows.classRows.data(), width, rowsHere,
                                                       GDT_Byte, 0, 0, nullptr) == CE_None;
+        ok = ok && purity.GetRasterBand(1)->RasterIO(GF_Write, 0, firstRow, width, rowsHere,
+                                                     rows.dominantAbundance.data(), width, rowsHere,
+                                                     GDT_Float32, 0, 0, nullptr) == CE_None;
         ok = ok && lowClasses.GetRasterBand(1)->RasterIO(GF_Write, 0, lowY, lowWidth(), 1,
                                                          rows.lowClassRow.data(), lowWidth(), 1,
                                                          GDT_Byte, 0, 0, nullptr) == CE_None;
@@ -378,7 +399,7 @@ Result<DemoScenePaths> DemoScene::generate(const DemoSceneOptions& options,
 }
 
 std::string demoCacheName(const DemoSceneOptions& options) {
-    std::string name = "demo-v2-seed" + std::to_string(options.seed) + "-" +
+    std::string name = "demo-v3-seed" + std::to_string(options.seed) + "-" +
                        std::to_string(options.width) + "x" + std::to_string(options.height) + "-f" +
                        std::to_string(options.lowResolutionFactor);
     // Scenes made with other noise, pixel size or library get folders of their own.

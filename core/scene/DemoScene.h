@@ -37,6 +37,10 @@ struct DemoScenePaths {
     /// Dominant mineral of each low-resolution pixel: the largest of the abundances averaged
     /// over its footprint, the reference for whatever is inferred from that pixel alone.
     std::string lowMinerals;
+    /// Abundance of each high-resolution pixel's dominant mineral, the lesser of the pixel's
+    /// own and its ASTER footprint's (Float32): how pure the pixel is for whatever is inferred
+    /// from the ASTER input — the purity `calibrate-fits` selects pure pixels by.
+    std::string purity;
 };
 
 /// A deterministic synthetic scene in the manner of Cuprite, Nevada.
@@ -69,7 +73,8 @@ public:
     Eigen::MatrixXd abundances(int row) const;
 
     /// Writes the scene into `folder` (created if missing): demo_avirisng.tif, demo_aster.tif,
-    /// demo_minerals.tif and demo_minerals_aster.tif, georeferenced in UTM zone 11N near Cuprite.
+    /// demo_minerals.tif, demo_minerals_aster.tif and demo_purity.tif, georeferenced in UTM
+    /// zone 11N near Cuprite.
     /// Each file appears complete or not at all.
     Result<DemoScenePaths> write(const std::string& folder, Feedback* feedback = nullptr) const;
     /// create() then write(): a scene's files from its recipe, in one step.

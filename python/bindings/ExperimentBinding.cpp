@@ -132,7 +132,7 @@ py::dict demo(const std::string& out, std::pair<int, int> size, long long seed, 
     runCancellable(progress, [&](Feedback& feedback) -> Status {
         auto files = scene->write(out, &feedback);
         if (!files) return fail(files.error());
-        written = {files->high, files->low, files->minerals, files->lowMinerals};
+        written = {files->high, files->low, files->minerals, files->lowMinerals, files->purity};
         return Status::success();
     });
     py::dict paths;

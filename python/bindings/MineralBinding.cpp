@@ -73,7 +73,8 @@ py::list identify(const PyModel& model, const py::handle& x, const PyLibrary& li
             if (feedback.isCancelled()) return fail(kCancelledMessage);
             auto p = reflectance.predict(in.x.row(i).transpose());
             if (!p) return fail(p.error());
-            auto id = (*toolkit)->matcher.identify(p->distribution);
+            auto id =
+                (*toolkit)->matcher.identify(p->distribution, reflectance.fitCalibration().get());
             if (!id) return fail(id.error());
             found[std::size_t(i)] = std::move(*id);
             if (i % 64 == 0) feedback.setProgress(double(i + 1) / in.x.rows(), "identifying");
@@ -88,7 +89,8 @@ py::list identify(const PyModel& model, const py::handle& x, const PyLibrary& li
         d["minerals"] = ranked;
         d["best"] =
             id.best() >= 0 ? py::object(py::str(names[std::size_t(id.best())])) : py::none();
-        d["no_fit"] = id.best() >= 0 && id.fits[std::size_t(id.best())].pValue < kNoFitPValue;
+        d["no_fit"] = id.noMineralFits(kNoFitPValue);
+        d["calibrated"] = id.calibrated;
         d["dispersion"] = id.dispersion;
         d["degrees_of_freedom"] = id.degreesOfFreedom;
         if (id.pair) {
@@ -153,7 +155,9 @@ void bindMinerals(py::module_& m) {
           "Ranks the library's minerals for each low-resolution spectrum (rows of x) under the\n"
           "model's predictive law, as the Minerals panel does: one dict per spectrum with the\n"
           "ranked minerals (posterior, fit p-value, χ², gain, offset, angle), the best, the\n"
-          "'no library mineral fits' verdict (best p < 0.01) and the best two-mineral pair.");
+          "'no library mineral fits' verdict (every p < 0.01) and the best two-mineral pair;\n"
+          "'calibrated' says whether the p-values and posterior come from the law of fits the\n"
+          "model learned for this library from labelled pixels (specres-cli calibrate-fits).");
 }
 
 }  // namespace specres::python
