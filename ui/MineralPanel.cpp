@@ -87,8 +87,10 @@ MineralPanel::MineralPanel(QWidget* parent)
     verdict_->setFont(bold);
     candidates_->setToolTip(
         tr("P: posterior probability that this is the pixel's (dominant) mineral, given that the "
-           "library holds it. Fit p: χ² goodness of fit of the best gain·ℓ + offset under the "
-           "predicted Gaussian (n − 2 degrees of freedom); below %1 the mineral does not fit. "
+           "library holds it. Fit p: goodness of fit of the best gain·ℓ + offset under the "
+           "predicted Gaussian — against the law of the right mineral's fit learned from "
+           "labelled pure pixels where the model carries one, else against χ² on n − 2 "
+           "degrees of freedom; below %1 the mineral does not fit. "
            "∠μ, ∠input: spectral angles to the predicted mean and to the low-resolution input.")
             .arg(kNoFitPValue));
     depths_->setToolTip(
@@ -140,21 +142,26 @@ void MineralPanel::showMinerals(const PixelInspection& inspection) {
     const Identification& id = m.identification;
     const QString source = QString::fromStdString(m.library);
     library_->setText(
-        tr("Library: %1 (%2 spectra)%3")
+        tr("Library: %1 (%2 spectra)%3; %4")
             .arg(source == "demo" ? tr("demo minerals") : QFileInfo(source).fileName())
             .arg(m.names.size())
             .arg(id.dispersion > 1.0 ? tr("; misfit scale φ = %1").arg(id.dispersion, 0, 'f', 2)
-                                     : QString()));
+                                     : QString())
+            .arg(id.calibrated
+                     ? tr("fit p learned from %1 labelled pure pixels").arg(id.calibrationPixels)
+                     : tr("fit p under the model's χ² law (not calibrated for library spectra: "
+                          "specres-cli calibrate-fits)")));
     const int best = id.best();
     const MineralFit& top = id.fits[std::size_t(best)];
     const QString name = QString::fromStdString(m.names[std::size_t(best)]);
-    double bestP = 0.0;
-    for (const MineralFit& f : id.fits) bestP = std::max(bestP, f.pValue);
-    if (bestP < kNoFitPValue && !(id.pair && id.pair->pValue >= kNoFitPValue)) {
+    if (id.noMineralFits(kNoFitPValue)) {
         verdict_->setStyleSheet(QStringLiteral("color: #b3261e"));
-        verdict_->setText(tr("No library mineral fits: the best fit p-value is %1 (< %2). Closest: "
-                             "%3.")
-                              .arg(bestP, 0, 'e', 1)
+        verdict_->setText((id.calibrated
+                               ? tr("No library mineral fits as well as its pure pixels do: p = "
+                                    "%1 (< %2). Closest: %3.")
+                               : tr("No library mineral fits: the best fit p-value is %1 (< %2). "
+                                    "Closest: %3."))
+                              .arg(id.anyFitPValue, 0, 'e', 1)
                               .arg(kNoFitPValue)
                               .arg(name));
     } else {

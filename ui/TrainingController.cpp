@@ -1,12 +1,14 @@
 #include "TrainingController.h"
 
 #include <QDir>
+#include <QFileInfo>
 #include <QStandardPaths>
 #include <cmath>
 
 #include "ComparisonPanel.h"
 #include "LossChart.h"
 #include "ModelShelf.h"
+#include "PairController.h"
 #include "TrainingPanel.h"
 #include "TrainingWorker.h"
 #include "experiment/ComparisonRanking.h"
@@ -104,6 +106,16 @@ void TrainingController::start() {
         request.split = split_;
     }
     request.modelFolder = autosaveFolder();
+    if (const auto& demo = pair_->source.demo) {
+        // The demo's truth is known: its models learn the law of fits to its library.
+        const QDir folder(PairController::demoFolder(*demo));
+        const QString truth = folder.filePath(QStringLiteral("demo_minerals.tif"));
+        const QString purity = folder.filePath(QStringLiteral("demo_purity.tif"));
+        if (QFileInfo::exists(truth) && QFileInfo::exists(purity)) {
+            request.fitTruthPath = truth;
+            request.fitAbundancePath = purity;
+        }
+    }
     trainingSource_ = request.source;
     if (!worker_->start(std::move(request))) return;
     pairWarning_.clear();
@@ -169,7 +181,9 @@ void TrainingController::onFinished(const std::shared_ptr<TrainingOutcome>& outc
             .arg(outcome->split.validation.size())
             .arg(outcome->split.test.size())
             .arg(autosaveFolder(), shelf_->currentLabel()) +
-        (pairWarning_.isEmpty() ? QString() : QStringLiteral("\n") + pairWarning_));
+        (pairWarning_.isEmpty() ? QString() : QStringLiteral("\n") + pairWarning_) +
+        (outcome->warnings.isEmpty() ? QString()
+                                     : QStringLiteral("\n") + outcome->warnings.join('\n')));
     emit trainingFinished();
 }
 

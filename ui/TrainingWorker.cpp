@@ -6,6 +6,7 @@
 
 #include "TaskThread.h"
 #include "experiment/ExperimentRunner.h"
+#include "identify/SpectralLibrary.h"
 
 namespace specres::ui {
 
@@ -69,6 +70,30 @@ bool TrainingWorker::start(TrainingRequest request) {
     return true;
 }
 
+namespace {
+
+// The demo library on the pair's channels and the pair's mineral and purity maps.
+Result<FitCalibrationRequest> demoFitCalibration(const RasterPair& pair,
+                                                 const TrainingRequest& request) {
+    FitCalibrationRequest out;
+    auto toolkit = buildMineralToolkit(demoSpectralLibrary(),
+                                       {pair.high().wavelengthsUm(), pair.high().fwhmUm()},
+                                       {pair.low().wavelengthsUm(), pair.low().fwhmUm()});
+    if (!toolkit) return fail(toolkit.error());
+    out.toolkit = *toolkit;
+    auto classes =
+        readReferenceMap(request.fitTruthPath.toStdString(), pair.width(), pair.height());
+    if (!classes) return fail(classes.error());
+    out.labels.classes = std::move(*classes);
+    out.labels.abundancePath = request.fitAbundancePath.toStdString();
+    auto abundance = readAbundanceRaster(out.labels.abundancePath, pair.width(), pair.height());
+    if (!abundance) return fail(abundance.error());
+    out.labels.abundance = std::move(*abundance);
+    return out;
+}
+
+}  // namespace
+
 std::function<void()> TrainingWorker::run(const TrainingRequest& request,
                                           const std::shared_ptr<Feedback>& feedback) {
     auto stop = [&](const std::string& message) -> std::function<void()> {
@@ -123,6 +148,15 @@ std::function<void()> TrainingWorker::run(const TrainingRequest& request,
                          result->verdict == PairVerdict::Usable);
     };
     experiment.pairCheck = std::move(check);
+    QStringList warnings;
+    if (!request.fitTruthPath.isEmpty()) {
+        auto calibration = demoFitCalibration(*pair, request);
+        if (calibration)
+            experiment.fitCalibration = std::move(*calibration);
+        else
+            warnings << tr("Fit p-values not calibrated: %1")
+                            .arg(QString::fromStdString(calibration.error()));
+    }
     auto outcome = runExperiment(*pair, experiment, feedback.get(), keep);
     feedback->setEpochCallback({});
     if (!outcome) return stop(outcome.error());
@@ -131,6 +165,9 @@ std::function<void()> TrainingWorker::run(const TrainingRequest& request,
     result->split = std::move(outcome->split);
     result->config = request.config;
     result->trained = std::move(trained);
+    result->warnings = warnings;
+    for (const std::string& warning : outcome->warnings)
+        result->warnings << QString::fromStdString(warning);
     return [this, result] { emit finished(result); };
 }
 

@@ -4,6 +4,7 @@
 #include <QMetaType>
 #include <QObject>
 #include <QString>
+#include <QStringList>
 #include <atomic>
 #include <functional>
 #include <memory>
@@ -25,6 +26,10 @@ struct TrainingRequest {
     std::optional<PixelSplit> split;
     /// Every trained model is saved here as soon as it is evaluated, so a crash loses nothing.
     QString modelFolder;
+    /// Where the pair's minerals are known (the demo scene: its mineral and purity maps), the
+    /// run learns each model's law of fits to the demo library from its validation pixels.
+    QString fitTruthPath;
+    QString fitAbundancePath;
 };
 
 /// One method, trained, evaluated on the test set and saved.
@@ -41,6 +46,7 @@ struct TrainingOutcome {
     PixelSplit split;
     ExperimentConfig config;
     std::vector<TrainedMethod> trained;
+    QStringList warnings;  ///< what the run could not do (a fit law it could not learn)
 };
 
 /// One epoch (or EM iteration) of the method being fitted, for the live loss curves.
