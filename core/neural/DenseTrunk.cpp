@@ -6,6 +6,13 @@
 
 namespace specres {
 
+void backwardWithAdam(const AdamConstants& c, FusedAdam& optimiser, const torch::nn::Linear& layer,
+                      const float* delta, const float* input, std::int64_t batch,
+                      float* inputGradient, KernelIsa isa) {
+    denseBackwardAdam(c, delta, input, batch, optimiser.denseLayer(layer->weight, layer->bias), 0,
+                      layer->weight.size(0), inputGradient, isa);
+}
+
 void stackLayers(const torch::nn::Sequential& stack, std::vector<torch::nn::Linear>& layers,
                  std::vector<OwnDropoutImpl*>& dropout) {
     for (const auto& module : stack->children()) {
@@ -83,9 +90,8 @@ void DenseTrunk::backward(const AdamConstants& c, FusedAdam& optimiser,
             std::fill(inputGradient, inputGradient + below, 0.0f);
             into = inputGradient;
         }
-        denseBackwardAdam(c, gradient.data(), l > 0 ? post_[l - 1].data() : x_, batch_,
-                          optimiser.denseLayer(layer->weight, layer->bias), 0,
-                          layer->weight.size(0), into, isa_);
+        backwardWithAdam(c, optimiser, layer, gradient.data(), l > 0 ? post_[l - 1].data() : x_,
+                         batch_, into, isa_);
         if (l > 0) gradient.swap(below_);
     }
 }

@@ -15,6 +15,13 @@ class FusedAdam;
 void stackLayers(const torch::nn::Sequential& stack, std::vector<torch::nn::Linear>& layers,
                  std::vector<OwnDropoutImpl*>& dropout);
 
+/// Back through one dense layer and its Adam update, from ∂loss/∂output (`delta`, batch × the
+/// layer's width) and the layer's input: ∂loss/∂input is added into inputGradient (batch × the
+/// layer's inputs) unless it is null.
+void backwardWithAdam(const AdamConstants& c, FusedAdam& optimiser, const torch::nn::Linear& layer,
+                      const float* delta, const float* input, std::int64_t batch,
+                      float* inputGradient, KernelIsa isa);
+
 /// A stack of dense ReLU layers, each optionally followed by OwnDropout, trained by a step
 /// written out by hand (DiagonalNetworkStep, VariationalStep): forward in training mode and
 /// backward with each layer's Adam update, over DenseKernels, in buffers kept between steps.
@@ -25,7 +32,8 @@ public:
                KernelIsa isa);
 
     /// The features of x (batch × the first layer's inputs), valid until the next forward. The
-    /// dropout masks are drawn as OwnDropout's forward draws them (the same stream).
+    /// dropout masks are drawn as OwnDropout's forward draws them, from the same xoshiro256+
+    /// stream, so a step written out and one through autograd drop the same units.
     const float* forward(const float* x, std::int64_t batch);
 
     /// Given ∂loss/∂features (batch × the last layer's width) in `gradient`, which it uses as

@@ -91,12 +91,9 @@ ManualStepResult DiagonalNetworkStep::operator()(const torch::Tensor& x, const t
     // ∂loss/∂features = δμ·W_μ + δC·W_C, each head's W as it was before this step's update.
     gradient_.assign(batch * parts_.mean->weight.size(1), 0.0f);
     float* into = parts_.hidden.empty() ? nullptr : gradient_.data();
-    denseBackwardAdam(c, meanDelta_.data(), features, batch,
-                      optimiser.denseLayer(parts_.mean->weight, parts_.mean->bias), 0,
-                      layerWidth(parts_.mean), into, isa_);
-    denseBackwardAdam(c, diagonalDelta_.data(), features, batch,
-                      optimiser.denseLayer(parts_.diagonal->weight, parts_.diagonal->bias), 0,
-                      layerWidth(parts_.diagonal), into, isa_);
+    backwardWithAdam(c, optimiser, parts_.mean, meanDelta_.data(), features, batch, into, isa_);
+    backwardWithAdam(c, optimiser, parts_.diagonal, diagonalDelta_.data(), features, batch, into,
+                     isa_);
     if (into) trunk_.backward(c, optimiser, gradient_, nullptr);
     return result;
 }

@@ -128,9 +128,7 @@ ManualStepResult VariationalStep::operator()(const torch::Tensor& x, const torch
     const AdamConstants c = optimiser.beginManualStep();
     auto update = [&](const torch::nn::Linear& layer, const std::vector<float>& delta,
                       const float* input, float* inputGradient) {
-        denseBackwardAdam(c, delta.data(), input, batch,
-                          optimiser.denseLayer(layer->weight, layer->bias), 0,
-                          layer->weight.size(0), inputGradient, isa_);
+        backwardWithAdam(c, optimiser, layer, delta.data(), input, batch, inputGradient, isa_);
     };
     zGradient_.assign(batch * latent_, 0.0f);
     if (parts_.decoder.empty()) {
