@@ -194,6 +194,21 @@ CommandStatus runIdentify(int argc, char** argv) {
         return failure(1) << result.error();
     }
     printIdentification(*result, matcher, seconds);
+    // Which law the p-values and the posterior come from.
+    const ResampledLibrary& library = matcher.library();
+    if (const auto& learned = model.fitCalibration();
+        learned && learned->matches(library.names, int(library.spectra.rows()))) {
+        std::cout << "fit p-values: the law learned from " << learned->nullChiSquared.size()
+                  << " labelled pure pixels; posterior tempered by T = "
+                  << learned->posteriorTemperature << "\n";
+    } else {
+        std::cout << "fit p-values: under the model's law of d²"
+                  << (learned
+                          ? " (its law of fits was learned for another library: " +
+                                learned->library + ")"
+                          : std::string(" (not calibrated for library spectra: calibrate-fits)"))
+                  << "\n";
+    }
     if (reference) {
         if (auto ok = reportAccuracy(*result, matcher, *reference, prefix); !ok)
             return failure(1) << ok.error();

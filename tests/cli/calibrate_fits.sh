@@ -18,8 +18,11 @@ grep -q 'KS distance of the right mineral' "$WORK/learn.txt"
 grep -q '| mineral removed from the library |' "$WORK/learn.txt"
 for m in "$MODEL" "$WORK/calibrated.specres"; do
     "$CLI" identify --model "$m" --low "$DEMO/demo_aster.tif" --library demo \
-        --out "$WORK/$(basename "$m" .specres)" > /dev/null 2>&1
+        --out "$WORK/$(basename "$m" .specres)" > "$WORK/$(basename "$m" .specres).txt" 2>&1
 done
+grep -q "fit p-values: under the model's law of d² (not calibrated" \
+    "$WORK/$(basename "$MODEL" .specres).txt"
+grep -q 'fit p-values: the law learned from [0-9]* labelled pure pixels' "$WORK/calibrated.txt"
 if cmp -s "$WORK/$(basename "$MODEL" .specres)_pvalue.tif" "$WORK/calibrated_pvalue.tif"; then
     echo "the calibrated model's p-values equal the uncalibrated ones" >&2
     exit 1
