@@ -18,15 +18,6 @@ namespace {
 
 constexpr Eigen::Index kChunk = 512;
 
-std::string pixelName(std::int64_t pixel, int width) {
-    return "pixel (column " + std::to_string(pixel % width) + ", row " +
-           std::to_string(pixel / width) + ")";
-}
-
-}  // namespace
-
-namespace {
-
 // The pixels whose class is a library mineral, with its index and abundance.
 struct LabelledPixels {
     std::vector<std::int64_t> pixels;

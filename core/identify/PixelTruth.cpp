@@ -10,14 +10,10 @@
 
 namespace specres {
 
-namespace {
-
 std::string pixelName(std::int64_t pixel, int width) {
     return "pixel (column " + std::to_string(pixel % width) + ", row " +
            std::to_string(pixel / width) + ")";
 }
-
-}  // namespace
 
 Result<ReferenceMap> readReferenceMap(const std::string& referencePath, int width, int height) {
     ensureGdalRegistered();

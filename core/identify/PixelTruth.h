@@ -9,6 +9,10 @@
 
 namespace specres {
 
+/// "pixel (column C, row R)" for a row-major index on a grid `width` pixels wide: how messages
+/// about labelled pixels name them.
+std::string pixelName(std::int64_t pixel, int width);
+
 /// A reference map of named classes (a truth map) on an identification's grid.
 struct ReferenceMap {
     std::string path;

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "KnownModel.h"
 #include "base/DeterministicRandom.h"
 #include "experiment/ModelContext.h"
 #include "identify/FitCalibration.h"
@@ -16,6 +17,7 @@ using namespace specres;
 using Eigen::MatrixXd;
 using Eigen::VectorXd;
 using nlohmann::json;
+using specres::testing::gaussianPrediction;
 
 namespace {
 
@@ -43,15 +45,6 @@ ResampledLibrary twoMinerals(int n) {
         lib.coarser.push_back(false);
     }
     return lib;
-}
-
-PredictiveDistribution gaussian(const VectorXd& mean, const MatrixXd& covariance) {
-    PredictiveDistribution p;
-    p.weights = VectorXd::Ones(1);
-    p.means = {mean};
-    p.covariances = {covariance};
-    p.point = mean;
-    return p;
 }
 
 double ksDistanceFromUniform(std::vector<double> p) {
@@ -117,7 +110,7 @@ private slots:
             const double spread = 0.5 + random.uniform();
             const VectorXd mu = (0.7 + 0.5 * random.uniform()) * lib.spectra.col(mineral).array() +
                                 random.uniform(-0.05, 0.05) + spread * (signal * z).array();
-            return gaussian(mu, sigma);
+            return gaussianPrediction(mu, sigma);
         };
         LibraryFitCalibration c;
         c.minerals = lib.names;
@@ -171,7 +164,7 @@ private slots:
         auto matcher = MineralMatcher::create(twoMinerals(n), MatchOptions{});
         QVERIFY(matcher);
         const PredictiveDistribution p =
-            gaussian(twoMinerals(n).spectra.col(0), smoothCovariance(n, 0.02));
+            gaussianPrediction(twoMinerals(n).spectra.col(0), smoothCovariance(n, 0.02));
         LibraryFitCalibration c = validCalibration();
         QVERIFY(matcher->identify(p, &c)->calibrated);
         c.minerals = {"alunite", "calcite"};

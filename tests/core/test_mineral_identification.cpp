@@ -11,15 +11,16 @@
 #include <cmath>
 #include <fstream>
 
+#include "KnownModel.h"
 #include "TestRasters.h"
 #include "base/DeterministicRandom.h"
 #include "data/PairDataset.h"
 #include "experiment/PreparedData.h"
-#include "maps/IdentificationAccuracy.h"
 #include "identify/BandDepth.h"
 #include "identify/LibraryResampling.h"
 #include "identify/MineralMatcher.h"
 #include "identify/SpectralLibrary.h"
+#include "maps/IdentificationAccuracy.h"
 #include "models/GaussianDensity.h"
 #include "models/MixtureBaselines.h"
 #include "neural/DeepConditionalGaussian.h"
@@ -27,6 +28,7 @@
 using namespace specres;
 using Eigen::MatrixXd;
 using Eigen::VectorXd;
+using specres::testing::gaussianPrediction;
 
 namespace {
 
@@ -39,15 +41,6 @@ MatrixXd correlatedCovariance(int n, double scale, double length) {
             s(i, j) = scale * scale * std::exp(-0.5 * std::pow((i - j) / length, 2));
     s.diagonal().array() += 0.05 * scale * scale;
     return s;
-}
-
-PredictiveDistribution gaussian(const VectorXd& mean, const MatrixXd& covariance) {
-    PredictiveDistribution p;
-    p.weights = VectorXd::Ones(1);
-    p.means = {mean};
-    p.covariances = {covariance};
-    p.point = mean;
-    return p;
 }
 
 // A library of absorption features on n channels (channel i at 2.0 + 0.005 i µm).
@@ -95,7 +88,7 @@ private slots:
         for (int i = 0; i < n; ++i) mu[i] += 0.01 * random.normal();
         auto matcher = MineralMatcher::create(lib, MatchOptions{{}, false, false});
         QVERIFY(matcher);
-        auto id = matcher->identify(gaussian(mu, sigma));
+        auto id = matcher->identify(gaussianPrediction(mu, sigma));
         QVERIFY2(id, id ? "" : id.error().c_str());
         const Eigen::LLT<MatrixXd> llt(sigma);
         for (int j = 0; j < 3; ++j) {
@@ -127,7 +120,7 @@ private slots:
         }
         QCOMPARE(id->best(), 1);
         // The same fit from the precision factor (the DCGM's route) and from Σ's Cholesky factor.
-        PredictiveDistribution viaPrecision = gaussian(mu, sigma);
+        PredictiveDistribution viaPrecision = gaussianPrediction(mu, sigma);
         const MatrixXd precision = sigma.inverse();
         viaPrecision.precisionFactors = {MatrixXd(precision.llt().matrixL())};
         viaPrecision.covariances.clear();
@@ -146,7 +139,7 @@ private slots:
         const ResampledLibrary lib = syntheticLibrary(n, 2);
         const VectorXd mu = 1.0 - lib.spectra.col(0).array();
         auto matcher = MineralMatcher::create(lib, MatchOptions{{}, false, false});
-        auto id = matcher->identify(gaussian(mu, MatrixXd::Identity(n, n) * 1e-4));
+        auto id = matcher->identify(gaussianPrediction(mu, MatrixXd::Identity(n, n) * 1e-4));
         QVERIFY(id);
         QCOMPARE(id->fits[0].gain, 0.0);
         QVERIFY(std::abs(id->fits[0].offset - mu.mean()) < 1e-9);
@@ -168,7 +161,7 @@ private slots:
             for (int i = 0; i < n; ++i) z[i] = random.normal();
             const VectorXd mu = (0.5 + random.uniform()) * lib.spectra.col(0).array() +
                                 random.uniform(-0.1, 0.1) + (factor * z).array();
-            auto id = matcher->identify(gaussian(mu, sigma));
+            auto id = matcher->identify(gaussianPrediction(mu, sigma));
             QVERIFY(id);
             p.push_back(id->fits[0].pValue);
         }
@@ -181,7 +174,7 @@ private slots:
                  qPrintable(QString("KS distance %1").arg(ks)));
         // The wrong mineral is rejected where the prediction is precise: its p-value is tiny.
         VectorXd mu = 0.9 * lib.spectra.col(0).array() + 0.02;
-        auto id = matcher->identify(gaussian(mu, correlatedCovariance(n, 0.002, 2.0)));
+        auto id = matcher->identify(gaussianPrediction(mu, correlatedCovariance(n, 0.002, 2.0)));
         QVERIFY(id->fits[1].pValue < 1e-6);
         QVERIFY(id->fits[0].pValue > 0.99);  // an exact member of the family: χ² = 0
     }
@@ -195,8 +188,8 @@ private slots:
         const VectorXd mu = 0.5 * (lib.spectra.col(0) + lib.spectra.col(1));
         auto uniform = MineralMatcher::create(lib, MatchOptions{{}, false, false});
         auto skewed = MineralMatcher::create(lib, MatchOptions{{1.0, 4.0}, false, false});
-        auto a = uniform->identify(gaussian(mu, sigma));
-        auto b = skewed->identify(gaussian(mu, sigma));
+        auto a = uniform->identify(gaussianPrediction(mu, sigma));
+        auto b = skewed->identify(gaussianPrediction(mu, sigma));
         const double likelihoodOdds = std::exp(a->fits[1].logDensity - a->fits[0].logDensity);
         QVERIFY(std::abs(a->fits[1].posterior / a->fits[0].posterior - likelihoodOdds) <
                 1e-9 * likelihoodOdds);
@@ -241,7 +234,7 @@ private slots:
         const VectorXd mu =
             1.3 * (0.3 * lib.spectra.col(1) + 0.7 * lib.spectra.col(3)).array() - 0.1;
         auto matcher = MineralMatcher::create(lib, MatchOptions{{}, false, true});
-        auto id = matcher->identify(gaussian(mu, sigma));
+        auto id = matcher->identify(gaussianPrediction(mu, sigma));
         QVERIFY(id && id->pair);
         QCOMPARE(id->pair->first, 1);
         QCOMPARE(id->pair->second, 3);
@@ -264,7 +257,7 @@ private slots:
         // Channels correlated over ~100 nm, as a smooth predictive covariance is: the centre and
         // the shoulders move together, which the depth (a ratio) largely cancels.
         const MatrixXd sigma = correlatedCovariance(n, 0.01, 20.0);
-        const auto estimates = estimateBandDepths(gaussian(mu, sigma), {*depth});
+        const auto estimates = estimateBandDepths(gaussianPrediction(mu, sigma), {*depth});
         QCOMPARE(int(estimates.size()), 1);
         const MatrixXd factor = sigma.llt().matrixL();
         DeterministicRandom random(3);
@@ -287,11 +280,11 @@ private slots:
                                 .arg(estimates[0].independentSigma)
                                 .arg(estimates[0].sigma)));
         // With a diagonal Σ the two formulas agree.
-        const auto diagonal =
-            estimateBandDepths(gaussian(mu, MatrixXd(sigma.diagonal().asDiagonal())), {*depth});
+        const auto diagonal = estimateBandDepths(
+            gaussianPrediction(mu, MatrixXd(sigma.diagonal().asDiagonal())), {*depth});
         QVERIFY(std::abs(diagonal[0].sigma - diagonal[0].independentSigma) < 1e-12);
         // The same σ from a precision factor (no covariance formed).
-        PredictiveDistribution factored = gaussian(mu, sigma);
+        PredictiveDistribution factored = gaussianPrediction(mu, sigma);
         factored.precisionFactors = {MatrixXd(MatrixXd(sigma.inverse()).llt().matrixL())};
         factored.covariances.clear();
         const auto again = estimateBandDepths(factored, {*depth});

@@ -10,6 +10,15 @@ namespace specres::testing {
 using Eigen::MatrixXd;
 using Eigen::VectorXd;
 
+PredictiveDistribution gaussianPrediction(const VectorXd& mean, const MatrixXd& covariance) {
+    PredictiveDistribution p;
+    p.weights = VectorXd::Ones(1);
+    p.means = {mean};
+    p.covariances = {covariance};
+    p.point = mean;
+    return p;
+}
+
 KnownModel::KnownModel(MatrixXd a, VectorXd b, MatrixXd sigma, double shift)
     : a_(std::move(a)), b_(std::move(b)), sigma_(std::move(sigma)), shift_(shift) {}
 

@@ -11,6 +11,10 @@
 
 namespace specres::testing {
 
+/// A prediction of one Gaussian N(mean, covariance), its mean as the point prediction.
+PredictiveDistribution gaussianPrediction(const Eigen::VectorXd& mean,
+                                          const Eigen::MatrixXd& covariance);
+
 class KnownModel : public ConditionalModel {
 public:
     KnownModel(Eigen::MatrixXd a, Eigen::VectorXd b, Eigen::MatrixXd sigma, double shift = 0.0);
