@@ -3,15 +3,20 @@
 // generated the labels, the matcher using it only for its own library, and stored calibrations
 // that must be refused.
 #include <Eigen/Cholesky>
+#include <QTemporaryDir>
 #include <QtTest>
 #include <algorithm>
 #include <cmath>
+#include <functional>
+#include <optional>
 
 #include "KnownModel.h"
+#include "TestRasters.h"
 #include "base/DeterministicRandom.h"
 #include "experiment/ModelContext.h"
 #include "identify/FitCalibration.h"
 #include "identify/MineralMatcher.h"
+#include "identify/PixelTruth.h"
 
 using namespace specres;
 using Eigen::MatrixXd;
@@ -265,6 +270,65 @@ private slots:
                          std::string::npos,
                      read.error().c_str());
         }
+    }
+
+    // An abundance raster must be a fraction for every pixel of the pair's grid: NaN, nodata,
+    // values outside [0, 1], another size or a folder are refused with the file (and the pixel)
+    // named.
+    void badAbundanceRastersAreRefused() {
+        QTemporaryDir dir;
+        const std::string folder = dir.path().toStdString();
+        struct Case {
+            const char* name;
+            std::function<double(int, int, int)> value;
+            std::optional<double> nodata;
+            int width;
+            const char* message;
+        };
+        const double nan = std::nan("");
+        const Case cases[] = {
+            {"good.tif", [](int, int c, int r) { return 0.1 * (c + r); }, {}, 4, nullptr},
+            {"nan.tif",
+             [nan](int, int c, int r) { return c == 2 && r == 1 ? nan : 0.5; },
+             {},
+             4,
+             "pixel (column 2, row 1) has abundance nan"},
+            {"above.tif",
+             [](int, int c, int) { return c == 3 ? 1.5 : 0.5; },
+             {},
+             4,
+             "pixel (column 3, row 0) has abundance 1.5"},
+            {"nodata.tif", [](int, int c, int r) { return c == 0 && r == 2 ? -9 : 0.5; }, -9.0, 4,
+             "pixel (column 0, row 2)"},
+            {"small.tif",
+             [](int, int, int) { return 0.5; },
+             {},
+             3,
+             "the abundance raster is 3 × 3 pixels, the pair 4 × 3"},
+        };
+        for (const Case& c : cases) {
+            test::RasterSpec spec;
+            spec.bands = 1;
+            spec.width = c.width;
+            spec.value = c.value;
+            spec.nodata = c.nodata;
+            const std::string path = folder + "/" + c.name;
+            QVERIFY(test::writeRaster(path, spec));
+            auto read = readAbundanceRaster(path, 4, 3);
+            if (!c.message) {
+                QVERIFY2(read, read ? "" : read.error().c_str());
+                QCOMPARE(read->size(), std::size_t(12));
+                QCOMPARE(double((*read)[std::size_t(1 * 4 + 2)]), double(float(0.3)));
+                continue;
+            }
+            QVERIFY2(!read, c.name);
+            QVERIFY2(read.error().find(path) != std::string::npos &&
+                         read.error().find(c.message) != std::string::npos,
+                     read.error().c_str());
+        }
+        auto folderRead = readAbundanceRaster(folder, 4, 3);
+        QVERIFY(!folderRead);
+        QVERIFY2(folderRead.error().find(folder) != std::string::npos, folderRead.error().c_str());
     }
 
     // A model file without the calibration (every file before it) still loads, without one;
