@@ -137,6 +137,46 @@ private slots:
         }
     }
 
+    // The diagonal M-step takes its moments about the data's overall mean in two matrix
+    // products. A tight cluster far from that mean (here (μ − x̄)² / σ² ≈ 10¹⁶ in one dimension,
+    // as per-spectrum scaling pins a channel near 0 or 1) would lose every digit of its variance
+    // that way: that dimension must be summed again about the cluster's own mean.
+    void diagonalEmKeepsTheVarianceOfATightDistantCluster() {
+        DeterministicRandom random(31);
+        const int perCluster = 400;
+        MatrixXd data(2 * perCluster, 2);
+        for (int i = 0; i < 2 * perCluster; ++i) {
+            const bool far = i >= perCluster;
+            data(i, 0) = (far ? 10.0 : -10.0) + random.normal();
+            data(i, 1) = far ? 1e4 + 1e-4 * random.normal() : random.normal();
+        }
+        for (CovarianceType type : {CovarianceType::Diagonal, CovarianceType::Spherical}) {
+            MixtureFitOptions options;
+            options.components = 2;
+            options.restarts = 1;
+            options.type = type;
+            options.regularisation = 0.0;
+            options.tolerance = 1e-12;
+            auto fitted = fitGaussianMixture(data, 1, options);
+            QVERIFY2(fitted, fitted.error().c_str());
+            const int far = fitted->means(0, 1) > fitted->means(1, 1) ? 0 : 1;
+            const MatrixXd own = data.bottomRows(perCluster);
+            const Eigen::RowVectorXd mean = own.colwise().mean();
+            const Eigen::RowVectorXd variance =
+                (own.rowwise() - mean).array().square().colwise().mean();
+            const VectorXd fittedVariance = fitted->covariances[far].diagonal();
+            const double expected =
+                type == CovarianceType::Diagonal ? variance[1] : variance.mean();
+            const int column = type == CovarianceType::Diagonal ? 1 : 0;
+            QVERIFY2(std::abs(fittedVariance[column] / expected - 1.0) < 1e-9,
+                     qPrintable(QString("%1: variance %2 against %3")
+                                    .arg(toString(type))
+                                    .arg(fittedVariance[column], 0, 'g', 17)
+                                    .arg(expected, 0, 'g', 17)));
+            QVERIFY(std::abs(fitted->means(far, 1) - mean[1]) < 1e-9);
+        }
+    }
+
     void emLogLikelihoodNeverDecreases() {
         const ThreeComponents data = threeComponents(1500, 22);
         for (CovarianceType type :
