@@ -11,6 +11,18 @@
 
 namespace specres {
 
+namespace {
+
+bool isLowerTriangular(const Eigen::MatrixXd& m) {
+    if (m.rows() != m.cols()) return false;
+    for (Eigen::Index j = 1; j < m.cols(); ++j)
+        for (Eigen::Index i = 0; i < j; ++i)
+            if (m(i, j) != 0.0) return false;
+    return true;
+}
+
+}  // namespace
+
 Eigen::VectorXd PredictiveDistribution::mean() const {
     if (means.empty()) return point;
     Eigen::VectorXd m = Eigen::VectorXd::Zero(means.front().size());
@@ -32,20 +44,32 @@ Eigen::MatrixXd PredictiveDistribution::covariance() const {
 
 double PredictiveDistribution::logDensity(const Eigen::VectorXd& y) const {
     if (means.empty()) return std::numeric_limits<double>::quiet_NaN();
+    const double n = double(y.size());
     Eigen::VectorXd terms(means.size());
     for (std::size_t k = 0; k < means.size(); ++k) {
-        auto g = CholeskyGaussian::create(means[k], covariances[k], "component");
-        if (!g) {
-            terms[k] = -std::numeric_limits<double>::infinity();
-        } else if (scaleLaw.isIdentity()) {
-            terms[k] = std::log(weights[k]) + g->logDensity(y);
+        // d² and log det Σ_k from the stored Cholesky factor where the method kept one (G, GM:
+        // the same factor for every x), else from a factorisation made here.
+        double squaredDistance = 0.0, logDeterminant = 0.0;
+        if (k < covarianceFactors.size() && isLowerTriangular(covarianceFactors[k])) {
+            const Eigen::MatrixXd& g = covarianceFactors[k];
+            squaredDistance = g.triangularView<Eigen::Lower>().solve(y - means[k]).squaredNorm();
+            logDeterminant = 2.0 * g.diagonal().array().abs().log().sum();
         } else {
-            const Eigen::VectorXd white =
-                g->choleskyFactor().triangularView<Eigen::Lower>().solve(y - means[k]);
-            terms[k] =
-                std::log(weights[k]) +
-                scaleLaw.logDensity(white.squaredNorm(), g->logDeterminant(), double(y.size()));
+            auto g = CholeskyGaussian::create(means[k], covariances[k], "component");
+            if (!g) {
+                terms[k] = -std::numeric_limits<double>::infinity();
+                continue;
+            }
+            squaredDistance = g->choleskyFactor()
+                                  .triangularView<Eigen::Lower>()
+                                  .solve(y - means[k])
+                                  .squaredNorm();
+            logDeterminant = g->logDeterminant();
         }
+        terms[k] = std::log(weights[k]) +
+                   (scaleLaw.isIdentity()
+                        ? -0.5 * squaredDistance - 0.5 * logDeterminant - 0.5 * n * kLogTwoPi
+                        : scaleLaw.logDensity(squaredDistance, logDeterminant, n));
     }
     return logSumExp(terms);
 }
@@ -76,15 +100,6 @@ void PredictiveDistribution::addMeasurementNoise(const Eigen::VectorXd& variance
     covarianceFactors.clear();
     precisionFactors.clear();
 }
-
-namespace {
-
-bool isLowerTriangular(const Eigen::MatrixXd& m) {
-    return m.rows() == m.cols() &&
-           m.triangularView<Eigen::StrictlyUpper>().toDenseMatrix().isZero(0.0);
-}
-
-}  // namespace
 
 PredictiveDistribution::Whitening PredictiveDistribution::whitening(Eigen::Index c) const {
     Whitening w;
