@@ -167,6 +167,30 @@ PredictiveDistribution::ComponentDistances PredictiveDistribution::componentDist
     const Eigen::Index k = Eigen::Index(means.size());
     ComponentDistances out{Eigen::VectorXd(k), Eigen::VectorXd(k)};
     for (Eigen::Index c = 0; c < k; ++c) {
+        // A stored triangular factor is read in place (whitening() would copy it): the same
+        // solve or product as Whitening::apply, so the same d².
+        const std::size_t s = std::size_t(c);
+        const Eigen::MatrixXd* lower = s < precisionFactors.size()    ? &precisionFactors[s]
+                                       : s < covarianceFactors.size() ? &covarianceFactors[s]
+                                                                      : nullptr;
+        if (lower && isLowerTriangular(*lower)) {
+            const Eigen::MatrixXd centred = y - means[s];
+            const bool precision = s < precisionFactors.size();
+            const double logDiagonal = lower->diagonal().array().abs().log().sum();
+            out.logDeterminant[c] = precision ? -2.0 * logDiagonal : 2.0 * logDiagonal;
+            if (!std::isfinite(out.logDeterminant[c])) {
+                out.squaredDistance[c] = std::numeric_limits<double>::infinity();
+                out.logDeterminant[c] = std::numeric_limits<double>::quiet_NaN();
+                continue;
+            }
+            out.squaredDistance[c] =
+                precision
+                    ? Eigen::MatrixXd(lower->triangularView<Eigen::Lower>().transpose() * centred)
+                          .squaredNorm()
+                    : Eigen::MatrixXd(lower->triangularView<Eigen::Lower>().solve(centred))
+                          .squaredNorm();
+            continue;
+        }
         const Whitening w = whitening(c);
         if (!w.valid()) {
             out.squaredDistance[c] = std::numeric_limits<double>::infinity();
