@@ -99,6 +99,8 @@ Status weightedLogDensities(const FitData& fit, const JointMixture& mixture, Mat
     return Status::success();
 }
 
+constexpr double kNegligibleLog = -700.0;
+
 // E-step: responsibilities (in place of the log-densities) and the mean log-likelihood, by
 // log-sum-exp over each row. The row maxima and sums run column by column (the matrix is
 // column-major), so that they vectorise; each row's terms are still added in column order.
@@ -107,7 +109,11 @@ double responsibilities(MatrixXd& logDensities) {
     VectorXd highest = logDensities.col(0);
     for (Index c = 1; c < k; ++c) highest = highest.cwiseMax(logDensities.col(c));
     logDensities.colwise() -= highest;
-    logDensities = logDensities.array().exp();
+    // Terms below e^−700 (≈ 10⁻³⁰⁴) cannot change a row sum of at least 1, but their exponentials
+    // are subnormal, and subnormal arithmetic here and in the M-step's products is many times
+    // slower: they are set to 0.
+    logDensities = (logDensities.array() < kNegligibleLog)
+                       .select(0.0, logDensities.array().max(kNegligibleLog).exp());
     VectorXd sums = logDensities.col(0);
     for (Index c = 1; c < k; ++c) sums += logDensities.col(c);
     logDensities.array().colwise() /= sums.array();
