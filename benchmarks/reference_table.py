@@ -251,6 +251,8 @@ def dropout_search(grid, make, train):
         loss, epoch = train(model, rule)
         if chosen is None or loss < chosen[1]:
             chosen = (model, loss, epoch)
+        else:
+            break  # SpecRes's default rule: stop at the first rate that does not win
     return chosen[0]
 
 

@@ -30,6 +30,7 @@ json DcgmConfig::toJson() const {
         {"hidden_layers", hiddenLayers},
         {"dropout", dropout},
         {"dropout_grid", dropoutGrid},
+        {"dropout_search", dropoutSearchUntilWorse ? "until_worse" : "exhaustive"},
         {"precision_floor", precisionFloor},
         {"mean_activation", meanActivation == MeanActivation::Sigmoid ? "sigmoid" : "identity"},
         {"batch_size", batchSize},
@@ -45,12 +46,16 @@ json DcgmConfig::toJson() const {
 Result<DcgmConfig> DcgmConfig::fromJson(const json& document) {
     DcgmConfig c;
     SettingsReader settings(document, "DCGM");
-    settings.allowOnly({"hidden_layers", "dropout", "dropout_grid", "precision_floor",
-                        "mean_activation", "batch_size", "max_epochs", "patience", "learning_rate",
-                        "weight_decay", "pretrain_diagonal", "fine_tune", "seed"});
+    settings.allowOnly({"hidden_layers", "dropout", "dropout_grid", "dropout_search",
+                        "precision_floor", "mean_activation", "batch_size", "max_epochs",
+                        "patience", "learning_rate", "weight_decay", "pretrain_diagonal",
+                        "fine_tune", "seed"});
     settings.read("hidden_layers", c.hiddenLayers, 1, 1 << 20);
     settings.read("dropout", c.dropout, 0.0, 1.0, false, true);
     settings.read("dropout_grid", c.dropoutGrid, 0.0, 1.0);
+    std::string searchRule = c.dropoutSearchUntilWorse ? "until_worse" : "exhaustive";
+    settings.read("dropout_search", searchRule, {"until_worse", "exhaustive"});
+    c.dropoutSearchUntilWorse = searchRule == "until_worse";
     settings.read("precision_floor", c.precisionFloor, 0.0, 1e6, true);
     std::string activation = c.meanActivation == MeanActivation::Sigmoid ? "sigmoid" : "identity";
     settings.read("mean_activation", activation, {"sigmoid", "identity"});
@@ -440,7 +445,7 @@ Status DeepConditionalGaussianModel::fit(const SpectraSet& train, const SpectraS
     // For the full model they are compared after diagonal pre-training; only the chosen one is
     // fine-tuned. The fitted network, if any, stays in place until a new one succeeds.
     const bool twoPhases = type_ == CovarianceType::Full && config_.pretrainDiagonal;
-    DropoutSearch search(config_.dropoutGrid, config_.dropout);
+    DropoutSearch search(config_.dropoutGrid, config_.dropout, config_.dropoutSearchUntilWorse);
     auto makeNetwork = [&](double dropout) {
         DcgmConfig candidateConfig = config_;
         candidateConfig.dropout = dropout;

@@ -26,6 +26,9 @@ struct DcgmConfig {
     /// When not empty, the dropout is chosen from these by validation NLL (see DropoutSearch)
     /// and `dropout` becomes the chosen value.
     std::vector<double> dropoutGrid;
+    /// The search stops at the first rate that does not beat the best so far (a line search on
+    /// a loss with one minimum along the rates); false tries every rate.
+    bool dropoutSearchUntilWorse = true;
     double precisionFloor =
         1e-3;  ///< λ: C_ii = softplus(·) + λ keeps the precision factor positive
     MeanActivation meanActivation = MeanActivation::Sigmoid;

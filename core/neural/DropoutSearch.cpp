@@ -5,8 +5,8 @@
 
 namespace specres {
 
-DropoutSearch::DropoutSearch(std::vector<double> grid, double fixed)
-    : candidates_(std::move(grid)) {
+DropoutSearch::DropoutSearch(std::vector<double> grid, double fixed, bool untilWorse)
+    : candidates_(std::move(grid)), untilWorse_(untilWorse) {
     if (candidates_.empty()) candidates_.push_back(fixed);
     std::sort(candidates_.begin(), candidates_.end());
     candidates_.erase(std::unique(candidates_.begin(), candidates_.end()), candidates_.end());
@@ -37,10 +37,13 @@ nlohmann::json DropoutSearch::toJson(const std::string& lossName) const {
                         {"epochs", results_[i].epochs},
                         {"given_up", results_[i].gaveUp}});
     }
+    for (std::size_t i = results_.size(); i < candidates_.size(); ++i)
+        rows.push_back({{"dropout", candidates_[i]}, {"skipped", true}});
     return nlohmann::json{
         {"candidates", rows},
         {"chosen", best_ >= 0 ? nlohmann::json(candidates_[best_]) : nlohmann::json()},
-        {"chosen_by", "validation " + lossName}};
+        {"chosen_by", "validation " + lossName},
+        {"rule", untilWorse_ ? "until_worse" : "exhaustive"}};
 }
 
 }  // namespace specres

@@ -14,10 +14,15 @@ namespace specres {
 /// candidate that has trained as many epochs as the incumbent needed to reach its best and
 /// still has not reached that loss is given up: each challenger then costs at most the
 /// incumbent's time to its optimum.
+///
+/// With `untilWorse`, the search is a line search: it stops at the first candidate that does
+/// not beat the best so far, on the assumption that the validation loss has one minimum along
+/// the rates (more regularisation past the best only costs more). The rates after it are
+/// recorded as skipped.
 class DropoutSearch {
 public:
     /// The grid, sorted and without duplicates; empty means "the fixed value" only.
-    DropoutSearch(std::vector<double> grid, double fixed);
+    DropoutSearch(std::vector<double> grid, double fixed, bool untilWorse = false);
 
     const std::vector<double>& candidates() const { return candidates_; }
     bool searching() const { return candidates_.size() > 1; }
@@ -57,7 +62,11 @@ public:
                 return fail(result.error());
             }
             record(candidates_[i], *result);
-            if (best_ == int(i)) chosen = candidate;
+            if (best_ == int(i)) {
+                chosen = candidate;
+            } else if (untilWorse_) {
+                break;
+            }
         }
         loop.setGiveUp({});
         return chosen;
@@ -65,6 +74,7 @@ public:
 
 private:
     std::vector<double> candidates_;
+    bool untilWorse_ = false;
     std::vector<PhaseResult> results_;
     int best_ = -1;
 };

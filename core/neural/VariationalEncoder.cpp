@@ -20,6 +20,7 @@ json VariationalEncoderConfig::toJson() const {
         {"latent_dimension", latentDimension},
         {"dropout", dropout},
         {"dropout_grid", dropoutGrid},
+        {"dropout_search", dropoutSearchUntilWorse ? "until_worse" : "exhaustive"},
         {"kl_weight", klWeight},
         {"output_activation", outputActivation == MeanActivation::Sigmoid ? "sigmoid" : "identity"},
         {"batch_size", batchSize},
@@ -32,13 +33,16 @@ json VariationalEncoderConfig::toJson() const {
 Result<VariationalEncoderConfig> VariationalEncoderConfig::fromJson(const json& document) {
     VariationalEncoderConfig c;
     SettingsReader settings(document, "VE");
-    settings.allowOnly({"hidden_layers", "latent_dimension", "dropout", "dropout_grid", "kl_weight",
-                        "output_activation", "batch_size", "max_epochs", "patience",
-                        "learning_rate", "seed"});
+    settings.allowOnly({"hidden_layers", "latent_dimension", "dropout", "dropout_grid",
+                        "dropout_search", "kl_weight", "output_activation", "batch_size",
+                        "max_epochs", "patience", "learning_rate", "seed"});
     settings.read("hidden_layers", c.hiddenLayers, 1, 1 << 20);
     settings.read("latent_dimension", c.latentDimension, 1, 4096);
     settings.read("dropout", c.dropout, 0.0, 1.0, false, true);
     settings.read("dropout_grid", c.dropoutGrid, 0.0, 1.0);
+    std::string searchRule = c.dropoutSearchUntilWorse ? "until_worse" : "exhaustive";
+    settings.read("dropout_search", searchRule, {"until_worse", "exhaustive"});
+    c.dropoutSearchUntilWorse = searchRule == "until_worse";
     settings.read("kl_weight", c.klWeight, 0.0, 1e6);
     std::string activation = c.outputActivation == MeanActivation::Sigmoid ? "sigmoid" : "identity";
     settings.read("output_activation", activation, {"sigmoid", "identity"});
@@ -210,7 +214,7 @@ Status VariationalEncoderModel::fit(const SpectraSet& train, const SpectraSet& v
     const torch::Tensor vx = toTensor(held.x), vy = toTensor(held.y);
     // One candidate per dropout rate (one unless a grid is searched), from the same
     // initialisation; the validation loss is the squared error of the point prediction.
-    DropoutSearch search(config_.dropoutGrid, config_.dropout);
+    DropoutSearch search(config_.dropoutGrid, config_.dropout, config_.dropoutSearchUntilWorse);
     auto searched = search.run(
         loop, config_.seed, "training", 0.0, 1.0,
         [&](double dropout) {

@@ -14,6 +14,9 @@ struct VariationalEncoderConfig {
     double dropout = 0.0;
     /// When not empty, the dropout is chosen from these by validation RMSE (DropoutSearch).
     std::vector<double> dropoutGrid;
+    /// The search stops at the first rate that does not beat the best so far (a line search on
+    /// a loss with one minimum along the rates); false tries every rate.
+    bool dropoutSearchUntilWorse = true;
     /// Weight of the KL term against the reconstruction error (per spectrum).
     double klWeight = 1e-3;
     MeanActivation outputActivation = MeanActivation::Sigmoid;

@@ -321,6 +321,55 @@ private slots:
         }
     }
 
+    // The default search is a line search along the ascending rates: it stops at the first rate
+    // that does not beat the best so far. The chosen network is the one an exhaustive search
+    // chooses when the loss has one minimum along the rates, trained the same way.
+    void dropoutSearchStopsAtTheFirstRateThatLoses() {
+        DcgmConfig c = smallConfig();
+        c.dropoutGrid = {0.8, 0.0, 0.5};
+        c.maxEpochs = 40;
+        QVERIFY(c.dropoutSearchUntilWorse);
+        DeepConditionalGaussianModel line(CovarianceType::Diagonal, c);
+        QVERIFY(line.fit(train_, validation_, nullptr));
+        const auto search = line.fitSummary().details.at("dropout_search");
+        const auto candidates = search.at("candidates");
+        QCOMPARE(search.at("rule").get<std::string>(), std::string("until_worse"));
+        QCOMPARE(candidates.size(), std::size_t(3));
+        // On this noise-only problem no regularisation wins: 0.5 loses, so 0.8 never trains.
+        QCOMPARE(search.at("chosen").get<double>(), 0.0);
+        QVERIFY(candidates[1].contains("epochs") && !candidates[1].contains("skipped"));
+        QCOMPARE(candidates[2].at("dropout").get<double>(), 0.8);
+        QVERIFY(candidates[2].at("skipped").get<bool>());
+        QVERIFY(!candidates[2].contains("epochs"));
+
+        c.dropoutSearchUntilWorse = false;
+        DeepConditionalGaussianModel every(CovarianceType::Diagonal, c);
+        QVERIFY(every.fit(train_, validation_, nullptr));
+        const auto all = every.fitSummary().details.at("dropout_search");
+        QCOMPARE(all.at("rule").get<std::string>(), std::string("exhaustive"));
+        QVERIFY(!all.at("candidates")[2].contains("skipped"));
+        QVERIFY(all.at("candidates")[2].at("epochs").get<int>() > 0);
+        QCOMPARE(all.at("chosen").get<double>(), 0.0);
+        QVERIFY(every.predictBatch(test_.x, nullptr).point ==
+                line.predictBatch(test_.x, nullptr).point);
+
+        // The rule is a setting of its own, checked where it is read.
+        auto back = DcgmConfig::fromJson(c.toJson());
+        QVERIFY2(back, back.error().c_str());
+        QVERIFY(!back->dropoutSearchUntilWorse);
+        nlohmann::json damaged = c.toJson();
+        damaged["dropout_search"] = "sometimes";
+        auto refused = DcgmConfig::fromJson(damaged);
+        QVERIFY(!refused);
+        QVERIFY2(refused.error().find("dropout_search") != std::string::npos,
+                 refused.error().c_str());
+        VariationalEncoderConfig ve;
+        ve.dropoutSearchUntilWorse = false;
+        auto veBack = VariationalEncoderConfig::fromJson(ve.toJson());
+        QVERIFY2(veBack, veBack.error().c_str());
+        QVERIFY(!veBack->dropoutSearchUntilWorse);
+    }
+
     void variationalEncoderChoosesItsDropoutByValidationError() {
         VariationalEncoderConfig c = smallVeConfig(30);
         c.dropoutGrid = {0.3, 0.0};
