@@ -45,31 +45,17 @@ Eigen::MatrixXd PredictiveDistribution::covariance() const {
 double PredictiveDistribution::logDensity(const Eigen::VectorXd& y) const {
     if (means.empty()) return std::numeric_limits<double>::quiet_NaN();
     const double n = double(y.size());
+    // d² and log det Σ_k from the factors the method kept (G, GM: the same for every x), else
+    // from a factorisation made here; a component that is not positive definite adds nothing.
+    const ComponentDistances distance = componentDistances(y);
     Eigen::VectorXd terms(means.size());
-    for (std::size_t k = 0; k < means.size(); ++k) {
-        // d² and log det Σ_k from the stored Cholesky factor where the method kept one (G, GM:
-        // the same factor for every x), else from a factorisation made here.
-        double squaredDistance = 0.0, logDeterminant = 0.0;
-        if (k < covarianceFactors.size() && isLowerTriangular(covarianceFactors[k])) {
-            const Eigen::MatrixXd& g = covarianceFactors[k];
-            squaredDistance = g.triangularView<Eigen::Lower>().solve(y - means[k]).squaredNorm();
-            logDeterminant = 2.0 * g.diagonal().array().abs().log().sum();
-        } else {
-            auto g = CholeskyGaussian::create(means[k], covariances[k], "component");
-            if (!g) {
-                terms[k] = -std::numeric_limits<double>::infinity();
-                continue;
-            }
-            squaredDistance = g->choleskyFactor()
-                                  .triangularView<Eigen::Lower>()
-                                  .solve(y - means[k])
-                                  .squaredNorm();
-            logDeterminant = g->logDeterminant();
-        }
-        terms[k] = std::log(weights[k]) +
-                   (scaleLaw.isIdentity()
-                        ? -0.5 * squaredDistance - 0.5 * logDeterminant - 0.5 * n * kLogTwoPi
-                        : scaleLaw.logDensity(squaredDistance, logDeterminant, n));
+    for (Eigen::Index k = 0; k < terms.size(); ++k) {
+        const double d2 = distance.squaredDistance[k], logDet = distance.logDeterminant[k];
+        terms[k] = !std::isfinite(d2)
+                       ? -std::numeric_limits<double>::infinity()
+                       : std::log(weights[k]) +
+                             (scaleLaw.isIdentity() ? -0.5 * d2 - 0.5 * logDet - 0.5 * n * kLogTwoPi
+                                                    : scaleLaw.logDensity(d2, logDet, n));
     }
     return logSumExp(terms);
 }
