@@ -44,6 +44,7 @@ printf '{"dataset":{"samples":2}}' > samples.json
 printf '{"dataset":{"train_fraction":0.8,"validation_fraction":0.3}}' > fractions.json
 printf '{"preprocessing":{"mnf":"yes"}}' > mnf_text.json
 printf '{"methods":{"DCGM":{"fine_tune":"mean"}}}' > fine_tune.json
+printf '{"methods":{"VE":{"dropout_search":"sometimes"}}}' > dropout_search.json
 printf '{"methods":{"DCGM":{"dropout_grid":[0.1,1]}}}' > dropout_grid.json
 printf '{"calibration":{"recalibrate":"sometimes"}}' > recalibrate.json
 printf '{"calibration":{"recalbrate":true}}' > recalibrate_typo.json
@@ -219,6 +220,7 @@ expect samples-config "samples.json: dataset: .samples. must be a whole number f
 expect fractions "fractions.json: dataset: train_fraction . validation_fraction must be below 1" $cli train $pair --config fractions.json --method G --out m.specres
 expect mnf-text "mnf_text.json: preprocessing: .mnf. must be true or false" $cli train $pair --config mnf_text.json --method G --out m.specres
 expect fine-tune-mode "fine_tune.json: methods: DCGM: .fine_tune. must be one of all covariance .found .mean" $cli train $pair --config fine_tune.json --method DCGM --out m.specres
+expect dropout-search-rule "dropout_search.json: methods: VE: .dropout_search. must be one of until_worse exhaustive .found .sometimes" $cli train $pair --config dropout_search.json --method VE --out m.specres
 expect dropout-grid "dropout_grid.json: methods: DCGM: .dropout_grid. must be a list of numbers from 0 up to .not including. 1" $cli train $pair --config dropout_grid.json --method DCGM --out m.specres
 expect recalibrate-text "recalibrate.json: calibration: .recalibrate. must be true or false" $cli train $pair --config recalibrate.json --method G --out m.specres
 expect recalibrate-typo "recalibrate_typo.json: calibration: unknown setting .recalbrate. .did you mean .recalibrate" $cli compare $pair --config recalibrate_typo.json --out c
