@@ -1,11 +1,5 @@
 #include "base/BlasThreads.h"
 
-#ifdef __linux__
-#include <sys/resource.h>
-#include <sys/syscall.h>
-#include <unistd.h>
-#endif
-
 #include <omp.h>
 
 #include <dlfcn.h>
@@ -69,12 +63,5 @@ void setThreadBudget(int threads) {
 }
 
 int threadBudget() { return budget; }
-
-void yieldToInteractiveThreads() {
-#ifdef __linux__
-    // setpriority with a thread id applies to that thread alone on Linux.
-    setpriority(PRIO_PROCESS, id_t(syscall(SYS_gettid)), 10);
-#endif
-}
 
 }  // namespace specres
