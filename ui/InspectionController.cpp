@@ -1,5 +1,10 @@
 #include "InspectionController.h"
 
+#include <QCoreApplication>
+#include <QEvent>
+#include <QTimer>
+#include <QWindow>
+
 #include "ComparisonPanel.h"
 #include "CovarianceHeatmap.h"
 #include "FigureExport.h"
@@ -20,9 +25,12 @@ InspectionController::InspectionController(ModelShelf* shelf, InspectionPanel* p
       comparison_(comparison),
       views_(std::move(views)),
       inspector_(new PixelInspector(this)) {
+    connect(inspector_, &PixelInspector::inUseInspected, this, &InspectionController::showInUse);
     connect(inspector_, &PixelInspector::inspected, this, &InspectionController::showResult);
-    connect(inspector_, &PixelInspector::inspectionFailed, this,
-            &InspectionController::inspectionFailed);
+    connect(inspector_, &PixelInspector::inspectionFailed, this, [this](const QString& message) {
+        waiting_.reset();
+        emit inspectionFailed(message);
+    });
     connect(inspector_, &PixelInspector::pinsInspected, this, &InspectionController::showPins);
     // A different model in use, or other models to overlay, need new predictions.
     connect(shelf_, &ModelShelf::changed, this, [this] {
@@ -112,24 +120,94 @@ QList<ModelEntry> InspectionController::modelsToPredict() const {
 void InspectionController::inspect(int column, int row) {
     if (!pair_) return;
     requested_ = QPoint(column, row);
-    inspector_->inspect(column, row, neighbourhood_, modelsToPredict());
+    // A person waits for this answer: background training steps aside until it is on screen
+    // (the new wait opens before an earlier one closes, so the workers do not resume between).
+    waiting_ = std::make_unique<ForegroundWork>(kLongestWait);
+    ++requestNumber_;
+    // A window that does not repaint (hidden, minimised) ends the wait all the same.
+    QTimer::singleShot(kLongestWait, this, [this, request = requestNumber_] {
+        if (request == requestNumber_) waiting_.reset();
+    });
+    inspector_->inspect(column, row, neighbourhood_, modelsToPredict(), shelf_->currentLabel());
+}
+
+namespace {
+// Posted while the window handles its next update request (the repaint of what the answer
+// changed, which Qt schedules a few milliseconds after the panels asked for it): it arrives
+// once that repaint is done.
+const QEvent::Type kAnswerOnScreen = QEvent::Type(QEvent::registerEventType());
+
+class AnswerOnScreen : public QEvent {
+public:
+    explicit AnswerOnScreen(quint64 request) : QEvent(kAnswerOnScreen), request(request) {}
+    quint64 request;
+};
+}  // namespace
+
+void InspectionController::customEvent(QEvent* event) {
+    if (event->type() != kAnswerOnScreen) return QObject::customEvent(event);
+    // A later click's wait stays open until its own answer is on screen.
+    const quint64 request = static_cast<AnswerOnScreen*>(event)->request;
+    if (request != requestNumber_ || request == signalledOnScreen_) return;
+    signalledOnScreen_ = request;
+    waiting_.reset();
+    if (requested_) emit answerOnScreen(requested_->x(), requested_->y());
 }
 
 void InspectionController::reinspect() {
     if (requested_) inspect(requested_->x(), requested_->y());
 }
 
-void InspectionController::showResult(const std::shared_ptr<const InspectionResult>& result) {
+bool InspectionController::fillInspectTab(const InspectionResult& result) {
+    inUseHandled_ = result.request;
     const ModelEntry* current = shelf_->current();
-    const ModelInspection* own = current ? result->find(current->label) : nullptr;
+    const ModelInspection* own = current ? result.find(current->label) : nullptr;
     if (own && !own->inspection) {
         // What was on screen stays there: the message says why this pixel is not shown.
+        inUseFailed_ = true;
+        waiting_.reset();
         emit inspectionFailed(own->error);
+        return false;
+    }
+    inUseFailed_ = false;
+    inspected_ = own ? *own->inspection : result.spectra;
+    panel_->showInspection(*inspected_);
+    emit inspectionShown(result.column, result.row);
+    return true;
+}
+
+void InspectionController::endWaitOncePainted(const InspectionResult& result) {
+    if (requested_ != QPoint(result.column, result.row)) return;
+    paintAwaited_ = requestNumber_;
+    QWidget* window = panel_->window();
+    window->installEventFilter(this);
+    if (window->windowHandle()) window->windowHandle()->installEventFilter(this);
+}
+
+bool InspectionController::eventFilter(QObject* watched, QEvent* event) {
+    if (event->type() == QEvent::UpdateRequest && paintAwaited_) {
+        QCoreApplication::postEvent(this, new AnswerOnScreen(*paintAwaited_));
+        paintAwaited_.reset();
+        QWidget* window = panel_->window();
+        window->removeEventFilter(this);
+        if (window->windowHandle()) window->windowHandle()->removeEventFilter(this);
+    }
+    return QObject::eventFilter(watched, event);
+}
+
+void InspectionController::showInUse(const std::shared_ptr<const InspectionResult>& result) {
+    // Compare's overlays follow; the wait ends now unless Compare is the tab on screen.
+    if (fillInspectTab(*result) && !comparison_->isVisible()) endWaitOncePainted(*result);
+}
+
+void InspectionController::showResult(const std::shared_ptr<const InspectionResult>& result) {
+    if (result->request == inUseHandled_) {
+        if (inUseFailed_) return;
+    } else if (!fillInspectTab(*result)) {
         return;
     }
-    inspected_ = own ? *own->inspection : result->spectra;
-    panel_->showInspection(*inspected_);
     comparison_->showInspection(result);
+    endWaitOncePainted(*result);
     emit pixelInspected(result->column, result->row);
 }
 

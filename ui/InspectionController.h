@@ -8,6 +8,7 @@
 #include <optional>
 
 #include "PixelInspector.h"
+#include "base/ForegroundWork.h"
 #include "identify/MineralToolkit.h"
 #include "identify/SpectralLibrary.h"
 
@@ -69,16 +70,31 @@ public:
     Status exportPixelData(const QString& path);
 
 signals:
+    /// The Inspect tab shows the clicked pixel with the model in use; Compare's overlays may
+    /// still be on their way (pixelInspected says when everything is shown).
+    void inspectionShown(int column, int row);
     void pixelInspected(int column, int row);
+    /// The window has repainted the tab on screen with the clicked pixel's answer (after Qt's
+    /// own repaint of what changed); background work resumes.
+    void answerOnScreen(int column, int row);
     /// The library or its resampling to a new pair changed (with notes worth a status line).
     void mineralsChanged(const QString& note);
     /// A click that could not be shown (no usable input, a failing model), in words.
     void inspectionFailed(const QString& message);
 
+protected:
+    void customEvent(QEvent* event) override;
+    bool eventFilter(QObject* watched, QEvent* event) override;
+
 private:
     void reinspect();
     void requestPins();
+    void showInUse(const std::shared_ptr<const InspectionResult>& result);
     void showResult(const std::shared_ptr<const InspectionResult>& result);
+    /// The model in use's part into the Inspect tab (or the failure, said); false on failure.
+    bool fillInspectTab(const InspectionResult& result);
+    /// Ends the click's wait (ForegroundWork) once the window has repainted.
+    void endWaitOncePainted(const InspectionResult& result);
     void showPins(const QList<PixelInspection>& pins);
     QList<ModelEntry> modelsToPredict() const;
     /// The library on the pair's channels; null (and why) where it does not cover them.
@@ -94,6 +110,14 @@ private:
     PixelInspector* inspector_;
     std::shared_ptr<LoadedPair> pair_;
     std::optional<QPoint> requested_;
+    quint64 requestNumber_ = 0;
+    quint64 inUseHandled_ = 0;  ///< the inspector's last request whose model in use was shown
+    bool inUseFailed_ = false;
+    /// How long background work may pause for one click at most.
+    static constexpr std::chrono::milliseconds kLongestWait{60};
+    std::unique_ptr<ForegroundWork> waiting_;  ///< open from a click until its answer is shown
+    std::optional<quint64> paintAwaited_;      ///< the request whose repaint ends its wait
+    quint64 signalledOnScreen_ = 0;            ///< the last request answerOnScreen was sent for
     std::optional<PixelInspection> inspected_;
     int neighbourhood_ = 1;
     QList<Pin> pins_;

@@ -165,6 +165,8 @@ void MainWindow::connectParts() {
     connect(shelf_, &ModelShelf::currentChanged, this, [this] {
         if (!shelf_->isEmpty()) showStatus(tr("Inspecting with %1").arg(currentModelLabel()));
     });
+    connect(inspection_, &InspectionController::inspectionShown, this, &MainWindow::pixelShown);
+    connect(inspection_, &InspectionController::answerOnScreen, this, &MainWindow::pixelOnScreen);
     connect(inspection_, &InspectionController::pixelInspected, this, &MainWindow::pixelInspected);
     connect(inspection_, &InspectionController::inspectionFailed, this, &MainWindow::showWarning);
     connect(training_, &TrainingController::progressChanged, this,

@@ -144,7 +144,12 @@ signals:
     void pairLoaded();
     void loadFailed(const QString& message);
     void modelLoaded();
+    /// The Inspect tab shows the clicked pixel (Compare's overlays may follow).
+    void pixelShown(int column, int row);
+    /// Every panel shows the clicked pixel.
     void pixelInspected(int column, int row);
+    /// The window has repainted the tab on screen with the clicked pixel.
+    void pixelOnScreen(int column, int row);
     void trainingFinished();
     void projectRestored();
     void mineralMapShown();

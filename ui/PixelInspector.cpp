@@ -40,11 +40,15 @@ void PixelInspector::setPair(std::shared_ptr<LoadedPair> pair) {
 }
 
 void PixelInspector::inspect(int column, int row, int neighbourhood,
-                             const QList<ModelEntry>& models) {
+                             const QList<ModelEntry>& models, const QString& inUse) {
     if (!pair_) return;
     const quint64 id = ++*latestClick_;
-    tasks_->post([this, id, column, row, neighbourhood, models, pair = pair_, minerals = minerals_,
-                  generation = pairGeneration_, workerPair = workerPair_,
+    qsizetype first = 0;  // the model in use, predicted first
+    for (qsizetype i = 0; i < models.size(); ++i) {
+        if (models[i].label == inUse) first = i;
+    }
+    tasks_->post([this, id, column, row, neighbourhood, models, first, pair = pair_,
+                  minerals = minerals_, generation = pairGeneration_, workerPair = workerPair_,
                   latest = latestClick_]() -> TaskThread::Continuation {
         if (*latest != id) return {};  // superseded before it started
         // One pixel's matrix products are small: BLAS threads would only wake a team whose
@@ -62,21 +66,38 @@ void PixelInspector::inspect(int column, int row, int neighbourhood,
             };
         }
         auto result = std::make_shared<InspectionResult>();
+        result->request = id;
         result->column = column;
         result->row = row;
         result->neighbourhood = neighbourhood;
         result->spectra = *inspectSpectra(*spectra, nullptr);
-        for (const ModelEntry& entry : models) {
+        auto predict = [&](const ModelEntry& entry, const MineralToolkit* identifyWith) {
             ModelInspection model;
             model.label = entry.label;
-            auto inspection = inspectSpectra(*spectra, entry.reflectance(), minerals.get());
+            auto inspection = inspectSpectra(*spectra, entry.reflectance(), identifyWith);
             if (entry.reflectance() && spectra->lowProblem.empty()) ++predictions_;
             if (inspection) {
                 model.inspection = std::move(*inspection);
             } else {
                 model.error = QString::fromStdString(inspection.error());
             }
-            result->models.append(std::move(model));
+            return model;
+        };
+        std::optional<ModelInspection> inUse;
+        if (!models.isEmpty()) inUse = predict(models[first], minerals.get());
+        if (models.size() > 1) {
+            auto early = std::make_shared<InspectionResult>(*result);
+            early->models.append(*inUse);
+            QMetaObject::invokeMethod(
+                this,
+                [this, id, latest, early] {
+                    if (*latest == id) emit inUseInspected(early);
+                },
+                Qt::QueuedConnection);
+        }
+        for (qsizetype i = 0; i < models.size(); ++i) {
+            if (*latest != id) return {};  // a newer click: the rest would be dropped anyway
+            result->models.append(i == first ? std::move(*inUse) : predict(models[i], nullptr));
         }
         return [this, id, latest, result] {
             if (*latest == id) emit inspected(result);  // else a newer click is on its way

@@ -25,6 +25,7 @@ struct ModelInspection {
 
 /// What one click produced: the spectra (read once) and one prediction per model asked for.
 struct InspectionResult {
+    quint64 request = 0;  ///< the inspector's number for the click (one per inspect call)
     int column = 0;
     int row = 0;
     int neighbourhood = 1;
@@ -51,7 +52,13 @@ public:
         minerals_ = std::move(minerals);
     }
 
-    void inspect(int column, int row, int neighbourhood, const QList<ModelEntry>& models);
+    /// Reads the pixel and predicts with each model. `inUse` names the model in use (empty: the
+    /// first): it alone is identified with the minerals (the Compare tab's overlays show
+    /// spectra and matrices only), and it is predicted first: where other models follow, its
+    /// answer comes on its own (inUseInspected) before the whole result (inspected), so that
+    /// the Inspect tab does not wait for Compare's overlays.
+    void inspect(int column, int row, int neighbourhood, const QList<ModelEntry>& models,
+                 const QString& inUse = {});
     /// Every pin read and predicted with `model` (may be empty: spectra only).
     void inspectPins(const QList<QPoint>& pixels, int neighbourhood, const ModelEntry& model);
 
@@ -63,6 +70,9 @@ public:
     int predictionCount() const { return predictions_.load(); }
 
 signals:
+    /// The spectra and the model in use alone, ahead of `inspected` for the same request (only
+    /// where other models were asked for too).
+    void inUseInspected(std::shared_ptr<const specres::ui::InspectionResult> result);
     void inspected(std::shared_ptr<const specres::ui::InspectionResult> result);
     void inspectionFailed(const QString& message);
     /// Parallel to the pixels asked for; a pixel that could not be read has no spectra.

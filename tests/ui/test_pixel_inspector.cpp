@@ -30,6 +30,7 @@
 #include "TestRasters.h"
 #include "TrainingPanel.h"
 #include "TrainingWorker.h"
+#include "base/ForegroundWork.h"
 #include "data/PairDataset.h"
 #include "experiment/PreparedData.h"
 #include "identify/MineralToolkit.h"
@@ -138,6 +139,81 @@ private slots:
         QVERIFY((product - Eigen::MatrixXd::Identity(product.rows(), product.cols()))
                     .cwiseAbs()
                     .maxCoeff() < 1e-6);
+    }
+
+    // The model in use comes first, on its own, so that the Inspect tab need not wait for
+    // Compare's overlays; it alone is identified with the minerals, and the whole result that
+    // follows holds the same prediction for it.
+    void theModelInUseIsAnsweredAheadOfTheOverlays() {
+        PixelInspector inspector;
+        inspector.setPair(pair_);
+        inspector.setMinerals(demoMinerals());
+        QStringList order;
+        connect(&inspector, &PixelInspector::inUseInspected, this, [&] { order << "in use"; });
+        connect(&inspector, &PixelInspector::inspected, this, [&] { order << "all"; });
+        QSignalSpy ahead(&inspector, &PixelInspector::inUseInspected);
+        QSignalSpy inspected(&inspector, &PixelInspector::inspected);
+        for (const auto& model : counting_) model->predictions = 0;
+        inspector.inspect(11, 17, 1, entries_, entries_[1].label);
+        QVERIFY(inspected.wait(30000));
+        QCOMPARE(order, (QStringList{"in use", "all"}));
+        const auto early = ahead[0][0].value<std::shared_ptr<const InspectionResult>>();
+        const auto result = inspected[0][0].value<std::shared_ptr<const InspectionResult>>();
+        QCOMPARE(early->request, result->request);
+        QCOMPARE(early->models.size(), qsizetype(1));
+        QCOMPARE(early->models[0].label, entries_[1].label);
+        QCOMPARE(early->spectra.measured, result->spectra.measured);
+        // Each model predicted once, the model in use included.
+        for (const auto& model : counting_) QCOMPARE(model->predictions.load(), 1);
+        QCOMPARE(result->models.size(), qsizetype(3));
+        for (int i = 0; i < 3; ++i) {
+            const ModelInspection& part = result->models[i];
+            QCOMPARE(part.label, entries_[i].label);  // the shelf's order, for the colours
+            QVERIFY(part.inspection && part.inspection->hasPrediction);
+            QCOMPARE(part.inspection->minerals.has_value(), i == 1);
+        }
+        QVERIFY(early->models[0].inspection->minerals);
+        QCOMPARE(result->models[1].inspection->mean, early->models[0].inspection->mean);
+        QCOMPARE(result->models[1].inspection->minerals->identification.ranking,
+                 early->models[0].inspection->minerals->identification.ranking);
+        // One model: the whole result alone, nothing ahead of it.
+        inspector.inspect(12, 17, 1, {entries_[0]}, entries_[0].label);
+        QVERIFY(inspected.wait(30000));
+        QCOMPARE(ahead.count(), 1);
+    }
+
+    // Through the window: the Inspect tab is filled (pixelShown) before Compare's overlays
+    // (pixelInspected); the window then repaints and says so (pixelOnScreen), and the wait
+    // that paused background training has ended.
+    void aClickShowsTheModelInUseFirstAndEndsItsWait() {
+        MainWindow window;
+        window.resize(1200, 800);
+        window.show();
+        QSignalSpy loaded(&window, &MainWindow::pairLoaded);
+        window.openPair(pair_->source);
+        QVERIFY(loaded.wait(60000));
+        for (const ModelEntry& entry : entries_) window.shelf()->add(entry, false);
+        window.useModel(entries_[2].label);
+        window.tabs()->setCurrentIndex(0);
+        QVERIFY(window.inspection()->inspector()->waitForIdle());
+        QCoreApplication::processEvents();
+        QStringList order;
+        connect(&window, &MainWindow::pixelShown, this, [&] { order << "inspect tab"; });
+        connect(&window, &MainWindow::pixelInspected, this, [&] { order << "every panel"; });
+        QSignalSpy onScreen(&window, &MainWindow::pixelOnScreen);
+        window.inspect(21, 13);
+        QVERIFY(foregroundWorkOpen());  // the person waits: background work steps aside
+        QVERIFY(onScreen.wait(30000));
+        QCOMPARE(onScreen[0][0].toInt(), 21);
+        QCOMPARE(onScreen[0][1].toInt(), 13);
+        QTRY_VERIFY(order.size() == 2);
+        QCOMPARE(order, (QStringList{"inspect tab", "every panel"}));
+        QVERIFY(!foregroundWorkOpen());
+        QCOMPARE(window.inspected()->model, entries_[2].label.toStdString());
+        QCOMPARE(window.comparisonPanel()->heatmaps()->heatmaps().size(), qsizetype(0));
+        window.tabs()->setCurrentIndex(2);  // Compare draws what it holds: every model
+        QTRY_COMPARE(window.comparisonPanel()->heatmaps()->heatmaps().size(), qsizetype(3));
+        QCOMPARE(onScreen.count(), 1);  // one signal per click
     }
 
     void supersededClicksAreDropped() {
