@@ -25,6 +25,7 @@ thread_local Clock::time_point resumedAt{};  // when this thread's last pause en
 std::mutex gateMutex;
 std::condition_variable gateOpened;
 int open = 0;  // ForegroundWork objects alive
+int pausedNow = 0;  // threads waiting in stepAsideForForeground: at most one
 // The latest moment any open ForegroundWork lets background threads wait until; 0 when none is
 // open. Read without the lock on the checkpoint's fast path.
 std::atomic<std::int64_t> waitUntil{0};
@@ -64,8 +65,12 @@ void stepAsideForForeground() {
     std::unique_lock<std::mutex> lock(gateMutex);
     const std::int64_t until = waitUntil.load(std::memory_order_relaxed);
     if (open == 0 || ticks(now) >= until) return;
+    // One paused thread frees the core the answer needs; the others go on training.
+    if (pausedNow >= 1) return;
+    ++pausedNow;
     gateOpened.wait_until(lock, Clock::time_point(Clock::duration(until)),
                           [] { return open == 0; });
+    --pausedNow;
     resumedAt = Clock::now();
     pausedTicks.fetch_add(ticks(resumedAt) - ticks(now), std::memory_order_relaxed);
     pauseCount.fetch_add(1, std::memory_order_relaxed);

@@ -13,11 +13,12 @@ namespace specres {
 void yieldToInteractiveThreads();
 
 /// While one lives, a person is waiting on an answer (a click's predictions and the repaint
-/// that shows them): threads that yielded to interactive threads pause at their next
-/// checkpoint (stepAsideForForeground) until every ForegroundWork has ended. A lower priority
-/// alone is not enough on two cores: the workers still fill the caches and the memory bus the
-/// answer needs, and a click beside two training workers took 22.6 ms at the 95th percentile
-/// against 13 ms idle.
+/// that shows them): the first thread that yielded to interactive threads to reach a
+/// checkpoint (stepAsideForForeground) pauses there until every ForegroundWork has ended. One
+/// paused thread frees the core the answer needs; the others go on (pausing both of two workers
+/// cost training twice as much, for no shorter click). A lower priority alone is not enough on
+/// two cores: the workers still fill the caches and the memory bus the answer needs, and a click
+/// beside two training workers took 22.6 ms at the 95th percentile against 13 ms idle.
 ///
 /// Training never starves: a pause lasts at most `limit` from the moment the foreground work
 /// began, and a thread that has just paused runs at least 60 ms before it pauses anew (so
@@ -32,7 +33,8 @@ public:
 
 /// A checkpoint for background work, between steps that take well under a millisecond to a few
 /// milliseconds (a training batch, an EM iteration, a few spectra scored): pauses while
-/// foreground work is waiting, if this thread yielded to interactive threads; otherwise (the
+/// foreground work is waiting, if this thread yielded to interactive threads and no other such
+/// thread is paused already; otherwise (the
 /// CLI, the GUI thread, the inspector) it returns at once. Costs one relaxed atomic load when
 /// nothing is waiting.
 void stepAsideForForeground();

@@ -96,6 +96,20 @@ private slots:
         QVERIFY(running(stepper));
     }
 
+    void oneWorkerPausesAndTheOthersGoOn() {
+        Stepper first(true), second(true);
+        QVERIFY(running(first) && running(second));
+        const ForegroundWork waiting(std::chrono::milliseconds(10000));
+        std::this_thread::sleep_for(20ms);
+        const long a = first.steps(), b = second.steps();
+        std::this_thread::sleep_for(100ms);
+        // Exactly one of the two stands still: it frees the core the answer needs.
+        QVERIFY2(
+            (first.steps() == a) != (second.steps() == b),
+            qPrintable(
+                QString("%1 → %2, %3 → %4").arg(a).arg(first.steps()).arg(b).arg(second.steps())));
+    }
+
     void threadsThatDidNotYieldNeverPause() {
         Stepper stepper(false);  // the GUI thread, the inspector, the command line's work
         QVERIFY(running(stepper));
