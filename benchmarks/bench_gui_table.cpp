@@ -25,7 +25,6 @@
 #include "PixelInspector.h"
 #include "TrainingPanel.h"
 #include "base/DeterministicRandom.h"
-#include "base/ForegroundWork.h"
 
 using namespace specres;
 using Clock = std::chrono::steady_clock;
@@ -133,8 +132,5 @@ int main(int argc, char** argv) {
         "median %.2f / p95 %.2f ms; signalled without a paint: %zu\n",
         quantile(answers, 0.5), quantile(answers, 0.95), quantile(filled, 0.5),
         quantile(filled, 0.95), unpainted);
-    const ForegroundPauses paused = foregroundPauses();
-    std::printf("training workers paused for the clicks: %ld times, %.2f s in all (both workers)\n",
-                paused.count, paused.seconds);
     return 0;
 }

@@ -2,7 +2,6 @@
 
 #include <QCoreApplication>
 #include <QEvent>
-#include <QTimer>
 #include <QWindow>
 
 #include "ComparisonPanel.h"
@@ -27,10 +26,8 @@ InspectionController::InspectionController(ModelShelf* shelf, InspectionPanel* p
       inspector_(new PixelInspector(this)) {
     connect(inspector_, &PixelInspector::inUseInspected, this, &InspectionController::showInUse);
     connect(inspector_, &PixelInspector::inspected, this, &InspectionController::showResult);
-    connect(inspector_, &PixelInspector::inspectionFailed, this, [this](const QString& message) {
-        waiting_.reset();
-        emit inspectionFailed(message);
-    });
+    connect(inspector_, &PixelInspector::inspectionFailed, this,
+            &InspectionController::inspectionFailed);
     connect(inspector_, &PixelInspector::pinsInspected, this, &InspectionController::showPins);
     // A different model in use, or other models to overlay, need new predictions.
     connect(shelf_, &ModelShelf::changed, this, [this] {
@@ -120,14 +117,7 @@ QList<ModelEntry> InspectionController::modelsToPredict() const {
 void InspectionController::inspect(int column, int row) {
     if (!pair_) return;
     requested_ = QPoint(column, row);
-    // A person waits for this answer: background training steps aside until it is on screen
-    // (the new wait opens before an earlier one closes, so the workers do not resume between).
-    waiting_ = std::make_unique<ForegroundWork>(kLongestWait);
     ++requestNumber_;
-    // A window that does not repaint (hidden, minimised) ends the wait all the same.
-    QTimer::singleShot(kLongestWait, this, [this, request = requestNumber_] {
-        if (request == requestNumber_) waiting_.reset();
-    });
     inspector_->inspect(column, row, neighbourhood_, modelsToPredict(), shelf_->currentLabel());
 }
 
@@ -146,11 +136,10 @@ public:
 
 void InspectionController::customEvent(QEvent* event) {
     if (event->type() != kAnswerOnScreen) return QObject::customEvent(event);
-    // A later click's wait stays open until its own answer is on screen.
+    // Only the latest click is said to be on screen, and once.
     const quint64 request = static_cast<AnswerOnScreen*>(event)->request;
     if (request != requestNumber_ || request == signalledOnScreen_) return;
     signalledOnScreen_ = request;
-    waiting_.reset();
     if (requested_) emit answerOnScreen(requested_->x(), requested_->y());
 }
 
@@ -165,7 +154,6 @@ bool InspectionController::fillInspectTab(const InspectionResult& result) {
     if (own && !own->inspection) {
         // What was on screen stays there: the message says why this pixel is not shown.
         inUseFailed_ = true;
-        waiting_.reset();
         emit inspectionFailed(own->error);
         return false;
     }
@@ -176,7 +164,7 @@ bool InspectionController::fillInspectTab(const InspectionResult& result) {
     return true;
 }
 
-void InspectionController::endWaitOncePainted(const InspectionResult& result) {
+void InspectionController::signalOncePainted(const InspectionResult& result) {
     if (requested_ != QPoint(result.column, result.row)) return;
     paintAwaited_ = requestNumber_;
     QWidget* window = panel_->window();
@@ -196,8 +184,8 @@ bool InspectionController::eventFilter(QObject* watched, QEvent* event) {
 }
 
 void InspectionController::showInUse(const std::shared_ptr<const InspectionResult>& result) {
-    // Compare's overlays follow; the wait ends now unless Compare is the tab on screen.
-    if (fillInspectTab(*result) && !comparison_->isVisible()) endWaitOncePainted(*result);
+    // Compare's overlays follow; the tab on screen is repainted now unless it is Compare.
+    if (fillInspectTab(*result) && !comparison_->isVisible()) signalOncePainted(*result);
 }
 
 void InspectionController::showResult(const std::shared_ptr<const InspectionResult>& result) {
@@ -207,7 +195,7 @@ void InspectionController::showResult(const std::shared_ptr<const InspectionResu
         return;
     }
     comparison_->showInspection(result);
-    endWaitOncePainted(*result);
+    signalOncePainted(*result);
     emit pixelInspected(result->column, result->row);
 }
 

@@ -8,7 +8,6 @@
 #include <optional>
 
 #include "PixelInspector.h"
-#include "base/ForegroundWork.h"
 #include "identify/MineralToolkit.h"
 #include "identify/SpectralLibrary.h"
 
@@ -75,7 +74,7 @@ signals:
     void inspectionShown(int column, int row);
     void pixelInspected(int column, int row);
     /// The window has repainted the tab on screen with the clicked pixel's answer (after Qt's
-    /// own repaint of what changed); background work resumes.
+    /// own repaint of what changed; not sent while the window is hidden).
     void answerOnScreen(int column, int row);
     /// The library or its resampling to a new pair changed (with notes worth a status line).
     void mineralsChanged(const QString& note);
@@ -93,8 +92,8 @@ private:
     void showResult(const std::shared_ptr<const InspectionResult>& result);
     /// The model in use's part into the Inspect tab (or the failure, said); false on failure.
     bool fillInspectTab(const InspectionResult& result);
-    /// Ends the click's wait (ForegroundWork) once the window has repainted.
-    void endWaitOncePainted(const InspectionResult& result);
+    /// Sends answerOnScreen once the window has repainted.
+    void signalOncePainted(const InspectionResult& result);
     void showPins(const QList<PixelInspection>& pins);
     QList<ModelEntry> modelsToPredict() const;
     /// The library on the pair's channels; null (and why) where it does not cover them.
@@ -113,11 +112,8 @@ private:
     quint64 requestNumber_ = 0;
     quint64 inUseHandled_ = 0;  ///< the inspector's last request whose model in use was shown
     bool inUseFailed_ = false;
-    /// How long background work may pause for one click at most.
-    static constexpr std::chrono::milliseconds kLongestWait{60};
-    std::unique_ptr<ForegroundWork> waiting_;  ///< open from a click until its answer is shown
-    std::optional<quint64> paintAwaited_;      ///< the request whose repaint ends its wait
-    quint64 signalledOnScreen_ = 0;            ///< the last request answerOnScreen was sent for
+    std::optional<quint64> paintAwaited_;  ///< the request whose repaint answerOnScreen awaits
+    quint64 signalledOnScreen_ = 0;        ///< the last request answerOnScreen was sent for
     std::optional<PixelInspection> inspected_;
     int neighbourhood_ = 1;
     QList<Pin> pins_;

@@ -1,5 +1,11 @@
 #include "base/BlasThreads.h"
 
+#ifdef __linux__
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#endif
+
 #include <omp.h>
 
 #include <dlfcn.h>
@@ -63,5 +69,12 @@ void setThreadBudget(int threads) {
 }
 
 int threadBudget() { return budget; }
+
+void yieldToInteractiveThreads() {
+#ifdef __linux__
+    // setpriority with a thread id applies to that thread alone on Linux.
+    setpriority(PRIO_PROCESS, id_t(syscall(SYS_gettid)), 10);
+#endif
+}
 
 }  // namespace specres

@@ -9,7 +9,6 @@
 #include <thread>
 
 #include "base/BlasThreads.h"
-#include "base/ForegroundWork.h"
 #include "models/MixtureBaselines.h"
 #include "neural/DeepConditionalGaussian.h"
 #include "neural/ModelRegistry.h"

@@ -8,7 +8,6 @@
 
 #include "base/BlasThreads.h"
 #include "base/DeterministicRandom.h"
-#include "base/ForegroundWork.h"
 #include "metrics/ProbabilisticScores.h"
 #include "models/GaussianDensity.h"
 
@@ -295,7 +294,6 @@ Result<std::vector<CalibrationScores>> scoreCalibrationUnderLaws(
     std::vector<int> drawn;
 
     for (Eigen::Index i = 0; i < count; ++i) {
-        stepAsideForForeground();
         auto p = raw.predict(x.row(i).transpose());
         if (!p) return fail(p.error());
         const VectorXd truth = y.row(i).transpose();
@@ -494,7 +492,6 @@ Result<CovarianceScaleFit> fitCovarianceScale(const ReflectanceModel& model, con
     // of any s is cheap; a grid over log s, then golden-section refinement.
     std::vector<VectorXd> offsets(count), distances(count);
     for (Eigen::Index i = 0; i < count; ++i) {
-        stepAsideForForeground();
         auto p = raw.predict(x.row(i).transpose());
         if (!p) return fail(p.error());
         const auto terms = p->distribution.componentDistances(y.row(i).transpose());

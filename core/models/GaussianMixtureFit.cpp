@@ -5,7 +5,6 @@
 #include <limits>
 
 #include "base/BlasThreads.h"
-#include "base/ForegroundWork.h"
 #include "data/KMeans.h"
 #include "models/GaussianDensity.h"
 
@@ -73,7 +72,6 @@ Status weightedLogDensities(const FitData& fit, const JointMixture& mixture, Mat
     std::string problem;
 #pragma omp parallel for schedule(dynamic)
     for (int c = 0; c < k; ++c) {
-        stepAsideForForeground();  // a full component's pass is a few hundred microseconds
         Eigen::LLT<MatrixXd> llt(mixture.covariances[c]);
         if (llt.info() != Eigen::Success) {
 #pragma omp critical
@@ -170,7 +168,6 @@ void maximise(const FitData& fit, const MatrixXd& resp, double regularisation,
 #pragma omp parallel for schedule(dynamic)
     for (int c = 0; c < k; ++c) {
         if (counts[c] < 1e-8) continue;
-        stepAsideForForeground();
         const Eigen::RowVectorXd mu = (resp.col(c).transpose() * data) / counts[c];
         // Σ = Wᵀ W / n_c with W = √r ∘ (X − μ): symmetric rank updates (half a full product),
         // block by block so that W never leaves the cache.
@@ -255,7 +252,6 @@ Result<JointMixture> fitOnce(const MatrixXd& data, int inputDimension,
     double previous = -std::numeric_limits<double>::infinity();
     for (int iteration = 1; iteration <= options.maxIterations; ++iteration) {
         if (progress.isCancelled()) return fail(kCancelledMessage);
-        stepAsideForForeground();
         if (auto ok = weightedLogDensities(fit, mixture, resp); !ok) {
             return fail(ok.error());
         }

@@ -4,8 +4,6 @@
 #include <cmath>
 #include <limits>
 
-#include "base/ForegroundWork.h"
-
 namespace specres {
 
 ConditionalModel::TrainingNeed JointMixtureModel::trainingNeed(Eigen::Index inputChannels,
@@ -268,7 +266,6 @@ BatchPrediction UnimodalMixtureModel::predictBatch(const MatrixXd& x, const Matr
     out.stddev.resize(x.rows(), n);
     if (y) out.logDensity.resize(x.rows());
     for (Eigen::Index i = 0; i < x.rows(); ++i) {
-        stepAsideForForeground();
         VectorXd mean = VectorXd::Zero(n);
         for (int k = 0; k < conditional_->components(); ++k)
             mean += w(i, k) * means[k].row(i).transpose();

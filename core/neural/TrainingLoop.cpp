@@ -3,7 +3,6 @@
 #include <cmath>
 
 #include "base/BlasThreads.h"
-#include "base/ForegroundWork.h"
 #include "neural/FusedAdam.h"
 #include "neural/TorchSupport.h"
 
@@ -25,7 +24,6 @@ std::pair<double, double> validationPass(
     double squared = 0.0;
     const int64_t m = validationX.size(0);
     for (int64_t start = 0; start < m; start += 4096) {
-        stepAsideForForeground();
         const auto end = std::min(m, start + 4096);
         const torch::Tensor vx = validationX.slice(0, start, end);
         const torch::Tensor vy = validationY.slice(0, start, end);
@@ -86,7 +84,6 @@ Result<PhaseResult> TrainingLoop::run(
         double squaredErrorSum = 0.0;
         for (int64_t start = 0; start < n; start += batch) {
             if (feedback_ && feedback_->isCancelled()) return fail(kCancelledMessage);
-            stepAsideForForeground();
             const torch::Tensor index = order.slice(0, start, std::min(n, start + batch));
             const torch::Tensor bx = x.index_select(0, index);
             const torch::Tensor by = y.index_select(0, index);
