@@ -183,7 +183,7 @@ private slots:
 
     // Through the window: the Inspect tab is filled (pixelShown) before Compare's overlays
     // (pixelInspected); the window then repaints and says so (pixelOnScreen), once.
-    void aClickShowsTheModelInUseFirstAndEndsItsWait() {
+    void aClickShowsTheModelInUseFirstThenSaysItIsOnScreen() {
         MainWindow window;
         window.resize(1200, 800);
         window.show();
