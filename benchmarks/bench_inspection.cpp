@@ -7,8 +7,8 @@
 // of Compare's overlays); with the Compare tab, every model's (all overlaid).
 // SPECRES_FORCED_REPAINT=1 times as earlier rounds did instead: to a repaint of the whole window
 // forced as soon as the answer is in the panels. Clicks are 40 ms apart, so that each is timed on
-// its own. Run offscreen (QT_QPA_PLATFORM=offscreen) or under Xvfb. Usage: bench_inspection HIGH
-// LOW MODEL [MODEL ...]   (SPECRES_CLICKS: clicks per tab, 300)
+// its own. Run offscreen (QT_QPA_PLATFORM=offscreen) or under Xvfb.
+// Usage: bench_inspection HIGH LOW MODEL [MODEL ...]   (SPECRES_CLICKS: clicks per tab, 300)
 #include <QApplication>
 #include <QSignalSpy>
 #include <QTabWidget>

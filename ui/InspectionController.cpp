@@ -117,14 +117,13 @@ QList<ModelEntry> InspectionController::modelsToPredict() const {
 void InspectionController::inspect(int column, int row) {
     if (!pair_) return;
     requested_ = QPoint(column, row);
-    ++requestNumber_;
-    inspector_->inspect(column, row, neighbourhood_, modelsToPredict(), shelf_->currentLabel());
+    latestRequest_ =
+        inspector_->inspect(column, row, neighbourhood_, modelsToPredict(), shelf_->currentLabel());
 }
 
 namespace {
 // Posted while the window handles its next update request (the repaint of what the answer
-// changed, which Qt schedules a few milliseconds after the panels asked for it): it arrives
-// once that repaint is done.
+// changed): it arrives once that repaint is done.
 const QEvent::Type kAnswerOnScreen = QEvent::Type(QEvent::registerEventType());
 
 class AnswerOnScreen : public QEvent {
@@ -138,7 +137,7 @@ void InspectionController::customEvent(QEvent* event) {
     if (event->type() != kAnswerOnScreen) return QObject::customEvent(event);
     // Only the latest click is said to be on screen, and once.
     const quint64 request = static_cast<AnswerOnScreen*>(event)->request;
-    if (request != requestNumber_ || request == signalledOnScreen_) return;
+    if (request != latestRequest_ || request == signalledOnScreen_) return;
     signalledOnScreen_ = request;
     if (requested_) emit answerOnScreen(requested_->x(), requested_->y());
 }
@@ -165,8 +164,8 @@ bool InspectionController::fillInspectTab(const InspectionResult& result) {
 }
 
 void InspectionController::signalOncePainted(const InspectionResult& result) {
-    if (requested_ != QPoint(result.column, result.row)) return;
-    paintAwaited_ = requestNumber_;
+    if (result.request != latestRequest_) return;  // a newer click's answer is on its way
+    paintAwaited_ = result.request;
     QWidget* window = panel_->window();
     window->installEventFilter(this);
     if (window->windowHandle()) window->windowHandle()->installEventFilter(this);

@@ -109,7 +109,7 @@ private:
     PixelInspector* inspector_;
     std::shared_ptr<LoadedPair> pair_;
     std::optional<QPoint> requested_;
-    quint64 requestNumber_ = 0;
+    quint64 latestRequest_ = 0;  ///< the inspector's number for the latest click
     quint64 inUseHandled_ = 0;  ///< the inspector's last request whose model in use was shown
     bool inUseFailed_ = false;
     std::optional<quint64> paintAwaited_;  ///< the request whose repaint answerOnScreen awaits

@@ -39,9 +39,9 @@ void PixelInspector::setPair(std::shared_ptr<LoadedPair> pair) {
     ++*latestPins_;
 }
 
-void PixelInspector::inspect(int column, int row, int neighbourhood,
-                             const QList<ModelEntry>& models, const QString& inUse) {
-    if (!pair_) return;
+quint64 PixelInspector::inspect(int column, int row, int neighbourhood,
+                                const QList<ModelEntry>& models, const QString& inUse) {
+    if (!pair_) return 0;
     const quint64 id = ++*latestClick_;
     qsizetype first = 0;  // the model in use, predicted first
     for (qsizetype i = 0; i < models.size(); ++i) {
@@ -103,6 +103,7 @@ void PixelInspector::inspect(int column, int row, int neighbourhood,
             if (*latest == id) emit inspected(result);  // else a newer click is on its way
         };
     });
+    return id;
 }
 
 void PixelInspector::inspectPins(const QList<QPoint>& pixels, int neighbourhood,

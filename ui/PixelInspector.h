@@ -56,9 +56,10 @@ public:
     /// first): it alone is identified with the minerals (the Compare tab's overlays show
     /// spectra and matrices only), and it is predicted first: where other models follow, its
     /// answer comes on its own (inUseInspected) before the whole result (inspected), so that
-    /// the Inspect tab does not wait for Compare's overlays.
-    void inspect(int column, int row, int neighbourhood, const QList<ModelEntry>& models,
-                 const QString& inUse = {});
+    /// the Inspect tab does not wait for Compare's overlays. Returns the request's number (its
+    /// results' `request`), 0 without a pair.
+    quint64 inspect(int column, int row, int neighbourhood, const QList<ModelEntry>& models,
+                    const QString& inUse = {});
     /// Every pin read and predicted with `model` (may be empty: spectra only).
     void inspectPins(const QList<QPoint>& pixels, int neighbourhood, const ModelEntry& model);
 
