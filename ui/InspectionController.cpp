@@ -117,8 +117,10 @@ QList<ModelEntry> InspectionController::modelsToPredict() const {
 void InspectionController::inspect(int column, int row) {
     if (!pair_) return;
     requested_ = QPoint(column, row);
+    // Compare's overlays are not on screen while the Inspect tab is: they wait for its repaint.
     latestRequest_ =
-        inspector_->inspect(column, row, neighbourhood_, modelsToPredict(), shelf_->currentLabel());
+        inspector_->inspect(column, row, neighbourhood_, modelsToPredict(), shelf_->currentLabel(),
+                            panel_->isVisible() && !comparison_->isVisible());
 }
 
 namespace {
@@ -137,6 +139,7 @@ void InspectionController::customEvent(QEvent* event) {
     if (event->type() != kAnswerOnScreen) return QObject::customEvent(event);
     // Only the latest click is said to be on screen, and once.
     const quint64 request = static_cast<AnswerOnScreen*>(event)->request;
+    inspector_->answerShown(request);
     if (request != latestRequest_ || request == signalledOnScreen_) return;
     signalledOnScreen_ = request;
     if (requested_) emit answerOnScreen(requested_->x(), requested_->y());

@@ -170,6 +170,7 @@ void MethodOverlayChart::finish(double yMin, double yMax) {
         title += tr(", %1 × %1 mean").arg(first.neighbourhood);
     }
     chart()->setTitle(title);
+    settleChartLayout(*chart());
 }
 
 }  // namespace specres::ui

@@ -2,11 +2,12 @@
 
 #include <QFileInfo>
 #include <QHeaderView>
-#include <QLabel>
+#include <QStyle>
 #include <QTableWidget>
 #include <QVBoxLayout>
 #include <cmath>
 
+#include "SteadyText.h"
 #include "maps/SceneIdentification.h"
 
 namespace specres::ui {
@@ -15,36 +16,45 @@ namespace {
 
 constexpr double kDegrees = 180.0 / M_PI;
 
+// Numbers are written in the width their column keeps: a p-value below 10⁻⁹⁹ is "<1e-99"
+// (its exponent would need a third digit).
 QTableWidgetItem* number(double value, int decimals, bool scientific = false) {
-    auto* item = new QTableWidgetItem(std::isfinite(value)
-                                          ? (scientific && value != 0.0 && std::abs(value) < 1e-3
-                                                 ? QString::number(value, 'e', 1)
-                                                 : QString::number(value, 'f', decimals))
-                                          : QStringLiteral("–"));
+    auto* item =
+        new QTableWidgetItem(!std::isfinite(value)                        ? QStringLiteral("–")
+                             : scientific && value > 0.0 && value < 1e-99 ? QStringLiteral("<1e-99")
+                             : scientific && value != 0.0 && std::abs(value) < 1e-3
+                                 ? QString::number(value, 'e', 1)
+                                 : QString::number(value, 'f', decimals));
     item->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
     return item;
 }
 
-// The numbers keep their width; the name column takes what is left and elides, so the panel
-// never needs a horizontal scroll bar (the whole name is in the cell's tooltip).
-void setColumnModes(QTableWidget* table) {
-    table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
-    table->horizontalHeader()->setSectionResizeMode(0, QHeaderView::Stretch);
+// Each number column is as wide as its header or its widest number (a template such as
+// "-000.00"), whichever is wider, and keeps that width; the name column takes what is left and
+// elides, so the panel never needs a horizontal scroll bar (the whole name is in the cell's
+// tooltip). Widths that followed the contents would change at each click, and a column that
+// changes width repaints its table a second time after the click's own repaint.
+void setColumnWidths(QTableWidget* table, const QStringList& widest) {
+    QHeaderView* header = table->horizontalHeader();
+    header->setStretchLastSection(false);
+    header->setSectionResizeMode(QHeaderView::Fixed);
+    header->setSectionResizeMode(0, QHeaderView::Stretch);
+    const QFontMetrics cells(table->font());
+    const int padding = 2 * (table->style()->pixelMetric(QStyle::PM_FocusFrameHMargin) + 1) + 2;
+    for (int c = 1; c < table->columnCount(); ++c) {
+        header->resizeSection(c, std::max(header->sectionSizeHint(c),
+                                          cells.horizontalAdvance(widest.value(c)) + padding));
+    }
 }
 
-// A table filled cell by cell re-measured every column sized to its contents at each cell (6 ms
-// of a click, the most of any part of the window); while a fill lasts the columns keep their
-// widths, and they are measured once when it ends.
+// A table refilled at each click: the fill sends no selection signals, and the table is laid
+// out when it ends (not at the view's next timer, which would repaint it a second time after the
+// click's own repaint). Only the cells are repainted: with columns of fixed widths, the header
+// and the scroll bar do not change.
 class TableFill {
 public:
-    explicit TableFill(QTableWidget* table) : table_(table), block_(table) {
-        table_->setUpdatesEnabled(false);
-        table_->horizontalHeader()->setSectionResizeMode(QHeaderView::Fixed);
-    }
-    ~TableFill() {
-        setColumnModes(table_);
-        table_->setUpdatesEnabled(true);
-    }
+    explicit TableFill(QTableWidget* table) : table_(table), block_(table) {}
+    ~TableFill() { table_->doItemsLayout(); }
     TableFill(const TableFill&) = delete;
     TableFill& operator=(const TableFill&) = delete;
 
@@ -53,15 +63,14 @@ private:
     QSignalBlocker block_;
 };
 
-QTableWidget* makeTable(const QStringList& headers, QWidget* parent) {
+QTableWidget* makeTable(const QStringList& headers, const QStringList& widest, QWidget* parent) {
     auto* table = new QTableWidget(0, int(headers.size()), parent);
     table->setHorizontalHeaderLabels(headers);
     table->verticalHeader()->hide();
     table->setEditTriggers(QAbstractItemView::NoEditTriggers);
     table->setSelectionBehavior(QAbstractItemView::SelectRows);
     table->setSelectionMode(QAbstractItemView::SingleSelection);
-    setColumnModes(table);
-    table->horizontalHeader()->setStretchLastSection(false);
+    setColumnWidths(table, widest);
     table->setTextElideMode(Qt::ElideRight);
     table->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
     return table;
@@ -71,17 +80,16 @@ QTableWidget* makeTable(const QStringList& headers, QWidget* parent) {
 
 MineralPanel::MineralPanel(QWidget* parent)
     : QWidget(parent),
-      library_(new QLabel(this)),
-      verdict_(new QLabel(this)),
-      pair_(new QLabel(this)),
+      library_(new SteadyText(2, this)),
+      verdict_(new SteadyText(2, this)),
+      pair_(new SteadyText(3, this)),
       candidates_(makeTable(
-          {tr("Mineral"), tr("P"), tr("Fit p"), tr("Gain"), tr("∠μ (°)"), tr("∠input (°)")}, this)),
-      depths_(makeTable({tr("Feature"), tr("Depth"), tr("±σ full Σ"), tr("±σ indep.")}, this)) {
+          {tr("Mineral"), tr("P"), tr("Fit p"), tr("Gain"), tr("∠μ (°)"), tr("∠input (°)")},
+          {{}, "0.000", "0.0e-00", "0000.00", "000.00", "000.00"}, this)),
+      depths_(makeTable({tr("Feature"), tr("Depth"), tr("±σ full Σ"), tr("±σ indep.")},
+                        {{}, "-0.000", "0.000", "0.000"}, this)) {
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(4, 0, 0, 0);
-    verdict_->setWordWrap(true);
-    pair_->setWordWrap(true);
-    library_->setWordWrap(true);
     QFont bold = verdict_->font();
     bold.setBold(true);
     verdict_->setFont(bold);
@@ -120,7 +128,7 @@ void MineralPanel::clearMinerals(const QString& why) {
     depths_->setRowCount(0);
     pair_->clear();
     library_->clear();
-    verdict_->setStyleSheet({});
+    verdict_->setColour({});
     verdict_->setText(why);
     emit candidateSelected(-1);
 }
@@ -155,7 +163,7 @@ void MineralPanel::showMinerals(const PixelInspection& inspection) {
     const MineralFit& top = id.fits[std::size_t(best)];
     const QString name = QString::fromStdString(m.names[std::size_t(best)]);
     if (id.noMineralFits(kNoFitPValue)) {
-        verdict_->setStyleSheet(QStringLiteral("color: #b3261e"));
+        verdict_->setColour(QColor(0xb3, 0x26, 0x1e));
         verdict_->setText((id.calibrated
                                ? tr("No library mineral fits as well as its pure pixels do: p = "
                                     "%1 (< %2). Closest: %3.")
@@ -165,7 +173,7 @@ void MineralPanel::showMinerals(const PixelInspection& inspection) {
                               .arg(kNoFitPValue)
                               .arg(name));
     } else {
-        verdict_->setStyleSheet({});
+        verdict_->setColour({});
         verdict_->setText(tr("Most probable: %1 (P = %2, fit p = %3)")
                               .arg(name)
                               .arg(top.posterior, 0, 'f', 3)

@@ -5,10 +5,11 @@
 
 #include "experiment/PixelInspection.h"
 
-class QLabel;
 class QTableWidget;
 
 namespace specres::ui {
+
+class SteadyText;
 
 /// Which library minerals fit the inspected pixel's prediction: candidates ranked by posterior
 /// with their fit p-values, gains and spectral angles; the best two-mineral mixture; band depths
@@ -24,7 +25,7 @@ public:
 
     QTableWidget* candidates() const { return candidates_; }
     QTableWidget* bandDepths() const { return depths_; }
-    QLabel* verdict() const { return verdict_; }
+    SteadyText* verdict() const { return verdict_; }
     /// The library index of the selected candidate (−1 when none).
     int selectedMineral() const;
 
@@ -33,9 +34,11 @@ signals:
     void candidateSelected(int index);
 
 private:
-    QLabel* library_;
-    QLabel* verdict_;
-    QLabel* pair_;
+    // Texts that change at each click keep their size, so that a click repaints the panel
+    // without laying out the window again.
+    SteadyText* library_;
+    SteadyText* verdict_;
+    SteadyText* pair_;
     QTableWidget* candidates_;
     QTableWidget* depths_;
 };

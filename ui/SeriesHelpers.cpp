@@ -3,6 +3,7 @@
 #include "LegendEntries.h"
 
 #include <QChart>
+#include <QGraphicsLayout>
 #include <QLegend>
 #include <QLegendMarker>
 #include <QLineSeries>
@@ -46,6 +47,12 @@ QList<QLineSeries*> addSegmentedSpectrum(QChart& chart, QValueAxis* x, QValueAxi
         segments.append(segment);
     }
     return segments;
+}
+
+void settleChartLayout(QChart& chart) {
+    // The legend first: the chart's layout reads the legend's size.
+    if (QGraphicsLayout* legend = chart.legend()->layout()) legend->activate();
+    if (QGraphicsLayout* layout = chart.layout()) layout->activate();
 }
 
 QColor seriesColour(int index) {

@@ -26,6 +26,11 @@ QList<QLineSeries*> addSegmentedSpectrum(QChart& chart, QValueAxis* x, QValueAxi
 QList<QList<QPointF>> spectrumRuns(const std::vector<double>& wavelengthsUm,
                                    const Eigen::VectorXd& values);
 
+/// Lays the chart out now. New axis labels, a new title or legend entry ask a chart to lay
+/// itself out later: after the repaint that its new points have already asked for, which then
+/// comes a second time. A chart redrawn for a click calls this last, to be repainted once.
+void settleChartLayout(QChart& chart);
+
 /// Colours for several spectra in one chart: Okabe–Ito first (distinct for colour-blind
 /// readers), then evenly spaced hues.
 QColor seriesColour(int index);

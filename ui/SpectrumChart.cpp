@@ -130,15 +130,27 @@ void SpectrumChart::clearSpectra() {
 
 void SpectrumChart::rebuild() {
     const PixelInspection& p = inspection_;
-    for (QLineSeries* s : measured_) chart()->removeSeries(s), delete s;
-    measured_.clear();
+    // A click's new spectra go into the series already in the chart where they fit (the same
+    // number of measured runs, a fit drawn before and after): a series removed and added again
+    // changes the legend, which lays the chart out again.
+    const QList<QList<QPointF>> runs =
+        hasInspection_ ? spectrumRuns(p.highWavelengthsUm, p.measured) : QList<QList<QPointF>>{};
+    if (runs.size() != measured_.size()) {
+        for (QLineSeries* s : measured_) chart()->removeSeries(s), delete s;
+        measured_.clear();
+    }
     for (QAreaSeries* s : measuredBands_) chart()->removeSeries(s), delete s;
     measuredBands_.clear();
     for (QLineSeries* s : pinned_) chart()->removeSeries(s), delete s;
     pinned_.clear();
     for (QLineSeries* s : samples_) chart()->removeSeries(s), delete s;
     samples_.clear();
-    if (fitted_) chart()->removeSeries(fitted_), delete fitted_, fitted_ = nullptr;
+    const bool fits = hasInspection_ && p.minerals && fittedIndex_ >= 0 &&
+                      fittedIndex_ < p.minerals->fitted.cols();
+    // Samples are drawn after (over) everything else, the fit too: it is added again after them.
+    if (fitted_ && (!fits || sampleCount_ > 0 || !pinnedInspections_.isEmpty())) {
+        chart()->removeSeries(fitted_), delete fitted_, fitted_ = nullptr;
+    }
     double pinnedMin = INFINITY, pinnedMax = -INFINITY;
     for (const LabelledInspection& pin : pinnedInspections_) {
         const PixelInspection& q = pin.inspection;
@@ -162,30 +174,12 @@ void SpectrumChart::rebuild() {
         return;
     }
     // The measured spectrum, one series per run of valid channels.
-    QList<QPointF> run;
-    auto flush = [&] {
-        if (run.isEmpty()) return;
-        auto* segment = new QLineSeries;
-        segment->replace(run);
-        segment->setPen(QPen(kMeasured, 1.5));
-        segment->setName(tr("Measured"));
-        chart()->addSeries(segment);
-        segment->attachAxis(xAxis_);
-        segment->attachAxis(yAxis_);
-        if (!measured_.isEmpty()) {
-            hideLegendEntry(chart(), segment);
-        }
-        measured_.append(segment);
-        run.clear();
-    };
-    for (Eigen::Index i = 0; i < p.measured.size(); ++i) {
-        if (std::isfinite(p.measured[i])) {
-            run.append(QPointF(p.highWavelengthsUm[i], p.measured[i]));
-        } else {
-            flush();
-        }
+    if (measured_.size() == runs.size() && !measured_.isEmpty()) {
+        for (qsizetype r = 0; r < runs.size(); ++r) measured_[r]->replace(runs[r]);
+    } else {
+        measured_ = addSegmentedSpectrum(*chart(), xAxis_, yAxis_, p.highWavelengthsUm, p.measured,
+                                         QPen(kMeasured, 1.5), tr("Measured"));
     }
-    flush();
     // The measurement's own ±kσ (RFLUNCERT), a grey band under the measured line.
     QList<QPointF> above, below;
     double measuredMin = INFINITY, measuredMax = -INFINITY;
@@ -270,21 +264,24 @@ void SpectrumChart::rebuild() {
         mean_->attachAxis(yAxis_);
     }
     // The selected library mineral's best fit a·ℓ + b, dashed in its map colour.
-    if (p.minerals && fittedIndex_ >= 0 && fittedIndex_ < p.minerals->fitted.cols()) {
+    if (fits) {
         QList<QPointF> points;
         for (Eigen::Index i = 0; i < p.minerals->fitted.rows(); ++i)
             points.append(
                 QPointF(p.highWavelengthsUm[std::size_t(i)], p.minerals->fitted(i, fittedIndex_)));
-        fitted_ = new QLineSeries;
+        const bool added = !fitted_;
+        if (added) fitted_ = new QLineSeries;
         fitted_->replace(points);
         int red, green, blue;
         mineralColour(fittedIndex_ + 1, red, green, blue);
         fitted_->setPen(QPen(QColor(red, green, blue), 2, Qt::DashLine));
         fitted_->setName(
             tr("%1 fit").arg(QString::fromStdString(p.minerals->names[std::size_t(fittedIndex_)])));
-        chart()->addSeries(fitted_);
-        fitted_->attachAxis(xAxis_);
-        fitted_->attachAxis(yAxis_);
+        if (added) {
+            chart()->addSeries(fitted_);
+            fitted_->attachAxis(xAxis_);
+            fitted_->attachAxis(yAxis_);
+        }
     }
     // Whole series are swapped at once (QXYSeries::replace): one repaint, not one per point.
     mean_->replace(mean);
@@ -320,6 +317,7 @@ void SpectrumChart::rebuild() {
         }
     }
     chart()->setTitle(title);
+    settleChartLayout(*chart());
 }
 
 }  // namespace specres::ui

@@ -27,6 +27,7 @@
 #include "PixelInspector.h"
 #include "RasterView.h"
 #include "SpectrumChart.h"
+#include "SteadyText.h"
 #include "TestRasters.h"
 #include "TrainingPanel.h"
 #include "TrainingWorker.h"
@@ -181,8 +182,8 @@ private slots:
         QCOMPARE(ahead.count(), 1);
     }
 
-    // Through the window: the Inspect tab is filled (pixelShown) before Compare's overlays
-    // (pixelInspected); the window then repaints and says so (pixelOnScreen), once.
+    // Through the window: the Inspect tab is filled (pixelShown) and repainted (pixelOnScreen,
+    // once) before Compare's overlays, hidden behind it, are predicted (pixelInspected).
     void aClickShowsTheModelInUseFirstThenSaysItIsOnScreen() {
         MainWindow window;
         window.resize(1200, 800);
@@ -198,18 +199,105 @@ private slots:
         QStringList order;
         connect(&window, &MainWindow::pixelShown, this, [&] { order << "inspect tab"; });
         connect(&window, &MainWindow::pixelInspected, this, [&] { order << "every panel"; });
+        connect(&window, &MainWindow::pixelOnScreen, this, [&] { order << "on screen"; });
         QSignalSpy onScreen(&window, &MainWindow::pixelOnScreen);
         window.inspect(21, 13);
         QVERIFY(onScreen.wait(30000));
         QCOMPARE(onScreen[0][0].toInt(), 21);
         QCOMPARE(onScreen[0][1].toInt(), 13);
-        QTRY_VERIFY(order.size() == 2);
-        QCOMPARE(order, (QStringList{"inspect tab", "every panel"}));
+        QTRY_VERIFY(order.size() == 3);
+        // Compare's overlays (not on screen) waited for the Inspect tab's repaint, and were let
+        // go by it rather than by the time limit.
+        QCOMPARE(order, (QStringList{"inspect tab", "on screen", "every panel"}));
+        QCOMPARE(window.inspection()->inspector()->overlaysReleasedByRepaint(), 1);
         QCOMPARE(window.inspected()->model, entries_[2].label.toStdString());
         QCOMPARE(window.comparisonPanel()->heatmaps()->heatmaps().size(), qsizetype(0));
         window.tabs()->setCurrentIndex(2);  // Compare draws what it holds: every model
         QTRY_COMPARE(window.comparisonPanel()->heatmaps()->heatmaps().size(), qsizetype(3));
         QCOMPARE(onScreen.count(), 1);  // one signal per click
+    }
+
+    // A click repaints the window once. The panels keep their sizes (texts that do not resize,
+    // number columns of a fixed width, a chart laid out before it is painted), so nothing above
+    // them is laid out again, and no second repaint follows the first. Either would fail here:
+    // a QLabel's new text lays out every parent up to the window, and a chart laid out after its
+    // repaint repaints again.
+    void aClickIsPaintedOnceAndLaysOutNothingAboveThePanels() {
+        MainWindow window;
+        window.resize(1200, 800);
+        window.show();
+        QSignalSpy loaded(&window, &MainWindow::pairLoaded);
+        window.openPair(pair_->source);
+        QVERIFY(loaded.wait(60000));
+        for (const ModelEntry& entry : entries_) window.shelf()->add(entry, false);
+        window.useModel(entries_[0].label);
+        window.tabs()->setCurrentIndex(0);
+        QVERIFY(window.inspection()->inspector()->waitForIdle());
+        auto click = [&](int column, int row) {
+            QSignalSpy onScreen(&window, &MainWindow::pixelOnScreen);
+            window.inspect(column, row);
+            const bool shown = onScreen.wait(30000);
+            QTest::qWait(150);  // what the click still had queued
+            return shown;
+        };
+        QVERIFY(click(21, 13));  // the first click fills empty panels, laid out once
+        QVERIFY(window.inspectionPanel()->minerals()->candidates()->rowCount() > 0);
+        QVERIFY(!window.inspectionPanel()->minerals()->verdict()->text().isEmpty());
+        struct Counter : QObject {
+            QWidget* window = nullptr;
+            QWidget* panel = nullptr;
+            QStringList layouts;
+            int repaints = 0;
+            bool eventFilter(QObject* watched, QEvent* event) override {
+                auto* widget = qobject_cast<QWidget*>(watched);
+                if (event->type() == QEvent::LayoutRequest && widget &&
+                    (widget == panel || widget->isAncestorOf(panel))) {
+                    layouts << widget->metaObject()->className();
+                }
+                if (event->type() == QEvent::UpdateRequest && watched == window) ++repaints;
+                return false;
+            }
+        } counter;
+        counter.window = &window;
+        counter.panel = window.inspectionPanel();
+        qApp->installEventFilter(&counter);
+        for (const auto& [column, row] : {std::pair{30, 7}, std::pair{5, 33}, std::pair{40, 20}}) {
+            counter.layouts.clear();
+            counter.repaints = 0;
+            QVERIFY(click(column, row));
+            QVERIFY2(counter.layouts.isEmpty(), qPrintable(counter.layouts.join(", ")));
+            QCOMPARE(counter.repaints, 1);
+        }
+        qApp->removeEventFilter(&counter);
+        QCOMPARE(window.inspected()->column, 40);
+    }
+
+    // The Minerals panel's texts keep their size whatever they say; what their lines cannot
+    // hold ends in an ellipsis, and the whole text is then the tooltip.
+    void steadyTextKeepsItsSizeAndElidesWhatItCannotHold() {
+        SteadyText text(2);
+        text.resize(240, text.sizeHint().height());
+        const QSize hint = text.sizeHint();
+        QCOMPARE(hint.height(), 2 * text.fontMetrics().lineSpacing() + 2);
+        text.setText(QStringLiteral("Most probable: Kaolinite"));
+        text.grab();
+        QCOMPARE(text.sizeHint(), hint);
+        QVERIFY(!text.elided());
+        QVERIFY(text.toolTip().isEmpty());
+        const QString longText = QStringLiteral(
+            "Best pair: Kaolinite 74 ± 8 % with Muscovite (fit p = 0.800; better "
+            "than one mineral: p = 0.012), and a great deal more besides that no "
+            "two lines of this width can hold");
+        text.setText(longText);
+        text.grab();
+        QCOMPARE(text.sizeHint(), hint);
+        QVERIFY(text.elided());
+        QCOMPARE(text.toolTip(), longText);
+        QCOMPARE(text.text(), longText);
+        text.setText(QStringLiteral("Short again"));
+        text.grab();
+        QVERIFY(!text.elided());
+        QVERIFY(text.toolTip().isEmpty());
     }
 
     void supersededClicksAreDropped() {
