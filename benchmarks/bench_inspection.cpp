@@ -19,9 +19,11 @@
 #include <cstdlib>
 #include <string>
 
+#include "EventTrace.h"
 #include "MainWindow.h"
 #include "PaintWatch.h"
 #include "PixelInspector.h"
+#include "TaskThread.h"
 #include "base/DeterministicRandom.h"
 
 using namespace specres;
@@ -35,10 +37,23 @@ struct Timing {
     double medianAnswer = 0.0;  ///< click → the inspector's answer drawn into the panels
     double medianWorker = 0.0;  ///< click → the inspector's answer back on the GUI thread
     std::size_t clicks = 0;
+    std::string phases;  ///< where the time went: each phase's median and 95th percentile
 };
+
+std::string quantiles(std::vector<double> v) {
+    if (v.empty()) return "–";
+    std::sort(v.begin(), v.end());
+    char text[64];
+    std::snprintf(text, sizeof text, "%.2f / %.2f", v[v.size() / 2],
+                  v[std::size_t(0.95 * (v.size() - 1))]);
+    return text;
+}
 
 Timing clickAround(ui::MainWindow& window, const bench::PaintWatch& paints, int clicks,
                    bool everyModel, bool forceRepaint) {
+    auto* app = static_cast<bench::TracingApplication*>(QCoreApplication::instance());
+    const int traced =
+        std::getenv("SPECRES_TRACE_CLICK") ? std::atoi(std::getenv("SPECRES_TRACE_CLICK")) : -1;
     const auto shown = everyModel ? &ui::MainWindow::pixelInspected : &ui::MainWindow::pixelShown;
     DeterministicRandom random(3);
     const int width = window.currentPair()->pair->width();
@@ -62,6 +77,23 @@ Timing clickAround(ui::MainWindow& window, const bench::PaintWatch& paints, int 
     auto since = [&](std::chrono::steady_clock::time_point t) {
         return 1000 * std::chrono::duration<double>(t - start).count();
     };
+    // The click's phases on the GUI thread: the answer handed to the panels (its handling is
+    // the fill), then the window's update request (the repaint of what changed).
+    using Clock = std::chrono::steady_clock;
+    Clock::time_point fillBegin, fillEnd, paintBegin, paintEnd;
+    std::vector<double> toAnswer, fill, wait, paint, afterPaint;
+    app->setObserver([&](QObject* receiver, QEvent::Type type, int, Clock::time_point begin,
+                         Clock::time_point end) {
+        if (begin < start) return;
+        if (type == QEvent::MetaCall && fillBegin < start &&
+            (qobject_cast<ui::TaskThread*>(receiver) ||
+             qobject_cast<ui::PixelInspector*>(receiver))) {
+            fillBegin = begin, fillEnd = end;
+        } else if (type == QEvent::UpdateRequest && fillEnd > start && paintBegin < fillEnd &&
+                   receiver->isWidgetType()) {
+            paintBegin = begin, paintEnd = end;
+        }
+    });
     for (int i = 0; i < clicks; ++i) {
         const int column = int(random.below(width)), row = int(random.below(height));
         // A person clicks a few times a second: what the last click left queued (deferred
@@ -70,9 +102,21 @@ Timing clickAround(ui::MainWindow& window, const bench::PaintWatch& paints, int 
         QTimer::singleShot(40, &pause, &QEventLoop::quit);
         pause.exec();
         QSignalSpy onScreen(&window, forceRepaint ? shown : &ui::MainWindow::pixelOnScreen);
+        if (i == traced) app->startTrace();
         start = std::chrono::steady_clock::now();
         window.inspect(column, row);
         if (!onScreen.wait(10000)) continue;
+        if (i == traced) {
+            std::printf(
+                "click %d: on screen at %.3f ms; what followed in the next 30 ms:\n", i,
+                1000 * std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
+                           .count());
+            QEventLoop after;
+            QTimer::singleShot(30, &after, &QEventLoop::quit);
+            after.exec();
+            app->stopTrace();
+            app->print(stdout);
+        }
         if (forceRepaint) {
             window.repaint();
             ms.push_back(since(std::chrono::steady_clock::now()));
@@ -82,11 +126,19 @@ Timing clickAround(ui::MainWindow& window, const bench::PaintWatch& paints, int 
         }
         answer.push_back(since(answered));
         worker.push_back(since(computed));
+        if (fillBegin > start && paintBegin > fillEnd) {
+            toAnswer.push_back(since(fillBegin));
+            fill.push_back(since(fillEnd) - since(fillBegin));
+            wait.push_back(since(paintBegin) - since(fillEnd));
+            paint.push_back(since(paintEnd) - since(paintBegin));
+            if (!forceRepaint) afterPaint.push_back(since(onScreenAt) - since(paintEnd));
+        }
     }
     QObject::disconnect(connection);
     QObject::disconnect(repainted);
     QObject::disconnect(fromWorker);
     QObject::disconnect(aheadFromWorker);
+    app->setObserver({});
     for (auto* v : {&ms, &answer, &worker}) std::sort(v->begin(), v->end());
     if (ms.empty()) return {};
     return {ms[ms.size() / 2],
@@ -94,13 +146,17 @@ Timing clickAround(ui::MainWindow& window, const bench::PaintWatch& paints, int 
             unpainted,
             answer[answer.size() / 2],
             worker[worker.size() / 2],
-            ms.size()};
+            ms.size(),
+            "answer reaches the GUI thread " + quantiles(toAnswer) + ", panels filled in " +
+                quantiles(fill) + ", wait for the repaint " + quantiles(wait) + ", repaint " +
+                quantiles(paint) + ", repaint to signal " + quantiles(afterPaint) + " (" +
+                std::to_string(paint.size()) + " clicks)"};
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
-    QApplication app(argc, argv);
+    bench::TracingApplication app(argc, argv);
     if (argc < 4) {
         std::fprintf(stderr, "usage: bench_inspection HIGH LOW MODEL [MODEL ...]\n");
         return 2;
@@ -141,6 +197,7 @@ int main(int argc, char** argv) {
             std::size_t(window.models().size()), models.c_str(),
             window.models().front().reflectance()->outputDimension(), t.median, t.p95, t.clicks,
             t.medianWorker, t.medianAnswer, t.unpainted);
+        std::printf("  where it went (median / 95th percentile, ms): %s\n", t.phases.c_str());
     }
     return 0;
 }
