@@ -34,6 +34,8 @@ QTableWidgetItem* number(double value, int decimals, bool scientific = false) {
 // elides, so the panel never needs a horizontal scroll bar (the whole name is in the cell's
 // tooltip). Widths that followed the contents would change at each click, and a column that
 // changes width repaints its table a second time after the click's own repaint.
+constexpr const char* kWidestProperty = "specresWidestNumbers";
+
 void setColumnWidths(QTableWidget* table, const QStringList& widest) {
     QHeaderView* header = table->horizontalHeader();
     header->setStretchLastSection(false);
@@ -70,6 +72,7 @@ QTableWidget* makeTable(const QStringList& headers, const QStringList& widest, Q
     table->setEditTriggers(QAbstractItemView::NoEditTriggers);
     table->setSelectionBehavior(QAbstractItemView::SelectRows);
     table->setSelectionMode(QAbstractItemView::SingleSelection);
+    table->setProperty(kWidestProperty, widest);
     setColumnWidths(table, widest);
     table->setTextElideMode(Qt::ElideRight);
     table->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
@@ -115,6 +118,15 @@ MineralPanel::MineralPanel(QWidget* parent)
     clearMinerals(
         tr("Inspect a pixel with a model that predicts a density to see which library "
            "minerals fit it."));
+}
+
+void MineralPanel::changeEvent(QEvent* event) {
+    // A new font (the application's, a screen of another density) widens the numbers.
+    if (event->type() == QEvent::FontChange) {
+        for (QTableWidget* table : {candidates_, depths_})
+            setColumnWidths(table, table->property(kWidestProperty).toStringList());
+    }
+    QWidget::changeEvent(event);
 }
 
 int MineralPanel::selectedMineral() const {

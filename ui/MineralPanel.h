@@ -33,6 +33,9 @@ signals:
     /// A candidate was selected: draw a·ℓ + b of library spectrum `index` (−1: nothing).
     void candidateSelected(int index);
 
+protected:
+    void changeEvent(QEvent* event) override;
+
 private:
     // Texts that change at each click keep their size, so that a click repaints the panel
     // without laying out the window again.

@@ -13,6 +13,7 @@
 #include <atomic>
 #include <fstream>
 
+#include <QHeaderView>
 #include <QLabel>
 #include <QLineSeries>
 #include <QTableWidget>
@@ -298,6 +299,21 @@ private slots:
         text.grab();
         QVERIFY(!text.elided());
         QVERIFY(text.toolTip().isEmpty());
+    }
+
+    // The Minerals tables' number columns keep their width from click to click, and take a
+    // new one with a new font.
+    void mineralColumnsFollowTheFont() {
+        MineralPanel panel;
+        QTableWidget* table = panel.candidates();
+        const int before = table->horizontalHeader()->sectionSize(2);  // "Fit p"
+        QVERIFY(before >= table->fontMetrics().horizontalAdvance(QStringLiteral("0.0e-00")));
+        QFont larger = panel.font();
+        larger.setPointSizeF(larger.pointSizeF() * 2.0);
+        panel.setFont(larger);
+        QVERIFY2(table->horizontalHeader()->sectionSize(2) > 1.5 * before,
+                 qPrintable(QStringLiteral("%1 → %2").arg(before).arg(
+                     table->horizontalHeader()->sectionSize(2))));
     }
 
     void supersededClicksAreDropped() {
