@@ -43,9 +43,17 @@ LossChart::LossChart(QWidget* parent)
     }
 }
 
+bool LossChart::drawingWaits() const { return window()->isVisible() && !isVisible(); }
+
+void LossChart::showEvent(QShowEvent* event) {
+    QChartView::showEvent(event);
+    if (stale_) showMethod(shown_);
+}
+
 void LossChart::clearCurves() {
     points_.clear();
     shown_.clear();
+    stale_ = false;
     train_->clear();
     validation_->clear();
     phaseMarker_->clear();
@@ -59,7 +67,18 @@ void LossChart::addPoint(const EpochPoint& point) {
     if (shown_ != point.label) {
         // While training, the chart follows the method that started last. Methods train side
         // by side, so following every report would redraw the chart at each of them.
-        if (added) showMethod(point.label);
+        if (added) {
+            if (drawingWaits()) {
+                shown_ = point.label;
+                stale_ = true;
+            } else {
+                showMethod(point.label);
+            }
+        }
+        return;
+    }
+    if (drawingWaits()) {
+        stale_ = true;
         return;
     }
     train_->append(point.epoch, point.trainLoss);
@@ -71,6 +90,7 @@ void LossChart::addPoint(const EpochPoint& point) {
 
 void LossChart::showMethod(const QString& label) {
     shown_ = label;
+    stale_ = false;
     QList<QPointF> train, validation;
     low_ = INFINITY;
     high_ = -INFINITY;

@@ -35,7 +35,14 @@ public:
 signals:
     void methodAdded(const QString& label);
 
+protected:
+    void showEvent(QShowEvent* event) override;
+
 private:
+    /// Behind another tab of a window on screen: points are kept and drawn when the chart is
+    /// shown. Each epoch drawn costs the GUI thread a few ms (series, axes, layout), at every
+    /// epoch of a table that trains for minutes, while a person clicks pixels elsewhere.
+    bool drawingWaits() const;
     void extendAxes(const EpochPoint& point);
     /// A dashed vertical line where the phase changes (diagonal pre-training → fine-tuning).
     void placePhaseMarker();
@@ -51,6 +58,7 @@ private:
     double low_ = 0.0;
     double high_ = 0.0;
     int lastEpoch_ = 1;
+    bool stale_ = false;  ///< points arrived while the drawing waited
 };
 
 }  // namespace specres::ui

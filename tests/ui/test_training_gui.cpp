@@ -12,6 +12,7 @@
 #include <QSpinBox>
 #include <QStandardItemModel>
 #include <QStandardPaths>
+#include <QTabWidget>
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QtTest>
@@ -698,6 +699,37 @@ private slots:
         sideBySide.showMethod("DCGM/full");
         QCOMPARE(sideBySide.trainSeries()->points().size(), qsizetype(6));
         QCOMPARE(sideBySide.trainSeries()->points()[4].y(), 0.0);
+    }
+
+    // Behind another tab of a window on screen the chart keeps its points and draws them when
+    // it is shown: the GUI thread does not redraw a hidden chart at every epoch.
+    void lossChartDrawsWhenShown() {
+        QTabWidget tabs;
+        auto* other = new QWidget;
+        auto* chart = new LossChart;
+        tabs.addTab(other, "Inspect");
+        tabs.addTab(chart, "Train");
+        tabs.resize(600, 400);
+        tabs.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&tabs));
+        tabs.setCurrentIndex(1);
+        chart->addPoint({"DCGM/full", "training", 1, 5.0, 4.0});
+        QCOMPARE(chart->trainSeries()->points().size(), qsizetype(1));  // on screen: at once
+        tabs.setCurrentIndex(0);
+        for (int epoch = 2; epoch <= 5; ++epoch)
+            chart->addPoint({"DCGM/full", "training", epoch, 5.0 - epoch, 4.0 - epoch});
+        chart->addPoint({"VE/full", "training", 1, 2.0, 1.0});  // the method started last
+        chart->addPoint({"VE/full", "training", 2, 1.5, 0.5});
+        QCOMPARE(chart->trainSeries()->points().size(), qsizetype(1));  // hidden: not redrawn
+        QCOMPARE(chart->shownMethod(), QString("VE/full"));
+        QCOMPARE(chart->methods(), QStringList({"DCGM/full", "VE/full"}));
+        tabs.setCurrentIndex(1);
+        QCOMPARE(chart->trainSeries()->points().size(), qsizetype(2));
+        QCOMPARE(chart->validationSeries()->points()[1].y(), 0.5);
+        QVERIFY(chart->chart()->title().contains(QStringLiteral("epoch 2")));
+        chart->showMethod("DCGM/full");
+        QCOMPARE(chart->trainSeries()->points().size(), qsizetype(5));
+        QCOMPARE(chart->trainSeries()->points()[4].y(), 0.0);
     }
 
     void badProjectShowsAnError() {
