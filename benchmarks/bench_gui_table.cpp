@@ -17,9 +17,11 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <map>
 #include <string>
 #include <vector>
 
+#include "EventTrace.h"
 #include "MainWindow.h"
 #include "PaintWatch.h"
 #include "PixelInspector.h"
@@ -36,7 +38,7 @@ double msSince(Clock::time_point t) {
 }  // namespace
 
 int main(int argc, char** argv) {
-    QApplication app(argc, argv);
+    bench::TracingApplication app(argc, argv);
     if (argc < 4) {
         std::fprintf(stderr, "usage: bench_gui_table HIGH LOW MODEL\n");
         return 2;
@@ -64,6 +66,25 @@ int main(int argc, char** argv) {
         return 1;
     }
     everything->click();
+
+    // What else keeps the GUI thread busy while the table trains: every event it handled (not
+    // nested in another) for 1 ms or more, by receiver and kind, outside the clicks.
+    struct Busy {
+        int count = 0;
+        double total = 0.0, worst = 0.0;
+    };
+    std::map<std::string, Busy> busy;
+    bool inClick = false;
+    app.setObserver([&](QObject* receiver, QEvent::Type type, int nesting, Clock::time_point begin,
+                        Clock::time_point end) {
+        const double ms = std::chrono::duration<double, std::milli>(end - begin).count();
+        if (nesting > 0 || ms < 1.0 || inClick) return;
+        Busy& b = busy[std::string(receiver->metaObject()->className()) + " event " +
+                       std::to_string(int(type))];
+        ++b.count;
+        b.total += ms;
+        b.worst = std::max(b.worst, ms);
+    });
 
     QSignalSpy trained(&window, &ui::MainWindow::trainingFinished);
     const Clock::time_point start = Clock::now();
@@ -99,8 +120,11 @@ int main(int argc, char** argv) {
         QSignalSpy onScreen(
             &window, forceRepaint ? &ui::MainWindow::pixelShown : &ui::MainWindow::pixelOnScreen);
         clicked = Clock::now();
+        inClick = true;
         window.inspect(int(random.below(width)), int(random.below(height)));
-        if (!onScreen.wait(10000)) continue;
+        const bool answeredOnScreen = onScreen.wait(10000);
+        inClick = false;
+        if (!answeredOnScreen) continue;
         if (forceRepaint) {
             window.repaint();
             clicks.push_back(msSince(clicked));
@@ -132,5 +156,14 @@ int main(int argc, char** argv) {
         "median %.2f / p95 %.2f ms; signalled without a paint: %zu\n",
         quantile(answers, 0.5), quantile(answers, 0.95), quantile(filled, 0.5),
         quantile(filled, 0.95), unpainted);
+    app.setObserver({});
+    std::vector<std::pair<std::string, Busy>> longest(busy.begin(), busy.end());
+    std::sort(longest.begin(), longest.end(),
+              [](const auto& a, const auto& b) { return a.second.total > b.second.total; });
+    std::printf("  the GUI thread's events of 1 ms or more between clicks (by total time):\n");
+    for (std::size_t i = 0; i < longest.size() && i < 10; ++i) {
+        std::printf("    %-60s %5d × , %8.1f ms in all, worst %6.1f ms\n", longest[i].first.c_str(),
+                    longest[i].second.count, longest[i].second.total, longest[i].second.worst);
+    }
     return 0;
 }
