@@ -36,6 +36,7 @@ InspectionController::InspectionController(ModelShelf* shelf, InspectionPanel* p
     });
     connect(comparison_, &ComparisonPanel::checkedModelsChanged, this,
             &InspectionController::reinspect);
+    comparison_->installEventFilter(this);  // shown: the overlays left for it
 }
 
 Result<std::shared_ptr<const MineralToolkit>> InspectionController::buildMinerals(
@@ -117,10 +118,19 @@ QList<ModelEntry> InspectionController::modelsToPredict() const {
 void InspectionController::inspect(int column, int row) {
     if (!pair_) return;
     requested_ = QPoint(column, row);
-    // Compare's overlays are not on screen while the Inspect tab is: they wait for its repaint.
+    QList<ModelEntry> models = modelsToPredict();
+    // While the Inspect tab is on screen and Compare is not, Compare's overlays are predicted
+    // when Compare is shown, not at each click: with a table's worth of trained models on the
+    // shelf they would take a core from the training and from the repaint of the answer.
+    overlaysPending_ = false;
+    if (panel_->isVisible() && !comparison_->isVisible()) {
+        const QString inUse = shelf_->currentLabel();
+        const qsizetype all = models.size();
+        models.removeIf([&](const ModelEntry& entry) { return entry.label != inUse; });
+        overlaysPending_ = models.size() < all;
+    }
     latestRequest_ =
-        inspector_->inspect(column, row, neighbourhood_, modelsToPredict(), shelf_->currentLabel(),
-                            panel_->isVisible() && !comparison_->isVisible());
+        inspector_->inspect(column, row, neighbourhood_, models, shelf_->currentLabel());
 }
 
 namespace {
@@ -139,7 +149,6 @@ void InspectionController::customEvent(QEvent* event) {
     if (event->type() != kAnswerOnScreen) return QObject::customEvent(event);
     // Only the latest click is said to be on screen, and once.
     const quint64 request = static_cast<AnswerOnScreen*>(event)->request;
-    inspector_->answerShown(request);
     if (request != latestRequest_ || request == signalledOnScreen_) return;
     signalledOnScreen_ = request;
     if (requested_) emit answerOnScreen(requested_->x(), requested_->y());
@@ -175,6 +184,11 @@ void InspectionController::signalOncePainted(const InspectionResult& result) {
 }
 
 bool InspectionController::eventFilter(QObject* watched, QEvent* event) {
+    if (watched == comparison_ && event->type() == QEvent::Show && overlaysPending_) {
+        // The click's overlays were left for when Compare is shown: now.
+        QMetaObject::invokeMethod(this, &InspectionController::reinspect, Qt::QueuedConnection);
+        overlaysPending_ = false;
+    }
     if (event->type() == QEvent::UpdateRequest && paintAwaited_) {
         QCoreApplication::postEvent(this, new AnswerOnScreen(*paintAwaited_));
         paintAwaited_.reset();

@@ -112,6 +112,7 @@ private:
     quint64 latestRequest_ = 0;  ///< the inspector's number for the latest click
     quint64 inUseHandled_ = 0;  ///< the inspector's last request whose model in use was shown
     bool inUseFailed_ = false;
+    bool overlaysPending_ = false;  ///< the latest click's overlays wait for Compare to be shown
     std::optional<quint64> paintAwaited_;  ///< the request whose repaint answerOnScreen awaits
     quint64 signalledOnScreen_ = 0;        ///< the last request answerOnScreen was sent for
     std::optional<PixelInspection> inspected_;

@@ -1,36 +1,9 @@
 #include "PixelInspector.h"
 
-#include <chrono>
-#include <condition_variable>
-#include <mutex>
-
 #include "TaskThread.h"
 #include "base/BlasThreads.h"
 
 namespace specres::ui {
-
-/// Where the worker waits, before Compare's overlays, for the Inspect tab's repaint.
-struct PixelInspector::OverlayGate {
-    std::mutex mutex;
-    std::condition_variable changed;
-    quint64 shown = 0;  ///< the latest request whose answer is on screen
-
-    void open(quint64 request) {
-        {
-            const std::lock_guard lock(mutex);
-            shown = std::max(shown, request);
-        }
-        changed.notify_all();
-    }
-    /// Until `request`'s answer is on screen (true), or a newer request came, or the time ran
-    /// out (false).
-    bool waitFor(quint64 request, const std::atomic<quint64>& latest) {
-        std::unique_lock lock(mutex);
-        return changed.wait_for(lock, std::chrono::milliseconds(kOverlayWait), [&] {
-            return shown >= request || latest.load() != request;
-        }) && shown >= request;
-    }
-};
 
 const ModelInspection* InspectionResult::find(const QString& label) const {
     for (const ModelInspection& model : models) {
@@ -42,7 +15,6 @@ const ModelInspection* InspectionResult::find(const QString& label) const {
 PixelInspector::PixelInspector(QObject* parent)
     : QObject(parent),
       tasks_(new TaskThread(QStringLiteral("SpecRes inspection"), this)),
-      gate_(std::make_shared<OverlayGate>()),
       workerPair_(std::make_shared<WorkerPair>()),
       latestClick_(std::make_shared<std::atomic<quint64>>(0)),
       latestPins_(std::make_shared<std::atomic<quint64>>(0)) {
@@ -67,22 +39,17 @@ void PixelInspector::setPair(std::shared_ptr<LoadedPair> pair) {
     ++*latestPins_;
 }
 
-void PixelInspector::answerShown(quint64 request) { gate_->open(request); }
-
 quint64 PixelInspector::inspect(int column, int row, int neighbourhood,
-                                const QList<ModelEntry>& models, const QString& inUse,
-                                bool overlaysAfterRepaint) {
+                                const QList<ModelEntry>& models, const QString& inUse) {
     if (!pair_) return 0;
     const quint64 id = ++*latestClick_;
-    gate_->open(0);       // a request held back for its repaint is superseded: let it go
     qsizetype first = 0;  // the model in use, predicted first
     for (qsizetype i = 0; i < models.size(); ++i) {
         if (models[i].label == inUse) first = i;
     }
     tasks_->post([this, id, column, row, neighbourhood, models, first, pair = pair_,
                   minerals = minerals_, generation = pairGeneration_, workerPair = workerPair_,
-                  latest = latestClick_, gate = gate_,
-                  overlaysAfterRepaint]() -> TaskThread::Continuation {
+                  latest = latestClick_]() -> TaskThread::Continuation {
         if (*latest != id) return {};  // superseded before it started
         // One pixel's matrix products are small: BLAS threads would only wake a team whose
         // spinning (OpenBLAS yields for a while after each call) takes the GUI thread's core.
@@ -127,7 +94,6 @@ quint64 PixelInspector::inspect(int column, int row, int neighbourhood,
                     if (*latest == id) emit inUseInspected(early);
                 },
                 Qt::QueuedConnection);
-            if (overlaysAfterRepaint && gate->waitFor(id, *latest)) ++releasedByRepaint_;
         }
         for (qsizetype i = 0; i < models.size(); ++i) {
             if (*latest != id) return {};  // a newer click: the rest would be dropped anyway

@@ -57,17 +57,9 @@ public:
     /// spectra and matrices only), and it is predicted first: where other models follow, its
     /// answer comes on its own (inUseInspected) before the whole result (inspected), so that
     /// the Inspect tab does not wait for Compare's overlays. Returns the request's number (its
-    /// results' `request`), 0 without a pair. With `overlaysAfterRepaint` (Compare is not on
-    /// screen, the Inspect tab is), the other models wait until answerShown(request), or
-    /// kOverlayWait at most, so that their predictions do not take a core from the repaint of
-    /// the answer a person is waiting for.
+    /// results' `request`), 0 without a pair.
     quint64 inspect(int column, int row, int neighbourhood, const QList<ModelEntry>& models,
-                    const QString& inUse = {}, bool overlaysAfterRepaint = false);
-    /// The answer to `request` is on screen: overlays held back for it go ahead.
-    void answerShown(quint64 request);
-    static constexpr int kOverlayWait = 200;  ///< ms
-    /// Requests whose overlays were held back and let go by answerShown (not by the time limit).
-    int overlaysReleasedByRepaint() const { return releasedByRepaint_.load(); }
+                    const QString& inUse = {});
     /// Every pin read and predicted with `model` (may be empty: spectra only).
     void inspectPins(const QList<QPoint>& pixels, int neighbourhood, const ModelEntry& model);
 
@@ -88,11 +80,7 @@ signals:
     void pinsInspected(const QList<specres::PixelInspection>& pins);
 
 private:
-    struct OverlayGate;
-
     TaskThread* tasks_;
-    std::shared_ptr<OverlayGate> gate_;
-    std::atomic<int> releasedByRepaint_{0};
     std::shared_ptr<WorkerPair> workerPair_;  ///< touched on the worker thread only
     std::shared_ptr<LoadedPair> pair_;
     std::shared_ptr<const MineralToolkit> minerals_;
