@@ -87,6 +87,20 @@ class PixelInspectorTest : public QObject {
         return result->models[0].inspection;
     }
 
+    // The window on screen with the pair open, every model on the shelf, `inUse` in use and the
+    // Inspect tab shown; false if the pair did not open or the inspector did not settle.
+    bool openOnInspectTab(MainWindow& window, const QString& inUse) {
+        window.resize(1200, 800);
+        window.show();
+        QSignalSpy loaded(&window, &MainWindow::pairLoaded);
+        window.openPair(pair_->source);
+        if (!loaded.wait(60000)) return false;
+        for (const ModelEntry& entry : entries_) window.shelf()->add(entry, false);
+        window.useModel(inUse);
+        window.tabs()->setCurrentIndex(0);
+        return window.inspection()->inspector()->waitForIdle();
+    }
+
 private slots:
     void initTestCase() {
         QStandardPaths::setTestModeEnabled(true);
@@ -189,15 +203,7 @@ private slots:
     // same pixel, each model once.
     void aClickPredictsTheModelInUseAndCompareItsOverlaysWhenShown() {
         MainWindow window;
-        window.resize(1200, 800);
-        window.show();
-        QSignalSpy loaded(&window, &MainWindow::pairLoaded);
-        window.openPair(pair_->source);
-        QVERIFY(loaded.wait(60000));
-        for (const ModelEntry& entry : entries_) window.shelf()->add(entry, false);
-        window.useModel(entries_[2].label);
-        window.tabs()->setCurrentIndex(0);
-        QVERIFY(window.inspection()->inspector()->waitForIdle());
+        QVERIFY(openOnInspectTab(window, entries_[2].label));
         QCoreApplication::processEvents();
         for (const auto& model : counting_) model->predictions = 0;
         QStringList order;
@@ -231,15 +237,7 @@ private slots:
     // repaint repaints again.
     void aClickIsPaintedOnceAndLaysOutNothingAboveThePanels() {
         MainWindow window;
-        window.resize(1200, 800);
-        window.show();
-        QSignalSpy loaded(&window, &MainWindow::pairLoaded);
-        window.openPair(pair_->source);
-        QVERIFY(loaded.wait(60000));
-        for (const ModelEntry& entry : entries_) window.shelf()->add(entry, false);
-        window.useModel(entries_[0].label);
-        window.tabs()->setCurrentIndex(0);
-        QVERIFY(window.inspection()->inspector()->waitForIdle());
+        QVERIFY(openOnInspectTab(window, entries_[0].label));
         auto click = [&](int column, int row) {
             QSignalSpy onScreen(&window, &MainWindow::pixelOnScreen);
             window.inspect(column, row);
