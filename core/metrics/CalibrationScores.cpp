@@ -8,6 +8,7 @@
 
 #include "base/BlasThreads.h"
 #include "base/DeterministicRandom.h"
+#include "metrics/CrpsPairTable.h"
 #include "metrics/ProbabilisticScores.h"
 #include "models/GaussianDensity.h"
 
@@ -58,6 +59,7 @@ struct Accumulator {
     VectorXd pitCounts = VectorXd::Zero(kPitBins);
     std::vector<double> distances, pits;
     double sigmaSum = 0.0, logDetSum = 0.0, halfDifferenceSquares = 0.0;
+    CrpsPairTable pairMoments;
 };
 
 // Quantiles by linear interpolation between order statistics (type 7) of sorted values.
@@ -109,6 +111,7 @@ struct KeptComponents {
     VectorXd w;
     MatrixXd sigmas;
     VectorXd lawWeights, lawMeans, lawSigmas;  // scratch for mixtures under a law
+    std::vector<Eigen::Index> flat;            // (component, atom) of each lawWeights entry
 
     void keep(const PredictiveDistribution& d, Eigen::Index n) {
         index.clear();
@@ -126,7 +129,7 @@ struct KeptComponents {
 };
 
 // Channel j's PIT and CRPS under one law.
-std::pair<double, double> channelPitAndCrps(const Accumulator& a, const PredictiveDistribution& d,
+std::pair<double, double> channelPitAndCrps(Accumulator& a, const PredictiveDistribution& d,
                                             KeptComponents& kept, double truth, Eigen::Index j) {
     const ScaleMixture& law = *a.law;
     const Eigen::Index atoms = law.size();
@@ -151,15 +154,24 @@ std::pair<double, double> channelPitAndCrps(const Accumulator& a, const Predicti
     kept.lawWeights.resize(m * atoms);
     kept.lawMeans.resize(m * atoms);
     kept.lawSigmas.resize(m * atoms);
+    kept.flat.resize(std::size_t(m * atoms));
     for (Eigen::Index k = 0; k < m; ++k) {
         for (Eigen::Index t = 0; t < atoms; ++t) {
             kept.lawWeights[k * atoms + t] = kept.w[k] * law.weights()[t];
             kept.lawMeans[k * atoms + t] = d.means[kept.index[k]][j];
             kept.lawSigmas[k * atoms + t] = std::sqrt(law.scales()[t]) * kept.sigmas(k, j);
+            kept.flat[std::size_t(k * atoms + t)] = Eigen::Index(kept.index[k]) * atoms + t;
         }
     }
-    return {mixtureCdf(truth, kept.lawWeights, kept.lawMeans, kept.lawSigmas),
-            mixtureCrps(truth, kept.lawWeights, kept.lawMeans, kept.lawSigmas)};
+    const double pit = mixtureCdf(truth, kept.lawWeights, kept.lawMeans, kept.lawSigmas);
+    if (!a.pairMoments.holds(kept.flat, kept.lawMeans, kept.lawSigmas, j))
+        return {pit, mixtureCrps(truth, kept.lawWeights, kept.lawMeans, kept.lawSigmas)};
+    // kept.index ascends, so entry p < q of the kept ones is entry flat[p] < flat[q] of the table.
+    return {pit, mixtureCrpsWithPairs(truth, kept.lawWeights, kept.lawMeans, kept.lawSigmas,
+                                      [&](Eigen::Index p, Eigen::Index q) {
+                                          return a.pairMoments.term(kept.flat[std::size_t(p)],
+                                                                    kept.flat[std::size_t(q)], j);
+                                      })};
 }
 
 // Every channel's PIT into the law's counts; returns the spectrum's mean CRPS.
@@ -306,6 +318,11 @@ Result<std::vector<CalibrationScores>> scoreCalibrationUnderLaws(
         }
         const PredictiveDistribution& d = p->distribution;
         kept.keep(d, n);
+        for (Accumulator& a : acc) {
+            const Eigen::Index components = Eigen::Index(d.means.size());
+            if (!a.pairMoments.fits(components, a.law->size()))
+                a.pairMoments.reset(components, a.law->size(), n, options.reusePairTerms);
+        }
         PredictiveDistribution::ComponentDistances distance;
         double mixtureLogDet = 0.0;
         if (d.means.size() == 1) {

@@ -67,6 +67,10 @@ struct CalibrationScores {
 struct CalibrationOptions {
     int energyDraws = 100;
     std::uint64_t seed = 7001;
+    /// Keep the mixture CRPS's pair terms from spectrum to spectrum where the components do not
+    /// move with x: the same bits, fewer error functions. false computes every term again (the
+    /// cross-check of the tests).
+    bool reusePairTerms = true;
 };
 
 /// Scores `model` (with its scale law) on test spectra x (normalised low-resolution)

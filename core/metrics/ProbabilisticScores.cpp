@@ -8,15 +8,14 @@ namespace specres {
 namespace {
 constexpr double kInverseSqrtPi = 0.56418958354775628695;  // 1/√π
 constexpr double kInverseSqrtTwoPi = 0.39894228040143267794;
+}  // namespace
 
-// A(m, v) of the mixture CRPS: E|Z| for Z ~ N(m, v).
-double absoluteMoment(double m, double variance) {
+double crpsAbsoluteMoment(double m, double variance) {
     if (variance <= 0.0) return std::abs(m);
     const double s = std::sqrt(variance);
     const double z = m / s;
     return m * (2.0 * standardNormalCdf(z) - 1.0) + 2.0 * s * standardNormalPdf(z);
 }
-}  // namespace
 
 double standardNormalCdf(double z) { return 0.5 * std::erfc(-z / std::sqrt(2.0)); }
 double standardNormalPdf(double z) { return kInverseSqrtTwoPi * std::exp(-0.5 * z * z); }
@@ -30,21 +29,9 @@ double gaussianCrps(double y, double mean, double sigma) {
 
 double mixtureCrps(double y, const Eigen::VectorXd& weights, const Eigen::VectorXd& means,
                    const Eigen::VectorXd& sigmas) {
-    // A(m, v) is even in m, so the pair sum is its diagonal (A(0, v) = 2√v φ(0), no Φ) and
-    // twice the pairs i < j: half the error-function calls of the full double sum.
-    double first = 0.0, second = 0.0;
-    for (Eigen::Index i = 0; i < weights.size(); ++i) {
-        const double variance = sigmas[i] * sigmas[i];
-        first += weights[i] * absoluteMoment(y - means[i], variance);
-        second += weights[i] * weights[i] * 2.0 * std::sqrt(2.0 * variance) * kInverseSqrtTwoPi;
-        double pairs = 0.0;
-        for (Eigen::Index j = i + 1; j < weights.size(); ++j) {
-            pairs +=
-                weights[j] * absoluteMoment(means[i] - means[j], variance + sigmas[j] * sigmas[j]);
-        }
-        second += 2.0 * weights[i] * pairs;
-    }
-    return first - 0.5 * second;
+    return mixtureCrpsWithPairs(y, weights, means, sigmas, [&](Eigen::Index i, Eigen::Index j) {
+        return crpsPairMoment(means[i], sigmas[i], means[j], sigmas[j]);
+    });
 }
 
 double scaleMixturePairSum(const Eigen::VectorXd& scales, const Eigen::VectorXd& weights) {
@@ -59,7 +46,7 @@ double scaleMixtureCrps(double y, double mean, double sigma, const Eigen::Vector
                         const Eigen::VectorXd& weights, double pairSum) {
     double first = 0.0;
     for (Eigen::Index a = 0; a < scales.size(); ++a)
-        first += weights[a] * absoluteMoment(y - mean, scales[a] * sigma * sigma);
+        first += weights[a] * crpsAbsoluteMoment(y - mean, scales[a] * sigma * sigma);
     return first - sigma * standardNormalPdf(0.0) * pairSum;
 }
 

@@ -4,13 +4,16 @@
 #include <Eigen/LU>
 #include <QtTest>
 #include <cmath>
+#include <cstring>
 #include <random>
 
 #include "KnownModel.h"
 #include "base/DeterministicRandom.h"
 #include "metrics/CalibrationScores.h"
+#include "metrics/CrpsPairTable.h"
 #include "metrics/ProbabilisticScores.h"
 #include "models/GaussianDensity.h"
+#include "models/MixtureBaselines.h"
 
 using namespace specres;
 using Eigen::MatrixXd;
@@ -34,6 +37,9 @@ double crpsByIntegration(double y, Cdf cdf, double from, double to) {
     return simpson([&](double t) { return cdf(t) * cdf(t); }, from, y) +
            simpson([&](double t) { return (1.0 - cdf(t)) * (1.0 - cdf(t)); }, y, to);
 }
+
+// Equal to the bit (QCOMPARE on doubles forgives a relative 1e-12).
+bool sameBits(double a, double b) { return std::memcmp(&a, &b, sizeof a) == 0; }
 
 }  // namespace
 
@@ -263,6 +269,89 @@ private slots:
             // With the fitted scale the validation NLL is the one reported.
             auto again = scaled.predictBatch(x, &y, false);
             QVERIFY(std::abs(-again->logDensity.mean() - fit->recalibratedNll) < 1e-6);
+        }
+    }
+
+    void crpsPairTableKeepsTermsOnlyWhileTheComponentsStay() {
+        // Three components under a two-atom law: entries 0..5, two channels.
+        CrpsPairTable table;
+        table.reset(3, 2, 2, true);
+        QVERIFY(table.fits(3, 2) && !table.fits(3, 1));
+        const std::vector<Eigen::Index> flat = {0, 1, 4, 5};  // components 0 and 2
+        const VectorXd means = (VectorXd(4) << 0.2, 0.2, 0.7, 0.7).finished();
+        const VectorXd sigmas = (VectorXd(4) << 0.05, 0.1, 0.03, 0.06).finished();
+        QVERIFY(table.holds(flat, means, sigmas, 1));
+        for (Eigen::Index p = 0; p < 4; ++p)
+            for (Eigen::Index q = p + 1; q < 4; ++q)
+                QVERIFY(sameBits(table.term(flat[p], flat[q], 1),
+                                 crpsPairMoment(means[p], sigmas[p], means[q], sigmas[q])));
+        // Another spectrum with component 1 too: the new entries join, the old ones agree.
+        const std::vector<Eigen::Index> more = {0, 1, 2, 3, 4, 5};
+        const VectorXd moreMeans = (VectorXd(6) << 0.2, 0.2, 0.5, 0.5, 0.7, 0.7).finished();
+        const VectorXd moreSigmas = (VectorXd(6) << 0.05, 0.1, 0.2, 0.4, 0.03, 0.06).finished();
+        QVERIFY(table.holds(more, moreMeans, moreSigmas, 1));
+        QVERIFY(sameBits(table.term(2, 4, 1), crpsPairMoment(0.5, 0.2, 0.7, 0.03)));
+        // Channel 0 is a table of its own.
+        QVERIFY(table.holds(flat, means * 2.0, sigmas, 0));
+        QVERIFY(sameBits(table.term(0, 4, 0), crpsPairMoment(0.4, 0.05, 1.4, 0.03)));
+        // A mean that moves by one ulp (a component that follows x) drops the table for good.
+        VectorXd moved = means;
+        moved[2] = std::nextafter(moved[2], 1.0);
+        QVERIFY(!table.holds(flat, moved, sigmas, 1));
+        QVERIFY(!table.usable());
+        QVERIFY(!table.holds(flat, means, sigmas, 1));
+        // Too large a table, or one switched off, is never used.
+        table.reset(3, 2, 2, false);
+        QVERIFY(!table.holds(flat, means, sigmas, 1));
+        table.reset(CrpsPairTable::kMaxTerms, 1, 1, true);
+        QVERIFY(!table.usable());
+    }
+
+    void mixtureScoresKeepTheirBitsWithTheTable() {
+        // GM fitted on data from a two-component model: spherical components do not move with
+        // x (the table serves every spectrum), full ones do (it is dropped at the second).
+        const ReflectanceModel truth = knownModel(6, 0.08);
+        const MatrixXd x = inputs(600, 11);
+        const MatrixXd y = known(truth).draw(x, 1.0, 12);
+        const SpectraSet train{x.topRows(400), y.topRows(400)};
+        const MatrixXd testX = x.bottomRows(200), testY = y.bottomRows(200);
+        const ScaleMixture law = *ScaleMixture::create((VectorXd(3) << 0.5, 1.0, 3.0).finished(),
+                                                       (VectorXd(3) << 0.3, 0.5, 0.2).finished());
+        const std::vector<ScaleMixture> laws = {ScaleMixture(), ScaleMixture(1.7), law};
+        for (CovarianceType type : {CovarianceType::Spherical, CovarianceType::Full}) {
+            MixtureFitOptions options;
+            options.components = 5;
+            options.restarts = 1;
+            auto gm = std::make_shared<GaussianMixtureModel>(type, options);
+            QVERIFY(gm->fit(train, {}, nullptr));
+            const ReflectanceModel model(std::shared_ptr<const ConditionalModel>(gm), std::nullopt);
+            CalibrationOptions reuse, recompute;
+            recompute.reusePairTerms = false;
+            auto fast = scoreCalibrationUnderLaws(model, testX, testY, laws, reuse);
+            auto slow = scoreCalibrationUnderLaws(model, testX, testY, laws, recompute);
+            QVERIFY2(fast && slow, "scored");
+            for (std::size_t l = 0; l < laws.size(); ++l) {
+                const CalibrationScores& a = (*fast)[l];
+                const CalibrationScores& b = (*slow)[l];
+                QVERIFY(a.spectrumCrps.allFinite());
+                for (Eigen::Index i = 0; i < a.spectrumCrps.size(); ++i)
+                    QVERIFY2(sameBits(a.spectrumCrps[i], b.spectrumCrps[i]),
+                             qPrintable(QString("law %1, spectrum %2: %3 vs %4")
+                                            .arg(l)
+                                            .arg(i)
+                                            .arg(a.spectrumCrps[i], 0, 'g', 17)
+                                            .arg(b.spectrumCrps[i], 0, 'g', 17)));
+                QVERIFY(sameBits(a.crps, b.crps));
+                QVERIFY(sameBits(a.pitKolmogorovSmirnov, b.pitKolmogorovSmirnov));
+                QVERIFY(sameBits(a.energyScore, b.energyScore));
+            }
+            // The spherical mixture's components are the same for every x: what the table
+            // relies on (and the full mixture's are not: what makes it step aside).
+            const auto p = model.predict(testX.row(0).transpose());
+            const auto q = model.predict(testX.row(1).transpose());
+            QVERIFY(p && q && p->distribution.means.size() == 5);
+            const bool same = (p->distribution.means[2] - q->distribution.means[2]).norm() == 0.0;
+            QCOMPARE(same, type == CovarianceType::Spherical);
         }
     }
 
