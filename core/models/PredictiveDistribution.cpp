@@ -194,12 +194,12 @@ Eigen::MatrixXd PredictiveDistribution::sample(int count, DeterministicRandom& r
     const Eigen::Index n = means.empty() ? point.size() : means.front().size();
     Eigen::MatrixXd draws(count, n);
     if (means.empty()) return Eigen::MatrixXd();
-    std::vector<Eigen::MatrixXd> factors(means.size());  // G_k with G Gᵀ = Σ_k, made on demand
+    // G_k with G Gᵀ = Σ_k: the stored covariance factor itself, else made on demand.
+    std::vector<Eigen::MatrixXd> factors(means.size());
     auto factor = [&](std::size_t k) -> const Eigen::MatrixXd& {
+        if (k < covarianceFactors.size()) return covarianceFactors[k];
         if (factors[k].size()) return factors[k];
-        if (k < covarianceFactors.size()) {
-            factors[k] = covarianceFactors[k];
-        } else if (k < precisionFactors.size()) {
+        if (k < precisionFactors.size()) {
             // v = F⁻ᵀ z has covariance F⁻ᵀ F⁻¹ = (F Fᵀ)⁻¹ = Σ; kept as the matrix F⁻ᵀ.
             const Eigen::MatrixXd& f = precisionFactors[k];
             const Eigen::MatrixXd identity = Eigen::MatrixXd::Identity(n, n);
@@ -215,7 +215,7 @@ Eigen::MatrixXd PredictiveDistribution::sample(int count, DeterministicRandom& r
     Eigen::VectorXd cumulative(weights.size());
     double sum = 0.0;
     for (Eigen::Index k = 0; k < weights.size(); ++k) cumulative[k] = (sum += weights[k]);
-    Eigen::VectorXd z(n);
+    Eigen::VectorXd z(n), correlated(n);  // reused: a draw allocates nothing
     for (int i = 0; i < count; ++i) {
         std::size_t k = 0;
         if (means.size() > 1) {
@@ -225,7 +225,8 @@ Eigen::MatrixXd PredictiveDistribution::sample(int count, DeterministicRandom& r
         const double root = scaleLaw.isSingle() ? std::sqrt(scaleLaw.scales()[0])
                                                 : std::sqrt(scaleLaw.draw(random));
         for (Eigen::Index j = 0; j < n; ++j) z[j] = random.normal();
-        draws.row(i) = (means[k] + root * (factor(k) * z)).transpose();
+        correlated.noalias() = factor(k) * z;
+        draws.row(i) = (means[k] + root * correlated).transpose();
         if (components) components->push_back(int(k));
     }
     return draws;
