@@ -245,12 +245,43 @@ BatchPrediction GaussianMixtureModel::predictBatch(const MatrixXd& x, const Matr
 
 // ---- UGM ----
 
+// The conditional mixture's moments are read from the model's components in place: building
+// the mixture as a PredictiveDistribution copied every component's Σ and factor per spectrum
+// (4.7 MB on the demo). Each moment is the same sum in the same order as
+// PredictiveDistribution::mean() and ::covariance() of that mixture, so the same bits; the
+// spherical and diagonal collapses, which keep the diagonal alone, compute only that.
 PredictiveDistribution UnimodalMixtureModel::predict(const VectorXd& x) const {
-    const PredictiveDistribution mixture = conditional_->predict(x);
+    const ConditionalMixture& mixture = *conditional_;
+    const MatrixXd row = x.transpose();
+    // Through a vector, as ConditionalMixture::predict: a strided row would take another exp.
+    const VectorXd logW = mixture.logWeights(row).row(0).transpose();
+    const VectorXd w = logW.array().exp();
+    const int components = mixture.components();
+    std::vector<VectorXd> means;
+    means.reserve(std::size_t(components));
+    for (int k = 0; k < components; ++k)
+        means.push_back(mixture.componentMeans(k, row).row(0).transpose());
+    VectorXd mean = VectorXd::Zero(outputDimension());
+    for (int k = 0; k < components; ++k) mean += w[k] * means[std::size_t(k)];
+    const Eigen::Index n = mean.size();
+    MatrixXd covariance = MatrixXd::Zero(n, n);
+    if (type_ == CovarianceType::Full) {
+        for (int k = 0; k < components; ++k) {
+            const VectorXd d = means[std::size_t(k)] - mean;
+            covariance += w[k] * (mixture.conditionalCovariance(k) + d * d.transpose());
+        }
+    } else {
+        VectorXd variance = VectorXd::Zero(n);
+        for (int k = 0; k < components; ++k) {
+            const VectorXd d = means[std::size_t(k)] - mean;
+            variance += w[k] * (mixture.conditionalCovariance(k).diagonal() + d.cwiseProduct(d));
+        }
+        covariance.diagonal() = variance;
+    }
     PredictiveDistribution p;
     p.weights = VectorXd::Ones(1);
-    p.means = {mixture.mean()};
-    p.covariances = {projectOnFamily(mixture.covariance(), type_)};
+    p.means = {mean};
+    p.covariances = {projectOnFamily(covariance, type_)};
     p.point = p.means.front();
     return p;
 }
@@ -265,22 +296,36 @@ BatchPrediction UnimodalMixtureModel::predictBatch(const MatrixXd& x, const Matr
     out.point.resize(x.rows(), n);
     out.stddev.resize(x.rows(), n);
     if (y) out.logDensity.resize(x.rows());
+    MatrixXd covariance(n, n);
+    VectorXd variance(n);
     for (Eigen::Index i = 0; i < x.rows(); ++i) {
         VectorXd mean = VectorXd::Zero(n);
         for (int k = 0; k < conditional_->components(); ++k)
             mean += w(i, k) * means[k].row(i).transpose();
-        MatrixXd covariance = MatrixXd::Zero(n, n);
-        for (int k = 0; k < conditional_->components(); ++k) {
-            const VectorXd d = means[k].row(i).transpose() - mean;
-            covariance += w(i, k) * conditional_->conditionalCovariance(k);
-            covariance.selfadjointView<Eigen::Lower>().rankUpdate(d, w(i, k));
+        covariance.setZero();
+        if (type_ == CovarianceType::Full) {
+            for (int k = 0; k < conditional_->components(); ++k) {
+                const VectorXd d = means[k].row(i).transpose() - mean;
+                covariance += w(i, k) * conditional_->conditionalCovariance(k);
+                covariance.selfadjointView<Eigen::Lower>().rankUpdate(d, w(i, k));
+            }
+            covariance = covariance.selfadjointView<Eigen::Lower>();
+        } else {
+            // The diagonal of the full sum above, term by term as the rank update adds it:
+            // c_jj + w S_jj, then + (w d_j) d_j.
+            variance.setZero();
+            for (int k = 0; k < conditional_->components(); ++k) {
+                const VectorXd d = means[k].row(i).transpose() - mean;
+                variance += w(i, k) * conditional_->conditionalCovariance(k).diagonal();
+                variance += (w(i, k) * d).cwiseProduct(d);
+            }
+            covariance.diagonal() = variance;
         }
-        covariance = covariance.selfadjointView<Eigen::Lower>();
-        covariance = projectOnFamily(covariance, type_);
+        const MatrixXd collapsed = projectOnFamily(covariance, type_);
         out.point.row(i) = mean.transpose();
-        out.stddev.row(i) = covariance.diagonal().cwiseSqrt().transpose();
+        out.stddev.row(i) = collapsed.diagonal().cwiseSqrt().transpose();
         if (y) {
-            auto g = CholeskyGaussian::create(mean, covariance, "UGM");
+            auto g = CholeskyGaussian::create(mean, collapsed, "UGM");
             out.logDensity[i] = g ? g->logDensity(y->row(i).transpose()) : std::nan("");
         }
     }

@@ -247,6 +247,46 @@ private slots:
                     .norm() < 1e-12);
     }
 
+    void ugmCollapsesGmsMixtureToTheBit() {
+        // UGM reads the conditional mixture's moments from the model in place; they must be
+        // the very numbers of GM's predictive mixture collapsed by PredictiveDistribution.
+        const ThreeComponents data = threeComponents(1500, 26);
+        const SpectraSet train = split(data.data, 2);
+        const MatrixXd xs = (MatrixXd(4, 2) << 4.0, 4.5, 0.1, -0.2, 7.5, 0.3, 1.0, 8.0).finished();
+        for (CovarianceType type :
+             {CovarianceType::Spherical, CovarianceType::Diagonal, CovarianceType::Full}) {
+            MixtureFitOptions options;
+            options.components = 3;
+            options.restarts = 1;
+            UnimodalMixtureModel ugm(type, options);
+            GaussianMixtureModel gm(type, options);
+            QVERIFY(ugm.fit(train, {}, nullptr));
+            QVERIFY(gm.fit(train, {}, nullptr));
+            const MatrixXd ys = xs.rowwise().reverse();
+            const BatchPrediction batch = ugm.predictBatch(xs, &ys);
+            for (Eigen::Index i = 0; i < xs.rows(); ++i) {
+                const PredictiveDistribution mixture = gm.predict(xs.row(i).transpose());
+                const MatrixXd full = mixture.covariance();
+                const MatrixXd expected =
+                    type == CovarianceType::Full ? full
+                    : type == CovarianceType::Diagonal
+                        ? MatrixXd(full.diagonal().asDiagonal())
+                        : MatrixXd(MatrixXd::Identity(2, 2) * full.diagonal().mean());
+                const PredictiveDistribution collapsed = ugm.predict(xs.row(i).transpose());
+                QVERIFY2(collapsed.means[0] == mixture.mean(), toString(type));
+                QVERIFY2(collapsed.covariances[0] == expected, toString(type));
+                // The batch sums the same terms in another order: equal to rounding.
+                QVERIFY((batch.point.row(i).transpose() - collapsed.means[0]).norm() < 1e-12);
+                QVERIFY((batch.stddev.row(i).transpose() -
+                         collapsed.covariances[0].diagonal().cwiseSqrt())
+                            .norm() < 1e-12);
+                const double direct = collapsed.logDensity(ys.row(i).transpose());
+                QVERIFY2(std::abs(batch.logDensity[i] - direct) < 1e-9 * std::abs(direct),
+                         qPrintable(QString("%1 vs %2").arg(batch.logDensity[i]).arg(direct)));
+            }
+        }
+    }
+
     void singleComponentMixtureEqualsG() {
         const ThreeComponents data = threeComponents(800, 24);
         const SpectraSet train = split(data.data, 2);
