@@ -59,7 +59,7 @@ struct Accumulator {
     VectorXd pitCounts = VectorXd::Zero(kPitBins);
     std::vector<double> distances, pits;
     double sigmaSum = 0.0, logDetSum = 0.0, halfDifferenceSquares = 0.0;
-    CrpsPairTable pairMoments;
+    CrpsPairTable crpsPairs;
 };
 
 // Quantiles by linear interpolation between order statistics (type 7) of sorted values.
@@ -164,12 +164,12 @@ std::pair<double, double> channelPitAndCrps(Accumulator& a, const PredictiveDist
         }
     }
     const double pit = mixtureCdf(truth, kept.lawWeights, kept.lawMeans, kept.lawSigmas);
-    if (!a.pairMoments.holds(kept.flat, kept.lawMeans, kept.lawSigmas, j))
+    if (!a.crpsPairs.holds(kept.flat, kept.lawMeans, kept.lawSigmas, j))
         return {pit, mixtureCrps(truth, kept.lawWeights, kept.lawMeans, kept.lawSigmas)};
     // kept.index ascends, so entry p < q of the kept ones is entry flat[p] < flat[q] of the table.
     return {pit, mixtureCrpsWithPairs(truth, kept.lawWeights, kept.lawMeans, kept.lawSigmas,
                                       [&](Eigen::Index p, Eigen::Index q) {
-                                          return a.pairMoments.term(kept.flat[std::size_t(p)],
+                                          return a.crpsPairs.term(kept.flat[std::size_t(p)],
                                                                     kept.flat[std::size_t(q)], j);
                                       })};
 }
@@ -318,10 +318,10 @@ Result<std::vector<CalibrationScores>> scoreCalibrationUnderLaws(
         }
         const PredictiveDistribution& d = p->distribution;
         kept.keep(d, n);
+        const Eigen::Index components = Eigen::Index(d.means.size());
         for (Accumulator& a : acc) {
-            const Eigen::Index components = Eigen::Index(d.means.size());
-            if (!a.pairMoments.fits(components, a.law->size()))
-                a.pairMoments.reset(components, a.law->size(), n, options.reusePairTerms);
+            if (components > 1 && !a.crpsPairs.fits(components, a.law->size()))
+                a.crpsPairs.reset(components, a.law->size(), n, options.reusePairTerms);
         }
         PredictiveDistribution::ComponentDistances distance;
         double mixtureLogDet = 0.0;
