@@ -14,6 +14,7 @@
 #include <thread>
 
 #include "BenchmarkData.h"
+#include "base/ProcessMemory.h"
 #include "models/CovarianceType.h"
 #include "neural/DeepConditionalGaussian.h"
 
@@ -31,6 +32,7 @@ std::vector<int> parseList(const char* text, std::vector<int> fallback) {
 }  // namespace
 
 int main(int argc, char** argv) {
+    specres::keepFreedMemoryForReuse();  // as the CLI and the GUI do
     const std::string folder = argc > 1 ? argv[1] : "/tmp/specres-bench-dcgm";
     const int epochs = argc > 2 ? std::atoi(argv[2]) : 3;
     const std::vector<int> batches = parseList(argc > 3 ? argv[3] : nullptr, {4, 32});

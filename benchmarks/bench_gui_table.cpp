@@ -27,6 +27,7 @@
 #include "PixelInspector.h"
 #include "TrainingPanel.h"
 #include "base/DeterministicRandom.h"
+#include "base/ProcessMemory.h"
 
 using namespace specres;
 using Clock = std::chrono::steady_clock;
@@ -38,6 +39,7 @@ double msSince(Clock::time_point t) {
 }  // namespace
 
 int main(int argc, char** argv) {
+    specres::keepFreedMemoryForReuse();  // as the CLI and the GUI do
     bench::TracingApplication app(argc, argv);
     if (argc < 4) {
         std::fprintf(stderr, "usage: bench_gui_table HIGH LOW MODEL\n");

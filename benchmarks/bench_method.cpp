@@ -7,13 +7,14 @@
 #include <cstdlib>
 
 #include "base/BlasThreads.h"
+#include "base/ProcessMemory.h"
 #include "data/PixelSplit.h"
 #include "data/RasterPair.h"
 #include "experiment/Comparison.h"
 #include "experiment/PreparedData.h"
 #include "experiment/TrainedModel.h"
-#include "metrics/Evaluation.h"
 #include "metrics/CalibrationScores.h"
+#include "metrics/Evaluation.h"
 
 using namespace specres;
 using Clock = std::chrono::steady_clock;
@@ -25,6 +26,7 @@ double since(Clock::time_point start) {
 }  // namespace
 
 int main(int argc, char** argv) {
+    specres::keepFreedMemoryForReuse();  // as the CLI and the GUI do
     if (argc < 6) {
         std::fprintf(stderr, "usage: bench_method HIGH LOW SPLIT METHOD COVARIANCE [THREADS]\n");
         return 2;

@@ -9,6 +9,7 @@
 #include "ArgumentParser.h"
 #include "CommandStatus.h"
 #include "Commands.h"
+#include "base/ProcessMemory.h"
 #include "io/GdalSupport.h"
 
 namespace specres::cli {
@@ -55,6 +56,7 @@ const char* kUsage =
 }
 
 int main(int argc, char** argv) {
+    specres::keepFreedMemoryForReuse();
     using namespace specres::cli;
     if (argc < 2) {
         std::cerr << kUsage;

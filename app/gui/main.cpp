@@ -10,6 +10,7 @@
 #include "HeadlessExport.h"
 #include "InspectionPanel.h"
 #include "MainWindow.h"
+#include "base/ProcessMemory.h"
 
 namespace {
 // --help and --version only print: they must work without a display, where a QApplication
@@ -27,6 +28,7 @@ bool onlyPrints(int argc, char** argv) {
 }  // namespace
 
 int main(int argc, char** argv) {
+    specres::keepFreedMemoryForReuse();
     using namespace specres::ui;
     const std::unique_ptr<QCoreApplication> application =
         onlyPrints(argc, argv) ? std::make_unique<QCoreApplication>(argc, argv)

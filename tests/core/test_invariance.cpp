@@ -10,6 +10,9 @@
 
 #include <cstdlib>
 #include <cstring>
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
 #include <functional>
 #include <future>
 #include <memory>
@@ -17,14 +20,15 @@
 
 #include "TestRasters.h"
 #include "base/BlasThreads.h"
+#include "base/ProcessMemory.h"
 #include "data/PairDataset.h"
 #include "data/PixelSplit.h"
 #include "experiment/PreparedData.h"
+#include "identify/MineralToolkit.h"
+#include "identify/SpectralLibrary.h"
 #include "maps/SceneIdentification.h"
 #include "maps/ScenePrediction.h"
 #include "maps/SceneTile.h"
-#include "identify/MineralToolkit.h"
-#include "identify/SpectralLibrary.h"
 #include "neural/ModelRegistry.h"
 
 using namespace specres;
@@ -135,6 +139,24 @@ class InvarianceTest : public QObject {
     }
 
 private slots:
+    void freedMemoryIsKeptForTheNextAllocation() {
+        // What the CLI and the GUI set before they train: a large block freed stays in the heap
+        // (glibc's defaults map it and unmap it, or trim it off the heap's top, so that the next
+        // one faults its pages in again).
+#if defined(__GLIBC__)
+        keepFreedMemoryForReuse();
+        const std::size_t size = std::size_t(16) << 20;
+        char* block = static_cast<char*>(std::malloc(size));
+        QVERIFY(block);
+        std::memset(block, 1, size);
+        std::free(block);
+        QVERIFY2(mallinfo2().fordblks >= size,
+                 qPrintable(QString("%1 bytes kept").arg(mallinfo2().fordblks)));
+#else
+        QSKIP("the C library is not glibc");
+#endif
+    }
+
     void initTestCase() {
         previousBlas_ = blasThreads();
         auto demo = writeDemoPair(path("demo"), 37, 41);
