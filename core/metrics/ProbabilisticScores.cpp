@@ -7,7 +7,6 @@ namespace specres {
 
 namespace {
 constexpr double kInverseSqrtPi = 0.56418958354775628695;  // 1/√π
-constexpr double kInverseSqrtTwoPi = 0.39894228040143267794;
 }  // namespace
 
 double crpsAbsoluteMoment(double m, double variance) {

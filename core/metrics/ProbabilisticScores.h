@@ -7,6 +7,9 @@
 
 namespace specres {
 
+/// 1/√(2π) = φ(0).
+inline constexpr double kInverseSqrtTwoPi = 0.39894228040143267794;
+
 double standardNormalCdf(double z);
 double standardNormalPdf(double z);
 
@@ -36,7 +39,6 @@ inline double crpsPairMoment(double meanI, double sigmaI, double meanJ, double s
 template <class PairMoment>
 double mixtureCrpsWithPairs(double y, const Eigen::VectorXd& weights, const Eigen::VectorXd& means,
                             const Eigen::VectorXd& sigmas, PairMoment&& pairMoment) {
-    constexpr double kInverseSqrtTwoPi = 0.39894228040143267794;
     // A(m, v) is even in m, so the pair sum is its diagonal (A(0, v) = 2√v φ(0), no Φ) and
     // twice the pairs i < j: half the error-function calls of the full double sum.
     double first = 0.0, second = 0.0;
