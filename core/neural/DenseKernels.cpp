@@ -4,7 +4,7 @@
 
 namespace specres {
 
-// The two builds of DenseKernelsImpl.h.
+// The three builds of DenseKernelsImpl.h (the AVX-512 one has no forward pass: AVX2's runs).
 #define SPECRES_KERNEL_DECLARATIONS                                                                \
     void adamUpdate(const AdamConstants& c, const float* gradient, float* weight,                  \
                     float* firstMoment, float* secondMoment, std::int64_t count);                  \
@@ -23,13 +23,20 @@ SPECRES_KERNEL_DECLARATIONS
 namespace avx2 {
 SPECRES_KERNEL_DECLARATIONS
 }
+namespace avx512 {
+SPECRES_KERNEL_DECLARATIONS
+}
 #undef SPECRES_KERNEL_DECLARATIONS
 
 KernelIsa bestKernelIsa() {
 #if defined(__x86_64__) || defined(__i386__)
-    static const KernelIsa best = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")
-                                      ? KernelIsa::Avx2
-                                      : KernelIsa::Generic;
+    static const KernelIsa best = [] {
+        // libgcc's checks include the operating system's support for the registers (XCR0).
+        const bool avx2 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+        if (avx2 && __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512vl"))
+            return KernelIsa::Avx512;
+        return avx2 ? KernelIsa::Avx2 : KernelIsa::Generic;
+    }();
     return best;
 #else
     return KernelIsa::Generic;
@@ -38,6 +45,8 @@ KernelIsa bestKernelIsa() {
 
 const char* kernelIsaName(KernelIsa isa) {
     switch (isa == KernelIsa::Automatic ? bestKernelIsa() : isa) {
+        case KernelIsa::Avx512:
+            return "AVX-512";
         case KernelIsa::Avx2:
             return "AVX2+FMA";
         default:
@@ -46,24 +55,37 @@ const char* kernelIsaName(KernelIsa isa) {
 }
 
 namespace {
-// A request for AVX2 on a CPU without it falls back rather than faulting.
-bool useAvx2(KernelIsa isa) {
-    return isa != KernelIsa::Generic && bestKernelIsa() == KernelIsa::Avx2;
+// The build a request runs: Automatic is the widest this CPU has, and a request for a wider one
+// than it has falls back to that rather than faulting.
+KernelIsa resolve(KernelIsa isa) {
+    const KernelIsa best = bestKernelIsa();
+    if (isa == KernelIsa::Automatic) return best;
+    return int(isa) <= int(best) ? isa : best;
 }
+
+// The call goes to the function of that name in the build `isa` resolves to.
+#define SPECRES_DISPATCH(isa, function, ...)       \
+    switch (resolve(isa)) {                        \
+        case KernelIsa::Avx512:                    \
+            return avx512::function(__VA_ARGS__);  \
+        case KernelIsa::Avx2:                      \
+            return avx2::function(__VA_ARGS__);    \
+        default:                                   \
+            return generic::function(__VA_ARGS__); \
+    }
 }  // namespace
 
 void adamUpdate(const AdamConstants& c, const float* gradient, float* weight, float* firstMoment,
                 float* secondMoment, std::int64_t count, KernelIsa isa) {
-    (useAvx2(isa) ? avx2::adamUpdate : generic::adamUpdate)(c, gradient, weight, firstMoment,
-                                                            secondMoment, count);
+    SPECRES_DISPATCH(isa, adamUpdate, c, gradient, weight, firstMoment, secondMoment, count)
 }
 
-void invariantDense(const float* input, std::int64_t batch, const float* weight,
-                    const float* bias, std::int64_t rows, std::int64_t cols, float* out,
-                    KernelIsa isa) {
+void invariantDense(const float* input, std::int64_t batch, const float* weight, const float* bias,
+                    std::int64_t rows, std::int64_t cols, float* out, KernelIsa isa) {
     // Blocks of W's rows (~128 KB, in L2) against blocks of samples (~64 KB): each pass of
     // denseForward then reads both from cache. The blocks only decide which outputs are computed
-    // when, never how (see denseForward's tiles: one accumulator per output), so they change no bit.
+    // when, never how (see denseForward's tiles: one accumulator per output), so they change no
+    // bit.
     const std::int64_t bytesPerRow = std::max<std::int64_t>(1, cols) * std::int64_t(sizeof(float));
     const std::int64_t rowBlock = std::max<std::int64_t>(3, (128 << 10) / bytesPerRow / 3 * 3);
     const std::int64_t sampleBlock = std::max<std::int64_t>(4, (64 << 10) / bytesPerRow / 4 * 4);
@@ -80,27 +102,28 @@ void invariantDense(const float* input, std::int64_t batch, const float* weight,
 void denseForward(const float* input, std::int64_t batch, const float* weight, const float* bias,
                   std::int64_t rows, std::int64_t cols, std::int64_t begin, std::int64_t end,
                   float* out, KernelIsa isa) {
-    (useAvx2(isa) ? avx2::denseForward : generic::denseForward)(input, batch, weight, bias, rows,
-                                                                cols, begin, end, out);
+    // AVX-512's forward pass is AVX2's (DenseKernelsAvx512.cpp).
+    (resolve(isa) == KernelIsa::Generic ? generic::denseForward : avx2::denseForward)(
+        input, batch, weight, bias, rows, cols, begin, end, out);
 }
 
 void denseBackwardAdam(const AdamConstants& c, const float* delta, const float* input,
                        std::int64_t batch, const DenseLayerState& layer, std::int64_t begin,
                        std::int64_t end, float* inputGradient, KernelIsa isa) {
-    (useAvx2(isa) ? avx2::denseBackwardAdam : generic::denseBackwardAdam)(
-        c, delta, input, batch, layer, begin, end, inputGradient);
+    SPECRES_DISPATCH(isa, denseBackwardAdam, c, delta, input, batch, layer, begin, end,
+                     inputGradient)
 }
 
 void reluDropoutForward(const float* pre, const float* keep, float* post, std::int64_t count,
                         KernelIsa isa) {
-    (useAvx2(isa) ? avx2::reluDropoutForward : generic::reluDropoutForward)(pre, keep, post,
-                                                                            count);
+    SPECRES_DISPATCH(isa, reluDropoutForward, pre, keep, post, count)
 }
 
 void reluDropoutBackward(const float* pre, const float* keep, float* gradient, std::int64_t count,
                          KernelIsa isa) {
-    (useAvx2(isa) ? avx2::reluDropoutBackward : generic::reluDropoutBackward)(pre, keep, gradient,
-                                                                              count);
+    SPECRES_DISPATCH(isa, reluDropoutBackward, pre, keep, gradient, count)
 }
+
+#undef SPECRES_DISPATCH
 
 }  // namespace specres

@@ -1,8 +1,9 @@
 #pragma once
 
 // Internal to the neural-model library: the inner loops of a dense layer's training step on
-// plain row-major float arrays, with no LibTorch header, built twice (for any x86-64 and for
-// AVX2 + FMA) and chosen at run time, so one portable binary runs at the machine's width.
+// plain row-major float arrays, with no LibTorch header, built three times (for any x86-64, for
+// AVX2 + FMA and for AVX-512) and chosen at run time, so one portable binary runs at the
+// machine's width. The AVX2 and AVX-512 builds give the same bits (DenseKernelsImpl.h says why).
 #include <cstdint>
 
 namespace specres {
@@ -27,7 +28,7 @@ struct DenseLayerState {
 };
 
 /// Which instruction set the kernels use. Automatic picks the widest this CPU runs.
-enum class KernelIsa { Automatic, Generic, Avx2 };
+enum class KernelIsa { Automatic, Generic, Avx2, Avx512 };
 
 /// The instruction set Automatic resolves to on this machine.
 KernelIsa bestKernelIsa();
@@ -51,8 +52,8 @@ void denseForward(const float* input, std::int64_t batch, const float* weight, c
 /// maps, scoring, a clicked pixel) goes through here so that a pixel's prediction is the same bits
 /// in a tile, a whole scene or a batch task; a BLAS's GEMM gives no such promise (its kernels
 /// handle a block's edge rows differently, and their choice depends on the shapes and threads).
-void invariantDense(const float* input, std::int64_t batch, const float* weight,
-                    const float* bias, std::int64_t rows, std::int64_t cols, float* out,
+void invariantDense(const float* input, std::int64_t batch, const float* weight, const float* bias,
+                    std::int64_t rows, std::int64_t cols, float* out,
                     KernelIsa isa = KernelIsa::Automatic);
 
 /// The backward pass and Adam step of a dense layer fused into one pass over rows [begin, end)

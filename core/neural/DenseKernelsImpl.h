@@ -1,12 +1,19 @@
-// The dense-layer kernels, included once per instruction set by DenseKernelsGeneric.cpp and
-// DenseKernelsAvx2.cpp, each inside its own namespace (SPECRES_KERNEL_NAMESPACE) and built with
-// its own flags. Nothing here may include a header that defines inline or template functions:
-// two copies of one built for different instruction sets would meet at link time and the
-// linker could keep the AVX2 one for every caller.
+// The dense-layer kernels, included once per instruction set by DenseKernelsGeneric.cpp,
+// DenseKernelsAvx2.cpp and DenseKernelsAvx512.cpp, each inside its own namespace
+// (SPECRES_KERNEL_NAMESPACE) and built with its own flags. Nothing here may include a header that
+// defines inline or template functions: two copies of one built for different instruction sets
+// would meet at link time and the linker could keep the AVX2 one for every caller.
 //
 // Vectors are GCC's vector extensions, SPECRES_KERNEL_WIDTH floats wide: one register of the
 // instruction set the file is built for. They are loaded and stored through memcpy, so no alignment
 // is assumed.
+//
+// Only the forward pass's dot products depend on the width: each output's sum is split over the
+// lanes of a vector, and the lanes and the last columns are added at the end (where GCC may
+// vectorise the last columns' products, and then does not fuse them with the adds). Everything
+// else (δ·W, δᵀx, Adam, ReLU, dropout) computes each element on its own, in an order no width
+// changes. So the AVX-512 build leaves the forward pass out (SPECRES_KERNEL_FORWARD 0) and runs
+// AVX2's: the two builds give the same bits.
 
 #include "neural/DenseKernels.h"
 
@@ -15,6 +22,10 @@
 
 namespace specres {
 namespace SPECRES_KERNEL_NAMESPACE {
+
+#ifndef SPECRES_KERNEL_FORWARD
+#define SPECRES_KERNEL_FORWARD 1
+#endif
 
 constexpr std::int64_t kWidth = SPECRES_KERNEL_WIDTH;
 typedef float Vec __attribute__((vector_size(kWidth * sizeof(float))));
@@ -25,17 +36,6 @@ inline Vec load(const float* p) {
     return v;
 }
 inline void store(float* p, Vec v) { __builtin_memcpy(p, &v, sizeof v); }
-// The lanes added pairwise, halves first: a fixed order (every output's value depends on it
-// alone), in log₂ width vector steps rather than width − 1 dependent scalar adds.
-inline float sum(Vec v) {
-    float lanes[kWidth];
-    __builtin_memcpy(lanes, &v, sizeof v);
-    for (int w = kWidth / 2; w >= 1; w /= 2) {
-        for (int i = 0; i < w; ++i) lanes[i] += lanes[i + w];
-    }
-    return lanes[0];
-}
-
 // torch.optim.Adam's w −= s·m / (√v / r + ε) with s the step size and r = √(1 − β₂ᵗ), written
 // as w −= (s·r)·m / (√v + ε·r): the same value with one division instead of two (the divider
 // is what an Adam pass waits on once its operands are in cache).
@@ -69,6 +69,18 @@ inline void adamStream(const AdamConstants& constants, const float* __restrict g
 void adamUpdate(const AdamConstants& c, const float* gradient, float* weight, float* first,
                 float* second, std::int64_t count) {
     adamStream(c, gradient, weight, first, second, count);
+}
+
+#if SPECRES_KERNEL_FORWARD
+// The lanes added pairwise, halves first: a fixed order (every output's value depends on it
+// alone), in log₂ width vector steps rather than width − 1 dependent scalar adds.
+inline float sum(Vec v) {
+    float lanes[kWidth];
+    __builtin_memcpy(lanes, &v, sizeof v);
+    for (int w = kWidth / 2; w >= 1; w /= 2) {
+        for (int i = 0; i < w; ++i) lanes[i] += lanes[i + w];
+    }
+    return lanes[0];
 }
 
 // R rows of W against T samples: R × T accumulators over the shared dimension.
@@ -121,87 +133,126 @@ void denseForward(const float* input, std::int64_t batch, const float* weight, c
     for (; j + 3 <= end; j += 3) forwardRows<3>(input, batch, weight, bias, rows, cols, j, out);
     for (; j < end; ++j) forwardRows<1>(input, batch, weight, bias, rows, cols, j, out);
 }
+#endif
 
-// inputGradient[b0 .. b0+T−1, k .. k+2·kWidth−1] += δ[·, j0 .. j1−1] · W[j0 .. j1−1, same columns]:
-// T × 2 accumulators that run the whole block of rows, the usual GEMM register tile.
-template <int T>
+// inputGradient[b0 .. b0+T−1, k .. k+C·kWidth−1] += δ[·, j0 .. j1−1] · W[j0 .. j1−1, same columns]:
+// T × C accumulators that run the whole block of rows, the usual GEMM register tile.
+template <int T, int C>
 inline void inputGradientTile(const float* delta, std::int64_t rows, const float* weight,
                               std::int64_t cols, std::int64_t j0, std::int64_t j1, std::int64_t b0,
                               std::int64_t k, float* inputGradient) {
-    Vec acc[T][2];
+    Vec acc[T][C];
     for (int t = 0; t < T; ++t) {
-        acc[t][0] = load(inputGradient + (b0 + t) * cols + k);
-        acc[t][1] = load(inputGradient + (b0 + t) * cols + k + kWidth);
+        for (int c = 0; c < C; ++c)
+            acc[t][c] = load(inputGradient + (b0 + t) * cols + k + c * kWidth);
     }
     for (std::int64_t j = j0; j < j1; ++j) {
-        const Vec w0 = load(weight + j * cols + k), w1 = load(weight + j * cols + k + kWidth);
+        Vec w[C];
+        for (int c = 0; c < C; ++c) w[c] = load(weight + j * cols + k + c * kWidth);
         for (int t = 0; t < T; ++t) {
             const float d = delta[(b0 + t) * rows + j];
-            acc[t][0] += d * w0;
-            acc[t][1] += d * w1;
+            for (int c = 0; c < C; ++c) acc[t][c] += d * w[c];
         }
     }
     for (int t = 0; t < T; ++t) {
-        store(inputGradient + (b0 + t) * cols + k, acc[t][0]);
-        store(inputGradient + (b0 + t) * cols + k + kWidth, acc[t][1]);
+        for (int c = 0; c < C; ++c)
+            store(inputGradient + (b0 + t) * cols + k + c * kWidth, acc[t][c]);
     }
 }
 
+template <int C>
+inline void inputGradientColumns(const float* delta, std::int64_t batch, const float* weight,
+                                 std::int64_t rows, std::int64_t cols, std::int64_t j0,
+                                 std::int64_t j1, std::int64_t k, float* inputGradient) {
+    std::int64_t b = 0;
+    for (; b + 6 <= batch; b += 6) {
+        inputGradientTile<6, C>(delta, rows, weight, cols, j0, j1, b, k, inputGradient);
+    }
+    for (; b < batch; ++b) {
+        inputGradientTile<1, C>(delta, rows, weight, cols, j0, j1, b, k, inputGradient);
+    }
+}
+
+// a·b + c rounded once where the build has FMA, as its vector loops compute it, so that an
+// element's value does not depend on whether a vector or the scalar tail computed it, nor on what
+// GCC made of the tail (before, it vectorised the δ·W tail so that some of its products were
+// rounded on their own). Outside the forward pass, then, every element is the same sum in the same
+// order whatever the vector width: the AVX2 and AVX-512 builds give the same bits.
+inline float fusedMultiplyAdd(float a, float b, float c) {
+#ifdef __FMA__
+    return __builtin_fmaf(a, b, c);
+#else
+    return c + a * b;
+#endif
+}
+
 // inputGradient (batch × cols) += δ[·, begin .. end−1] · W[begin .. end−1, ·], in blocks of rows
-// of W small enough to stay in L2 while every sample passes over them.
+// of W small enough to stay in L2 while every sample passes over them: two vectors of columns at a
+// time, then one (the VE's 16-wide latent code is one AVX-512 vector), then the last columns one
+// by one.
 inline void inputGradientRows(const float* delta, std::int64_t batch, const float* weight,
                               std::int64_t rows, std::int64_t cols, std::int64_t begin,
                               std::int64_t end, float* inputGradient) {
     constexpr std::int64_t kBlock = 128;
-    const std::int64_t tileCols = cols - cols % (2 * kWidth);
     for (std::int64_t j0 = begin; j0 < end; j0 += kBlock) {
         const std::int64_t j1 = j0 + kBlock < end ? j0 + kBlock : end;
-        for (std::int64_t k = 0; k < tileCols; k += 2 * kWidth) {
-            std::int64_t b = 0;
-            for (; b + 6 <= batch; b += 6) {
-                inputGradientTile<6>(delta, rows, weight, cols, j0, j1, b, k, inputGradient);
-            }
-            for (; b < batch; ++b) {
-                inputGradientTile<1>(delta, rows, weight, cols, j0, j1, b, k, inputGradient);
-            }
+        std::int64_t k = 0;
+        for (; k + 2 * kWidth <= cols; k += 2 * kWidth) {
+            inputGradientColumns<2>(delta, batch, weight, rows, cols, j0, j1, k, inputGradient);
         }
+        for (; k + kWidth <= cols; k += kWidth) {
+            inputGradientColumns<1>(delta, batch, weight, rows, cols, j0, j1, k, inputGradient);
+        }
+        const std::int64_t tail = k;
         for (std::int64_t b = 0; b < batch; ++b) {
-            for (std::int64_t k = tileCols; k < cols; ++k) {
+            for (k = tail; k < cols; ++k) {
                 float s = inputGradient[b * cols + k];
                 for (std::int64_t j = j0; j < j1; ++j)
-                    s += delta[b * rows + j] * weight[j * cols + k];
+                    s = fusedMultiplyAdd(delta[b * rows + j], weight[j * cols + k], s);
                 inputGradient[b * cols + k] = s;
             }
         }
     }
 }
 
+// Columns k .. k+C·kWidth−1 of the weight gradient of rows j .. j+R−1, δ[·, j .. j+R−1]ᵀ · x:
+// C loads and R broadcasts feed C·R independent FMAs.
+template <int R, int C>
+inline void gradientTile(const float* delta, const float* input, std::int64_t batch,
+                         std::int64_t rows, std::int64_t cols, std::int64_t j, std::int64_t k,
+                         float* gradient) {
+    Vec acc[R][C] = {};
+    for (std::int64_t b = 0; b < batch; ++b) {
+        const float* d = delta + b * rows + j;
+        Vec x[C];
+        for (int c = 0; c < C; ++c) x[c] = load(input + b * cols + k + c * kWidth);
+        for (int r = 0; r < R; ++r) {
+            for (int c = 0; c < C; ++c) acc[r][c] += d[r] * x[c];
+        }
+    }
+    for (int r = 0; r < R; ++r) {
+        for (int c = 0; c < C; ++c) store(gradient + r * cols + k + c * kWidth, acc[r][c]);
+    }
+}
+
 // The weight gradient of rows j .. j+R−1, δ[·, j .. j+R−1]ᵀ · x, into `gradient` (R × cols):
-// R × 2 vectors of it at a time, so two loads and R broadcasts feed 2R independent FMAs.
+// two vectors of columns at a time, then one, then the last columns one by one, each element the
+// same fused sum over the batch in the same order whichever of the three computes it.
 template <int R>
 inline void gradientRows(const float* delta, const float* input, std::int64_t batch,
                          std::int64_t rows, std::int64_t cols, std::int64_t j, float* gradient) {
     std::int64_t k = 0;
     for (; k + 2 * kWidth <= cols; k += 2 * kWidth) {
-        Vec acc[R][2] = {};
-        for (std::int64_t b = 0; b < batch; ++b) {
-            const float* d = delta + b * rows + j;
-            const Vec x0 = load(input + b * cols + k), x1 = load(input + b * cols + k + kWidth);
-            for (int r = 0; r < R; ++r) {
-                acc[r][0] += d[r] * x0;
-                acc[r][1] += d[r] * x1;
-            }
-        }
-        for (int r = 0; r < R; ++r) {
-            store(gradient + r * cols + k, acc[r][0]);
-            store(gradient + r * cols + k + kWidth, acc[r][1]);
-        }
+        gradientTile<R, 2>(delta, input, batch, rows, cols, j, k, gradient);
+    }
+    for (; k + kWidth <= cols; k += kWidth) {
+        gradientTile<R, 1>(delta, input, batch, rows, cols, j, k, gradient);
     }
     for (; k < cols; ++k) {
         for (int r = 0; r < R; ++r) {
             float g = 0.0f;
             for (std::int64_t b = 0; b < batch; ++b)
-                g += delta[b * rows + j + r] * input[b * cols + k];
+                g = fusedMultiplyAdd(delta[b * rows + j + r], input[b * cols + k], g);
             gradient[r * cols + k] = g;
         }
     }

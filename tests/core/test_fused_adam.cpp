@@ -12,6 +12,7 @@
 
 #include <QtTest>
 #include <cstdlib>
+#include <cstring>
 #include <thread>
 
 using namespace specres;
@@ -170,9 +171,12 @@ void compareRoutes(Network& autograd, Network& byHand, Step& step, const QString
     }
 }
 
+// Every build this machine runs: the generic one, and AVX2 and AVX-512 where it has them.
 std::vector<KernelIsa> machineIsas() {
     std::vector<KernelIsa> isas{KernelIsa::Generic};
-    if (bestKernelIsa() == KernelIsa::Avx2) isas.push_back(KernelIsa::Avx2);
+    for (KernelIsa isa : {KernelIsa::Avx2, KernelIsa::Avx512}) {
+        if (int(isa) <= int(bestKernelIsa())) isas.push_back(isa);
+    }
     return isas;
 }
 }  // namespace
@@ -262,8 +266,8 @@ private slots:
     }
 
     void kernelsAgreeAcrossInstructionSetsAndWithLibTorch() {
-        // The generic and the AVX2 build of each kernel against LibTorch's own products, on a
-        // layer larger than a register tile in every direction (and with tails).
+        // Each build of each kernel (generic, AVX2, AVX-512) against LibTorch's own products, on
+        // a layer larger than a register tile in every direction (and with tails).
         torch::manual_seed(11);
         const int64_t batch = 7, rows = 37, cols = 300;
         const torch::Tensor x = torch::randn({batch, cols}), w = torch::randn({rows, cols}) * 0.1;
@@ -275,9 +279,7 @@ private slots:
         // One Adam step from zero moments, written out: m = (1−β₁)g, v = (1−β₂)g².
         const torch::Tensor m1 = 0.1 * gradient, v1 = 0.001 * gradient.pow(2);
         const torch::Tensor expectedW = w - 1e-2 * m1 / (v1.sqrt() / 0.03 + 1e-8);
-        std::vector<KernelIsa> isas{KernelIsa::Generic};
-        if (bestKernelIsa() == KernelIsa::Avx2) isas.push_back(KernelIsa::Avx2);
-        for (KernelIsa isa : isas) {
+        for (KernelIsa isa : machineIsas()) {
             torch::Tensor out = torch::empty({batch, rows});
             denseForward(x.data_ptr<float>(), batch, w.data_ptr<float>(), b.data_ptr<float>(), rows,
                          cols, 0, rows, out.data_ptr<float>(), isa);
@@ -308,6 +310,143 @@ private slots:
             QVERIFY((weight - w).abs().max().item<double>() > 5e-4);
             QVERIFY2(torch::allclose(mb, 0.1 * (delta.sum(0) + 1e-3 * b), 1e-4, 1e-5),
                      kernelIsaName(isa));
+        }
+    }
+
+    void avx512GivesAvx2sBits() {
+        // The AVX-512 build keeps AVX2's lanes for the forward dot products and runs the rest
+        // (element by element) 16 wide: the same bits, so a model trained on either machine is
+        // the same model. Shapes: the tables' layers (256 × 256 at batch 32, the VE's 16-wide
+        // latent code into 256, the C2 decoder's ~5,000 rows), the 5 ASTER bands, and tails of
+        // every tile in every direction. Three steps, so Adam's moments carry over.
+        if (int(bestKernelIsa()) < int(KernelIsa::Avx512)) QSKIP("this CPU has no AVX-512");
+        struct Shape {
+            int64_t batch, rows, cols;
+        };
+        for (const Shape& shape :
+             {Shape{32, 256, 256}, Shape{32, 256, 16}, Shape{32, 99, 256}, Shape{7, 37, 300},
+              Shape{33, 40, 5}, Shape{4, 4851, 256}, Shape{13, 19, 47}}) {
+            const QString label =
+                QString("%1 × %2, batch %3").arg(shape.rows).arg(shape.cols).arg(shape.batch);
+            torch::manual_seed(21);
+            const torch::Tensor w0 = torch::randn({shape.rows, shape.cols}) * 0.1;
+            const torch::Tensor b0 = torch::randn({shape.rows});
+            struct Run {
+                torch::Tensor w, b, mw, vw, mb, vb, out, post, inputGradient, reluGradient;
+            };
+            auto run = [&](KernelIsa isa) {
+                Run r{w0.clone(),
+                      b0.clone(),
+                      torch::zeros_like(w0),
+                      torch::zeros_like(w0),
+                      torch::zeros_like(b0),
+                      torch::zeros_like(b0),
+                      {},
+                      {},
+                      {},
+                      {}};
+                const DenseLayerState layer{r.w.data_ptr<float>(),
+                                            r.mw.data_ptr<float>(),
+                                            r.vw.data_ptr<float>(),
+                                            r.b.data_ptr<float>(),
+                                            r.mb.data_ptr<float>(),
+                                            r.vb.data_ptr<float>(),
+                                            shape.rows,
+                                            shape.cols};
+                torch::manual_seed(22);
+                std::vector<torch::Tensor> outs, posts, gradients, reluGradients;
+                for (int step = 1; step <= 3; ++step) {
+                    const torch::Tensor x = torch::randn({shape.batch, shape.cols});
+                    const torch::Tensor delta = torch::randn({shape.batch, shape.rows});
+                    const torch::Tensor keep =
+                        (torch::rand({shape.batch, shape.rows}) > 0.3).to(torch::kFloat) / 0.7;
+                    torch::Tensor out = torch::empty({shape.batch, shape.rows});
+                    denseForward(x.data_ptr<float>(), shape.batch, r.w.data_ptr<float>(),
+                                 r.b.data_ptr<float>(), shape.rows, shape.cols, 0, shape.rows,
+                                 out.data_ptr<float>(), isa);
+                    torch::Tensor post = torch::empty_like(out);
+                    reluDropoutForward(out.data_ptr<float>(), keep.data_ptr<float>(),
+                                       post.data_ptr<float>(), out.numel(), isa);
+                    torch::Tensor reluGradient = delta.clone();
+                    reluDropoutBackward(out.data_ptr<float>(), keep.data_ptr<float>(),
+                                        reluGradient.data_ptr<float>(), out.numel(), isa);
+                    torch::Tensor inputGradient = torch::zeros({shape.batch, shape.cols});
+                    const float t = float(step);
+                    const AdamConstants c{0.9f,
+                                          0.999f,
+                                          1e-8f,
+                                          1e-2f / (1.0f - std::pow(0.9f, t)),
+                                          std::sqrt(1.0f - std::pow(0.999f, t)),
+                                          1e-3f};
+                    denseBackwardAdam(c, reluGradient.data_ptr<float>(), x.data_ptr<float>(),
+                                      shape.batch, layer, 0, shape.rows,
+                                      inputGradient.data_ptr<float>(), isa);
+                    outs.push_back(out), posts.push_back(post);
+                    gradients.push_back(inputGradient), reluGradients.push_back(reluGradient);
+                }
+                r.out = torch::stack(outs), r.post = torch::stack(posts);
+                r.inputGradient = torch::stack(gradients);
+                r.reluGradient = torch::stack(reluGradients);
+                return r;
+            };
+            const Run a = run(KernelIsa::Avx2), b = run(KernelIsa::Avx512);
+            auto same = [](const torch::Tensor& p, const torch::Tensor& q) {
+                return std::memcmp(p.data_ptr<float>(), q.data_ptr<float>(),
+                                   std::size_t(p.numel()) * sizeof(float)) == 0;
+            };
+            QVERIFY2(same(a.out, b.out), qPrintable(label + ": forward"));
+            QVERIFY2(same(a.post, b.post), qPrintable(label + ": ReLU and dropout"));
+            QVERIFY2(same(a.reluGradient, b.reluGradient), qPrintable(label + ": ReLU's gradient"));
+            QVERIFY2(same(a.inputGradient, b.inputGradient), qPrintable(label + ": δ·W"));
+            QVERIFY2(same(a.w, b.w) && same(a.mw, b.mw) && same(a.vw, b.vw),
+                     qPrintable(label + ": W and its moments"));
+            QVERIFY2(same(a.b, b.b) && same(a.mb, b.mb) && same(a.vb, b.vb),
+                     qPrintable(label + ": b and its moments"));
+            // And the generic build, without fused multiply-adds, is not the same bits: the
+            // comparison can tell two routes apart.
+            const Run g = run(KernelIsa::Generic);
+            QVERIFY2(!same(a.w, g.w), qPrintable(label + ": generic equals AVX2"));
+        }
+    }
+
+    void avx512TrainsAvx2sNetworks() {
+        // The DCGM's diagonal step and the VE's step, three steps of each variant: AVX-512's
+        // weights are AVX2's, bit for bit.
+        if (int(bestKernelIsa()) < int(KernelIsa::Avx512)) QSKIP("this CPU has no AVX-512");
+        auto weights = [](const std::vector<torch::Tensor>& parameters) {
+            std::vector<float> all;
+            for (const torch::Tensor& p : parameters) {
+                const torch::Tensor c = p.detach().contiguous();
+                all.insert(all.end(), c.data_ptr<float>(), c.data_ptr<float>() + c.numel());
+            }
+            return all;
+        };
+        for (int variant = 0; variant < 12; ++variant) {
+            const CovarianceType type = variant % 3 == 0   ? CovarianceType::Spherical
+                                        : variant % 3 == 1 ? CovarianceType::Diagonal
+                                                           : CovarianceType::Full;
+            const double dropout = (variant / 6) ? 0.3 : 0.0;
+            std::vector<std::vector<float>> trained;
+            for (KernelIsa isa : {KernelIsa::Avx2, KernelIsa::Avx512}) {
+                SmallVariational autograd(type, variant & 1, dropout);
+                SmallVariational byHand(type, variant & 1, dropout);
+                VariationalStep step(byHand.parts, isa);
+                compareRoutes(autograd, byHand, step, QString("VE, %1").arg(kernelIsaName(isa)));
+                if (QTest::currentTestFailed()) return;
+                SmallNetwork diagonalA(type == CovarianceType::Spherical, variant & 1, dropout);
+                SmallNetwork diagonalB(type == CovarianceType::Spherical, variant & 1, dropout);
+                DiagonalNetworkStep diagonalStep(diagonalB.parts, isa);
+                compareRoutes(diagonalA, diagonalB, diagonalStep,
+                              QString("DCGM, %1").arg(kernelIsaName(isa)));
+                if (QTest::currentTestFailed()) return;
+                std::vector<float> all = weights(byHand.parameters);
+                const std::vector<float> diagonal = weights(diagonalB.parameters);
+                all.insert(all.end(), diagonal.begin(), diagonal.end());
+                trained.push_back(all);
+            }
+            QVERIFY2(std::memcmp(trained[0].data(), trained[1].data(),
+                                 trained[0].size() * sizeof(float)) == 0,
+                     qPrintable(QString("variant %1").arg(variant)));
         }
     }
 
