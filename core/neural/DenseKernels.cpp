@@ -4,7 +4,7 @@
 
 namespace specres {
 
-// The three builds of DenseKernelsImpl.h (the AVX-512 one has no forward pass: AVX2's runs).
+// The three builds of DenseKernelsImpl.h (the AVX-512 one with its own forward pass).
 #define SPECRES_KERNEL_DECLARATIONS                                                                \
     void adamUpdate(const AdamConstants& c, const float* gradient, float* weight,                  \
                     float* firstMoment, float* secondMoment, std::int64_t count);                  \
@@ -102,9 +102,7 @@ void invariantDense(const float* input, std::int64_t batch, const float* weight,
 void denseForward(const float* input, std::int64_t batch, const float* weight, const float* bias,
                   std::int64_t rows, std::int64_t cols, std::int64_t begin, std::int64_t end,
                   float* out, KernelIsa isa) {
-    // AVX-512's forward pass is AVX2's (DenseKernelsAvx512.cpp).
-    (resolve(isa) == KernelIsa::Generic ? generic::denseForward : avx2::denseForward)(
-        input, batch, weight, bias, rows, cols, begin, end, out);
+    SPECRES_DISPATCH(isa, denseForward, input, batch, weight, bias, rows, cols, begin, end, out)
 }
 
 void denseBackwardAdam(const AdamConstants& c, const float* delta, const float* input,

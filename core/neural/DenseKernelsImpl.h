@@ -12,8 +12,9 @@
 // lanes of a vector, and the lanes and the last columns are added at the end (where GCC may
 // vectorise the last columns' products, and then does not fuse them with the adds). Everything
 // else (δ·W, δᵀx, Adam, ReLU, dropout) computes each element on its own, in an order no width
-// changes. So the AVX-512 build leaves the forward pass out (SPECRES_KERNEL_FORWARD 0) and runs
-// AVX2's: the two builds give the same bits.
+// changes. So the AVX-512 build leaves this forward pass out (SPECRES_KERNEL_FORWARD 0) and has
+// its own, which keeps AVX2's 8 lanes per output (two outputs to a register) and hands a scalar
+// tail to AVX2's code: the two builds give the same bits.
 
 #include "neural/DenseKernels.h"
 
