@@ -40,11 +40,11 @@ inline void halfSums(Pair v, float& low, float& high) {
     high = v[8];
 }
 
-// R rows of W against P pairs of samples; cols is a multiple of 8 (no scalar tail).
+// R rows of W against P pairs of samples.
 template <int R, int P>
 inline void pairedTile(const float* input, std::int64_t cols, const float* weight, float* sums) {
     Pair acc[R][P] = {};
-    for (std::int64_t k = 0; k < cols; k += kHalf) {
+    for (std::int64_t k = 0; k + kHalf <= cols; k += kHalf) {
         Pair x[P];
         for (int p = 0; p < P; ++p) {
             x[p] = joined(loadHalf(input + 2 * p * cols + k),
@@ -56,9 +56,17 @@ inline void pairedTile(const float* input, std::int64_t cols, const float* weigh
             for (int p = 0; p < P; ++p) acc[r][p] += both * x[p];
         }
     }
+    const std::int64_t vectorCols = cols - cols % kHalf;
     for (int r = 0; r < R; ++r) {
-        for (int p = 0; p < P; ++p)
-            halfSums(acc[r][p], sums[r * 2 * P + 2 * p], sums[r * 2 * P + 2 * p + 1]);
+        for (int p = 0; p < P; ++p) {
+            float low, high;
+            halfSums(acc[r][p], low, high);
+            const float* w = weight + r * cols + vectorCols;
+            sums[r * 2 * P + 2 * p] =
+                dotTail(w, input + 2 * p * cols + vectorCols, cols - vectorCols, low);
+            sums[r * 2 * P + 2 * p + 1] =
+                dotTail(w, input + (2 * p + 1) * cols + vectorCols, cols - vectorCols, high);
+        }
     }
 }
 
@@ -76,14 +84,47 @@ inline void pairedRows(const float* input, std::int64_t batch, const float* weig
     }
 }
 
+// A layer narrower than AVX2's vector (the 5 ASTER bands into the first hidden layer) has no
+// vector part, only dotTail: 16 outputs of a sample at once, along a transposed copy of W's rows,
+// each lane adding its products in dotTail's order, rounded or fused as it does.
+void narrowForward(const float* input, std::int64_t batch, const float* weight, const float* bias,
+                   std::int64_t rows, std::int64_t cols, std::int64_t begin, std::int64_t end,
+                   float* out) {
+    const std::int64_t count = end - begin, vectorRows = count - count % kWidth;
+    // No std::vector here: its members built for AVX-512 could be the ones the linker keeps.
+    float* transposed = new float[std::size_t(cols * vectorRows)];
+    for (std::int64_t r = 0; r < vectorRows; ++r) {
+        for (std::int64_t k = 0; k < cols; ++k)
+            transposed[k * vectorRows + r] = weight[(begin + r) * cols + k];
+    }
+    const std::int64_t grouped = cols - cols % 4;
+    for (std::int64_t b = 0; b < batch; ++b) {
+        const float* x = input + b * cols;
+        float* y = out + b * rows + begin;
+        for (std::int64_t r = 0; r < vectorRows; r += kWidth) {
+            Vec s = {};
+            std::int64_t k = 0;
+            for (; k < grouped; ++k) {
+                Vec p = load(transposed + k * vectorRows + r) * x[k];
+                __asm__("" : "+v"(p));  // rounded on its own, as roundedProduct
+                s += p;
+            }
+            for (; k < cols; ++k) s += load(transposed + k * vectorRows + r) * x[k];
+            store(y + r, s + load(bias + begin + r));
+        }
+        for (std::int64_t r = vectorRows; r < count; ++r)
+            y[r] = dotTail(weight + (begin + r) * cols, x, cols, 0.0f) + bias[begin + r];
+    }
+    delete[] transposed;
+}
+
 }  // namespace
 
 void denseForward(const float* input, std::int64_t batch, const float* weight, const float* bias,
                   std::int64_t rows, std::int64_t cols, std::int64_t begin, std::int64_t end,
                   float* out) {
-    // A scalar tail of columns is AVX2's own code (GCC vectorised it its way): the AVX2 build's.
-    if (cols % kHalf != 0) {
-        avx2::denseForward(input, batch, weight, bias, rows, cols, begin, end, out);
+    if (cols < kHalf) {
+        narrowForward(input, batch, weight, bias, rows, cols, begin, end, out);
         return;
     }
     // 4 rows × 4 pairs: 16 accumulators, 4 inputs and W's row in 21 of the 32 registers; the

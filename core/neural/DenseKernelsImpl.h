@@ -37,6 +37,41 @@ inline Vec load(const float* p) {
     return v;
 }
 inline void store(float* p, Vec v) { __builtin_memcpy(p, &v, sizeof v); }
+
+// a·b + c rounded once where the build has FMA, as its vector loops compute it, so that an
+// element's value does not depend on whether a vector or the scalar tail computed it, nor on what
+// GCC made of the tail (before, it vectorised the δ·W tail so that some of its products were
+// rounded on their own). Outside the forward pass, then, every element is the same sum in the same
+// order whatever the vector width: the AVX2 and AVX-512 builds give the same bits.
+inline float fusedMultiplyAdd(float a, float b, float c) {
+#ifdef __FMA__
+    return __builtin_fmaf(a, b, c);
+#else
+    return c + a * b;
+#endif
+}
+
+// a·b rounded on its own, before it is added to anything (an FMA build would fuse it otherwise).
+inline float roundedProduct(float a, float b) {
+    float p = a * b;
+#ifdef __FMA__
+    __asm__("" : "+x"(p));
+#endif
+    return p;
+}
+
+// A dot product's last columns, after its vector part `s`, as GCC compiled them in the AVX2
+// build before they were written out: their products four at a time in a vector, each rounded
+// and added in turn, and the last one to three fused. Written out, every build that must give the
+// AVX2 build's bits computes them so, whatever GCC makes of the loop.
+inline float dotTail(const float* w, const float* x, std::int64_t count, float s) {
+    const std::int64_t grouped = count - count % 4;
+    std::int64_t k = 0;
+    for (; k < grouped; ++k) s += roundedProduct(w[k], x[k]);
+    for (; k < count; ++k) s = fusedMultiplyAdd(w[k], x[k], s);
+    return s;
+}
+
 // torch.optim.Adam's w −= s·m / (√v / r + ε) with s the step size and r = √(1 − β₂ᵗ), written
 // as w −= (s·r)·m / (√v + ε·r): the same value with one division instead of two (the divider
 // is what an Adam pass waits on once its operands are in cache).
@@ -100,10 +135,8 @@ inline void forwardTile(const float* input, std::int64_t cols, const float* weig
     for (int r = 0; r < R; ++r) {
         for (int t = 0; t < T; ++t) {
             float s = sum(acc[r][t]);
-            for (std::int64_t k = vectorCols; k < cols; ++k) {
-                s += weight[r * cols + k] * input[t * cols + k];
-            }
-            sums[r * T + t] = s;
+            sums[r * T + t] = dotTail(weight + r * cols + vectorCols, input + t * cols + vectorCols,
+                                      cols - vectorCols, s);
         }
     }
 }
@@ -172,19 +205,6 @@ inline void inputGradientColumns(const float* delta, std::int64_t batch, const f
     for (; b < batch; ++b) {
         inputGradientTile<1, C>(delta, rows, weight, cols, j0, j1, b, k, inputGradient);
     }
-}
-
-// a·b + c rounded once where the build has FMA, as its vector loops compute it, so that an
-// element's value does not depend on whether a vector or the scalar tail computed it, nor on what
-// GCC made of the tail (before, it vectorised the δ·W tail so that some of its products were
-// rounded on their own). Outside the forward pass, then, every element is the same sum in the same
-// order whatever the vector width: the AVX2 and AVX-512 builds give the same bits.
-inline float fusedMultiplyAdd(float a, float b, float c) {
-#ifdef __FMA__
-    return __builtin_fmaf(a, b, c);
-#else
-    return c + a * b;
-#endif
 }
 
 // inputGradient (batch × cols) += δ[·, begin .. end−1] · W[begin .. end−1, ·], in blocks of rows
@@ -259,22 +279,70 @@ inline void gradientRows(const float* delta, const float* input, std::int64_t ba
     }
 }
 
+// Σ_b δ[b, j] for rows j in [begin, end), a vector of rows at a time: each the same sum over the
+// batch in the same order as one row alone.
+inline void biasGradients(const float* delta, std::int64_t batch, std::int64_t rows,
+                          std::int64_t begin, std::int64_t end, float* gradient) {
+    std::int64_t j = begin;
+    for (; j + kWidth <= end; j += kWidth) {
+        Vec g = {};
+        for (std::int64_t b = 0; b < batch; ++b) g += load(delta + b * rows + j);
+        store(gradient + (j - begin), g);
+    }
+    for (; j < end; ++j) {
+        float g = 0.0f;
+        for (std::int64_t b = 0; b < batch; ++b) g += delta[b * rows + j];
+        gradient[j - begin] = g;
+    }
+}
+
 template <int R>
 inline void gradientAdamRows(const AdamConstants& c, const float* delta, const float* input,
                              std::int64_t batch, const DenseLayerState& layer, std::int64_t j,
-                             float* gradient) {
+                             const float* biasGradient, float* gradient) {
     const std::int64_t cols = layer.cols;
     gradientRows<R>(delta, input, batch, layer.rows, cols, j, gradient);
     // Rows j .. j+R−1 of W are contiguous: one stream for the block.
     const std::int64_t offset = j * cols;
     adamStream(c, gradient, layer.weight + offset, layer.weightFirst + offset,
                layer.weightSecond + offset, R * cols);
-    const AdamStep step(c);
-    for (int r = 0; r < R; ++r) {
-        float g = 0.0f;
-        for (std::int64_t b = 0; b < batch; ++b) g += delta[b * layer.rows + j + r];
-        adamOne(step, g, layer.bias[j + r], layer.biasFirst[j + r], layer.biasSecond[j + r]);
+    adamStream(c, biasGradient, layer.bias + j, layer.biasFirst + j, layer.biasSecond + j, R);
+}
+
+// A layer narrower than a vector (the 5 ASTER bands into the first hidden layer) has no vector of
+// columns: its weight gradient is formed a vector of rows at a time instead, each element the
+// same fused sum over the batch as gradientRows' last columns, then Adam runs over all its rows.
+inline void narrowGradientAdam(const AdamConstants& c, const float* delta, const float* input,
+                               std::int64_t batch, const DenseLayerState& layer, std::int64_t begin,
+                               std::int64_t end, const float* biasGradient) {
+    const std::int64_t cols = layer.cols, rows = layer.rows;
+    float* gradient = new float[(end - begin) * cols];
+    std::int64_t j = begin;
+    for (; j + kWidth <= end; j += kWidth) {
+        Vec acc[kWidth] = {};
+        for (std::int64_t b = 0; b < batch; ++b) {
+            const Vec d = load(delta + b * rows + j);
+            for (std::int64_t k = 0; k < cols; ++k) acc[k] += d * input[b * cols + k];
+        }
+        for (std::int64_t k = 0; k < cols; ++k) {
+            for (std::int64_t i = 0; i < kWidth; ++i)
+                gradient[(j - begin + i) * cols + k] = acc[k][i];
+        }
     }
+    for (; j < end; ++j) {
+        for (std::int64_t k = 0; k < cols; ++k) {
+            float g = 0.0f;
+            for (std::int64_t b = 0; b < batch; ++b)
+                g = fusedMultiplyAdd(delta[b * rows + j], input[b * cols + k], g);
+            gradient[(j - begin) * cols + k] = g;
+        }
+    }
+    const std::int64_t offset = begin * cols;
+    adamStream(c, gradient, layer.weight + offset, layer.weightFirst + offset,
+               layer.weightSecond + offset, (end - begin) * cols);
+    adamStream(c, biasGradient, layer.bias + begin, layer.biasFirst + begin,
+               layer.biasSecond + begin, end - begin);
+    delete[] gradient;
 }
 
 void denseBackwardAdam(const AdamConstants& c, const float* delta, const float* input,
@@ -286,14 +354,25 @@ void denseBackwardAdam(const AdamConstants& c, const float* delta, const float* 
         inputGradientRows(delta, batch, layer.weight, layer.rows, layer.cols, begin, end,
                           inputGradient);
     }
+    float* biasGradient = new float[end - begin];
+    biasGradients(delta, batch, layer.rows, begin, end, biasGradient);
+    if (layer.cols < kWidth) {
+        narrowGradientAdam(c, delta, input, batch, layer, begin, end, biasGradient);
+        delete[] biasGradient;
+        return;
+    }
     constexpr int kRows = 4;
     float* gradient = new float[kRows * layer.cols];
     std::int64_t j = begin;
     for (; j + kRows <= end; j += kRows) {
-        gradientAdamRows<kRows>(c, delta, input, batch, layer, j, gradient);
+        gradientAdamRows<kRows>(c, delta, input, batch, layer, j, biasGradient + (j - begin),
+                                gradient);
     }
-    for (; j < end; ++j) gradientAdamRows<1>(c, delta, input, batch, layer, j, gradient);
+    for (; j < end; ++j) {
+        gradientAdamRows<1>(c, delta, input, batch, layer, j, biasGradient + (j - begin), gradient);
+    }
     delete[] gradient;
+    delete[] biasGradient;
 }
 
 void reluDropoutForward(const float* pre, const float* keep, float* post, std::int64_t count) {
