@@ -9,12 +9,12 @@
 // is assumed.
 //
 // Only the forward pass's dot products depend on the width: each output's sum is split over the
-// lanes of a vector, and the lanes and the last columns are added at the end (where GCC may
-// vectorise the last columns' products, and then does not fuse them with the adds). Everything
-// else (δ·W, δᵀx, Adam, ReLU, dropout) computes each element on its own, in an order no width
-// changes. So the AVX-512 build leaves this forward pass out (SPECRES_KERNEL_FORWARD 0) and has
-// its own, which keeps AVX2's 8 lanes per output (two outputs to a register) and hands a scalar
-// tail to AVX2's code: the two builds give the same bits.
+// lanes of a vector, and the lanes and the last columns (dotTail) are added at the end.
+// Everything else (δ·W, δᵀx, Adam, ReLU, dropout) computes each element on its own, in an order
+// no width changes. So the AVX-512 build leaves this forward pass out (SPECRES_KERNEL_FORWARD 0)
+// and has its own, which keeps AVX2's 8 lanes per output (two outputs to a register) and the same
+// dotTail, and hands the samples past its last pair of four to AVX2's code: the two builds give
+// the same bits.
 
 #include "neural/DenseKernels.h"
 
@@ -358,20 +358,20 @@ void denseBackwardAdam(const AdamConstants& c, const float* delta, const float* 
     biasGradients(delta, batch, layer.rows, begin, end, biasGradient);
     if (layer.cols < kWidth) {
         narrowGradientAdam(c, delta, input, batch, layer, begin, end, biasGradient);
-        delete[] biasGradient;
-        return;
-    }
-    constexpr int kRows = 4;
-    float* gradient = new float[kRows * layer.cols];
-    std::int64_t j = begin;
-    for (; j + kRows <= end; j += kRows) {
-        gradientAdamRows<kRows>(c, delta, input, batch, layer, j, biasGradient + (j - begin),
+    } else {
+        constexpr int kRows = 4;
+        float* gradient = new float[kRows * layer.cols];
+        std::int64_t j = begin;
+        for (; j + kRows <= end; j += kRows) {
+            gradientAdamRows<kRows>(c, delta, input, batch, layer, j, biasGradient + (j - begin),
+                                    gradient);
+        }
+        for (; j < end; ++j) {
+            gradientAdamRows<1>(c, delta, input, batch, layer, j, biasGradient + (j - begin),
                                 gradient);
+        }
+        delete[] gradient;
     }
-    for (; j < end; ++j) {
-        gradientAdamRows<1>(c, delta, input, batch, layer, j, biasGradient + (j - begin), gradient);
-    }
-    delete[] gradient;
     delete[] biasGradient;
 }
 
