@@ -192,23 +192,72 @@ struct NetworkOutputs {
 // (which treats a tensor's tail differently) decides a value.
 float softplus(float v) { return v > 20.0f ? v : std::log1p(std::exp(v)); }
 
-NetworkOutputs inferOutputs(const DcgmNetImpl& net, const Eigen::Ref<const MatrixXd>& x) {
+// The decoders on `count` rows of hidden features h; withLower false skips C2.
+NetworkOutputs decodeFeatures(const DcgmNetImpl& net, const std::vector<float>& h,
+                              Eigen::Index count, bool withLower = true) {
     NetworkOutputs out;
-    out.count = x.rows();
-    const std::vector<float> h = invariantStack(net.trunk, toFloatRows(x), x.rows());
-    out.mean = invariantLinear(net.meanHead, h, x.rows());
+    out.count = count;
+    out.mean = invariantLinear(net.meanHead, h, count);
     if (net.sigmoidMean) {
         for (float& v : out.mean) v = invariantSigmoid(v);
     }
-    out.diagonal = invariantLinear(net.diagonalHead, h, x.rows());
+    out.diagonal = invariantLinear(net.diagonalHead, h, count);
     const float floor = float(net.floor);
     for (float& v : out.diagonal) v = softplus(v) + floor;
     out.diagonalWidth = net.diagonalHead->weight.size(0);
-    if (!net.lowerHead.is_empty()) {
-        out.lower = invariantLinear(net.lowerHead, h, x.rows());
+    if (!net.lowerHead.is_empty() && withLower) {
+        out.lower = invariantLinear(net.lowerHead, h, count);
         out.lowerWidth = net.lowerHead->weight.size(0);
     }
     return out;
+}
+
+NetworkOutputs inferOutputs(const DcgmNetImpl& net, const Eigen::Ref<const MatrixXd>& x) {
+    return decodeFeatures(net, invariantStack(net.trunk, toFloatRows(x), x.rows()), x.rows());
+}
+
+// The validation NLL (averaged over spectra) and Σ (y − μ)², through the decoders' inference
+// route (invariantDense, sums in double) instead of LibTorch's GEMM: early stopping then
+// decides on values that no BLAS kernel or thread count changes. The NLL is training's,
+// ½ ‖Cᵀ r‖² − Σ log C_ii + (n/2) log 2π, with C's strictly-lower part where useLower.
+// onFeatures: `inputs` are the trunk's features, not x. Blocks of 512 spectra keep C2's
+// outputs (512 × n(n−1)/2 floats, 7 MB at 85 channels) in cache; the spectra are summed in
+// order, so the blocks change no bit.
+std::pair<double, double> validationNll(const DcgmNetImpl& net, const torch::Tensor& inputs,
+                                        const torch::Tensor& y, bool onFeatures, bool useLower) {
+    constexpr int64_t kBlock = 512;
+    const int64_t m = inputs.size(0);
+    const int n = net.outputs;
+    VectorXd r(n), u(n);
+    double nll = 0.0, squared = 0.0;
+    for (int64_t start = 0; start < m; start += kBlock) {
+        const int64_t count = std::min(kBlock, m - start);
+        std::vector<float> h = toFloatRows(inputs.slice(0, start, start + count));
+        if (!onFeatures) h = invariantStack(net.trunk, std::move(h), count);
+        const NetworkOutputs out = decodeFeatures(net, h, count, useLower);
+        const std::vector<float> target = toFloatRows(y.slice(0, start, start + count));
+        const int64_t* rows = out.lower.empty() ? nullptr : net.rows.data_ptr<int64_t>();
+        const int64_t* cols = out.lower.empty() ? nullptr : net.cols.data_ptr<int64_t>();
+        for (int64_t i = 0; i < count; ++i) {
+            const float* d = out.diagonal.data() + i * out.diagonalWidth;
+            double logDeterminant = 0.0;
+            for (int j = 0; j < n; ++j) {
+                const std::size_t at = std::size_t(i * n + j);
+                r[j] = double(target[at]) - double(out.mean[at]);
+                const double cj = out.diagonalWidth == 1 ? d[0] : d[j];
+                u[j] = cj * r[j];
+                logDeterminant += std::log(cj);
+            }
+            if (rows) {
+                const float* l = out.lower.data() + i * out.lowerWidth;
+                for (int64_t k = 0; k < out.lowerWidth; ++k)
+                    u[cols[k]] += double(l[k]) * r[rows[k]];
+            }
+            nll += 0.5 * u.squaredNorm() - logDeterminant + 0.5 * n * kLogTwoPi;
+            squared += r.squaredNorm();
+        }
+    }
+    return {nll / double(std::max<int64_t>(1, m)), squared};
 }
 
 // Σ = (C Cᵀ)⁻¹ = Wᵀ W with W = C⁻¹, by a triangular solve.
@@ -428,6 +477,10 @@ Status DeepConditionalGaussianModel::fit(const SpectraSet& train, const SpectraS
                         bool onFeatures, const std::string& name, double from,
                         double to) -> Result<PhaseResult> {
         prepareLoop(loop, net, useLower, onFeatures);
+        loop.setValidation(
+            [&net, useLower, onFeatures](const torch::Tensor& vx, const torch::Tensor& vy) {
+                return validationNll(net, vx, vy, onFeatures, useLower);
+            });
         auto result = loop.run(
             net, std::move(trainable), inputs, y, validationInputs, vy,
             [&](const torch::Tensor& bx, const torch::Tensor& by) {

@@ -1,6 +1,7 @@
 #include "neural/DenseTrunk.h"
 
 #include <algorithm>
+#include <cstring>
 
 #include "neural/FusedAdam.h"
 
@@ -84,10 +85,10 @@ void DenseTrunk::backward(const AdamConstants& c, FusedAdam& optimiser,
         const std::int64_t below = batch_ * layer->weight.size(1);
         float* into = nullptr;
         if (l > 0) {
-            below_.assign(below, 0.0f);
+            assignZeros(below_, below);
             into = below_.data();
         } else if (inputGradient) {
-            std::fill(inputGradient, inputGradient + below, 0.0f);
+            std::memset(inputGradient, 0, std::size_t(below) * sizeof(float));
             into = inputGradient;
         }
         backwardWithAdam(c, optimiser, layer, gradient.data(), l > 0 ? post_[l - 1].data() : x_,

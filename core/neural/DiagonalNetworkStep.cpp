@@ -89,7 +89,7 @@ ManualStepResult DiagonalNetworkStep::operator()(const torch::Tensor& x, const t
     const torch::NoGradGuard noGrad;
     const AdamConstants c = optimiser.beginManualStep();
     // ∂loss/∂features = δμ·W_μ + δC·W_C, each head's W as it was before this step's update.
-    gradient_.assign(batch * parts_.mean->weight.size(1), 0.0f);
+    assignZeros(gradient_, batch * parts_.mean->weight.size(1));
     float* into = parts_.hidden.empty() ? nullptr : gradient_.data();
     backwardWithAdam(c, optimiser, parts_.mean, meanDelta_.data(), features, batch, into, isa_);
     backwardWithAdam(c, optimiser, parts_.diagonal, diagonalDelta_.data(), features, batch, into,

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 
 #include "base/BlasThreads.h"
 #include "neural/DenseKernels.h"
@@ -158,6 +159,35 @@ std::vector<float> toFloatRows(const Eigen::Ref<const Eigen::MatrixXd>& matrix) 
     return out;
 }
 
+std::vector<float> toFloatRows(const torch::Tensor& rows) {
+    const torch::Tensor values = rows.to(torch::kFloat32).contiguous();
+    const float* first = values.data_ptr<float>();
+    return std::vector<float>(first, first + values.numel());
+}
+
+void assignZeros(std::vector<float>& v, std::int64_t count) {
+    v.resize(std::size_t(count));
+    if (count > 0) std::memset(v.data(), 0, std::size_t(count) * sizeof(float));
+}
+
+std::vector<double> rowSquaredErrors(const std::vector<float>& prediction, const torch::Tensor& y) {
+    const std::vector<float> target = toFloatRows(y);
+    const std::int64_t batch = y.size(0), width = y.size(1);
+    if (std::int64_t(prediction.size()) != batch * width)
+        throw std::logic_error("rowSquaredErrors: the prediction has another shape than y");
+    std::vector<double> out(std::size_t(batch), 0.0);
+    for (std::int64_t i = 0; i < batch; ++i) {
+        double sum = 0.0;
+        for (std::int64_t j = 0; j < width; ++j) {
+            const double r = double(target[std::size_t(i * width + j)]) -
+                             double(prediction[std::size_t(i * width + j)]);
+            sum += r * r;
+        }
+        out[std::size_t(i)] = sum;
+    }
+    return out;
+}
+
 std::vector<float> invariantLinear(const torch::nn::Linear& layer, const std::vector<float>& x,
                                    std::int64_t batch, Activation activation) {
     const torch::Tensor& weight = layer->weight;
@@ -171,9 +201,10 @@ std::vector<float> invariantLinear(const torch::nn::Linear& layer, const std::ve
     std::vector<float> out(std::size_t(batch * rows));
     invariantDense(x.data(), batch, weight.data_ptr<float>(), bias.data_ptr<float>(), rows, cols,
                    out.data());
-    if (activation == Activation::Relu) {
-        for (float& v : out) v = v > 0.0f ? v : 0.0f;
-    }
+    // The kernels' ReLU, element by element as the scalar rule (v > 0 ? v : 0), but vectorised:
+    // GCC's -O2 leaves a loop of unknown length scalar, 5 % of a VE's training in validation.
+    if (activation == Activation::Relu)
+        reluDropoutForward(out.data(), nullptr, out.data(), batch * rows);
     return out;
 }
 

@@ -66,6 +66,13 @@ Status parametersFromJson(torch::nn::Module& module, const nlohmann::json& docum
 
 /// Spectra as a row-major float array (batch × columns), the form invariantDense reads.
 std::vector<float> toFloatRows(const Eigen::Ref<const Eigen::MatrixXd>& matrix);
+/// A 2-D float tensor's rows in the same form.
+std::vector<float> toFloatRows(const torch::Tensor& rows);
+/// `count` zeros in v (its old contents dropped), by memset: std::vector's assign fills floats one
+/// at a time at -O2, a few per cent of a small network's training step.
+void assignZeros(std::vector<float>& v, std::int64_t count);
+/// Σ_j (y_ij − prediction_ij)² of each row i, summed in double (prediction: batch × width).
+std::vector<double> rowSquaredErrors(const std::vector<float>& prediction, const torch::Tensor& y);
 
 /// act(x Wᵀ + b) of a trained Linear layer on `batch` rows of x, through invariantDense: each
 /// value depends on its own row alone (see DenseKernels.h), never on the batch or the threads.

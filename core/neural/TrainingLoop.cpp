@@ -101,8 +101,14 @@ Result<PhaseResult> TrainingLoop::run(
         ++result.epochs;
 
         module.eval();
-        const auto [validationLoss, validationSquared] =
-            validationPass(batchLoss, validationX, validationY);
+        std::pair<double, double> validated;
+        if (validation_) {
+            const torch::NoGradGuard noGrad;
+            validated = validation_(validationX, validationY);
+        } else {
+            validated = validationPass(batchLoss, validationX, validationY);
+        }
+        const auto [validationLoss, validationSquared] = validated;
         if (!std::isfinite(validationLoss)) {
             return fail(phase + ": the validation loss became non-finite in epoch " +
                         std::to_string(epoch));

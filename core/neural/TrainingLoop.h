@@ -5,6 +5,7 @@
 #include <chrono>
 #include <functional>
 #include <string>
+#include <utility>
 
 #include "base/Feedback.h"
 #include "base/Result.h"
@@ -48,6 +49,11 @@ struct PhaseResult {
     bool gaveUp = false;  ///< stopped by the give-up rule (see setGiveUp)
 };
 
+/// A validation pass written out by the model: the mean loss over the validation spectra and
+/// Σ (y − prediction)² (see TrainingLoop::setValidation).
+using ValidationPass =
+    std::function<std::pair<double, double>(const torch::Tensor& x, const torch::Tensor& y)>;
+
 /// Asked after every epoch with the phase's epoch count and its best validation loss so far;
 /// true ends the phase as hopeless (a candidate in a search that cannot win).
 using GiveUpRule = std::function<bool(int epoch, double bestValidationLoss)>;
@@ -83,9 +89,13 @@ public:
     /// Applies to the following run() calls until replaced (an empty rule never gives up).
     void setGiveUp(GiveUpRule rule) { giveUp_ = std::move(rule); }
     /// For the following run() calls until replaced: training batches go through `step`
-    /// instead of batchLoss, autograd and the optimiser's step (validation still goes through
-    /// batchLoss). Empty: autograd.
+    /// instead of batchLoss, autograd and the optimiser's step (validation goes through
+    /// batchLoss unless setValidation says otherwise). Empty: autograd.
     void setManualStep(ManualStep step) { manualStep_ = std::move(step); }
+    /// For the following run() calls until replaced: the validation loss comes from `pass`
+    /// (called with the module in eval mode, without gradients) instead of batchLoss. Empty:
+    /// batchLoss.
+    void setValidation(ValidationPass pass) { validation_ = std::move(pass); }
 
     int totalEpochs() const { return epochs_; }
     /// Counts epochs trained elsewhere as this loop's own (a phase taken from a cache): later
@@ -108,6 +118,7 @@ private:
     std::vector<FusedLayer> fused_;
     GiveUpRule giveUp_;
     ManualStep manualStep_;
+    ValidationPass validation_;
 };
 
 }  // namespace specres

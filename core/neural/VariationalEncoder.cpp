@@ -185,6 +185,41 @@ int VariationalEncoderModel::inputDimension() const { return network_ ? network_
 int VariationalEncoderModel::outputDimension() const { return network_ ? network_->outputs : 0; }
 bool VariationalEncoderModel::isFitted() const { return network_ != nullptr; }
 
+namespace {
+
+// The point prediction (the decoded latent mean) of `batch` rows of x. Through invariantDense,
+// not LibTorch's GEMM: each spectrum's prediction is then the same bits in any batch, at any
+// thread count and under any BLAS kernel.
+std::vector<float> pointPrediction(VeNetImpl& net, std::vector<float> x, std::int64_t batch) {
+    const std::vector<float> h = invariantStack(net.encoder, std::move(x), batch);
+    const std::vector<float> z = invariantLinear(net.latentMean, h, batch);
+    std::vector<float> y =
+        invariantLinear(net.output, invariantStack(net.decoder, z, batch), batch);
+    if (net.sigmoidOutput) {
+        for (float& v : y) v = invariantSigmoid(v);
+    }
+    return y;
+}
+
+// The validation loss (the squared error of the point prediction, averaged over spectra) and
+// its sum, from the predictions that predict() makes: early stopping then decides on values
+// that no BLAS kernel or thread count changes. 4,096 spectra at a time, summed in order.
+std::pair<double, double> validationSquaredError(VeNetImpl& net, const torch::Tensor& x,
+                                                 const torch::Tensor& y) {
+    constexpr std::int64_t kBlock = 4096;
+    const std::int64_t m = x.size(0);
+    double sum = 0.0;
+    for (std::int64_t start = 0; start < m; start += kBlock) {
+        const std::int64_t end = std::min(m, start + kBlock);
+        const std::vector<float> prediction =
+            pointPrediction(net, toFloatRows(x.slice(0, start, end)), end - start);
+        for (double e : rowSquaredErrors(prediction, y.slice(0, start, end))) sum += e;
+    }
+    return {sum / double(std::max<std::int64_t>(1, m)), sum};
+}
+
+}  // namespace
+
 Status VariationalEncoderModel::fit(const SpectraSet& train, const SpectraSet& validation,
                                     Feedback* feedback) {
     if (auto ok = checkTrainingData(train, validation); !ok) return ok;
@@ -226,16 +261,13 @@ Status VariationalEncoderModel::fit(const SpectraSet& train, const SpectraSet& v
         [&](Network& candidate, const std::string& name, double from, double to) {
             VeNetImpl& net = *candidate.net;
             loop.setManualStep(VariationalStep(variationalParts(net, float(klWeight))));
+            loop.setValidation([&net](const torch::Tensor& vx, const torch::Tensor& vy) {
+                return validationSquaredError(net, vx, vy);
+            });
             return loop.run(
                 net, net.parameters(), x, y, vx, vy,
                 [&](const torch::Tensor& bx, const torch::Tensor& by) {
                     const Encoded e = net.encode(bx);
-                    if (!net.is_training()) {
-                        // Validation: the reconstruction of the point prediction (the decoded
-                        // latent mean).
-                        const torch::Tensor prediction = net.decode(e.mean);
-                        return BatchOutput{(prediction - by).pow(2).sum(1).mean(), prediction};
-                    }
                     auto [z, kl] = net.sample(e);
                     const torch::Tensor reconstruction = net.decode(z);
                     return BatchOutput{((reconstruction - by).pow(2).sum(1) + klWeight * kl).mean(),
@@ -262,19 +294,11 @@ BatchPrediction VariationalEncoderModel::predictBatch(const MatrixXd& x, const M
     VeNetImpl& net = *network_->net;
     net.eval();
     BatchPrediction out;
-    // The point prediction decodes the latent mean. Through invariantDense, not LibTorch's GEMM:
-    // each spectrum's prediction is then the same bits in any batch and at any thread count.
-    const std::vector<float> h = invariantStack(net.encoder, toFloatRows(x), x.rows());
-    const std::vector<float> z = invariantLinear(net.latentMean, h, x.rows());
-    const std::vector<float> y =
-        invariantLinear(net.output, invariantStack(net.decoder, z, x.rows()), x.rows());
+    const std::vector<float> y = pointPrediction(net, toFloatRows(x), x.rows());
     const int n = network_->outputs;
     out.point.resize(x.rows(), n);
     for (Eigen::Index i = 0; i < x.rows(); ++i) {
-        for (int j = 0; j < n; ++j) {
-            const float v = y[std::size_t(i * n + j)];
-            out.point(i, j) = net.sigmoidOutput ? invariantSigmoid(v) : v;
-        }
+        for (int j = 0; j < n; ++j) out.point(i, j) = y[std::size_t(i * n + j)];
     }
     out.mean = out.point;
     out.stddev = MatrixXd::Constant(out.point.rows(), out.point.cols(), std::nan(""));

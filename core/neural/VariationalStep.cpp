@@ -88,7 +88,7 @@ void VariationalStep::latentDeltas(std::int64_t batch) {
     const std::int64_t d = latent_, width = parts_.latentScale->weight.size(0);
     const float w = parts_.klWeight / float(batch);
     meanDelta_.resize(batch * d);
-    scaleDelta_.assign(batch * width, 0.0f);
+    assignZeros(scaleDelta_, batch * width);
     for (std::int64_t b = 0; b < batch; ++b) {
         const float* mu = meanPre_.data() + b * d;
         const float* s = scalePre_.data() + b * width;
@@ -130,18 +130,18 @@ ManualStepResult VariationalStep::operator()(const torch::Tensor& x, const torch
                       const float* input, float* inputGradient) {
         backwardWithAdam(c, optimiser, layer, delta.data(), input, batch, inputGradient, isa_);
     };
-    zGradient_.assign(batch * latent_, 0.0f);
+    assignZeros(zGradient_, batch * latent_);
     if (parts_.decoder.empty()) {
         update(parts_.output, outputDelta_, g, zGradient_.data());
     } else {
-        decoderGradient_.assign(batch * parts_.output->weight.size(1), 0.0f);
+        assignZeros(decoderGradient_, batch * parts_.output->weight.size(1));
         update(parts_.output, outputDelta_, g, decoderGradient_.data());
         decoder_.backward(c, optimiser, decoderGradient_, zGradient_.data());
     }
     latentDeltas(batch);
     float* into = nullptr;
     if (!parts_.encoder.empty()) {
-        encoderGradient_.assign(batch * parts_.latentMean->weight.size(1), 0.0f);
+        assignZeros(encoderGradient_, batch * parts_.latentMean->weight.size(1));
         into = encoderGradient_.data();
     }
     update(parts_.latentMean, meanDelta_, h, into);

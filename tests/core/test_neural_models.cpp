@@ -382,11 +382,48 @@ private slots:
         const double e1 = candidates[1].at("validation_squared_error").get<double>();
         QCOMPARE(ve.config().dropout, e0 <= e1 ? 0.0 : 0.3);
         QCOMPARE(search.at("chosen").get<double>(), ve.config().dropout);
-        // The kept network is the chosen one: its validation error is the recorded one.
+        // The kept network is the chosen one, and the validation pass is predict()'s route: the
+        // recorded error is its predictions' error to the last bit (against y as the float
+        // tensors training reads hold it, summed row by row in double).
         const MatrixXd p = ve.predictBatch(validation_.x, nullptr).point;
-        const double error = (p - validation_.y).array().square().rowwise().sum().mean();
-        QVERIFY2(std::abs(error - std::min(e0, e1)) < 1e-4 * std::min(e0, e1),
-                 qPrintable(QString("%1 vs %2").arg(error).arg(std::min(e0, e1))));
+        const MatrixXd y = validation_.y.cast<float>().cast<double>();
+        double error = 0.0;
+        for (Eigen::Index i = 0; i < p.rows(); ++i) {
+            double row = 0.0;
+            for (Eigen::Index j = 0; j < p.cols(); ++j)
+                row += (y(i, j) - p(i, j)) * (y(i, j) - p(i, j));
+            error += row;
+        }
+        error /= double(p.rows());
+        QCOMPARE(error, std::min(e0, e1));
+    }
+
+    void validationNllIsWhatThePredictionsScore() {
+        // Early stopping reads the validation NLL. It goes through the inference route
+        // (invariantDense), not LibTorch's GEMM, so no BLAS kernel or thread count decides an
+        // epoch: the full model's last phase recorded the NLL that predictBatch scores its kept
+        // weights at, up to the order of the C-products' sums.
+        const auto phases = full_->fitSummary().details.at("phases");
+        const double recorded = phases.back().at("best_validation_nll").get<double>();
+        const MatrixXd y = validation_.y.cast<float>().cast<double>();
+        const double scored = -full_->predictBatch(validation_.x, &y).logDensity.mean();
+        QVERIFY2(std::abs(recorded - scored) < 1e-11 * std::abs(scored),
+                 qPrintable(QString("%1 vs %2").arg(recorded, 0, 'g', 17).arg(scored, 0, 'g', 17)));
+        // The same for a diagonal model, whose NLL has no lower part.
+        DcgmConfig c = smallConfig();
+        c.maxEpochs = 15;
+        DeepConditionalGaussianModel diagonal(CovarianceType::Diagonal, c);
+        QVERIFY(diagonal.fit(train_, validation_, nullptr));
+        const double diagonalRecorded = diagonal.fitSummary()
+                                            .details.at("phases")
+                                            .back()
+                                            .at("best_validation_nll")
+                                            .get<double>();
+        const double diagonalScored = -diagonal.predictBatch(validation_.x, &y).logDensity.mean();
+        QVERIFY2(std::abs(diagonalRecorded - diagonalScored) < 1e-11 * std::abs(diagonalScored),
+                 qPrintable(QString("%1 vs %2")
+                                .arg(diagonalRecorded, 0, 'g', 17)
+                                .arg(diagonalScored, 0, 'g', 17)));
     }
 
     void registryKnowsEveryMethod() {
