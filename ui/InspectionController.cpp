@@ -1,5 +1,6 @@
 #include "InspectionController.h"
 
+#include <QChart>
 #include <QCoreApplication>
 #include <QEvent>
 #include <QWindow>
@@ -280,7 +281,12 @@ void InspectionController::showPins(const QList<PixelInspection>& pins) {
 Status InspectionController::exportSpectrumFigure(const QString& path, QSizeF sizeMm, int dpi,
                                                   double fontPt) {
     if (!inspected_) return fail("inspect a pixel first: there is no spectrum to export");
-    return exportFigure(*panel_->chart(), path, sizeMm, dpi, fontPt);
+    // A figure stands alone: the caption that sits above the chart on screen is its title.
+    QChart& chart = *panel_->chart()->chart();
+    chart.setTitle(panel_->chart()->caption());
+    Status exported = exportFigure(*panel_->chart(), path, sizeMm, dpi, fontPt);
+    chart.setTitle(QString());
+    return exported;
 }
 
 Status InspectionController::exportMatrixFigure(const QString& path, QSizeF sizeMm, int dpi,

@@ -10,12 +10,14 @@
 #include "CovarianceHeatmap.h"
 #include "MineralPanel.h"
 #include "SpectrumChart.h"
+#include "SteadyText.h"
 
 namespace specres::ui {
 
 InspectionPanel::InspectionPanel(QWidget* parent)
     : QWidget(parent),
       chart_(new SpectrumChart(this)),
+      caption_(new SteadyText(2, this)),
       heatmap_(new CovarianceHeatmap(this)),
       minerals_(new MineralPanel(this)),
       sigma_(new QComboBox(this)),
@@ -45,7 +47,17 @@ InspectionPanel::InspectionPanel(QWidget* parent)
     controls->addStretch(1);
     layout->addLayout(controls);
     auto* splitter = new QSplitter(Qt::Horizontal, this);
-    splitter->addWidget(chart_);
+    // The chart's caption above it (which pixel, how well it fits): a steady text, so that a
+    // click repaints the line and lays out nothing (see SpectrumChart).
+    auto* spectrum = new QWidget(this);
+    auto* column = new QVBoxLayout(spectrum);
+    column->setContentsMargins(0, 0, 0, 0);
+    column->setSpacing(2);
+    caption_->setText(chart_->caption());
+    column->addWidget(caption_);
+    column->addWidget(chart_, 1);
+    connect(chart_, &SpectrumChart::captionChanged, caption_, &SteadyText::setText);
+    splitter->addWidget(spectrum);
     splitter->addWidget(heatmap_);
     splitter->addWidget(minerals_);
     splitter->setStretchFactor(0, 3);

@@ -12,6 +12,7 @@ namespace specres::ui {
 class CovarianceHeatmap;
 class MineralPanel;
 class SpectrumChart;
+class SteadyText;
 
 /// The spectra of the clicked pixel beside the heatmap of its predicted matrix, with the
 /// choices that go with them (±1σ or ±2σ; covariance, correlation or precision).
@@ -23,6 +24,8 @@ public:
     void clearInspection();
 
     SpectrumChart* chart() const { return chart_; }
+    /// The chart's caption, shown above it.
+    SteadyText* caption() const { return caption_; }
     CovarianceHeatmap* heatmap() const { return heatmap_; }
     MineralPanel* minerals() const { return minerals_; }
     QComboBox* sigmaChooser() const { return sigma_; }
@@ -37,6 +40,7 @@ protected:
 private:
     std::optional<PixelInspection> pending_;
     SpectrumChart* chart_;
+    SteadyText* caption_;
     CovarianceHeatmap* heatmap_;
     MineralPanel* minerals_;
     QComboBox* sigma_;

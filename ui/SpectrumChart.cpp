@@ -1,8 +1,6 @@
 #include "SpectrumChart.h"
 #include "LegendEntries.h"
 
-#include "maps/SceneIdentification.h"
-
 #include <QAreaSeries>
 #include <QChart>
 #include <QLegend>
@@ -21,6 +19,8 @@ namespace {
 const QColor kMeasured(40, 40, 40);
 const QColor kPredicted(0, 114, 178);  // Okabe–Ito blue: distinct for colour-blind readers
 const QColor kInput(213, 94, 0);       // Okabe–Ito vermillion
+// The library fit, dashed: a dark purple, outside the Okabe–Ito colours that pins take in turn.
+const QColor kFitted(106, 61, 154);
 }  // namespace
 
 SpectrumChart::SpectrumChart(QWidget* parent)
@@ -35,7 +35,7 @@ SpectrumChart::SpectrumChart(QWidget* parent)
     setRenderHint(QPainter::Antialiasing);
     setMinimumSize(360, 240);
     QChart* c = chart();
-    c->setTitle(tr("Click a pixel to inspect it"));
+    caption_ = tr("Click a pixel to inspect it");
     c->legend()->setAlignment(Qt::AlignBottom);
     xAxis_->setTitleText(tr("Wavelength (µm)"));
     xAxis_->setLabelFormat("%.2f");
@@ -125,7 +125,13 @@ void SpectrumChart::clearSpectra() {
     for (QLineSeries* s : samples_) chart()->removeSeries(s), delete s;
     samples_.clear();
     pinnedInspections_.clear();
-    chart()->setTitle(tr("Click a pixel to inspect it"));
+    setCaption(tr("Click a pixel to inspect it"));
+}
+
+void SpectrumChart::setCaption(const QString& caption) {
+    if (caption == caption_) return;
+    caption_ = caption;
+    emit captionChanged(caption_);
 }
 
 void SpectrumChart::rebuild() {
@@ -139,8 +145,6 @@ void SpectrumChart::rebuild() {
         for (QLineSeries* s : measured_) chart()->removeSeries(s), delete s;
         measured_.clear();
     }
-    for (QAreaSeries* s : measuredBands_) chart()->removeSeries(s), delete s;
-    measuredBands_.clear();
     for (QLineSeries* s : pinned_) chart()->removeSeries(s), delete s;
     pinned_.clear();
     for (QLineSeries* s : samples_) chart()->removeSeries(s), delete s;
@@ -180,46 +184,52 @@ void SpectrumChart::rebuild() {
         measured_ = addSegmentedSpectrum(*chart(), xAxis_, yAxis_, p.highWavelengthsUm, p.measured,
                                          QPen(kMeasured, 1.5), tr("Measured"));
     }
-    // The measurement's own ±kσ (RFLUNCERT), a grey band under the measured line.
-    QList<QPointF> above, below;
+    // The measurement's own ±kσ (RFLUNCERT), a grey band under the measured line, one band per
+    // run of channels where both are valid.
+    QList<QPair<QList<QPointF>, QList<QPointF>>> bands;  // above, below
     double measuredMin = INFINITY, measuredMax = -INFINITY;
-    auto flushBand = [&] {
-        if (above.isEmpty()) return;
-        auto* band = new QAreaSeries;
-        auto* top = new QLineSeries(band);
-        auto* bottom = new QLineSeries(band);
-        top->replace(above);
-        bottom->replace(below);
-        band->setUpperSeries(top);
-        band->setLowerSeries(bottom);
-        QColor fill = kMeasured;
-        fill.setAlpha(55);
-        band->setBrush(fill);
-        band->setPen(Qt::NoPen);
-        band->setName(tr("Measured ±%1σ").arg(sigmaMultiplier_));
-        chart()->addSeries(band);
-        band->attachAxis(xAxis_);
-        band->attachAxis(yAxis_);
-        if (!measuredBands_.isEmpty()) {
-            hideLegendEntry(chart(), band);
-        }
-        measuredBands_.append(band);
-        above.clear();
-        below.clear();
-    };
     if (p.measuredSigma.size() == p.measured.size()) {
+        bool open = false;
         for (Eigen::Index i = 0; i < p.measured.size(); ++i) {
-            if (std::isfinite(p.measured[i]) && std::isfinite(p.measuredSigma[i])) {
-                const double s = sigmaMultiplier_ * p.measuredSigma[i];
-                above.append(QPointF(p.highWavelengthsUm[std::size_t(i)], p.measured[i] + s));
-                below.append(QPointF(p.highWavelengthsUm[std::size_t(i)], p.measured[i] - s));
-                measuredMin = std::min(measuredMin, p.measured[i] - s);
-                measuredMax = std::max(measuredMax, p.measured[i] + s);
-            } else {
-                flushBand();
+            if (!std::isfinite(p.measured[i]) || !std::isfinite(p.measuredSigma[i])) {
+                open = false;
+                continue;
             }
+            if (!open) bands.emplaceBack(), open = true;
+            const double s = sigmaMultiplier_ * p.measuredSigma[i];
+            const double w = p.highWavelengthsUm[std::size_t(i)];
+            bands.back().first.append(QPointF(w, p.measured[i] + s));
+            bands.back().second.append(QPointF(w, p.measured[i] - s));
+            measuredMin = std::min(measuredMin, p.measured[i] - s);
+            measuredMax = std::max(measuredMax, p.measured[i] + s);
         }
-        flushBand();
+    }
+    // The bands in the chart take the new points where their number is the same, as the
+    // measured runs do: a band removed and added again is a new legend entry.
+    const QString bandName = tr("Measured ±%1σ").arg(sigmaMultiplier_);
+    if (bands.size() != measuredBands_.size()) {
+        for (QAreaSeries* s : measuredBands_) chart()->removeSeries(s), delete s;
+        measuredBands_.clear();
+        for (qsizetype b = 0; b < bands.size(); ++b) {
+            auto* band = new QAreaSeries;
+            band->setUpperSeries(new QLineSeries(band));
+            band->setLowerSeries(new QLineSeries(band));
+            QColor fill = kMeasured;
+            fill.setAlpha(55);
+            band->setBrush(fill);
+            band->setPen(Qt::NoPen);
+            band->setName(bandName);
+            chart()->addSeries(band);
+            band->attachAxis(xAxis_);
+            band->attachAxis(yAxis_);
+            if (b > 0) hideLegendEntry(chart(), band);
+            measuredBands_.append(band);
+        }
+    }
+    for (qsizetype b = 0; b < bands.size(); ++b) {
+        if (measuredBands_[b]->name() != bandName) measuredBands_[b]->setName(bandName);
+        measuredBands_[b]->upperSeries()->replace(bands[b].first);
+        measuredBands_[b]->lowerSeries()->replace(bands[b].second);
     }
 
     QList<QPointF> mean, upper, lower, input;
@@ -272,12 +282,11 @@ void SpectrumChart::rebuild() {
         const bool added = !fitted_;
         if (added) fitted_ = new QLineSeries;
         fitted_->replace(points);
-        int red, green, blue;
-        mineralColour(fittedIndex_ + 1, red, green, blue);
-        fitted_->setPen(QPen(QColor(red, green, blue), 2, Qt::DashLine));
-        fitted_->setName(
-            tr("%1 fit").arg(QString::fromStdString(p.minerals->names[std::size_t(fittedIndex_)])));
+        // One pen and one name for every mineral (the caption names it): a new pen or name is a
+        // new legend entry, and the whole chart is laid out again.
         if (added) {
+            fitted_->setPen(QPen(kFitted, 2, Qt::DashLine));
+            fitted_->setName(tr("Library fit"));
             chart()->addSeries(fitted_);
             fitted_->attachAxis(xAxis_);
             fitted_->attachAxis(yAxis_);
@@ -303,7 +312,11 @@ void SpectrumChart::rebuild() {
         yMin = std::min(yMin, sampleMin), yMax = std::max(yMax, sampleMax);
     if (std::isfinite(measuredMin))
         yMin = std::min(yMin, measuredMin), yMax = std::max(yMax, measuredMax);
-    applyNiceTicks(yAxis_, yMin - 0.05, yMax + 0.05, false);
+    // The reflectance axis ends on tenths outside the data's range: it stays put while the
+    // clicked spectra keep within it, so that one pixel compares with the last at a glance (and
+    // the chart is not laid out again).
+    applyNiceTicks(yAxis_, std::floor((yMin - 0.05) * 10.0) / 10.0,
+                   std::ceil((yMax + 0.05) * 10.0) / 10.0, false);
     QString title = tr("Pixel (%1, %2)").arg(p.column).arg(p.row);
     if (p.neighbourhood > 1) {
         title += tr(", mean of %1 × %1 (%2 pixels)").arg(p.neighbourhood).arg(p.averagedPixels);
@@ -316,7 +329,11 @@ void SpectrumChart::rebuild() {
             title += tr(", %1 with its σ").arg(-p.measuredLogDensityWithNoise, 0, 'f', 1);
         }
     }
-    chart()->setTitle(title);
+    if (fits) {
+        title += tr("; dashed: %1's fit")
+                     .arg(QString::fromStdString(p.minerals->names[std::size_t(fittedIndex_)]));
+    }
+    setCaption(title);
     settleChartLayout(*chart());
 }
 

@@ -1,16 +1,16 @@
 // The main window, offscreen: opening the demo, clicking pixels, changing bands, bad input.
 #include <Eigen/LU>
 #include <QComboBox>
+#include <QDialog>
 #include <QLabel>
-#include <QSemaphore>
 #include <QListWidget>
+#include <QSemaphore>
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QStatusBar>
 #include <QTemporaryDir>
-#include <QtTest>
-#include <QDialog>
 #include <QTextBrowser>
+#include <QtTest>
 #include <fstream>
 
 #include <QAreaSeries>
@@ -21,9 +21,9 @@
 #include <QValueAxis>
 
 #include <gdal_priv.h>
-#include <QTabWidget>
 #include <QLegend>
 #include <QLegendMarker>
+#include <QTabWidget>
 #include <QTableWidget>
 #include "AxisTicks.h"
 #include "BandImage.h"
@@ -34,12 +34,12 @@
 #include "InspectionPanel.h"
 #include "LegendEntries.h"
 #include "MainWindow.h"
-#include "MineralLegend.h"
-#include "MineralMapController.h"
-#include "PairChecker.h"
 #include "MakePairDialog.h"
 #include "MessageBanner.h"
+#include "MineralLegend.h"
+#include "MineralMapController.h"
 #include "MineralPanel.h"
+#include "PairChecker.h"
 #include "PairLoader.h"
 #include "PairMaker.h"
 #include "PixelReadout.h"
@@ -49,6 +49,7 @@
 #include "SceneLayerLegend.h"
 #include "ScenePredictor.h"
 #include "SpectrumChart.h"
+#include "SteadyText.h"
 #include "TaskThread.h"
 #include "data/PairDataset.h"
 #include "data/PercentileStretch.h"
@@ -291,8 +292,8 @@ private slots:
         for (int i = 0; i < upper.size(); i += 11) {
             QCOMPARE(upper[i].y(), expected->measured[i] + expected->measuredSigma[i]);
         }
-        QVERIFY2(chart->chart()->title().contains("with its σ"),
-                 qPrintable(chart->chart()->title()));
+        QVERIFY2(chart->caption().contains("with its σ"), qPrintable(chart->caption()));
+        QCOMPARE(window.inspectionPanel()->caption()->text(), chart->caption());
         if (qEnvironmentVariableIsSet("SPECRES_SCREENSHOTS")) {
             window.resize(1400, 900);
             QTest::qWait(200);
@@ -426,10 +427,10 @@ private slots:
         for (int y = 0; y < image.height(); ++y)
             for (int x = 0; x < image.width(); ++x)
                 if (QColor(image.pixel(x, y)).lightness() < 250) drawn |= QRect(x, y, 1, 1);
-        QVERIFY2(drawn.width() > 0.8 * image.width() && drawn.height() > 0.7 * image.height(),
-                 qPrintable(QString("drawn in %1 × %2 of 1000 × 600")
-                                .arg(drawn.width())
-                                .arg(drawn.height())));
+        QVERIFY2(
+            drawn.width() > 0.8 * image.width() && drawn.height() > 0.7 * image.height(),
+            qPrintable(
+                QString("drawn in %1 × %2 of 1000 × 600").arg(drawn.width()).arg(drawn.height())));
         // At a journal's widths every legend entry is whole (the page's legend wraps into rows
         // where Qt's would elide: at 80 mm it cut all five to "Pre…", "Inp…"), and so are the
         // axis titles (at 80 mm the text is set at 7 pt: at the screen's size the y title was
@@ -464,6 +465,9 @@ private slots:
             QVERIFY2(!text.contains(QChar(0x2026)) && !text.contains("..."),
                      qPrintable(QString("elided text at %1 mm").arg(width)));
             QVERIFY(text.contains("Normalised reflectance") && text.contains("Wavelength"));
+            // The caption above the chart on screen is the figure's title, and only there.
+            QVERIFY2(text.contains("Pixel ("), qPrintable(chart->caption()));
+            QVERIFY(chart->chart()->title().isEmpty());
         }
         // Text at the size asked: an SVG's units are 1/96 inch, so 6 pt is 8 units and 12 pt 16
         // (before, SVG text came out a quarter smaller than PNG's, at 0.75 of the size).
@@ -574,7 +578,8 @@ private slots:
         QVERIFY(shown.wait(300000));
         QCOMPARE(failed.count(), 0);
         const QImage overlay = window.highPanel()->view()->overlayImage();
-        QVERIFY(window.highPanel()->view()->hasOverlay() && window.lowPanel()->view()->hasOverlay());
+        QVERIFY(window.highPanel()->view()->hasOverlay() &&
+                window.lowPanel()->view()->hasOverlay());
         QCOMPARE(overlay.size(), window.lowPanel()->view()->overlayImage().size());
         QVERIFY(minerals->legend()->isVisible());
         QCOMPARE(minerals->legend()->entries()->count(),

@@ -13,10 +13,13 @@
 #include <atomic>
 #include <fstream>
 
+#include <QChart>
 #include <QHeaderView>
 #include <QLabel>
+#include <QLegend>
 #include <QLineSeries>
 #include <QTableWidget>
+#include <QValueAxis>
 #include "ComparisonPanel.h"
 #include "CovarianceHeatmap.h"
 #include "FigureExport.h"
@@ -251,7 +254,9 @@ private slots:
         struct Counter : QObject {
             QWidget* window = nullptr;
             QWidget* panel = nullptr;
-            QStringList layouts;
+            QObject* chart = nullptr;
+            QObject* legend = nullptr;
+            QStringList layouts, chartLayouts;
             int repaints = 0;
             bool eventFilter(QObject* watched, QEvent* event) override {
                 auto* widget = qobject_cast<QWidget*>(watched);
@@ -259,22 +264,51 @@ private slots:
                     (widget == panel || widget->isAncestorOf(panel))) {
                     layouts << widget->metaObject()->className();
                 }
+                // The spectrum chart's own layout (its legend, title and axes): a millisecond
+                // of layout and a repaint of the whole chart when a click changes them.
+                if (event->type() == QEvent::LayoutRequest &&
+                    (watched == chart || watched == legend)) {
+                    chartLayouts << watched->metaObject()->className();
+                }
                 if (event->type() == QEvent::UpdateRequest && watched == window) ++repaints;
                 return false;
             }
         } counter;
+        SpectrumChart* chart = window.inspectionPanel()->chart();
         counter.window = &window;
         counter.panel = window.inspectionPanel();
+        counter.chart = chart->chart();
+        counter.legend = chart->chart()->legend();
         qApp->installEventFilter(&counter);
+        QSet<int> fitted;
+        QSet<QString> captions;
+        int steadyAxes = 0;
         for (const auto& [column, row] : {std::pair{30, 7}, std::pair{5, 33}, std::pair{40, 20}}) {
             counter.layouts.clear();
+            counter.chartLayouts.clear();
             counter.repaints = 0;
+            const QValueAxis* axis = chart->reflectanceAxis();
+            const auto ticks = std::pair{axis->tickInterval(), axis->labelFormat()};
             QVERIFY(click(column, row));
+            const bool sameTicks = ticks == std::pair{axis->tickInterval(), axis->labelFormat()};
             QVERIFY2(counter.layouts.isEmpty(), qPrintable(counter.layouts.join(", ")));
+            // A new scale's labels are a new layout of the chart; a new pixel otherwise is not.
+            if (sameTicks) {
+                QVERIFY2(counter.chartLayouts.isEmpty(),
+                         qPrintable(counter.chartLayouts.join(", ")));
+                ++steadyAxes;
+            }
             QCOMPARE(counter.repaints, 1);
+            fitted << chart->fittedMineral();
+            captions << window.inspectionPanel()->caption()->text();
         }
         qApp->removeEventFilter(&counter);
         QCOMPARE(window.inspected()->column, 40);
+        // The clicks drew other minerals' fits and said so, without a layout.
+        QVERIFY2(steadyAxes >= 2, "the clicks changed the reflectance axis's scale");
+        QVERIFY2(fitted.size() > 1, "the three pixels fit the same mineral");
+        QCOMPARE(captions.size(), 3);
+        QVERIFY(window.inspectionPanel()->caption()->text().startsWith("Pixel (40, 20)"));
     }
 
     // The Minerals panel's texts keep their size whatever they say; what their lines cannot
