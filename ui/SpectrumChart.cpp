@@ -334,6 +334,9 @@ void SpectrumChart::rebuild() {
                      .arg(QString::fromStdString(p.minerals->names[std::size_t(fittedIndex_)]));
     }
     setCaption(title);
+    // Entries added or removed (pins, a fit) may no longer fit the legend's row: its place is
+    // chosen again now, not only when the plot area moves, which a steady chart no longer does.
+    placeLegend();
     settleChartLayout(*chart());
 }
 
