@@ -170,22 +170,21 @@ void assignZeros(std::vector<float>& v, std::int64_t count) {
     if (count > 0) std::memset(v.data(), 0, std::size_t(count) * sizeof(float));
 }
 
-std::vector<double> rowSquaredErrors(const std::vector<float>& prediction, const torch::Tensor& y) {
+double addSquaredErrors(double sum, const std::vector<float>& prediction, const torch::Tensor& y) {
     const std::vector<float> target = toFloatRows(y);
     const std::int64_t batch = y.size(0), width = y.size(1);
     if (std::int64_t(prediction.size()) != batch * width)
-        throw std::logic_error("rowSquaredErrors: the prediction has another shape than y");
-    std::vector<double> out(std::size_t(batch), 0.0);
+        throw std::logic_error("addSquaredErrors: the prediction has another shape than y");
     for (std::int64_t i = 0; i < batch; ++i) {
-        double sum = 0.0;
+        double row = 0.0;
         for (std::int64_t j = 0; j < width; ++j) {
             const double r = double(target[std::size_t(i * width + j)]) -
                              double(prediction[std::size_t(i * width + j)]);
-            sum += r * r;
+            row += r * r;
         }
-        out[std::size_t(i)] = sum;
+        sum += row;
     }
-    return out;
+    return sum;
 }
 
 std::vector<float> invariantLinear(const torch::nn::Linear& layer, const std::vector<float>& x,

@@ -71,8 +71,9 @@ std::vector<float> toFloatRows(const torch::Tensor& rows);
 /// `count` zeros in v (its old contents dropped), by memset: std::vector's assign fills floats one
 /// at a time at -O2, a few per cent of a small network's training step.
 void assignZeros(std::vector<float>& v, std::int64_t count);
-/// Σ_j (y_ij − prediction_ij)² of each row i, summed in double (prediction: batch × width).
-std::vector<double> rowSquaredErrors(const std::vector<float>& prediction, const torch::Tensor& y);
+/// `sum` + Σ_i Σ_j (y_ij − prediction_ij)² (prediction: batch × width): each row summed in
+/// double, then added to `sum` in order, so that blocks of rows add up as one pass would.
+double addSquaredErrors(double sum, const std::vector<float>& prediction, const torch::Tensor& y);
 
 /// act(x Wᵀ + b) of a trained Linear layer on `batch` rows of x, through invariantDense: each
 /// value depends on its own row alone (see DenseKernels.h), never on the batch or the threads.

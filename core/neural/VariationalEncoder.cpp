@@ -213,7 +213,7 @@ std::pair<double, double> validationSquaredError(VeNetImpl& net, const torch::Te
         const std::int64_t end = std::min(m, start + kBlock);
         const std::vector<float> prediction =
             pointPrediction(net, toFloatRows(x.slice(0, start, end)), end - start);
-        for (double e : rowSquaredErrors(prediction, y.slice(0, start, end))) sum += e;
+        sum = addSquaredErrors(sum, prediction, y.slice(0, start, end));
     }
     return {sum / double(std::max<std::int64_t>(1, m)), sum};
 }
